@@ -1,0 +1,125 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where a planned stack lives: its account and region make up the fake ARNs. */
+export interface FakeCloudContext {
+    accountId: string;
+    region: string;
+    /** Outputs served to `pulumi:pulumi:StackReference` resources, by stack name. */
+    stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Answers for provider functions, by token, that override the built-in ones. */
+    calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+/** Deterministic hex of the given length from a seed. */
+export function fakeHex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    }
+    return out.slice(0, length);
+}
+
+/**
+ * Pulumi mocks that answer like AWS would, but offline and deterministically:
+ * IDs and ARNs are derived from the stack's account, region, resource type and
+ * name, so two plans of the same config print the same thing.
+ */
+export class FakeCloud implements pulumi.runtime.Mocks {
+    constructor(private readonly ctx: FakeCloudContext) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        const { type, name } = args;
+        const inputs = (args.inputs ?? {}) as Record<string, any>;
+        const { accountId, region } = this.ctx;
+        const seed = `${accountId}/${region}/${type}/${name}`;
+        const physical = (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback;
+        switch (type) {
+            case "pulumi:pulumi:StackReference": {
+                const stackName = (inputs.name as string) ?? name;
+                const outputs = this.ctx.stackOutputs?.[stackName];
+                if (outputs === undefined) {
+                    throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
+                }
+                return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: [] } };
+            }
+            case "aws:lb/loadBalancer:LoadBalancer": {
+                const lbName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+                const suffix = `app/${lbName}/${fakeHex(seed, 16)}`;
+                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${suffix}`;
+                return {
+                    id: arn,
+                    state: {
+                        ...inputs, name: lbName, arn, arnSuffix: suffix,
+                        dnsName: `${inputs.internal ? "internal-" : ""}${lbName}-${parseInt(fakeHex(seed, 8), 16)}.${region}.elb.amazonaws.com`,
+                        zoneId: "Z32O12XQLNTSW2",
+                    },
+                };
+            }
+            case "aws:lb/targetGroup:TargetGroup": {
+                const tgName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+                const suffix = `targetgroup/${tgName}/${fakeHex(seed, 16)}`;
+                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:${suffix}`;
+                return { id: arn, state: { ...inputs, name: tgName, arn, arnSuffix: suffix } };
+            }
+            case "aws:lb/listener:Listener":
+            case "aws:lb/listenerRule:ListenerRule": {
+                const kind = type === "aws:lb/listener:Listener" ? "listener" : "listener-rule";
+                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:${kind}/app/${fakeHex(seed, 16)}`;
+                return { id: arn, state: { ...inputs, arn } };
+            }
+            case "aws:iam/role:Role": {
+                const roleName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
+                const path = typeof inputs.path === "string" ? inputs.path : "/";
+                const arn = `arn:aws:iam::${accountId}:role${path}${roleName}`;
+                return { id: roleName, state: { ...inputs, name: roleName, arn, uniqueId: `AROA${fakeHex(seed, 17).toUpperCase()}` } };
+            }
+            case "aws:iam/policy:Policy": {
+                const policyName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
+                const arn = `arn:aws:iam::${accountId}:policy/${policyName}`;
+                return { id: arn, state: { ...inputs, name: policyName, arn } };
+            }
+            case "aws:ec2/securityGroup:SecurityGroup": {
+                const id = `sg-${fakeHex(seed, 17)}`;
+                return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: `arn:aws:ec2:${region}:${accountId}:security-group/${id}` } };
+            }
+            case "aws:ram/resourceShare:ResourceShare": {
+                const arn = `arn:aws:ram:${region}:${accountId}:resource-share/${fakeUuid(seed)}`;
+                return { id: arn, state: { ...inputs, arn } };
+            }
+            default: {
+                const id = args.custom === false ? undefined : `${name}-${fakeHex(seed, 8)}`;
+                const state: Record<string, unknown> = { ...inputs };
+                if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
+                    const service = type.split(":")[1].split("/")[0];
+                    state.arn = `arn:aws:${service}:${region}:${accountId}:${name}`;
+                }
+                return { id, state };
+            }
+        }
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        const override = this.ctx.calls?.[args.token];
+        if (override) {
+            return override(inputs);
+        }
+        const { accountId, region } = this.ctx;
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId, arn: `arn:aws:iam::${accountId}:user/plan`, userId: "AIDAPLAN", id: accountId };
+            case "aws:index/getRegion:getRegion":
+                return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            default:
+                throw new Error(`the offline plan has no answer for ${args.token}`);
+        }
+    }
+}
+
+function fakeUuid(seed: string): string {
+    const h = fakeHex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

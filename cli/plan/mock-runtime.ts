@@ -1,0 +1,135 @@
+import * as pulumi from "@pulumi/pulumi";
+
+// Internal to the SDK and absent from its typings (the SDK is pinned in
+// package.json; tests/cli/mock-runtime.test.ts covers it): each call gets its
+// own deployment state, so several stacks can be planned in one process.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as {
+    withLocalStorage<T>(callback: () => T): T;
+};
+
+/** The resource options a plan reports for every resource. */
+export interface RecordedOptions {
+    protect: boolean;
+    dependsOn: string[];
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+}
+
+/** One registration, as the mock runtime saw it. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    provider?: string;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    options: RecordedOptions;
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    project: string;
+    stack: string;
+    /** Full config keys (`alb-fleet:network`) to string values, as the engine passes them. */
+    config?: Record<string, string>;
+    mocks: pulumi.runtime.Mocks;
+}
+
+interface Pending {
+    type: string;
+    name: string;
+    resource: pulumi.Resource;
+    opts: pulumi.ResourceOptions;
+}
+
+/**
+ * Runs a Pulumi program under the mock runtime, in its own deployment state,
+ * and returns every resource it registered (with inputs, outputs and the
+ * options the mocks cannot see) plus the stack outputs.
+ */
+export function runProgram(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
+    return withLocalStorage(async () => {
+        const seen = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
+        const mocks = options.mocks;
+        const recording: pulumi.runtime.Mocks = {
+            newResource(args) {
+                const result = mocks.newResource(args);
+                const record = (r: { id: string | undefined; state: Record<string, any> }) => {
+                    seen.set(`${args.type}::${args.name}`, { inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
+                    return r;
+                };
+                return result instanceof Promise ? result.then(record) : record(result);
+            },
+            call(args) {
+                return mocks.call(args);
+            },
+        };
+        await pulumi.runtime.setMocks(recording, options.project, options.stack, true);
+        pulumi.runtime.setAllConfig(options.config ?? {});
+        const pending: Pending[] = [];
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(args => {
+                pending.push({
+                    type: args.type,
+                    name: args.name,
+                    resource: args.resource,
+                    opts: args.opts,
+                });
+                return undefined;
+            });
+            return await program();
+        });
+        const urnOf = (r: pulumi.Resource): Promise<string> => (r.urn as any).promise();
+        const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+        const resources: RecordedResource[] = [];
+        for (const p of pending) {
+            const urn = await urnOf(p.resource);
+            const dependsOn = await resolveDependsOn(p.opts.dependsOn);
+            const parent = p.opts.parent ? await urnOf(p.opts.parent) : stackUrn;
+            const providerResource = (p.opts as pulumi.CustomResourceOptions).provider;
+            const got = seen.get(`${p.type}::${p.name}`);
+            resources.push({
+                urn,
+                type: p.type,
+                name: p.name,
+                parent,
+                provider: providerResource ? await urnOf(providerResource) : undefined,
+                custom: pulumi.CustomResource.isInstance(p.resource),
+                inputs: got?.inputs ?? {},
+                outputs: got?.outputs ?? {},
+                options: {
+                    protect: p.opts.protect === true,
+                    dependsOn,
+                    retainOnDelete: p.opts.retainOnDelete === true,
+                    deleteBeforeReplace: (p.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+                    ignoreChanges: p.opts.ignoreChanges ?? [],
+                },
+            });
+        }
+        return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    });
+}
+
+async function resolveDependsOn(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<string[]> {
+    if (dependsOn === undefined) {
+        return [];
+    }
+    const top = pulumi.Output.isInstance(dependsOn) ? await (dependsOn as any).promise() : dependsOn;
+    const list: unknown[] = Array.isArray(top) ? top : [top];
+    const urns: string[] = [];
+    for (const item of list) {
+        const r = pulumi.Output.isInstance(item) ? await (item as any).promise() : item;
+        if (pulumi.Resource.isInstance(r)) {
+            urns.push(await (r.urn as any).promise());
+        }
+    }
+    return urns;
+}

@@ -1,0 +1,69 @@
+/**
+ * The network stack's outputs: a public contract read by every cluster stack
+ * (through a stack reference), by `shared-alb manifests --network-outputs`
+ * and by `shared-alb doctor`. Plain JSON, as `pulumi stack output --json`
+ * prints it. Change it only in a backwards-compatible way.
+ */
+export interface NetworkOutputs {
+    /** The account that owns the ALB, its target groups and registrar roles. */
+    accountId: string;
+    region: string;
+    vpcId: string;
+    /** The ALB's security group (same as `loadBalancer.securityGroupId`). */
+    securityGroupId: string;
+    loadBalancer: LoadBalancerOutputs;
+    /** Per service: what it forwards and how traffic is weighted across clusters. */
+    services: Record<string, ServiceOutputs>;
+    /** Per cluster key. */
+    clusters: Record<string, ClusterOutputs>;
+    /** Present when the network stack shares subnets through AWS RAM. */
+    vpcSharing?: VpcSharingOutputs;
+}
+
+export interface LoadBalancerOutputs {
+    arn: string;
+    name: string;
+    dnsName: string;
+    zoneId: string;
+    securityGroupId: string;
+    /**
+     * Listener ARNs by role: `http` (port 80), `https` (port 443, when
+     * certificates are given), or `existing` (an adopted listener).
+     */
+    listenerArns: Record<string, string>;
+}
+
+export interface ServiceOutputs {
+    port: number;
+    protocol: string;
+    targetType: string;
+    /** Effective forward weight of each cluster (0 = bound but receives nothing). */
+    weights: Record<string, number>;
+}
+
+export interface ClusterOutputs {
+    accountId: string;
+    /** The cluster's default weight. */
+    weight: number;
+    /** The ARN the cluster stack must give its controller role. */
+    controllerRoleArn: string;
+    /** Cross-account clusters only: the role the controller assumes in the ALB's account. */
+    registrarRoleArn?: string;
+    /** Cross-account clusters only: the external ID the registrar role requires. */
+    externalId?: string;
+    targetGroups: Record<string, TargetGroupOutputs>;
+}
+
+export interface TargetGroupOutputs {
+    arn: string;
+    name: string;
+    port: number;
+    protocol: string;
+    targetType: string;
+}
+
+export interface VpcSharingOutputs {
+    resourceShareArn: string;
+    subnetIds: string[];
+    principals: string[];
+}

@@ -1,0 +1,84 @@
+/**
+ * The one error type for bad input. It carries the config or argument path
+ * (`clusters.blue.weight`), the value received and what is allowed, so every
+ * message reads the same way wherever it is raised.
+ */
+export class ConfigError extends Error {
+    /** Dotted path of the offending value, e.g. `services.web.healthCheck.timeout`. */
+    readonly path: string;
+    /** The value that was received (as given, before any defaulting). */
+    readonly value: unknown;
+    /** What would have been accepted, in words. */
+    readonly allowed: string;
+
+    constructor(path: string, value: unknown, allowed: string) {
+        super(`${path}: got ${describeValue(value)}; ${allowed}`);
+        this.name = "ConfigError";
+        this.path = path;
+        this.value = value;
+        this.allowed = allowed;
+    }
+}
+
+/**
+ * Several input errors found in one pass. Validation collects them all so a
+ * user fixes the config once, not once per `pulumi up`.
+ */
+export class ConfigErrors extends Error {
+    readonly errors: readonly ConfigError[];
+
+    constructor(errors: readonly ConfigError[]) {
+        super(errors.length === 1
+            ? errors[0].message
+            : `${errors.length} configuration errors:\n${errors.map(e => `  - ${e.message}`).join("\n")}`);
+        this.name = "ConfigErrors";
+        this.errors = errors;
+    }
+}
+
+/** Renders a received value compactly for an error message. */
+export function describeValue(value: unknown): string {
+    if (value === undefined) {
+        return "nothing";
+    }
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    try {
+        const text = JSON.stringify(value);
+        if (text === undefined) {
+            return String(value);
+        }
+        return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    } catch {
+        return String(value);
+    }
+}
+
+/**
+ * Collects errors while validating, then throws them together. `check`
+ * records a failure and returns false so callers can skip dependent checks.
+ */
+export class Problems {
+    private readonly found: ConfigError[] = [];
+
+    add(path: string, value: unknown, allowed: string): false {
+        this.found.push(new ConfigError(path, value, allowed));
+        return false;
+    }
+
+    check(ok: boolean, path: string, value: unknown, allowed: string): boolean {
+        return ok ? true : this.add(path, value, allowed);
+    }
+
+    get count(): number {
+        return this.found.length;
+    }
+
+    /** Throws every collected error at once (or nothing when none). */
+    throwIfAny(): void {
+        if (this.found.length > 0) {
+            throw new ConfigErrors(this.found);
+        }
+    }
+}
