@@ -44,9 +44,11 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: [] } };
             }
             case "aws:lb/loadBalancer:LoadBalancer": {
-                const lbName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
-                const suffix = `app/${lbName}/${fakeHex(seed, 16)}`;
-                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${suffix}`;
+                // `LoadBalancer.get(name, arn)` reads an existing ALB: answer from its ARN.
+                const adopted = typeof args.id === "string" && args.id.includes(":loadbalancer/app/") ? args.id : undefined;
+                const lbName = adopted ? adopted.split("/")[2] : physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+                const suffix = adopted ? adopted.split(":loadbalancer/")[1] : `app/${lbName}/${fakeHex(seed, 16)}`;
+                const arn = adopted ?? `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${suffix}`;
                 return {
                     id: arn,
                     state: {
@@ -62,10 +64,16 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:${suffix}`;
                 return { id: arn, state: { ...inputs, name: tgName, arn, arnSuffix: suffix } };
             }
-            case "aws:lb/listener:Listener":
+            case "aws:lb/listener:Listener": {
+                const lbArn = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn
+                    : `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`;
+                const arn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${fakeHex(seed, 16)}`;
+                return { id: arn, state: { ...inputs, arn } };
+            }
             case "aws:lb/listenerRule:ListenerRule": {
-                const kind = type === "aws:lb/listener:Listener" ? "listener" : "listener-rule";
-                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:${kind}/app/${fakeHex(seed, 16)}`;
+                const listenerArn = typeof inputs.listenerArn === "string" ? inputs.listenerArn
+                    : `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`;
+                const arn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${fakeHex(seed, 16)}`;
                 return { id: arn, state: { ...inputs, arn } };
             }
             case "aws:iam/role:Role": {

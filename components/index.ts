@@ -1,0 +1,3 @@
+export * from "./shared-alb";
+export * from "./internal/contract";
+export { ConfigError, ConfigErrors } from "./internal/errors";

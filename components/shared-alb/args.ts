@@ -1,0 +1,238 @@
+/**
+ * Inputs of `SharedAlb`. Plain values, not Pulumi inputs: every value is
+ * validated before any resource is registered, so a bad config never
+ * half-applies. The network stack's `alb-fleet:network` config key has exactly
+ * this shape (less `region`, which comes from `aws:region`).
+ */
+export interface SharedAlbArgs {
+    /** The AWS account that owns the VPC and the ALB (12 digits). The deploying credentials must be in it. */
+    accountId: string;
+    /**
+     * The region of the ALB.
+     * @default the AWS provider's region (`aws:region`)
+     */
+    region?: string;
+    /** The VPC of the ALB and of every target group. */
+    vpcId: string;
+    /** The VPC's IPv4 CIDR: the ALB security group's egress destination (and ingress source when internal). */
+    vpcCidr: string;
+    /** At least two subnets in different Availability Zones for the ALB. Ignored when adopting an existing ALB. */
+    subnetIds?: string[];
+    /** The load balancer and its listeners. */
+    loadBalancer?: LoadBalancerArgs;
+    /** The clusters behind the ALB, keyed by cluster key (`blue`, `green`). At least one. */
+    clusters: Record<string, ClusterArgs>;
+    /** The services the ALB routes, keyed by service name (`web`, `api`). At least one. */
+    services: Record<string, ServiceArgs>;
+    /**
+     * A service that receives requests no rule matches (forwarded with its weights).
+     * @default none: unmatched requests get a fixed 404
+     */
+    defaultService?: string;
+    /**
+     * Tags for every resource that takes tags.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}
+
+export interface LoadBalancerArgs {
+    /**
+     * The ALB's name: at most 32 letters, digits and hyphens, not starting with `internal-`.
+     * Changing it replaces the ALB, which `protect` refuses.
+     * @default "shared-alb"
+     */
+    name?: string;
+    /**
+     * An internal (VPC-only) load balancer instead of an internet-facing one.
+     * @default false
+     */
+    internal?: boolean;
+    /**
+     * Adopt this existing ALB read-only instead of creating one: shared-alb adds
+     * listeners (or only rules), target groups and roles, and never modifies or
+     * deletes the ALB itself.
+     * @default none: the ALB is created
+     */
+    existingArn?: string;
+    /**
+     * With `existingArn`: also adopt this listener; only rules and target groups are added.
+     * @default none: the HTTP (and HTTPS) listeners are created
+     */
+    existingListenerArn?: string;
+    /**
+     * With `existingArn`: the adopted ALB's security group, which cluster stacks
+     * allow into their nodes. The network stack does not change its rules.
+     * @default none (required with `existingArn`)
+     */
+    existingSecurityGroupId?: string;
+    /**
+     * ACM certificate ARNs. When given, an HTTPS listener on 443 serves the first
+     * as its default certificate and the others through SNI, and HTTP redirects to HTTPS.
+     * @default [] (HTTP only)
+     */
+    certificateArns?: string[];
+    /**
+     * The HTTPS listener's TLS policy.
+     * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+     */
+    sslPolicy?: string;
+    /**
+     * IPv4 CIDRs allowed to reach the listener ports.
+     * @default ["0.0.0.0/0"] when internet-facing, [vpcCidr] when internal
+     */
+    ingressCidrs?: string[];
+    /**
+     * Managed prefix lists (`pl-...`) allowed to reach the listener ports, in addition to `ingressCidrs`.
+     * @default []
+     */
+    ingressPrefixListIds?: string[];
+    /**
+     * Idle timeout in seconds (1..4000).
+     * @default 60
+     */
+    idleTimeout?: number;
+    /**
+     * Access logs to S3. The bucket policy must allow the regional ELB log delivery.
+     * @default none: access logs off
+     */
+    accessLogs?: AccessLogsArgs;
+    /**
+     * Pulumi's `protect` resource option on the ALB: any replacement or deletion
+     * fails until it is turned off. Deletion protection in AWS is always on.
+     * @default true
+     */
+    protect?: boolean;
+}
+
+export interface AccessLogsArgs {
+    /** The S3 bucket name. */
+    bucket: string;
+    /**
+     * Key prefix inside the bucket.
+     * @default "" (the bucket root)
+     */
+    prefix?: string;
+}
+
+export interface ClusterArgs {
+    /** The account of the cluster (12 digits). Another account than `accountId` gets a registrar role. */
+    accountId: string;
+    /**
+     * The cluster's default forward weight (0..999) for every service. 0 keeps its
+     * target groups (bound and warm) but sends them nothing.
+     * @default 0
+     */
+    weight?: number;
+    /**
+     * The name of the controller's IAM role in the cluster account, which the
+     * cluster stack creates and the registrar role trusts.
+     * @default "shared-alb-lbc-<key>"
+     */
+    controllerRoleName?: string;
+    /**
+     * The external ID the registrar role requires (2..1224 characters of
+     * `\w+=,.@:/-`). Not a secret: it defends against the confused deputy.
+     * @default a stable 32-hex digest of the ALB account, ALB name, cluster key and cluster account
+     */
+    externalId?: string;
+}
+
+export interface ServiceArgs {
+    /** The port the targets (pods or nodes) listen on, 1..65535. */
+    port: number;
+    /**
+     * The protocol from the ALB to the targets.
+     * @default "HTTP"
+     */
+    protocol?: string;
+    /**
+     * `ip` registers pod IPs (needed across accounts); `instance` registers nodes on a NodePort.
+     * @default "ip"
+     */
+    targetType?: string;
+    /**
+     * Host-header values this service answers (`shop.example.com`, `*.example.com`).
+     * @default []
+     */
+    hosts?: string[];
+    /**
+     * Path patterns this service answers (`/api/*`).
+     * @default []
+     */
+    paths?: string[];
+    /**
+     * The listener rule priority, 1..50000, unique.
+     * @default derived from the service name (stable when other services come and go)
+     */
+    priority?: number;
+    /**
+     * Per-cluster weights for this service, overriding the clusters' default weights.
+     * @default {} (every cluster at its default weight)
+     */
+    weights?: Record<string, number>;
+    /** The target group health check. */
+    healthCheck?: HealthCheckArgs;
+    /**
+     * Seconds a deregistering target keeps draining, 0..3600.
+     * @default 30 (Kubernetes' default termination grace period)
+     */
+    deregistrationDelay?: number;
+    /**
+     * Slow start in seconds: 0 (off) or 30..900.
+     * @default 0
+     */
+    slowStart?: number;
+    /**
+     * Keep a client on the cluster it first reached while weights shift
+     * (forward-action target group stickiness).
+     * @default none: no stickiness
+     */
+    stickiness?: StickinessArgs;
+}
+
+export interface HealthCheckArgs {
+    /**
+     * @default "/"
+     */
+    path?: string;
+    /**
+     * The port health checks go to, 1..65535, when not the target's own port.
+     * @default the traffic port (the port each target was registered on)
+     */
+    port?: number;
+    /**
+     * @default the service's protocol
+     */
+    protocol?: string;
+    /**
+     * HTTP codes counted healthy (`200`, `200-299`, `200,204`).
+     * @default "200-399"
+     */
+    matcher?: string;
+    /**
+     * Seconds between checks, 5..300.
+     * @default 15
+     */
+    interval?: number;
+    /**
+     * Seconds before a check fails, 2..120 and below `interval`.
+     * @default 5
+     */
+    timeout?: number;
+    /**
+     * Consecutive successes to become healthy, 2..10.
+     * @default 3
+     */
+    healthyThreshold?: number;
+    /**
+     * Consecutive failures to become unhealthy, 2..10.
+     * @default 3
+     */
+    unhealthyThreshold?: number;
+}
+
+export interface StickinessArgs {
+    /** Seconds a client stays on its target group, 1..604800. */
+    duration: number;
+}

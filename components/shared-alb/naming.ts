@@ -1,0 +1,118 @@
+import { createHash } from "crypto";
+
+/** AWS limit on ALB and target group names. */
+export const MaxElbNameLength = 32;
+/** AWS limit on IAM role names. */
+export const MaxRoleNameLength = 64;
+
+function digest(parts: readonly (string | number)[], length: number): string {
+    return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, length);
+}
+
+/** The properties whose change replaces a target group (and so must rename it). */
+export interface TargetGroupIdentity {
+    loadBalancerName: string;
+    cluster: string;
+    service: string;
+    vpcId: string;
+    port: number;
+    protocol: string;
+    targetType: string;
+}
+
+/**
+ * The physical name of the target group of one cluster and service: readable
+ * `<cluster>-<service>` (shortened to fit) and an 8-hex digest of everything
+ * that identifies it, including the properties AWS cannot change in place.
+ * Changing port, protocol, target type or VPC therefore yields a new name, so
+ * Pulumi can create the replacement before deleting the old one; changing a
+ * weight, or adding another cluster, changes nothing. At most 32 characters,
+ * letters, digits and inner hyphens, never starting with `internal-`.
+ */
+export function targetGroupName(id: TargetGroupIdentity): string {
+    const hash = digest(["tg", id.loadBalancerName, id.cluster, id.service, id.vpcId, id.port, id.protocol, id.targetType], 8);
+    let readable = `${id.cluster}-${id.service}`.slice(0, MaxElbNameLength - hash.length - 1).replace(/-+$/, "");
+    if (readable.startsWith("internal-") || readable === "internal") {
+        readable = `tg-${readable}`.slice(0, MaxElbNameLength - hash.length - 1).replace(/-+$/, "");
+    }
+    return `${readable}-${hash}`;
+}
+
+/** The default name of a cluster's controller role in its own account. */
+export function defaultControllerRoleName(clusterKey: string): string {
+    return `shared-alb-lbc-${clusterKey}`;
+}
+
+/**
+ * The name of the registrar role a cross-account cluster assumes in the ALB's
+ * account: `<alb>-registrar-<cluster>`, shortened with a digest past 64 characters.
+ */
+export function registrarRoleName(loadBalancerName: string, clusterKey: string): string {
+    const name = `${loadBalancerName}-registrar-${clusterKey}`;
+    if (name.length <= MaxRoleNameLength) {
+        return name;
+    }
+    const hash = digest(["registrar", loadBalancerName, clusterKey], 8);
+    return `${name.slice(0, MaxRoleNameLength - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * The default external ID of a cross-account cluster: stable for the same ALB
+ * account, ALB name, cluster key and cluster account, different for any other.
+ */
+export function defaultExternalId(albAccountId: string, loadBalancerName: string, clusterKey: string, clusterAccountId: string): string {
+    return digest(["external-id", albAccountId, loadBalancerName, clusterKey, clusterAccountId], 32);
+}
+
+/** The AWS partition of a region. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) {
+        return "aws-cn";
+    }
+    if (region.startsWith("us-gov-")) {
+        return "aws-us-gov";
+    }
+    return "aws";
+}
+
+/** The ARN of an IAM role by account and name. */
+export function roleArn(partition: string, accountId: string, roleName: string): string {
+    return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+/** First priority handed out by derivation; 1..999 stay free for explicit priorities. */
+export const DerivedPriorityBase = 1000;
+/** Size of the derived priority range (1000..49999). */
+export const DerivedPrioritySpan = 49000;
+
+/**
+ * Listener rule priorities for services without an explicit one: a start slot
+ * from a digest of the service name, probing upwards past taken slots. Explicit
+ * priorities are reserved first, then names are placed in sorted order, so a
+ * service keeps its priority when others are added or removed unless a new
+ * name takes exactly its slot first (one chance in tens of thousands).
+ */
+export function derivePriorities(explicit: Record<string, number | undefined>): Record<string, number> {
+    const taken = new Set<number>();
+    const result: Record<string, number> = {};
+    for (const [name, priority] of Object.entries(explicit)) {
+        if (priority !== undefined) {
+            taken.add(priority);
+            result[name] = priority;
+        }
+    }
+    for (const name of Object.keys(explicit).filter(n => explicit[n] === undefined).sort()) {
+        let slot = parseInt(digest(["priority", name], 8), 16) % DerivedPrioritySpan;
+        while (taken.has(DerivedPriorityBase + slot)) {
+            slot = (slot + 1) % DerivedPrioritySpan;
+        }
+        taken.add(DerivedPriorityBase + slot);
+        result[name] = DerivedPriorityBase + slot;
+    }
+    return result;
+}
+
+/** A logical-name-safe key for a CIDR or ARN (`10.0.0.0/16` -> `10-0-0-0-16`). */
+export function nameKey(value: string): string {
+    return value.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
