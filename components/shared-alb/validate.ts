@@ -265,13 +265,17 @@ function loadBalancer(p: Problems, raw: unknown, vpcCidr: unknown): LoadBalancer
         }
     }
     if (existingArn !== undefined) {
-        for (const key of ["name", "internal", "idleTimeout", "accessLogs", "ingressCidrs", "ingressPrefixListIds"]) {
+        const adoptedName = existingArn.split("/")[2];
+        p.check(lb.name === undefined || lb.name === adoptedName, join(path, "name"), lb.name,
+            `expected the adopted ALB's own name (${adoptedName}) or nothing`);
+        for (const key of ["internal", "idleTimeout", "accessLogs", "ingressCidrs", "ingressPrefixListIds"]) {
             p.check(lb[key] === undefined, join(path, key), lb[key],
                 "not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed");
         }
     }
+    const effectiveName = existingArn !== undefined && LoadBalancerArnPattern.test(existingArn) ? existingArn.split("/")[2] : name;
     return {
-        name: name as string, internal: internal as boolean, existingArn, existingListenerArn, existingSecurityGroupId, certificateArns,
+        name: effectiveName as string, internal: internal as boolean, existingArn, existingListenerArn, existingSecurityGroupId, certificateArns,
         sslPolicy: sslPolicy as string, ingressCidrs, ingressPrefixListIds, idleTimeout: idleTimeout as number, accessLogs,
         protect: protect as boolean,
     };
@@ -469,7 +473,9 @@ function healthCheckModel(p: Problems, path: string, raw: unknown, protocol: Tar
     if (model.port !== undefined) {
         checkInt(p, join(path, "port"), model.port, 1, 65535, "an integer port (omit it for the traffic port)");
     }
-    checkOneOf(p, join(path, "protocol"), model.protocol, TargetProtocols);
+    if (hc.protocol !== undefined) {
+        checkOneOf(p, join(path, "protocol"), model.protocol, TargetProtocols);
+    }
     checkPattern(p, join(path, "matcher"), model.matcher, MatcherPattern, "expected HTTP codes 100..599 as \"200\", \"200-299\" or \"200,204\"");
     const intervalOk = checkInt(p, join(path, "interval"), model.interval, 5, 300, "an integer number of seconds");
     if (checkInt(p, join(path, "timeout"), model.timeout, 2, 120, "an integer number of seconds") && intervalOk) {

@@ -1,0 +1,227 @@
+import { expect } from "chai";
+import { SharedAlb } from "../../components/shared-alb";
+import { Run, run, runError } from "../harness";
+import { exampleNetworkArgs } from "../fixtures/network";
+
+const T = {
+    component: "shared-alb:index:SharedAlb",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    listener: "aws:lb/listener:Listener",
+    cert: "aws:lb/listenerCertificate:ListenerCertificate",
+    rule: "aws:lb/listenerRule:ListenerRule",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+} as const;
+
+function build(args: Record<string, any> = exampleNetworkArgs()): Promise<Run> {
+    return run(() => {
+        const alb = new SharedAlb("edge", args as any);
+        return { outputs: alb.outputs };
+    });
+}
+
+describe("SharedAlb component", () => {
+    let r: Run;
+    before(async () => {
+        r = await build();
+    });
+
+    it("registers exactly the expected resources, all parented to the component", () => {
+        expect(r.inventory()).to.deep.equal([
+            `${T.sg}::edge-sg`,
+            `${T.lb}::edge-alb`,
+            `${T.listener}::edge-http`,
+            `${T.listener}::edge-https`,
+            `${T.rule}::edge-rule-api`,
+            `${T.rule}::edge-rule-web`,
+            `${T.tg}::edge-tg-blue-api`,
+            `${T.tg}::edge-tg-blue-web`,
+            `${T.tg}::edge-tg-green-api`,
+            `${T.tg}::edge-tg-green-web`,
+            `${T.role}::edge-registrar-blue`,
+            `${T.rolePolicy}::edge-registrar-blue`,
+            `${T.component}::edge`,
+            `${T.egress}::edge-out-8080`,
+            `${T.egress}::edge-out-9000`,
+            `${T.ingress}::edge-in-443-0-0-0-0-0`,
+            `${T.ingress}::edge-in-80-0-0-0-0-0`,
+        ].sort());
+        const component = r.get(T.component, "edge");
+        for (const res of r.resources.filter(x => x !== component)) {
+            expect(res.parent, res.name).to.equal(component.urn);
+        }
+    });
+
+    it("creates a protected ALB with deletion protection and invalid headers dropped", () => {
+        const lb = r.get(T.lb, "edge-alb");
+        expect(lb.options.protect).to.equal(true);
+        expect(lb.inputs).to.deep.include({
+            name: "shop-edge", loadBalancerType: "application", internal: false, enableDeletionProtection: true,
+            dropInvalidHeaderFields: true, idleTimeout: 60, subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        });
+        expect(lb.inputs.securityGroups).to.deep.equal([r.get(T.sg, "edge-sg").outputs.id ?? lb.inputs.securityGroups[0]]);
+        expect(lb.inputs.accessLogs).to.equal(undefined);
+    });
+
+    it("opens only the listener ports and reaches only the target ports in the VPC", () => {
+        const sg = r.get(T.sg, "edge-sg");
+        expect(sg.inputs).to.deep.include({ name: "shop-edge-alb", vpcId: "vpc-0a1b2c3d4e5f60718", revokeRulesOnDelete: true });
+        expect(sg.inputs.ingress).to.equal(undefined);
+        expect(sg.inputs.egress).to.equal(undefined);
+        const rules = [...r.ofType(T.ingress), ...r.ofType(T.egress)].map(x => {
+            const { securityGroupId, ...rest } = x.inputs as Record<string, unknown>;
+            expect(securityGroupId).to.match(/^sg-[0-9a-f]{17}$/);
+            return { type: x.type === T.ingress ? "in" : "out", ...rest };
+        });
+        expect(rules).to.deep.equal([
+            { type: "in", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0", description: "listener 80 from 0.0.0.0/0" },
+            { type: "in", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "listener 443 from 0.0.0.0/0" },
+            { type: "out", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16", description: "targets and health checks on 8080 in the VPC" },
+            { type: "out", ipProtocol: "tcp", fromPort: 9000, toPort: 9000, cidrIpv4: "10.0.0.0/16", description: "targets and health checks on 9000 in the VPC" },
+        ]);
+    });
+
+    it("creates one tagged target group per cluster and service", () => {
+        const tg = r.get(T.tg, "edge-tg-blue-web");
+        expect(tg.inputs).to.deep.equal({
+            name: "blue-web-17b62d5a", vpcId: "vpc-0a1b2c3d4e5f60718", port: 8080, protocol: "HTTP", targetType: "ip",
+            deregistrationDelay: 30, slowStart: 0,
+            healthCheck: { enabled: true, path: "/healthz", port: "traffic-port", protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+            tags: { team: "platform", "shared-alb:load-balancer": "shop-edge", "shared-alb:cluster": "blue", "shared-alb:service": "web" },
+        });
+    });
+
+    it("redirects HTTP to HTTPS and answers 404 by default on HTTPS", () => {
+        const http = r.get(T.listener, "edge-http");
+        expect(http.inputs).to.deep.include({ port: 80, protocol: "HTTP", loadBalancerArn: r.get(T.lb, "edge-alb").outputs.arn });
+        expect(http.inputs.defaultActions).to.deep.equal([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        const https = r.get(T.listener, "edge-https");
+        expect(https.inputs).to.deep.include({
+            port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab",
+        });
+        expect(https.inputs.defaultActions).to.deep.equal([{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } }]);
+    });
+
+    it("forwards each service's rule to its weighted target groups on the HTTPS listener", () => {
+        const rule = r.get(T.rule, "edge-rule-web");
+        expect(rule.inputs.listenerArn).to.equal(r.get(T.listener, "edge-https").outputs.arn);
+        expect(rule.inputs.conditions).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
+        expect(rule.inputs.actions).to.deep.equal([{ type: "forward", forward: { targetGroups: [{ arn: r.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 100 }] } }]);
+        expect(rule.inputs.tags).to.deep.include({ "shared-alb:service": "web" });
+        expect(r.get(T.rule, "edge-rule-api").inputs.conditions).to.deep.equal([{ pathPattern: { values: ["/api/*"] } }]);
+    });
+
+    it("gives the cross-account cluster a registrar role scoped to its own target groups", () => {
+        const role = r.get(T.role, "edge-registrar-blue");
+        expect(role.inputs.name).to.equal("shop-edge-registrar-blue");
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "ControllerOfCluster", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "sts:ExternalId": "034e4c719e06a9fef670a09bbcad68f7" } },
+            }],
+        });
+        const policy = r.get(T.rolePolicy, "edge-registrar-blue");
+        expect(policy.inputs.name).to.equal("register-targets");
+        expect(policy.inputs.role).to.equal("shop-edge-registrar-blue");
+        expect(JSON.parse(policy.inputs.policy as string).Statement).to.deep.equal([
+            {
+                Sid: "RegisterIntoOwnTargetGroups", Effect: "Allow",
+                Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+                Resource: [r.get(T.tg, "edge-tg-blue-api").outputs.arn, r.get(T.tg, "edge-tg-blue-web").outputs.arn].sort(),
+            },
+            { Sid: "DescribeTargets", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
+        ]);
+        expect(r.ofType(T.role).map(x => x.name)).to.deep.equal(["edge-registrar-blue"]);
+    });
+
+    it("outputs the network contract", () => {
+        const o = r.outputs.outputs;
+        expect(Object.keys(o).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "region", "securityGroupId", "services", "vpcId"]);
+        expect(o.loadBalancer).to.deep.equal({
+            arn: r.get(T.lb, "edge-alb").outputs.arn, name: "shop-edge", dnsName: r.get(T.lb, "edge-alb").outputs.dnsName, zoneId: "Z32O12XQLNTSW2",
+            securityGroupId: o.securityGroupId, listenerArns: { http: r.get(T.listener, "edge-http").outputs.arn, https: r.get(T.listener, "edge-https").outputs.arn },
+        });
+        expect(o.services).to.deep.equal({
+            web: { port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 } },
+            api: { port: 9000, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 } },
+        });
+        expect(o.clusters.green).to.deep.equal({
+            accountId: "111111111111", weight: 0, controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green",
+            targetGroups: {
+                web: { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, name: "green-web-1a30dff7", port: 8080, protocol: "HTTP", targetType: "ip" },
+                api: { arn: r.get(T.tg, "edge-tg-green-api").outputs.arn, name: "green-api-649cdb2a", port: 9000, protocol: "HTTP", targetType: "ip" },
+            },
+        });
+        expect(o.clusters.blue.registrarRoleArn).to.equal("arn:aws:iam::111111111111:role/shop-edge-registrar-blue");
+        expect(o.clusters.blue.externalId).to.equal("034e4c719e06a9fef670a09bbcad68f7");
+    });
+
+    it("touches nothing of the ALB or other clusters when a cluster is added or re-weighted", async () => {
+        const args = exampleNetworkArgs();
+        args.clusters.red = { accountId: "333333333333", weight: 0 };
+        args.clusters.green.weight = 5;
+        const after = await build(args);
+        const added = after.inventory().filter(x => !r.inventory().includes(x));
+        expect(added).to.deep.equal([
+            `${T.tg}::edge-tg-red-api`, `${T.tg}::edge-tg-red-web`, `${T.role}::edge-registrar-red`, `${T.rolePolicy}::edge-registrar-red`,
+        ].sort());
+        for (const res of r.resources) {
+            const same = after.resources.find(x => x.urn === res.urn)!;
+            if (res.type === T.rule) {
+                continue; // the rules carry the weights
+            }
+            expect(same.inputs, res.name).to.deep.equal(res.inputs);
+        }
+        expect(after.get(T.rule, "edge-rule-web").inputs.actions[0].forward.targetGroups).to.deep.equal([
+            { arn: r.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 100 },
+            { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, weight: 5 },
+        ]);
+    });
+
+    it("renames a target group whose port changes, and only that service's", async () => {
+        const args = exampleNetworkArgs();
+        args.services.api.port = 9001;
+        const after = await build(args);
+        expect(after.get(T.tg, "edge-tg-blue-api").inputs.name).to.not.equal(r.get(T.tg, "edge-tg-blue-api").inputs.name);
+        expect(after.get(T.tg, "edge-tg-blue-web").inputs.name).to.equal(r.get(T.tg, "edge-tg-blue-web").inputs.name);
+    });
+
+    it("adopts an existing ALB and listener read-only and adds only rules, target groups and roles", async () => {
+        const args = exampleNetworkArgs();
+        args.loadBalancer = {
+            name: "shop-edge",
+            existingArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/shop-edge/0123456789abcdef",
+            existingListenerArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/shop-edge/0123456789abcdef/00000000000000aa",
+            existingSecurityGroupId: "sg-0123456789abcdef0",
+        };
+        const adopted = await build(args);
+        expect(adopted.ofType(T.sg)).to.have.length(0);
+        expect(adopted.ofType(T.ingress)).to.have.length(0);
+        expect(adopted.ofType(T.egress)).to.have.length(0);
+        expect(adopted.ofType(T.listener)).to.have.length(0);
+        const lb = adopted.get(T.lb, "edge-alb");
+        expect(lb.inputs).to.deep.equal({});
+        expect(adopted.get(T.rule, "edge-rule-web").inputs.listenerArn).to.equal(args.loadBalancer.existingListenerArn);
+        expect(adopted.outputs.outputs.loadBalancer).to.deep.include({
+            arn: args.loadBalancer.existingArn, name: "shop-edge", securityGroupId: "sg-0123456789abcdef0", listenerArns: { existing: args.loadBalancer.existingListenerArn },
+        });
+    });
+
+    it("refuses credentials of another account before anything is deployed", async () => {
+        const err = await runError(() => new SharedAlb("edge", exampleNetworkArgs() as any), { accountId: "999999999999" });
+        expect(err.message).to.contain("accountId: got \"111111111111\"; the AWS credentials are for account 999999999999: deploy the network stack with the network account's credentials");
+    });
+
+    it("surfaces bad input as a ResourceError and registers no AWS resource", async () => {
+        const args = exampleNetworkArgs();
+        args.clusters.blue.weight = 1000;
+        const err = await runError(() => new SharedAlb("edge", args as any));
+        expect(err.message).to.contain("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
+    });
+});

@@ -1,0 +1,169 @@
+import { expect } from "chai";
+import { ConfigErrors } from "../../components/internal/errors";
+import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import { exampleNetworkArgs } from "../fixtures/network";
+
+type Args = Record<string, any>;
+
+function messagesOf(mutate: (a: Args) => void): string[] {
+    const args = exampleNetworkArgs();
+    mutate(args);
+    try {
+        validateSharedAlbArgs(args);
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigErrors);
+        return (e as ConfigErrors).errors.map(err => err.message);
+    }
+    throw new Error("expected validation to fail");
+}
+
+describe("validateSharedAlbArgs", () => {
+    it("defaults the example fleet exactly", () => {
+        const model = validateSharedAlbArgs(exampleNetworkArgs());
+        expect(model.partition).to.equal("aws");
+        expect(model.loadBalancer).to.deep.equal({
+            name: "shop-edge", internal: false, existingArn: undefined, existingListenerArn: undefined, existingSecurityGroupId: undefined,
+            certificateArns: ["arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab"],
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
+            accessLogs: undefined, protect: true,
+        });
+        expect(model.clusters.blue).to.deep.equal({
+            key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
+            controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
+            externalId: "034e4c719e06a9fef670a09bbcad68f7",
+        });
+        expect(model.clusters.green).to.deep.equal({
+            key: "green", accountId: "111111111111", weight: 0, crossAccount: false, controllerRoleName: "shared-alb-lbc-green",
+            controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", registrarRoleName: undefined, externalId: undefined,
+        });
+        expect(model.services.web).to.deep.include({
+            name: "web", port: 8080, protocol: "HTTP", targetType: "ip", hosts: ["shop.example.com"], paths: [],
+            weights: { blue: 100, green: 0 }, deregistrationDelay: 30, slowStart: 0, stickinessDuration: undefined,
+            targetGroupNames: { blue: "blue-web-17b62d5a", green: "green-web-1a30dff7" },
+        });
+        expect(model.services.web.healthCheck).to.deep.equal({
+            path: "/healthz", port: undefined, protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3,
+        });
+    });
+
+    it("makes an internal ALB reachable from the VPC only by default", () => {
+        const args = exampleNetworkArgs();
+        args.loadBalancer.internal = true;
+        expect(validateSharedAlbArgs(args).loadBalancer.ingressCidrs).to.deep.equal(["10.0.0.0/16"]);
+    });
+
+    it("takes the region from the provider when absent and refuses none at all", () => {
+        const args = exampleNetworkArgs();
+        delete args.region;
+        expect(validateSharedAlbArgs(args, "us-gov-west-1").partition).to.equal("aws-us-gov");
+        expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config");
+    });
+
+    it("applies per-service weights over the cluster defaults", () => {
+        const args = exampleNetworkArgs();
+        args.services.api.weights = { green: 50 };
+        expect(validateSharedAlbArgs(args).services.api.weights).to.deep.equal({ blue: 100, green: 50 });
+    });
+
+    const table: [string, (a: Args) => void, string[]][] = [
+        ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
+            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, subnetIds, loadBalancer, clusters, services, defaultService, tags",
+            "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
+            "region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config",
+            "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
+            "vpcCidr: got nothing; expected an IPv4 CIDR such as \"10.0.0.0/16\"",
+            "subnetIds: got nothing; expected at least 2 subnets in different Availability Zones (an ALB needs two)",
+            "clusters: got nothing; expected at least one cluster: { <key>: { accountId, weight } }",
+            "services: got nothing; expected at least one service: { <name>: { port, hosts | paths } }",
+        ]],
+        ["a weight above 999", a => { a.clusters.blue.weight = 1000; }, ["clusters.blue.weight: got 1000; expected an integer from 0 to 999"]],
+        ["a fractional weight", a => { a.clusters.blue.weight = 1.5; }, ["clusters.blue.weight: got 1.5; expected an integer from 0 to 999"]],
+        ["a weight as text", a => { a.services.web.weights = { blue: "7" }; }, ["services.web.weights.blue: got \"7\"; expected an integer from 0 to 999"]],
+        ["a short account", a => { a.clusters.blue.accountId = "2222"; }, ["clusters.blue.accountId: got \"2222\"; expected a 12-digit AWS account ID such as \"111111111111\""]],
+        ["a bad VPC ID", a => { a.vpcId = "vpc-xyz"; }, ["vpcId: got \"vpc-xyz\"; expected a VPC ID such as \"vpc-0123456789abcdef0\""]],
+        ["a single subnet", a => { a.subnetIds = ["subnet-0a1b2c3d4e5f60001"]; }, ["subnetIds: got [\"subnet-0a1b2c3d4e5f60001\"]; expected at least 2 subnets in different Availability Zones (an ALB needs two)"]],
+        ["a duplicate subnet", a => { a.subnetIds = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001"]; }, ["subnetIds[1]: got \"subnet-0a1b2c3d4e5f60001\"; expected no duplicates"]],
+        ["a bad subnet ID", a => { a.subnetIds[1] = "sn-1"; }, ["subnetIds[1]: got \"sn-1\"; expected a subnet ID such as \"subnet-0123456789abcdef0\""]],
+        ["empty clusters", a => { a.clusters = {}; }, ["clusters: got {}; expected at least one cluster: { <key>: { accountId, weight } }"]],
+        ["empty services", a => { a.services = {}; }, ["services: got {}; expected at least one service: { <name>: { port, hosts | paths } }"]],
+        ["an upper-case cluster key", a => { a.clusters.Blue = a.clusters.blue; delete a.clusters.blue; },
+            ["clusters.Blue: got \"Blue\"; cluster key: expected lower-case letters, digits and inner hyphens (at most 20 characters)"]],
+        ["a weight for an unknown cluster", a => { a.services.web.weights = { red: 5 }; },
+            ["services.web.weights.red: got 5; expected a weight for a known cluster; clusters are: blue, green"]],
+        ["six weighted clusters", a => { for (let i = 0; i < 5; i++) { a.clusters[`c${i}`] = { accountId: "333333333333", weight: 1 }; } a.services.api.weights = { c0: 0 }; },
+            ["services.web.weights: got {\"blue\":100,\"c0\":1,\"c1\":1,\"c2\":1,\"c3\":1,\"c4\":1}; expected at most 5 clusters with a weight above 0 (target groups per forward action); set the others to 0"]],
+        ["a duplicate priority", a => { a.services.web.priority = 10; a.services.api.priority = 10; },
+            ["services.api.priority: got 10; expected a priority unique on the listener; services.web has it"]],
+        ["a priority above 50000", a => { a.services.web.priority = 50001; }, ["services.web.priority: got 50001; expected an integer from 1 to 50000"]],
+        ["a port of 0", a => { a.services.web.port = 0; }, ["services.web.port: got 0; expected an integer port from 1 to 65535"]],
+        ["a TCP protocol", a => { a.services.web.protocol = "TCP"; }, ["services.web.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\""]],
+        ["a lambda target", a => { a.services.web.targetType = "lambda"; }, ["services.web.targetType: got \"lambda\"; expected one of \"ip\", \"instance\""]],
+        ["a timeout equal to the interval", a => { a.services.web.healthCheck = { interval: 10, timeout: 10 }; },
+            ["services.web.healthCheck.timeout: got 10; expected a timeout below the interval (10 s)"]],
+        ["an interval of 301", a => { a.services.web.healthCheck = { interval: 301 }; },
+            ["services.web.healthCheck.interval: got 301; expected an integer number of seconds from 5 to 300"]],
+        ["a threshold of 11", a => { a.services.api.healthCheck.healthyThreshold = 11; },
+            ["services.api.healthCheck.healthyThreshold: got 11; expected an integer from 2 to 10"]],
+        ["a bad matcher", a => { a.services.api.healthCheck.matcher = "2xx"; },
+            ["services.api.healthCheck.matcher: got \"2xx\"; expected HTTP codes 100..599 as \"200\", \"200-299\" or \"200,204\""]],
+        ["a deregistration delay of 3601", a => { a.services.web.deregistrationDelay = 3601; },
+            ["services.web.deregistrationDelay: got 3601; expected an integer number of seconds from 0 to 3600"]],
+        ["a slow start of 10", a => { a.services.web.slowStart = 10; }, ["services.web.slowStart: got 10; expected 0 (off) or an integer from 30 to 900 seconds"]],
+        ["an ALB name starting with internal-", a => { a.loadBalancer.name = "internal-edge"; },
+            ["loadBalancer.name: got \"internal-edge\"; expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with \"internal-\""]],
+        ["an ALB name of 33 characters", a => { a.loadBalancer.name = "a".repeat(33); },
+            [`loadBalancer.name: got "${"a".repeat(33)}"; expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with "internal-"`]],
+        ["a service without conditions", a => { a.services.web.hosts = []; },
+            ["services.web.hosts: got []; expected at least one host or path (only the defaultService may have neither)"]],
+        ["an unknown default service", a => { a.defaultService = "shop"; }, ["defaultService: got \"shop\"; expected one of the services: web, api"]],
+        ["a misspelt key", a => { a.services.web.prot = "HTTP"; },
+            ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, hosts, paths, priority, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
+        ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
+            ["loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef\"; allowed only with loadBalancer.existingArn"]],
+        ["an external ID for a same-account cluster", a => { a.clusters.green.externalId = "abc"; },
+            ["clusters.green.externalId: got \"abc\"; allowed only for a cluster in another account than accountId (same-account clusters assume no role)"]],
+        ["a world CIDR typo", a => { a.loadBalancer.ingressCidrs = ["0.0.0.0/33"]; },
+            ["loadBalancer.ingressCidrs[0]: got \"0.0.0.0/33\"; expected IPv4 CIDRs such as \"203.0.113.0/24\""]],
+        ["two services with the same conditions", a => { a.services.api.paths = []; a.services.api.hosts = ["shop.example.com"]; },
+            ["services.api.hosts: got {\"hosts\":[\"shop.example.com\"],\"paths\":[]}; expected conditions different from services.web's: two rules with the same hosts and paths shadow each other"]],
+        ["six condition values", a => { a.services.web.paths = ["/a", "/b", "/c", "/d", "/e"]; },
+            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\"],\"paths\":[\"/a\",\"/b\",\"/c\",\"/d\",\"/e\"]}; expected at most 5 hosts and paths together (match evaluations per ALB rule)"]],
+        ["stickiness of a week and a second", a => { a.services.web.stickiness = { duration: 604801 }; },
+            ["services.web.stickiness.duration: got 604801; expected an integer number of seconds from 1 to 604800"]],
+        ["an AWS tag key", a => { a.tags = { "aws:x": "y" }; }, ["tags[\"aws:x\"]: got \"aws:x\"; expected a tag key of 1..128 characters not starting with \"aws:\""]],
+    ];
+    for (const [what, mutate, expected] of table) {
+        it(`refuses ${what}`, () => {
+            expect(messagesOf(mutate)).to.deep.equal(expected);
+        });
+    }
+
+    it("requires the adopted ALB's security group and refuses settings of an adopted ALB", () => {
+        expect(messagesOf(a => {
+            a.loadBalancer = { existingArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef", idleTimeout: 30 };
+        })).to.deep.equal([
+            "loadBalancer.existingSecurityGroupId: got nothing; required with loadBalancer.existingArn: the adopted ALB's security group, which the clusters allow in",
+            "loadBalancer.idleTimeout: got 30; not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed",
+        ]);
+    });
+
+    it("refuses a listener of another load balancer", () => {
+        expect(messagesOf(a => {
+            a.loadBalancer = {
+                existingArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef",
+                existingListenerArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/other/0123456789abcdef/00000000000000aa",
+                existingSecurityGroupId: "sg-0123456789abcdef0",
+            };
+        })).to.deep.equal([
+            "loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/other/0123456789abcdef/00000000000000aa\"; expected a listener of loadBalancer.existingArn (arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef)",
+        ]);
+    });
+
+    it("reports every problem at once in one error", () => {
+        const args = exampleNetworkArgs();
+        args.clusters.blue.weight = -1;
+        args.services.web.port = 70000;
+        expect(() => validateSharedAlbArgs(args)).to.throw(
+            "2 configuration errors:\n  - clusters.blue.weight: got -1; expected an integer from 0 to 999\n  - services.web.port: got 70000; expected an integer port from 1 to 65535");
+    });
+});
