@@ -7,6 +7,8 @@ export interface FakeCloudContext {
     region: string;
     /** Outputs served to `pulumi:pulumi:StackReference` resources, by stack name. */
     stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Names of secret outputs of the referenced stacks, by stack name (served as `secretOutputNames`). */
+    stackSecretOutputNames?: Record<string, string[]>;
     /** Answers for provider functions, by token, that override the built-in ones. */
     calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -41,7 +43,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 if (outputs === undefined) {
                     throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
                 }
-                return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: [] } };
+                return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: this.ctx.stackSecretOutputNames?.[stackName] ?? [] } };
             }
             case "aws:lb/loadBalancer:LoadBalancer": {
                 // `LoadBalancer.get(name, arn)` reads an existing ALB: answer from its ARN.

@@ -40,6 +40,8 @@ export interface RunOptions {
     stack: string;
     /** Full config keys (`alb-fleet:network`) to string values, as the engine passes them. */
     config?: Record<string, string>;
+    /** Config keys whose values are secrets (the program then reads them as secret outputs). */
+    secretKeys?: string[];
     mocks: pulumi.runtime.Mocks;
 }
 
@@ -73,7 +75,7 @@ export function runProgram(options: RunOptions, program: () => unknown): Promise
             },
         };
         await pulumi.runtime.setMocks(recording, options.project, options.stack, true);
-        pulumi.runtime.setAllConfig(options.config ?? {});
+        pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
         const pending: Pending[] = [];
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(args => {

@@ -1,0 +1,315 @@
+import { AsyncLocalStorage } from "async_hooks";
+import * as path from "path";
+import { FakeCloud } from "./fake-cloud";
+import { RecordedResource, runProgram } from "./mock-runtime";
+import { ValuePath, findSecretPaths } from "./secrets";
+import { LoadedConfigs, StackConfig, StackRole, loadStackConfigs, shortStackName } from "./config";
+
+/** A stack program: reads its config and returns the stack outputs. */
+export type StackProgram = () => Promise<Record<string, unknown>>;
+
+/** How to plan a fleet. */
+export interface FleetOptions {
+    /** Directory of the `Pulumi.<stack>.yaml` files. */
+    configDir: string;
+    /** Plan only this stack (and the network stacks it reads); print only it. */
+    stack?: string;
+    /** Project name, for config keys and URNs. @default "alb-fleet" */
+    project?: string;
+    /** The program every stack runs. @default `runRole` of stacks/programs.ts */
+    program?: StackProgram;
+    /**
+     * Outputs served to every cluster stack's network stack reference instead
+     * of the planned ones (the real network stack's `pulumi stack output --json`).
+     * The network stacks are then not planned.
+     */
+    networkOutputs?: Record<string, unknown>;
+}
+
+/** One planned stack. */
+export interface StackPlan {
+    stack: string;
+    role: StackRole;
+    /** Absolute path of its config file. */
+    file: string;
+    accountId: string;
+    region: string;
+    resources: RecordedResource[];
+    /** Plain stack outputs (secret values in clear; see `secretOutputPaths`). */
+    outputs: Record<string, unknown>;
+    /** Paths into `outputs` of values the program marked secret. */
+    secretOutputPaths: ValuePath[];
+    /** Config paths holding `secure:` values, planned with a placeholder. */
+    securePaths: string[];
+    /** Secret top-level output names of the stacks its stack references read, by referenced name. */
+    referencedSecrets: Record<string, string[]>;
+}
+
+/** The planned fleet: the stacks to print, network stacks first, each group by name. */
+export interface FleetPlan {
+    stacks: StackPlan[];
+}
+
+/** Something that stopped the plan: a config file or a stack program failed. */
+export interface PlanProblem {
+    stack?: string;
+    file?: string;
+    message: string;
+}
+
+/** The plan failed; nothing may be printed but these problems. */
+export class PlanFailure extends Error {
+    readonly problems: readonly PlanProblem[];
+
+    constructor(problems: readonly PlanProblem[]) {
+        super(problems.map(formatProblem).join("\n"));
+        this.name = "PlanFailure";
+        this.problems = problems;
+    }
+}
+
+/** One problem as one (possibly multi-line) message naming its stack and file. */
+export function formatProblem(p: PlanProblem): string {
+    const where = p.stack !== undefined
+        ? `stack ${p.stack}${p.file !== undefined ? ` (${path.basename(p.file)})` : ""}`
+        : (p.file ?? "plan");
+    const lines = p.message.split("\n");
+    return [`${where}: ${lines[0]}`, ...lines.slice(1).map(l => `  ${l}`)].join("\n");
+}
+
+/**
+ * Plans the fleet offline: reads the configs, runs the network stacks
+ * (concurrently), then the cluster stacks (concurrently) with the network
+ * stacks' planned outputs served to their stack references. Throws
+ * `PlanFailure` listing every config or program problem.
+ */
+export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
+    const project = options.project ?? "alb-fleet";
+    const loaded: LoadedConfigs = loadStackConfigs(options.configDir, project);
+    if (loaded.problems.length > 0) {
+        throw new PlanFailure(loaded.problems);
+    }
+    const all = loaded.stacks;
+    const networks = all.filter(s => s.role === "network");
+    const clusters = all.filter(s => s.role === "cluster");
+    const problems: PlanProblem[] = [];
+
+    // Which network stack each cluster stack reads.
+    const reads = new Map<string, StackConfig[]>();
+    for (const c of clusters) {
+        if (c.networkStack === undefined) {
+            reads.set(c.stack, networks);
+            continue;
+        }
+        const short = shortStackName(c.networkStack);
+        const match = networks.filter(n => n.stack === short);
+        if (match.length === 0 && options.networkOutputs === undefined) {
+            problems.push({
+                stack: c.stack, file: c.file,
+                message: `${project}:cluster.networkStack: got ${JSON.stringify(c.networkStack)}; expected a network stack of ${options.configDir} `
+                    + `(network stacks: ${networks.map(n => n.stack).join(", ") || "none"})`,
+            });
+        }
+        reads.set(c.stack, match);
+    }
+
+    let wanted: StackConfig[] = all;
+    if (options.stack !== undefined) {
+        const one = all.find(s => s.stack === options.stack);
+        if (one === undefined) {
+            throw new PlanFailure([{ message: `no stack ${JSON.stringify(options.stack)} in ${options.configDir} (stacks: ${all.map(s => s.stack).join(", ")})` }]);
+        }
+        wanted = [one];
+    }
+    const relevant = (p: PlanProblem) => options.stack === undefined || p.stack === options.stack;
+    if (problems.some(relevant)) {
+        throw new PlanFailure(problems.filter(relevant));
+    }
+
+    const program = options.program ?? defaultProgram;
+    const toRunNetworks = options.networkOutputs !== undefined
+        ? wanted.filter(s => s.role === "network")
+        : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
+    const toRunClusters = wanted.filter(s => s.role === "cluster");
+
+    return guardRejections(async (sink) => {
+        const planned = new Map<string, StackPlan>();
+        const failed = new Set<string>();
+        const runAll = async (group: StackConfig[], served: (s: StackConfig) => Served | undefined) => {
+            const results = await Promise.allSettled(group.map(s => {
+                const stackServed = served(s);
+                if (stackServed === undefined) {
+                    return Promise.resolve(undefined);
+                }
+                return stackContext.run({ stack: s, sink }, () => runStack(s, stackServed, program));
+            }));
+            results.forEach((r, i) => {
+                const s = group[i];
+                if (r.status === "fulfilled") {
+                    if (r.value !== undefined) {
+                        planned.set(s.stack, r.value);
+                    }
+                } else {
+                    failed.add(s.stack);
+                    sink.push({ stack: s.stack, file: s.file, message: errorMessage(r.reason) });
+                }
+            });
+        };
+        await runAll(toRunNetworks, () => ({ outputs: {}, secrets: {} }));
+        await runAll(toRunClusters, c => {
+            if (options.networkOutputs !== undefined) {
+                const served: Served = { outputs: { network: options.networkOutputs }, secrets: {} };
+                for (const n of networks) {
+                    served.outputs[n.stack] = options.networkOutputs;
+                }
+                if (c.networkStack !== undefined) {
+                    served.outputs[c.networkStack] = options.networkOutputs;
+                }
+                return served;
+            }
+            const sources = reads.get(c.stack) ?? [];
+            const broken = sources.filter(n => failed.has(n.stack));
+            if (broken.length > 0) {
+                sink.push({ stack: c.stack, file: c.file, message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed` });
+                return undefined;
+            }
+            const served: Served = { outputs: {}, secrets: {} };
+            for (const n of sources) {
+                const plan = planned.get(n.stack)!;
+                const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
+                const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
+                for (const name of names) {
+                    served.outputs[name] = clone(plan.outputs);
+                    served.secrets[name] = secretNames;
+                }
+            }
+            return served;
+        });
+        // Let rejections nobody awaited surface before deciding.
+        await settle();
+        if (sink.length > 0) {
+            throw new PlanFailure(dedupe(sink));
+        }
+        const order = (s: StackConfig) => (s.role === "network" ? 0 : 1);
+        return {
+            stacks: [...wanted]
+                .sort((a, b) => order(a) - order(b) || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0))
+                .map(s => planned.get(s.stack)!),
+        };
+    });
+}
+
+/** What a stack's stack references are served: outputs and secret output names, by referenced stack name. */
+interface Served {
+    outputs: Record<string, Record<string, unknown>>;
+    secrets: Record<string, string[]>;
+}
+
+async function runStack(cfg: StackConfig, served: Served, program: StackProgram): Promise<StackPlan> {
+    let secretOutputPaths: ValuePath[] = [];
+    const run = await runProgram({
+        project: cfg.project,
+        stack: cfg.stack,
+        config: cfg.config,
+        secretKeys: cfg.secretKeys,
+        mocks: new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets }),
+    }, async () => {
+        const raw = await program();
+        secretOutputPaths = await findSecretPaths(raw);
+        return raw;
+    });
+    return {
+        stack: cfg.stack,
+        role: cfg.role,
+        file: cfg.file,
+        accountId: cfg.accountId,
+        region: cfg.region,
+        resources: run.resources,
+        outputs: run.outputs,
+        secretOutputPaths,
+        securePaths: cfg.securePaths,
+        referencedSecrets: served.secrets,
+    };
+}
+
+function defaultProgram(): Promise<Record<string, unknown>> {
+    // Loaded on first use: the stack programs pull in the cloud SDKs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const programs = require("../../stacks/programs") as { runRole: StackProgram };
+    return programs.runRole();
+}
+
+/** The message of whatever a program threw, without a stack trace. */
+export function errorMessage(reason: unknown): string {
+    if (reason instanceof Error) {
+        return reason.message || reason.name;
+    }
+    return typeof reason === "string" ? reason : JSON.stringify(reason) ?? String(reason);
+}
+
+function clone(value: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+function dedupe(problems: PlanProblem[]): PlanProblem[] {
+    const seen = new Set<string>();
+    const out: PlanProblem[] = [];
+    for (const p of problems) {
+        const key = `${p.stack ?? ""}\u0000${p.message}`;
+        if (!seen.has(key)) {
+            seen.add(key);
+            out.push(p);
+        }
+    }
+    // Stable order whatever order the concurrent stacks failed in.
+    return out.sort((a, b) => ((a.stack ?? "") < (b.stack ?? "") ? -1 : (a.stack ?? "") > (b.stack ?? "") ? 1 : 0));
+}
+
+function settle(): Promise<void> {
+    return new Promise(resolve => setImmediate(() => setImmediate(resolve)));
+}
+
+// Unhandled rejections raised inside a stack's program (an `apply` that
+// throws, a failed registration nobody awaits) carry the async context of
+// the stack that caused them; they are collected as that stack's problems
+// instead of crashing the process.
+interface StackContext {
+    stack: StackConfig;
+    sink: PlanProblem[];
+}
+const stackContext = new AsyncLocalStorage<StackContext>();
+const activeSinks = new Set<PlanProblem[]>();
+let savedListeners: NodeJS.UnhandledRejectionListener[] = [];
+
+function onUnhandledRejection(reason: unknown): void {
+    const ctx = stackContext.getStore();
+    if (ctx !== undefined) {
+        ctx.sink.push({ stack: ctx.stack.stack, file: ctx.stack.file, message: errorMessage(reason) });
+        return;
+    }
+    for (const sink of activeSinks) {
+        sink.push({ message: `unattributed error in a stack program: ${errorMessage(reason)}` });
+    }
+}
+
+async function guardRejections<T>(body: (sink: PlanProblem[]) => Promise<T>): Promise<T> {
+    const sink: PlanProblem[] = [];
+    if (activeSinks.size === 0) {
+        savedListeners = process.listeners("unhandledRejection");
+        process.removeAllListeners("unhandledRejection");
+        process.on("unhandledRejection", onUnhandledRejection);
+    }
+    activeSinks.add(sink);
+    try {
+        return await body(sink);
+    } finally {
+        activeSinks.delete(sink);
+        if (activeSinks.size === 0) {
+            process.removeListener("unhandledRejection", onUnhandledRejection);
+            for (const l of savedListeners) {
+                process.on("unhandledRejection", l);
+            }
+            savedListeners = [];
+        }
+    }
+}

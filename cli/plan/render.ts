@@ -1,0 +1,268 @@
+import * as path from "path";
+import { RecordedOptions } from "./mock-runtime";
+import { FleetPlan, StackPlan } from "./fleet";
+import { SecretText, redact } from "./secrets";
+
+/** One resource in `plan --json`. */
+export interface JsonResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    provider: string | null;
+    inputs: unknown;
+    outputs: unknown;
+    options: RecordedOptions;
+}
+
+/** One stack in `plan --json`. */
+export interface JsonStack {
+    stack: string;
+    role: string;
+    resources: JsonResource[];
+    outputs: unknown;
+}
+
+/** The whole document `plan --json` prints. */
+export interface JsonPlan {
+    stacks: JsonStack[];
+}
+
+/**
+ * The plan as `--json` prints it: resources sorted by URN, object keys
+ * sorted, secrets as `"[secret]"`, so two runs give identical bytes.
+ */
+export function toJsonPlan(plan: FleetPlan): JsonPlan {
+    return {
+        stacks: plan.stacks.map(s => ({
+            stack: s.stack,
+            role: s.role,
+            resources: [...s.resources]
+                .sort((a, b) => compare(a.urn, b.urn))
+                .map(r => ({
+                    urn: r.urn,
+                    type: r.type,
+                    name: r.name,
+                    parent: r.parent ?? null,
+                    provider: r.provider ?? null,
+                    inputs: redact(r.inputs),
+                    outputs: redact(r.outputs, referenceSecretPaths(s, r)),
+                    options: {
+                        protect: r.options.protect,
+                        dependsOn: [...r.options.dependsOn].sort(),
+                        retainOnDelete: r.options.retainOnDelete,
+                        deleteBeforeReplace: r.options.deleteBeforeReplace,
+                        ignoreChanges: [...r.options.ignoreChanges],
+                    },
+                })),
+            outputs: redact(s.outputs, s.secretOutputPaths),
+        })),
+    };
+}
+
+/** For a stack reference, the paths of the referenced stack's secret outputs in its state. */
+function referenceSecretPaths(s: StackPlan, r: StackPlan["resources"][number]): string[][] {
+    if (r.type !== "pulumi:pulumi:StackReference") {
+        return [];
+    }
+    const name = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
+    return (s.referencedSecrets[name] ?? []).map(n => ["outputs", n]);
+}
+
+/** `plan --json` output text (with a trailing newline). */
+export function renderJson(plan: FleetPlan): string {
+    return `${JSON.stringify(toJsonPlan(plan), null, 2)}\n`;
+}
+
+/** Inputs worth showing on a tree line, in this order. */
+const KeyInputs = [
+    "name", "namePrefix", "internal", "loadBalancerType", "port", "protocol", "targetType", "priority",
+    "fromPort", "toPort", "ipProtocol", "cidrIpv4", "chart", "version", "namespace", "weight",
+] as const;
+
+/** The short name of a type token: `aws:lb/targetGroup:TargetGroup` -> `TargetGroup`. */
+export function shortType(type: string): string {
+    const parts = type.split(":");
+    return parts[parts.length - 1];
+}
+
+/** The logical name at the end of a URN. */
+export function urnName(urn: string): string {
+    const i = urn.lastIndexOf("::");
+    return i === -1 ? urn : urn.slice(i + 2);
+}
+
+/** A compact `key=value` list of a resource's identifying inputs (names, ports, weights...). */
+export function keyInputs(inputs: Record<string, unknown>): string[] {
+    const shown: string[] = [];
+    const clean = redact(inputs) as Record<string, unknown>;
+    for (const k of KeyInputs) {
+        const v = clean[k];
+        if (v !== undefined && v !== null && (typeof v !== "object")) {
+            shown.push(`${k}=${typeof v === "string" && v !== SecretText ? JSON.stringify(v) : String(v)}`);
+        }
+    }
+    const metadata = clean.metadata;
+    if (isObject(metadata)) {
+        if (typeof metadata.namespace === "string") {
+            shown.push(`namespace=${JSON.stringify(metadata.namespace)}`);
+        }
+        if (typeof metadata.name === "string") {
+            shown.push(`name=${JSON.stringify(metadata.name)}`);
+        }
+    }
+    const forward = forwardWeights(clean);
+    if (forward !== undefined) {
+        shown.push(`forward=[${forward}]`);
+    }
+    const fixed = fixedResponse(clean);
+    if (fixed !== undefined) {
+        shown.push(`fixed=${fixed}`);
+    }
+    return shown;
+}
+
+/** Weighted target groups of a listener / rule action, as `tg-name:weight ...`. */
+function forwardWeights(inputs: Record<string, unknown>): string | undefined {
+    const actions = inputs.actions ?? inputs.defaultActions;
+    if (!Array.isArray(actions)) {
+        return undefined;
+    }
+    const parts: string[] = [];
+    for (const action of actions) {
+        if (!isObject(action)) {
+            continue;
+        }
+        const forward = action.forward;
+        if (isObject(forward) && Array.isArray(forward.targetGroups)) {
+            for (const tg of forward.targetGroups) {
+                if (isObject(tg)) {
+                    parts.push(`${targetGroupName(tg.arn)}:${tg.weight ?? 1}`);
+                }
+            }
+        } else if (typeof action.targetGroupArn === "string") {
+            parts.push(`${targetGroupName(action.targetGroupArn)}:1`);
+        }
+    }
+    return parts.length > 0 ? parts.join(" ") : undefined;
+}
+
+function fixedResponse(inputs: Record<string, unknown>): string | undefined {
+    const actions = inputs.actions ?? inputs.defaultActions;
+    if (!Array.isArray(actions)) {
+        return undefined;
+    }
+    for (const action of actions) {
+        if (isObject(action) && isObject(action.fixedResponse)) {
+            return String(action.fixedResponse.statusCode);
+        }
+        if (isObject(action) && isObject(action.redirect)) {
+            return `redirect:${String(action.redirect.port ?? "")}`;
+        }
+    }
+    return undefined;
+}
+
+function targetGroupName(arn: unknown): string {
+    if (typeof arn !== "string") {
+        return "?";
+    }
+    const m = /:targetgroup\/([^/]+)\//.exec(arn);
+    return m ? m[1] : arn;
+}
+
+/** The readable tree of one stack, with its summary line. */
+export function renderStackTree(s: StackPlan): string[] {
+    const lines: string[] = [];
+    lines.push(`${s.stack} (${s.role}, account ${s.accountId}, ${s.region}, ${path.basename(s.file)})`);
+    if (s.securePaths.length > 0) {
+        lines.push(`  note: secure values cannot be decrypted offline; planned with a placeholder: ${s.securePaths.join(", ")}`);
+    }
+    const byParent = new Map<string, typeof s.resources>();
+    const urns = new Set(s.resources.map(r => r.urn));
+    const roots: typeof s.resources = [];
+    for (const r of s.resources) {
+        if (r.parent !== undefined && urns.has(r.parent)) {
+            const list = byParent.get(r.parent) ?? [];
+            list.push(r);
+            byParent.set(r.parent, list);
+        } else {
+            roots.push(r);
+        }
+    }
+    const order = (list: typeof s.resources) => [...list].sort((a, b) => compare(a.type, b.type) || compare(a.name, b.name));
+    const visit = (list: typeof s.resources, prefix: string) => {
+        const sorted = order(list);
+        sorted.forEach((r, i) => {
+            const last = i === sorted.length - 1;
+            const marks: string[] = [];
+            if (r.options.protect) {
+                marks.push("[protected]");
+            }
+            if (r.options.retainOnDelete) {
+                marks.push("[retain]");
+            }
+            if (r.options.deleteBeforeReplace) {
+                marks.push("[delete-before-replace]");
+            }
+            const details = [...keyInputs(r.inputs)];
+            if (r.options.dependsOn.length > 0) {
+                details.push(`after=[${[...r.options.dependsOn].map(urnName).sort().join(" ")}]`);
+            }
+            const head = [`${shortType(r.type)} ${r.name}`, ...marks, ...details].join("  ");
+            lines.push(`${prefix}${last ? "└─ " : "├─ "}${head}`);
+            const children = byParent.get(r.urn);
+            if (children) {
+                visit(children, `${prefix}${last ? "   " : "│  "}`);
+            }
+        });
+    };
+    visit(roots, "  ");
+    const outputKeys = Object.keys(s.outputs).sort();
+    if (outputKeys.length > 0) {
+        lines.push(`  outputs: ${outputKeys.join(", ")}`);
+    }
+    lines.push(`  ${summaryLine(s.stack, [s])}`);
+    return lines;
+}
+
+/** `<label>: N resources (a Type, b Type...), P protected` */
+export function summaryLine(label: string, stacks: readonly StackPlan[]): string {
+    const counts = new Map<string, number>();
+    let total = 0;
+    let protectedCount = 0;
+    for (const s of stacks) {
+        for (const r of s.resources) {
+            total++;
+            if (r.options.protect) {
+                protectedCount++;
+            }
+            const t = shortType(r.type);
+            counts.set(t, (counts.get(t) ?? 0) + 1);
+        }
+    }
+    const byType = [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || compare(a[0], b[0]))
+        .map(([t, n]) => `${n} ${t}`)
+        .join(", ");
+    const stackWord = stacks.length > 1 ? `${stacks.length} stacks, ` : "";
+    return `${label}: ${stackWord}${total} resource${total === 1 ? "" : "s"}${byType ? ` (${byType})` : ""}, ${protectedCount} protected`;
+}
+
+/** The default `plan` output: every stack's tree, then the fleet summary. */
+export function renderTree(plan: FleetPlan): string {
+    const out: string[] = [];
+    for (const s of plan.stacks) {
+        out.push(...renderStackTree(s), "");
+    }
+    out.push(summaryLine("fleet", plan.stacks));
+    return `${out.join("\n")}\n`;
+}
+
+function compare(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

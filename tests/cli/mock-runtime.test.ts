@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { FakeCloud } from "../../cli/plan/fake-cloud";
+import { runProgram } from "../../cli/plan/mock-runtime";
+
+// runProgram relies on the SDK-internal `withLocalStorage` (pinned SDK):
+// these tests prove each run keeps its own deployment state.
+
+class Res extends pulumi.CustomResource {
+    constructor(type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super(type, name, props, opts);
+    }
+}
+
+class Box extends pulumi.ComponentResource {
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("test:index:Box", name, {}, opts);
+        this.registerOutputs({});
+    }
+}
+
+function cloud(stackOutputs?: Record<string, Record<string, unknown>>): FakeCloud {
+    return new FakeCloud({ accountId: "111111111111", region: "eu-west-1", stackOutputs });
+}
+
+async function slowProgram(delayMs: number): Promise<Record<string, unknown>> {
+    const cfg = new pulumi.Config("alb-fleet");
+    const who = cfg.require("who");
+    await new Promise(r => setTimeout(r, delayMs));
+    const box = new Box(`box-${who}`);
+    new Res("aws:s3/bucket:Bucket", `bucket-${who}`, { bucket: who }, { parent: box });
+    await new Promise(r => setTimeout(r, delayMs));
+    return { who: cfg.require("who"), stack: pulumi.getStack(), project: pulumi.getProject() };
+}
+
+describe("cli/plan/mock-runtime runProgram", () => {
+    it("keeps config, names and outputs of two concurrent stacks apart", async () => {
+        const [a, b] = await Promise.all([
+            runProgram({ project: "alb-fleet", stack: "one", config: { "alb-fleet:who": "one" }, mocks: cloud() }, () => slowProgram(30)),
+            runProgram({ project: "alb-fleet", stack: "two", config: { "alb-fleet:who": "two" }, mocks: cloud() }, () => slowProgram(5)),
+        ]);
+        expect(a.outputs).to.deep.equal({ who: "one", stack: "one", project: "alb-fleet" });
+        expect(b.outputs).to.deep.equal({ who: "two", stack: "two", project: "alb-fleet" });
+        expect(a.resources.map(r => r.urn)).to.deep.equal([
+            "urn:pulumi:one::alb-fleet::pulumi:pulumi:Stack$test:index:Box::box-one",
+            "urn:pulumi:one::alb-fleet::test:index:Box$aws:s3/bucket:Bucket::bucket-one",
+        ]);
+        expect(b.resources.map(r => r.urn)).to.deep.equal([
+            "urn:pulumi:two::alb-fleet::pulumi:pulumi:Stack$test:index:Box::box-two",
+            "urn:pulumi:two::alb-fleet::test:index:Box$aws:s3/bucket:Bucket::bucket-two",
+        ]);
+        expect(a.resources[1].parent).to.equal("urn:pulumi:one::alb-fleet::pulumi:pulumi:Stack$test:index:Box::box-one");
+        expect(a.resources[0].parent).to.equal("urn:pulumi:one::alb-fleet::pulumi:pulumi:Stack::alb-fleet-one");
+        expect(a.resources[1].inputs).to.deep.equal({ bucket: "one" });
+        expect(a.resources[1].custom).to.equal(true);
+        expect(a.resources[0].custom).to.equal(false);
+    });
+
+    it("records protect, dependsOn, retainOnDelete, deleteBeforeReplace and ignoreChanges", async () => {
+        const run = await runProgram({ project: "alb-fleet", stack: "opts", mocks: cloud() }, async () => {
+            const first = new Res("aws:s3/bucket:Bucket", "first", { bucket: "first" }, { protect: true, retainOnDelete: true });
+            new Res("aws:s3/bucket:Bucket", "second", { bucket: "second" }, {
+                dependsOn: [first], deleteBeforeReplace: true, ignoreChanges: ["tags"],
+            });
+            return {};
+        });
+        const [first, second] = run.resources;
+        expect(first.options).to.deep.equal({ protect: true, dependsOn: [], retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: [] });
+        expect(second.options).to.deep.equal({
+            protect: false,
+            dependsOn: ["urn:pulumi:opts::alb-fleet::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::first"],
+            retainOnDelete: false, deleteBeforeReplace: true, ignoreChanges: ["tags"],
+        });
+    });
+
+    it("serves a stack reference from the fake cloud's stack outputs", async () => {
+        const run = await runProgram({ project: "alb-fleet", stack: "reader", mocks: cloud({ network: { vpcId: "vpc-1", n: 3 } }) }, async () => {
+            const ref = new pulumi.StackReference("network");
+            return { vpcId: ref.requireOutput("vpcId"), n: ref.getOutput("n") };
+        });
+        expect(run.outputs).to.deep.equal({ vpcId: "vpc-1", n: 3 });
+        expect(run.resources.map(r => [r.type, r.name])).to.deep.equal([["pulumi:pulumi:StackReference", "network"]]);
+    });
+
+    it("marks config keys listed as secret, so the program reads secret outputs", async () => {
+        const run = await runProgram({
+            project: "alb-fleet", stack: "sec", config: { "alb-fleet:token": "x" }, secretKeys: ["alb-fleet:token"], mocks: cloud(),
+        }, async () => {
+            const cfg = new pulumi.Config("alb-fleet");
+            return { isSecret: await pulumi.isSecret(cfg.requireSecret("token")) };
+        });
+        expect(run.outputs).to.deep.equal({ isSecret: true });
+    });
+
+    it("rejects with the program's error", async () => {
+        const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
+            throw new Error("program failed");
+        }).then(() => undefined, (e: Error) => e);
+        expect(err?.message).to.equal("program failed");
+    });
+});

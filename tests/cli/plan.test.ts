@@ -1,0 +1,251 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, ConfigErrors } from "../../components/internal/errors";
+import { main } from "../../cli/plan/command";
+import { planFleet } from "../../cli/plan/fleet";
+import { JsonPlan } from "../../cli/plan/render";
+import { captureIo, clusterYaml, configDir, fakeNetworkProgram, fakeRunRole, networkYaml } from "./helpers";
+
+const fleet = () => configDir({
+    network: networkYaml(),
+    "cluster-blue": clusterYaml("blue", "222222222222"),
+    "cluster-green": clusterYaml("green", "111111111111", "org/alb-fleet/network"),
+});
+
+async function plan(argv: string[], program = fakeRunRole) {
+    const io = captureIo();
+    const code = await main(argv, io, { program });
+    return { code, out: io.out(), err: io.err() };
+}
+
+const ExpectedTree = `network (network, account 111111111111, eu-west-1, Pulumi.network.yaml)
+  └─ SharedAlb shop
+     ├─ ListenerRule shop-web  priority=10  forward=[shop-blue-web:100 shop-green-web:0]  after=[shop-blue-web shop-green-web]
+     ├─ LoadBalancer shop-alb  [protected]  name="shop"  internal=false
+     ├─ TargetGroup shop-blue-web  name="shop-blue-web"  port=8080  protocol="HTTP"  targetType="ip"
+     └─ TargetGroup shop-green-web  name="shop-green-web"  port=8080  protocol="HTTP"  targetType="ip"
+  outputs: accountId, clusters, loadBalancer, token
+  network: 5 resources (2 TargetGroup, 1 ListenerRule, 1 LoadBalancer, 1 SharedAlb), 1 protected
+
+cluster-blue (cluster, account 222222222222, eu-west-1, Pulumi.cluster-blue.yaml)
+  ├─ Role lbc-blue  name="shared-alb-lbc-blue"
+  ├─ TargetGroupBinding blue-web  namespace="shop"  name="web"  after=[lbc-blue]
+  └─ StackReference network  name="network"
+  outputs: manifests, targetGroupArn
+  cluster-blue: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
+
+cluster-green (cluster, account 111111111111, eu-west-1, Pulumi.cluster-green.yaml)
+  ├─ Role lbc-green  name="shared-alb-lbc-green"
+  ├─ TargetGroupBinding green-web  namespace="shop"  name="web"  after=[lbc-green]
+  └─ StackReference org/alb-fleet/network  name="org/alb-fleet/network"
+  outputs: manifests, targetGroupArn
+  cluster-green: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
+
+fleet: 3 stacks, 11 resources (2 Role, 2 StackReference, 2 TargetGroup, 2 TargetGroupBinding, 1 ListenerRule, 1 LoadBalancer, 1 SharedAlb), 1 protected
+`;
+
+describe("shared-alb plan", () => {
+    it("prints a tree per stack, network first, with summaries", async () => {
+        const r = await plan(["--config-dir", fleet()]);
+        expect(r.err).to.equal("");
+        expect(r.code).to.equal(0);
+        expect(r.out).to.equal(ExpectedTree);
+    });
+
+    it("prints the JSON document, serving planned network outputs to the cluster stacks", async () => {
+        const r = await plan(["--config-dir", fleet(), "--json"]);
+        expect(r.code).to.equal(0);
+        expect(r.err).to.equal("");
+        const doc = JSON.parse(r.out) as JsonPlan;
+        expect(Object.keys(doc)).to.deep.equal(["stacks"]);
+        expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([["network", "network"], ["cluster-blue", "cluster"], ["cluster-green", "cluster"]]);
+        for (const s of doc.stacks) {
+            expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs"]);
+            for (const res of s.resources) {
+                expect(Object.keys(res)).to.deep.equal(["urn", "type", "name", "parent", "provider", "inputs", "outputs", "options"]);
+                expect(Object.keys(res.options)).to.deep.equal(["protect", "dependsOn", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges"]);
+            }
+        }
+        const network = doc.stacks[0];
+        const lb = network.resources.find(x => x.type === "aws:lb/loadBalancer:LoadBalancer")!;
+        expect(lb.urn).to.equal("urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/loadBalancer:LoadBalancer::shop-alb");
+        expect(lb.parent).to.equal("urn:pulumi:network::alb-fleet::pulumi:pulumi:Stack$shared-alb:index:SharedAlb::shop");
+        expect(lb.provider).to.equal(null);
+        expect(lb.options.protect).to.equal(true);
+        const rule = network.resources.find(x => x.type === "aws:lb/listenerRule:ListenerRule")!;
+        expect(rule.options.dependsOn).to.deep.equal([
+            "urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/targetGroup:TargetGroup::shop-blue-web",
+            "urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/targetGroup:TargetGroup::shop-green-web",
+        ]);
+        const outputs = network.outputs as { token: string; clusters: Record<string, { targetGroups: { web: { arn: string } } }> };
+        expect(outputs.token).to.equal("[secret]");
+        const blueTg = outputs.clusters.blue.targetGroups.web.arn;
+        expect(blueTg).to.match(/^arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup\/shop-blue-web\/[0-9a-f]{16}$/);
+        const blue = doc.stacks[1];
+        expect(blue.outputs).to.deep.include({ targetGroupArn: blueTg });
+        const tgb = blue.resources.find(x => x.name === "blue-web")!;
+        expect((tgb.inputs as { spec: { targetGroupARN: string } }).spec.targetGroupARN).to.equal(blueTg);
+        const ref = doc.stacks[2].resources.find(x => x.type === "pulumi:pulumi:StackReference")!;
+        expect(ref.name).to.equal("org/alb-fleet/network");
+        const served = (ref.outputs as { outputs: Record<string, unknown>; secretOutputNames: string[] });
+        expect(served.outputs.token).to.equal("[secret]");
+        expect(served.secretOutputNames).to.deep.equal(["token"]);
+        expect(served.outputs.accountId).to.equal("111111111111");
+    });
+
+    it("is deterministic: two runs print the same bytes", async () => {
+        const dir = fleet();
+        const [a, b] = [await plan(["--config-dir", dir, "--json"]), await plan(["--config-dir", dir, "--json"])];
+        expect(a.out).to.equal(b.out);
+        const [c, d] = [await plan(["--config-dir", dir]), await plan(["--config-dir", dir])];
+        expect(c.out).to.equal(d.out);
+        // A different directory with the same files plans the same too.
+        expect((await plan(["--config-dir", fleet(), "--json"])).out).to.equal(a.out);
+    });
+
+    it("runs the network stacks before the cluster stacks", async () => {
+        const events: string[] = [];
+        const program = async () => {
+            const stack = pulumi.getStack();
+            events.push(`start ${stack}`);
+            const out = await fakeRunRole();
+            await new Promise(r => setTimeout(r, stack === "network" ? 20 : 1));
+            events.push(`end ${stack}`);
+            return out;
+        };
+        const dir = fleet();
+        expect((await plan(["--config-dir", dir], program)).code).to.equal(0);
+        expect(events.slice(0, 2)).to.deep.equal(["start network", "end network"]);
+        expect(events.slice(2).sort()).to.deep.equal(["end cluster-blue", "end cluster-green", "start cluster-blue", "start cluster-green"]);
+        // The cluster stacks run concurrently.
+        expect(events[2].startsWith("start") && events[3].startsWith("start")).to.equal(true);
+    });
+
+    it("--stack plans one stack with its network stack and prints only it", async () => {
+        const seen: string[] = [];
+        const program = async () => {
+            seen.push(pulumi.getStack());
+            return fakeRunRole();
+        };
+        const r = await plan(["--config-dir", fleet(), "--stack", "cluster-green", "--json"], program);
+        expect(r.code).to.equal(0);
+        expect(seen.sort()).to.deep.equal(["cluster-green", "network"]);
+        const doc = JSON.parse(r.out) as JsonPlan;
+        expect(doc.stacks.map(s => s.stack)).to.deep.equal(["cluster-green"]);
+        const tree = await plan(["--config-dir", fleet(), "--stack", "network"]);
+        expect(tree.out).to.equal(`${ExpectedTree.split("\n\n")[0]}\n\nfleet: 5 resources (2 TargetGroup, 1 ListenerRule, 1 LoadBalancer, 1 SharedAlb), 1 protected\n`);
+    });
+
+    it("notes secure values planned with a placeholder", async () => {
+        const dir = configDir({ network: networkYaml("  alb-fleet:externalId:\n    secure: v1:AAAA\n") });
+        const r = await plan(["--config-dir", dir, "--json"]);
+        expect(r.code).to.equal(0);
+        const doc = JSON.parse(r.out) as JsonPlan;
+        expect((doc.stacks[0].outputs as Record<string, unknown>).externalId).to.equal("[secret]");
+        const tree = await plan(["--config-dir", dir]);
+        expect(tree.out.split("\n")[1]).to.equal("  note: secure values cannot be decrypted offline; planned with a placeholder: alb-fleet:externalId");
+    });
+
+    describe("errors: exit 1, messages on stderr naming the stack, nothing on stdout", () => {
+        it("a program's ConfigErrors", async () => {
+            const program = async () => {
+                if (pulumi.getStack() === "cluster-blue") {
+                    throw new ConfigErrors([new ConfigError("bindings.web.port", 0, "expected an integer port from 1 to 65535"), new ConfigError("key", "Blue", "expected lower-case letters")]);
+                }
+                return fakeRunRole();
+            };
+            const r = await plan(["--config-dir", fleet(), "--json"], program);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal([
+                "shared-alb plan: failed, nothing planned",
+                "error: stack cluster-blue (Pulumi.cluster-blue.yaml): 2 configuration errors:",
+                "    - bindings.web.port: got 0; expected an integer port from 1 to 65535",
+                "    - key: got \"Blue\"; expected lower-case letters",
+                "",
+            ].join("\n"));
+        });
+
+        it("a pulumi.ResourceError", async () => {
+            const program = async () => {
+                if (pulumi.getStack() === "network") {
+                    const c = new pulumi.ComponentResource("shared-alb:index:SharedAlb", "shop", {});
+                    throw new pulumi.ResourceError("clusters.blue.weight: got 1000; expected an integer from 0 to 999", c);
+                }
+                return fakeRunRole();
+            };
+            const r = await plan(["--config-dir", fleet()], program);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal([
+                "shared-alb plan: failed, nothing planned",
+                "error: stack cluster-blue (Pulumi.cluster-blue.yaml): not planned: its network stack network failed",
+                "error: stack cluster-green (Pulumi.cluster-green.yaml): not planned: its network stack network failed",
+                "error: stack network (Pulumi.network.yaml): clusters.blue.weight: got 1000; expected an integer from 0 to 999",
+                "",
+            ].join("\n"));
+        });
+
+        it("an unhandled rejection inside a stack is attributed to it", async () => {
+            const dir = configDir({
+                network: networkYaml(),
+                "cluster-blue": clusterYaml("blue", "222222222222", "network", "    applyError: boom in apply\n"),
+            });
+            const r = await plan(["--config-dir", dir], fakeRunRole);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): boom in apply\n");
+            expect(process.listeners("unhandledRejection").map(l => l.name)).to.not.include("onUnhandledRejection");
+        });
+
+        it("a cluster reading a network stack that is not in the plan", async () => {
+            const dir = configDir({ network: networkYaml(), "cluster-blue": clusterYaml("blue", "222222222222", "org/alb-fleet/net") });
+            const r = await plan(["--config-dir", dir]);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal(`shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): alb-fleet:cluster.networkStack: got "org/alb-fleet/net"; expected a network stack of ${dir} (network stacks: network)\n`);
+        });
+
+        it("a cluster key the network does not have (the program's own error)", async () => {
+            const dir = configDir({ network: networkYaml(), "cluster-red": clusterYaml("red", "333333333333") });
+            const r = await plan(["--config-dir", dir]);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack cluster-red (Pulumi.cluster-red.yaml): error serializing property \"spec\": the network stack has no cluster \"red\"\n");
+        });
+
+        it("a bad config file", async () => {
+            const dir = configDir({ network: networkYaml(), weird: "config:\n  aws:region: eu-west-1\n  alb-fleet:role: dns\n" });
+            const r = await plan(["--config-dir", dir]);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack weird (Pulumi.weird.yaml): alb-fleet:role: got \"dns\"; expected one of \"network\", \"cluster\"\n");
+        });
+
+        it("an unknown --stack", async () => {
+            const dir = fleet();
+            const r = await plan(["--config-dir", dir, "--stack", "nope"]);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal(`shared-alb plan: failed, nothing planned\nerror: plan: no stack "nope" in ${dir} (stacks: cluster-blue, cluster-green, network)\n`);
+        });
+    });
+
+    it("usage errors exit 2 with the usage on stderr", async () => {
+        for (const argv of [["--bogus"], ["--stack"], ["extra"], ["--json=yes"]]) {
+            const r = await plan(argv);
+            expect(r.code, argv.join(" ")).to.equal(2);
+            expect(r.out).to.equal("");
+            expect(r.err).to.contain("Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]");
+        }
+        const help = await plan(["--help"]);
+        expect(help.code).to.equal(0);
+        expect(help.out).to.contain("Usage: shared-alb plan");
+    });
+
+    it("planFleet keeps unrelated problems out of a --stack plan of a healthy stack", async () => {
+        const dir = configDir({ network: networkYaml(), "cluster-blue": clusterYaml("blue", "222222222222", "org/alb-fleet/net") });
+        const result = await planFleet({ configDir: dir, stack: "network", program: fakeNetworkProgram });
+        expect(result.stacks.map(s => s.stack)).to.deep.equal(["network"]);
+    });
+});
