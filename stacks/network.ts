@@ -14,7 +14,7 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     // The component validates every value (paths as in the config) before registering anything.
     const alb = new SharedAlb("shared-alb", { ...network, region: network.region ?? aws.config.region });
     const o = alb.outputs;
-    return {
+    const outputs: Record<string, unknown> = {
         accountId: o.accountId,
         region: o.region,
         vpcId: o.vpcId,
@@ -23,4 +23,8 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
         services: o.services,
         clusters: o.clusters,
     };
+    if (alb.model.vpcSharing !== undefined) {
+        outputs.vpcSharing = o.vpcSharing;
+    }
+    return outputs;
 }

@@ -34,6 +34,28 @@ export interface SharedAlbArgs {
      * @default {}
      */
     tags?: Record<string, string>;
+    /**
+     * Share subnets of the VPC with the cluster accounts through AWS RAM, so
+     * their EKS nodes and pods run in this VPC behind the ALB.
+     * @default none: nothing is shared
+     */
+    vpcSharing?: VpcSharingArgs;
+}
+
+export interface VpcSharingArgs {
+    /** The subnets the clusters' nodes and pods use (usually private ones, not the ALB's). At least one. */
+    subnetIds: string[];
+    /**
+     * Principals beyond the default ones: 12-digit account IDs, or an
+     * organization or organizational unit ARN. The network's own account is refused.
+     * @default [] (only the accounts of the clusters outside the network account)
+     */
+    principals?: string[];
+    /**
+     * The resource share's name.
+     * @default "<loadBalancer.name>-subnets"
+     */
+    name?: string;
 }
 
 export interface LoadBalancerArgs {

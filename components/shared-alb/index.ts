@@ -4,3 +4,4 @@ export { validateSharedAlbArgs, FleetModel, ClusterModel, ServiceModel, LoadBala
 export { targetGroupName, registrarRoleName, defaultControllerRoleName, defaultExternalId } from "./naming";
 export { registrarTrustPolicy, registrarPermissions, RegistrarPolicyName } from "./policy";
 export { listenerPlan, serviceAction, ListenerPlan, RulePlan, ServiceAction } from "./rules";
+export { validateVpcSharing, subnetArn, VpcSharingModel, OrganizationArnPattern, OrganizationalUnitArnPattern } from "./vpc-sharing";

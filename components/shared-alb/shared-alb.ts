@@ -6,6 +6,7 @@ import { nameKey } from "./naming";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
 import { ServiceAction, listenerPlan } from "./rules";
 import { FleetModel, validateSharedAlbArgs } from "./validate";
+import { subnetArn } from "./vpc-sharing";
 
 /** Tag keys shared-alb puts on what it creates (the doctor reads them). */
 export const TagKeys = {
@@ -36,6 +37,8 @@ export class SharedAlb extends pulumi.ComponentResource {
     readonly targetGroups: Record<string, Record<string, aws.lb.TargetGroup>>;
     /** Registrar roles by cluster key (cross-account clusters only). */
     readonly registrarRoles: Record<string, aws.iam.Role>;
+    /** The RAM share of the cluster subnets, when `vpcSharing` is set. */
+    readonly resourceShare?: aws.ram.ResourceShare;
     /** The network outputs contract (see `NetworkOutputs`), which the network stack exports. */
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
@@ -218,6 +221,29 @@ export class SharedAlb extends pulumi.ComponentResource {
             this.registrarRoles[cluster.key] = role;
         }
 
+        // Subnets shared with the cluster accounts, keyed by subnet ID and principal.
+        const sharing = model.vpcSharing;
+        if (sharing !== undefined) {
+            const share = new aws.ram.ResourceShare(`${name}-share`, {
+                name: verifiedAccount.apply(() => sharing.name),
+                allowExternalPrincipals: false,
+                tags: tags(),
+            }, parent);
+            for (const subnetId of sharing.subnetIds) {
+                new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
+                    resourceShareArn: share.arn,
+                    resourceArn: subnetArn(model.partition, model.region, model.accountId, subnetId),
+                }, parent);
+            }
+            for (const principal of sharing.principals) {
+                new aws.ram.PrincipalAssociation(`${name}-share-${nameKey(principal)}`, {
+                    resourceShareArn: share.arn,
+                    principal,
+                }, parent);
+            }
+            this.resourceShare = share;
+        }
+
         // Outputs: the network contract.
         this.loadBalancerArn = lb.arn;
         this.dnsName = lb.dnsName;
@@ -277,16 +303,24 @@ export class SharedAlb extends pulumi.ComponentResource {
                 return out;
             });
         }
-        return pulumi.all([lb.arn, lb.name, lb.dnsName, lb.zoneId, this.securityGroupId, this.listenerArns, pulumi.all(clusters)])
-            .apply(([arn, lbName, dnsName, zoneId, securityGroupId, listenerArns, clusterOutputs]) => ({
-                accountId: model.accountId,
-                region: model.region,
-                vpcId: model.vpcId,
-                securityGroupId,
-                loadBalancer: { arn, name: lbName, dnsName, zoneId, securityGroupId, listenerArns },
-                services,
-                clusters: clusterOutputs,
-            }));
+        const sharing = model.vpcSharing;
+        return pulumi.all([lb.arn, lb.name, lb.dnsName, lb.zoneId, this.securityGroupId, this.listenerArns, pulumi.all(clusters),
+            this.resourceShare ? this.resourceShare.arn : undefined])
+            .apply(([arn, lbName, dnsName, zoneId, securityGroupId, listenerArns, clusterOutputs, resourceShareArn]) => {
+                const out: NetworkOutputs = {
+                    accountId: model.accountId,
+                    region: model.region,
+                    vpcId: model.vpcId,
+                    securityGroupId,
+                    loadBalancer: { arn, name: lbName, dnsName, zoneId, securityGroupId, listenerArns },
+                    services,
+                    clusters: clusterOutputs,
+                };
+                if (sharing !== undefined && resourceShareArn !== undefined) {
+                    out.vpcSharing = { resourceShareArn, subnetIds: [...sharing.subnetIds], principals: [...sharing.principals] };
+                }
+                return out;
+            });
     }
 }
 

@@ -4,6 +4,7 @@ import {
     SubnetIdPattern, TargetType, TargetTypes, VpcIdPattern, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
     isIntIn, isRecord, join,
 } from "../internal/validate";
+import { VpcSharingModel, validateVpcSharing } from "./vpc-sharing";
 import {
     MaxElbNameLength, defaultControllerRoleName, defaultExternalId, derivePriorities, partitionOf, registrarRoleName, roleArn,
     targetGroupName,
@@ -56,6 +57,8 @@ export interface FleetModel {
     services: Record<string, ServiceModel>;
     defaultService?: string;
     tags: Record<string, string>;
+    /** Present when the network shares subnets with the cluster accounts through AWS RAM. */
+    vpcSharing?: VpcSharingModel;
 }
 
 export interface LoadBalancerModel {
@@ -128,7 +131,8 @@ const MatcherPattern = /^([1-5]\d\d)((-[1-5]\d\d)|(,[1-5]\d\d)*)$/;
 const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TagKeyPattern = /^.{1,128}$/s;
 
-const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "subnetIds", "loadBalancer", "clusters", "services", "defaultService", "tags"];
+const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "subnetIds", "loadBalancer", "clusters", "services", "defaultService", "tags",
+    "vpcSharing"];
 const LoadBalancerKeys = ["name", "internal", "existingArn", "existingListenerArn", "existingSecurityGroupId", "certificateArns",
     "sslPolicy", "ingressCidrs", "ingressPrefixListIds", "idleTimeout", "accessLogs", "protect"];
 const ClusterKeys = ["accountId", "weight", "controllerRoleName", "externalId"];
@@ -181,11 +185,12 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
             service.hosts, "expected at least one host or path (only the defaultService may have neither)");
     }
     const tags = stringMap(p, "tags", args.tags);
+    const vpcSharing = validateVpcSharing(p, args.vpcSharing, accountId, Object.values(clusters).map(c => c.accountId), `${lb.name}-subnets`);
 
     p.throwIfAny();
     return {
         accountId, region: region as string, partition, vpcId: args.vpcId as string, vpcCidr: args.vpcCidr as string, subnetIds,
-        loadBalancer: lb, clusters, services, defaultService, tags,
+        loadBalancer: lb, clusters, services, defaultService, tags, vpcSharing,
     };
 }
 

@@ -67,7 +67,7 @@ describe("validateSharedAlbArgs", () => {
 
     const table: [string, (a: Args) => void, string[]][] = [
         ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
-            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, subnetIds, loadBalancer, clusters, services, defaultService, tags",
+            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing",
             "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
             "region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
