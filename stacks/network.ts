@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
+import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 
 /**
  * The network stack: the pet ALB and everything it owns, from the structured
@@ -11,8 +12,10 @@ import { SharedAlbArgs } from "../components/shared-alb/args";
 export async function networkProgram(): Promise<Record<string, unknown>> {
     const config = new pulumi.Config("alb-fleet");
     const network = config.requireObject<SharedAlbArgs>("network");
-    // The component validates every value (paths as in the config) before registering anything.
-    const alb = new SharedAlb("shared-alb", { ...network, region: network.region ?? aws.config.region });
+    const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
+    // Every value is checked (errors name the config path) before anything, even the component, is registered.
+    validateSharedAlbArgs(args);
+    const alb = new SharedAlb("shared-alb", args);
     const o = alb.outputs;
     const outputs: Record<string, unknown> = {
         accountId: o.accountId,

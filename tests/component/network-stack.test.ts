@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { runRole } from "../../stacks/programs";
+import { run, runError } from "../harness";
+
+/** The config of a stack file as the engine hands it to the program: structured values as JSON text. */
+export function stackConfig(stack: string, edit?: (config: Record<string, any>) => void): Record<string, string> {
+    const file = path.join(__dirname, "..", "..", "stacks", "config", `Pulumi.${stack}.yaml`);
+    const config = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
+    edit?.(config);
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
+    it("builds the example fleet's pet ALB and exports the outputs contract", async () => {
+        const r = await run(runRole, { stack: "network", config: stackConfig("network") });
+        expect(r.get("shared-alb:index:SharedAlb", "shared-alb").parent).to.equal("urn:pulumi:network::alb-fleet::pulumi:pulumi:Stack::alb-fleet-network");
+        expect(r.get("aws:lb/loadBalancer:LoadBalancer", "shared-alb-alb").options.protect).to.equal(true);
+        expect(Object.keys(r.outputs).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "region", "securityGroupId", "services", "vpcId", "vpcSharing"]);
+        expect(r.outputs.accountId).to.equal("111111111111");
+        expect(r.outputs.region).to.equal("eu-west-1");
+        expect(Object.keys(r.outputs.clusters)).to.deep.equal(["blue", "green"]);
+        expect(r.outputs.clusters.blue.registrarRoleArn).to.equal("arn:aws:iam::111111111111:role/shop-edge-registrar-blue");
+        expect(r.outputs.clusters.green.registrarRoleArn).to.equal(undefined);
+        expect(r.outputs.vpcSharing.principals).to.deep.equal(["222222222222"]);
+        expect(r.outputs.vpcSharing.subnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]);
+    });
+
+    it("refuses a bad config with the config path before registering anything", async () => {
+        const config = stackConfig("network", c => { c["alb-fleet:network"].clusters.blue.weight = 1000; });
+        let caught: Error | undefined;
+        const r = await run(async () => {
+            try {
+                return await runRole();
+            } catch (e) {
+                caught = e as Error;
+                return {};
+            }
+        }, { stack: "network", config });
+        expect(caught?.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
+        expect(r.resources).to.deep.equal([]);
+    });
+
+    it("refuses an unknown role", async () => {
+        const err = await runError(runRole, { stack: "network", config: { "alb-fleet:role": "edge" } });
+        expect(err.message).to.equal("role: got \"edge\"; expected one of \"network\", \"cluster\" (config key alb-fleet:role)");
+    });
+});
