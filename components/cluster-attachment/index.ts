@@ -1,0 +1,16 @@
+export * from "./args";
+export { ClusterAttachment } from "./cluster-attachment";
+export type { AttachmentManifests, BindingOutput, ControllerChartRef } from "./cluster-attachment";
+export * from "./eks";
+export * from "./versions";
+export { controllerHelmValues, ChartValueKeys, ManagedValueKeys, DisabledFeatureGates, UnusedIngressClass, RoleArnAnnotation } from "./helm-values";
+export {
+    targetGroupBindingManifest, readinessGateNamespaceManifest, readinessGateNamespaces, ReadinessGateLabel,
+    TargetGroupBindingApiVersion, TargetGroupBindingKind,
+} from "./manifests";
+export type { TargetGroupBindingObject, TargetGroupBindingSpec, KubernetesObject } from "./manifests";
+export { controllerTrustPolicy, controllerPermissionsPolicy } from "./policy";
+export type { PolicyDocument, PolicyStatement } from "./policy";
+export { validateClusterAttachmentArgs } from "./validate";
+export type { ResolvedAttachment } from "./validate";
+export { TargetGroupBindingCrd, TargetGroupBindingCrdVersion } from "./crd";

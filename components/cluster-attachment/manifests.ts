@@ -1,0 +1,165 @@
+/**
+ * Kubernetes objects for the TargetGroupBinding path, as plain objects valid
+ * against the controller's v3.5.0 CRD (crd.ts). Pure: no Pulumi runtime.
+ */
+
+export const TargetGroupBindingApiVersion = "elbv2.k8s.aws/v1beta1";
+export const TargetGroupBindingKind = "TargetGroupBinding";
+
+/**
+ * The namespace label that makes the controller's pod mutator inject the
+ * target-health readiness gate into pods behind an `ip` binding.
+ */
+export const ReadinessGateLabel = { key: "elbv2.k8s.aws/pod-readiness-gate-inject", value: "enabled" } as const;
+
+/** Labels on every object this package renders. */
+export const PartOfLabel = { key: "app.kubernetes.io/part-of", value: "shared-alb" } as const;
+export const ServiceKeyLabel = "shared-alb/service";
+
+/** The NodePort range, opened for `instance` targets without a fixed target port. */
+export const NodePortRange = { from: 30000, to: 32767 } as const;
+
+export interface NetworkingPort {
+    port?: number | string;
+    protocol?: "TCP" | "UDP";
+}
+
+export interface NetworkingPeer {
+    securityGroup?: { groupID: string };
+    ipBlock?: { cidr: string };
+}
+
+export interface TargetGroupBindingSpec {
+    targetGroupARN: string;
+    targetType: "ip" | "instance";
+    ipAddressType: "ipv4" | "ipv6";
+    vpcID: string;
+    serviceRef: { name: string; port: number | string };
+    iamRoleArnToAssume?: string;
+    assumeRoleExternalId?: string;
+    multiClusterTargetGroup?: boolean;
+    networking?: { ingress: { from: NetworkingPeer[]; ports: NetworkingPort[] }[] };
+}
+
+export interface KubernetesObject<S = unknown> {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+    spec?: S;
+}
+
+export type TargetGroupBindingObject = KubernetesObject<TargetGroupBindingSpec> & { spec: TargetGroupBindingSpec };
+
+export interface TargetGroupBindingInput {
+    /** Network service name (the binding's key). */
+    serviceKey: string;
+    name: string;
+    namespace: string;
+    serviceName: string;
+    servicePort: number | string;
+    targetGroupArn: string;
+    targetType: "ip" | "instance";
+    ipAddressType: "ipv4" | "ipv6";
+    vpcId: string;
+    /** Cross-account: the registrar role and external ID. */
+    assumeRole?: { roleArn: string; externalId?: string };
+    multiClusterTargetGroup: boolean;
+    /** `controller` mode: the ALB security group and the target port. */
+    networking?: { albSecurityGroupId: string; port: number };
+}
+
+/**
+ * One TargetGroupBinding. `targetType`, `ipAddressType`, `vpcID` and
+ * `targetGroupARN` are always explicit: the controller's mutating webhook
+ * would fill them in otherwise, and they are immutable, so every later update
+ * would diff or be refused.
+ */
+export function targetGroupBindingManifest(input: TargetGroupBindingInput): TargetGroupBindingObject {
+    const spec: TargetGroupBindingSpec = {
+        targetGroupARN: input.targetGroupArn,
+        targetType: input.targetType,
+        ipAddressType: input.ipAddressType,
+        vpcID: input.vpcId,
+        serviceRef: { name: input.serviceName, port: input.servicePort },
+    };
+    if (input.assumeRole !== undefined) {
+        spec.iamRoleArnToAssume = input.assumeRole.roleArn;
+        if (input.assumeRole.externalId !== undefined) {
+            spec.assumeRoleExternalId = input.assumeRole.externalId;
+        }
+    }
+    if (input.multiClusterTargetGroup) {
+        spec.multiClusterTargetGroup = true;
+    }
+    if (input.networking !== undefined) {
+        spec.networking = {
+            ingress: [{
+                from: [{ securityGroup: { groupID: input.networking.albSecurityGroupId } }],
+                ports: [{ port: input.networking.port, protocol: "TCP" }],
+            }],
+        };
+    }
+    return {
+        apiVersion: TargetGroupBindingApiVersion,
+        kind: TargetGroupBindingKind,
+        metadata: {
+            name: input.name,
+            namespace: input.namespace,
+            labels: { [PartOfLabel.key]: PartOfLabel.value, [ServiceKeyLabel]: input.serviceKey },
+        },
+        spec,
+    };
+}
+
+/**
+ * A namespace carrying the readiness-gate label. Applied with server-side
+ * apply (Pulumi `NamespacePatch`, or `kubectl apply --server-side`), it only
+ * adds the label to an existing namespace.
+ */
+export function readinessGateNamespaceManifest(namespace: string): KubernetesObject {
+    return {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: namespace, labels: { [ReadinessGateLabel.key]: ReadinessGateLabel.value } },
+    };
+}
+
+/** The namespaces to label: those holding at least one `ip` binding, sorted. */
+export function readinessGateNamespaces(bindings: { namespace: string; targetType: string }[]): string[] {
+    return [...new Set(bindings.filter(b => b.targetType === "ip").map(b => b.namespace))].sort();
+}
+
+export interface SecurityGroupRulePlan {
+    /** Stable key: `<node group key>-<from>[-<to>]`. */
+    key: string;
+    nodeSecurityGroupKey: string;
+    fromPort: number;
+    toPort: number;
+    /** The bindings the rule serves, sorted. */
+    services: string[];
+}
+
+/**
+ * The `rules` mode ingress rules: from the ALB security group to each node
+ * security group on each distinct target port (or port range), one rule per
+ * (group, ports) so two services on one port do not duplicate a rule.
+ */
+export function securityGroupRulePlan(
+    ports: { service: string; fromPort: number; toPort: number }[],
+    nodeSecurityGroupKeys: string[],
+): SecurityGroupRulePlan[] {
+    const byRange = new Map<string, { fromPort: number; toPort: number; services: Set<string> }>();
+    for (const p of ports) {
+        const id = p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`;
+        const entry = byRange.get(id) ?? { fromPort: p.fromPort, toPort: p.toPort, services: new Set<string>() };
+        entry.services.add(p.service);
+        byRange.set(id, entry);
+    }
+    const out: SecurityGroupRulePlan[] = [];
+    for (const sgKey of [...nodeSecurityGroupKeys].sort()) {
+        for (const [id, r] of [...byRange.entries()].sort((a, b) => a[1].fromPort - b[1].fromPort || a[1].toPort - b[1].toPort)) {
+            out.push({ key: `${sgKey}-${id}`, nodeSecurityGroupKey: sgKey, fromPort: r.fromPort, toPort: r.toPort, services: [...r.services].sort() });
+        }
+    }
+    return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * IAM documents for the controller role: IRSA trust and TargetGroupBinding-only
+ * permissions. Pure: built as objects, serialized with JSON.stringify.
+ */
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Action: string | string[];
+    Resource?: string | string[];
+    Principal?: Record<string, string | string[]>;
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/** The audience EKS's IRSA webhook puts in projected tokens. */
+export const IrsaAudience = "sts.amazonaws.com";
+
+/** The issuer without scheme or trailing slash, as IAM condition keys need it. */
+export function normalizeIssuer(issuer: string): string {
+    return issuer.replace(/^https:\/\//, "").replace(/\/+$/, "");
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`). */
+export function arnPartition(arn: string): string {
+    return arn.split(":")[1] ?? "aws";
+}
+
+export interface TrustPolicyInput {
+    oidcProviderArn: string;
+    oidcIssuer: string;
+    namespace: string;
+    serviceAccountName: string;
+}
+
+/**
+ * IRSA trust: only the controller's service account, through the cluster's
+ * OIDC provider, with the STS audience.
+ */
+export function controllerTrustPolicy(input: TrustPolicyInput): PolicyDocument {
+    const issuer = normalizeIssuer(input.oidcIssuer);
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "ControllerServiceAccount",
+            Effect: "Allow",
+            Principal: { Federated: input.oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${issuer}:sub`]: `system:serviceaccount:${input.namespace}:${input.serviceAccountName}`,
+                    [`${issuer}:aud`]: IrsaAudience,
+                },
+            },
+        }],
+    };
+}
+
+export interface PermissionsPolicyInput {
+    /** Cross-account: the registrar role to assume; same-account: undefined. */
+    registrarRoleArn?: string;
+    /** Same-account: the cluster's own target groups (ignored cross-account). */
+    targetGroupArns: string[];
+    securityGroupMode: "rules" | "controller" | "none";
+    /** `controller` mode: the node security group ARNs the controller may edit. */
+    nodeSecurityGroupArns: string[];
+    /** Whether any binding uses `ip` targets. */
+    ipTargets: boolean;
+}
+
+/**
+ * The controller's permissions, TargetGroupBinding path only:
+ * - always `ec2:DescribeVpcs` (are pod IPs in the VPC?) and
+ *   `ec2:DescribeSecurityGroups` (security-group cleanup runs even without
+ *   `networking`), with the controller's own credentials;
+ * - same-account: describe target groups and health (no resource-level
+ *   scoping exists for them), register/deregister on its own target groups only;
+ * - cross-account: `sts:AssumeRole` on the registrar role only; every ELB call
+ *   (the webhook's DescribeTargetGroups included) goes through that role;
+ * - `controller` mode: ingress authorize/revoke on the node security groups
+ *   only, `ec2:DescribeInstances`, and for `ip` targets
+ *   `ec2:DescribeNetworkInterfaces`.
+ * Never load balancer, listener, rule or target group creation, nor IAM.
+ */
+export function controllerPermissionsPolicy(input: PermissionsPolicyInput): PolicyDocument {
+    const statements: PolicyStatement[] = [{
+        Sid: "DescribeVpcsAndSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+        Resource: "*",
+    }];
+    if (input.registrarRoleArn !== undefined) {
+        statements.push({
+            Sid: "AssumeRegistrarRole",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: input.registrarRoleArn,
+        });
+    } else {
+        statements.push({
+            Sid: "DescribeTargetGroups",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+            Resource: "*",
+        }, {
+            Sid: "RegisterOwnTargets",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+            Resource: [...new Set(input.targetGroupArns)].sort(),
+        });
+    }
+    if (input.securityGroupMode === "controller") {
+        statements.push({
+            Sid: "DescribeTargetsForNetworking",
+            Effect: "Allow",
+            Action: input.ipTargets
+                ? ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"]
+                : ["ec2:DescribeInstances"],
+            Resource: "*",
+        }, {
+            Sid: "ManageNodeSecurityGroupIngress",
+            Effect: "Allow",
+            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            Resource: [...new Set(input.nodeSecurityGroupArns)].sort(),
+        });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A security group's ARN. */
+export function securityGroupArn(partition: string, region: string, accountId: string, groupId: string): string {
+    return `arn:${partition}:ec2:${region}:${accountId}:security-group/${groupId}`;
+}
+
+/** Splits a role ARN into its name and path (`/` when none). */
+export function parseRoleArn(arn: string): { accountId: string; path: string; name: string } | undefined {
+    const m = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/(?:[\x21-\x7e]+\/)?)([\w+=,.@-]{1,64})$/.exec(arn);
+    if (!m) {
+        return undefined;
+    }
+    return { accountId: m[1], path: m[2], name: m[3] };
+}
