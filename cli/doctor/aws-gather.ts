@@ -1,0 +1,379 @@
+import { DescribeSecurityGroupsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import {
+    Action,
+    DescribeListenersCommand,
+    DescribeLoadBalancerAttributesCommand,
+    DescribeLoadBalancersCommand,
+    DescribeRulesCommand,
+    DescribeTagsCommand,
+    DescribeTargetGroupsCommand,
+    DescribeTargetHealthCommand,
+    Rule,
+    TargetGroup,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+    GetPolicyCommand,
+    GetPolicyVersionCommand,
+    GetRoleCommand,
+    GetRolePolicyCommand,
+    ListAttachedRolePoliciesCommand,
+    ListRolePoliciesCommand,
+} from "@aws-sdk/client-iam";
+import { NetworkOutputs } from "../../components/internal/contract";
+import { AwsClients, isFatalAwsError, isNotFound, oneLine } from "./aws-clients";
+import { DoctorError } from "./errors";
+import { expectedTargetGroups, serviceListener } from "./outputs";
+import { Pool } from "./pool";
+import {
+    AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LiveRole, LiveRule, LiveSecurityGroup,
+    LiveTarget, LiveTargetGroup, PolicyDocument,
+} from "./snapshot";
+
+/** One SDK call as made: which client, and the command (its class and input). */
+export interface RecordedCall {
+    client: "elbv2" | "ec2" | "iam";
+    command: { constructor: { name: string }; input: unknown };
+}
+
+/** Something with the SDK's `send`, typed loosely enough for all three clients. */
+interface Sender {
+    send(command: never): Promise<unknown>;
+}
+
+/**
+ * Sends every call through the pool and records it, so the bench can replay
+ * the exact same calls one by one.
+ */
+export class Caller {
+    readonly calls: RecordedCall[] = [];
+
+    constructor(readonly clients: AwsClients, readonly pool: Pool) {}
+
+    send<O>(client: RecordedCall["client"], command: { input: unknown }): Promise<O> {
+        this.calls.push({ client, command: command as RecordedCall["command"] });
+        const sender = this.clients[client] as unknown as Sender;
+        return this.pool.run(() => sender.send(command as never) as Promise<O>);
+    }
+}
+
+/** ELBv2 Describe* calls take at most 20 ARNs. */
+const ArnBatch = 20;
+
+/**
+ * Reads everything the AWS checks need, with the calls in parallel on the
+ * pool. A missing resource becomes `missing`, an error on one read becomes
+ * `error` for that read; an error that means AWS cannot be reached at all
+ * (no credentials, no endpoint) raises {@link DoctorError}.
+ */
+export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promise<AwsSnapshot> {
+    const tgArns = unique(expectedTargetGroups(outputs).map(e => e.tg.arn));
+    const listenerArns = unique(Object.values(outputs.loadBalancer.listenerArns));
+    const ruleListener = serviceListener(outputs);
+    const roleArns = unique(Object.values(outputs.clusters)
+        .filter(c => c.accountId !== outputs.accountId && c.registrarRoleArn)
+        .map(c => c.registrarRoleArn as string));
+
+    // The load balancer first: if this one call cannot reach AWS, nothing can.
+    const loadBalancer = await fetch(() => describeLoadBalancer(caller, outputs.loadBalancer.arn));
+
+    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles] = await Promise.all([
+        fetch(() => describeAttributes(caller, outputs.loadBalancer.arn)),
+        byArn(listenerArns, arns => describeListeners(caller, arns)),
+        ruleListener ? keyed([ruleListener.arn], arn => fetch(() => describeRules(caller, arn))) : Promise.resolve({}),
+        byArn(tgArns, arns => describeTargetGroups(caller, arns)),
+        keyed(tgArns, arn => fetch(() => describeTargetHealth(caller, arn))),
+        fetch(() => describeSecurityGroup(caller, outputs.loadBalancer.securityGroupId)),
+        fetch(() => describeVpcCidrs(caller, outputs.vpcId)),
+        keyed(roleArns, arn => fetch(() => readRole(caller, arn))),
+    ]);
+    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles };
+}
+
+/** Runs a read; maps not-found to `missing`, other errors to `error`, fatal ones to a throw. */
+async function fetch<T>(read: () => Promise<T | undefined>): Promise<Fetched<T>> {
+    try {
+        const value = await read();
+        return value === undefined ? { state: "missing" } : { state: "ok", value };
+    } catch (err) {
+        if (isFatalAwsError(err)) {
+            throw new DoctorError(`cannot reach AWS: ${oneLine(err)}`);
+        }
+        if (isNotFound(err)) {
+            return { state: "missing" };
+        }
+        return { state: "error", error: oneLine(err) };
+    }
+}
+
+async function keyed<T>(keys: string[], read: (key: string) => Promise<Fetched<T>>): Promise<Record<string, Fetched<T>>> {
+    const values = await Promise.all(keys.map(read));
+    return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+}
+
+/**
+ * Describes ARNs in batches. A batch fails as a whole when one ARN is
+ * missing, so a failed batch is retried one ARN at a time to tell which.
+ */
+async function byArn<T extends { arn: string }>(arns: string[], describe: (arns: string[]) => Promise<T[]>): Promise<Record<string, Fetched<T>>> {
+    const result: Record<string, Fetched<T>> = {};
+    const batches: string[][] = [];
+    for (let i = 0; i < arns.length; i += ArnBatch) {
+        batches.push(arns.slice(i, i + ArnBatch));
+    }
+    await Promise.all(batches.map(async batch => {
+        const whole = await fetch(() => describe(batch));
+        if (whole.state === "ok") {
+            for (const arn of batch) {
+                const item = whole.value.find(x => x.arn === arn);
+                result[arn] = item ? { state: "ok", value: item } : { state: "missing" };
+            }
+            return;
+        }
+        if (batch.length === 1 || whole.state === "error" && !/NotFound/.test(whole.error)) {
+            for (const arn of batch) {
+                result[arn] = whole.state === "missing" ? { state: "missing" } : whole;
+            }
+            return;
+        }
+        await Promise.all(batch.map(async arn => {
+            const one = await fetch(() => describe([arn]));
+            result[arn] = one.state === "ok"
+                ? (one.value[0] ? { state: "ok", value: one.value[0] } : { state: "missing" })
+                : one;
+        }));
+    }));
+    return result;
+}
+
+async function describeLoadBalancer(caller: Caller, arn: string): Promise<LiveLoadBalancer | undefined> {
+    const out = await caller.send<{ LoadBalancers?: Array<{ LoadBalancerArn?: string; LoadBalancerName?: string; State?: { Code?: string }; VpcId?: string; SecurityGroups?: string[] }> }>(
+        "elbv2", new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
+    const lb = out.LoadBalancers?.[0];
+    if (!lb) {
+        return undefined;
+    }
+    return {
+        arn: lb.LoadBalancerArn ?? arn,
+        name: lb.LoadBalancerName ?? "",
+        state: lb.State?.Code ?? "unknown",
+        vpcId: lb.VpcId ?? "",
+        securityGroups: lb.SecurityGroups ?? [],
+    };
+}
+
+async function describeAttributes(caller: Caller, arn: string): Promise<Record<string, string>> {
+    const out = await caller.send<{ Attributes?: Array<{ Key?: string; Value?: string }> }>(
+        "elbv2", new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }));
+    return Object.fromEntries((out.Attributes ?? []).map(a => [a.Key ?? "", a.Value ?? ""]));
+}
+
+async function describeListeners(caller: Caller, arns: string[]): Promise<LiveListener[]> {
+    const out = await caller.send<{ Listeners?: Array<{ ListenerArn?: string; Port?: number; Protocol?: string }> }>(
+        "elbv2", new DescribeListenersCommand({ ListenerArns: arns }));
+    return (out.Listeners ?? []).map(l => ({ arn: l.ListenerArn ?? "", port: l.Port ?? 0, protocol: l.Protocol ?? "" }));
+}
+
+async function describeRules(caller: Caller, listenerArn: string): Promise<LiveRule[]> {
+    const rules: Rule[] = [];
+    let marker: string | undefined;
+    do {
+        const out = await caller.send<{ Rules?: Rule[]; NextMarker?: string }>(
+            "elbv2", new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: 400, ...(marker ? { Marker: marker } : {}) }));
+        rules.push(...(out.Rules ?? []));
+        marker = out.NextMarker;
+    } while (marker);
+    const tags: Record<string, Record<string, string>> = {};
+    const arns = rules.filter(r => !r.IsDefault && r.RuleArn).map(r => r.RuleArn as string);
+    await Promise.all(chunks(arns, ArnBatch).map(async batch => {
+        const out = await caller.send<{ TagDescriptions?: Array<{ ResourceArn?: string; Tags?: Array<{ Key?: string; Value?: string }> }> }>(
+            "elbv2", new DescribeTagsCommand({ ResourceArns: batch }));
+        for (const d of out.TagDescriptions ?? []) {
+            tags[d.ResourceArn ?? ""] = Object.fromEntries((d.Tags ?? []).map(t => [t.Key ?? "", t.Value ?? ""]));
+        }
+    }));
+    return rules.map(r => toLiveRule(r, tags[r.RuleArn ?? ""] ?? {}));
+}
+
+function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
+    const actions: Action[] = [...(rule.Actions ?? [])].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0));
+    const forwardAction = actions.find(a => a.Type === "forward");
+    const fixed = actions.find(a => a.Type === "fixed-response");
+    let forward: LiveRule["forward"];
+    if (forwardAction) {
+        const groups = forwardAction.ForwardConfig?.TargetGroups;
+        forward = groups && groups.length > 0
+            ? groups.map(g => ({ targetGroupArn: g.TargetGroupArn ?? "", weight: g.Weight ?? 1 }))
+            : forwardAction.TargetGroupArn ? [{ targetGroupArn: forwardAction.TargetGroupArn, weight: 1 }] : [];
+    }
+    return {
+        arn: rule.RuleArn ?? "",
+        priority: rule.Priority ?? "",
+        isDefault: rule.IsDefault ?? false,
+        tags,
+        actionTypes: actions.map(a => a.Type ?? ""),
+        ...(forward ? { forward } : {}),
+        ...(fixed?.FixedResponseConfig?.StatusCode ? { fixedResponseStatus: fixed.FixedResponseConfig.StatusCode } : {}),
+    };
+}
+
+async function describeTargetGroups(caller: Caller, arns: string[]): Promise<LiveTargetGroup[]> {
+    const out = await caller.send<{ TargetGroups?: TargetGroup[] }>("elbv2", new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+    return (out.TargetGroups ?? []).map(tg => ({
+        arn: tg.TargetGroupArn ?? "",
+        name: tg.TargetGroupName ?? "",
+        vpcId: tg.VpcId ?? "",
+        port: tg.Port ?? 0,
+        protocol: tg.Protocol ?? "",
+        targetType: tg.TargetType ?? "",
+        healthCheckPort: tg.HealthCheckPort ?? "traffic-port",
+        ...(tg.HealthCheckPath ? { healthCheckPath: tg.HealthCheckPath } : {}),
+        ...(tg.Matcher?.HttpCode ? { matcher: tg.Matcher.HttpCode } : {}),
+        loadBalancerArns: tg.LoadBalancerArns ?? [],
+    }));
+}
+
+async function describeTargetHealth(caller: Caller, arn: string): Promise<LiveTarget[]> {
+    const out = await caller.send<{ TargetHealthDescriptions?: Array<{ Target?: { Id?: string; Port?: number }; TargetHealth?: { State?: string; Reason?: string; Description?: string } }> }>(
+        "elbv2", new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+    return (out.TargetHealthDescriptions ?? []).map(d => ({
+        id: d.Target?.Id ?? "",
+        ...(d.Target?.Port !== undefined ? { port: Number(d.Target.Port) } : {}),
+        state: d.TargetHealth?.State ?? "unknown",
+        ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+        ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
+    }));
+}
+
+async function describeSecurityGroup(caller: Caller, groupId: string): Promise<LiveSecurityGroup | undefined> {
+    const out = await caller.send<{ SecurityGroups?: Array<{ GroupId?: string; VpcId?: string; IpPermissionsEgress?: Array<{
+        IpProtocol?: string; FromPort?: number; ToPort?: number;
+        IpRanges?: Array<{ CidrIp?: string }>; Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
+        UserIdGroupPairs?: Array<{ GroupId?: string }>; PrefixListIds?: Array<{ PrefixListId?: string }>;
+    }> }> }>("ec2", new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+    const sg = out.SecurityGroups?.[0];
+    if (!sg) {
+        return undefined;
+    }
+    const egress: EgressRule[] = (sg.IpPermissionsEgress ?? []).map(p => ({
+        protocol: String(p.IpProtocol ?? "-1"),
+        ...(p.FromPort !== undefined ? { fromPort: p.FromPort } : {}),
+        ...(p.ToPort !== undefined ? { toPort: p.ToPort } : {}),
+        cidrs: (p.IpRanges ?? []).map(r => r.CidrIp ?? "").filter(Boolean),
+        ipv6Cidrs: (p.Ipv6Ranges ?? []).map(r => r.CidrIpv6 ?? "").filter(Boolean),
+        groupIds: (p.UserIdGroupPairs ?? []).map(g => g.GroupId ?? "").filter(Boolean),
+        prefixListIds: (p.PrefixListIds ?? []).map(g => g.PrefixListId ?? "").filter(Boolean),
+    }));
+    return { id: sg.GroupId ?? groupId, vpcId: sg.VpcId ?? "", egress };
+}
+
+async function describeVpcCidrs(caller: Caller, vpcId: string): Promise<string[] | undefined> {
+    const out = await caller.send<{ Vpcs?: Array<{ CidrBlock?: string; CidrBlockAssociationSet?: Array<{ CidrBlock?: string; CidrBlockState?: { State?: string } }> }> }>(
+        "ec2", new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+    const vpc = out.Vpcs?.[0];
+    if (!vpc) {
+        return undefined;
+    }
+    const cidrs = (vpc.CidrBlockAssociationSet ?? [])
+        .filter(a => !a.CidrBlockState?.State || a.CidrBlockState.State === "associated")
+        .map(a => a.CidrBlock ?? "")
+        .filter(Boolean);
+    return unique(cidrs.length > 0 ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : []);
+}
+
+/** Role name from a role ARN: the last segment after `role/` (paths allowed). */
+export function roleNameFromArn(arn: string): string {
+    const resource = arn.split(":").slice(5).join(":");
+    const path = resource.startsWith("role/") ? resource.slice("role/".length) : resource;
+    return path.split("/").pop() ?? path;
+}
+
+async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefined> {
+    const name = roleNameFromArn(arn);
+    const role = await caller.send<{ Role?: { Arn?: string; AssumeRolePolicyDocument?: string } }>("iam", new GetRoleCommand({ RoleName: name }));
+    if (!role.Role) {
+        return undefined;
+    }
+    const live: LiveRole = {
+        arn: role.Role.Arn ?? arn,
+        name,
+        trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
+        policies: [],
+        unreadable: [],
+    };
+    const inlineNames: string[] = [];
+    let marker: string | undefined;
+    do {
+        const out = await caller.send<{ PolicyNames?: string[]; IsTruncated?: boolean; Marker?: string }>(
+            "iam", new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }));
+        inlineNames.push(...(out.PolicyNames ?? []));
+        marker = out.IsTruncated ? out.Marker : undefined;
+    } while (marker);
+    const attached: Array<{ PolicyArn?: string; PolicyName?: string }> = [];
+    do {
+        const out = await caller.send<{ AttachedPolicies?: Array<{ PolicyArn?: string; PolicyName?: string }>; IsTruncated?: boolean; Marker?: string }>(
+            "iam", new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }));
+        attached.push(...(out.AttachedPolicies ?? []));
+        marker = out.IsTruncated ? out.Marker : undefined;
+    } while (marker);
+    await Promise.all([
+        ...inlineNames.map(async policyName => {
+            try {
+                const out = await caller.send<{ PolicyDocument?: string }>("iam", new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
+                live.policies.push({ name: policyName, kind: "inline", document: parsePolicy(out.PolicyDocument) });
+            } catch (err) {
+                live.unreadable.push({ name: policyName, error: oneLine(err) });
+            }
+        }),
+        ...attached.map(async p => {
+            const policyName = p.PolicyName ?? p.PolicyArn ?? "";
+            try {
+                const policy = await caller.send<{ Policy?: { DefaultVersionId?: string } }>("iam", new GetPolicyCommand({ PolicyArn: p.PolicyArn }));
+                const version = await caller.send<{ PolicyVersion?: { Document?: string } }>(
+                    "iam", new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn, VersionId: policy.Policy?.DefaultVersionId }));
+                live.policies.push({ name: policyName, kind: "managed", document: parsePolicy(version.PolicyVersion?.Document) });
+            } catch (err) {
+                live.unreadable.push({ name: policyName, error: oneLine(err) });
+            }
+        }),
+    ]);
+    live.policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return live;
+}
+
+/** IAM returns policy documents URL-encoded; emulators sometimes do not. */
+export function parsePolicy(raw: string | undefined): PolicyDocument {
+    if (!raw) {
+        return {};
+    }
+    for (const text of [raw, safeDecode(raw)]) {
+        try {
+            const value: unknown = JSON.parse(text);
+            if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+                return value as PolicyDocument;
+            }
+        } catch {
+            // try the next form
+        }
+    }
+    return {};
+}
+
+function safeDecode(text: string): string {
+    try {
+        return decodeURIComponent(text);
+    } catch {
+        return text;
+    }
+}
+
+function unique<T>(items: T[]): T[] {
+    return [...new Set(items)];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += size) {
+        out.push(items.slice(i, i + size));
+    }
+    return out;
+}

@@ -1,0 +1,275 @@
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { AuthorizeSecurityGroupEgressCommand, CreateVpcCommand, RevokeSecurityGroupEgressCommand, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+    CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyLoadBalancerAttributesCommand, ModifyRuleCommand,
+    ModifyTargetGroupCommand, RegisterTargetsCommand, RemoveTagsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DeleteRoleCommand, DeleteRolePolicyCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import { NetworkOutputs } from "../../components/internal/contract";
+import { Report } from "../../cli/doctor/report";
+import { AwsTestClients, BuiltFleet, buildFleet, registerPolicy, testClients, trustPolicy } from "./fleet";
+import { Moto, motoEnv, startMoto } from "./moto";
+import { runDoctor } from "./run";
+
+/** Runs the doctor with --json against moto and returns the parsed report. */
+async function doctor(moto: Moto, outputs: NetworkOutputs): Promise<{ code: number; report: Report; stderr: string }> {
+    const dir = mkdtempSync(path.join(tmpdir(), "doctor-"));
+    const file = path.join(dir, "outputs.json");
+    writeFileSync(file, JSON.stringify(outputs));
+    const run = await runDoctor(["--network-outputs", file, "--json"], { env: motoEnv(moto.endpoint) });
+    return { code: run.code, report: JSON.parse(run.stdout) as Report, stderr: run.stderr };
+}
+
+function failing(report: Report): string[] {
+    return report.checks.filter(c => c.status === "fail").map(c => `${c.id} ${c.subject}`);
+}
+
+function only(report: Report, id: string, subjectPart: string) {
+    const found = report.checks.filter(c => c.id === id && c.subject.includes(subjectPart));
+    expect(found, `${id} for ${subjectPart} in ${JSON.stringify(report.checks.map(c => `${c.id} ${c.subject}`))}`).to.have.length(1);
+    return found[0];
+}
+
+describe("doctor AWS checks against moto_server", function () {
+    this.timeout(60_000);
+    let moto: Moto;
+    let aws: AwsTestClients;
+    let fleet: BuiltFleet;
+
+    before(async () => {
+        moto = await startMoto();
+        aws = testClients(moto.endpoint);
+    });
+
+    beforeEach(async () => {
+        await moto.reset();
+        fleet = await buildFleet(aws);
+    });
+
+    it("passes every check on a healthy fleet and exits 0", async () => {
+        const { code, report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal([]);
+        expect(report.checks.filter(c => c.status === "warn")).to.deep.equal([]);
+        expect(code).to.equal(0);
+        const ids = new Set(report.checks.map(c => c.id));
+        for (const id of ["alb.found", "alb.deletion-protection", "tg.found", "tg.vpc", "tg.healthy", "listener.weights", "sg.alb-egress", "registrar.trust"]) {
+            expect(ids.has(id as never), id).to.equal(true);
+        }
+        // green is in the network account: no registrar check for it.
+        expect(report.checks.filter(c => c.id === "registrar.trust").map(c => c.subject.split(" ")[0])).to.deep.equal(["blue"]);
+        expect(report.summary).to.deep.equal({ pass: report.checks.length, warn: 0, fail: 0 });
+    });
+
+    it("alb.found fails when the load balancer ARN does not exist", async () => {
+        const outputs = { ...fleet.outputs, loadBalancer: { ...fleet.outputs.loadBalancer, arn: fleet.outputs.loadBalancer.arn.replace(/\/[0-9a-f]+$/, "/0000000000000000") } };
+        const { code, report } = await doctor(moto, outputs);
+        const c = only(report, "alb.found", "0000000000000000");
+        expect(c.status).to.equal("fail");
+        expect(c.message).to.equal("load balancer not found");
+        expect(c.hint).to.include("account 123456789012 in eu-west-1");
+        expect(code).to.equal(1);
+    });
+
+    it("alb.deletion-protection fails when protection is off", async () => {
+        await aws.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: fleet.outputs.loadBalancer.arn, Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }] }));
+        const { code, report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal([`alb.deletion-protection ${fleet.outputs.loadBalancer.arn}`]);
+        const c = only(report, "alb.deletion-protection", "");
+        expect(c.message).to.include("deletion protection is off");
+        expect(c.hint).to.include("Key=deletion_protection.enabled,Value=true");
+        expect(code).to.equal(1);
+    });
+
+    it("tg.found fails for a target group that no longer exists", async () => {
+        const gone = fleet.outputs.clusters.green.targetGroups.api.arn.replace(/\/[0-9a-f]+$/, "/0000000000000000");
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fleet.outputs));
+        outputs.clusters.green.targetGroups.api.arn = gone;
+        const { code, report } = await doctor(moto, outputs);
+        const c = only(report, "tg.found", "green/api");
+        expect(c.status).to.equal("fail");
+        expect(c.message).to.equal("target group green-api not found while the cluster has weight 50: its share of requests fails");
+        expect(c.hint).to.include("pulumi up -s network");
+        // The other target groups are still found (the batch is split to find the missing one).
+        expect(report.checks.filter(x => x.id === "tg.found" && x.status === "pass")).to.have.length(3);
+        expect(code).to.equal(1);
+    });
+
+    it("tg.vpc fails for a target group in another VPC", async () => {
+        const other = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: "172.16.0.0/16" }));
+        const tg = await aws.elbv2.send(new CreateTargetGroupCommand({ Name: "blue-api-elsewhere", Protocol: "HTTP", Port: 8080, VpcId: other.Vpc?.VpcId, TargetType: "ip" }));
+        const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
+        await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: "172.16.0.10", Port: 8080 }] }));
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fleet.outputs));
+        outputs.clusters.blue.targetGroups.api = { ...outputs.clusters.blue.targetGroups.api, arn, name: "blue-api-elsewhere" };
+        const { report } = await doctor(moto, outputs);
+        const c = only(report, "tg.vpc", "blue/api");
+        expect(c.status).to.equal("fail");
+        expect(c.message).to.equal(`target group is in ${other.Vpc?.VpcId}, the load balancer in ${fleet.vpcId}: the ALB cannot forward to it`);
+        expect(c.hint).to.include(fleet.vpcId);
+    });
+
+    it("tg.healthy fails for a weighted target group with no targets, but not for a weight-0 one", async () => {
+        // blue has weight 100 on web; green has weight 0 on web. Deregister every target of both.
+        for (const key of ["blue", "green"]) {
+            const arn = fleet.outputs.clusters[key].targetGroups.web.arn;
+            const health = await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+            const targets = (health.TargetHealthDescriptions ?? []).map(d => ({ Id: d.Target?.Id as string, Port: d.Target?.Port }));
+            if (targets.length > 0) {
+                await aws.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: targets }));
+            }
+        }
+        const { code, report } = await doctor(moto, fleet.outputs);
+        const blue = only(report, "tg.healthy", "blue/web");
+        expect(blue.status).to.equal("fail");
+        expect(blue.message).to.equal("weight 100 but no healthy target (no targets registered): requests sent here fail with 503");
+        expect(blue.hint).to.include("--cluster blue");
+        const green = only(report, "tg.healthy", "green/web");
+        expect(green.status).to.equal("pass");
+        expect(green.message).to.equal("weight 0 and no targets");
+        expect(failing(report)).to.deep.equal([`tg.healthy blue/web ${fleet.outputs.clusters.blue.targetGroups.web.arn}`]);
+        expect(code).to.equal(1);
+    });
+
+    it("tg.healthy counts targets that are not healthy (moto reports a stopped instance as unused)", async () => {
+        const tg = await aws.elbv2.send(new CreateTargetGroupCommand({ Name: "blue-api-inst", Protocol: "HTTP", Port: 8080, VpcId: fleet.vpcId, TargetType: "instance" }));
+        const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
+        const run = await aws.ec2.send(new RunInstancesCommand({ ImageId: "ami-12c6146b", MinCount: 2, MaxCount: 2, InstanceType: "t3.micro" }));
+        const ids = (run.Instances ?? []).map(i => i.InstanceId as string);
+        await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: ids.map(Id => ({ Id, Port: 8080 })) }));
+        await aws.ec2.send(new StopInstancesCommand({ InstanceIds: ids }));
+        const health = await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+        expect(health.TargetHealthDescriptions?.map(d => d.TargetHealth?.State)).to.deep.equal(["unused", "unused"]);
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fleet.outputs));
+        outputs.clusters.blue.targetGroups.api = { arn, name: "blue-api-inst", port: 8080, protocol: "HTTP", targetType: "instance" };
+        const { report } = await doctor(moto, outputs);
+        const c = only(report, "tg.healthy", "blue/api");
+        expect(c.status).to.equal("fail");
+        expect(c.message).to.match(/^weight 50 but no healthy target \(0 healthy, 2 unused; e\.g\. i-[0-9a-f]+: Target\.InvalidState \(Target is in the stopped state\)\): requests sent here fail with 503$/);
+    });
+
+    it("listener.weights fails when the rule's weights drift from the outputs", async () => {
+        const api = fleet.outputs.clusters;
+        await aws.elbv2.send(new ModifyRuleCommand({
+            RuleArn: fleet.ruleArns.api,
+            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: api.blue.targetGroups.api.arn, Weight: 90 }, { TargetGroupArn: api.green.targetGroups.api.arn, Weight: 10 }] } }],
+        }));
+        const { code, report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal(["listener.weights service api"]);
+        const c = only(report, "listener.weights", "service api");
+        expect(c.message).to.equal("live weights differ from the outputs: blue 90 (expected 50), green 10 (expected 50)");
+        expect(c.hint).to.include("pulumi up -s network");
+        expect(code).to.equal(1);
+    });
+
+    it("listener.rule fails when the service's rule lost its tag", async () => {
+        await aws.elbv2.send(new RemoveTagsCommand({ ResourceArns: [fleet.ruleArns.web], TagKeys: ["shared-alb:service"] }));
+        const { report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal(["listener.rule service web"]);
+        expect(only(report, "listener.rule", "service web").message).to.equal("no rule on the http listener is tagged shared-alb:service=web: the service gets no traffic");
+    });
+
+    it("sg.alb-egress fails when the ALB security group cannot reach a target port", async () => {
+        await aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: fleet.outputs.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        const { code, report } = await doctor(moto, fleet.outputs);
+        const sg = fleet.outputs.securityGroupId;
+        expect(failing(report)).to.deep.equal([`sg.alb-egress ${sg} port 8080`]);
+        const c = only(report, "sg.alb-egress", "port 8080");
+        expect(c.message).to.equal("no egress rule allows tcp 8080: the ALB cannot reach blue/api, green/api");
+        expect(c.hint).to.include(`--group-id ${sg}`);
+        expect(only(report, "sg.alb-egress", "port 3000").status).to.equal("pass");
+        expect(code).to.equal(1);
+    });
+
+    it("sg.alb-egress warns when egress reaches only part of the VPC", async () => {
+        const sg = fleet.outputs.securityGroupId;
+        await aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        await aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.5.0/24" }] }] }));
+        const { report } = await doctor(moto, fleet.outputs);
+        const c = only(report, "sg.alb-egress", "port 3000");
+        expect(c.status).to.equal("warn");
+        expect(c.message).to.equal("egress on tcp 3000 only reaches 10.0.5.0/24, not the whole VPC 10.0.0.0/16 (blue/web, green/web)");
+    });
+
+    describe("registrar.trust", () => {
+        const roleName = "shared-alb-registrar-blue";
+
+        it("fails when the registrar role is missing", async () => {
+            await aws.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets" }));
+            await aws.iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+            const { code, report } = await doctor(moto, fleet.outputs);
+            expect(failing(report)).to.deep.equal([`registrar.trust blue ${fleet.outputs.clusters.blue.registrarRoleArn}`]);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.message).to.equal("registrar role for cross-account cluster blue does not exist: its controller cannot register targets");
+            expect(c.hint).to.include("pulumi up -s network");
+            expect(code).to.equal(1);
+        });
+
+        it("fails when the trust policy names another controller role", async () => {
+            await aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/someone-else", "ext-blue-0123456789") }));
+            const { report } = await doctor(moto, fleet.outputs);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.status).to.equal("fail");
+            expect(c.message).to.equal(`trust policy aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/someone-else"] does not match the controller role arn:aws:iam::222222222222:role/blue-lb-controller`);
+        });
+
+        it("fails when the trust policy trusts the account without an aws:PrincipalArn condition", async () => {
+            const doc = { Version: "2012-10-17", Statement: { Effect: "Allow", Principal: { AWS: "222222222222" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { StringEquals: { "sts:ExternalId": "ext-blue-0123456789" } } } };
+            await aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(doc) }));
+            const { report } = await doctor(moto, fleet.outputs);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.status).to.equal("fail");
+            expect(c.message).to.equal("trust policy trusts AWS:222222222222 without an aws:PrincipalArn condition, so any role there may assume it");
+        });
+
+        it("fails when the external ID differs", async () => {
+            await aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/blue-lb-controller", "ext-stale") }));
+            const { report } = await doctor(moto, fleet.outputs);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.status).to.equal("fail");
+            expect(c.message).to.equal(`trust policy sts:ExternalId condition ["ext-stale"] does not match the external ID in the outputs`);
+            expect(c.hint).to.include("sts:ExternalId");
+        });
+
+        it("fails when the policy does not cover one of the cluster's target groups", async () => {
+            await aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: registerPolicy([fleet.outputs.clusters.blue.targetGroups.api.arn]) }));
+            const { report } = await doctor(moto, fleet.outputs);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.status).to.equal("fail");
+            expect(c.message).to.equal("policy does not allow RegisterTargets on the target group of web; policy does not allow DeregisterTargets on the target group of web");
+        });
+
+        it("accepts an equivalent policy spelled differently, and warns when it is broader than the cluster", async () => {
+            const doc = {
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" },
+                    { Effect: "Allow", Action: "elasticloadbalancing:Describe*", Resource: ["*"] },
+                ],
+            };
+            await aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }));
+            const { report } = await doctor(moto, fleet.outputs);
+            const c = only(report, "registrar.trust", "blue");
+            expect(c.status).to.equal("warn");
+            expect(c.message).to.equal("policy allows RegisterTargets beyond this cluster's target groups");
+        });
+    });
+
+    it("tg.config warns when the health check accepts redirects", async () => {
+        await aws.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: fleet.outputs.clusters.green.targetGroups.api.arn, Matcher: { HttpCode: "200-399" } }));
+        const { report } = await doctor(moto, fleet.outputs);
+        const c = only(report, "tg.config", "green/api");
+        expect(c.status).to.equal("warn");
+        expect(c.message).to.include("matcher 200-399 accepts redirects");
+    });
+
+    it("tg.target-port warns about targets registered on another port", async () => {
+        await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: fleet.outputs.clusters.green.targetGroups.api.arn, Targets: [{ Id: "10.0.1.99", Port: 9090 }] }));
+        const { report } = await doctor(moto, fleet.outputs);
+        const c = only(report, "tg.target-port", "green/api");
+        expect(c.status).to.equal("warn");
+        expect(c.message).to.equal("1 of 3 targets are registered on port 9090, not the target group port 8080; the ALB security group only opens 8080");
+    });
+});

@@ -1,0 +1,200 @@
+import {
+    AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand,
+    CreateVpcCommand, EC2Client, RevokeSecurityGroupEgressCommand,
+} from "@aws-sdk/client-ec2";
+import {
+    AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand,
+    ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand, RegisterTargetsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { ClusterOutputs, NetworkOutputs, ServiceOutputs } from "../../components/internal/contract";
+
+/** moto's account: every resource it creates lives here. */
+export const NetworkAccount = "123456789012";
+export const Region = "eu-west-1";
+export const VpcCidr = "10.0.0.0/16";
+
+/** A cluster of the test fleet. */
+export interface FleetCluster {
+    key: string;
+    accountId: string;
+    weight: number;
+    /** Targets registered per target group. @default 2 */
+    targets?: number;
+}
+
+/** A service of the test fleet. */
+export interface FleetService {
+    name: string;
+    port: number;
+    /** Per cluster weight override. */
+    weights?: Record<string, number>;
+}
+
+export interface FleetSpec {
+    clusters: FleetCluster[];
+    services: FleetService[];
+}
+
+/** The default fleet: blue cross-account, green same-account, two services. */
+export const DefaultFleet: FleetSpec = {
+    clusters: [
+        { key: "blue", accountId: "222222222222", weight: 50 },
+        { key: "green", accountId: NetworkAccount, weight: 50 },
+    ],
+    services: [
+        { name: "api", port: 8080 },
+        { name: "web", port: 3000, weights: { blue: 100, green: 0 } },
+    ],
+};
+
+export interface AwsTestClients {
+    elbv2: ElasticLoadBalancingV2Client;
+    ec2: EC2Client;
+    iam: IAMClient;
+}
+
+/** SDK clients pointed at moto with dummy credentials. */
+export function testClients(endpoint: string): AwsTestClients {
+    const config = { region: Region, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+    return { elbv2: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), iam: new IAMClient(config) };
+}
+
+/** The registrar role's trust policy, built as the network stack builds it. */
+export function trustPolicy(clusterAccount: string, controllerRoleArn: string, externalId: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${clusterAccount}:root` },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalArn": controllerRoleArn, "sts:ExternalId": externalId } },
+        }],
+    });
+}
+
+/** The registrar role's one inline policy. */
+export function registerPolicy(targetGroupArns: string[]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroupArns },
+            { Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
+        ],
+    });
+}
+
+/** What the builder made, for fault injection. */
+export interface BuiltFleet {
+    outputs: NetworkOutputs;
+    vpcId: string;
+    ruleArns: Record<string, string>;
+}
+
+/**
+ * Builds a healthy fleet in moto the way the network stack would (ALB with
+ * deletion protection, its SG with egress per target port, an http listener,
+ * one tagged rule per service forwarding by weight, a tagged target group per
+ * cluster and service with registered ip targets, registrar roles for
+ * cross-account clusters) and returns the matching outputs.
+ */
+export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFleet): Promise<BuiltFleet> {
+    const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: VpcCidr }));
+    const vpcId = vpc.Vpc?.VpcId as string;
+    const subnets = await Promise.all(["a", "b"].map((az, i) => c.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${Region}${az}` }))));
+    const sg = await c.ec2.send(new CreateSecurityGroupCommand({ GroupName: "shared-alb", Description: "shared ALB", VpcId: vpcId }));
+    const sgId = sg.GroupId as string;
+    await c.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
+    await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
+    const ports = [...new Set(spec.services.map(s => s.port))];
+    await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({
+        GroupId: sgId,
+        IpPermissions: ports.map(p => ({ IpProtocol: "tcp", FromPort: p, ToPort: p, IpRanges: [{ CidrIp: VpcCidr }] })),
+    }));
+    const lb = await c.elbv2.send(new CreateLoadBalancerCommand({
+        Name: "shared-alb", Subnets: subnets.map(s => s.Subnet?.SubnetId as string), SecurityGroups: [sgId], Scheme: "internet-facing", Type: "application",
+    }));
+    const albArn = lb.LoadBalancers?.[0].LoadBalancerArn as string;
+    await c.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: albArn, Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }] }));
+    const listener = await c.elbv2.send(new CreateListenerCommand({
+        LoadBalancerArn: albArn, Port: 80, Protocol: "HTTP",
+        DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "not found" } }],
+    }));
+    const listenerArn = listener.Listeners?.[0].ListenerArn as string;
+
+    const clusters: Record<string, ClusterOutputs> = {};
+    let ip = 10;
+    for (const cl of spec.clusters) {
+        const cross = cl.accountId !== NetworkAccount;
+        const controllerRoleArn = `arn:aws:iam::${cl.accountId}:role/${cl.key}-lb-controller`;
+        const out: ClusterOutputs = { accountId: cl.accountId, weight: cl.weight, controllerRoleArn, targetGroups: {} };
+        for (const svc of spec.services) {
+            const name = `${cl.key}-${svc.name}`.slice(0, 32);
+            const tg = await c.elbv2.send(new CreateTargetGroupCommand({
+                Name: name, Protocol: "HTTP", Port: svc.port, VpcId: vpcId, TargetType: "ip",
+                HealthCheckPath: "/healthz", Matcher: { HttpCode: "200" },
+                Tags: [{ Key: "shared-alb:cluster", Value: cl.key }, { Key: "shared-alb:service", Value: svc.name }],
+            }));
+            const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
+            const count = cl.targets ?? 2;
+            if (count > 0) {
+                const targets = Array.from({ length: count }, () => {
+                    ip += 1;
+                    return { Id: `10.0.${Math.floor(ip / 250)}.${ip % 250 + 2}`, Port: svc.port };
+                });
+                await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: targets }));
+            }
+            out.targetGroups[svc.name] = { arn, name, port: svc.port, protocol: "HTTP", targetType: "ip" };
+        }
+        if (cross) {
+            const externalId = `ext-${cl.key}-0123456789`;
+            const roleName = `shared-alb-registrar-${cl.key}`;
+            const role = await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy(cl.accountId, controllerRoleArn, externalId) }));
+            await c.iam.send(new PutRolePolicyCommand({
+                RoleName: roleName, PolicyName: "register-targets",
+                PolicyDocument: registerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
+            }));
+            out.registrarRoleArn = role.Role?.Arn as string;
+            out.externalId = externalId;
+        }
+        clusters[cl.key] = out;
+    }
+
+    const services: Record<string, ServiceOutputs> = {};
+    const ruleArns: Record<string, string> = {};
+    let priority = 1;
+    for (const svc of spec.services) {
+        const weights = Object.fromEntries(spec.clusters.map(cl => [cl.key, svc.weights?.[cl.key] ?? cl.weight]));
+        services[svc.name] = { port: svc.port, protocol: "HTTP", targetType: "ip", weights };
+        const forwarded = spec.clusters.filter(cl => weights[cl.key] > 0);
+        const actions = forwarded.length > 0
+            ? [{ Type: "forward" as const, ForwardConfig: { TargetGroups: forwarded.map(cl => ({ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: weights[cl.key] })) } }]
+            : [{ Type: "fixed-response" as const, FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "no cluster" } }];
+        const rule = await c.elbv2.send(new CreateRuleCommand({
+            ListenerArn: listenerArn, Priority: priority++,
+            Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [`/${svc.name}/*`] } }],
+            Actions: actions,
+        }));
+        const ruleArn = rule.Rules?.[0].RuleArn as string;
+        await c.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: "shared-alb:service", Value: svc.name }] }));
+        ruleArns[svc.name] = ruleArn;
+    }
+
+    const outputs: NetworkOutputs = {
+        accountId: NetworkAccount,
+        region: Region,
+        vpcId,
+        securityGroupId: sgId,
+        loadBalancer: {
+            arn: albArn,
+            name: "shared-alb",
+            dnsName: lb.LoadBalancers?.[0].DNSName as string,
+            zoneId: lb.LoadBalancers?.[0].CanonicalHostedZoneId as string,
+            securityGroupId: sgId,
+            listenerArns: { http: listenerArn },
+        },
+        services,
+        clusters,
+    };
+    return { outputs, vpcId, ruleArns };
+}
