@@ -1,0 +1,316 @@
+import { expect } from "chai";
+import * as k8s from "@pulumi/kubernetes";
+import { run, Run } from "../harness";
+import { ClusterAttachment } from "../../components/cluster-attachment";
+import { ConfigErrors } from "../../components/internal/errors";
+import {
+    AlbSecurityGroupId, attachmentArgs, attachmentProgram, BlueAccount, BlueIssuer, BlueNodesSg, GreenIssuer, GreenNodesSg,
+    NetworkAccount, tgArn, VpcId,
+} from "./cluster-attachment-fixtures";
+
+const T = {
+    component: "shared-alb:index:ClusterAttachment",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+    release: "kubernetes:helm.sh/v3:Release",
+    nsPatch: "kubernetes:core/v1:NamespacePatch",
+    tgb: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+    k8sProvider: "pulumi:providers:kubernetes",
+};
+
+const expectedValues = (cluster: string, account: string) => ({
+    clusterName: cluster,
+    region: "eu-west-1",
+    vpcId: VpcId,
+    replicaCount: 2,
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    serviceAccount: {
+        create: true,
+        name: "aws-load-balancer-controller",
+        annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${account}:role/shared-alb-lbc-${cluster}` },
+    },
+    createIngressClassResource: false,
+    ingressClass: "shared-alb-tgb-only",
+    ingressClassParams: { create: false },
+    disableIngressClassAnnotation: true,
+    enableServiceMutatorWebhook: false,
+    enablePodReadinessGateInject: true,
+    controllerConfig: { featureGates: { EnableServiceController: false, ALBGatewayAPI: false, NLBGatewayAPI: false, GatewayListenerSet: false } },
+    keepTLSSecret: true,
+    podDisruptionBudget: { maxUnavailable: 1 },
+});
+
+function tgbSpec(cluster: string, service: "web" | "api", extra: Record<string, unknown> = {}) {
+    return {
+        targetGroupARN: tgArn(cluster, service),
+        targetType: "ip",
+        ipAddressType: "ipv4",
+        vpcID: VpcId,
+        serviceRef: service === "web" ? { name: "web", port: 80 } : { name: "api", port: "http" },
+        ...extra,
+    };
+}
+
+function urnOf(r: Run, type: string, name: string): string {
+    return r.get(type, name).urn;
+}
+
+describe("ClusterAttachment component: green (same account)", () => {
+    let r: Run;
+    before(async () => {
+        r = await run(attachmentProgram("green"), { accountId: NetworkAccount });
+    });
+
+    it("registers exactly the role, policy, SG rules, CRD, release, namespace label and two bindings", () => {
+        expect(r.inventory()).to.deep.equal([
+            `${T.role}::green-controller`,
+            `${T.rolePolicy}::green-controller`,
+            `${T.ingress}::green-alb-nodes-8080`,
+            `${T.ingress}::green-alb-nodes-9000`,
+            `${T.crd}::green-tgb-crd`,
+            `${T.nsPatch}::green-ns-shop`,
+            `${T.release}::green-controller`,
+            `${T.tgb}::green-api`,
+            `${T.tgb}::green-web`,
+            `${T.k8sProvider}::green-k8s`,
+            `${T.component}::green`,
+        ].sort());
+    });
+
+    it("parents every child to the component", () => {
+        const component = urnOf(r, T.component, "green");
+        for (const res of r.resources.filter(x => x.type !== T.component && x.type !== T.k8sProvider)) {
+            expect(res.parent, `${res.type} ${res.name}`).to.equal(component);
+        }
+    });
+
+    it("names the controller role exactly as the network expects, trusting only the service account", () => {
+        const role = r.get(T.role, "green-controller");
+        expect(role.inputs.name).to.equal("shared-alb-lbc-green");
+        expect(role.inputs.path).to.equal("/");
+        expect(role.outputs.arn).to.equal(`arn:aws:iam::${NetworkAccount}:role/shared-alb-lbc-green`);
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "ControllerServiceAccount",
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::${NetworkAccount}:oidc-provider/${GreenIssuer}` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GreenIssuer}:sub`]: "system:serviceaccount:kube-system:aws-load-balancer-controller",
+                        [`${GreenIssuer}:aud`]: "sts.amazonaws.com",
+                    },
+                },
+            }],
+        });
+    });
+
+    it("grants register/deregister on its own target groups only", () => {
+        const policy = r.get(T.rolePolicy, "green-controller");
+        expect(policy.inputs.role).to.equal("shared-alb-lbc-green");
+        expect(JSON.parse(policy.inputs.policy as string)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "DescribeVpcsAndSecurityGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"], Resource: "*" },
+                { Sid: "DescribeTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
+                { Sid: "RegisterOwnTargets", Effect: "Allow", Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: [tgArn("green", "api"), tgArn("green", "web")] },
+            ],
+        });
+    });
+
+    it("opens the node security group to the ALB security group on each target port", () => {
+        for (const port of [8080, 9000]) {
+            const rule = r.get(T.ingress, `green-alb-nodes-${port}`);
+            expect(rule.inputs).to.deep.include({
+                securityGroupId: GreenNodesSg, referencedSecurityGroupId: AlbSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port,
+                description: `shared-alb: ALB to ${port === 8080 ? "web" : "api"}`,
+            });
+            expect(rule.inputs).to.not.have.property("cidrIpv4");
+        }
+    });
+
+    it("applies the pinned TargetGroupBinding CRD, kept on delete and taken over from Helm", () => {
+        const crd = r.get(T.crd, "green-tgb-crd");
+        expect(crd.options.retainOnDelete).to.equal(true);
+        expect((crd.inputs.metadata as any).name).to.equal("targetgroupbindings.elbv2.k8s.aws");
+        expect((crd.inputs.metadata as any).annotations["pulumi.com/patchForce"]).to.equal("true");
+        const versions = (crd.inputs.spec as any).versions.map((v: any) => [v.name, v.storage]);
+        expect(versions).to.deep.equal([["v1alpha1", false], ["v1beta1", true]]);
+    });
+
+    it("installs the controller with the TGB-only values, awaited, after the role, its policy and the CRD", () => {
+        const release = r.get(T.release, "green-controller");
+        expect(release.inputs).to.deep.include({
+            name: "aws-load-balancer-controller",
+            chart: "aws-load-balancer-controller",
+            version: "3.5.0",
+            namespace: "kube-system",
+            createNamespace: false,
+            skipAwait: false,
+            skipCrds: false,
+            atomic: true,
+        });
+        expect(release.inputs.repositoryOpts).to.deep.equal({ repo: "https://aws.github.io/eks-charts" });
+        expect(release.inputs.values).to.deep.equal(expectedValues("green", NetworkAccount));
+        expect(release.options.dependsOn).to.have.members([
+            urnOf(r, T.role, "green-controller"), urnOf(r, T.rolePolicy, "green-controller"), urnOf(r, T.crd, "green-tgb-crd"),
+        ]);
+    });
+
+    it("binds each service after the release and the security-group rules", () => {
+        for (const service of ["web", "api"] as const) {
+            const tgb = r.get(T.tgb, `green-${service}`);
+            expect(tgb.inputs.apiVersion).to.equal("elbv2.k8s.aws/v1beta1");
+            expect(tgb.inputs.kind).to.equal("TargetGroupBinding");
+            expect(tgb.inputs.metadata).to.deep.equal({
+                name: `shared-alb-${service}`, namespace: "shop",
+                labels: { "app.kubernetes.io/part-of": "shared-alb", "shared-alb/service": service },
+            });
+            expect(tgb.inputs.spec).to.deep.equal(tgbSpec("green", service));
+            expect(tgb.options.dependsOn).to.have.members([
+                urnOf(r, T.release, "green-controller"), urnOf(r, T.ingress, "green-alb-nodes-8080"), urnOf(r, T.ingress, "green-alb-nodes-9000"),
+            ]);
+        }
+    });
+
+    it("labels the bound namespace for readiness gates with a patch", () => {
+        expect(r.get(T.nsPatch, "green-ns-shop").inputs.metadata).to.deep.equal({
+            name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+        });
+    });
+
+    it("exposes the role, release, bindings and rendered manifests", () => {
+        const o = r.outputs;
+        expect(o.controllerRoleArn).to.equal(`arn:aws:iam::${NetworkAccount}:role/shared-alb-lbc-green`);
+        expect([o.releaseName, o.releaseNamespace]).to.deep.equal(["aws-load-balancer-controller", "kube-system"]);
+        expect(o.serviceAccount).to.deep.equal({ namespace: "kube-system", name: "aws-load-balancer-controller" });
+        expect(o.bindings.web).to.deep.equal({
+            namespace: "shop", name: "shared-alb-web", service: "web", servicePort: 80, targetGroupArn: tgArn("green", "web"), targetType: "ip",
+        });
+        expect(o.manifests.chart).to.deep.equal({
+            name: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0",
+            releaseName: "aws-load-balancer-controller", namespace: "kube-system",
+        });
+        expect(o.manifests.helmValues).to.deep.equal(expectedValues("green", NetworkAccount));
+        expect(o.manifests.targetGroupBindings.api.spec).to.deep.equal(tgbSpec("green", "api"));
+        expect(Object.keys(o.manifests.namespaces)).to.deep.equal(["shop"]);
+        expect(Object.keys(o.securityGroupRuleIds).sort()).to.deep.equal(["nodes-8080", "nodes-9000"]);
+    });
+});
+
+describe("ClusterAttachment component: blue (cross account)", () => {
+    let r: Run;
+    before(async () => {
+        r = await run(attachmentProgram("blue"), { accountId: BlueAccount });
+    });
+
+    it("lets the controller assume only the registrar role", () => {
+        expect(r.get(T.role, "blue-controller").outputs.arn).to.equal(`arn:aws:iam::${BlueAccount}:role/shared-alb-lbc-blue`);
+        expect(JSON.parse(r.get(T.role, "blue-controller").inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals)
+            .to.deep.equal({
+                [`${BlueIssuer}:sub`]: "system:serviceaccount:kube-system:aws-load-balancer-controller",
+                [`${BlueIssuer}:aud`]: "sts.amazonaws.com",
+            });
+        expect(JSON.parse(r.get(T.rolePolicy, "blue-controller").inputs.policy as string)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "DescribeVpcsAndSecurityGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"], Resource: "*" },
+                { Sid: "AssumeRegistrarRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue` },
+            ],
+        });
+    });
+
+    it("binds through the registrar role with the external ID", () => {
+        for (const service of ["web", "api"] as const) {
+            expect(r.get(T.tgb, `blue-${service}`).inputs.spec).to.deep.equal(tgbSpec("blue", service, {
+                iamRoleArnToAssume: `arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue`,
+                assumeRoleExternalId: "shared-alb-blue-5e0c1d2f",
+            }));
+        }
+    });
+
+    it("installs the controller with blue's values and the SG rules on blue's nodes", () => {
+        expect(r.get(T.release, "blue-controller").inputs.values).to.deep.equal(expectedValues("blue", BlueAccount));
+        expect(r.get(T.ingress, "blue-alb-nodes-8080").inputs.securityGroupId).to.equal(BlueNodesSg);
+    });
+});
+
+describe("ClusterAttachment component: options", () => {
+    it("applyToCluster false: no Kubernetes objects, the same manifests as outputs", async () => {
+        const applied = await run(attachmentProgram("blue"), { accountId: BlueAccount });
+        const r = await run(attachmentProgram("blue", { applyToCluster: false }), { accountId: BlueAccount });
+        expect(r.resources.filter(x => x.type.startsWith("kubernetes:"))).to.deep.equal([]);
+        expect(r.ofType(T.role)).to.have.length(1);
+        expect(r.ofType(T.ingress)).to.have.length(2);
+        expect(r.outputs.manifests).to.deep.equal(applied.outputs.manifests);
+        expect(r.outputs.releaseName).to.equal(undefined);
+    });
+
+    it("install false: no release and no CRD; bindings wait for the role and policy", async () => {
+        const r = await run(attachmentProgram("green", { controller: { install: false } }), { accountId: NetworkAccount });
+        expect(r.ofType(T.release)).to.deep.equal([]);
+        expect(r.ofType(T.crd)).to.deep.equal([]);
+        expect(r.get(T.tgb, "green-web").options.dependsOn).to.have.members([
+            r.get(T.role, "green-controller").urn, r.get(T.rolePolicy, "green-controller").urn,
+            r.get(T.ingress, "green-alb-nodes-8080").urn, r.get(T.ingress, "green-alb-nodes-9000").urn,
+        ]);
+        expect(r.outputs.manifests).to.not.have.property("chart");
+        expect(r.outputs.manifests).to.not.have.property("helmValues");
+    });
+
+    it("controller mode: no SG rules; bindings carry networking.ingress; the role may edit only the node SGs", async () => {
+        const r = await run(attachmentProgram("blue", { securityGroupMode: "controller" }), { accountId: BlueAccount });
+        expect(r.ofType(T.ingress)).to.deep.equal([]);
+        expect((r.get(T.tgb, "blue-api").inputs.spec as any).networking).to.deep.equal({
+            ingress: [{ from: [{ securityGroup: { groupID: AlbSecurityGroupId } }], ports: [{ port: 9000, protocol: "TCP" }] }],
+        });
+        const policy = JSON.parse(r.get(T.rolePolicy, "blue-controller").inputs.policy as string);
+        expect(policy.Statement.slice(2)).to.deep.equal([
+            { Sid: "DescribeTargetsForNetworking", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"], Resource: "*" },
+            {
+                Sid: "ManageNodeSecurityGroupIngress", Effect: "Allow",
+                Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+                Resource: [`arn:aws:ec2:eu-west-1:${BlueAccount}:security-group/${BlueNodesSg}`],
+            },
+        ]);
+        expect(r.get(T.release, "blue-controller").options.dependsOn).to.have.length(3);
+    });
+
+    it("multiClusterTargetGroup sets the flag on every binding; labelNamespaces false skips the label", async () => {
+        const r = await run(attachmentProgram("green", { multiClusterTargetGroup: true, labelNamespaces: false }), { accountId: NetworkAccount });
+        expect((r.get(T.tgb, "green-web").inputs.spec as any).multiClusterTargetGroup).to.equal(true);
+        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
+        expect(r.outputs.manifests.namespaces).to.deep.equal({});
+    });
+
+    it("adding a binding renames nothing that exists", async () => {
+        const before = await run(attachmentProgram("green", { bindings: { web: { namespace: "shop", service: "web", port: 80 } } }), { accountId: NetworkAccount });
+        const after = await run(attachmentProgram("green"), { accountId: NetworkAccount });
+        const urns = (x: Run) => new Set(x.resources.map(res => res.urn));
+        for (const urn of urns(before)) {
+            expect(urns(after).has(urn), urn).to.equal(true);
+        }
+    });
+
+    it("bad input: a path-named error and nothing registered", async () => {
+        let error: unknown;
+        const r = await run(() => {
+            const provider = new k8s.Provider("green-k8s", { kubeconfig: "{}" });
+            try {
+                new ClusterAttachment("green", attachmentArgs("green", {
+                    bindings: { admin: { namespace: "shop", service: "admin", port: 80 } },
+                }), { providers: { kubernetes: provider } });
+            } catch (e) {
+                error = e;
+            }
+            return {};
+        }, { accountId: NetworkAccount });
+        expect(error).to.be.instanceOf(ConfigErrors);
+        expect((error as Error).message).to.equal(
+            "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\"; expected one of \"api\", \"web\"");
+        expect(r.inventory()).to.deep.equal([`${T.k8sProvider}::green-k8s`]);
+    });
+});
