@@ -20,6 +20,12 @@ export interface AwsClients {
  * throttling slows the run down instead of failing it.
  */
 export function createAwsClients(env: NodeJS.ProcessEnv, region: string): AwsClients {
+    // The SDK prints a multi-line Node version notice on stderr on first use;
+    // in a diagnostic CLI it buries the one line that matters. Set the
+    // variable to "false" to see it.
+    if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+    }
     const base = {
         region,
         retryMode: "adaptive",
