@@ -188,7 +188,8 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
         // Let rejections nobody awaited surface before deciding.
         await settle();
         if (sink.length > 0) {
-            throw new PlanFailure(dedupe(sink));
+            const rank = (p: PlanProblem) => (all.find(x => x.stack === p.stack)?.role === "network" ? 0 : 1);
+            throw new PlanFailure(dedupe(sink, rank));
         }
         const order = (s: StackConfig) => (s.role === "network" ? 0 : 1);
         return {
@@ -251,7 +252,7 @@ function clone(value: Record<string, unknown>): Record<string, unknown> {
     return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-function dedupe(problems: PlanProblem[]): PlanProblem[] {
+function dedupe(problems: PlanProblem[], rank: (p: PlanProblem) => number): PlanProblem[] {
     const seen = new Set<string>();
     const out: PlanProblem[] = [];
     for (const p of problems) {
@@ -261,8 +262,10 @@ function dedupe(problems: PlanProblem[]): PlanProblem[] {
             out.push(p);
         }
     }
-    // Stable order whatever order the concurrent stacks failed in.
-    return out.sort((a, b) => ((a.stack ?? "") < (b.stack ?? "") ? -1 : (a.stack ?? "") > (b.stack ?? "") ? 1 : 0));
+    // Stable order whatever order the concurrent stacks failed in: network
+    // stacks (the likely cause) first, then by stack name.
+    const name = (p: PlanProblem) => p.stack ?? "";
+    return out.sort((a, b) => rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
 }
 
 function settle(): Promise<void> {

@@ -179,9 +179,9 @@ describe("shared-alb plan", () => {
             expect(r.out).to.equal("");
             expect(r.err).to.equal([
                 "shared-alb plan: failed, nothing planned",
+                "error: stack network (Pulumi.network.yaml): clusters.blue.weight: got 1000; expected an integer from 0 to 999",
                 "error: stack cluster-blue (Pulumi.cluster-blue.yaml): not planned: its network stack network failed",
                 "error: stack cluster-green (Pulumi.cluster-green.yaml): not planned: its network stack network failed",
-                "error: stack network (Pulumi.network.yaml): clusters.blue.weight: got 1000; expected an integer from 0 to 999",
                 "",
             ].join("\n"));
         });
