@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..", "..");
+
+const program = `
+import * as pulumi from "@pulumi/pulumi";
+import type { SharedAlbArgs, NetworkOutputs } from "shared-alb";
+
+pulumi.runtime.setMocks({
+    newResource: args => ({ id: \`\${args.name}-id\`, state: { ...args.inputs, arn: \`arn:aws:test:eu-west-1:111111111111:\${args.name}\` } }),
+    call: args => args.token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId: "111111111111" } : {},
+}, "consumer", "dev", false);
+
+const args: SharedAlbArgs = {
+    accountId: "111111111111",
+    region: "eu-west-1",
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    vpcCidr: "10.0.0.0/16",
+    subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    clusters: { blue: { accountId: "222222222222", weight: 100 } },
+    services: { web: { port: 8080, hosts: ["shop.example.com"] } },
+};
+
+async function main(): Promise<void> {
+    // Loaded after setMocks, as a consumer's unit test would.
+    const { SharedAlb } = await import("shared-alb");
+    const alb = new SharedAlb("edge", args);
+    alb.outputs.apply((o: NetworkOutputs) => {
+        console.log(JSON.stringify({ services: o.services, blue: o.clusters.blue.controllerRoleArn, registrar: o.clusters.blue.registrarRoleArn }));
+    });
+}
+main().catch(e => { console.error(e); process.exit(1); });
+`;
+
+describe("the npm package, as a consumer installs it", function () {
+    this.timeout(300_000);
+    let dir: string;
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-consumer-"));
+        const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        const tarball = path.join(dir, JSON.parse(packed)[0].filename as string);
+        const project = path.join(dir, "project");
+        fs.mkdirSync(project);
+        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+        // The package's own dependencies come from the npm cache that `npm ci` filled; the peer
+        // dependencies are the ones this repository pins, linked so no second SDK copy exists.
+        execFileSync("npm", ["install", "--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball],
+            { cwd: project, stdio: "ignore" });
+        for (const peer of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks"]) {
+            const target = path.join(project, "node_modules", peer);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.symlinkSync(path.join(root, "node_modules", peer), target, "dir");
+        }
+        fs.writeFileSync(path.join(project, "index.ts"), program);
+        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
+            compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: [], outDir: "out" },
+            files: ["index.ts"],
+        }));
+    });
+
+    after(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("ships only compiled components, the CLI, the stack programs and the README", () => {
+        const installed = path.join(dir, "project", "node_modules", "shared-alb");
+        const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
+        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["README.md", "package.json"]);
+        expect(files.some(f => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.equal(false);
+        expect(files).to.include("dist/components/index.d.ts");
+        expect(files).to.include("dist/cli/index.js");
+    });
+
+    it("compiles a TypeScript program against the typings and runs SharedAlb under mocks", () => {
+        const project = path.join(dir, "project");
+        execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, stdio: "pipe" });
+        const out = execFileSync(process.execPath, ["out/index.js"], { cwd: project, encoding: "utf8" });
+        expect(JSON.parse(out.trim())).to.deep.equal({
+            services: { web: { port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100 } } },
+            blue: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue",
+            registrar: "arn:aws:test:eu-west-1:111111111111:edge-registrar-blue",
+        });
+    });
+
+    it("installs the shared-alb bin", () => {
+        const out = execFileSync(path.join(dir, "project", "node_modules", ".bin", "shared-alb"), ["--help"], { encoding: "utf8" });
+        expect(out).to.match(/plan/);
+        expect(out).to.match(/manifests/);
+        expect(out).to.match(/doctor/);
+    });
+});
