@@ -93,6 +93,26 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const id = `sg-${fakeHex(seed, 17)}`;
                 return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: `arn:aws:ec2:${region}:${accountId}:security-group/${id}` } };
             }
+            case "eks:index:Cluster": {
+                // @pulumi/eks's Cluster (a remote component): the outputs ClusterAttachment's eks helper reads.
+                const clusterName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+                const issuer = `oidc.eks.${region}.amazonaws.com/id/${fakeHex(seed, 32).toUpperCase()}`;
+                const endpoint = `https://${fakeHex(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+                const clusterSg = `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`;
+                return {
+                    id: undefined,
+                    state: {
+                        eksCluster: { name: clusterName, arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`, endpoint },
+                        core: { vpcId: inputs.vpcId, subnetIds: inputs.privateSubnetIds ?? inputs.subnetIds ?? [], endpoint },
+                        oidcIssuer: issuer,
+                        oidcProviderUrl: `https://${issuer}`,
+                        oidcProviderArn: `arn:aws:iam::${accountId}:oidc-provider/${issuer}`,
+                        clusterSecurityGroupId: clusterSg,
+                        nodeSecurityGroupId: `sg-${fakeHex(`${seed}/node-sg`, 17)}`,
+                        kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] }),
+                    },
+                };
+            }
             case "aws:ram/resourceShare:ResourceShare": {
                 const arn = `arn:aws:ram:${region}:${accountId}:resource-share/${fakeUuid(seed)}`;
                 return { id: arn, state: { ...inputs, arn } };
@@ -121,6 +141,24 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 return { accountId, arn: `arn:aws:iam::${accountId}:user/plan`, userId: "AIDAPLAN", id: accountId };
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+            case "aws:eks/getCluster:getCluster": {
+                // An existing cluster, planned offline in the VPC of the network stack it references.
+                const clusterName = String(inputs.name);
+                const seed = `${accountId}/${region}/eks/${clusterName}`;
+                const served = Object.values(this.ctx.stackOutputs ?? {}).find(o => typeof o.vpcId === "string");
+                return {
+                    id: clusterName, name: clusterName, arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
+                    endpoint: `https://${fakeHex(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+                    certificateAuthorities: [{ data: Buffer.from(`fake-ca-${clusterName}`).toString("base64") }],
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${fakeHex(seed, 32).toUpperCase()}` }] }],
+                    vpcConfig: {
+                        vpcId: (served?.vpcId as string | undefined) ?? `vpc-${fakeHex(`${seed}/vpc`, 17)}`,
+                        clusterSecurityGroupId: `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`,
+                        subnetIds: [], securityGroupIds: [], endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: [],
+                    },
+                    status: "ACTIVE", version: "1.33", region,
+                };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
             default:

@@ -1,0 +1,135 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
+import { fromEksCluster, loadEks } from "../components/cluster-attachment/eks";
+import { validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
+import { NetworkOutputs } from "../components/internal/contract";
+import { Problems } from "../components/internal/errors";
+import {
+    attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
+    validateClusterConfigShape,
+} from "./cluster-config";
+
+/** The network outputs a cluster stack reads. */
+const NetworkOutputNames = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters", "vpcSharing"] as const;
+
+/** Resolves an output's value (stack reference outputs are known, in preview too). */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise<T>(resolve => output.apply(v => { resolve(v); return v; }));
+}
+
+/**
+ * A cluster stack (`alb-fleet:role: cluster`): attaches one EKS cluster, in
+ * its own account, to the pet ALB of the network stack it references. Reads
+ * `alb-fleet:cluster`; every check (config shape, cluster key, account,
+ * services, credentials) runs before anything but the stack reference is
+ * registered.
+ */
+export async function clusterProgram(): Promise<Record<string, unknown>> {
+    const config = validateClusterConfigShape(new pulumi.Config("alb-fleet").requireObject<unknown>("cluster"));
+
+    const ref = new pulumi.StackReference(config.networkStack);
+    const read = await Promise.all(NetworkOutputNames.map(async name =>
+        [name, name === "vpcSharing" ? await valueOf(ref.getOutput(name)) : await valueOf(ref.requireOutput(name))] as const));
+    const network = Object.fromEntries(read) as unknown as NetworkOutputs;
+    const entry = checkAgainstNetwork(config, network);
+
+    // The credentials must be the cluster account's: its role, SG rules and cluster live there.
+    const caller = await aws.getCallerIdentity();
+    const awsRegion = new pulumi.Config("aws").get("region");
+    const problems = new Problems();
+    problems.check(caller.accountId === config.accountId, `${ClusterConfigRoot}.accountId`, config.accountId,
+        `this stack runs with credentials of account ${caller.accountId}; run it with credentials of account ${config.accountId}`);
+    if (awsRegion !== undefined) {
+        problems.check(awsRegion === network.region, "aws:region", awsRegion, `expected the network's region ${network.region}: the cluster sits in the ALB's VPC`);
+    }
+    problems.throwIfAny();
+
+    const options = attachmentOptions(config);
+    const common = {
+        region: network.region,
+        vpcId: network.vpcId,
+        albSecurityGroupId: network.securityGroupId,
+        cluster: entry,
+        ...options,
+    };
+
+    let facts: Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
+    let provider: k8s.Provider;
+    let clusterOutputs: Record<string, unknown> = {};
+    const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
+    if (config.eks.create === true) {
+        const clusterName = config.eks.name ?? config.key;
+        // The plain parts are checked now, before the cluster is created.
+        validateClusterAttachmentArgs({
+            ...common, clusterName, oidcProviderArn: `arn:aws:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
+            oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
+        }, ClusterConfigRoot);
+        const eks = await loadEks();
+        const cluster = new eks.Cluster(config.key, {
+            name: clusterName,
+            vpcId: network.vpcId,
+            privateSubnetIds: config.eks.subnetIds ?? network.vpcSharing!.subnetIds,
+            nodeAssociatePublicIpAddress: false,
+            endpointPrivateAccess: true,
+            createOidcProvider: true,
+            authenticationMode: eks.AuthenticationMode.Api,
+            instanceType: config.eks.instanceType ?? EksDefaults.instanceType,
+            desiredCapacity: config.eks.desiredCapacity ?? EksDefaults.desiredCapacity,
+            minSize: config.eks.minSize ?? EksDefaults.minSize,
+            maxSize: config.eks.maxSize ?? EksDefaults.maxSize,
+            ...(config.eks.version !== undefined ? { version: config.eks.version } : {}),
+        });
+        const inputs = fromEksCluster(config.key, cluster);
+        provider = inputs.provider;
+        facts = {
+            clusterName,
+            oidcProviderArn: inputs.oidcProviderArn,
+            oidcIssuer: inputs.oidcIssuer,
+            nodeSecurityGroupIds: configuredSgs ?? inputs.nodeSecurityGroupIds,
+        };
+        clusterOutputs = { clusterName, kubeconfig: pulumi.secret(cluster.kubeconfigJson) };
+    } else {
+        const name = config.eks.name!;
+        const found = await aws.eks.getCluster({ name });
+        const issuer = found.identities?.[0]?.oidcs?.[0]?.issuer;
+        const lookup = new Problems();
+        lookup.check(typeof issuer === "string" && issuer.length > 0, `${ClusterConfigRoot}.eks.name`, name,
+            "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)");
+        lookup.check(found.vpcConfig.vpcId === network.vpcId, `${ClusterConfigRoot}.eks.name`, name,
+            `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`);
+        lookup.throwIfAny();
+        const bare = issuer!.replace(/^https:\/\//, "");
+        provider = new k8s.Provider(config.key, {
+            kubeconfig: execKubeconfig({ name, endpoint: found.endpoint, certificateAuthority: found.certificateAuthorities[0]?.data ?? "", region: network.region }),
+            enableServerSideApply: true,
+        });
+        facts = {
+            clusterName: name,
+            oidcProviderArn: `arn:aws:iam::${config.accountId}:oidc-provider/${bare}`,
+            oidcIssuer: issuer!,
+            // EKS puts its cluster security group on managed nodes (and so on ip-target pods).
+            nodeSecurityGroupIds: configuredSgs ?? { cluster: found.vpcConfig.clusterSecurityGroupId },
+        };
+        clusterOutputs = { clusterName: name };
+    }
+
+    const args: ClusterAttachmentArgs = { ...common, ...facts };
+    validateClusterAttachmentArgs(args, ClusterConfigRoot);
+    const attachment = new ClusterAttachment(config.key, args, { providers: { kubernetes: provider } });
+
+    return {
+        clusterKey: config.key,
+        accountId: config.accountId,
+        crossAccount: entry.registrarRoleArn !== undefined,
+        ...clusterOutputs,
+        controllerRoleArn: attachment.controllerRoleArn,
+        serviceAccount: attachment.serviceAccount,
+        releaseName: attachment.releaseName,
+        releaseNamespace: attachment.releaseNamespace,
+        bindings: attachment.bindings,
+        securityGroupRuleIds: attachment.securityGroupRuleIds,
+        manifests: attachment.manifests,
+    };
+}

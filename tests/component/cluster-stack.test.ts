@@ -1,0 +1,182 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { run, runError, Run } from "../harness";
+import { clusterProgram } from "../../stacks/cluster";
+import { BlueAccount, exampleNetworkOutputs, NetworkAccount, tgArn, VpcId } from "./cluster-attachment-fixtures";
+
+const greenConfig = () => ({
+    key: "green",
+    networkStack: "network",
+    accountId: NetworkAccount,
+    eks: { name: "green" },
+    nodeSecurityGroupIds: ["sg-0c0c0c0c0c0c0c0c0"],
+    bindings: {
+        web: { namespace: "shop", service: "web", port: 80 },
+        api: { namespace: "shop", service: "api", port: 80 },
+    },
+});
+
+const blueConfig = () => ({
+    key: "blue",
+    networkStack: "network",
+    accountId: BlueAccount,
+    eks: { create: true, name: "blue" },
+    bindings: {
+        web: { namespace: "shop", service: "web", port: 80 },
+        api: { namespace: "shop", service: "api", port: 80 },
+    },
+});
+
+function options(cluster: unknown, accountId: string, extra: Record<string, string> = {}) {
+    return {
+        accountId,
+        stack: "cluster-test",
+        stackOutputs: { network: exampleNetworkOutputs() as unknown as Record<string, unknown> },
+        config: { "alb-fleet:role": "cluster", "alb-fleet:cluster": JSON.stringify(cluster), ...extra },
+    };
+}
+
+/** The example stack config file, as the engine passes it (structured values as JSON). */
+function exampleConfig(stack: string): Record<string, string> {
+    const file = path.join(__dirname, "..", "..", "stacks", "config", `Pulumi.${stack}.yaml`);
+    const config = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+describe("cluster stack: the example configs", () => {
+    for (const [stack, account] of [["cluster-blue", BlueAccount], ["cluster-green", NetworkAccount]] as const) {
+        it(`${stack} plans against the network outputs`, async () => {
+            const config = exampleConfig(stack);
+            expect(config["alb-fleet:role"]).to.equal("cluster");
+            expect(config["aws:region"]).to.equal("eu-west-1");
+            const cluster = JSON.parse(config["alb-fleet:cluster"]);
+            expect([cluster.networkStack, cluster.accountId, Object.keys(cluster.bindings)]).to.deep.equal(["network", account, ["web", "api"]]);
+            const r = await run(clusterProgram, { ...options(cluster, account), config, stack });
+            expect(r.ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map(x => x.name).sort())
+                .to.deep.equal([`${cluster.key}-api`, `${cluster.key}-web`]);
+        });
+    }
+});
+
+describe("cluster stack: green (existing cluster, same account)", () => {
+    let r: Run;
+    before(async () => {
+        r = await run(clusterProgram, options(greenConfig(), NetworkAccount));
+    });
+
+    it("reads the network stack by the configured name", () => {
+        expect(r.get("pulumi:pulumi:StackReference", "network").inputs.name).to.equal("network");
+    });
+
+    it("attaches the looked-up cluster: IRSA through its issuer, the configured node security group", () => {
+        const role = r.get("aws:iam/role:Role", "green-controller");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
+        expect(trust.Principal.Federated).to.match(/^arn:aws:iam::111111111111:oidc-provider\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+        expect(role.inputs.name).to.equal("shared-alb-lbc-green");
+        expect(r.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "green-alb-sg-0c0c0c0c0c0c0c0c0-8080").inputs.securityGroupId)
+            .to.equal("sg-0c0c0c0c0c0c0c0c0");
+        const provider = r.get("pulumi:providers:kubernetes", "green");
+        const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
+        expect(kubeconfig.users[0].user.exec.args).to.deep.equal(["eks", "get-token", "--cluster-name", "green", "--region", "eu-west-1", "--output", "json"]);
+        expect(r.get("shared-alb:index:ClusterAttachment", "green").parent).to.match(/pulumi:pulumi:Stack/);
+    });
+
+    it("exports the role, release, bindings and manifests", () => {
+        const o = r.outputs;
+        expect([o.clusterKey, o.accountId, o.crossAccount, o.clusterName]).to.deep.equal(["green", NetworkAccount, false, "green"]);
+        expect(o.controllerRoleArn).to.equal(`arn:aws:iam::${NetworkAccount}:role/shared-alb-lbc-green`);
+        expect([o.releaseName, o.releaseNamespace]).to.deep.equal(["aws-load-balancer-controller", "kube-system"]);
+        expect(o.bindings.web.targetGroupArn).to.equal(tgArn("green", "web"));
+        expect(o.manifests.targetGroupBindings.web.spec).to.deep.equal({
+            targetGroupARN: tgArn("green", "web"), targetType: "ip", ipAddressType: "ipv4", vpcID: VpcId, serviceRef: { name: "web", port: 80 },
+        });
+        expect(o.manifests.helmValues.clusterName).to.equal("green");
+    });
+});
+
+describe("cluster stack: blue (created cluster, cross account)", () => {
+    let r: Run;
+    before(async () => {
+        r = await run(clusterProgram, options(blueConfig(), BlueAccount));
+    });
+
+    it("creates the EKS cluster in the shared subnets with an OIDC provider", () => {
+        const cluster = r.get("eks:index:Cluster", "blue");
+        expect(cluster.inputs).to.deep.include({
+            name: "blue", vpcId: VpcId, privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            createOidcProvider: true, nodeAssociatePublicIpAddress: false, instanceType: "t3.medium", desiredCapacity: 2, minSize: 2, maxSize: 4,
+        });
+    });
+
+    it("attaches through the cluster's provider, node security group and the registrar role", () => {
+        const attachment = r.get("shared-alb:index:ClusterAttachment", "blue");
+        expect(r.get("kubernetes:helm.sh/v3:Release", "blue-controller").parent).to.equal(attachment.urn);
+        expect(r.get("pulumi:providers:kubernetes", "blue-k8s").inputs.kubeconfig).to.be.a("string");
+        const rule = r.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "blue-alb-nodes-8080");
+        expect(rule.inputs.securityGroupId).to.match(/^sg-[0-9a-f]{17}$/);
+        const spec = r.get("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "blue-web").inputs.spec as Record<string, unknown>;
+        expect(spec.iamRoleArnToAssume).to.equal(`arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue`);
+        expect(spec.assumeRoleExternalId).to.equal("shared-alb-blue-5e0c1d2f");
+        expect(r.outputs.crossAccount).to.equal(true);
+    });
+
+    it("applyToCluster false: manifests as outputs, no Kubernetes objects", async () => {
+        const r2 = await run(clusterProgram, options({ ...blueConfig(), applyToCluster: false }, BlueAccount));
+        expect(r2.resources.filter(x => x.type.startsWith("kubernetes:"))).to.deep.equal([]);
+        expect(r2.outputs.manifests).to.deep.equal(r.outputs.manifests);
+    });
+});
+
+describe("cluster stack: bad config fails before anything but the stack reference is registered", () => {
+    const cases: [string, unknown, string, string, Record<string, string>?][] = [
+        ["an unknown cluster key", { ...greenConfig(), key: "purple" }, NetworkAccount,
+            "alb-fleet:cluster.key: got \"purple\"; the network stack \"network\" has no cluster \"purple\"; expected one of \"blue\", \"green\""],
+        ["a service the network does not serve", { ...greenConfig(), bindings: { admin: { namespace: "shop", service: "admin", port: 80 } } }, NetworkAccount,
+            "alb-fleet:cluster.bindings.admin: got \"admin\"; the network stack \"network\" serves no service \"admin\"; expected one of \"api\", \"web\""],
+        ["an account other than the network's for the key", { ...greenConfig(), accountId: "333333333333" }, "333333333333",
+            "alb-fleet:cluster.accountId: got \"333333333333\"; the network stack \"network\" has cluster \"green\" in account 111111111111"],
+        ["credentials of another account", blueConfig(), NetworkAccount,
+            "alb-fleet:cluster.accountId: got \"222222222222\"; this stack runs with credentials of account 111111111111; run it with credentials of account 222222222222"],
+        ["a region other than the network's", greenConfig(), NetworkAccount,
+            "aws:region: got \"us-east-1\"; expected the network's region eu-west-1: the cluster sits in the ALB's VPC", { "aws:region": "us-east-1" }],
+        ["a bad namespace", { ...greenConfig(), bindings: { web: { namespace: "Shop", service: "web", port: 80 } } }, NetworkAccount,
+            "alb-fleet:cluster.bindings.web.namespace: got \"Shop\"; expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens"],
+        ["a missing eks section", { ...greenConfig(), eks: undefined }, NetworkAccount,
+            "alb-fleet:cluster.eks: got nothing; expected { name: <existing cluster> } or { create: true, ... }"],
+        ["a bad node security group", { ...greenConfig(), nodeSecurityGroupIds: ["sg-1"] }, NetworkAccount,
+            "alb-fleet:cluster.nodeSecurityGroupIds[0]: got \"sg-1\"; expected a security group ID such as \"sg-0123456789abcdef0\""],
+        ["a misspelt key", { ...greenConfig(), bindngs: {} }, NetworkAccount,
+            "alb-fleet:cluster.bindngs: got {}; unknown key; expected one of key, networkStack, accountId, eks, nodeSecurityGroupIds, controller, securityGroupMode, bindings, multiClusterTargetGroup, applyToCluster, labelNamespaces, manageCrd, tags"],
+        ["a chart too old for a cross-account cluster", { ...blueConfig(), controller: { chartVersion: "1.12.0" } }, BlueAccount,
+            "alb-fleet:cluster.controller.chartVersion: got \"1.12.0\"; expected 1.13.0 or newer: clusters in RAM-shared subnets need controller v2.13.0 (chart 1.13.0)"],
+    ];
+    for (const [what, cluster, account, message, extra] of cases) {
+        it(`refuses ${what}`, async () => {
+            const error = await runError(clusterProgram, options(cluster, account, extra));
+            expect(error.message).to.equal(message);
+        });
+    }
+
+    it("registers nothing but the stack reference when refused", async () => {
+        const seen: string[] = [];
+        await run(async () => {
+            try {
+                await clusterProgram();
+            } catch {
+                // expected
+            }
+            return {};
+        }, options({ ...greenConfig(), key: "purple" }, NetworkAccount)).then(r => seen.push(...r.inventory()));
+        expect(seen).to.deep.equal(["pulumi:pulumi:StackReference::network"]);
+    });
+
+    it("refuses instance targets for a cross-account cluster", async () => {
+        const outputs = exampleNetworkOutputs();
+        outputs.clusters.blue.targetGroups.web.targetType = "instance";
+        const error = await runError(clusterProgram, { ...options(blueConfig(), BlueAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(error.message).to.equal("alb-fleet:cluster.bindings.web: got \"web\"; the network's target group of service \"web\" uses \"instance\" targets; "
+            + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
+    });
+});
