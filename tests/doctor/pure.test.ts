@@ -1,0 +1,123 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { cidrContains } from "../../cli/doctor/aws-checks";
+import { parsePolicy, roleNameFromArn } from "../../cli/doctor/aws-gather";
+import { evaluateTrust, isAllowed, wildcardMatch } from "../../cli/doctor/iam-policy";
+import { Pool } from "../../cli/doctor/pool";
+
+const Tg = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue-web/0123456789abcdef";
+const Controller = "arn:aws:iam::222222222222:role/blue-lb-controller";
+
+describe("doctor pure helpers", () => {
+    describe("isAllowed (semantic IAM policy reading)", () => {
+        const cases: Array<[string, Record<string, unknown>, string, string, boolean]> = [
+            ["string action, string resource", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:RegisterTargets", Resource: Tg } }, "elasticloadbalancing:RegisterTargets", Tg, true],
+            ["list action, list resource", { Statement: [{ Effect: "Allow", Action: ["elasticloadbalancing:DeregisterTargets"], Resource: ["x", Tg] }] }, "elasticloadbalancing:DeregisterTargets", Tg, true],
+            ["action case-insensitive", { Statement: { Effect: "Allow", Action: "ElasticLoadBalancing:registertargets", Resource: Tg } }, "elasticloadbalancing:RegisterTargets", Tg, true],
+            ["wildcard action and resource", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:*", Resource: "arn:aws:elasticloadbalancing:*:111111111111:targetgroup/blue-*" } }, "elasticloadbalancing:RegisterTargets", Tg, true],
+            ["other target group", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:RegisterTargets", Resource: Tg.replace("blue-web", "green-web") } }, "elasticloadbalancing:RegisterTargets", Tg, false],
+            ["explicit deny wins", { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "elasticloadbalancing:RegisterTargets", Resource: Tg }] }, "elasticloadbalancing:RegisterTargets", Tg, false],
+            ["NotAction", { Statement: { Effect: "Allow", NotAction: "iam:*", Resource: "*" } }, "elasticloadbalancing:RegisterTargets", Tg, true],
+            ["NotResource", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:RegisterTargets", NotResource: Tg } }, "elasticloadbalancing:RegisterTargets", Tg, false],
+            ["describe needs Resource *", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: Tg } }, "elasticloadbalancing:DescribeTargetHealth", "*", false],
+            ["describe on *", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:Describe*", Resource: "*" } }, "elasticloadbalancing:DescribeTargetHealth", "*", true],
+            ["no statement", {}, "elasticloadbalancing:RegisterTargets", Tg, false],
+        ];
+        for (const [name, doc, action, resource, want] of cases) {
+            it(`${want ? "allows" : "refuses"}: ${name}`, () => {
+                expect(isAllowed([doc], action, resource)).to.equal(want);
+            });
+        }
+    });
+
+    describe("evaluateTrust", () => {
+        const expected = { accountId: "222222222222", controllerRoleArn: Controller, externalId: "ext-1" };
+        const trust = (statement: Record<string, unknown> | Array<Record<string, unknown>>) => ({ Version: "2012-10-17", Statement: statement });
+        const good = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalArn": Controller, "sts:ExternalId": "ext-1" } } };
+
+        it("accepts the network stack's trust policy", () => {
+            expect(evaluateTrust(trust(good), expected)).to.deep.equal([]);
+        });
+        it("accepts the controller role as principal with the external ID", () => {
+            expect(evaluateTrust(trust({ Effect: "Allow", Principal: { AWS: [Controller] }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "sts:ExternalId": ["ext-1"] } } }), expected)).to.deep.equal([]);
+        });
+        it("fails a policy for another account", () => {
+            expect(evaluateTrust(trust({ ...good, Principal: { AWS: "arn:aws:iam::333333333333:root" } }), expected)).to.deep.equal([
+                { severity: "fail", text: `no statement allows sts:AssumeRole for account 222222222222 (controller role ${Controller})` },
+            ]);
+        });
+        it("fails a missing external ID condition", () => {
+            expect(evaluateTrust(trust({ ...good, Condition: { StringEquals: { "aws:PrincipalArn": Controller } } }), expected)).to.deep.equal([
+                { severity: "fail", text: "has no sts:ExternalId condition" },
+            ]);
+        });
+        it("warns when the external ID is hidden as [secret]", () => {
+            expect(evaluateTrust(trust(good), { ...expected, externalId: undefined })).to.deep.equal([
+                { severity: "warn", text: "external ID not compared: the outputs hide it as [secret]" },
+            ]);
+        });
+        it("warns about a PrincipalArn wildcard broader than the controller", () => {
+            const broad = { ...good, Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/*" }, StringEquals: { "sts:ExternalId": "ext-1" } } };
+            expect(evaluateTrust(trust(broad), expected)).to.deep.equal([
+                { severity: "warn", text: `aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/*"] admits more than the controller role ${Controller}` },
+            ]);
+        });
+        it("fails an extra statement that lets someone else assume the role", () => {
+            expect(evaluateTrust(trust([good, { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]), expected)).to.deep.equal([
+                { severity: "fail", text: "statement 2 also allows sts:AssumeRole for Service:ec2.amazonaws.com" },
+            ]);
+        });
+    });
+
+    it("wildcardMatch treats regex characters literally", () => {
+        expect(wildcardMatch("a.b", "axb")).to.equal(false);
+        expect(wildcardMatch("a?b*", "aXbYZ")).to.equal(true);
+    });
+
+    it("cidrContains agrees with a bit-string reference (property)", () => {
+        const bits = (ip: number): string => (ip >>> 0).toString(2).padStart(32, "0");
+        const dotted = (ip: number): string => [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join(".");
+        fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }),
+            (a, aLen, b, bLen) => {
+                const want = aLen <= bLen && bits(a).slice(0, aLen) === bits(b).slice(0, aLen);
+                return cidrContains(`${dotted(a)}/${aLen}`, `${dotted(b)}/${bLen}`) === want;
+            }), { numRuns: 2000 });
+        expect(cidrContains("10.0.0.0/8", "10.1.0.0/16")).to.equal(true);
+        expect(cidrContains("10.0.0.0/16", "10.1.0.0/16")).to.equal(false);
+        expect(cidrContains("0.0.0.0/0", "192.168.0.0/16")).to.equal(true);
+    });
+
+    it("parsePolicy reads URL-encoded and plain documents", () => {
+        const doc = { Version: "2012-10-17", Statement: [] };
+        expect(parsePolicy(encodeURIComponent(JSON.stringify(doc)))).to.deep.equal(doc);
+        expect(parsePolicy(JSON.stringify(doc))).to.deep.equal(doc);
+        expect(parsePolicy("%%%")).to.deep.equal({});
+    });
+
+    it("roleNameFromArn handles paths", () => {
+        expect(roleNameFromArn("arn:aws:iam::111111111111:role/shared-alb/registrar-blue")).to.equal("registrar-blue");
+        expect(roleNameFromArn("arn:aws:iam::111111111111:role/registrar-blue")).to.equal("registrar-blue");
+    });
+
+    it("Pool never runs more than its limit at once, and keeps order", async () => {
+        const pool = new Pool(3);
+        let running = 0;
+        let peak = 0;
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run(async () => {
+            running += 1;
+            peak = Math.max(peak, running);
+            await new Promise(resolve => setTimeout(resolve, 2 + (i % 3)));
+            running -= 1;
+            return i;
+        })));
+        expect(peak).to.equal(3);
+        expect(results).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
+        expect(pool.done).to.equal(20);
+    });
+
+    it("Pool releases its slot when a task fails", async () => {
+        const pool = new Pool(1);
+        await pool.run(() => Promise.reject(new Error("boom"))).catch(() => undefined);
+        expect(await pool.run(async () => "next")).to.equal("next");
+    });
+});
