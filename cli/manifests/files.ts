@@ -10,11 +10,28 @@ export interface ManifestFile {
 const SafeFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 
 /**
+ * File names for the keys of the cluster stack's `manifests` output
+ * (`AttachmentManifests` of components/cluster-attachment): names GitOps
+ * users recognise. Other keys become `<key in kebab-case>.yaml`.
+ */
+export const ManifestFileNames: Readonly<Record<string, string>> = {
+    targetGroupBindings: "targetgroupbindings.yaml",
+    namespaces: "namespaces.yaml",
+    helmValues: "controller-values.yaml",
+    chart: "controller-chart.yaml",
+    crd: "crds.yaml",
+    crds: "crds.yaml",
+};
+
+/**
  * The files a cluster stack's `manifests` output describes, sorted by name.
  * Accepted shapes (the first that fits):
  * - `{ files: { "<name>.yaml": <YAML text | object | list of objects> } }`
  * - `{ "<name>.yaml": ... }`
- * - `{ <key>: ... }`: each key becomes `<key in kebab-case>.yaml`.
+ * - `{ <key>: ... }` (the `AttachmentManifests` shape): each key becomes a
+ *   file named by `ManifestFileNames`; a map of Kubernetes objects (keyed by
+ *   name or service) becomes one multi-document file in key order, and an
+ *   empty map or list no file at all.
  * A list becomes a multi-document YAML file. Returns `undefined` when the
  * outputs have no `manifests`; throws on a file name that could escape the
  * output directory.
@@ -30,19 +47,33 @@ export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] 
     } else if (Object.keys(manifests).length > 0 && Object.keys(manifests).every(k => /\.ya?ml$/.test(k))) {
         entries = Object.entries(manifests);
     } else {
-        entries = Object.entries(manifests).map(([k, v]) => [`${kebab(k)}.yaml`, v]);
+        entries = Object.keys(manifests).sort().map(k => {
+            const value = manifests[k];
+            const docs = isObject(value) && Object.keys(value).length > 0 && Object.values(value).every(isKubernetesObject)
+                ? Object.keys(value).sort().map(name => value[name])
+                : value;
+            return [ManifestFileNames[k] ?? `${kebab(k)}.yaml`, docs];
+        });
     }
     const files: ManifestFile[] = [];
     for (const [name, value] of entries) {
-        if (value === undefined || value === null) {
+        if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)
+            || (isObject(value) && Object.keys(value).length === 0)) {
             continue;
         }
         if (!SafeFileName.test(name)) {
             throw new Error(`manifests output: file name ${JSON.stringify(name)} is not a plain .yaml file name`);
         }
+        if (files.some(f => f.name === name)) {
+            throw new Error(`manifests output: two entries write ${JSON.stringify(name)}`);
+        }
         files.push({ name, text: toYaml(value) });
     }
     return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function isKubernetesObject(value: unknown): boolean {
+    return isObject(value) && typeof value.apiVersion === "string" && typeof value.kind === "string";
 }
 
 /** YAML text of a manifest value: text as given, an object as one document, a list as several. */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "./fake-cloud";
 import { RecordedResource, runProgram } from "./mock-runtime";
 import { ValuePath, findSecretPaths } from "./secrets";
@@ -213,7 +214,7 @@ async function runStack(cfg: StackConfig, served: Served, program: StackProgram)
         stack: cfg.stack,
         config: cfg.config,
         secretKeys: cfg.secretKeys,
-        mocks: new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets }),
+        mocks: withInvokeDetails(new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets })),
     }, async () => {
         const raw = await program();
         secretOutputPaths = await findSecretPaths(raw);
@@ -230,6 +231,30 @@ async function runStack(cfg: StackConfig, served: Served, program: StackProgram)
         secretOutputPaths,
         securePaths: cfg.securePaths,
         referencedSecrets: served.secrets,
+    };
+}
+
+/**
+ * The SDK turns a failed invoke into `new Error(err.details)`, and an error
+ * thrown by mocks has no `details`: the message would be lost. Copy it over.
+ */
+function withInvokeDetails(mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks {
+    const detailed = (e: unknown, token: string): unknown => {
+        if (e instanceof Error && (e as Error & { details?: string }).details === undefined) {
+            (e as Error & { details?: string }).details = `${token}: ${e.message}`;
+        }
+        return e;
+    };
+    return {
+        newResource: args => mocks.newResource(args),
+        call: args => {
+            try {
+                const result = mocks.call(args);
+                return result instanceof Promise ? result.catch(e => { throw detailed(e, args.token); }) : result;
+            } catch (e) {
+                throw detailed(e, args.token);
+            }
+        },
     };
 }
 

@@ -82,14 +82,21 @@ const KeyInputs = [
 
 /** The short name of a type token: `aws:lb/targetGroup:TargetGroup` -> `TargetGroup`. */
 export function shortType(type: string): string {
+    if (type.startsWith("pulumi:providers:")) {
+        return `provider:${type.slice("pulumi:providers:".length)}`;
+    }
     const parts = type.split(":");
     return parts[parts.length - 1];
 }
 
-/** The logical name at the end of a URN. */
-export function urnName(urn: string): string {
-    const i = urn.lastIndexOf("::");
-    return i === -1 ? urn : urn.slice(i + 2);
+/** `ShortType:name` of a URN (`urn:pulumi:<stack>::<project>::<parent$type>::<name>`). */
+export function urnLabel(urn: string): string {
+    const parts = urn.split("::");
+    if (parts.length < 4) {
+        return urn;
+    }
+    const qualified = parts[2].split("$");
+    return `${shortType(qualified[qualified.length - 1])}:${parts.slice(3).join("::")}`;
 }
 
 /** A compact `key=value` list of a resource's identifying inputs (names, ports, weights...). */
@@ -207,7 +214,7 @@ export function renderStackTree(s: StackPlan): string[] {
             }
             const details = [...keyInputs(r.inputs)];
             if (r.options.dependsOn.length > 0) {
-                details.push(`after=[${[...r.options.dependsOn].map(urnName).sort().join(" ")}]`);
+                details.push(`after=[${[...r.options.dependsOn].map(urnLabel).sort().join(" ")}]`);
             }
             const head = [`${shortType(r.type)} ${r.name}`, ...marks, ...details].join("  ");
             lines.push(`${prefix}${last ? "└─ " : "├─ "}${head}`);

@@ -20,7 +20,7 @@ async function plan(argv: string[], program = fakeRunRole) {
 
 const ExpectedTree = `network (network, account 111111111111, eu-west-1, Pulumi.network.yaml)
   └─ SharedAlb shop
-     ├─ ListenerRule shop-web  priority=10  forward=[shop-blue-web:100 shop-green-web:0]  after=[shop-blue-web shop-green-web]
+     ├─ ListenerRule shop-web  priority=10  forward=[shop-blue-web:100 shop-green-web:0]  after=[TargetGroup:shop-blue-web TargetGroup:shop-green-web]
      ├─ LoadBalancer shop-alb  [protected]  name="shop"  internal=false
      ├─ TargetGroup shop-blue-web  name="shop-blue-web"  port=8080  protocol="HTTP"  targetType="ip"
      └─ TargetGroup shop-green-web  name="shop-green-web"  port=8080  protocol="HTTP"  targetType="ip"
@@ -29,14 +29,14 @@ const ExpectedTree = `network (network, account 111111111111, eu-west-1, Pulumi.
 
 cluster-blue (cluster, account 222222222222, eu-west-1, Pulumi.cluster-blue.yaml)
   ├─ Role lbc-blue  name="shared-alb-lbc-blue"
-  ├─ TargetGroupBinding blue-web  namespace="shop"  name="web"  after=[lbc-blue]
+  ├─ TargetGroupBinding blue-web  namespace="shop"  name="web"  after=[Role:lbc-blue]
   └─ StackReference network  name="network"
   outputs: manifests, targetGroupArn
   cluster-blue: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
 
 cluster-green (cluster, account 111111111111, eu-west-1, Pulumi.cluster-green.yaml)
   ├─ Role lbc-green  name="shared-alb-lbc-green"
-  ├─ TargetGroupBinding green-web  namespace="shop"  name="web"  after=[lbc-green]
+  ├─ TargetGroupBinding green-web  namespace="shop"  name="web"  after=[Role:lbc-green]
   └─ StackReference org/alb-fleet/network  name="org/alb-fleet/network"
   outputs: manifests, targetGroupArn
   cluster-green: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
@@ -220,6 +220,17 @@ describe("shared-alb plan", () => {
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
             expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack weird (Pulumi.weird.yaml): alb-fleet:role: got \"dns\"; expected one of \"network\", \"cluster\"\n");
+        });
+
+        it("a provider function the offline plan cannot answer, with its message", async () => {
+            const program = async () => {
+                await pulumi.runtime.invoke("aws:foo/getBar:getBar", {});
+                return {};
+            };
+            const r = await plan(["--config-dir", configDir({ network: networkYaml() })], program);
+            expect(r.code).to.equal(1);
+            expect(r.out).to.equal("");
+            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack network (Pulumi.network.yaml): aws:foo/getBar:getBar: the offline plan has no answer for aws:foo/getBar:getBar\n");
         });
 
         it("an unknown --stack", async () => {

@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { main as manifests } from "../../cli/manifests/command";
+import { main as plan } from "../../cli/plan/command";
+import { JsonPlan, JsonResource } from "../../cli/plan/render";
+import { NetworkOutputs } from "../../components/internal/contract";
+import { captureIo } from "./helpers";
+
+// The real stack programs (stacks/programs.ts) over the example fleet in stacks/config.
+const root = path.resolve(__dirname, "../..");
+
+async function planJson(argv: string[] = []): Promise<{ text: string; doc: JsonPlan }> {
+    const io = captureIo(root);
+    const code = await plan(["--json", ...argv], io);
+    expect(io.err()).to.equal("");
+    expect(code).to.equal(0);
+    return { text: io.out(), doc: JSON.parse(io.out()) as JsonPlan };
+}
+
+function tgbs(resources: JsonResource[]): Record<string, { targetGroupARN: string; iamRoleArnToAssume?: string; assumeRoleExternalId?: string }> {
+    return Object.fromEntries(resources
+        .filter(r => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
+        .map(r => [(r.inputs as { metadata: { name: string } }).metadata.name, (r.inputs as { spec: never }).spec]));
+}
+
+describe("shared-alb plan and manifests over the example fleet (stacks/config)", function () {
+    this.timeout(120000);
+
+    it("plans network first, then the clusters, feeding them the network's planned outputs", async () => {
+        const { doc } = await planJson();
+        expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([["network", "network"], ["cluster-blue", "cluster"], ["cluster-green", "cluster"]]);
+        const network = doc.stacks[0].outputs as NetworkOutputs;
+        const lb = doc.stacks[0].resources.filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer");
+        expect(lb.map(r => r.options.protect)).to.deep.equal([true]);
+
+        const blue = tgbs(doc.stacks[1].resources);
+        expect(blue["shared-alb-web"].targetGroupARN).to.equal(network.clusters.blue.targetGroups.web.arn);
+        expect(blue["shared-alb-api"].targetGroupARN).to.equal(network.clusters.blue.targetGroups.api.arn);
+        expect(blue["shared-alb-web"].iamRoleArnToAssume).to.equal(network.clusters.blue.registrarRoleArn);
+        expect(blue["shared-alb-web"].assumeRoleExternalId).to.equal(network.clusters.blue.externalId);
+        const green = tgbs(doc.stacks[2].resources);
+        expect(green["shared-alb-web"].targetGroupARN).to.equal(network.clusters.green.targetGroups.web.arn);
+        expect(green["shared-alb-web"].iamRoleArnToAssume).to.equal(undefined);
+        // The created cluster's kubeconfig is a secret output.
+        expect((doc.stacks[1].outputs as Record<string, unknown>).kubeconfig).to.equal("[secret]");
+        // The controller role is named as the network stack expects.
+        expect((doc.stacks[1].outputs as Record<string, unknown>).controllerRoleArn).to.equal(network.clusters.blue.controllerRoleArn);
+    });
+
+    it("prints the same plan twice, and --stack prints only that stack", async () => {
+        const a = await planJson();
+        const b = await planJson();
+        expect(a.text).to.equal(b.text);
+        const one = await planJson(["--stack", "cluster-green"]);
+        expect(one.doc.stacks.map(s => s.stack)).to.deep.equal(["cluster-green"]);
+        expect(one.doc.stacks[0]).to.deep.equal(a.doc.stacks[2]);
+        const tree = captureIo(root);
+        expect(await plan([], tree)).to.equal(0);
+        expect(tree.out()).to.match(/^ {5}├─ LoadBalancer shared-alb-alb {2}\[protected\] {2}name="shop-edge"/m);
+        expect(tree.out()).to.match(/^fleet: 3 stacks, \d+ resources \(.*\), 1 protected$/m);
+    });
+
+    it("manifests writes every cluster's YAML with the planned, or the given, network ARNs", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-e2e-"));
+        const io = captureIo(root);
+        expect(await manifests(["--out", out], io)).to.equal(0);
+        expect(io.err()).to.equal("");
+        const files = ["controller-chart.yaml", "controller-values.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
+        expect(fs.readdirSync(path.join(out, "cluster-blue")).sort()).to.deep.equal(files);
+        expect(fs.readdirSync(path.join(out, "cluster-green")).sort()).to.deep.equal(files);
+        const { doc } = await planJson();
+        const network = doc.stacks[0].outputs as NetworkOutputs;
+        const read = (stack: string, file: string) => parseAllDocuments(fs.readFileSync(path.join(out, stack, file), "utf8")).map(d => d.toJS() as Record<string, any>);
+        const blue = read("cluster-blue", "targetgroupbindings.yaml");
+        expect(blue.map(d => [d.kind, d.metadata.name, d.spec.targetGroupARN])).to.deep.equal([
+            ["TargetGroupBinding", "shared-alb-api", network.clusters.blue.targetGroups.api.arn],
+            ["TargetGroupBinding", "shared-alb-web", network.clusters.blue.targetGroups.web.arn],
+        ]);
+        expect(read("cluster-blue", "controller-values.yaml")[0].clusterName).to.equal("blue");
+        expect(read("cluster-green", "namespaces.yaml").map(d => [d.kind, d.metadata.name])).to.deep.equal([["Namespace", "shop"]]);
+
+        // The real network outputs replace the planned ones.
+        const real = JSON.parse(JSON.stringify(network)) as NetworkOutputs;
+        real.clusters.green.targetGroups.web.arn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/green-web-real/0123456789abcdef";
+        fs.writeFileSync(path.join(out, "network.json"), JSON.stringify(real));
+        const io2 = captureIo(root);
+        expect(await manifests(["--out", out, "--stack", "cluster-green", "--network-outputs", path.join(out, "network.json")], io2)).to.equal(0);
+        expect(io2.err()).to.equal("");
+        expect(read("cluster-green", "targetgroupbindings.yaml").map(d => d.spec.targetGroupARN)).to.deep.equal([
+            network.clusters.green.targetGroups.api.arn, real.clusters.green.targetGroups.web.arn,
+        ]);
+    });
+});
