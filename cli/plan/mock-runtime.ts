@@ -103,7 +103,8 @@ export function runProgram(options: RunOptions, program: () => unknown): Promise
                 type: p.type,
                 name: p.name,
                 parent,
-                provider: providerResource ? await urnOf(providerResource) : undefined,
+                // The explicit provider, else the one the engine was told (inherited from a parent's `providers`).
+                provider: providerResource ? await urnOf(providerResource) : providerUrn(got?.provider),
                 custom: pulumi.CustomResource.isInstance(p.resource),
                 inputs: got?.inputs ?? {},
                 outputs: got?.outputs ?? {},
@@ -134,4 +135,13 @@ async function resolveDependsOn(dependsOn: pulumi.ResourceOptions["dependsOn"]):
         }
     }
     return urns;
+}
+
+/** The URN of a provider reference (`<urn>::<id>`) as the mock monitor passes it; default providers are left out. */
+function providerUrn(reference: string | undefined): string | undefined {
+    if (reference === undefined || reference === "") {
+        return undefined;
+    }
+    const urn = reference.slice(0, reference.lastIndexOf("::"));
+    return urn.includes("::pulumi:providers:") && /::default(_[0-9_]+)?$/.test(urn) ? undefined : urn;
 }

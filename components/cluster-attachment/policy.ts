@@ -2,20 +2,9 @@
  * IAM documents for the controller role: IRSA trust and TargetGroupBinding-only
  * permissions. Pure: built as objects, serialized with JSON.stringify.
  */
+import { PolicyDocument, PolicyStatement } from "../internal/iam";
 
-export interface PolicyStatement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Action: string | string[];
-    Resource?: string | string[];
-    Principal?: Record<string, string | string[]>;
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: PolicyStatement[];
-}
+export { PolicyDocument, PolicyStatement };
 
 /** The audience EKS's IRSA webhook puts in projected tokens. */
 export const IrsaAudience = "sts.amazonaws.com";
@@ -77,10 +66,12 @@ export interface PermissionsPolicyInput {
  * - always `ec2:DescribeVpcs` (are pod IPs in the VPC?) and
  *   `ec2:DescribeSecurityGroups` (security-group cleanup runs even without
  *   `networking`), with the controller's own credentials;
- * - same-account: describe target groups and health (no resource-level
- *   scoping exists for them), register/deregister on its own target groups only;
- * - cross-account: `sts:AssumeRole` on the registrar role only; every ELB call
- *   (the webhook's DescribeTargetGroups included) goes through that role;
+ * - describe target groups and target health (no resource-level scoping
+ *   exists for them): read-only, in the controller's own account;
+ * - same-account: register/deregister on its own target groups only;
+ * - cross-account: `sts:AssumeRole` on the registrar role only; the calls on
+ *   the network account's target groups (the webhook's DescribeTargetGroups
+ *   included) go through that role;
  * - `controller` mode: ingress authorize/revoke on the node security groups
  *   only, `ec2:DescribeInstances`, and for `ip` targets
  *   `ec2:DescribeNetworkInterfaces`.
@@ -93,6 +84,12 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
         Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
         Resource: "*",
     }];
+    statements.push({
+        Sid: "DescribeTargetGroups",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+        Resource: "*",
+    });
     if (input.registrarRoleArn !== undefined) {
         statements.push({
             Sid: "AssumeRegistrarRole",
@@ -102,11 +99,6 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
         });
     } else {
         statements.push({
-            Sid: "DescribeTargetGroups",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
-            Resource: "*",
-        }, {
             Sid: "RegisterOwnTargets",
             Effect: "Allow",
             Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],

@@ -86,6 +86,17 @@ describe("ClusterAttachment component: green (same account)", () => {
         }
     });
 
+    it("sends every Kubernetes object through the cluster's provider, and no AWS resource", () => {
+        const provider = r.get(T.k8sProvider, "green-k8s").urn;
+        for (const res of r.resources.filter(x => x.type.startsWith("kubernetes:"))) {
+            expect(res.provider, `${res.type} ${res.name}`).to.equal(provider);
+        }
+        expect(r.resources.filter(x => x.type.startsWith("kubernetes:")).length).to.equal(5);
+        for (const res of r.resources.filter(x => x.type.startsWith("aws:"))) {
+            expect(res.provider, `${res.type} ${res.name}`).to.equal(undefined);
+        }
+    });
+
     it("names the controller role exactly as the network expects, trusting only the service account", () => {
         const role = r.get(T.role, "green-controller");
         expect(role.inputs.name).to.equal("shared-alb-lbc-green");
@@ -207,7 +218,7 @@ describe("ClusterAttachment component: blue (cross account)", () => {
         r = await run(attachmentProgram("blue"), { accountId: BlueAccount });
     });
 
-    it("lets the controller assume only the registrar role", () => {
+    it("lets the controller describe target groups and assume only the registrar role", () => {
         expect(r.get(T.role, "blue-controller").outputs.arn).to.equal(`arn:aws:iam::${BlueAccount}:role/shared-alb-lbc-blue`);
         expect(JSON.parse(r.get(T.role, "blue-controller").inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals)
             .to.deep.equal({
@@ -218,6 +229,7 @@ describe("ClusterAttachment component: blue (cross account)", () => {
             Version: "2012-10-17",
             Statement: [
                 { Sid: "DescribeVpcsAndSecurityGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"], Resource: "*" },
+                { Sid: "DescribeTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
                 { Sid: "AssumeRegistrarRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue` },
             ],
         });
@@ -268,7 +280,7 @@ describe("ClusterAttachment component: options", () => {
             ingress: [{ from: [{ securityGroup: { groupID: AlbSecurityGroupId } }], ports: [{ port: 9000, protocol: "TCP" }] }],
         });
         const policy = JSON.parse(r.get(T.rolePolicy, "blue-controller").inputs.policy as string);
-        expect(policy.Statement.slice(2)).to.deep.equal([
+        expect(policy.Statement.slice(3)).to.deep.equal([
             { Sid: "DescribeTargetsForNetworking", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"], Resource: "*" },
             {
                 Sid: "ManageNodeSecurityGroupIngress", Effect: "Allow",
