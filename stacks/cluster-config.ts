@@ -163,6 +163,13 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const crossAccount = network.accountId !== config.accountId;
     problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
         crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
+    const sharing = network.vpcSharing;
+    if (accountOk && crossAccount && sharing !== undefined && sharing.principals.every(principal => AccountIdPattern.test(principal))
+        && !sharing.principals.includes(config.accountId)) {
+        problems.add(p("accountId"), config.accountId, `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts `
+            + `${sharing.principals.join(", ")} only: this cluster's nodes could not be placed in its VPC; add the account to vpcSharing.principals `
+            + "of the network config (or share with the organization) and run the network stack first");
+    }
     if (config.eks.create === true && config.eks.subnetIds === undefined && network.vpcSharing === undefined) {
         problems.add(p("eks", "subnetIds"), undefined, "the network stack shares no subnets (vpcSharing); give the cluster's subnetIds");
     }

@@ -180,3 +180,28 @@ describe("cluster stack: bad config fails before anything but the stack referenc
             + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
     });
 });
+
+describe("cluster stack: VPC sharing", () => {
+    it("refuses a cross-account cluster whose account the network's account-only share leaves out", async () => {
+        const outputs = exampleNetworkOutputs();
+        outputs.vpcSharing = { ...outputs.vpcSharing!, principals: ["333333333333"] };
+        const error = await runError(clusterProgram, { ...options(blueConfig(), BlueAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(error.message).to.equal("alb-fleet:cluster.accountId: got \"222222222222\"; the network stack \"network\" shares its subnets with accounts "
+            + "333333333333 only: this cluster's nodes could not be placed in its VPC; add the account to vpcSharing.principals of the network config "
+            + "(or share with the organization) and run the network stack first");
+    });
+
+    it("accepts a cluster account covered by an organization share", async () => {
+        const outputs = exampleNetworkOutputs();
+        outputs.vpcSharing = { ...outputs.vpcSharing!, principals: ["arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5"] };
+        const r = await run(clusterProgram, { ...options(blueConfig(), BlueAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(r.get("eks:index:Cluster", "blue").inputs.privateSubnetIds).to.deep.equal(outputs.vpcSharing.subnetIds);
+    });
+
+    it("needs subnets for a created cluster when the network shares none", async () => {
+        const outputs = exampleNetworkOutputs();
+        delete outputs.vpcSharing;
+        const error = await runError(clusterProgram, { ...options(blueConfig(), BlueAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(error.message).to.equal("alb-fleet:cluster.eks.subnetIds: got nothing; the network stack shares no subnets (vpcSharing); give the cluster's subnetIds");
+    });
+});
