@@ -74,8 +74,10 @@ function clusterConfig(i: number): Record<string, unknown> {
                 key,
                 networkStack: "network",
                 accountId: clusterAccount(i),
+                // An existing cluster, looked up by name (answered offline by the fake cloud).
                 eks: { name: `bench-${key}` },
-                nodeSecurityGroupIds: { nodes: `sg-0${(0x1000000000000000 + i).toString(16).slice(0, 16)}` },
+                nodeSecurityGroupIds: [`sg-${String(i + 1).padStart(17, "0")}`],
+                securityGroupMode: "rules",
                 bindings,
             },
         },
