@@ -107,5 +107,8 @@ function readNetworkOutputs(file: string): Record<string, unknown> {
         || typeof (parsed as Record<string, unknown>).clusters !== "object") {
         throw new PlanFailure([{ file, message: "--network-outputs: expected the JSON of `pulumi stack output --json -s network` (an object with `clusters`)" }]);
     }
+    if (JSON.stringify(parsed).includes("\"[secret]\"")) {
+        throw new PlanFailure([{ file, message: "--network-outputs: the file holds \"[secret]\" placeholders; export it with `pulumi stack output --json --show-secrets -s network`" }]);
+    }
     return parsed as Record<string, unknown>;
 }

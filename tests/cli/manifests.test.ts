@@ -92,6 +92,10 @@ describe("shared-alb manifests", () => {
         const bad = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "bad.json"], cwd);
         expect(bad.code).to.equal(1);
         expect(bad.err).to.equal(`shared-alb manifests: failed, nothing written\nerror: ${path.join(cwd, "bad.json")}: --network-outputs: expected the JSON of \`pulumi stack output --json -s network\` (an object with \`clusters\`)\n`);
+        fs.writeFileSync(path.join(cwd, "masked.json"), JSON.stringify({ clusters: { blue: { externalId: "[secret]" } } }));
+        const masked = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "masked.json"], cwd);
+        expect(masked.code).to.equal(1);
+        expect(masked.err).to.equal(`shared-alb manifests: failed, nothing written\nerror: ${path.join(cwd, "masked.json")}: --network-outputs: the file holds "[secret]" placeholders; export it with \`pulumi stack output --json --show-secrets -s network\`\n`);
         const net = await manifests(["--out", "out", "--config-dir", fleet(), "--stack", "network"], cwd);
         expect(net.code).to.equal(1);
         expect(net.err).to.equal("shared-alb manifests: failed, nothing written\nerror: plan: stack network is a network stack; manifests are written for cluster stacks\n");
