@@ -21,7 +21,7 @@ export function renderHuman(report: Report, header: string, color: boolean): str
     for (const check of report.checks) {
         lines.push(renderLine(check, width, paint));
         if (check.status !== "pass" && check.hint) {
-            lines.push(`${" ".repeat(width + 7)}${paint("dim", "fix:")} ${check.hint}`);
+            lines.push(`${" ".repeat(width + 8)}${paint("dim", "fix:")} ${check.hint}`);
         }
     }
     const { pass, warn, fail } = report.summary;
