@@ -34,6 +34,11 @@ export interface AttachmentManifests {
     namespaces: Record<string, KubernetesObject>;
     /** TargetGroupBindings by service. */
     targetGroupBindings: Record<string, TargetGroupBindingObject>;
+    /**
+     * The pinned TargetGroupBinding CRD, by name, when `manageCrd` is on: apply
+     * it before the chart (Helm never upgrades CRDs).
+     */
+    crds?: Record<string, KubernetesObject>;
 }
 
 /** One bound service, as the outputs report it. */
@@ -199,6 +204,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             if (chart !== undefined) {
                 out.chart = chart;
                 out.helmValues = values;
+            }
+            if (plan.manageCrd) {
+                out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd as KubernetesObject };
             }
             return out;
         });

@@ -68,7 +68,7 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         const io = captureIo(root);
         expect(await manifests(["--out", out], io)).to.equal(0);
         expect(io.err()).to.equal("");
-        const files = ["controller-chart.yaml", "controller-values.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
+        const files = ["controller-chart.yaml", "controller-values.yaml", "crds.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
         expect(fs.readdirSync(path.join(out, "cluster-blue")).sort()).to.deep.equal(files);
         expect(fs.readdirSync(path.join(out, "cluster-green")).sort()).to.deep.equal(files);
         const { doc } = await planJson();
@@ -81,6 +81,8 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         ]);
         expect(read("cluster-blue", "controller-values.yaml")[0].clusterName).to.equal("blue");
         expect(read("cluster-green", "namespaces.yaml").map(d => [d.kind, d.metadata.name])).to.deep.equal([["Namespace", "shop"]]);
+        expect(read("cluster-green", "crds.yaml").map(d => [d.kind, d.metadata.name, d.spec.versions.map((v: { name: string }) => v.name)]))
+            .to.deep.equal([["CustomResourceDefinition", "targetgroupbindings.elbv2.k8s.aws", ["v1alpha1", "v1beta1"]]]);
 
         // The real network outputs replace the planned ones.
         const real = JSON.parse(JSON.stringify(network)) as NetworkOutputs;

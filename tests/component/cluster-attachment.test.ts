@@ -208,6 +208,8 @@ describe("ClusterAttachment component: green (same account)", () => {
         expect(o.manifests.helmValues).to.deep.equal(expectedValues("green", NetworkAccount));
         expect(o.manifests.targetGroupBindings.api.spec).to.deep.equal(tgbSpec("green", "api"));
         expect(Object.keys(o.manifests.namespaces)).to.deep.equal(["shop"]);
+        expect(Object.keys(o.manifests.crds)).to.deep.equal(["targetgroupbindings.elbv2.k8s.aws"]);
+        expect(o.manifests.crds["targetgroupbindings.elbv2.k8s.aws"].spec).to.deep.equal(r.get(T.crd, "green-tgb-crd").inputs.spec);
         expect(Object.keys(o.securityGroupRuleIds).sort()).to.deep.equal(["nodes-8080", "nodes-9000"]);
     });
 });
@@ -271,6 +273,7 @@ describe("ClusterAttachment component: options", () => {
         ]);
         expect(r.outputs.manifests).to.not.have.property("chart");
         expect(r.outputs.manifests).to.not.have.property("helmValues");
+        expect(r.outputs.manifests).to.not.have.property("crds");
     });
 
     it("controller mode: no SG rules; bindings carry networking.ingress; the role may edit only the node SGs", async () => {
