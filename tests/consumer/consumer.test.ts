@@ -87,6 +87,25 @@ describe("the npm package, as a consumer installs it", function () {
         });
     });
 
+    it("compiles the README's TypeScript examples against the installed package", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Using the components from npm"));
+        const blocks = [...section.slice(0, section.indexOf("\n## ", 5)).matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
+        expect(blocks).to.have.length(2);
+        const project = path.join(dir, "project");
+        const files = blocks.map((code, i) => {
+            const file = `readme-example-${i}.ts`;
+            fs.writeFileSync(path.join(project, file), code);
+            return file;
+        });
+        fs.writeFileSync(path.join(project, "tsconfig.readme.json"), JSON.stringify({
+            compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], noEmit: true,
+                typeRoots: [path.join(root, "node_modules", "@types")] },
+            files,
+        }));
+        execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.readme.json"], { cwd: project, stdio: "pipe" });
+    });
+
     it("installs the shared-alb bin", () => {
         const out = execFileSync(path.join(dir, "project", "node_modules", ".bin", "shared-alb"), ["--help"], { encoding: "utf8" });
         expect(out).to.match(/plan/);
