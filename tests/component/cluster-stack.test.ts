@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
+import { exampleStackConfig } from "../fixtures/stack-config";
 import { run, runError, Run } from "../harness";
 import { clusterProgram } from "../../stacks/cluster";
 import { BlueAccount, exampleNetworkOutputs, NetworkAccount, tgArn, VpcId } from "./cluster-attachment-fixtures";
@@ -38,17 +36,10 @@ function options(cluster: unknown, accountId: string, extra: Record<string, stri
     };
 }
 
-/** The example stack config file, as the engine passes it (structured values as JSON). */
-function exampleConfig(stack: string): Record<string, string> {
-    const file = path.join(__dirname, "..", "..", "stacks", "config", `Pulumi.${stack}.yaml`);
-    const config = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 describe("cluster stack: the example configs", () => {
     for (const [stack, account] of [["cluster-blue", BlueAccount], ["cluster-green", NetworkAccount]] as const) {
         it(`${stack} plans against the network outputs`, async () => {
-            const config = exampleConfig(stack);
+            const config = exampleStackConfig(stack);
             expect(config["alb-fleet:role"]).to.equal("cluster");
             expect(config["aws:region"]).to.equal("eu-west-1");
             const cluster = JSON.parse(config["alb-fleet:cluster"]);

@@ -1,21 +1,11 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { runRole } from "../../stacks/programs";
+import { exampleStackConfig } from "../fixtures/stack-config";
 import { run, runError } from "../harness";
-
-/** The config of a stack file as the engine hands it to the program: structured values as JSON text. */
-export function stackConfig(stack: string, edit?: (config: Record<string, any>) => void): Record<string, string> {
-    const file = path.join(__dirname, "..", "..", "stacks", "config", `Pulumi.${stack}.yaml`);
-    const config = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
-    edit?.(config);
-    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
 
 describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
     it("builds the example fleet's pet ALB and exports the outputs contract", async () => {
-        const r = await run(runRole, { stack: "network", config: stackConfig("network") });
+        const r = await run(runRole, { stack: "network", config: exampleStackConfig("network") });
         expect(r.get("shared-alb:index:SharedAlb", "shared-alb").parent).to.equal("urn:pulumi:network::alb-fleet::pulumi:pulumi:Stack::alb-fleet-network");
         expect(r.get("aws:lb/loadBalancer:LoadBalancer", "shared-alb-alb").options.protect).to.equal(true);
         expect(Object.keys(r.outputs).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "region", "securityGroupId", "services", "vpcId", "vpcSharing"]);
@@ -29,7 +19,7 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
     });
 
     it("refuses a bad config with the config path before registering anything", async () => {
-        const config = stackConfig("network", c => { c["alb-fleet:network"].clusters.blue.weight = 1000; });
+        const config = exampleStackConfig("network", c => { c.clusters.blue.weight = 1000; });
         let caught: Error | undefined;
         const r = await run(async () => {
             try {
