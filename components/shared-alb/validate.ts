@@ -28,8 +28,6 @@ export const Limits = {
     conditionValuesPerRule: 5,
     /** Cluster keys and service names end up in resource names. */
     maxKeyLength: 20,
-    /** STS caps session names at 64; the controller uses `AWS-LBC-<clusterName>`. */
-    maxCrossAccountClusterName: 56,
 } as const;
 
 export const Defaults = {
