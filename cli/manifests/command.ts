@@ -5,6 +5,7 @@ import { UsageError, parseArgs } from "../plan/args";
 import { PlanFailure, StackProgram, planFleet } from "../plan/fleet";
 import { reportFailure } from "../plan/command";
 import { ManifestFile, manifestFiles } from "./files";
+import { validateNetworkOutputs } from "../network-outputs";
 
 /** `shared-alb manifests --help` text. */
 export const ManifestsUsage = `Usage: shared-alb manifests --out DIR [--config-dir DIR] [--stack NAME] [--network-outputs FILE]
@@ -103,12 +104,12 @@ function readNetworkOutputs(file: string): Record<string, unknown> {
     } catch (e) {
         throw new PlanFailure([{ file, message: `--network-outputs: cannot read JSON: ${(e as Error).message}` }]);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)
-        || typeof (parsed as Record<string, unknown>).clusters !== "object") {
-        throw new PlanFailure([{ file, message: "--network-outputs: expected the JSON of `pulumi stack output --json -s network` (an object with `clusters`)" }]);
-    }
     if (JSON.stringify(parsed).includes("\"[secret]\"")) {
         throw new PlanFailure([{ file, message: "--network-outputs: the file holds \"[secret]\" placeholders; export it with `pulumi stack output --json --show-secrets -s network`" }]);
+    }
+    const problems = validateNetworkOutputs(parsed);
+    if (problems.length > 0) {
+        throw new PlanFailure(problems.map(p => ({ file, message: `--network-outputs: ${p.message}` })));
     }
     return parsed as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import * as path from "path";
 import { main } from "../../cli/manifests/command";
 import { manifestFiles } from "../../cli/manifests/files";
 import { captureIo, clusterYaml, configDir, fakeRunRole, networkYaml } from "./helpers";
+import { exampleNetworkOutputs } from "../component/cluster-attachment-fixtures";
 
 const fleet = () => configDir({
     network: networkYaml(),
@@ -56,10 +57,9 @@ describe("shared-alb manifests", () => {
     it("--network-outputs serves the real network outputs instead of planning the network stack", async () => {
         const cwd = tmp();
         const realArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/real-blue-web/0123456789abcdef";
-        fs.writeFileSync(path.join(cwd, "network.json"), JSON.stringify({
-            accountId: "111111111111",
-            clusters: { blue: { targetGroups: { web: { arn: realArn } } }, green: { targetGroups: { web: { arn: "arn:green" } } } },
-        }));
+        const real = exampleNetworkOutputs();
+        real.clusters.blue.targetGroups.web.arn = realArn;
+        fs.writeFileSync(path.join(cwd, "network.json"), JSON.stringify(real));
         // The network config is broken on purpose: it is not run.
         const dir = configDir({
             network: networkYaml("    fail: must not run\n"),
@@ -91,7 +91,16 @@ describe("shared-alb manifests", () => {
         fs.writeFileSync(path.join(cwd, "bad.json"), "[1]");
         const bad = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "bad.json"], cwd);
         expect(bad.code).to.equal(1);
-        expect(bad.err).to.equal(`shared-alb manifests: failed, nothing written\nerror: ${path.join(cwd, "bad.json")}: --network-outputs: expected the JSON of \`pulumi stack output --json -s network\` (an object with \`clusters\`)\n`);
+        expect(bad.err).to.equal(`shared-alb manifests: failed, nothing written\nerror: ${path.join(cwd, "bad.json")}: --network-outputs: (top level): got [1]; expected a JSON object (the network stack's outputs)\n`);
+        const partial = exampleNetworkOutputs() as unknown as Record<string, any>;
+        delete partial.clusters.blue.targetGroups;
+        partial.services.web.port = 0;
+        fs.writeFileSync(path.join(cwd, "partial.json"), JSON.stringify(partial));
+        const incomplete = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "partial.json"], cwd);
+        expect(incomplete.code).to.equal(1);
+        expect(incomplete.err).to.equal("shared-alb manifests: failed, nothing written\n"
+            + `error: ${path.join(cwd, "partial.json")}: --network-outputs: services.web.port: got 0; expected an integer from 1 to 65535\n`
+            + `error: ${path.join(cwd, "partial.json")}: --network-outputs: clusters.blue.targetGroups: got nothing; expected an object of target groups keyed by service\n`);
         fs.writeFileSync(path.join(cwd, "masked.json"), JSON.stringify({ clusters: { blue: { externalId: "[secret]" } } }));
         const masked = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "masked.json"], cwd);
         expect(masked.code).to.equal(1);
