@@ -5,6 +5,7 @@ import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-
 import { fromEksCluster, loadEks } from "../components/cluster-attachment/eks";
 import { validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
+import { partitionOf } from "../components/shared-alb/naming";
 import { Problems } from "../components/internal/errors";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
@@ -63,7 +64,7 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         const clusterName = config.eks.name ?? config.key;
         // The plain parts are checked now, before the cluster is created.
         validateClusterAttachmentArgs({
-            ...common, clusterName, oidcProviderArn: `arn:aws:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
+            ...common, clusterName, oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
             oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
         }, ClusterConfigRoot);
         const eks = await loadEks();
@@ -107,7 +108,7 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         });
         facts = {
             clusterName: name,
-            oidcProviderArn: `arn:aws:iam::${config.accountId}:oidc-provider/${bare}`,
+            oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/${bare}`,
             oidcIssuer: issuer!,
             // EKS puts its cluster security group on managed nodes (and so on ip-target pods).
             nodeSecurityGroupIds: configuredSgs ?? { cluster: found.vpcConfig.clusterSecurityGroupId },
