@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
-import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 
 /**
  * The network stack: the pet ALB and everything it owns, from the structured
@@ -12,10 +11,8 @@ import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 export async function networkProgram(): Promise<Record<string, unknown>> {
     const config = new pulumi.Config("alb-fleet");
     const network = config.requireObject<SharedAlbArgs>("network");
-    const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
-    // Every value is checked (errors name the config path) before anything, even the component, is registered.
-    validateSharedAlbArgs(args);
-    const alb = new SharedAlb("shared-alb", args);
+    // SharedAlb checks every value (errors name the config path) before it registers anything.
+    const alb = new SharedAlb("shared-alb", { ...network, region: network.region ?? aws.config.region });
     const o = alb.outputs;
     const outputs: Record<string, unknown> = {
         accountId: o.accountId,

@@ -43,14 +43,9 @@ export class SharedAlb extends pulumi.ComponentResource {
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
     constructor(name: string, args: SharedAlbArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Everything is checked before anything, the component included, is registered.
+        const model = validateSharedAlbArgs(args, aws.config.region);
         super("shared-alb:index:SharedAlb", name, {}, opts);
-        // Validate everything before registering a single child.
-        let model: FleetModel;
-        try {
-            model = validateSharedAlbArgs(args, aws.config.region);
-        } catch (e) {
-            throw new pulumi.ResourceError((e as Error).message, this);
-        }
         this.model = model;
         const lbModel = model.loadBalancer;
         const parent = { parent: this };

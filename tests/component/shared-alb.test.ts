@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ConfigErrors } from "../../components/internal/errors";
 import { SharedAlb } from "../../components/shared-alb";
 import { Run, run, runError } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
@@ -218,10 +219,20 @@ describe("SharedAlb component", () => {
         expect(err.message).to.contain("accountId: got \"111111111111\"; the AWS credentials are for account 999999999999: deploy the network stack with the network account's credentials");
     });
 
-    it("surfaces bad input as a ResourceError and registers no AWS resource", async () => {
+    it("refuses bad input before registering anything, the component included", async () => {
         const args = exampleNetworkArgs();
         args.clusters.blue.weight = 1000;
-        const err = await runError(() => new SharedAlb("edge", args as any));
-        expect(err.message).to.contain("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
+        let caught: Error | undefined;
+        const r = await run(() => {
+            try {
+                new SharedAlb("edge", args as any);
+            } catch (e) {
+                caught = e as Error;
+            }
+            return {};
+        });
+        expect(caught).to.be.instanceOf(ConfigErrors);
+        expect(caught!.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
+        expect(r.resources).to.deep.equal([]);
     });
 });
