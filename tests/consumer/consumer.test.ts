@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -36,21 +36,30 @@ async function main(): Promise<void> {
 main().catch(e => { console.error(e); process.exit(1); });
 `;
 
+/** Runs npm; when it fails, the error carries everything it printed. */
+function npm(args: string[], cwd: string): string {
+    const run = spawnSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (run.status !== 0) {
+        throw new Error(`npm ${args.join(" ")} (in ${cwd}) exited ${run.status ?? run.signal}:\n${run.stdout}\n${run.stderr}`);
+    }
+    return run.stdout;
+}
+
 describe("the npm package, as a consumer installs it", function () {
     this.timeout(300_000);
     let dir: string;
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-consumer-"));
-        const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        const packed = npm(["pack", "--json", "--pack-destination", dir], root);
         const tarball = path.join(dir, JSON.parse(packed)[0].filename as string);
         const project = path.join(dir, "project");
         fs.mkdirSync(project);
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-        // The package's own dependencies come from the npm cache that `npm ci` filled; the peer
+        // The package's own dependencies come from the registry (or the cache, when it has them:
+        // `npm ci` caches tarballs but not the registry metadata an install resolves with); the peer
         // dependencies are the ones this repository pins, linked so no second SDK copy exists.
-        execFileSync("npm", ["install", "--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball],
-            { cwd: project, stdio: "ignore" });
+        npm(["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
         for (const peer of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks"]) {
             const target = path.join(project, "node_modules", peer);
             fs.mkdirSync(path.dirname(target), { recursive: true });
