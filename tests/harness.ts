@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { FakeCloud, FakeCloudContext } from "../cli/plan/fake-cloud";
+import { withInvokeDetails } from "../cli/plan/fleet";
 import { ProgramRun, RecordedResource, runProgram } from "../cli/plan/mock-runtime";
 
 /**
@@ -56,12 +57,15 @@ export async function run(program: () => unknown, options: HarnessOptions = {}):
         region: options.region ?? "eu-west-1",
         stackOutputs: options.stackOutputs,
         calls: options.calls,
+        namespaces: options.namespaces,
+        oidcProviders: options.oidcProviders,
     });
     const result = await runProgram({
         project: options.project ?? "alb-fleet",
         stack: options.stack ?? "test",
         config: options.config,
-        mocks,
+        // Failed invokes keep their message, as in the engine and the plan.
+        mocks: withInvokeDetails(mocks),
     }, program);
     return new Run(result);
 }

@@ -11,7 +11,22 @@ export interface FakeCloudContext {
     stackSecretOutputNames?: Record<string, string[]>;
     /** Answers for provider functions, by token, that override the built-in ones. */
     calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+    /**
+     * The namespaces of the Kubernetes cluster this stack's provider points at,
+     * answering `Namespace.get` as the API would (a read of any other fails).
+     * Undefined: the offline plan cannot look into an existing cluster, and
+     * takes every namespace it is asked about as existing.
+     */
+    namespaces?: string[];
+    /**
+     * The IAM OIDC providers of this account: issuer URL without `https://`
+     * to the provider's tags. Undefined: every EKS issuer the fake
+     * `aws.eks.getCluster` hands out has its provider, as a cluster already
+     * using IRSA has.
+     */
+    oidcProviders?: Record<string, Record<string, string>>;
 }
+
 
 /** Deterministic hex of the given length from a seed. */
 export function fakeHex(seed: string, length: number): string {
@@ -28,6 +43,13 @@ export function fakeHex(seed: string, length: number): string {
  * name, so two plans of the same config print the same thing.
  */
 export class FakeCloud implements pulumi.runtime.Mocks {
+    /**
+     * Values the fake cloud made up while answering lookups of existing
+     * infrastructure (an existing cluster's endpoint, issuer, CA, security
+     * group): a real deployment sees other values there.
+     */
+    readonly assumed = new Set<string>();
+
     constructor(private readonly ctx: FakeCloudContext) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -113,12 +135,23 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                     },
                 };
             }
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+                const arn = `arn:aws:iam::${accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
+                return { id: arn, state: { ...inputs, arn } };
+            }
+            case "kubernetes:core/v1:Namespace": {
+                if (typeof args.id === "string" && args.id !== "") {
+                    return this.readNamespace(args.id);
+                }
+                return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
+            }
             case "aws:ram/resourceShare:ResourceShare": {
                 const arn = `arn:aws:ram:${region}:${accountId}:resource-share/${fakeUuid(seed)}`;
                 return { id: arn, state: { ...inputs, arn } };
             }
             default: {
-                const id = args.custom === false ? undefined : `${name}-${fakeHex(seed, 8)}`;
+                // A read (`Resource.get`) answers the ID it was asked for.
+                const id = args.custom === false ? undefined : (typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`);
                 const state: Record<string, unknown> = { ...inputs };
                 if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
                     const service = type.split(":")[1].split("/")[0];
@@ -146,24 +179,77 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const clusterName = String(inputs.name);
                 const seed = `${accountId}/${region}/eks/${clusterName}`;
                 const served = Object.values(this.ctx.stackOutputs ?? {}).find(o => typeof o.vpcId === "string");
+                const endpointHost = fakeHex(`${seed}/endpoint`, 32).toUpperCase();
+                const issuerId = fakeHex(seed, 32).toUpperCase();
+                const ca = Buffer.from(`fake-ca-${clusterName}`).toString("base64");
+                const clusterSg = `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`;
+                const vpcId = (served?.vpcId as string | undefined) ?? this.assume(`vpc-${fakeHex(`${seed}/vpc`, 17)}`);
+                [endpointHost, issuerId, ca, clusterSg].forEach(v => this.assume(v));
                 return {
                     id: clusterName, name: clusterName, arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
-                    endpoint: `https://${fakeHex(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
-                    certificateAuthorities: [{ data: Buffer.from(`fake-ca-${clusterName}`).toString("base64") }],
-                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${fakeHex(seed, 32).toUpperCase()}` }] }],
+                    endpoint: `https://${endpointHost}.gr7.${region}.eks.amazonaws.com`,
+                    certificateAuthorities: [{ data: ca }],
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${issuerId}` }] }],
                     vpcConfig: {
-                        vpcId: (served?.vpcId as string | undefined) ?? `vpc-${fakeHex(`${seed}/vpc`, 17)}`,
-                        clusterSecurityGroupId: `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`,
+                        vpcId,
+                        clusterSecurityGroupId: clusterSg,
                         subnetIds: [], securityGroupIds: [], endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: [],
                     },
                     status: "ACTIVE", version: "1.33", region,
                 };
             }
+            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+                return this.oidcProvider(inputs);
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
             default:
                 throw new Error(`the offline plan has no answer for ${args.token}`);
         }
+    }
+
+    private assume(value: string): string {
+        this.assumed.add(value);
+        return value;
+    }
+
+    /**
+     * `aws.iam.getOpenIdConnectProvider({ url })`, answered as the provider's
+     * data source does: it lists the account's providers and compares the URL
+     * without `https://`; none matching is an error.
+     */
+    private oidcProvider(inputs: Record<string, unknown>): Record<string, unknown> {
+        if (typeof inputs.url !== "string") {
+            throw new Error("the offline plan answers getOpenIdConnectProvider by url only");
+        }
+        const bare = inputs.url.replace(/^https:\/\//, "");
+        const known = this.ctx.oidcProviders;
+        const tags = known === undefined
+            ? (/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]{32}$/.test(bare) ? {} : undefined)
+            : known[bare];
+        if (tags === undefined) {
+            throw new Error(`reading IAM OIDC Provider (${inputs.url}): couldn't find resource`);
+        }
+        const arn = `arn:aws:iam::${this.ctx.accountId}:oidc-provider/${bare}`;
+        return { id: arn, arn, url: bare, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags };
+    }
+
+    /** `Namespace.get`: the live object, or the engine's error for a read of something absent. */
+    private readNamespace(namespace: string): { id: string; state: Record<string, unknown> } {
+        const known = this.ctx.namespaces;
+        if (known !== undefined && !known.includes(namespace)) {
+            throw new Error(`resource '${namespace}' does not exist`);
+        }
+        const seed = `${this.ctx.accountId}/${this.ctx.region}/namespace/${namespace}`;
+        return {
+            id: namespace,
+            state: {
+                apiVersion: "v1",
+                kind: "Namespace",
+                metadata: { name: namespace, uid: fakeUuid(seed), labels: { "kubernetes.io/metadata.name": namespace } },
+                spec: { finalizers: ["kubernetes"] },
+                status: { phase: "Active" },
+            },
+        };
     }
 }
 

@@ -44,6 +44,8 @@ export interface StackPlan {
     securePaths: string[];
     /** Secret top-level output names of the stacks its stack references read, by referenced name. */
     referencedSecrets: Record<string, string[]>;
+    /** Values the fake cloud made up answering lookups of existing infrastructure, sorted (see `FakeCloud.assumed`). */
+    assumedValues: string[];
 }
 
 /** The planned fleet: the stacks to print, network stacks first, each group by name. */
@@ -209,12 +211,13 @@ interface Served {
 
 async function runStack(cfg: StackConfig, served: Served, program: StackProgram): Promise<StackPlan> {
     let secretOutputPaths: ValuePath[] = [];
+    const cloud = new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets });
     const run = await runProgram({
         project: cfg.project,
         stack: cfg.stack,
         config: cfg.config,
         secretKeys: cfg.secretKeys,
-        mocks: withInvokeDetails(new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets })),
+        mocks: withInvokeDetails(cloud),
     }, async () => {
         const raw = await program();
         secretOutputPaths = await findSecretPaths(raw);
@@ -231,6 +234,7 @@ async function runStack(cfg: StackConfig, served: Served, program: StackProgram)
         secretOutputPaths,
         securePaths: cfg.securePaths,
         referencedSecrets: served.secrets,
+        assumedValues: [...cloud.assumed].sort(),
     };
 }
 
@@ -238,7 +242,7 @@ async function runStack(cfg: StackConfig, served: Served, program: StackProgram)
  * The SDK turns a failed invoke into `new Error(err.details)`, and an error
  * thrown by mocks has no `details`: the message would be lost. Copy it over.
  */
-function withInvokeDetails(mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks {
+export function withInvokeDetails(mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks {
     const detailed = (e: unknown, token: string): unknown => {
         if (e instanceof Error && (e as Error & { details?: string }).details === undefined) {
             (e as Error & { details?: string }).details = `${token}: ${e.message}`;

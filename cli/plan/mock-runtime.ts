@@ -15,6 +15,8 @@ export interface RecordedOptions {
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
     ignoreChanges: string[];
+    /** Property paths whose change replaces the resource (the `replaceOnChanges` option). */
+    replaceOnChanges: string[];
 }
 
 /** One registration, as the mock runtime saw it. */
@@ -22,6 +24,10 @@ export interface RecordedResource {
     urn: string;
     type: string;
     name: string;
+    /** The ID the mocks answered (undefined for components). */
+    id?: string;
+    /** Read with `Resource.get` (the `id` option): an existing resource, never created, changed or deleted. */
+    read: boolean;
     parent?: string;
     provider?: string;
     custom: boolean;
@@ -59,13 +65,13 @@ interface Pending {
  */
 export function runProgram(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
     return withLocalStorage(async () => {
-        const seen = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
+        const seen = new Map<string, { id?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
         const mocks = options.mocks;
         const recording: pulumi.runtime.Mocks = {
             newResource(args) {
                 const result = mocks.newResource(args);
                 const record = (r: { id: string | undefined; state: Record<string, any> }) => {
-                    seen.set(`${args.type}::${args.name}`, { inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
+                    seen.set(`${args.type}::${args.name}`, { id: r.id, inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
                     return r;
                 };
                 return result instanceof Promise ? result.then(record) : record(result);
@@ -98,14 +104,17 @@ export function runProgram(options: RunOptions, program: () => unknown): Promise
             const parent = p.opts.parent ? await urnOf(p.opts.parent) : stackUrn;
             const providerResource = (p.opts as pulumi.CustomResourceOptions).provider;
             const got = seen.get(`${p.type}::${p.name}`);
+            const custom = pulumi.CustomResource.isInstance(p.resource);
             resources.push({
                 urn,
                 type: p.type,
                 name: p.name,
+                id: custom && got?.id ? got.id : undefined,
+                read: (p.opts as pulumi.CustomResourceOptions).id !== undefined,
                 parent,
                 // The explicit provider, else the one the engine was told (inherited from a parent's `providers`).
                 provider: providerResource ? await urnOf(providerResource) : providerUrn(got?.provider),
-                custom: pulumi.CustomResource.isInstance(p.resource),
+                custom,
                 inputs: got?.inputs ?? {},
                 outputs: got?.outputs ?? {},
                 options: {
@@ -114,6 +123,7 @@ export function runProgram(options: RunOptions, program: () => unknown): Promise
                     retainOnDelete: p.opts.retainOnDelete === true,
                     deleteBeforeReplace: (p.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
                     ignoreChanges: p.opts.ignoreChanges ?? [],
+                    replaceOnChanges: p.opts.replaceOnChanges ?? [],
                 },
             });
         }

@@ -8,6 +8,10 @@ export interface JsonResource {
     urn: string;
     type: string;
     name: string;
+    /** The (fake) ID of a custom resource; null for components. */
+    id: string | null;
+    /** Read with `Resource.get`: an existing resource the stack never creates, changes or deletes. */
+    read: boolean;
     parent: string | null;
     provider: string | null;
     inputs: unknown;
@@ -21,6 +25,12 @@ export interface JsonStack {
     role: string;
     resources: JsonResource[];
     outputs: unknown;
+    /**
+     * Values the plan made up answering lookups of existing infrastructure
+     * (an existing cluster's endpoint, issuer, CA...): a real deployment has
+     * other values there. Sorted.
+     */
+    assumedValues: string[];
 }
 
 /** The whole document `plan --json` prints. */
@@ -43,6 +53,8 @@ export function toJsonPlan(plan: FleetPlan): JsonPlan {
                     urn: r.urn,
                     type: r.type,
                     name: r.name,
+                    id: r.id ?? null,
+                    read: r.read,
                     parent: r.parent ?? null,
                     provider: r.provider ?? null,
                     inputs: redact(r.inputs),
@@ -53,9 +65,11 @@ export function toJsonPlan(plan: FleetPlan): JsonPlan {
                         retainOnDelete: r.options.retainOnDelete,
                         deleteBeforeReplace: r.options.deleteBeforeReplace,
                         ignoreChanges: [...r.options.ignoreChanges],
+                        replaceOnChanges: [...r.options.replaceOnChanges],
                     },
                 })),
             outputs: redact(s.outputs, s.secretOutputPaths),
+            assumedValues: [...s.assumedValues],
         })),
     };
 }
@@ -203,6 +217,9 @@ export function renderStackTree(s: StackPlan): string[] {
         sorted.forEach((r, i) => {
             const last = i === sorted.length - 1;
             const marks: string[] = [];
+            if (r.read) {
+                marks.push("[read]");
+            }
             if (r.options.protect) {
                 marks.push("[protected]");
             }
@@ -211,6 +228,9 @@ export function renderStackTree(s: StackPlan): string[] {
             }
             if (r.options.deleteBeforeReplace) {
                 marks.push("[delete-before-replace]");
+            }
+            if (r.options.replaceOnChanges.length > 0) {
+                marks.push(`[replace-on ${r.options.replaceOnChanges.join(" ")}]`);
             }
             const details = [...keyInputs(r.inputs)];
             if (r.options.dependsOn.length > 0) {

@@ -56,21 +56,33 @@ describe("cli/plan/mock-runtime runProgram", () => {
         expect(a.resources[0].custom).to.equal(false);
     });
 
-    it("records protect, dependsOn, retainOnDelete, deleteBeforeReplace and ignoreChanges", async () => {
+    it("records protect, dependsOn, retainOnDelete, deleteBeforeReplace, ignoreChanges and replaceOnChanges", async () => {
         const run = await runProgram({ project: "alb-fleet", stack: "opts", mocks: cloud() }, async () => {
             const first = new Res("aws:s3/bucket:Bucket", "first", { bucket: "first" }, { protect: true, retainOnDelete: true });
             new Res("aws:s3/bucket:Bucket", "second", { bucket: "second" }, {
-                dependsOn: [first], deleteBeforeReplace: true, ignoreChanges: ["tags"],
+                dependsOn: [first], deleteBeforeReplace: true, ignoreChanges: ["tags"], replaceOnChanges: ["bucket", "website.*"],
             });
             return {};
         });
         const [first, second] = run.resources;
-        expect(first.options).to.deep.equal({ protect: true, dependsOn: [], retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: [] });
+        expect(first.options).to.deep.equal({
+            protect: true, dependsOn: [], retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
+        });
         expect(second.options).to.deep.equal({
             protect: false,
             dependsOn: ["urn:pulumi:opts::alb-fleet::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::first"],
-            retainOnDelete: false, deleteBeforeReplace: true, ignoreChanges: ["tags"],
+            retainOnDelete: false, deleteBeforeReplace: true, ignoreChanges: ["tags"], replaceOnChanges: ["bucket", "website.*"],
         });
+    });
+
+    it("records a resource read with get as read, with the ID the mocks answered", async () => {
+        const run = await runProgram({ project: "alb-fleet", stack: "reads", mocks: cloud() }, async () => {
+            new Res("aws:s3/bucket:Bucket", "made", { bucket: "made" });
+            new Res("aws:s3/bucket:Bucket", "found", {}, { id: "bucket-that-exists" });
+            return {};
+        });
+        expect(run.resources.map(r => [r.name, r.read])).to.deep.equal([["made", false], ["found", true]]);
+        expect(run.resources[1].id).to.equal("bucket-that-exists");
     });
 
     it("serves a stack reference from the fake cloud's stack outputs", async () => {

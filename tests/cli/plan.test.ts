@@ -30,14 +30,14 @@ const ExpectedTree = `network (network, account 111111111111, eu-west-1, Pulumi.
 cluster-blue (cluster, account 222222222222, eu-west-1, Pulumi.cluster-blue.yaml)
   ├─ Role lbc-blue  name="shared-alb-lbc-blue"
   ├─ TargetGroupBinding blue-web  namespace="shop"  name="web"  after=[Role:lbc-blue]
-  └─ StackReference network  name="network"
+  └─ StackReference network  [read]  name="network"
   outputs: manifests, targetGroupArn
   cluster-blue: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
 
 cluster-green (cluster, account 111111111111, eu-west-1, Pulumi.cluster-green.yaml)
   ├─ Role lbc-green  name="shared-alb-lbc-green"
   ├─ TargetGroupBinding green-web  namespace="shop"  name="web"  after=[Role:lbc-green]
-  └─ StackReference org/alb-fleet/network  name="org/alb-fleet/network"
+  └─ StackReference org/alb-fleet/network  [read]  name="org/alb-fleet/network"
   outputs: manifests, targetGroupArn
   cluster-green: 3 resources (1 Role, 1 StackReference, 1 TargetGroupBinding), 0 protected
 
@@ -60,10 +60,10 @@ describe("shared-alb plan", () => {
         expect(Object.keys(doc)).to.deep.equal(["stacks"]);
         expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([["network", "network"], ["cluster-blue", "cluster"], ["cluster-green", "cluster"]]);
         for (const s of doc.stacks) {
-            expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs"]);
+            expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs", "assumedValues"]);
             for (const res of s.resources) {
-                expect(Object.keys(res)).to.deep.equal(["urn", "type", "name", "parent", "provider", "inputs", "outputs", "options"]);
-                expect(Object.keys(res.options)).to.deep.equal(["protect", "dependsOn", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges"]);
+                expect(Object.keys(res)).to.deep.equal(["urn", "type", "name", "id", "read", "parent", "provider", "inputs", "outputs", "options"]);
+                expect(Object.keys(res.options)).to.deep.equal(["protect", "dependsOn", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges"]);
             }
         }
         const network = doc.stacks[0];
