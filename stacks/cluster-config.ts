@@ -16,10 +16,10 @@ export const ClusterConfigRoot = "alb-fleet:cluster";
 
 export const ClusterConfigKeys = [
     "key", "networkStack", "accountId", "eks", "nodeSecurityGroupIds", "controller", "securityGroupMode", "bindings",
-    "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "manageCrd", "tags",
+    "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "createNamespaces", "retainNamespaces", "manageCrd", "tags",
 ] as const;
 export const EksCreateKeys = ["create", "name", "version", "subnetIds", "instanceType", "desiredCapacity", "minSize", "maxSize"] as const;
-export const EksExistingKeys = ["name"] as const;
+export const EksExistingKeys = ["name", "createOidcProvider"] as const;
 
 /** `eks`: create a cluster with @pulumi/eks, or look one up by name. */
 export interface EksConfig {
@@ -37,6 +37,12 @@ export interface EksConfig {
     desiredCapacity?: number;
     minSize?: number;
     maxSize?: number;
+    /**
+     * Existing cluster only: create the IAM OIDC provider of the cluster's
+     * issuer when the account has none (default false: a missing provider is
+     * an error). A created cluster always gets one.
+     */
+    createOidcProvider?: boolean;
 }
 
 export interface ClusterStackConfig {
@@ -51,6 +57,9 @@ export interface ClusterStackConfig {
     multiClusterTargetGroup?: boolean;
     applyToCluster?: boolean;
     labelNamespaces?: boolean;
+    /** Default: true when the stack creates the cluster (it has only the system namespaces), false otherwise. */
+    createNamespaces?: boolean;
+    retainNamespaces?: boolean;
     manageCrd?: boolean;
     tags?: Record<string, string>;
 }
@@ -110,6 +119,9 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
         checkKnownKeys(problems, p("eks"), c.eks, [...EksExistingKeys, "create"]);
         checkPattern(problems, p("eks", "name"), c.eks.name, ClusterNamePattern,
             "expected the name of an existing EKS cluster (or create: true to create one)");
+        if (c.eks.createOidcProvider !== undefined) {
+            checkBoolean(problems, p("eks", "createOidcProvider"), c.eks.createOidcProvider);
+        }
     }
     if (c.nodeSecurityGroupIds !== undefined) {
         if (!Array.isArray(c.nodeSecurityGroupIds)) {
@@ -119,10 +131,14 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
             problems.check(new Set(c.nodeSecurityGroupIds).size === c.nodeSecurityGroupIds.length, p("nodeSecurityGroupIds"), c.nodeSecurityGroupIds, "expected each security group once");
         }
     }
-    for (const k of ["multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "manageCrd"] as const) {
+    for (const k of ["multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "createNamespaces", "retainNamespaces", "manageCrd"] as const) {
         if (c[k] !== undefined) {
             checkBoolean(problems, p(k), c[k]);
         }
+    }
+    if (isRecord(c.eks) && c.eks.create === true && c.createNamespaces === false && c.applyToCluster !== false) {
+        problems.add(p("createNamespaces"), false, "a cluster this stack creates has only the system namespaces: the bindings' namespaces must be "
+            + "created here (leave createNamespaces out), or set applyToCluster false and apply the manifests yourself");
     }
     if (!isRecord(c.bindings) || Object.keys(c.bindings).length === 0) {
         problems.add(p("bindings"), c.bindings, "expected at least one binding { <service>: { namespace, service, port } }");
@@ -179,9 +195,10 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
 
 /** The ClusterAttachment args for this stack, minus the cluster facts that come from EKS. */
 export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
-    "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "manageCrd" | "tags"> {
-    const out: ReturnType<typeof attachmentOptions> = { bindings: config.bindings };
-    for (const k of ["controller", "securityGroupMode", "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "manageCrd", "tags"] as const) {
+    "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
+    | "retainNamespaces" | "manageCrd" | "tags"> {
+    const out: ReturnType<typeof attachmentOptions> = { bindings: config.bindings, createNamespaces: config.createNamespaces ?? config.eks.create === true };
+    for (const k of ["controller", "securityGroupMode", "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "retainNamespaces", "manageCrd", "tags"] as const) {
         if (config[k] !== undefined) {
             (out as Record<string, unknown>)[k] = config[k];
         }

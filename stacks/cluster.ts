@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
 import { fromEksCluster, loadEks } from "../components/cluster-attachment/eks";
+import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
 import { partitionOf } from "../components/shared-alb/naming";
@@ -11,6 +12,7 @@ import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,
 } from "./cluster-config";
+import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./cluster-lookups";
 
 /** The network outputs a cluster stack reads. */
 const NetworkOutputNames = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters", "vpcSharing"] as const;
@@ -55,18 +57,19 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         cluster: entry,
         ...options,
     };
+    const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
+    // The plain parts are checked now, before any lookup and before a cluster is created.
+    const plan = validateClusterAttachmentArgs({
+        ...common, clusterName: config.eks.name ?? config.key,
+        oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
+        oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
+    }, ClusterConfigRoot);
 
     let facts: Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
     let provider: k8s.Provider;
     let clusterOutputs: Record<string, unknown> = {};
-    const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
     if (config.eks.create === true) {
         const clusterName = config.eks.name ?? config.key;
-        // The plain parts are checked now, before the cluster is created.
-        validateClusterAttachmentArgs({
-            ...common, clusterName, oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
-            oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
-        }, ClusterConfigRoot);
         const eks = await loadEks();
         const cluster = new eks.Cluster(config.key, {
             name: clusterName,
@@ -101,14 +104,49 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         lookup.check(found.vpcConfig.vpcId === network.vpcId, `${ClusterConfigRoot}.eks.name`, name,
             `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`);
         lookup.throwIfAny();
-        const bare = issuer!.replace(/^https:\/\//, "");
+        const issuerUrl = issuer!.startsWith("https://") ? issuer! : `https://${issuer!}`;
+
+        // IRSA needs the account's OIDC provider for the issuer: CreateRole refuses a trust naming a missing one.
+        const oidc = await findOidcProvider(issuerUrl);
+        const createOidc = config.eks.createOidcProvider === true;
+        lookup.check(oidc !== undefined || createOidc, `${ClusterConfigRoot}.eks.name`, name,
+            `account ${config.accountId} has no IAM OIDC provider for the cluster's issuer ${issuerUrl}, and IRSA (the controller's role) `
+            + `needs one; create it (eksctl utils associate-iam-oidc-provider --cluster ${name} --region ${network.region} --approve), `
+            + "or set eks.createOidcProvider: true to let this stack create it");
+
         provider = new k8s.Provider(config.key, {
             kubeconfig: execKubeconfig({ name, endpoint: found.endpoint, certificateAuthority: found.certificateAuthorities[0]?.data ?? "", region: network.region }),
             enableServerSideApply: true,
         });
+        // Namespaces this stack does not create must exist before anything is installed.
+        if (plan.applyToCluster && !plan.createNamespaces) {
+            const needed = requiredNamespaces({
+                bindings: Object.values(plan.bindings),
+                controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
+            });
+            for (const ns of await missingNamespaces(config.key, needed, provider)) {
+                const binding = Object.values(plan.bindings).find(b => b.namespace === ns);
+                lookup.add(binding ? `${ClusterConfigRoot}.bindings.${binding.key}.namespace` : `${ClusterConfigRoot}.controller.namespace`, ns,
+                    `namespace ${JSON.stringify(ns)} does not exist in cluster ${JSON.stringify(name)}; create it (kubectl create namespace ${ns}), `
+                    + "or set createNamespaces: true to let this stack create it");
+            }
+        }
+        lookup.throwIfAny();
+
+        // Created when missing, and kept while this stack tags it as its own; retained on delete,
+        // since other roles of the cluster may trust it by then.
+        const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
+        const oidcProviderArn = oidc === undefined || (createOidc && oidc.tags[OidcProviderOwnerTag] === owner)
+            ? new aws.iam.OpenIdConnectProvider(`${config.key}-oidc`, {
+                url: issuerUrl,
+                clientIdLists: ["sts.amazonaws.com"],
+                // No thumbprint: IAM validates the issuer's TLS certificate against its trusted CAs.
+                tags: { ...(config.tags ?? {}), [OidcProviderOwnerTag]: owner },
+            }, { retainOnDelete: true }).arn
+            : oidc.arn;
         facts = {
             clusterName: name,
-            oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/${bare}`,
+            oidcProviderArn,
             oidcIssuer: issuer!,
             // EKS puts its cluster security group on managed nodes (and so on ip-target pods).
             nodeSecurityGroupIds: configuredSgs ?? { cluster: found.vpcConfig.clusterSecurityGroupId },

@@ -269,6 +269,25 @@ export interface ClusterAttachmentArgs {
      */
     labelNamespaces?: boolean;
     /**
+     * Create the namespaces the objects live in (every binding's, and the
+     * controller's when it is installed outside the system namespaces) as
+     * Pulumi-managed `Namespace` resources, with the readiness-gate label
+     * where `labelNamespaces` puts it; every namespaced object waits for its
+     * namespace. For a cluster created in the same program, which has only
+     * the system namespaces. The namespaces must not exist yet: for existing
+     * namespaces leave this off (the label is patched onto them).
+     * @default false
+     */
+    createNamespaces?: boolean;
+    /**
+     * Keep the namespaces created by `createNamespaces` when this component is
+     * deleted (Pulumi `retainOnDelete`): deleting a namespace deletes
+     * everything in it, workloads included. `false` deletes them with the
+     * component. Only with `createNamespaces`.
+     * @default true
+     */
+    retainNamespaces?: boolean;
+    /**
      * Manage the TargetGroupBinding CRD as a Pulumi resource at the pinned
      * chart's version (embedded in this package), created before the release
      * and updated on every upgrade, because Helm installs `crds/` once and never

@@ -5,8 +5,8 @@ import { ClusterAttachmentArgs } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
-    KubernetesObject, readinessGateNamespaceManifest, readinessGateNamespaces, securityGroupRulePlan,
-    TargetGroupBindingApiVersion, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
+    KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
+    TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
 import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
 import { assertClusterFacts, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
@@ -30,7 +30,11 @@ export interface AttachmentManifests {
     chart?: ControllerChartRef;
     /** Its values (absent when `controller.install` is false). */
     helmValues?: Record<string, unknown>;
-    /** Namespaces to label for readiness gates, by name (server-side apply them). */
+    /**
+     * Namespaces by name: with `createNamespaces` every namespace the objects
+     * live in (apply them first); otherwise those to label for readiness
+     * gates (server-side apply them: only the label is added).
+     */
     namespaces: Record<string, KubernetesObject>;
     /** TargetGroupBindings by service. */
     targetGroupBindings: Record<string, TargetGroupBindingObject>;
@@ -60,7 +64,13 @@ export interface BindingOutput {
  *
  * Order (explicit `dependsOn`): role and policy, then CRD, then release, then
  * bindings; destroy runs in reverse, so bindings are deleted while the
- * controller can still deregister targets and drop finalizers.
+ * controller can still deregister targets and drop finalizers. Every
+ * namespaced object also waits for its namespace (created with
+ * `createNamespaces`, or labelled in place).
+ *
+ * A binding whose immutable fields change (target group ARN, target type, IP
+ * address type, VPC: the controller's webhook refuses such updates) is
+ * replaced, the old one deleted first (same name).
  */
 export class ClusterAttachment extends pulumi.ComponentResource {
     /** The controller role's ARN (undefined when `controller.createRole` is false). */
@@ -188,7 +198,12 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                     ? { albSecurityGroupId: f.albSecurityGroupId, port: b.networkingPort! }
                     : undefined,
             })])));
-        const labelled = plan.labelNamespaces ? readinessGateNamespaces(bindingList) : [];
+        const namespaces = namespacePlan({
+            bindings: bindingList,
+            controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
+            create: plan.createNamespaces,
+            label: plan.labelNamespaces,
+        });
         const chart: ControllerChartRef | undefined = plan.controller.install ? {
             name: ControllerChart.name,
             repository: ControllerChart.repository,
@@ -198,7 +213,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         } : undefined;
         const manifests = pulumi.all([helmValues, tgbs]).apply(([values, bindings]) => {
             const out: AttachmentManifests = {
-                namespaces: Object.fromEntries(labelled.map(ns => [ns, readinessGateNamespaceManifest(ns)])),
+                namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
                 targetGroupBindings: bindings,
             };
             if (chart !== undefined) {
@@ -214,6 +229,8 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         // The Kubernetes objects.
         let release: k8s.helm.v3.Release | undefined;
         if (plan.applyToCluster) {
+            const namespaceObjects = this.namespaces(name, namespaces, plan.retainNamespaces);
+            const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
             let crd: k8s.apiextensions.v1.CustomResourceDefinition | undefined;
             if (plan.manageCrd) {
                 const doc = JSON.parse(JSON.stringify(TargetGroupBindingCrd)) as { metadata: Record<string, unknown>; spec: unknown };
@@ -247,12 +264,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                     timeout: 600,
                     maxHistory: 10,
                     values: helmValues as pulumi.Output<Record<string, unknown>>,
-                }, { parent: this, dependsOn: crd ? [...roleDeps, crd] : roleDeps });
-            }
-            for (const ns of labelled) {
-                new k8s.core.v1.NamespacePatch(`${name}-ns-${ns}`, {
-                    metadata: readinessGateNamespaceManifest(ns).metadata,
-                }, { parent: this });
+                }, { parent: this, dependsOn: [...roleDeps, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)] });
             }
             const tgbDeps: pulumi.Resource[] = [...(release ? [release] : roleDeps), ...rules];
             for (const b of bindingList) {
@@ -262,7 +274,14 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                     kind: TargetGroupBindingKind,
                     metadata: obj.metadata,
                     spec: obj.spec,
-                }, { parent: this, dependsOn: tgbDeps });
+                }, {
+                    parent: this,
+                    dependsOn: [...tgbDeps, ...inNamespace(b.namespace)],
+                    // The webhook refuses in-place changes of these: replace the binding instead,
+                    // deleting the old one first (it has the same name).
+                    replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
+                    deleteBeforeReplace: true,
+                });
             }
         }
 
@@ -293,5 +312,20 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             manifests: this.manifests,
             securityGroupRuleIds: this.securityGroupRuleIds,
         });
+    }
+
+    /**
+     * The namespaces of the plan: created (kept on delete unless `retain` is
+     * off), or patched with the readiness-gate label. By name.
+     */
+    private namespaces(name: string, namespaces: NamespacePlan[], retain: boolean): Record<string, pulumi.CustomResource> {
+        const out: Record<string, pulumi.CustomResource> = {};
+        for (const ns of namespaces) {
+            const metadata = namespaceManifest(ns).metadata;
+            out[ns.name] = ns.create
+                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: retain })
+                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this });
+        }
+        return out;
     }
 }

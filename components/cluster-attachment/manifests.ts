@@ -7,6 +7,13 @@ export const TargetGroupBindingApiVersion = "elbv2.k8s.aws/v1beta1";
 export const TargetGroupBindingKind = "TargetGroupBinding";
 
 /**
+ * Spec fields the controller's validating webhook refuses to change
+ * (`targetGroupBindingValidator.checkImmutableFields`, v3.5.0): a change needs
+ * a new binding, the old one deleted first.
+ */
+export const TargetGroupBindingImmutableFields = ["targetGroupARN", "targetType", "ipAddressType", "vpcID"] as const;
+
+/**
  * The namespace label that makes the controller's pod mutator inject the
  * target-health readiness gate into pods behind an `ip` binding.
  */
@@ -127,6 +134,56 @@ export function readinessGateNamespaceManifest(namespace: string): KubernetesObj
 /** The namespaces to label: those holding at least one `ip` binding, sorted. */
 export function readinessGateNamespaces(bindings: { namespace: string; targetType: string }[]): string[] {
     return [...new Set(bindings.filter(b => b.targetType === "ip").map(b => b.namespace))].sort();
+}
+
+/** The namespaces every EKS cluster has from the start; never created nor checked. */
+export const SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
+
+/** What the attachment does with one namespace. */
+export interface NamespacePlan {
+    name: string;
+    /** Carries the readiness-gate label. */
+    labelled: boolean;
+    /** Created (and owned) by the attachment; otherwise it must exist, and a label is patched onto it. */
+    create: boolean;
+}
+
+/**
+ * The namespaces the attachment touches. With `create`, every namespace its
+ * objects live in (the bindings', and the controller's when it is installed
+ * outside the system namespaces) is created, labelled where an `ip` binding
+ * lives and `label` is on. Namespaces not created (all of them without
+ * `create`, the system ones with it) are only patched with the label where
+ * they need it. Sorted by name.
+ */
+export function namespacePlan(input: {
+    bindings: { namespace: string; targetType: string }[];
+    /** The controller's namespace when the attachment installs it. */
+    controllerNamespace?: string;
+    create: boolean;
+    label: boolean;
+}): NamespacePlan[] {
+    const labelled = new Set(input.label ? readinessGateNamespaces(input.bindings) : []);
+    const created = new Set(input.create ? requiredNamespaces(input) : []);
+    return [...new Set([...created, ...labelled])].sort()
+        .map(name => ({ name, labelled: labelled.has(name), create: created.has(name) }));
+}
+
+/**
+ * The namespaces that must exist before the attachment's objects are
+ * applied: the bindings' and a non-system controller namespace. Sorted.
+ */
+export function requiredNamespaces(input: { bindings: { namespace: string }[]; controllerNamespace?: string }): string[] {
+    const names = new Set(input.bindings.map(b => b.namespace));
+    if (input.controllerNamespace !== undefined) {
+        names.add(input.controllerNamespace);
+    }
+    return [...names].filter(n => !(SystemNamespaces as readonly string[]).includes(n)).sort();
+}
+
+/** A namespace as the attachment renders it: with the readiness-gate label when `labelled`. */
+export function namespaceManifest(namespace: NamespacePlan): KubernetesObject {
+    return namespace.labelled ? readinessGateNamespaceManifest(namespace.name) : { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.name } };
 }
 
 export interface SecurityGroupRulePlan {

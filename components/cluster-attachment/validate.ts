@@ -18,7 +18,7 @@ import { chartRequirements, ChartVersionPattern, compareVersions, ControllerChar
 export const ClusterAttachmentArgKeys = [
     "clusterName", "oidcProviderArn", "oidcIssuer", "vpcId", "region", "cluster", "albSecurityGroupId", "bindings",
     "controller", "securityGroupMode", "nodeSecurityGroupIds", "multiClusterTargetGroup", "sharedVpc",
-    "applyToCluster", "labelNamespaces", "manageCrd", "tags",
+    "applyToCluster", "labelNamespaces", "createNamespaces", "retainNamespaces", "manageCrd", "tags",
 ] as const;
 export const BindingKeys = ["namespace", "service", "port", "portName", "targetPort", "name", "ipAddressType"] as const;
 export const ControllerKeys = [
@@ -89,6 +89,8 @@ export interface ResolvedAttachment {
     sharedVpc: boolean;
     applyToCluster: boolean;
     labelNamespaces: boolean;
+    createNamespaces: boolean;
+    retainNamespaces: boolean;
     manageCrd: boolean;
     bindings: Record<string, ResolvedBinding>;
     controller: ResolvedController;
@@ -196,6 +198,11 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
     const sharedVpc = bool("sharedVpc", crossAccount);
     const applyToCluster = bool("applyToCluster", true);
     const labelNamespaces = bool("labelNamespaces", true);
+    const createNamespaces = bool("createNamespaces", false);
+    const retainNamespaces = bool("retainNamespaces", true);
+    if (args.retainNamespaces !== undefined && !createNamespaces) {
+        problems.add(p("retainNamespaces"), args.retainNamespaces, "only namespaces this component creates can be kept or deleted: set createNamespaces true, or drop retainNamespaces");
+    }
 
     const nodeSecurityGroupKeys: string[] = [];
     if (args.nodeSecurityGroupIds !== undefined && !isRecord(args.nodeSecurityGroupIds)) {
@@ -333,7 +340,8 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
     }
     return {
         accountId, crossAccount, role, registrarRoleArn, securityGroupMode, nodeSecurityGroupKeys: nodeSecurityGroupKeys.sort(),
-        multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, manageCrd, bindings, controller, tags,
+        multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, bindings,
+        controller, tags,
     };
 }
 

@@ -16,6 +16,7 @@ const T = {
     crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
     release: "kubernetes:helm.sh/v3:Release",
     nsPatch: "kubernetes:core/v1:NamespacePatch",
+    ns: "kubernetes:core/v1:Namespace",
     tgb: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
     k8sProvider: "pulumi:providers:kubernetes",
 };
@@ -171,7 +172,7 @@ describe("ClusterAttachment component: green (same account)", () => {
         ]);
     });
 
-    it("binds each service after the release and the security-group rules", () => {
+    it("binds each service after the release, the security-group rules and its namespace's label", () => {
         for (const service of ["web", "api"] as const) {
             const tgb = r.get(T.tgb, `green-${service}`);
             expect(tgb.inputs.apiVersion).to.equal("elbv2.k8s.aws/v1beta1");
@@ -183,8 +184,18 @@ describe("ClusterAttachment component: green (same account)", () => {
             expect(tgb.inputs.spec).to.deep.equal(tgbSpec("green", service));
             expect(tgb.options.dependsOn).to.have.members([
                 urnOf(r, T.release, "green-controller"), urnOf(r, T.ingress, "green-alb-nodes-8080"), urnOf(r, T.ingress, "green-alb-nodes-9000"),
+                urnOf(r, T.nsPatch, "green-ns-shop"),
             ]);
         }
+    });
+
+    it("replaces a binding whose immutable fields change, deleting the old one first", () => {
+        for (const service of ["web", "api"] as const) {
+            const options = r.get(T.tgb, `green-${service}`).options;
+            expect(options.replaceOnChanges).to.deep.equal(["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"]);
+            expect(options.deleteBeforeReplace).to.equal(true);
+        }
+        expect(r.get(T.release, "green-controller").options.replaceOnChanges).to.deep.equal([]);
     });
 
     it("labels the bound namespace for readiness gates with a patch", () => {
@@ -270,6 +281,7 @@ describe("ClusterAttachment component: options", () => {
         expect(r.get(T.tgb, "green-web").options.dependsOn).to.have.members([
             r.get(T.role, "green-controller").urn, r.get(T.rolePolicy, "green-controller").urn,
             r.get(T.ingress, "green-alb-nodes-8080").urn, r.get(T.ingress, "green-alb-nodes-9000").urn,
+            r.get(T.nsPatch, "green-ns-shop").urn,
         ]);
         expect(r.outputs.manifests).to.not.have.property("chart");
         expect(r.outputs.manifests).to.not.have.property("helmValues");
@@ -299,6 +311,37 @@ describe("ClusterAttachment component: options", () => {
         expect((r.get(T.tgb, "green-web").inputs.spec as any).multiClusterTargetGroup).to.equal(true);
         expect(r.ofType(T.nsPatch)).to.deep.equal([]);
         expect(r.outputs.manifests.namespaces).to.deep.equal({});
+    });
+
+    it("createNamespaces: every namespace created and kept on delete, labelled where ip bindings live, waited for", async () => {
+        const r = await run(attachmentProgram("green", {
+            createNamespaces: true,
+            bindings: {
+                web: { namespace: "shop", service: "web", port: 80 },
+                api: { namespace: "api-team", service: "api", port: 80 },
+            },
+            controller: { namespace: "lbc" },
+        }), { accountId: NetworkAccount });
+        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
+        expect(r.ofType(T.ns).map(n => [n.name, n.inputs.metadata, n.options.retainOnDelete, n.read])).to.deep.equal([
+            ["green-ns-api-team", { name: "api-team", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
+            ["green-ns-lbc", { name: "lbc" }, true, false],
+            ["green-ns-shop", { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
+        ]);
+        expect(r.get(T.tgb, "green-web").options.dependsOn).to.include(r.get(T.ns, "green-ns-shop").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.include(r.get(T.ns, "green-ns-api-team").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.not.include(r.get(T.ns, "green-ns-shop").urn);
+        expect(r.get(T.release, "green-controller").options.dependsOn).to.include(r.get(T.ns, "green-ns-lbc").urn);
+        expect(Object.keys(r.outputs.manifests.namespaces)).to.deep.equal(["api-team", "lbc", "shop"]);
+    });
+
+    it("createNamespaces with retainNamespaces false: the namespaces go with the component; the label can be off", async () => {
+        const r = await run(attachmentProgram("green", { createNamespaces: true, retainNamespaces: false, labelNamespaces: false }), { accountId: NetworkAccount });
+        const ns = r.get(T.ns, "green-ns-shop");
+        expect([ns.inputs.metadata, ns.options.retainOnDelete]).to.deep.equal([{ name: "shop" }, false]);
+        // kube-system exists in every cluster: never created.
+        expect(r.ofType(T.ns)).to.have.length(1);
+        expect(r.get(T.release, "green-controller").options.dependsOn).to.not.include(ns.urn);
     });
 
     it("adding a binding renames nothing that exists", async () => {

@@ -139,7 +139,7 @@ describe("cluster stack: bad config fails before anything but the stack referenc
         ["a bad node security group", { ...greenConfig(), nodeSecurityGroupIds: ["sg-1"] }, NetworkAccount,
             "alb-fleet:cluster.nodeSecurityGroupIds[0]: got \"sg-1\"; expected a security group ID such as \"sg-0123456789abcdef0\""],
         ["a misspelt key", { ...greenConfig(), bindngs: {} }, NetworkAccount,
-            "alb-fleet:cluster.bindngs: got {}; unknown key; expected one of key, networkStack, accountId, eks, nodeSecurityGroupIds, controller, securityGroupMode, bindings, multiClusterTargetGroup, applyToCluster, labelNamespaces, manageCrd, tags"],
+            "alb-fleet:cluster.bindngs: got {}; unknown key; expected one of key, networkStack, accountId, eks, nodeSecurityGroupIds, controller, securityGroupMode, bindings, multiClusterTargetGroup, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, tags"],
         ["a chart too old for a cross-account cluster", { ...blueConfig(), controller: { chartVersion: "1.12.0" } }, BlueAccount,
             "alb-fleet:cluster.controller.chartVersion: got \"1.12.0\"; expected 1.13.0 or newer: clusters in RAM-shared subnets need controller v2.13.0 (chart 1.13.0)"],
     ];

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
-    readinessGateNamespaceManifest, readinessGateNamespaces, securityGroupRulePlan, targetGroupBindingManifest,
+    namespaceManifest, namespacePlan, readinessGateNamespaceManifest, readinessGateNamespaces, requiredNamespaces, securityGroupRulePlan,
+    targetGroupBindingManifest,
 } from "../../components/cluster-attachment/manifests";
 import { TargetGroupBindingCrd } from "../../components/cluster-attachment/crd";
 
@@ -97,6 +98,45 @@ describe("cluster-attachment manifests: readiness-gate namespaces", () => {
             apiVersion: "v1", kind: "Namespace",
             metadata: { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
         });
+    });
+});
+
+describe("cluster-attachment manifests: namespace plan", () => {
+    const bindings = [
+        { namespace: "shop", targetType: "ip" }, { namespace: "legacy", targetType: "instance" }, { namespace: "default", targetType: "ip" },
+    ];
+    const cases: [string, Parameters<typeof namespacePlan>[0], ReturnType<typeof namespacePlan>][] = [
+        ["existing namespaces: only the label, where ip bindings live", { bindings, controllerNamespace: "lbc", create: false, label: true }, [
+            { name: "default", labelled: true, create: false },
+            { name: "shop", labelled: true, create: false },
+        ]],
+        ["existing namespaces without the label: nothing", { bindings, controllerNamespace: "lbc", create: false, label: false }, []],
+        ["created: every non-system namespace, the controller's included; system ones only labelled", {
+            bindings, controllerNamespace: "lbc", create: true, label: true,
+        }, [
+            { name: "default", labelled: true, create: false },
+            { name: "lbc", labelled: false, create: true },
+            { name: "legacy", labelled: false, create: true },
+            { name: "shop", labelled: true, create: true },
+        ]],
+        ["created, the controller in kube-system, no label", { bindings, controllerNamespace: "kube-system", create: true, label: false }, [
+            { name: "legacy", labelled: false, create: true },
+            { name: "shop", labelled: false, create: true },
+        ]],
+    ];
+    for (const [what, input, expected] of cases) {
+        it(what, () => expect(namespacePlan(input)).to.deep.equal(expected));
+    }
+
+    it("requires every binding namespace and a non-system controller namespace, once, sorted", () => {
+        expect(requiredNamespaces({ bindings: [{ namespace: "shop" }, { namespace: "api" }, { namespace: "shop" }], controllerNamespace: "lbc" }))
+            .to.deep.equal(["api", "lbc", "shop"]);
+        expect(requiredNamespaces({ bindings: [{ namespace: "kube-public" }], controllerNamespace: "kube-system" })).to.deep.equal([]);
+    });
+
+    it("renders an unlabelled namespace without labels", () => {
+        expect(namespaceManifest({ name: "legacy", labelled: false, create: true })).to.deep.equal({ apiVersion: "v1", kind: "Namespace", metadata: { name: "legacy" } });
+        expect(namespaceManifest({ name: "shop", labelled: true, create: true })).to.deep.equal(readinessGateNamespaceManifest("shop"));
     });
 });
 

@@ -120,8 +120,12 @@ describe("cluster-attachment validation: errors name the path, the value and wha
             "bindings.web.targetPort: got nothing; instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort"],
         ["a managed CRD without installing the controller", "green", a => { a.controller = { install: false }; a.manageCrd = true; },
             "manageCrd: got true; the CRD is managed only with controller.install true; an existing controller's CRD is its installer's"],
+        ["retainNamespaces for namespaces it does not create", "green", a => { a.retainNamespaces = false; },
+            "retainNamespaces: got false; only namespaces this component creates can be kept or deleted: set createNamespaces true, or drop retainNamespaces"],
+        ["createNamespaces that is not a boolean", "green", a => { a.createNamespaces = "yes"; },
+            "createNamespaces: got \"yes\"; expected true or false"],
         ["a misspelt top-level key", "green", a => { a.bindigs = {}; },
-            "bindigs: got {}; unknown key; expected one of clusterName, oidcProviderArn, oidcIssuer, vpcId, region, cluster, albSecurityGroupId, bindings, controller, securityGroupMode, nodeSecurityGroupIds, multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, manageCrd, tags"],
+            "bindigs: got {}; unknown key; expected one of clusterName, oidcProviderArn, oidcIssuer, vpcId, region, cluster, albSecurityGroupId, bindings, controller, securityGroupMode, nodeSecurityGroupIds, multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, tags"],
     ];
     for (const [what, key, mutate, message] of table) {
         it(`refuses ${what}`, () => expect(errorOf(key, mutate)).to.equal(message));
