@@ -8,12 +8,16 @@
 export interface ArgSpec {
     flags: readonly string[];
     options: readonly string[];
+    /** Options that may be given several times (their values in `lists`). */
+    repeatable?: readonly string[];
 }
 
 /** The parsed command line: flags that were given, and option values by name. */
 export interface ParsedArgs {
     flags: Set<string>;
     options: Map<string, string>;
+    /** Values of the repeatable options, in the order given. */
+    lists: Map<string, string[]>;
 }
 
 /** A command-line mistake; the command prints its usage and exits 2. */
@@ -28,6 +32,7 @@ export class UsageError extends Error {
 export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
     const flags = new Set<string>();
     const options = new Map<string, string>();
+    const lists = new Map<string, string[]>();
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (!arg.startsWith("--")) {
@@ -40,7 +45,7 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
                 throw new UsageError(`--${name} takes no value`);
             }
             flags.add(name);
-        } else if (spec.options.includes(name)) {
+        } else if (spec.options.includes(name) || (spec.repeatable ?? []).includes(name)) {
             let value: string | undefined;
             if (eq !== -1) {
                 value = arg.slice(eq + 1);
@@ -51,6 +56,10 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
             if (value === undefined || value === "" || (eq === -1 && value.startsWith("--"))) {
                 throw new UsageError(`--${name} needs a value`);
             }
+            if ((spec.repeatable ?? []).includes(name)) {
+                lists.set(name, [...(lists.get(name) ?? []), value]);
+                continue;
+            }
             if (options.has(name)) {
                 throw new UsageError(`--${name} given more than once`);
             }
@@ -59,5 +68,5 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
             throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, eq === -1 ? undefined : eq))}`);
         }
     }
-    return { flags, options };
+    return { flags, options, lists };
 }

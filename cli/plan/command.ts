@@ -3,9 +3,11 @@ import { CliIo } from "../io";
 import { UsageError, parseArgs } from "./args";
 import { PlanFailure, formatProblem, planFleet, StackProgram } from "./fleet";
 import { renderJson, renderTree } from "./render";
+import { runComparison } from "./compare-output";
 
 /** `shared-alb plan --help` text. */
 export const PlanUsage = `Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]
+                         [--compare BEFORE.json ... [--max-shift N]]
 
 Plans the whole fleet offline: every Pulumi.<stack>.yaml of the config
 directory runs under the Pulumi mock runtime (no cloud account needed), the
@@ -13,12 +15,21 @@ network stacks first, their planned outputs served to the cluster stacks'
 stack references.
 
 Options:
-  --config-dir DIR  directory of the stack config files (default: stacks/config)
-  --stack NAME      plan and print only this stack (plus the network stack it reads)
-  --json            print the plan as JSON on stdout, nothing else
-  --help            show this help
+  --config-dir DIR        directory of the stack config files (default: stacks/config)
+  --stack NAME            plan and print only this stack (plus the network stack it reads)
+  --json                  print the plan (or the comparison) as JSON on stdout, nothing else
+  --compare BEFORE.json   compare the plan with an earlier \`plan --json\` or a
+                          \`pulumi stack export\` (one stack per export; repeat the option):
+                          what each stack creates, updates, replaces and deletes, and
+                          the changes that hurt, with the reason and the safe way
+  --max-shift N           with --compare: flag a forward action that moves a target
+                          group's share of the traffic by more than N percentage
+                          points (default: no limit)
+  --help                  show this help
 
-Exit codes: 0 planned, 1 a config or program error (nothing on stdout), 2 usage error.
+Exit codes: 0 planned (with --compare: nothing flagged), 1 a config or program
+error or an unreadable BEFORE (nothing on stdout), 2 usage error, 3 with
+--compare: something flagged.
 `;
 
 /** Dependencies a test may replace. */
@@ -30,7 +41,13 @@ export interface PlanDeps {
 export async function main(argv: string[], io: CliIo, deps: PlanDeps = {}): Promise<number> {
     let args;
     try {
-        args = parseArgs(argv, { flags: ["json", "help"], options: ["config-dir", "stack"] });
+        args = parseArgs(argv, { flags: ["json", "help"], options: ["config-dir", "stack", "max-shift"], repeatable: ["compare"] });
+        if (args.options.has("max-shift") && !args.lists.has("compare")) {
+            throw new UsageError("--max-shift needs --compare");
+        }
+        if (args.options.has("max-shift") && !(/^\d+(\.\d+)?$/.test(args.options.get("max-shift")!) && Number(args.options.get("max-shift")) <= 100)) {
+            throw new UsageError(`--max-shift expects percentage points (a number from 0 to 100), got ${JSON.stringify(args.options.get("max-shift"))}`);
+        }
     } catch (e) {
         if (e instanceof UsageError) {
             io.stderr.write(`shared-alb plan: ${e.message}\n\n${PlanUsage}`);
@@ -45,6 +62,11 @@ export async function main(argv: string[], io: CliIo, deps: PlanDeps = {}): Prom
     const configDir = path.resolve(io.cwd, args.options.get("config-dir") ?? "stacks/config");
     try {
         const plan = await planFleet({ configDir, stack: args.options.get("stack"), program: deps.program });
+        const before = args.lists.get("compare");
+        if (before !== undefined) {
+            const maxShift = args.options.has("max-shift") ? Number(args.options.get("max-shift")) : undefined;
+            return runComparison(plan, before, { maxShift, json: args.flags.has("json") }, io);
+        }
         io.stdout.write(args.flags.has("json") ? renderJson(plan) : renderTree(plan));
         return 0;
     } catch (e) {

@@ -1,0 +1,177 @@
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import { main } from "../../cli/plan/command";
+import { JsonComparison } from "../../cli/plan/compare-output";
+import { planFleet } from "../../cli/plan/fleet";
+import { ReplaceRules } from "../../cli/plan/replace-on";
+import { clusterProgram } from "../../stacks/cluster";
+import { exampleNetworkOutputs, NetworkAccount } from "../component/cluster-attachment-fixtures";
+import { exampleStackConfig } from "../fixtures/stack-config";
+import { run } from "../harness";
+import { captureIo, clusterYaml, configDir, fakeRunRole, networkYaml } from "./helpers";
+import { exampleFleet, writeFleet } from "./lifecycle";
+
+async function plan(argv: string[]) {
+    const io = captureIo();
+    const code = await main(argv, io, { program: fakeRunRole });
+    return { code, out: io.out(), err: io.err() };
+}
+
+/** The small fleet of the fake programs, with green's weight and the web port as given. */
+function fleet(greenWeight = 0, port = 8080): string {
+    return configDir({
+        network: networkYaml().replace("weight: 0", `weight: ${greenWeight}`).replace("port: 8080", `port: ${port}`),
+        "cluster-blue": clusterYaml("blue", "222222222222"),
+        "cluster-green": clusterYaml("green", "111111111111"),
+    });
+}
+
+async function beforeFile(dir: string): Promise<string> {
+    const r = await plan(["--config-dir", dir, "--json"]);
+    const file = path.join(dir, "before.json");
+    fs.writeFileSync(file, r.out);
+    return file;
+}
+
+describe("shared-alb plan --compare", () => {
+    it("exit 0 and every stack unchanged when the configs did not change", async () => {
+        const dir = fleet();
+        const before = await beforeFile(dir);
+        const r = await plan(["--config-dir", dir, "--compare", before]);
+        expect([r.code, r.err]).to.deep.equal([0, ""]);
+        expect(r.out).to.equal(`before: ${before} (plan --json: network, cluster-blue, cluster-green)
+
+network (against ${before})
+  network: 0 to create, 0 to update, 0 to replace, 0 to delete, 5 unchanged
+
+cluster-blue (against ${before})
+  cluster-blue: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged
+
+cluster-green (against ${before})
+  cluster-green: 0 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged
+
+fleet: 0 to create, 0 to update, 0 to replace, 0 to delete, 9 unchanged; nothing flagged
+`);
+    });
+
+    it("exit 3 with the changes per stack and each flag's reason and safe way", async () => {
+        const before = await beforeFile(fleet());
+        const r = await plan(["--config-dir", fleet(100, 9000), "--compare", before, "--max-shift", "25"]);
+        expect([r.code, r.err]).to.deep.equal([3, ""]);
+        expect(r.out).to.equal(`before: ${before} (plan --json: network, cluster-blue, cluster-green)
+
+network (against ${before})
+  ~  ListenerRule shop-web  actions[0].forward.targetGroups[0].arn, actions[0].forward.targetGroups[1].arn, actions[0].forward.targetGroups[1].weight
+  +- TargetGroup shop-blue-web  replaces on port
+  +- TargetGroup shop-green-web  replaces on port
+  network: 0 to create, 1 to update, 2 to replace, 0 to delete, 2 unchanged
+
+cluster-blue (against ${before})
+  ~  TargetGroupBinding blue-web  spec.targetGroupARN
+  cluster-blue: 0 to create, 1 to update, 0 to replace, 0 to delete, 1 unchanged
+
+cluster-green (against ${before})
+  ~  TargetGroupBinding green-web  spec.targetGroupARN
+  cluster-green: 0 to create, 1 to update, 0 to replace, 0 to delete, 1 unchanged
+
+flagged (5):
+  ✗ network: ListenerRule shop-web moves more than 25 points of traffic at once: shop-blue-web 100% -> 50%, shop-green-web 0% -> 50%
+      why: a larger step sends more requests at once to targets that have not carried them (cold caches and pools, autoscaling lag)
+      safe way: move the weights in steps of at most 25 points, checking health between steps
+  ✗ network: TargetGroup shop-blue-web is replaced (port) while it carries 100% of ListenerRule shop-web's traffic
+      why: its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between
+      safe way: change it on one cluster at a time: weight that cluster to 0 first (plan, up), make the change and run its cluster stack, check its targets are healthy, then weight it back in
+  ✗ network: TargetGroup shop-green-web is replaced (port) and gets 50% of ListenerRule shop-web's traffic in the same step
+      why: its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between
+      safe way: change it on one cluster at a time: weight that cluster to 0 first (plan, up), make the change and run its cluster stack, check its targets are healthy, then weight it back in
+  ✗ cluster-blue: TargetGroupBinding blue-web changes spec.targetGroupARN in place
+      why: the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group
+      safe way: replace the binding instead: replaceOnChanges on spec.targetGroupARN, spec.targetType, spec.ipAddressType, spec.vpcID with deleteBeforeReplace (ClusterAttachment sets both)
+  ✗ cluster-green: TargetGroupBinding green-web changes spec.targetGroupARN in place
+      why: the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group
+      safe way: replace the binding instead: replaceOnChanges on spec.targetGroupARN, spec.targetType, spec.ipAddressType, spec.vpcID with deleteBeforeReplace (ClusterAttachment sets both)
+
+fleet: 0 to create, 3 to update, 2 to replace, 0 to delete, 4 unchanged; 5 flagged
+`);
+    });
+
+    it("--json prints the comparison document, with the same exit code", async () => {
+        const before = await beforeFile(fleet());
+        const r = await plan(["--config-dir", fleet(10), "--compare", before, "--json"]);
+        expect([r.code, r.err]).to.deep.equal([0, ""]);
+        const doc = JSON.parse(r.out) as JsonComparison;
+        expect(Object.keys(doc)).to.deep.equal(["before", "stacks", "flags", "summary"]);
+        expect(doc.before).to.deep.equal([{ file: before, format: "plan", stacks: ["network", "cluster-blue", "cluster-green"] }]);
+        expect(doc.stacks[0]).to.deep.equal({
+            stack: "network", status: "compared", before,
+            created: [], replaced: [], deleted: [], unchanged: 4,
+            updated: [{
+                urn: "urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shop-web",
+                type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", paths: ["actions[0].forward.targetGroups[1].weight"],
+            }],
+        });
+        expect(doc.summary).to.deep.equal({ created: 0, updated: 1, replaced: 0, deleted: 0, flagged: 0 });
+    });
+
+    it("reads several BEFORE files, one per stack, and leaves a stack without one uncompared", async () => {
+        const dir = fleet();
+        const full = JSON.parse(fs.readFileSync(await beforeFile(dir), "utf8")) as { stacks: unknown[] };
+        const files = [0, 1].map(i => {
+            const f = path.join(dir, `before-${i}.json`);
+            fs.writeFileSync(f, JSON.stringify({ stacks: [full.stacks[i]] }));
+            return f;
+        });
+        const r = await plan(["--config-dir", dir, "--compare", files[0], "--compare", files[1], "--json"]);
+        const doc = JSON.parse(r.out) as JsonComparison;
+        expect(doc.stacks.map(s => [s.stack, s.status, s.before])).to.deep.equal([
+            ["network", "compared", files[0]], ["cluster-blue", "compared", files[1]], ["cluster-green", "new", null],
+        ]);
+    });
+
+    const usage: [string, string[], string][] = [
+        ["--max-shift without --compare", ["--max-shift", "10"], "shared-alb plan: --max-shift needs --compare"],
+        ["a --max-shift that is not a number of points", ["--compare", "x.json", "--max-shift", "lots"],
+            "shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got \"lots\""],
+        ["a --max-shift over 100", ["--compare", "x.json", "--max-shift", "150"],
+            "shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got \"150\""],
+        ["--compare without a file", ["--compare"], "shared-alb plan: --compare needs a value"],
+    ];
+    for (const [what, argv, message] of usage) {
+        it(`exit 2 for ${what}`, async () => {
+            const r = await plan(argv);
+            expect([r.code, r.out, r.err.split("\n")[0]]).to.deep.equal([2, "", message]);
+        });
+    }
+
+    it("exit 1 and nothing on stdout for a BEFORE file that cannot be read or is of another project", async () => {
+        const dir = fleet();
+        const missing = await plan(["--config-dir", dir, "--compare", path.join(dir, "nope.json")]);
+        expect([missing.code, missing.out]).to.deep.equal([1, ""]);
+        expect(missing.err).to.match(/^shared-alb plan: --compare: cannot read ENOENT: no such file or directory/);
+        const other = path.join(dir, "other.json");
+        fs.writeFileSync(other, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:network::shop::pulumi:pulumi:Stack::shop-network", type: "pulumi:pulumi:Stack" }] } }));
+        const foreign = await plan(["--config-dir", dir, "--compare", other]);
+        expect([foreign.code, foreign.out, foreign.err]).to.deep.equal([1, "", `shared-alb plan: --compare: ${other}: stack network is of project shop, the plan is of project alb-fleet\n`]);
+    });
+});
+
+describe("replace-on table: covers every type the stacks register", function () {
+    this.timeout(60_000);
+
+    it("the example fleet, a network with a second certificate and a cluster stack that creates its OIDC provider: no type missing, none extra", async () => {
+        const types = new Set<string>();
+        const configs = exampleFleet();
+        configs.network["alb-fleet:network"].loadBalancer.certificateArns.push("arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-0000-1111-2222-333344445555");
+        for (const s of (await planFleet({ configDir: writeFleet(configs) })).stacks) {
+            s.resources.forEach(r => types.add(r.type));
+        }
+        const oidc = await run(clusterProgram, {
+            accountId: NetworkAccount, stack: "cluster-green", oidcProviders: {},
+            config: exampleStackConfig("cluster-green", c => { c.eks.createOidcProvider = true; }),
+            stackOutputs: { network: exampleNetworkOutputs() as unknown as Record<string, unknown> },
+        });
+        oidc.resources.forEach(r => types.add(r.type));
+        expect([...types].sort()).to.deep.equal(Object.keys(ReplaceRules).sort());
+    });
+});
