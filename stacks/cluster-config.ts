@@ -136,10 +136,6 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
             checkBoolean(problems, p(k), c[k]);
         }
     }
-    if (isRecord(c.eks) && c.eks.create === true && c.createNamespaces === false && c.applyToCluster !== false) {
-        problems.add(p("createNamespaces"), false, "a cluster this stack creates has only the system namespaces: the bindings' namespaces must be "
-            + "created here (leave createNamespaces out), or set applyToCluster false and apply the manifests yourself");
-    }
     if (!isRecord(c.bindings) || Object.keys(c.bindings).length === 0) {
         problems.add(p("bindings"), c.bindings, "expected at least one binding { <service>: { namespace, service, port } }");
     }

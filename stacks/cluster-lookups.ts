@@ -55,8 +55,8 @@ export async function missingNamespaces(key: string, namespaces: string[], provi
 /**
  * The value of an output, or its failure. `apply` never runs when the
  * resource behind the output failed, so this reads the output's promise
- * (internal to the SDK, which is pinned; tests/component/cluster-stack.test.ts
- * covers it).
+ * (internal to the SDK, which is pinned;
+ * tests/component/cluster-stack-first-up.test.ts covers it).
  */
 function settled<T>(output: pulumi.Output<T>): Promise<T> {
     return (output as unknown as { promise(): Promise<T> }).promise();

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
 import { fromEksCluster, loadEks } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
-import { validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
+import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
 import { partitionOf } from "../components/shared-alb/naming";
 import { Problems } from "../components/internal/errors";
@@ -87,6 +87,10 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         });
         const inputs = fromEksCluster(config.key, cluster);
         provider = inputs.provider;
+        // Read once the new cluster exists (the reads wait for its provider).
+        const lookup = new Problems();
+        await checkNamespaces(lookup, config.key, clusterName, plan, provider);
+        lookup.throwIfAny();
         facts = {
             clusterName,
             oidcProviderArn: inputs.oidcProviderArn,
@@ -119,18 +123,7 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
             enableServerSideApply: true,
         });
         // Namespaces this stack does not create must exist before anything is installed.
-        if (plan.applyToCluster && !plan.createNamespaces) {
-            const needed = requiredNamespaces({
-                bindings: Object.values(plan.bindings),
-                controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
-            });
-            for (const ns of await missingNamespaces(config.key, needed, provider)) {
-                const binding = Object.values(plan.bindings).find(b => b.namespace === ns);
-                lookup.add(binding ? `${ClusterConfigRoot}.bindings.${binding.key}.namespace` : `${ClusterConfigRoot}.controller.namespace`, ns,
-                    `namespace ${JSON.stringify(ns)} does not exist in cluster ${JSON.stringify(name)}; create it (kubectl create namespace ${ns}), `
-                    + "or set createNamespaces: true to let this stack create it");
-            }
-        }
+        await checkNamespaces(lookup, config.key, name, plan, provider);
         lookup.throwIfAny();
 
         // Created when missing, and kept while this stack tags it as its own; retained on delete,
@@ -171,4 +164,25 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         securityGroupRuleIds: attachment.securityGroupRuleIds,
         manifests: attachment.manifests,
     };
+}
+
+/**
+ * Namespaces the attachment does not create must exist before anything is
+ * installed: reads each one and adds a problem, naming the config path, per
+ * missing namespace.
+ */
+async function checkNamespaces(problems: Problems, key: string, clusterName: string, plan: ResolvedAttachment, provider: k8s.Provider): Promise<void> {
+    if (!plan.applyToCluster || plan.createNamespaces) {
+        return;
+    }
+    const needed = requiredNamespaces({
+        bindings: Object.values(plan.bindings),
+        controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
+    });
+    for (const ns of await missingNamespaces(key, needed, provider)) {
+        const binding = Object.values(plan.bindings).find(b => b.namespace === ns);
+        problems.add(binding ? `${ClusterConfigRoot}.bindings.${binding.key}.namespace` : `${ClusterConfigRoot}.controller.namespace`, ns,
+            `namespace ${JSON.stringify(ns)} does not exist in cluster ${JSON.stringify(clusterName)}; create it (kubectl create namespace ${ns}), `
+            + "or set createNamespaces: true to let this stack create it");
+    }
 }

@@ -102,10 +102,14 @@ describe("cluster stack: first pulumi up of the example cluster-blue on the clus
         expect(r2.get(T.namespace, "blue-ns-shop").options.retainOnDelete).to.equal(false);
     });
 
-    it("refuses createNamespaces false for a cluster the stack creates", async () => {
-        const e = await runError(clusterProgram, stackOptions("cluster-blue", c => { c.createNamespaces = false; }));
-        expect(e.message).to.equal("alb-fleet:cluster.createNamespaces: got false; a cluster this stack creates has only the system namespaces: "
-            + "the bindings' namespaces must be created here (leave createNamespaces out), or set applyToCluster false and apply the manifests yourself");
+    it("createNamespaces false (namespaces made another way): read from the new cluster, and a missing one is reported", async () => {
+        const e = await runError(clusterProgram, stackOptions("cluster-blue", c => { c.createNamespaces = false; }, { namespaces: [...SystemNamespaces] }));
+        expect(e.message).to.equal("alb-fleet:cluster.bindings.web.namespace: got \"shop\"; namespace \"shop\" does not exist in cluster \"blue\"; "
+            + "create it (kubectl create namespace shop), or set createNamespaces: true to let this stack create it");
+        const r = await run(clusterProgram, stackOptions("cluster-blue", c => { c.createNamespaces = false; }, { namespaces: [...SystemNamespaces, "shop"] }));
+        const read = r.get(T.namespace, "blue-existing-ns-shop");
+        expect([read.read, read.provider]).to.deep.equal([true, r.get("pulumi:providers:kubernetes", "blue-k8s").urn]);
+        expect(r.ofType(T.nsPatch).map(x => x.name)).to.deep.equal(["blue-ns-shop"]);
     });
 
     it("refuses createOidcProvider for a cluster the stack creates (it always gets its provider)", async () => {
