@@ -4,4 +4,5 @@ export { validateSharedAlbArgs, FleetModel, ClusterModel, ServiceModel, LoadBala
 export { targetGroupName, registrarRoleName, defaultControllerRoleName, defaultExternalId } from "./naming";
 export { registrarTrustPolicy, registrarPermissions, RegistrarPolicyName } from "./policy";
 export { listenerPlan, serviceAction, ListenerPlan, RulePlan, ServiceAction } from "./rules";
+export { routeRequest, forwardedTo, receivers, checkListener, AlbRequest, AlbAnswer, ListenerInput, RuleInput } from "./evaluate";
 export { validateVpcSharing, subnetArn, VpcSharingModel, OrganizationArnPattern, OrganizationalUnitArnPattern } from "./vpc-sharing";
