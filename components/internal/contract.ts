@@ -51,6 +51,9 @@ export interface ClusterOutputs {
     registrarRoleArn?: string;
     /** Cross-account clusters only: the external ID the registrar role requires. */
     externalId?: string;
+    /** The services the cluster runs, sorted (its target groups). Absent in outputs of older versions (then: every service). */
+    services?: string[];
+    /** Target groups by service: the services the cluster runs. */
     targetGroups: Record<string, TargetGroupOutputs>;
 }
 
@@ -60,6 +63,10 @@ export interface TargetGroupOutputs {
     port: number;
     protocol: string;
     targetType: string;
+    /** The health check's own port, when it is not the traffic port. */
+    healthCheckPort?: number;
+    /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */
+    nodePort?: number;
 }
 
 export interface VpcSharingOutputs {
