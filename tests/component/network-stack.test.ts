@@ -16,6 +16,9 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         expect(r.outputs.clusters.green.registrarRoleArn).to.equal(undefined);
         expect(r.outputs.vpcSharing.principals).to.deep.equal(["222222222222"]);
         expect(r.outputs.vpcSharing.subnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]);
+        // Banded priorities: the path-only api rule before the host-only web rule.
+        const rules = r.ofType("aws:lb/listenerRule:ListenerRule").map(x => [x.name, x.inputs.priority]).sort((a, b) => (a[1] as number) - (b[1] as number));
+        expect(rules).to.deep.equal([["shared-alb-rule-api", 31750], ["shared-alb-rule-web", 44020]]);
     });
 
     it("refuses a bad config with the config path before registering anything", async () => {
