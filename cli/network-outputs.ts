@@ -7,7 +7,9 @@ import { isNonEmptyString, isRecord, join } from "../components/internal/validat
 /**
  * Every way `value` departs from the {@link NetworkOutputs} contract, as
  * errors naming the path (`clusters.blue.targetGroups`). Only the fields the
- * commands read are required.
+ * commands read are required; fields added in later versions (rule ARNs,
+ * preview rules, the services a cluster runs) are checked when present, so
+ * outputs of older network stacks still pass.
  */
 export function validateNetworkOutputs(value: unknown): ConfigError[] {
     const found: ConfigError[] = [];
@@ -29,6 +31,25 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             return false;
         }
         return true;
+    };
+    const optional = <T>(v: T | undefined, check: (x: T) => void): void => {
+        if (v !== undefined) {
+            check(v);
+        }
+    };
+    const strings = (p: string, v: unknown): void => {
+        if (!Array.isArray(v)) {
+            found.push(new ConfigError(p, v, "expected a list of strings"));
+            return;
+        }
+        v.forEach((x, i) => str(join(p, i), x));
+    };
+    const arnMap = (p: string, v: unknown): void => {
+        if (obj(p, v, "an object of rule ARNs keyed by cluster")) {
+            for (const [key, arn] of Object.entries(v)) {
+                str(join(p, key), arn);
+            }
+        }
     };
     if (!obj("", value, "a JSON object (the network stack's outputs)")) {
         found[0] = new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)");
@@ -62,6 +83,12 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
                         int(join(join(p, "weights"), cluster), weight, 0, 999);
                     }
                 }
+                optional(svc.hosts, v => strings(join(p, "hosts"), v));
+                optional(svc.paths, v => strings(join(p, "paths"), v));
+                optional(svc.nodePort, v => int(join(p, "nodePort"), v, 30000, 32767));
+                optional(svc.ruleArn, v => str(join(p, "ruleArn"), v));
+                optional(svc.priority, v => int(join(p, "priority"), v, 1, 50000));
+                optional(svc.previewRuleArns, v => arnMap(join(p, "previewRuleArns"), v));
             }
         }
     }
@@ -81,6 +108,8 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             if (crossAccount || cluster.externalId !== undefined) {
                 str(join(p, "externalId"), cluster.externalId);
             }
+            optional(cluster.services, v => strings(join(p, "services"), v));
+            optional(cluster.previewSlot, v => int(join(p, "previewSlot"), v, 1, 9));
             if (obj(join(p, "targetGroups"), cluster.targetGroups, "an object of target groups keyed by service")) {
                 for (const [service, tg] of Object.entries(cluster.targetGroups)) {
                     const tp = join(join(p, "targetGroups"), service);
@@ -90,10 +119,19 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
                         int(join(tp, "port"), tg.port, 1, 65535);
                         str(join(tp, "protocol"), tg.protocol);
                         str(join(tp, "targetType"), tg.targetType);
+                        optional(tg.healthCheckPort, v => int(join(tp, "healthCheckPort"), v, 1, 65535));
+                        optional(tg.nodePort, v => int(join(tp, "nodePort"), v, 30000, 32767));
                     }
                 }
             }
         }
     }
+    optional(value.defaultService, v => str("defaultService", v));
+    optional(value.preview, v => {
+        if (obj("preview", v, "an object with header and defaultActionRuleArns")) {
+            str("preview.header", v.header);
+            arnMap("preview.defaultActionRuleArns", v.defaultActionRuleArns);
+        }
+    });
     return found;
 }

@@ -166,7 +166,10 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
             problems.add(p("bindings", svc), svc, `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; `
                 + `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`);
         } else if (!isRecord(entry.targetGroups) || entry.targetGroups[svc] === undefined) {
-            problems.add(p("bindings", svc), svc, `the network stack has no target group of service ${JSON.stringify(svc)} for cluster ${JSON.stringify(config.key)}`);
+            const runs = Array.isArray(entry.services) ? entry.services : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
+            problems.add(p("bindings", svc), svc, `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack `
+                + `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); `
+                + `add it to clusters.${config.key}.services of the network config and run the network stack first, or drop the binding`);
         } else if (network.accountId !== config.accountId && entry.targetGroups[svc].targetType === "instance") {
             problems.add(p("bindings", svc), svc, `the network's target group of service ${JSON.stringify(svc)} uses "instance" targets; `
                 + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");

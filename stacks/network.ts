@@ -26,5 +26,11 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     if (alb.model.vpcSharing !== undefined) {
         outputs.vpcSharing = o.vpcSharing;
     }
+    if (alb.model.defaultService !== undefined) {
+        outputs.defaultService = o.defaultService;
+    }
+    if (alb.model.preview !== undefined) {
+        outputs.preview = o.preview;
+    }
     return outputs;
 }

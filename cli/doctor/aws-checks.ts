@@ -1,4 +1,5 @@
-import { NetworkOutputs } from "../../components/internal/contract";
+import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
+import { NodePortRange } from "../../components/internal/validate";
 import { evaluateTrust, isAllowed } from "./iam-policy";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
@@ -6,6 +7,8 @@ import { AwsSnapshot, EgressRule, Fetched, LiveRule, LiveTarget, LiveTargetGroup
 
 /** Tag keys the network stack puts on rules and target groups. */
 export const ServiceTag = "shared-alb:service";
+/** On preview rules only. */
+export const PreviewTag = "shared-alb:preview";
 
 /**
  * All AWS checks, in report order, as a pure function of the outputs and the
@@ -65,7 +68,7 @@ export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): C
     return out;
 }
 
-/** `listener.found`, `listener.rule`, `listener.weights`. */
+/** `listener.found`, `listener.rule`, `listener.weights`, `listener.preview`. */
 export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
     const out: CheckResult[] = [];
     for (const [role, arn] of sortedEntries(outputs.loadBalancer.listenerArns)) {
@@ -92,27 +95,98 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
             // A missing listener is already reported by listener.found.
             continue;
         }
-        const tagged = rules.value.filter(r => r.tags[ServiceTag] === service);
-        if (tagged.length === 0) {
-            out.push(fail("listener.rule", subject, `no rule on the ${target.role} listener is tagged ${ServiceTag}=${service}: the service gets no traffic`,
-                "pulumi up -s network to recreate the rule (it was deleted or its tag removed)"));
-            continue;
+        const found = findServiceRule(service, svc, rules.value, target.role);
+        out.push(found.result);
+        if (found.rule !== undefined) {
+            out.push(checkWeights(outputs, service, svc.weights, found.rule));
         }
-        if (tagged.length > 1) {
-            out.push(warn("listener.rule", subject, `${tagged.length} rules are tagged ${ServiceTag}=${service} (${tagged.map(r => `priority ${r.priority}`).join(", ")}); only the lowest priority one matches`,
-                "delete the rule that the network stack does not manage"));
-        } else {
-            out.push(pass("listener.rule", subject, `rule priority ${tagged[0].priority} on the ${target.role} listener`));
+        if (svc.previewRuleArns !== undefined) {
+            out.push(checkPreviewRules(outputs, service, svc.previewRuleArns, rules.value));
         }
-        out.push(checkWeights(outputs, service, svc.weights, tagged[0]));
+    }
+    const defaultPreviews = outputs.preview?.defaultActionRuleArns ?? {};
+    if (rules?.state === "ok" && outputs.defaultService !== undefined && Object.keys(defaultPreviews).length > 0) {
+        out.push(checkPreviewRules(outputs, outputs.defaultService, defaultPreviews, rules.value, `default action (service ${outputs.defaultService})`));
     }
     return out;
+}
+
+/**
+ * The live rule of a service: by the ARN in the outputs; by the
+ * `shared-alb:service` tag only when the outputs have no ARN (older network
+ * stacks) or the ARN is gone. A rule found by ARN whose tag is missing still
+ * forwards: that is a warning, not a failure.
+ */
+function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[], listenerRole: string): { result: CheckResult; rule?: LiveRule } {
+    const subject = `service ${service}`;
+    const tagged = rules.filter(r => r.tags[ServiceTag] === service && r.tags[PreviewTag] === undefined);
+    if (svc.ruleArn === undefined && svc.hosts !== undefined && svc.paths !== undefined && svc.hosts.length + svc.paths.length === 0) {
+        return { result: pass("listener.rule", subject, `no rule: the ${listenerRole} listener's default action serves it`) };
+    }
+    if (svc.ruleArn !== undefined) {
+        const rule = rules.find(r => r.arn === svc.ruleArn);
+        if (rule !== undefined) {
+            const where = `rule priority ${rule.priority} on the ${listenerRole} listener`;
+            if (svc.priority !== undefined && rule.priority !== String(svc.priority)) {
+                return { rule, result: warn("listener.rule", subject, `${where}, but the outputs say priority ${svc.priority}`,
+                    "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network to put the priority back") };
+            }
+            if (rule.tags[ServiceTag] !== service) {
+                return { rule, result: warn("listener.rule", subject, `${where} (found by its ARN) has no tag ${ServiceTag}=${service}; it still forwards`,
+                    "pulumi up -s network puts the tag back (tools that look rules up by tag need it)") };
+            }
+            return { rule, result: pass("listener.rule", subject, where) };
+        }
+        if (tagged.length > 0) {
+            return { rule: tagged[0], result: warn("listener.rule", subject,
+                `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener; a rule tagged ${ServiceTag}=${service} is (priority ${tagged[0].priority})`,
+                "the outputs file is stale: pulumi stack output --json -s network, then run the doctor again") };
+        }
+        return { result: fail("listener.rule", subject, `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener: the service gets no traffic of its own`,
+            "pulumi up -s network to recreate the rule (it was deleted outside the stack), or refresh the outputs file") };
+    }
+    if (tagged.length === 0) {
+        return { result: fail("listener.rule", subject, `no rule on the ${listenerRole} listener is tagged ${ServiceTag}=${service}: the service gets no traffic`,
+            "pulumi up -s network to recreate the rule (it was deleted or its tag removed)") };
+    }
+    if (tagged.length > 1) {
+        return { rule: tagged[0], result: warn("listener.rule", subject,
+            `${tagged.length} rules are tagged ${ServiceTag}=${service} (${tagged.map(r => `priority ${r.priority}`).join(", ")}); only the lowest priority one matches`,
+            "delete the rule that the network stack does not manage") };
+    }
+    return { rule: tagged[0], result: pass("listener.rule", subject, `rule priority ${tagged[0].priority} on the ${listenerRole} listener`) };
+}
+
+/**
+ * `listener.preview`: every preview rule of a service (or of the default
+ * action) exists, carries the preview header with its cluster's key, and
+ * forwards only to that cluster's target group of the service.
+ */
+function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Record<string, string>, rules: LiveRule[], label = `service ${service}`): CheckResult {
+    const header = (outputs.preview?.header ?? "").toLowerCase();
+    const problems: string[] = [];
+    for (const [cluster, arn] of sortedEntries(arns)) {
+        const rule = rules.find(r => r.arn === arn);
+        const tg = outputs.clusters[cluster]?.targetGroups[service];
+        if (rule === undefined) {
+            problems.push(`${cluster}: rule ${arn} not found`);
+        } else if (!(rule.headers[header] ?? []).some(v => v.toLowerCase() === cluster)) {
+            problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}`);
+        } else if (tg === undefined || rule.forward?.length !== 1 || rule.forward[0].targetGroupArn !== tg.arn) {
+            problems.push(`${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`);
+        }
+    }
+    const clusters = Object.keys(arns).sort().join(", ");
+    return problems.length === 0
+        ? pass("listener.preview", label, `preview rules of ${clusters} send ${outputs.preview?.header}: <cluster> to that cluster`)
+        : fail("listener.preview", label, `preview rules differ from the outputs: ${problems.join("; ")}`,
+            "pulumi up -s network puts the preview rules back (or refresh the outputs file)");
 }
 
 function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<string, number>, rule: LiveRule): CheckResult {
     const subject = `service ${service}`;
     const hint = `the rule was changed outside the stack: pulumi up -s network puts the weights back (or change services/weights in the network config and run it)`;
-    // Expected weight by target group ARN (clusters with weight 0 may be omitted from the live rule).
+    // Expected weight by target group ARN: every cluster that runs the service.
     const expected = new Map<string, { cluster: string; weight: number }>();
     for (const [cluster, c] of sortedEntries(outputs.clusters)) {
         const tg = c.targetGroups[service];
@@ -133,10 +207,13 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
         live.set(f.targetGroupArn, (live.get(f.targetGroupArn) ?? 0) + f.weight);
     }
     const drift: string[] = [];
+    const detached: string[] = [];
     for (const [arn, e] of expected) {
-        const got = live.get(arn) ?? 0;
-        if (got !== e.weight) {
-            drift.push(`${e.cluster} ${got} (expected ${e.weight})`);
+        const got = live.get(arn);
+        if (got === undefined && e.weight === 0) {
+            detached.push(e.cluster);
+        } else if ((got ?? 0) !== e.weight) {
+            drift.push(`${e.cluster} ${got ?? 0} (expected ${e.weight})`);
         }
     }
     for (const [arn, w] of live) {
@@ -149,6 +226,11 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
     }
     if (drift.length > 0) {
         return fail("listener.weights", subject, `live weights differ from the outputs: ${drift.join(", ")}`, hint);
+    }
+    if (detached.length > 0) {
+        return fail("listener.weights", subject,
+            `the target group of ${detached.join(", ")} (weight 0) is not in the forward action: it is not health-checked, so pods behind readiness gates there never become Ready`,
+            "pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0");
     }
     return pass("listener.weights", subject, `weights match: ${want}`);
 }
@@ -245,13 +327,17 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
     } else {
         out.push(pass("tg.healthy", subject, e.weight === 0 && targets.length === 0 ? "weight 0 and no targets" : `${tally} (weight ${e.weight})`));
     }
-    const offPort = targets.filter(t => t.port !== undefined && t.port !== e.tg.port);
+    const range = trafficPorts(e.tg);
+    const opened = portsText(range);
+    const offPort = targets.filter(t => t.port !== undefined && (t.port < range.fromPort || t.port > range.toPort));
     if (offPort.length > 0) {
         const ports = [...new Set(offPort.map(t => t.port))].sort((a, b) => (a ?? 0) - (b ?? 0));
-        out.push(warn("tg.target-port", subject, `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not the target group port ${e.tg.port}; the ALB security group only opens ${e.tg.port}`,
-            `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config)`));
+        out.push(warn("tg.target-port", subject, `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
+            e.tg.targetType === "instance"
+                ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort in the network config)`
+                : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config)`));
     } else if (targets.length > 0) {
-        out.push(pass("tg.target-port", subject, `all targets on port ${e.tg.port}`));
+        out.push(pass("tg.target-port", subject, `all targets on ${range.fromPort === range.toPort ? "port" : "ports in"} ${opened}`));
     }
     return out;
 }
@@ -261,7 +347,19 @@ function firstReason(targets: readonly LiveTarget[]): string {
     return t ? `; e.g. ${t.id}: ${t.reason ?? ""}${t.description ? ` (${t.description})` : ""}` : "";
 }
 
-/** `sg.alb-egress`: one result per distinct port the ALB must reach. */
+/** The ports a target group's traffic goes to: its port for `ip` targets, the NodePort (or the NodePort range) for `instance` targets. */
+export function trafficPorts(tg: TargetGroupOutputs): { fromPort: number; toPort: number } {
+    if (tg.targetType !== "instance") {
+        return { fromPort: tg.port, toPort: tg.port };
+    }
+    return tg.nodePort !== undefined ? { fromPort: tg.nodePort, toPort: tg.nodePort } : { fromPort: NodePortRange.from, toPort: NodePortRange.to };
+}
+
+function portsText(r: { fromPort: number; toPort: number }): string {
+    return r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
+}
+
+/** `sg.alb-egress`: one result per distinct port or port range the ALB must reach. */
 export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
     const sgId = outputs.loadBalancer.securityGroupId;
     const sg = snap.securityGroup;
@@ -272,35 +370,70 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
         return [warn("sg.alb-egress", sgId, unreadable("the security group", sg), ReadHint)];
     }
     const vpcCidrs = snap.vpcCidrs.state === "ok" ? snap.vpcCidrs.value : [];
-    // Port -> who needs it.
-    const ports = new Map<number, string[]>();
-    const need = (port: number, why: string): void => {
-        ports.set(port, [...(ports.get(port) ?? []), why]);
+    // Port range -> who needs it.
+    const ranges = new Map<string, { fromPort: number; toPort: number; users: string[] }>();
+    const need = (r: { fromPort: number; toPort: number }, why: string): void => {
+        const key = portsText(r);
+        const entry = ranges.get(key) ?? { ...r, users: [] };
+        entry.users.push(why);
+        ranges.set(key, entry);
     };
     for (const e of expectedTargetGroups(outputs)) {
-        need(e.tg.port, `${e.cluster}/${e.service}`);
+        const traffic = trafficPorts(e.tg);
+        need(traffic, `${e.cluster}/${e.service}`);
         const live = snap.targetGroups[e.tg.arn];
-        if (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) && Number(live.value.healthCheckPort) !== e.tg.port) {
-            need(Number(live.value.healthCheckPort), `${e.cluster}/${e.service} health check`);
+        const hcPort = e.tg.healthCheckPort
+            ?? (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) ? Number(live.value.healthCheckPort) : undefined);
+        if (hcPort !== undefined && (hcPort < traffic.fromPort || hcPort > traffic.toPort)) {
+            need({ fromPort: hcPort, toPort: hcPort }, `${e.cluster}/${e.service} health check`);
         }
     }
     const out: CheckResult[] = [];
-    for (const [port, users] of [...ports.entries()].sort((a, b) => a[0] - b[0])) {
-        const subject = `${sgId} port ${port}`;
-        const users3 = users.length > 3 ? `${users.slice(0, 3).join(", ")} and ${users.length - 3} more` : users.join(", ");
-        const rules = sg.value.egress.filter(r => coversPort(r, port));
-        const wide = rules.find(r => r.groupIds.length > 0 || r.prefixListIds.length > 0 || r.cidrs.some(c => vpcCidrs.length === 0 ? c === "0.0.0.0/0" : vpcCidrs.every(v => cidrContains(c, v))));
-        if (wide) {
-            out.push(pass("sg.alb-egress", subject, `egress allows tcp ${port} to ${describeDest(wide)} (${users3})`));
-        } else if (rules.length > 0) {
-            out.push(warn("sg.alb-egress", subject, `egress on tcp ${port} only reaches ${rules.map(describeDest).join(", ")}, not the whole VPC ${vpcCidrs.join(", ") || "(CIDR unknown)"} (${users3})`,
-                "make sure every target IP is inside the allowed ranges, or pulumi up -s network to restore the VPC-wide rule"));
+    for (const r of [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort)) {
+        const ports = portsText(r);
+        const subject = `${sgId} port ${ports}`;
+        const users = r.users.length > 3 ? `${r.users.slice(0, 3).join(", ")} and ${r.users.length - 3} more` : r.users.join(", ");
+        const partial = sg.value.egress.filter(rule => overlapsRange(rule, r.fromPort, r.toPort));
+        if (reachesVpc(sg.value.egress, r.fromPort, r.toPort, vpcCidrs)) {
+            const dest = [...new Set(partial.map(describeDest))];
+            out.push(pass("sg.alb-egress", subject, `egress allows tcp ${ports} to ${dest.join(", ")} (${users})`));
+        } else if (partial.length > 0) {
+            out.push(warn("sg.alb-egress", subject, `egress on tcp ${ports} only reaches ${partial.map(describeDest).join(", ")}, not the whole VPC ${vpcCidrs.join(", ") || "(CIDR unknown)"} (${users})`,
+                "make sure every target IP is inside the allowed ranges, or pulumi up -s network to restore the VPC-wide rules (vpcCidrs lists every CIDR of the VPC)"));
         } else {
-            out.push(fail("sg.alb-egress", subject, `no egress rule allows tcp ${port}: the ALB cannot reach ${users3}`,
-                `pulumi up -s network, or aws ec2 authorize-security-group-egress --group-id ${sgId} --ip-permissions IpProtocol=tcp,FromPort=${port},ToPort=${port},IpRanges=[{CidrIp=${vpcCidrs[0] ?? "<vpc-cidr>"}}]`));
+            out.push(fail("sg.alb-egress", subject, `no egress rule allows tcp ${ports}: the ALB cannot reach ${users}`,
+                `pulumi up -s network, or aws ec2 authorize-security-group-egress --group-id ${sgId} --ip-permissions IpProtocol=tcp,FromPort=${r.fromPort},ToPort=${r.toPort},IpRanges=[{CidrIp=${vpcCidrs[0] ?? "<vpc-cidr>"}}]`));
         }
     }
     return out;
+}
+
+/**
+ * Whether every port of the range reaches every CIDR of the VPC (a security
+ * group or prefix list destination counts as reaching it; with the VPC's
+ * CIDRs unknown, only 0.0.0.0/0 does). Rules may share the work: one per
+ * CIDR, or several port ranges.
+ */
+function reachesVpc(egress: EgressRule[], fromPort: number, toPort: number, vpcCidrs: string[]): boolean {
+    const wide = (rule: EgressRule, cidr?: string) => rule.groupIds.length > 0 || rule.prefixListIds.length > 0
+        || rule.cidrs.some(c => (cidr === undefined ? c === "0.0.0.0/0" : cidrContains(c, cidr)));
+    const targets = vpcCidrs.length > 0 ? vpcCidrs : [undefined];
+    for (let port = fromPort; port <= toPort; port++) {
+        const here = egress.filter(rule => coversPort(rule, port));
+        if (!targets.every(cidr => here.some(rule => wide(rule, cidr)))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+function overlapsRange(rule: EgressRule, fromPort: number, toPort: number): boolean {
+    for (let port = fromPort; port <= toPort; port++) {
+        if (coversPort(rule, port)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 function coversPort(rule: EgressRule, port: number): boolean {

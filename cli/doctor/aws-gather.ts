@@ -205,12 +205,28 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
             ? groups.map(g => ({ targetGroupArn: g.TargetGroupArn ?? "", weight: g.Weight ?? 1 }))
             : forwardAction.TargetGroupArn ? [{ targetGroupArn: forwardAction.TargetGroupArn, weight: 1 }] : [];
     }
+    const hosts: string[] = [];
+    const paths: string[] = [];
+    const headers: Record<string, string[]> = {};
+    for (const c of rule.Conditions ?? []) {
+        if (c.Field === "host-header") {
+            hosts.push(...(c.HostHeaderConfig?.Values ?? c.Values ?? []));
+        } else if (c.Field === "path-pattern") {
+            paths.push(...(c.PathPatternConfig?.Values ?? c.Values ?? []));
+        } else if (c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName) {
+            const name = c.HttpHeaderConfig.HttpHeaderName.toLowerCase();
+            headers[name] = [...(headers[name] ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
+        }
+    }
     return {
         arn: rule.RuleArn ?? "",
         priority: rule.Priority ?? "",
         isDefault: rule.IsDefault ?? false,
         tags,
         actionTypes: actions.map(a => a.Type ?? ""),
+        hosts,
+        paths,
+        headers,
         ...(forward ? { forward } : {}),
         ...(fixed?.FixedResponseConfig?.StatusCode ? { fixedResponseStatus: fixed.FixedResponseConfig.StatusCode } : {}),
     };

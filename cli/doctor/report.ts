@@ -11,6 +11,7 @@ export const CheckIds = [
     "listener.found",
     "listener.rule",
     "listener.weights",
+    "listener.preview",
     "tg.found",
     "tg.vpc",
     "tg.config",

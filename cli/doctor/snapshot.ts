@@ -41,6 +41,10 @@ export interface LiveRule {
     fixedResponseStatus?: string;
     /** Action types in order, e.g. `["forward"]`. */
     actionTypes: string[];
+    /** The rule's conditions: host and path values, and header values by lower-cased header name. */
+    hosts: string[];
+    paths: string[];
+    headers: Record<string, string[]>;
 }
 
 export interface LiveTargetGroup {

@@ -37,7 +37,9 @@ export function forwardActions(s: SnapshotStack): ForwardAction[] {
         };
     };
     const out: ForwardAction[] = [];
-    for (const owner of s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule" || r.type === "aws:lb/listener:Listener")) {
+    const carriesTraffic = (r: SnapshotResource) => r.type === "aws:lb/listener:Listener"
+        || (r.type === "aws:lb/listenerRule:ListenerRule" && !isPreviewRule(r));
+    for (const owner of s.resources.filter(carriesTraffic)) {
         const actions = owner.inputs.actions ?? owner.inputs.defaultActions;
         for (const action of Array.isArray(actions) ? actions : []) {
             if (!isRecord(action)) {
@@ -52,6 +54,17 @@ export function forwardActions(s: SnapshotStack): ForwardAction[] {
         }
     }
     return out;
+}
+
+/**
+ * A preview rule (it matches an HTTP header, as `SharedAlb`'s preview routes
+ * do) carries only the requests an operator sends with that header, not
+ * production traffic: its single target group is not judged as a service's
+ * only target group, nor its weight as a share of traffic.
+ */
+export function isPreviewRule(rule: SnapshotResource): boolean {
+    const conditions = rule.inputs.conditions;
+    return Array.isArray(conditions) && conditions.some(c => isRecord(c) && c.httpHeader !== undefined);
 }
 
 /** Each target group's share of an action's traffic, in percent. */

@@ -113,8 +113,16 @@ export function urnLabel(urn: string): string {
     return `${shortType(qualified[qualified.length - 1])}:${parts.slice(3).join("::")}`;
 }
 
-/** A compact `key=value` list of a resource's identifying inputs (names, ports, weights...). */
-export function keyInputs(inputs: Record<string, unknown>): string[] {
+/** Types whose description says what they are for (security group rules: which targets a port range serves). */
+const DescribedTypes = new Set(["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"]);
+
+/**
+ * A compact `key=value` list of a resource's identifying inputs (names,
+ * ports, a rule's conditions next to its priority, weights...). `labels`
+ * names target groups by ARN in forward actions (`blue:100 green:0`);
+ * unlabelled ones show their name.
+ */
+export function keyInputs(inputs: Record<string, unknown>, type = "", labels: ReadonlyMap<string, string> = new Map()): string[] {
     const shown: string[] = [];
     const clean = redact(inputs) as Record<string, unknown>;
     for (const k of KeyInputs) {
@@ -122,6 +130,15 @@ export function keyInputs(inputs: Record<string, unknown>): string[] {
         if (v !== undefined && v !== null && (typeof v !== "object")) {
             shown.push(`${k}=${typeof v === "string" && v !== SecretText ? JSON.stringify(v) : String(v)}`);
         }
+        if (k === "priority") {
+            const when = ruleConditions(clean.conditions);
+            if (when !== undefined) {
+                shown.push(`when=[${when}]`);
+            }
+        }
+    }
+    if (DescribedTypes.has(type) && typeof clean.description === "string") {
+        shown.push(`description=${JSON.stringify(clean.description)}`);
     }
     const metadata = clean.metadata;
     if (isObject(metadata)) {
@@ -132,7 +149,7 @@ export function keyInputs(inputs: Record<string, unknown>): string[] {
             shown.push(`name=${JSON.stringify(metadata.name)}`);
         }
     }
-    const forward = forwardWeights(clean);
+    const forward = forwardWeights(clean, labels);
     if (forward !== undefined) {
         shown.push(`forward=[${forward}]`);
     }
@@ -143,8 +160,32 @@ export function keyInputs(inputs: Record<string, unknown>): string[] {
     return shown;
 }
 
-/** Weighted target groups of a listener / rule action, as `tg-name:weight ...`. */
-function forwardWeights(inputs: Record<string, unknown>): string | undefined {
+/** A listener rule's conditions: `host=a.example.com|b.example.com path=/api/* x-shared-alb-cluster=blue`. */
+function ruleConditions(conditions: unknown): string | undefined {
+    if (!Array.isArray(conditions) || conditions.length === 0) {
+        return undefined;
+    }
+    const parts: string[] = [];
+    for (const c of conditions) {
+        if (!isObject(c)) {
+            continue;
+        }
+        const values = (x: unknown) => (isObject(x) && Array.isArray(x.values) ? x.values.map(String).join("|") : "?");
+        if (c.hostHeader !== undefined) {
+            parts.push(`host=${values(c.hostHeader)}`);
+        }
+        if (c.pathPattern !== undefined) {
+            parts.push(`path=${values(c.pathPattern)}`);
+        }
+        if (isObject(c.httpHeader)) {
+            parts.push(`${String(c.httpHeader.httpHeaderName)}=${values(c.httpHeader)}`);
+        }
+    }
+    return parts.join(" ");
+}
+
+/** Weighted target groups of a listener / rule action, as `label:weight ...` (weight 0 included). */
+function forwardWeights(inputs: Record<string, unknown>, labels: ReadonlyMap<string, string>): string | undefined {
     const actions = inputs.actions ?? inputs.defaultActions;
     if (!Array.isArray(actions)) {
         return undefined;
@@ -158,11 +199,11 @@ function forwardWeights(inputs: Record<string, unknown>): string | undefined {
         if (isObject(forward) && Array.isArray(forward.targetGroups)) {
             for (const tg of forward.targetGroups) {
                 if (isObject(tg)) {
-                    parts.push(`${targetGroupName(tg.arn)}:${tg.weight ?? 1}`);
+                    parts.push(`${labels.get(String(tg.arn)) ?? targetGroupName(tg.arn)}:${tg.weight ?? 1}`);
                 }
             }
         } else if (typeof action.targetGroupArn === "string") {
-            parts.push(`${targetGroupName(action.targetGroupArn)}:1`);
+            parts.push(`${labels.get(action.targetGroupArn) ?? targetGroupName(action.targetGroupArn)}:1`);
         }
     }
     return parts.length > 0 ? parts.join(" ") : undefined;
@@ -211,7 +252,11 @@ export function renderStackTree(s: StackPlan): string[] {
             roots.push(r);
         }
     }
-    const order = (list: typeof s.resources) => [...list].sort((a, b) => compare(a.type, b.type) || compare(a.name, b.name));
+    // Rules in evaluation order (by priority), everything else by type and name.
+    const priorityOf = (r: (typeof s.resources)[number]) => (typeof r.inputs.priority === "number" ? r.inputs.priority : undefined);
+    const order = (list: typeof s.resources) => [...list].sort((a, b) => compare(a.type, b.type)
+        || (priorityOf(a) !== undefined && priorityOf(b) !== undefined ? priorityOf(a)! - priorityOf(b)! : 0) || compare(a.name, b.name));
+    const labels = targetGroupLabels(s);
     const visit = (list: typeof s.resources, prefix: string) => {
         const sorted = order(list);
         sorted.forEach((r, i) => {
@@ -232,7 +277,7 @@ export function renderStackTree(s: StackPlan): string[] {
             if (r.options.replaceOnChanges.length > 0) {
                 marks.push(`[replace-on ${r.options.replaceOnChanges.join(" ")}]`);
             }
-            const details = [...keyInputs(r.inputs)];
+            const details = [...keyInputs(r.inputs, r.type, labels)];
             if (r.options.dependsOn.length > 0) {
                 details.push(`after=[${[...r.options.dependsOn].map(urnLabel).sort().join(" ")}]`);
             }
@@ -251,6 +296,22 @@ export function renderStackTree(s: StackPlan): string[] {
     }
     lines.push(`  ${summaryLine(s.stack, [s])}`);
     return lines;
+}
+
+/**
+ * Target group ARNs of a stack named by the cluster they belong to (their
+ * `shared-alb:cluster` tag), so a forward reads `blue:100 green:0`.
+ */
+function targetGroupLabels(s: StackPlan): Map<string, string> {
+    const labels = new Map<string, string>();
+    for (const r of s.resources) {
+        const tags = r.inputs.tags;
+        const arn = isObject(r.outputs) ? r.outputs.arn : undefined;
+        if (r.type === "aws:lb/targetGroup:TargetGroup" && typeof arn === "string" && isObject(tags) && typeof tags["shared-alb:cluster"] === "string") {
+            labels.set(arn, tags["shared-alb:cluster"]);
+        }
+    }
+    return labels;
 }
 
 /** `<label>: N resources (a Type, b Type...), P protected` */

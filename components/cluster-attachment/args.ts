@@ -7,6 +7,9 @@ export type SecurityGroupMode = (typeof SecurityGroupModes)[number];
 /** IP address types a TargetGroupBinding accepts (`spec.ipAddressType`). */
 export const IpAddressTypes = ["ipv4", "ipv6"] as const;
 
+/** Protocols of an ALB target group (`spec.targetGroupProtocol`). */
+export const TargetGroupProtocols = ["HTTP", "HTTPS"] as const;
+
 /**
  * One target group of this cluster, as the network stack exports it
  * (`clusters.<key>.targetGroups.<service>` of `NetworkOutputs`).
@@ -16,10 +19,22 @@ export interface ClusterTargetGroupArgs {
     arn: pulumi.Input<string>;
     /** The target group's port: the default target port (`ip` targets). */
     port: number;
-    /** The target group's protocol (`HTTP` or `HTTPS`). */
+    /** The target group's protocol (`HTTP` or `HTTPS`): the binding's `spec.targetGroupProtocol`. */
     protocol: string;
     /** `ip` or `instance`. A cross-account cluster must use `ip`. */
     targetType: string;
+    /**
+     * The target group's health-check port, when it is not the traffic port:
+     * opened from the ALB's security group too.
+     * @default none (health checks on the traffic port)
+     */
+    healthCheckPort?: number;
+    /**
+     * `instance` targets: the Service's NodePort the network declared
+     * (`services.<name>.nodePort`), the default of a binding's `targetPort`.
+     * @default none (the NodePort range 30000-32767)
+     */
+    nodePort?: number;
     /**
      * The target group's name, for outputs and messages only.
      * @default none
@@ -81,10 +96,11 @@ export interface BindingArgs {
     /**
      * The port the targets listen on, for the security-group rules (`rules`
      * mode) and `networking.ingress` (`controller` mode): the container port
-     * for `ip` targets, the Service's NodePort for `instance` targets.
+     * for `ip` targets, the Service's NodePort for `instance` targets. The
+     * target group's own health-check port, if any, is opened as well.
      * @default the target group's port for `ip` targets; for `instance`
-     * targets the whole NodePort range 30000-32767 in `rules` mode (required in
-     * `controller` mode)
+     * targets the network's declared NodePort, else the whole NodePort range
+     * 30000-32767 in `rules` mode (required in `controller` mode)
      */
     targetPort?: number;
     /**

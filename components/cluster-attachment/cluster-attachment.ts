@@ -5,7 +5,7 @@ import { ClusterAttachmentArgs } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
-    KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
+    bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
 import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
@@ -152,15 +152,14 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const ruleIds: Record<string, pulumi.Output<string>> = {};
         const rules: pulumi.Resource[] = [];
         if (plan.securityGroupMode === "rules") {
-            const ports = bindingList.map(b => ({ service: b.key, fromPort: b.fromPort, toPort: b.toPort }));
-            for (const r of securityGroupRulePlan(ports, plan.nodeSecurityGroupKeys)) {
+            for (const r of securityGroupRulePlan(bindingList.flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
                 const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
                     securityGroupId: args.nodeSecurityGroupIds![r.nodeSecurityGroupKey],
                     referencedSecurityGroupId: facts.albSecurityGroupId,
                     ipProtocol: "tcp",
                     fromPort: r.fromPort,
                     toPort: r.toPort,
-                    description: `shared-alb: ALB to ${r.services.join(", ")}`,
+                    description: r.description,
                     tags: plan.tags,
                 }, { parent: this });
                 ruleIds[r.key] = rule.id;
@@ -189,13 +188,14 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                 serviceName: b.serviceName,
                 servicePort: b.servicePort,
                 targetGroupArn: arns[b.key],
+                targetGroupProtocol: b.protocol,
                 targetType: b.targetType,
                 ipAddressType: b.ipAddressType,
                 vpcId: f.vpcId,
                 assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
                 multiClusterTargetGroup: plan.multiClusterTargetGroup,
                 networking: plan.securityGroupMode === "controller"
-                    ? { albSecurityGroupId: f.albSecurityGroupId, port: b.networkingPort! }
+                    ? { albSecurityGroupId: f.albSecurityGroupId, ports: [b.networkingPort!, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
                     : undefined,
             })])));
         const namespaces = namespacePlan({

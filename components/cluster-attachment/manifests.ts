@@ -24,7 +24,7 @@ export const PartOfLabel = { key: "app.kubernetes.io/part-of", value: "shared-al
 export const ServiceKeyLabel = "shared-alb/service";
 
 /** The NodePort range, opened for `instance` targets without a fixed target port. */
-export const NodePortRange = { from: 30000, to: 32767 } as const;
+export { NodePortRange } from "../internal/validate";
 
 export interface NetworkingPort {
     port?: number | string;
@@ -38,6 +38,7 @@ export interface NetworkingPeer {
 
 export interface TargetGroupBindingSpec {
     targetGroupARN: string;
+    targetGroupProtocol: "HTTP" | "HTTPS";
     targetType: "ip" | "instance";
     ipAddressType: "ipv4" | "ipv6";
     vpcID: string;
@@ -65,25 +66,28 @@ export interface TargetGroupBindingInput {
     serviceName: string;
     servicePort: number | string;
     targetGroupArn: string;
+    /** The target group's protocol; the webhook would fill it in otherwise. */
+    targetGroupProtocol: "HTTP" | "HTTPS";
     targetType: "ip" | "instance";
     ipAddressType: "ipv4" | "ipv6";
     vpcId: string;
     /** Cross-account: the registrar role and external ID. */
     assumeRole?: { roleArn: string; externalId?: string };
     multiClusterTargetGroup: boolean;
-    /** `controller` mode: the ALB security group and the target port. */
-    networking?: { albSecurityGroupId: string; port: number };
+    /** `controller` mode: the ALB security group and the ports it must reach (target port, then a separate health-check port). */
+    networking?: { albSecurityGroupId: string; ports: number[] };
 }
 
 /**
- * One TargetGroupBinding. `targetType`, `ipAddressType`, `vpcID` and
- * `targetGroupARN` are always explicit: the controller's mutating webhook
- * would fill them in otherwise, and they are immutable, so every later update
- * would diff or be refused.
+ * One TargetGroupBinding. `targetType`, `ipAddressType`, `vpcID`,
+ * `targetGroupARN` and `targetGroupProtocol` are always explicit: the
+ * controller's mutating webhook would fill them in otherwise (the first four
+ * are immutable), so every later update would diff or be refused.
  */
 export function targetGroupBindingManifest(input: TargetGroupBindingInput): TargetGroupBindingObject {
     const spec: TargetGroupBindingSpec = {
         targetGroupARN: input.targetGroupArn,
+        targetGroupProtocol: input.targetGroupProtocol,
         targetType: input.targetType,
         ipAddressType: input.ipAddressType,
         vpcID: input.vpcId,
@@ -102,7 +106,7 @@ export function targetGroupBindingManifest(input: TargetGroupBindingInput): Targ
         spec.networking = {
             ingress: [{
                 from: [{ securityGroup: { groupID: input.networking.albSecurityGroupId } }],
-                ports: [{ port: input.networking.port, protocol: "TCP" }],
+                ports: input.networking.ports.map(port => ({ port, protocol: "TCP" as const })),
             }],
         };
     }
@@ -194,28 +198,59 @@ export interface SecurityGroupRulePlan {
     toPort: number;
     /** The bindings the rule serves, sorted. */
     services: string[];
+    /** What the range is for, per binding (`web (ip: traffic and health checks)`). */
+    reasons: string[];
+    /** The rule's description (at most 255 characters). */
+    description: string;
+}
+
+/** One port range the ALB must reach for a binding, and why. */
+export interface BindingPorts {
+    service: string;
+    fromPort: number;
+    toPort: number;
+    /** `ip: traffic and health checks`, `instance: NodePort range, traffic and health checks`, `ip: health checks`... */
+    reason: string;
+}
+
+/**
+ * The ranges the ALB must reach for one binding, mirroring the ALB's egress:
+ * the traffic port (`ip`: the target port; `instance`: the NodePort, or the
+ * whole NodePort range) and the target group's separate health-check port.
+ */
+export function bindingPorts(b: { key: string; targetType: string; fromPort: number; toPort: number; healthCheckPort?: number }): BindingPorts[] {
+    const what = b.healthCheckPort === undefined ? "traffic and health checks" : "traffic";
+    const where = b.targetType === "ip" ? "ip" : b.fromPort === b.toPort ? "instance: NodePort" : "instance: NodePort range";
+    const out: BindingPorts[] = [{ service: b.key, fromPort: b.fromPort, toPort: b.toPort, reason: `${where}${where === "ip" ? ": " : ", "}${what}` }];
+    if (b.healthCheckPort !== undefined) {
+        out.push({ service: b.key, fromPort: b.healthCheckPort, toPort: b.healthCheckPort, reason: `${b.targetType}: health checks` });
+    }
+    return out;
 }
 
 /**
  * The `rules` mode ingress rules: from the ALB security group to each node
  * security group on each distinct target port (or port range), one rule per
- * (group, ports) so two services on one port do not duplicate a rule.
+ * (group, ports) so two services on one port do not duplicate a rule. The
+ * description says which bindings each range is for.
  */
-export function securityGroupRulePlan(
-    ports: { service: string; fromPort: number; toPort: number }[],
-    nodeSecurityGroupKeys: string[],
-): SecurityGroupRulePlan[] {
-    const byRange = new Map<string, { fromPort: number; toPort: number; services: Set<string> }>();
-    for (const p of ports) {
+export function securityGroupRulePlan(ports: BindingPorts[], nodeSecurityGroupKeys: string[]): SecurityGroupRulePlan[] {
+    const byRange = new Map<string, { fromPort: number; toPort: number; services: Set<string>; reasons: string[] }>();
+    for (const p of [...ports].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))) {
         const id = p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`;
-        const entry = byRange.get(id) ?? { fromPort: p.fromPort, toPort: p.toPort, services: new Set<string>() };
+        const entry = byRange.get(id) ?? { fromPort: p.fromPort, toPort: p.toPort, services: new Set<string>(), reasons: [] };
         entry.services.add(p.service);
+        entry.reasons.push(`${p.service} (${p.reason})`);
         byRange.set(id, entry);
     }
     const out: SecurityGroupRulePlan[] = [];
     for (const sgKey of [...nodeSecurityGroupKeys].sort()) {
         for (const [id, r] of [...byRange.entries()].sort((a, b) => a[1].fromPort - b[1].fromPort || a[1].toPort - b[1].toPort)) {
-            out.push({ key: `${sgKey}-${id}`, nodeSecurityGroupKey: sgKey, fromPort: r.fromPort, toPort: r.toPort, services: [...r.services].sort() });
+            const text = `shared-alb: ALB to ${r.reasons.join(", ")}`;
+            out.push({
+                key: `${sgKey}-${id}`, nodeSecurityGroupKey: sgKey, fromPort: r.fromPort, toPort: r.toPort, services: [...r.services].sort(),
+                reasons: r.reasons, description: text.length <= 255 ? text : `${text.slice(0, 252)}...`,
+            });
         }
     }
     return out;

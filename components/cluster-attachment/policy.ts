@@ -66,12 +66,12 @@ export interface PermissionsPolicyInput {
  * - always `ec2:DescribeVpcs` (are pod IPs in the VPC?) and
  *   `ec2:DescribeSecurityGroups` (security-group cleanup runs even without
  *   `networking`), with the controller's own credentials;
- * - describe target groups and target health (no resource-level scoping
- *   exists for them): read-only, in the controller's own account;
- * - same-account: register/deregister on its own target groups only;
- * - cross-account: `sts:AssumeRole` on the registrar role only; the calls on
- *   the network account's target groups (the webhook's DescribeTargetGroups
- *   included) go through that role;
+ * - same-account: describe target groups and target health (no
+ *   resource-level scoping exists for them), and register/deregister on its
+ *   own target groups only;
+ * - cross-account: `sts:AssumeRole` on the registrar role only; every
+ *   Elastic Load Balancing call (the webhook's DescribeTargetGroups included)
+ *   goes through that role, so none is granted in the cluster's own account;
  * - `controller` mode: ingress authorize/revoke on the node security groups
  *   only, `ec2:DescribeInstances`, and for `ip` targets
  *   `ec2:DescribeNetworkInterfaces`.
@@ -84,12 +84,6 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
         Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
         Resource: "*",
     }];
-    statements.push({
-        Sid: "DescribeTargetGroups",
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
-        Resource: "*",
-    });
     if (input.registrarRoleArn !== undefined) {
         statements.push({
             Sid: "AssumeRegistrarRole",
@@ -99,6 +93,11 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
         });
     } else {
         statements.push({
+            Sid: "DescribeTargetGroups",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+            Resource: "*",
+        }, {
             Sid: "RegisterOwnTargets",
             Effect: "Allow",
             Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],

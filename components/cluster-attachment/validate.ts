@@ -9,7 +9,7 @@ import {
     Dns1123LabelPattern, Dns1123SubdomainPattern, isIntIn, isRecord, join, KeyPattern, PortNamePattern,
     RegionPattern, SecurityGroupIdPattern, TargetType, TargetTypes, VpcIdPattern,
 } from "../internal/validate";
-import { ClusterAttachmentArgs, IpAddressTypes, SecurityGroupMode, SecurityGroupModes } from "./args";
+import { ClusterAttachmentArgs, IpAddressTypes, SecurityGroupMode, SecurityGroupModes, TargetGroupProtocols } from "./args";
 import { ChartValueKeys, DefaultControllerResources, ManagedValueKeys, ResourceList } from "./helm-values";
 import { NodePortRange } from "./manifests";
 import { parseRoleArn } from "./policy";
@@ -56,9 +56,13 @@ export interface ResolvedBinding {
     tgbName: string;
     ipAddressType: "ipv4" | "ipv6";
     targetType: TargetType;
-    /** Ports the ALB must reach on the nodes/pods (`rules` mode). */
+    /** The target group's protocol (`spec.targetGroupProtocol`). */
+    protocol: "HTTP" | "HTTPS";
+    /** Ports the ALB sends traffic to on the nodes/pods (`rules` mode). */
     fromPort: number;
     toPort: number;
+    /** The target group's own health-check port, when it is not the traffic port. */
+    healthCheckPort?: number;
     /** The port in `networking.ingress` (`controller` mode). */
     networkingPort?: number;
 }
@@ -125,7 +129,7 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
     let crossAccount = false;
     let role: ResolvedAttachment["role"] = { name: "", path: "/", arn: "" };
     let registrarRoleArn: string | undefined;
-    const targetGroups: Record<string, { port: number; targetType: TargetType }> = {};
+    const targetGroups: Record<string, { port: number; targetType: TargetType; protocol: "HTTP" | "HTTPS"; healthCheckPort?: number; nodePort?: number }> = {};
     if (!isRecord(cluster)) {
         problems.add(p("cluster"), cluster, "expected this cluster's entry of the network outputs (accountId, controllerRoleArn, targetGroups...)");
     } else {
@@ -175,10 +179,16 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
                     problems.add(join(tp, "arn"), tg.arn, "expected a target group ARN");
                 }
                 const portOk = checkInt(problems, join(tp, "port"), tg.port, 1, 65535, "an integer port");
-                problems.check(isNonEmpty(tg.protocol), join(tp, "protocol"), tg.protocol, "expected the target group's protocol, e.g. \"HTTP\"");
+                const protocolOk = checkOneOf(problems, join(tp, "protocol"), tg.protocol, TargetGroupProtocols);
                 const typeOk = checkOneOf(problems, join(tp, "targetType"), tg.targetType, TargetTypes);
-                if (portOk && typeOk) {
-                    targetGroups[svc] = { port: tg.port as number, targetType: tg.targetType as TargetType };
+                const hcOk = tg.healthCheckPort === undefined || checkInt(problems, join(tp, "healthCheckPort"), tg.healthCheckPort, 1, 65535, "an integer port");
+                const nodePortOk = tg.nodePort === undefined
+                    || checkInt(problems, join(tp, "nodePort"), tg.nodePort, NodePortRange.from, NodePortRange.to, "a NodePort");
+                if (portOk && protocolOk && typeOk && hcOk && nodePortOk) {
+                    targetGroups[svc] = {
+                        port: tg.port as number, targetType: tg.targetType as TargetType, protocol: tg.protocol as "HTTP" | "HTTPS",
+                        healthCheckPort: tg.healthCheckPort as number | undefined, nodePort: tg.nodePort as number | undefined,
+                    };
                 }
             }
         }
@@ -234,7 +244,8 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
             const tg = targetGroups[key];
             if (isRecord(cluster) && isRecord(cluster.targetGroups) && !(key in cluster.targetGroups)) {
                 const known = Object.keys(cluster.targetGroups).sort();
-                problems.add(bp, key, `this cluster has no target group for service "${key}"; expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
+                problems.add(bp, key, `this cluster has no target group for service "${key}" (it does not run it: see clusters.<key>.services of the network); `
+                    + `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
                 continue;
             }
             if (!isRecord(b)) {
@@ -288,23 +299,22 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
             let fromPort: number;
             let toPort: number;
             let networkingPort: number | undefined;
-            if (tg.targetType === "ip") {
-                fromPort = toPort = targetPort ?? tg.port;
-                networkingPort = fromPort;
-            } else if (targetPort !== undefined) {
-                fromPort = toPort = networkingPort = targetPort;
+            const fixedPort = tg.targetType === "ip" ? (targetPort ?? tg.port) : (targetPort ?? tg.nodePort);
+            if (fixedPort !== undefined) {
+                fromPort = toPort = networkingPort = fixedPort;
             } else {
                 fromPort = NodePortRange.from;
                 toPort = NodePortRange.to;
                 if (securityGroupMode === "controller") {
                     problems.add(join(bp, "targetPort"), undefined,
-                        "instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort");
+                        "instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort (or services.<name>.nodePort in the network)");
                 }
             }
             if (nsOk && svcOk && servicePort !== undefined) {
                 bindings[key] = {
                     key, namespace: b.namespace as string, serviceName: b.service as string, servicePort, tgbName, ipAddressType,
-                    targetType: tg.targetType, fromPort, toPort, networkingPort,
+                    targetType: tg.targetType, protocol: tg.protocol, fromPort, toPort, networkingPort,
+                    healthCheckPort: tg.healthCheckPort !== undefined && tg.healthCheckPort !== fixedPort ? tg.healthCheckPort : undefined,
                 };
             }
         }
@@ -343,10 +353,6 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
         multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, bindings,
         controller, tags,
     };
-}
-
-function isNonEmpty(v: unknown): v is string {
-    return typeof v === "string" && v.length > 0;
 }
 
 function collectController(problems: Problems, c: unknown, path: string, mode: { crossAccount: boolean; sharedVpc: boolean }): ResolvedController | undefined {

@@ -14,10 +14,24 @@ export interface NetworkOutputs {
     loadBalancer: LoadBalancerOutputs;
     /** Per service: what it forwards and how traffic is weighted across clusters. */
     services: Record<string, ServiceOutputs>;
+    /** The service of the rules listener's default action, when configured. */
+    defaultService?: string;
     /** Per cluster key. */
     clusters: Record<string, ClusterOutputs>;
     /** Present when the network stack shares subnets through AWS RAM. */
     vpcSharing?: VpcSharingOutputs;
+    /** Present when preview routes are on. */
+    preview?: PreviewOutputs;
+}
+
+export interface PreviewOutputs {
+    /** The header whose value (a cluster key) sends a request to that cluster's target group. */
+    header: string;
+    /**
+     * The header-only preview rules that stand in for the listener's default
+     * action (the `defaultService`), by cluster key; empty without a default service.
+     */
+    defaultActionRuleArns: Record<string, string>;
 }
 
 export interface LoadBalancerOutputs {
@@ -37,8 +51,24 @@ export interface ServiceOutputs {
     port: number;
     protocol: string;
     targetType: string;
-    /** Effective forward weight of each cluster (0 = bound but receives nothing). */
+    /**
+     * Effective forward weight of each cluster that runs the service (0 =
+     * attached and health-checked but sent nothing). Clusters that do not run
+     * it are absent.
+     */
     weights: Record<string, number>;
+    /** The host conditions of the service's rule (empty: any host). Absent in outputs of older versions. */
+    hosts?: string[];
+    /** The path conditions of the service's rule (empty: any path). Absent in outputs of older versions. */
+    paths?: string[];
+    /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */
+    nodePort?: number;
+    /** The service's listener rule; absent for a default service without hosts or paths (it has none) and in older outputs. */
+    ruleArn?: string;
+    /** The priority of that rule. */
+    priority?: number;
+    /** With preview routes: the service's preview rule per cluster key. */
+    previewRuleArns?: Record<string, string>;
 }
 
 export interface ClusterOutputs {
@@ -51,6 +81,11 @@ export interface ClusterOutputs {
     registrarRoleArn?: string;
     /** Cross-account clusters only: the external ID the registrar role requires. */
     externalId?: string;
+    /** The services the cluster runs, sorted (its target groups). Absent in outputs of older versions (then: every service). */
+    services?: string[];
+    /** With preview routes: where the cluster's preview rules sit in each service's block of priorities (1..9). */
+    previewSlot?: number;
+    /** Target groups by service: the services the cluster runs. */
     targetGroups: Record<string, TargetGroupOutputs>;
 }
 
@@ -60,6 +95,10 @@ export interface TargetGroupOutputs {
     port: number;
     protocol: string;
     targetType: string;
+    /** The health check's own port, when it is not the traffic port. */
+    healthCheckPort?: number;
+    /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */
+    nodePort?: number;
 }
 
 export interface VpcSharingOutputs {

@@ -4,6 +4,9 @@ import { Problems } from "./errors";
 export const TargetTypes = ["ip", "instance"] as const;
 export type TargetType = (typeof TargetTypes)[number];
 
+/** The Kubernetes NodePort range (fixed on EKS): where `instance` targets are registered and health-checked. */
+export const NodePortRange = { from: 30000, to: 32767 } as const;
+
 export const AccountIdPattern = /^\d{12}$/;
 export const VpcIdPattern = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 export const SubnetIdPattern = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;

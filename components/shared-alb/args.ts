@@ -14,8 +14,19 @@ export interface SharedAlbArgs {
     region?: string;
     /** The VPC of the ALB and of every target group. */
     vpcId: string;
-    /** The VPC's IPv4 CIDR: the ALB security group's egress destination (and ingress source when internal). */
-    vpcCidr: string;
+    /**
+     * The VPC's IPv4 CIDRs, primary first, then any secondary ones (pods on a
+     * secondary CIDR, as with custom networking): the ALB security group's
+     * egress destinations (and ingress sources when internal). Give this or
+     * `vpcCidr`. Keep the primary first: its egress rules keep their names.
+     * @default [vpcCidr]
+     */
+    vpcCidrs?: string[];
+    /**
+     * The VPC's one IPv4 CIDR; the older form of `vpcCidrs: [vpcCidr]`. Give this or `vpcCidrs`, not both.
+     * @default none
+     */
+    vpcCidr?: string;
     /** At least two subnets in different Availability Zones for the ALB. Ignored when adopting an existing ALB. */
     subnetIds?: string[];
     /** The load balancer and its listeners. */
@@ -40,6 +51,24 @@ export interface SharedAlbArgs {
      * @default none: nothing is shared
      */
     vpcSharing?: VpcSharingArgs;
+    /**
+     * Preview routes: for every cluster and service it runs, a rule with the
+     * service's conditions plus the header `<header>: <cluster key>`,
+     * forwarding only to that cluster's target group, placed just before the
+     * service's own rule. A request carrying the header goes where normal
+     * routing would send it, but to the named cluster (weight 0 or not).
+     * Present turns them on.
+     * @default none: no preview rules
+     */
+    preview?: PreviewArgs;
+}
+
+export interface PreviewArgs {
+    /**
+     * The request header that names the cluster: an HTTP header name of at most 40 characters, not `Host`.
+     * @default "x-shared-alb-cluster"
+     */
+    header?: string;
 }
 
 export interface VpcSharingArgs {
@@ -78,8 +107,10 @@ export interface LoadBalancerArgs {
      */
     existingArn?: string;
     /**
-     * With `existingArn`: also adopt this listener; only rules and target groups are added.
-     * @default none: the HTTP (and HTTPS) listeners are created
+     * The listener of the adopted ALB that gets the rules; required with
+     * `existingArn` (creating listeners on :80 and :443 of an adopted ALB
+     * would collide with its own). Not allowed without `existingArn`.
+     * @default none (required with `existingArn`; without it the HTTP and HTTPS listeners are created)
      */
     existingListenerArn?: string;
     /**
@@ -101,7 +132,7 @@ export interface LoadBalancerArgs {
     sslPolicy?: string;
     /**
      * IPv4 CIDRs allowed to reach the listener ports.
-     * @default ["0.0.0.0/0"] when internet-facing, [vpcCidr] when internal
+     * @default ["0.0.0.0/0"] when internet-facing, the `vpcCidrs` when internal
      */
     ingressCidrs?: string[];
     /**
@@ -141,11 +172,27 @@ export interface ClusterArgs {
     /** The account of the cluster (12 digits). Another account than `accountId` gets a registrar role. */
     accountId: string;
     /**
-     * The cluster's default forward weight (0..999) for every service. 0 keeps its
-     * target groups (bound and warm) but sends them nothing.
+     * The cluster's default forward weight (0..999) for every service it runs.
+     * 0 keeps its target groups in the forward action (attached and
+     * health-checked, so its pods pass their readiness gates) but sends them nothing.
      * @default 0
      */
     weight?: number;
+    /**
+     * The services this cluster runs: it gets a target group, a registrar
+     * permission, a forward entry and preview rules for these only, and its
+     * cluster stack may bind only these. At least one; a weight in
+     * `services.<name>.weights` for a service the cluster does not run is refused.
+     * @default every service
+     */
+    services?: string[];
+    /**
+     * Where this cluster's preview rules sit in each service's block of ten
+     * priorities (1..9; the rule itself takes the tenth). Clusters that run a
+     * common service need different slots.
+     * @default derived from the cluster key (1 + a digest modulo 9)
+     */
+    previewSlot?: number;
     /**
      * The name of the controller's IAM role in the cluster account, which the
      * cluster stack creates and the registrar role trusts.
@@ -174,23 +221,35 @@ export interface ServiceArgs {
      */
     targetType?: string;
     /**
-     * Host-header values this service answers (`shop.example.com`, `*.example.com`).
-     * @default []
+     * `instance` targets: the Service's NodePort (30000..32767), so the ALB's
+     * security group opens that port only.
+     * @default none: the whole NodePort range 30000-32767
+     */
+    nodePort?: number;
+    /**
+     * Host-header values this service answers (`shop.example.com`, `*.example.com`):
+     * at most 3, each with a `.` followed by letters only at the end; compared case-insensitively.
+     * @default [] (any host)
      */
     hosts?: string[];
     /**
-     * Path patterns this service answers (`/api/*`).
-     * @default []
+     * Path patterns this service answers (`/api/*`): at most 3, case-sensitive,
+     * matched against the whole path. `/*` is refused: leave paths out to match every path.
+     * @default [] (any path)
      */
     paths?: string[];
     /**
-     * The listener rule priority, 1..50000, unique.
-     * @default derived from the service name (stable when other services come and go)
+     * The listener rule priority, 1..999, unique; explicit priorities precede
+     * every derived one. With preview routes the nine priorities below it
+     * take the service's preview rules, so space explicit ones ten apart.
+     * @default derived from the service's own hosts and paths (band and
+     * specificity) and a digest of its name, from 1010 up; see docs/routing.md
      */
     priority?: number;
     /**
-     * Per-cluster weights for this service, overriding the clusters' default weights.
-     * @default {} (every cluster at its default weight)
+     * Per-cluster weights for this service, overriding the clusters' default
+     * weights; only for clusters that run the service.
+     * @default {} (every cluster that runs it at its default weight)
      */
     weights?: Record<string, number>;
     /** The target group health check. */

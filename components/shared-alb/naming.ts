@@ -5,7 +5,8 @@ export const MaxElbNameLength = 32;
 /** AWS limit on IAM role names. */
 export const MaxRoleNameLength = 64;
 
-function digest(parts: readonly (string | number)[], length: number): string {
+/** The first `length` hex digits of a SHA-256 over the parts. */
+export function digest(parts: readonly (string | number)[], length: number): string {
     return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, length);
 }
 
@@ -78,38 +79,6 @@ export function partitionOf(region: string): string {
 /** The ARN of an IAM role by account and name. */
 export function roleArn(partition: string, accountId: string, roleName: string): string {
     return `arn:${partition}:iam::${accountId}:role/${roleName}`;
-}
-
-/** First priority handed out by derivation; 1..999 stay free for explicit priorities. */
-export const DerivedPriorityBase = 1000;
-/** Size of the derived priority range (1000..49999). */
-export const DerivedPrioritySpan = 49000;
-
-/**
- * Listener rule priorities for services without an explicit one: a start slot
- * from a digest of the service name, probing upwards past taken slots. Explicit
- * priorities are reserved first, then names are placed in sorted order, so a
- * service keeps its priority when others are added or removed unless a new
- * name takes exactly its slot first (one chance in tens of thousands).
- */
-export function derivePriorities(explicit: Record<string, number | undefined>): Record<string, number> {
-    const taken = new Set<number>();
-    const result: Record<string, number> = {};
-    for (const [name, priority] of Object.entries(explicit)) {
-        if (priority !== undefined) {
-            taken.add(priority);
-            result[name] = priority;
-        }
-    }
-    for (const name of Object.keys(explicit).filter(n => explicit[n] === undefined).sort()) {
-        let slot = parseInt(digest(["priority", name], 8), 16) % DerivedPrioritySpan;
-        while (taken.has(DerivedPriorityBase + slot)) {
-            slot = (slot + 1) % DerivedPrioritySpan;
-        }
-        taken.add(DerivedPriorityBase + slot);
-        result[name] = DerivedPriorityBase + slot;
-    }
-    return result;
 }
 
 /** A logical-name-safe key for a CIDR or ARN (`10.0.0.0/16` -> `10-0-0-0-16`). */

@@ -1,3 +1,4 @@
+import type { ConditionInput } from "./evaluate";
 import { FleetModel, ServiceModel } from "./validate";
 
 /** One target group in a forward action, by cluster key (the ARN is wired in later). */
@@ -11,12 +12,22 @@ export type ServiceAction =
     | { kind: "forward"; service: string; targets: ForwardTarget[]; stickinessDuration?: number }
     | { kind: "fixed-response"; statusCode: "503"; contentType: "text/plain"; messageBody: string };
 
-/** One listener rule: its priority, conditions and action. */
+/** One listener rule: a service's own rule, or a preview rule of one cluster. */
 export interface RulePlan {
+    /**
+     * `service`: the service's rule; `preview`: its preview rule for one
+     * cluster; `default-preview`: a cluster's preview rule standing in for
+     * the listener's default action (the `defaultService`).
+     */
+    kind: "service" | "preview" | "default-preview";
     service: string;
+    /** Preview rules: the cluster the header names. */
+    cluster?: string;
     priority: number;
     hosts: string[];
     paths: string[];
+    /** Preview rules: the header and the value it must carry (the cluster key). */
+    header?: { name: string; value: string };
     action: ServiceAction;
 }
 
@@ -29,20 +40,21 @@ export interface ListenerPlan {
     rulesOn: "https" | "http" | "existing";
     /** The default action of the listener that carries the rules. */
     defaultAction: ServiceAction | { kind: "not-found" };
+    /** Every rule, sorted by priority. */
     rules: RulePlan[];
 }
 
 /**
- * The action for one service: forward to the target groups of the clusters
- * that carry weight (weight-0 clusters keep their target groups but stay out
- * of the action), or a fixed 503 when no cluster carries weight.
+ * The action for one service: forward to the target group of every cluster
+ * that runs it, weight 0 included (a target group in a forward action is
+ * health-checked, so a standby cluster's pods pass their readiness gates),
+ * or a fixed 503 when no cluster carries weight. ALB's handling of a
+ * forward whose weights are all 0 is not documented, so that case keeps the
+ * explicit 503.
  */
 export function serviceAction(service: ServiceModel): ServiceAction {
-    const targets = Object.entries(service.weights)
-        .filter(([, weight]) => weight > 0)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([cluster, weight]) => ({ cluster, weight }));
-    if (targets.length === 0) {
+    const targets = service.clusters.map(cluster => ({ cluster, weight: service.weights[cluster] }));
+    if (!targets.some(t => t.weight > 0)) {
         return {
             kind: "fixed-response", statusCode: "503", contentType: "text/plain",
             messageBody: `service ${service.name} has no cluster with weight above 0`,
@@ -51,20 +63,67 @@ export function serviceAction(service: ServiceModel): ServiceAction {
     return { kind: "forward", service: service.name, targets, stickinessDuration: service.stickinessDuration };
 }
 
+/** A preview rule's action: only the named cluster's target group. */
+function previewAction(service: string, cluster: string): ServiceAction {
+    return { kind: "forward", service, targets: [{ cluster, weight: 1 }] };
+}
+
 /** Listeners and rules for the model, sorted by priority. */
 export function listenerPlan(model: FleetModel): ListenerPlan {
     const lb = model.loadBalancer;
     const createListeners = lb.existingListenerArn === undefined;
     const https = createListeners && lb.certificateArns.length > 0;
-    const rules = Object.values(model.services)
-        .filter(s => s.hosts.length + s.paths.length > 0)
-        .map(s => ({ service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, action: serviceAction(s) }))
-        .sort((a, b) => a.priority - b.priority);
+    const rules: RulePlan[] = [];
+    const preview = model.preview;
+    for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
+        rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, action: serviceAction(s) });
+        for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
+            rules.push({
+                kind: "preview", service: s.name, cluster, priority, hosts: s.hosts, paths: s.paths,
+                header: { name: preview!.header, value: cluster }, action: previewAction(s.name, cluster),
+            });
+        }
+    }
+    if (preview !== undefined && model.defaultService !== undefined) {
+        for (const [cluster, priority] of Object.entries(preview.defaultActionPriorities)) {
+            rules.push({
+                kind: "default-preview", service: model.defaultService, cluster, priority, hosts: [], paths: [],
+                header: { name: preview.header, value: cluster }, action: previewAction(model.defaultService, cluster),
+            });
+        }
+    }
     return {
         createListeners,
         https,
         rulesOn: !createListeners ? "existing" : https ? "https" : "http",
         defaultAction: model.defaultService !== undefined ? serviceAction(model.services[model.defaultService]) : { kind: "not-found" },
-        rules,
+        rules: rules.sort((a, b) => a.priority - b.priority),
     };
+}
+
+/** A rule's conditions in the shape of `aws.lb.ListenerRule` inputs. */
+export function ruleConditions(rule: RulePlan): ConditionInput[] {
+    const conditions: ConditionInput[] = [];
+    if (rule.hosts.length > 0) {
+        conditions.push({ hostHeader: { values: [...rule.hosts] } });
+    }
+    if (rule.paths.length > 0) {
+        conditions.push({ pathPattern: { values: [...rule.paths] } });
+    }
+    if (rule.header !== undefined) {
+        conditions.push({ httpHeader: { httpHeaderName: rule.header.name, values: [rule.header.value] } });
+    }
+    return conditions;
+}
+
+/** The logical-name key of a rule: `rule-<service>`, `preview-<service>-<cluster>`, `default-preview-<cluster>`. */
+export function ruleKey(rule: RulePlan): string {
+    switch (rule.kind) {
+        case "service":
+            return `rule-${rule.service}`;
+        case "preview":
+            return `preview-${rule.service}-${rule.cluster}`;
+        case "default-preview":
+            return `default-preview-${rule.cluster}`;
+    }
 }

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
+import { NodePortRange } from "../internal/validate";
 import { SharedAlbArgs } from "./args";
 import { nameKey } from "./naming";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
-import { ServiceAction, listenerPlan } from "./rules";
-import { FleetModel, validateSharedAlbArgs } from "./validate";
+import { RulePlan, ServiceAction, listenerPlan, ruleConditions, ruleKey } from "./rules";
+import { ClusterModel, FleetModel, ServiceModel, validateSharedAlbArgs } from "./validate";
 import { subnetArn } from "./vpc-sharing";
 
 /** Tag keys shared-alb puts on what it creates (the doctor reads them). */
@@ -13,16 +14,19 @@ export const TagKeys = {
     loadBalancer: "shared-alb:load-balancer",
     cluster: "shared-alb:cluster",
     service: "shared-alb:service",
+    /** On preview rules: `service` (a service's conditions plus the header) or `default-action` (the header only). */
+    preview: "shared-alb:preview",
 } as const;
 
 /**
  * The pet Application Load Balancer in front of several clusters: the ALB
  * (created with deletion protection and Pulumi `protect`, or adopted
- * read-only), its security group, listeners, one rule per service, one target
- * group per cluster and service, and a registrar role per cross-account
- * cluster. Every child is keyed by cluster key and service name, so adding,
- * removing or re-weighting a cluster never touches the ALB or another
- * cluster's resources.
+ * read-only), its security group, listeners, one rule per service (and with
+ * preview routes one per cluster and service), one target group per cluster
+ * and service it runs, and a registrar role per cross-account cluster. Every
+ * child is keyed by cluster key and service name, so adding, removing or
+ * re-weighting a cluster never touches the ALB or another cluster's
+ * resources, and rule priorities never depend on the other services.
  */
 export class SharedAlb extends pulumi.ComponentResource {
     /** The validated, defaulted model the resources were built from. */
@@ -33,8 +37,10 @@ export class SharedAlb extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
     /** Listener ARNs by role: `http`, `https`, or `existing`. */
     readonly listenerArns: pulumi.Output<Record<string, string>>;
-    /** Target groups by cluster key, then service name. */
+    /** Target groups by cluster key, then service name (the services the cluster runs). */
     readonly targetGroups: Record<string, Record<string, aws.lb.TargetGroup>>;
+    /** Listener rules by key: `rule-<service>`, `preview-<service>-<cluster>`, `default-preview-<cluster>`. */
+    readonly rules: Record<string, aws.lb.ListenerRule>;
     /** Registrar roles by cluster key (cross-account clusters only). */
     readonly registrarRoles: Record<string, aws.iam.Role>;
     /** The RAM share of the cluster subnets, when `vpcSharing` is set. */
@@ -93,11 +99,11 @@ export class SharedAlb extends pulumi.ComponentResource {
             lb = aws.lb.LoadBalancer.get(`${name}-alb`, lbModel.existingArn, undefined, parent);
         }
 
-        // Target groups: one per (cluster, service).
+        // Target groups: one per cluster and service it runs.
         this.targetGroups = {};
         for (const cluster of Object.values(model.clusters)) {
             this.targetGroups[cluster.key] = {};
-            for (const service of Object.values(model.services)) {
+            for (const service of Object.values(model.services).filter(x => x.clusters.includes(cluster.key))) {
                 const hc = service.healthCheck;
                 this.targetGroups[cluster.key][service.name] = new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
                     name: service.targetGroupNames[cluster.key],
@@ -177,20 +183,14 @@ export class SharedAlb extends pulumi.ComponentResource {
             listenerArns.existing = pulumi.output(lbModel.existingListenerArn as string);
         }
         const rulesListener = listenerArns[plan.rulesOn];
+        this.rules = {};
         for (const rule of plan.rules) {
-            const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
-            if (rule.hosts.length > 0) {
-                conditions.push({ hostHeader: { values: rule.hosts } });
-            }
-            if (rule.paths.length > 0) {
-                conditions.push({ pathPattern: { values: rule.paths } });
-            }
-            new aws.lb.ListenerRule(`${name}-rule-${rule.service}`, {
+            this.rules[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
                 listenerArn: rulesListener,
                 priority: rule.priority,
-                conditions,
+                conditions: ruleConditions(rule),
                 actions: [toAction(rule.action)],
-                tags: tags({ [TagKeys.service]: rule.service }),
+                tags: tags(ruleTags(rule)),
             }, parent);
         }
 
@@ -266,67 +266,159 @@ export class SharedAlb extends pulumi.ComponentResource {
                 }, { parent: this });
             }
         }
-        for (const port of targetPorts(model)) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
-                securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: model.vpcCidr,
-                description: `targets and health checks on ${port} in the VPC`,
-            }, { parent: this });
+        // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs add theirs.
+        for (const range of targetPortRanges(model)) {
+            model.vpcCidrs.forEach((cidr, i) => {
+                new aws.vpc.SecurityGroupEgressRule(`${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`, {
+                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: cidr,
+                    description: egressDescription(range),
+                }, { parent: this });
+            });
         }
     }
 
     private networkOutputs(model: FleetModel, lb: aws.lb.LoadBalancer): pulumi.Output<NetworkOutputs> {
-        const services: Record<string, ServiceOutputs> = {};
-        for (const s of Object.values(model.services)) {
-            services[s.name] = { port: s.port, protocol: s.protocol, targetType: s.targetType, weights: { ...s.weights } };
-        }
-        const clusters: Record<string, pulumi.Output<ClusterOutputs>> = {};
-        for (const c of Object.values(model.clusters)) {
-            const targetGroups: Record<string, pulumi.Output<TargetGroupOutputs>> = {};
-            for (const s of Object.values(model.services)) {
-                const tg = this.targetGroups[c.key][s.name];
-                targetGroups[s.name] = pulumi.all([tg.arn, tg.name]).apply(([arn, tgName]) => ({
-                    arn, name: tgName, port: s.port, protocol: s.protocol, targetType: s.targetType,
-                }));
-            }
-            const registrar = this.registrarRoles[c.key];
-            clusters[c.key] = pulumi.all([pulumi.all(targetGroups), registrar ? registrar.arn : undefined]).apply(([tgs, registrarRoleArn]) => {
-                const out: ClusterOutputs = { accountId: c.accountId, weight: c.weight, controllerRoleArn: c.controllerRoleArn, targetGroups: tgs };
-                if (registrarRoleArn !== undefined) {
-                    out.registrarRoleArn = registrarRoleArn;
-                    out.externalId = c.externalId;
-                }
-                return out;
-            });
-        }
+        const services = Object.fromEntries(Object.values(model.services).map(s => [s.name, this.serviceOutputs(model, s)]));
+        const clusters = Object.fromEntries(Object.values(model.clusters).map(c => [c.key, this.clusterOutputs(model, c)]));
+        const preview = model.preview;
+        const defaultPreviews = Object.fromEntries(Object.keys(preview?.defaultActionPriorities ?? {}).map(c => [c, this.rules[`default-preview-${c}`].arn]));
         const sharing = model.vpcSharing;
-        return pulumi.all([lb.arn, lb.name, lb.dnsName, lb.zoneId, this.securityGroupId, this.listenerArns, pulumi.all(clusters),
-            this.resourceShare ? this.resourceShare.arn : undefined])
-            .apply(([arn, lbName, dnsName, zoneId, securityGroupId, listenerArns, clusterOutputs, resourceShareArn]) => {
+        const lbFacts = pulumi.all([lb.arn, lb.name, lb.dnsName, lb.zoneId]);
+        return pulumi.all([lbFacts, this.securityGroupId, this.listenerArns, pulumi.all(services), pulumi.all(clusters),
+            this.resourceShare ? this.resourceShare.arn : undefined, pulumi.all(defaultPreviews)])
+            .apply(([[arn, lbName, dnsName, zoneId], securityGroupId, listenerArns, serviceOutputs, clusterOutputs, resourceShareArn, defaultPreviewArns]) => {
                 const out: NetworkOutputs = {
                     accountId: model.accountId,
                     region: model.region,
                     vpcId: model.vpcId,
                     securityGroupId,
                     loadBalancer: { arn, name: lbName, dnsName, zoneId, securityGroupId, listenerArns },
-                    services,
+                    services: serviceOutputs,
                     clusters: clusterOutputs,
                 };
+                if (model.defaultService !== undefined) {
+                    out.defaultService = model.defaultService;
+                }
+                if (preview !== undefined) {
+                    out.preview = { header: preview.header, defaultActionRuleArns: defaultPreviewArns };
+                }
                 if (sharing !== undefined && resourceShareArn !== undefined) {
                     out.vpcSharing = { resourceShareArn, subnetIds: [...sharing.subnetIds], principals: [...sharing.principals] };
                 }
                 return out;
             });
     }
+    /** A service's entry of the outputs: its target groups' shape, weights, conditions and rule ARNs. */
+    private serviceOutputs(model: FleetModel, s: ServiceModel): pulumi.Output<ServiceOutputs> {
+        const ruleArn = this.rules[`rule-${s.name}`]?.arn;
+        const previews = Object.fromEntries(Object.keys(s.previewPriorities).map(c => [c, this.rules[`preview-${s.name}-${c}`].arn]));
+        return pulumi.all([ruleArn, pulumi.all(previews)]).apply(([arn, previewRuleArns]) => {
+            const out: ServiceOutputs = {
+                port: s.port, protocol: s.protocol, targetType: s.targetType, weights: { ...s.weights }, hosts: [...s.hosts], paths: [...s.paths],
+            };
+            if (s.nodePort !== undefined) {
+                out.nodePort = s.nodePort;
+            }
+            if (arn !== undefined) {
+                out.ruleArn = arn;
+                out.priority = s.priority;
+            }
+            if (model.preview !== undefined) {
+                out.previewRuleArns = previewRuleArns;
+            }
+            return out;
+        });
+    }
+
+    /** A cluster's entry of the outputs: what its stack needs to attach (roles, the services it runs, their target groups). */
+    private clusterOutputs(model: FleetModel, c: ClusterModel): pulumi.Output<ClusterOutputs> {
+        const targetGroups: Record<string, pulumi.Output<TargetGroupOutputs>> = {};
+        for (const [service, tg] of Object.entries(this.targetGroups[c.key])) {
+            const s = model.services[service];
+            targetGroups[service] = pulumi.all([tg.arn, tg.name]).apply(([arn, tgName]) => {
+                const out: TargetGroupOutputs = { arn, name: tgName, port: s.port, protocol: s.protocol, targetType: s.targetType };
+                if (s.healthCheck.port !== undefined) {
+                    out.healthCheckPort = s.healthCheck.port;
+                }
+                if (s.nodePort !== undefined) {
+                    out.nodePort = s.nodePort;
+                }
+                return out;
+            });
+        }
+        const registrar = this.registrarRoles[c.key];
+        return pulumi.all([pulumi.all(targetGroups), registrar ? registrar.arn : undefined]).apply(([tgs, registrarRoleArn]) => {
+            const out: ClusterOutputs = {
+                accountId: c.accountId, weight: c.weight, controllerRoleArn: c.controllerRoleArn, services: [...c.services], targetGroups: tgs,
+            };
+            if (model.preview !== undefined) {
+                out.previewSlot = c.previewSlot;
+            }
+            if (registrarRoleArn !== undefined) {
+                out.registrarRoleArn = registrarRoleArn;
+                out.externalId = c.externalId;
+            }
+            return out;
+        });
+    }
 }
 
-/** The ports the ALB must reach in the VPC: every service's target port and health-check port. */
-export function targetPorts(model: FleetModel): number[] {
-    const ports = new Set<number>();
-    for (const s of Object.values(model.services)) {
-        ports.add(s.port);
-        if (s.healthCheck.port !== undefined) {
-            ports.add(s.healthCheck.port);
+/** Tags of a listener rule: the service (the doctor's fallback when the outputs lack the rule's ARN), and the cluster of a preview rule. */
+function ruleTags(rule: RulePlan): Record<string, string> {
+    const extra: Record<string, string> = { [TagKeys.service]: rule.service };
+    if (rule.cluster !== undefined) {
+        extra[TagKeys.cluster] = rule.cluster;
+        extra[TagKeys.preview] = rule.kind === "default-preview" ? "default-action" : "service";
+    }
+    return extra;
+}
+
+/** One port range the ALB must reach in the VPC, and why (`web (ip: traffic and health checks)`). */
+export interface TargetPortRange {
+    fromPort: number;
+    toPort: number;
+    reasons: string[];
+}
+
+/**
+ * The ports the ALB must reach in the VPC, per service: `ip` targets on the
+ * target group's port and the health-check port; `instance` targets on the
+ * declared NodePort, else the whole NodePort range 30000-32767 (targets are
+ * registered, and health-checked on `traffic-port`, on their NodePort), and
+ * the health-check port. Sorted, one entry per distinct range.
+ */
+export function targetPortRanges(model: FleetModel): TargetPortRange[] {
+    const ranges = new Map<string, TargetPortRange>();
+    const need = (fromPort: number, toPort: number, reason: string) => {
+        const key = `${fromPort}-${toPort}`;
+        const entry = ranges.get(key) ?? { fromPort, toPort, reasons: [] };
+        entry.reasons.push(reason);
+        ranges.set(key, entry);
+    };
+    for (const s of Object.values(model.services).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const hcPort = s.healthCheck.port;
+        const what = hcPort === undefined ? "traffic and health checks" : "traffic";
+        if (s.targetType === "ip") {
+            need(s.port, s.port, `${s.name} (ip: ${what})`);
+        } else if (s.nodePort !== undefined) {
+            need(s.nodePort, s.nodePort, `${s.name} (instance: NodePort, ${what})`);
+        } else {
+            need(NodePortRange.from, NodePortRange.to, `${s.name} (instance: NodePort range, ${what})`);
+        }
+        if (hcPort !== undefined) {
+            need(hcPort, hcPort, `${s.name} (${s.targetType}: health checks)`);
         }
     }
-    return [...ports].sort((a, b) => a - b);
+    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort);
+}
+
+/** `8080`, or `30000-32767` for a range. */
+export function portsKey(range: { fromPort: number; toPort: number }): string {
+    return range.fromPort === range.toPort ? `${range.fromPort}` : `${range.fromPort}-${range.toPort}`;
+}
+
+/** A security group rule description (at most 255 characters) saying which targets a port range is for. */
+export function egressDescription(range: TargetPortRange): string {
+    const text = `targets on ${portsKey(range)}: ${range.reasons.join(", ")}`;
+    return text.length <= 255 ? text : `${text.slice(0, 252)}...`;
 }

@@ -1,40 +1,30 @@
 import { Problems } from "../internal/errors";
 import {
-    AccountIdPattern, AllowedText, KeyPattern, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
+    AccountIdPattern, AllowedText, KeyPattern, NodePortRange, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
     SubnetIdPattern, TargetType, TargetTypes, VpcIdPattern, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
     isIntIn, isRecord, join,
 } from "../internal/validate";
 import { VpcSharingModel, validateVpcSharing } from "./vpc-sharing";
+import { literalCount, wildcardCount } from "./glob";
 import {
-    MaxElbNameLength, defaultControllerRoleName, defaultExternalId, derivePriorities, partitionOf, registrarRoleName, roleArn,
-    targetGroupName,
+    MaxElbNameLength, defaultControllerRoleName, defaultExternalId, partitionOf, registrarRoleName, roleArn, targetGroupName,
 } from "./naming";
+import { PriorityLayout, derivedPreviewSlot } from "./precedence";
+import { Limits } from "./limits";
+import { assignPriorities } from "./validate-routing";
 
 /** Target group protocols an ALB supports. */
 export const TargetProtocols = ["HTTP", "HTTPS"] as const;
 export type TargetProtocol = (typeof TargetProtocols)[number];
 
-/** AWS limits and default quotas the model is checked against. */
-export const Limits = {
-    /** Target groups in one forward action. */
-    targetGroupsPerForward: 5,
-    maxWeight: 999,
-    maxPriority: 50000,
-    /** Default quota: rules per listener, not counting the default rule. */
-    rulesPerListener: 100,
-    /** Default quota: target groups one ALB's actions may reference. */
-    targetGroupsPerLoadBalancer: 100,
-    /** Condition values (hosts + paths) one rule may evaluate. */
-    conditionValuesPerRule: 5,
-    /** Cluster keys and service names end up in resource names. */
-    maxKeyLength: 20,
-} as const;
+export { Limits } from "./limits";
 
 export const Defaults = {
     loadBalancerName: "shared-alb",
     sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
     idleTimeout: 60,
     weight: 0,
+    previewHeader: "x-shared-alb-cluster",
     protocol: "HTTP" as TargetProtocol,
     targetType: "ip" as TargetType,
     deregistrationDelay: 30,
@@ -48,6 +38,9 @@ export interface FleetModel {
     region: string;
     partition: string;
     vpcId: string;
+    /** The VPC's IPv4 CIDRs, primary first: the ALB's egress destinations. */
+    vpcCidrs: string[];
+    /** The first of `vpcCidrs` (kept for readers of the older model). */
     vpcCidr: string;
     subnetIds: string[];
     loadBalancer: LoadBalancerModel;
@@ -57,6 +50,19 @@ export interface FleetModel {
     tags: Record<string, string>;
     /** Present when the network shares subnets with the cluster accounts through AWS RAM. */
     vpcSharing?: VpcSharingModel;
+    /** Present when preview routes are on. */
+    preview?: PreviewModel;
+}
+
+export interface PreviewModel {
+    /** The request header whose value names the cluster. */
+    header: string;
+    /**
+     * Priorities of the header-only preview rules that stand in for the
+     * listener's default action (the `defaultService`), by cluster key; empty
+     * without a default service.
+     */
+    defaultActionPriorities: Record<string, number>;
 }
 
 export interface LoadBalancerModel {
@@ -85,6 +91,10 @@ export interface ClusterModel {
     registrarRoleName?: string;
     /** Cross-account only. */
     externalId?: string;
+    /** The services this cluster runs (all unless `clusters.<key>.services` narrows them), sorted. */
+    services: string[];
+    /** Where the cluster's preview rules sit in each service's block of priorities (1..9). */
+    previewSlot: number;
 }
 
 export interface HealthCheckModel {
@@ -106,14 +116,23 @@ export interface ServiceModel {
     targetType: TargetType;
     hosts: string[];
     paths: string[];
+    /** The listener rule's priority (meaningless for a default service without conditions, which has no rule). */
     priority: number;
-    /** Effective weight of every cluster (0 included). */
+    /** The priority was set in the config (1..999) rather than derived. */
+    explicitPriority: boolean;
+    /** The clusters that run the service, sorted: each has a target group and an entry in the forward action. */
+    clusters: string[];
+    /** Effective weight of every cluster that runs the service (0 included). */
     weights: Record<string, number>;
+    /** `instance` targets: the one NodePort the ALB must reach; absent: the whole NodePort range. */
+    nodePort?: number;
+    /** Priorities of the service's preview rules by cluster key (empty when preview routes are off). */
+    previewPriorities: Record<string, number>;
     healthCheck: HealthCheckModel;
     deregistrationDelay: number;
     slowStart: number;
     stickinessDuration?: number;
-    /** Physical target group name per cluster key. */
+    /** Physical target group name per cluster key (clusters that run the service only). */
     targetGroupNames: Record<string, string>;
 }
 
@@ -123,18 +142,20 @@ const CertificateArnPattern = /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(cert
 const LoadBalancerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
 const ListenerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/;
 const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
-const HostPattern = /^[A-Za-z0-9*?.-]{1,128}$/;
+const HostPattern = /^(?=.{1,128}$)[A-Za-z0-9*?.-]*\.[A-Za-z]+$/;
 const PathPattern = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?%]{0,127}$/;
+/** An HTTP header name (an RFC 7230 token), at most 40 characters. */
+const HeaderNamePattern = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,40}$/;
 const MatcherPattern = /^([1-5]\d\d)((-[1-5]\d\d)|(,[1-5]\d\d)*)$/;
 const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TagKeyPattern = /^.{1,128}$/s;
 
-const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "subnetIds", "loadBalancer", "clusters", "services", "defaultService", "tags",
-    "vpcSharing"];
+const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "vpcCidrs", "subnetIds", "loadBalancer", "clusters", "services", "defaultService",
+    "tags", "vpcSharing", "preview"];
 const LoadBalancerKeys = ["name", "internal", "existingArn", "existingListenerArn", "existingSecurityGroupId", "certificateArns",
     "sslPolicy", "ingressCidrs", "ingressPrefixListIds", "idleTimeout", "accessLogs", "protect"];
-const ClusterKeys = ["accountId", "weight", "controllerRoleName", "externalId"];
-const ServiceKeys = ["port", "protocol", "targetType", "hosts", "paths", "priority", "weights", "healthCheck", "deregistrationDelay",
+const ClusterKeys = ["accountId", "weight", "services", "previewSlot", "controllerRoleName", "externalId"];
+const ServiceKeys = ["port", "protocol", "targetType", "nodePort", "hosts", "paths", "priority", "weights", "healthCheck", "deregistrationDelay",
     "slowStart", "stickiness"];
 const HealthCheckKeys = ["path", "port", "protocol", "matcher", "interval", "timeout", "healthyThreshold", "unhealthyThreshold"];
 
@@ -151,7 +172,7 @@ const HealthCheckKeys = ["path", "port", "protocol", "matcher", "interval", "tim
 export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): FleetModel {
     const p = new Problems();
     if (!isRecord(raw)) {
-        p.add("(root)", raw, "expected an object with accountId, vpcId, vpcCidr, subnetIds, clusters and services");
+        p.add("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services");
         p.throwIfAny();
     }
     const args = raw as Record<string, unknown>;
@@ -161,14 +182,15 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
     const region = args.region ?? fallbackRegion;
     checkPattern(p, "region", region, RegionPattern, `${AllowedText.region}; set it or the aws:region config`);
     checkPattern(p, "vpcId", args.vpcId, VpcIdPattern, AllowedText.vpcId);
-    checkPattern(p, "vpcCidr", args.vpcCidr, CidrPattern, "expected an IPv4 CIDR such as \"10.0.0.0/16\"");
+    const vpcCidrs = cidrs(p, args.vpcCidr, args.vpcCidrs);
 
-    const lb = loadBalancer(p, args.loadBalancer, args.vpcCidr);
+    const lb = loadBalancer(p, args.loadBalancer, vpcCidrs);
     const subnetIds = subnets(p, args.subnetIds, lb.existingArn !== undefined);
 
     const accountId = String(args.accountId);
     const partition = partitionOf(typeof region === "string" ? region : "");
-    const clusters = clusterModels(p, args.clusters, accountId, partition, lb.name);
+    const serviceNames = isRecord(args.services) ? Object.keys(args.services) : [];
+    const clusters = clusterModels(p, args.clusters, { albAccountId: accountId, partition, lbName: lb.name, serviceNames });
     const services = serviceModels(p, args.services, clusters, lb, String(args.vpcId));
 
     let defaultService: string | undefined;
@@ -182,17 +204,59 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
         p.check(service.hosts.length + service.paths.length > 0 || service.name === defaultService, join(join("services", service.name), "hosts"),
             service.hosts, "expected at least one host or path (only the defaultService may have neither)");
     }
+    const previewHeader = previewConfig(p, args.preview);
     const tags = stringMap(p, "tags", args.tags);
     const vpcSharing = validateVpcSharing(p, args.vpcSharing, accountId, Object.values(clusters).map(c => c.accountId), `${lb.name}-subnets`);
 
     p.throwIfAny();
-    return {
-        accountId, region: region as string, partition, vpcId: args.vpcId as string, vpcCidr: args.vpcCidr as string, subnetIds,
+    const model: FleetModel = {
+        accountId, region: region as string, partition, vpcId: args.vpcId as string, vpcCidrs, vpcCidr: vpcCidrs[0], subnetIds,
         loadBalancer: lb, clusters, services, defaultService, tags, vpcSharing,
     };
+    // Priorities, preview rules and the quotas that depend on them, once every value is known good.
+    model.preview = assignPriorities(p, model, previewHeader);
+    p.throwIfAny();
+    return model;
 }
 
-function loadBalancer(p: Problems, raw: unknown, vpcCidr: unknown): LoadBalancerModel {
+/** `vpcCidrs` (primary first), or the older single `vpcCidr`: one of the two. */
+function cidrs(p: Problems, single: unknown, list: unknown): string[] {
+    const allowed = "expected an IPv4 CIDR such as \"10.0.0.0/16\"";
+    if (single !== undefined && list !== undefined) {
+        p.add("vpcCidr", single, "give vpcCidrs (every CIDR of the VPC, primary first) or the older vpcCidr, not both");
+        return [];
+    }
+    if (list === undefined) {
+        if (single === undefined) {
+            p.add("vpcCidrs", undefined, "expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)");
+            return [];
+        }
+        return checkPattern(p, "vpcCidr", single, CidrPattern, allowed) ? [single as string] : [];
+    }
+    const values = stringList(p, "vpcCidrs", list, CidrPattern, allowed);
+    p.check(Array.isArray(list) && list.length > 0, "vpcCidrs", list, "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones");
+    unique(p, "vpcCidrs", values);
+    return values;
+}
+
+/** `preview`: present turns preview routes on; returns the header name, or undefined when off. */
+function previewConfig(p: Problems, raw: unknown): string | undefined {
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (!p.check(isRecord(raw), "preview", raw, "expected { header? } (present: preview routes on)")) {
+        return undefined;
+    }
+    const preview = raw as Record<string, unknown>;
+    checkKnownKeys(p, "preview", preview, ["header"]);
+    const header = preview.header ?? Defaults.previewHeader;
+    if (checkPattern(p, "preview.header", header, HeaderNamePattern, "expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-")) {
+        p.check((header as string).toLowerCase() !== "host", "preview.header", header, "the Host header cannot be an http-header condition; pick another name");
+    }
+    return header as string;
+}
+
+function loadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBalancerModel {
     const path = "loadBalancer";
     if (raw !== undefined && !isRecord(raw)) {
         p.add(path, raw, "expected an object");
@@ -226,6 +290,8 @@ function loadBalancer(p: Problems, raw: unknown, vpcCidr: unknown): LoadBalancer
     } else {
         p.check(existingSecurityGroupId !== undefined, join(path, "existingSecurityGroupId"), existingSecurityGroupId,
             "required with loadBalancer.existingArn: the adopted ALB's security group, which the clusters allow in");
+        p.check(existingListenerArn !== undefined, join(path, "existingListenerArn"), existingListenerArn,
+            "required with loadBalancer.existingArn: the rules go on one listener of the adopted ALB; creating listeners on :80 and :443 would collide with its own");
         if (existingListenerArn !== undefined && typeof existingArn === "string") {
             const lbPart = existingArn.split(":loadbalancer/")[1];
             p.check(existingListenerArn.includes(`:listener/${lbPart}/`), join(path, "existingListenerArn"), existingListenerArn,
@@ -244,7 +310,7 @@ function loadBalancer(p: Problems, raw: unknown, vpcCidr: unknown): LoadBalancer
     p.check(typeof sslPolicy === "string" && /^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(sslPolicy), join(path, "sslPolicy"), sslPolicy,
         "expected an ELB security policy name such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\"");
 
-    const defaultCidrs = internal === true ? [vpcCidr as string] : ["0.0.0.0/0"];
+    const defaultCidrs = internal === true ? vpcCidrs : ["0.0.0.0/0"];
     const ingressCidrs = lb.ingressCidrs === undefined ? defaultCidrs
         : stringList(p, join(path, "ingressCidrs"), lb.ingressCidrs, CidrPattern, "expected IPv4 CIDRs such as \"203.0.113.0/24\"");
     unique(p, join(path, "ingressCidrs"), ingressCidrs);
@@ -297,7 +363,16 @@ function subnets(p: Problems, raw: unknown, adopted: boolean): string[] {
     return ids;
 }
 
-function clusterModels(p: Problems, raw: unknown, albAccountId: string, partition: string, lbName: string): Record<string, ClusterModel> {
+interface ClusterContext {
+    albAccountId: string;
+    partition: string;
+    lbName: string;
+    /** Every service name of the config (for `clusters.<key>.services`). */
+    serviceNames: string[];
+}
+
+function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Record<string, ClusterModel> {
+    const { albAccountId, partition, lbName } = context;
     const result: Record<string, ClusterModel> = {};
     if (!isRecord(raw) || Object.keys(raw).length === 0) {
         p.add("clusters", raw, "expected at least one cluster: { <key>: { accountId, weight } }");
@@ -307,7 +382,7 @@ function clusterModels(p: Problems, raw: unknown, albAccountId: string, partitio
         const path = join("clusters", key);
         const keyOk = p.check(KeyPattern.test(key) && key.length <= Limits.maxKeyLength, path, key,
             `cluster key: ${AllowedText.key}`);
-        if (!p.check(isRecord(value), path, value, "expected { accountId, weight, controllerRoleName?, externalId? }") || !keyOk) {
+        if (!p.check(isRecord(value), path, value, "expected { accountId, weight?, services?, previewSlot?, controllerRoleName?, externalId? }") || !keyOk) {
             continue;
         }
         const c = value as Record<string, unknown>;
@@ -315,6 +390,9 @@ function clusterModels(p: Problems, raw: unknown, albAccountId: string, partitio
         checkPattern(p, join(path, "accountId"), c.accountId, AccountIdPattern, AllowedText.accountId);
         const weight = c.weight ?? Defaults.weight;
         checkInt(p, join(path, "weight"), weight, 0, Limits.maxWeight);
+        const services = clusterServices(p, join(path, "services"), c.services, context.serviceNames);
+        const previewSlot = c.previewSlot ?? derivedPreviewSlot(key);
+        checkInt(p, join(path, "previewSlot"), previewSlot, 1, PriorityLayout.previewSlots);
         const controllerRoleName = c.controllerRoleName ?? defaultControllerRoleName(key);
         checkPattern(p, join(path, "controllerRoleName"), controllerRoleName, RoleNamePattern, AllowedText.roleName);
         const crossAccount = c.accountId !== albAccountId;
@@ -333,9 +411,24 @@ function clusterModels(p: Problems, raw: unknown, albAccountId: string, partitio
             controllerRoleArn: roleArn(partition, String(c.accountId), String(controllerRoleName)),
             registrarRoleName: crossAccount ? registrarRoleName(lbName, key) : undefined,
             externalId,
+            services,
+            previewSlot: previewSlot as number,
         };
     }
     return result;
+}
+
+/** `clusters.<key>.services`: known service names, at least one; absent means all of them. */
+function clusterServices(p: Problems, path: string, raw: unknown, serviceNames: string[]): string[] {
+    if (raw === undefined) {
+        return [...serviceNames].sort();
+    }
+    const names = stringList(p, path, raw, KeyPattern, "expected service names");
+    p.check(!Array.isArray(raw) || raw.length > 0, path, raw, "expected at least one service (leave services out for all of them, or remove the cluster)");
+    unique(p, path, names);
+    names.forEach((name, i) => p.check(serviceNames.includes(name), join(path, i), name,
+        `expected one of the services: ${serviceNames.join(", ") || "(none)"}`));
+    return [...new Set(names)].filter(n => serviceNames.includes(n)).sort();
 }
 
 function serviceModels(p: Problems, raw: unknown, clusters: Record<string, ClusterModel>, lb: LoadBalancerModel,
@@ -345,13 +438,9 @@ function serviceModels(p: Problems, raw: unknown, clusters: Record<string, Clust
         p.add("services", raw, "expected at least one service: { <name>: { port, hosts | paths } }");
         return result;
     }
-    const explicit: Record<string, number | undefined> = {};
     const priorityOwners = new Map<number, string>();
     const conditionOwners = new Map<string, string>();
-    const entries = Object.entries(raw);
-    p.check(entries.length <= Limits.rulesPerListener, "services", `${entries.length} services`,
-        `expected at most ${Limits.rulesPerListener} services: one listener rule each, and ${Limits.rulesPerListener} rules per listener is the ALB quota`);
-    for (const [name, value] of entries) {
+    for (const [name, value] of Object.entries(raw)) {
         const path = join("services", name);
         const nameOk = p.check(KeyPattern.test(name) && name.length <= Limits.maxKeyLength, path, name, `service name: ${AllowedText.key}`);
         if (!p.check(isRecord(value), path, value, "expected { port, protocol?, targetType?, hosts?, paths?, ... }") || !nameOk) {
@@ -364,83 +453,141 @@ function serviceModels(p: Problems, raw: unknown, clusters: Record<string, Clust
         checkOneOf(p, join(path, "protocol"), protocol, TargetProtocols);
         const targetType = s.targetType ?? Defaults.targetType;
         checkOneOf(p, join(path, "targetType"), targetType, TargetTypes);
-        const hosts = stringList(p, join(path, "hosts"), s.hosts, HostPattern,
-            "expected host names of at most 128 letters, digits, '-', '.', '*' and '?'");
-        const paths = stringList(p, join(path, "paths"), s.paths, PathPattern, "expected path patterns starting with '/' of at most 128 characters");
-        unique(p, join(path, "hosts"), hosts);
-        unique(p, join(path, "paths"), paths);
-        p.check(hosts.length + paths.length <= Limits.conditionValuesPerRule, join(path, "hosts"), { hosts, paths },
-            `expected at most ${Limits.conditionValuesPerRule} hosts and paths together (match evaluations per ALB rule)`);
+        const nodePort = serviceNodePort(p, path, s.nodePort, targetType);
+        const { hosts, paths } = conditions(p, path, s);
         if (hosts.length + paths.length > 0) {
-            const condition = JSON.stringify([[...hosts].sort(), [...paths].sort()]);
+            const condition = JSON.stringify([[...hosts].map(h => h.toLowerCase()).sort(), [...paths].sort()]);
             const other = conditionOwners.get(condition);
             p.check(other === undefined, join(path, "hosts"), { hosts, paths },
                 `expected conditions different from services.${other}'s: two rules with the same hosts and paths shadow each other`);
             conditionOwners.set(condition, name);
         }
         if (s.priority !== undefined) {
-            if (checkInt(p, join(path, "priority"), s.priority, 1, Limits.maxPriority)) {
+            if (checkInt(p, join(path, "priority"), s.priority, 1, PriorityLayout.explicitMax,
+                "an integer (explicit priorities precede every derived one, which start at 1010)")) {
                 const other = priorityOwners.get(s.priority as number);
                 p.check(other === undefined, join(path, "priority"), s.priority, `expected a priority unique on the listener; services.${other} has it`);
                 priorityOwners.set(s.priority as number, name);
             }
         }
-        explicit[name] = s.priority as number | undefined;
-
-        const weights: Record<string, number> = {};
-        for (const cluster of Object.values(clusters)) {
-            weights[cluster.key] = cluster.weight;
-        }
-        if (s.weights !== undefined) {
-            if (p.check(isRecord(s.weights), join(path, "weights"), s.weights, "expected { <cluster>: weight }")) {
-                for (const [cluster, weight] of Object.entries(s.weights as Record<string, unknown>)) {
-                    const weightPath = join(join(path, "weights"), cluster);
-                    if (p.check(clusters[cluster] !== undefined, weightPath, weight,
-                        `expected a weight for a known cluster; clusters are: ${Object.keys(clusters).join(", ") || "(none)"}`)) {
-                        if (checkInt(p, weightPath, weight, 0, Limits.maxWeight)) {
-                            weights[cluster] = weight as number;
-                        }
-                    }
-                }
-            }
-        }
-        const weighted = Object.entries(weights).filter(([, w]) => w > 0);
-        p.check(weighted.length <= Limits.targetGroupsPerForward, join(path, "weights"), Object.fromEntries(weighted),
-            `expected at most ${Limits.targetGroupsPerForward} clusters with a weight above 0 (target groups per forward action); set the others to 0`);
+        const serving = Object.values(clusters).filter(c => c.services.includes(name)).map(c => c.key).sort();
+        const weights = serviceWeights(p, path, s.weights, clusters, name);
 
         const healthCheck = healthCheckModel(p, join(path, "healthCheck"), s.healthCheck, protocol as TargetProtocol);
         const deregistrationDelay = s.deregistrationDelay ?? Defaults.deregistrationDelay;
         checkInt(p, join(path, "deregistrationDelay"), deregistrationDelay, 0, 3600, "an integer number of seconds");
         const slowStart = s.slowStart ?? Defaults.slowStart;
         p.check(slowStart === 0 || isIntIn(slowStart, 30, 900), join(path, "slowStart"), slowStart, "expected 0 (off) or an integer from 30 to 900 seconds");
-        let stickinessDuration: number | undefined;
-        if (s.stickiness !== undefined) {
-            const stickPath = join(path, "stickiness");
-            if (p.check(isRecord(s.stickiness), stickPath, s.stickiness, "expected { duration }")) {
-                const stick = s.stickiness as Record<string, unknown>;
-                checkKnownKeys(p, stickPath, stick, ["duration"]);
-                checkInt(p, join(stickPath, "duration"), stick.duration, 1, 604800, "an integer number of seconds");
-                stickinessDuration = stick.duration as number;
-            }
-        }
+        const stickinessDuration = stickiness(p, join(path, "stickiness"), s.stickiness);
         const targetGroupNames: Record<string, string> = {};
-        for (const cluster of Object.keys(clusters)) {
+        for (const cluster of serving) {
             targetGroupNames[cluster] = targetGroupName({
                 loadBalancerName: lb.name, cluster, service: name, vpcId, port: s.port as number,
                 protocol: protocol as string, targetType: targetType as string,
             });
         }
         result[name] = {
-            name, port: s.port as number, protocol: protocol as TargetProtocol, targetType: targetType as TargetType, hosts, paths,
-            priority: 0, weights, healthCheck, deregistrationDelay: deregistrationDelay as number, slowStart: slowStart as number,
+            name, port: s.port as number, protocol: protocol as TargetProtocol, targetType: targetType as TargetType, nodePort, hosts, paths,
+            priority: typeof s.priority === "number" ? s.priority : 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
+            previewPriorities: {}, healthCheck, deregistrationDelay: deregistrationDelay as number, slowStart: slowStart as number,
             stickinessDuration, targetGroupNames,
         };
     }
-    const referenced = Object.values(result).reduce((n, s) => n + Object.values(s.weights).filter(w => w > 0).length, 0);
-    p.check(referenced <= Limits.targetGroupsPerLoadBalancer, "services", `${referenced} weighted target groups`,
-        `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups receiving weight on one ALB (its quota); set more weights to 0`);
+    checkServiceLimits(p, result);
+    return result;
+}
+
+/** `services.<name>.nodePort`: one NodePort for `instance` targets (30000..32767). */
+function serviceNodePort(p: Problems, path: string, raw: unknown, targetType: unknown): number | undefined {
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (checkInt(p, join(path, "nodePort"), raw, NodePortRange.from, NodePortRange.to, "a NodePort")) {
+        p.check(targetType === "instance", join(path, "nodePort"), raw, "allowed only with targetType \"instance\" (ip targets are reached on port)");
+        return raw as number;
+    }
+    return undefined;
+}
+
+/** Hosts and paths of a service, within the ALB's per-condition and per-rule limits. */
+function conditions(p: Problems, path: string, s: Record<string, unknown>): { hosts: string[]; paths: string[] } {
+    const hosts = stringList(p, join(path, "hosts"), s.hosts, HostPattern,
+        "expected a host name of at most 128 letters, digits, '-', '.', '*' and '?', with a '.' followed by letters only at the end (\"shop.example.com\", \"*.example.com\")");
+    const paths = stringList(p, join(path, "paths"), s.paths, PathPattern, "expected path patterns starting with '/' of at most 128 characters");
+    unique(p, join(path, "hosts"), hosts.map(h => h.toLowerCase()));
+    unique(p, join(path, "paths"), paths);
+    paths.forEach((value, i) => p.check(literalCount(value) > 1 || wildcardCount(value) === 0, join(join(path, "paths"), i), value,
+        "matches every path: leave paths out instead (a pattern needs a literal character after the leading '/')"));
+    for (const [key, list] of [["hosts", hosts], ["paths", paths]] as const) {
+        p.check(list.length <= Limits.valuesPerCondition, join(path, key), list,
+            `expected at most ${Limits.valuesPerCondition} (values of one ALB rule condition)`);
+    }
+    p.check(hosts.length + paths.length <= Limits.conditionValuesPerRule, join(path, "hosts"), { hosts, paths },
+        `expected at most ${Limits.conditionValuesPerRule} hosts and paths together (match evaluations per ALB rule)`);
+    const wildcards = [...hosts, ...paths].reduce((n, v) => n + wildcardCount(v), 0);
+    p.check(wildcards <= Limits.wildcardsPerRule, join(path, "hosts"), { hosts, paths },
+        `expected at most ${Limits.wildcardsPerRule} wildcards ('*', '?') in hosts and paths together (per ALB rule); got ${wildcards}`);
+    return { hosts, paths };
+}
+
+/**
+ * Effective weights of the clusters that run a service: the cluster's
+ * default, or `services.<name>.weights.<cluster>`. A weight for a cluster
+ * that does not run the service is refused.
+ */
+function serviceWeights(p: Problems, path: string, raw: unknown, clusters: Record<string, ClusterModel>, service: string): Record<string, number> {
+    const weights: Record<string, number> = {};
+    for (const cluster of Object.values(clusters)) {
+        if (cluster.services.includes(service)) {
+            weights[cluster.key] = cluster.weight;
+        }
+    }
+    if (raw === undefined || !p.check(isRecord(raw), join(path, "weights"), raw, "expected { <cluster>: weight }")) {
+        return weights;
+    }
+    for (const [cluster, weight] of Object.entries(raw as Record<string, unknown>)) {
+        const weightPath = join(join(path, "weights"), cluster);
+        if (!p.check(clusters[cluster] !== undefined, weightPath, weight,
+            `expected a weight for a known cluster; clusters are: ${Object.keys(clusters).join(", ") || "(none)"}`)) {
+            continue;
+        }
+        if (!p.check(clusters[cluster].services.includes(service), weightPath, weight,
+            `cluster ${cluster} does not run service ${service}: add ${service} to clusters.${cluster}.services, or drop the weight`)) {
+            continue;
+        }
+        if (checkInt(p, weightPath, weight, 0, Limits.maxWeight)) {
+            weights[cluster] = weight as number;
+        }
+    }
+    return weights;
+}
+
+function stickiness(p: Problems, path: string, raw: unknown): number | undefined {
+    if (raw === undefined || !p.check(isRecord(raw), path, raw, "expected { duration }")) {
+        return undefined;
+    }
+    const stick = raw as Record<string, unknown>;
+    checkKnownKeys(p, path, stick, ["duration"]);
+    checkInt(p, join(path, "duration"), stick.duration, 1, 604800, "an integer number of seconds");
+    return stick.duration as number;
+}
+
+/**
+ * Limits across services: at most 5 clusters per service (every cluster that
+ * runs it is in its forward action, weight 0 included), every target group
+ * counted in the ALB's 100, and distinct target group names.
+ */
+function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>): void {
+    for (const s of Object.values(services)) {
+        p.check(s.clusters.length <= Limits.targetGroupsPerForward, join(join("services", s.name), "weights"), s.weights,
+            `expected at most ${Limits.targetGroupsPerForward} clusters running the service: every one is in its forward action, weight 0 included, `
+            + `and a forward takes at most ${Limits.targetGroupsPerForward} target groups; narrow clusters.<key>.services`);
+    }
+    const attached = Object.values(services).reduce((n, s) => n + s.clusters.length, 0);
+    p.check(attached <= Limits.targetGroupsPerLoadBalancer, "services", `${attached} target groups`,
+        `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services`);
     const names = new Map<string, string>();
-    for (const s of Object.values(result)) {
+    for (const s of Object.values(services)) {
         for (const [cluster, tgName] of Object.entries(s.targetGroupNames)) {
             const other = names.get(tgName);
             p.check(other === undefined, join(join("services", s.name), "port"), s.port,
@@ -448,11 +595,6 @@ function serviceModels(p: Problems, raw: unknown, clusters: Record<string, Clust
             names.set(tgName, `${cluster}/${s.name}`);
         }
     }
-    const priorities = derivePriorities(explicit);
-    for (const s of Object.values(result)) {
-        s.priority = priorities[s.name];
-    }
-    return result;
 }
 
 function healthCheckModel(p: Problems, path: string, raw: unknown, protocol: TargetProtocol): HealthCheckModel {

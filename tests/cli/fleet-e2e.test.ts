@@ -63,6 +63,35 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         expect(tree.out()).to.match(/^fleet: 3 stacks, \d+ resources \(.*\), 1 protected$/m);
     });
 
+    it("shows the rules in evaluation order, each with its conditions next to its priority and weight-0 clusters in its forward", async () => {
+        const tree = captureIo(root);
+        expect(await plan(["--stack", "network"], tree)).to.equal(0);
+        const lines = tree.out().split("\n");
+        expect(lines.filter(l => l.includes("ListenerRule "))).to.deep.equal([
+            "     ├─ ListenerRule shared-alb-preview-api-blue  priority=31743  when=[path=/api/* x-shared-alb-cluster=blue]  forward=[blue:1]",
+            "     ├─ ListenerRule shared-alb-preview-api-green  priority=31744  when=[path=/api/* x-shared-alb-cluster=green]  forward=[green:1]",
+            "     ├─ ListenerRule shared-alb-rule-api  priority=31750  when=[path=/api/*]  forward=[blue:100 green:0]",
+            "     ├─ ListenerRule shared-alb-preview-web-blue  priority=44013  when=[host=shop.example.com x-shared-alb-cluster=blue]  forward=[blue:1]",
+            "     ├─ ListenerRule shared-alb-preview-web-green  priority=44014  when=[host=shop.example.com x-shared-alb-cluster=green]  forward=[green:1]",
+            "     ├─ ListenerRule shared-alb-rule-web  priority=44020  when=[host=shop.example.com]  forward=[blue:100 green:0]",
+        ]);
+        expect(lines.filter(l => l.includes("SecurityGroupEgressRule "))).to.deep.equal([
+            "     ├─ SecurityGroupEgressRule shared-alb-out-8080  fromPort=8080  toPort=8080  ipProtocol=\"tcp\"  cidrIpv4=\"10.0.0.0/16\"  description=\"targets on 8080: web (ip: traffic and health checks)\"",
+            "     ├─ SecurityGroupEgressRule shared-alb-out-9000  fromPort=9000  toPort=9000  ipProtocol=\"tcp\"  cidrIpv4=\"10.0.0.0/16\"  description=\"targets on 9000: api (ip: traffic and health checks)\"",
+        ]);
+    });
+
+    it("attaches every cluster's target group of every service to some rule, so each is health-checked", async () => {
+        const { doc } = await planJson(["--stack", "network"]);
+        const resources = doc.stacks[0].resources;
+        const arns = resources.filter(r => r.type === "aws:lb/targetGroup:TargetGroup").map(r => (r.outputs as { arn: string }).arn).sort();
+        const forwarded = new Set(resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule")
+            .flatMap(r => (r.inputs as { actions: Array<{ forward?: { targetGroups: Array<{ arn: string }> } }> }).actions)
+            .flatMap(a => a.forward?.targetGroups.map(t => t.arn) ?? []));
+        expect(arns).to.have.length(4);
+        expect(arns.filter(a => !forwarded.has(a))).to.deep.equal([]);
+    });
+
     it("manifests writes every cluster's YAML with the planned, or the given, network ARNs", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-e2e-"));
         const io = captureIo(root);

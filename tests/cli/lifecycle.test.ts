@@ -20,7 +20,7 @@ describe("lifecycle: add a cluster and weight it in, each step planned and compa
         await fleet.begin();
     });
 
-    it("adds green at weight 0: its target groups and its cluster stack are created, nothing routes to them, nothing flagged", async () => {
+    it("adds green at weight 0: its target groups, preview rules and cluster stack are created, the rules attach it at weight 0, nothing flagged", async () => {
         const step = await fleet.step("add green at weight 0", c => {
             network(c).clusters.green = { accountId: "111111111111", weight: 0 };
             c["cluster-green"] = structuredClone(greenStack);
@@ -28,8 +28,12 @@ describe("lifecycle: add a cluster and weight it in, each step planned and compa
         const report = summarize(step.comparison);
         expect(report.flags).to.deep.equal([]);
         expect(report.changes.network).to.deep.equal([
+            "create ListenerRule shared-alb-preview-api-green",
+            "create ListenerRule shared-alb-preview-web-green",
             "create TargetGroup shared-alb-tg-green-api",
             "create TargetGroup shared-alb-tg-green-web",
+            "update ListenerRule shared-alb-rule-api",
+            "update ListenerRule shared-alb-rule-web",
         ]);
         expect(report.changes["cluster-blue"]).to.deep.equal([]);
         expect(step.comparison.stacks.find(s => s.stack === "cluster-green")!.status).to.equal("new");
@@ -90,6 +94,8 @@ describe("lifecycle: add a cluster and weight it in, each step planned and compa
         expect(report.changes.network).to.deep.equal([
             "create SecurityGroupEgressRule shared-alb-out-9100",
             "update RolePolicy shared-alb-registrar-blue",
+            "update ListenerRule shared-alb-preview-api-blue",
+            "update ListenerRule shared-alb-preview-api-green",
             "update ListenerRule shared-alb-rule-api",
             "replace TargetGroup shared-alb-tg-blue-api",
             "replace TargetGroup shared-alb-tg-green-api",

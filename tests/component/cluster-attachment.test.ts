@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import { run, Run } from "../harness";
 import { ClusterAttachment } from "../../components/cluster-attachment";
+import { ClusterNetworkArgs } from "../../components/cluster-attachment/args";
 import { ConfigErrors } from "../../components/internal/errors";
 import {
     AlbSecurityGroupId, attachmentArgs, attachmentProgram, BlueAccount, BlueIssuer, BlueNodesSg, GreenIssuer, GreenNodesSg,
@@ -46,6 +47,7 @@ const expectedValues = (cluster: string, account: string) => ({
 function tgbSpec(cluster: string, service: "web" | "api", extra: Record<string, unknown> = {}) {
     return {
         targetGroupARN: tgArn(cluster, service),
+        targetGroupProtocol: "HTTP",
         targetType: "ip",
         ipAddressType: "ipv4",
         vpcID: VpcId,
@@ -138,10 +140,24 @@ describe("ClusterAttachment component: green (same account)", () => {
             const rule = r.get(T.ingress, `green-alb-nodes-${port}`);
             expect(rule.inputs).to.deep.include({
                 securityGroupId: GreenNodesSg, referencedSecurityGroupId: AlbSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port,
-                description: `shared-alb: ALB to ${port === 8080 ? "web" : "api"}`,
+                description: `shared-alb: ALB to ${port === 8080 ? "web" : "api"} (ip: traffic and health checks)`,
             });
             expect(rule.inputs).to.not.have.property("cidrIpv4");
         }
+    });
+
+    it("mirrors the ALB's egress for instance targets: the NodePort range (or the declared NodePort) and a separate health-check port", async () => {
+        const cluster = JSON.parse(JSON.stringify(attachmentArgs("green").cluster)) as ClusterNetworkArgs;
+        Object.assign(cluster.targetGroups.api, { targetType: "instance", healthCheckPort: 10256 });
+        const instance = await run(attachmentProgram("green", { cluster }), { accountId: NetworkAccount });
+        expect(instance.ofType(T.ingress).map(x => [x.name, x.inputs.fromPort, x.inputs.toPort, x.inputs.ipProtocol, x.inputs.description]).sort()).to.deep.equal([
+            ["green-alb-nodes-10256", 10256, 10256, "tcp", "shared-alb: ALB to api (instance: health checks)"],
+            ["green-alb-nodes-30000-32767", 30000, 32767, "tcp", "shared-alb: ALB to api (instance: NodePort range, traffic)"],
+            ["green-alb-nodes-8080", 8080, 8080, "tcp", "shared-alb: ALB to web (ip: traffic and health checks)"],
+        ]);
+        cluster.targetGroups.api.nodePort = 31090;
+        const declared = await run(attachmentProgram("green", { cluster }), { accountId: NetworkAccount });
+        expect(declared.ofType(T.ingress).map(x => x.name).sort()).to.deep.equal(["green-alb-nodes-10256", "green-alb-nodes-31090", "green-alb-nodes-8080"]);
     });
 
     it("applies the pinned TargetGroupBinding CRD, kept on delete and taken over from Helm", () => {
@@ -231,7 +247,7 @@ describe("ClusterAttachment component: blue (cross account)", () => {
         r = await run(attachmentProgram("blue"), { accountId: BlueAccount });
     });
 
-    it("lets the controller describe target groups and assume only the registrar role", () => {
+    it("lets the controller assume only the registrar role: every load balancing call goes through it", () => {
         expect(r.get(T.role, "blue-controller").outputs.arn).to.equal(`arn:aws:iam::${BlueAccount}:role/shared-alb-lbc-blue`);
         expect(JSON.parse(r.get(T.role, "blue-controller").inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals)
             .to.deep.equal({
@@ -242,7 +258,6 @@ describe("ClusterAttachment component: blue (cross account)", () => {
             Version: "2012-10-17",
             Statement: [
                 { Sid: "DescribeVpcsAndSecurityGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"], Resource: "*" },
-                { Sid: "DescribeTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
                 { Sid: "AssumeRegistrarRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue` },
             ],
         });
@@ -295,7 +310,7 @@ describe("ClusterAttachment component: options", () => {
             ingress: [{ from: [{ securityGroup: { groupID: AlbSecurityGroupId } }], ports: [{ port: 9000, protocol: "TCP" }] }],
         });
         const policy = JSON.parse(r.get(T.rolePolicy, "blue-controller").inputs.policy as string);
-        expect(policy.Statement.slice(3)).to.deep.equal([
+        expect(policy.Statement.slice(2)).to.deep.equal([
             { Sid: "DescribeTargetsForNetworking", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"], Resource: "*" },
             {
                 Sid: "ManageNodeSecurityGroupIngress", Effect: "Allow",
@@ -368,7 +383,7 @@ describe("ClusterAttachment component: options", () => {
         }, { accountId: NetworkAccount });
         expect(error).to.be.instanceOf(ConfigErrors);
         expect((error as Error).message).to.equal(
-            "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\"; expected one of \"api\", \"web\"");
+            "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\" (it does not run it: see clusters.<key>.services of the network); expected one of \"api\", \"web\"");
         expect(r.inventory()).to.deep.equal([`${T.k8sProvider}::green-k8s`]);
     });
 });

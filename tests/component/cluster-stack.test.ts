@@ -81,7 +81,7 @@ describe("cluster stack: green (existing cluster, same account)", () => {
         expect([o.releaseName, o.releaseNamespace]).to.deep.equal(["aws-load-balancer-controller", "kube-system"]);
         expect(o.bindings.web.targetGroupArn).to.equal(tgArn("green", "web"));
         expect(o.manifests.targetGroupBindings.web.spec).to.deep.equal({
-            targetGroupARN: tgArn("green", "web"), targetType: "ip", ipAddressType: "ipv4", vpcID: VpcId, serviceRef: { name: "web", port: 80 },
+            targetGroupARN: tgArn("green", "web"), targetGroupProtocol: "HTTP", targetType: "ip", ipAddressType: "ipv4", vpcID: VpcId, serviceRef: { name: "web", port: 80 },
         });
         expect(o.manifests.helmValues.clusterName).to.equal("green");
     });
@@ -169,6 +169,26 @@ describe("cluster stack: bad config fails before anything but the stack referenc
         const error = await runError(clusterProgram, { ...options(blueConfig(), BlueAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
         expect(error.message).to.equal("alb-fleet:cluster.bindings.web: got \"web\"; the network's target group of service \"web\" uses \"instance\" targets; "
             + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
+    });
+});
+
+describe("cluster stack: bindings follow the services the network lets the cluster run", () => {
+    it("refuses a binding of a service the cluster does not run (clusters.<key>.services)", async () => {
+        const outputs = exampleNetworkOutputs();
+        delete (outputs.clusters.green.targetGroups as Record<string, unknown>).api;
+        outputs.clusters.green.services = ["web"];
+        const error = await runError(clusterProgram, { ...options(greenConfig(), NetworkAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(error.message).to.equal("alb-fleet:cluster.bindings.api: got \"api\"; cluster \"green\" does not run service \"api\" in the network stack \"network\" "
+            + "(it runs \"web\"); add it to clusters.green.services of the network config and run the network stack first, or drop the binding");
+    });
+
+    it("binds only the services the cluster runs", async () => {
+        const outputs = exampleNetworkOutputs();
+        delete (outputs.clusters.green.targetGroups as Record<string, unknown>).api;
+        outputs.clusters.green.services = ["web"];
+        const config = { ...greenConfig(), bindings: { web: greenConfig().bindings.web } };
+        const r = await run(clusterProgram, { ...options(config, NetworkAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(r.ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map(x => x.name)).to.deep.equal(["green-web"]);
     });
 });
 

@@ -8,7 +8,7 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         const r = await run(runRole, { stack: "network", config: exampleStackConfig("network") });
         expect(r.get("shared-alb:index:SharedAlb", "shared-alb").parent).to.equal("urn:pulumi:network::alb-fleet::pulumi:pulumi:Stack::alb-fleet-network");
         expect(r.get("aws:lb/loadBalancer:LoadBalancer", "shared-alb-alb").options.protect).to.equal(true);
-        expect(Object.keys(r.outputs).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "region", "securityGroupId", "services", "vpcId", "vpcSharing"]);
+        expect(Object.keys(r.outputs).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "preview", "region", "securityGroupId", "services", "vpcId", "vpcSharing"]);
         expect(r.outputs.accountId).to.equal("111111111111");
         expect(r.outputs.region).to.equal("eu-west-1");
         expect(Object.keys(r.outputs.clusters)).to.deep.equal(["blue", "green"]);
@@ -16,6 +16,14 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         expect(r.outputs.clusters.green.registrarRoleArn).to.equal(undefined);
         expect(r.outputs.vpcSharing.principals).to.deep.equal(["222222222222"]);
         expect(r.outputs.vpcSharing.subnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]);
+        // Preview routes are on in the example: one rule per cluster and service, listed by service in the outputs.
+        expect(r.outputs.preview).to.deep.equal({ header: "x-shared-alb-cluster", defaultActionRuleArns: {} });
+        expect(Object.keys(r.outputs.services.web.previewRuleArns).sort()).to.deep.equal(["blue", "green"]);
+        const rules = r.ofType("aws:lb/listenerRule:ListenerRule").map(x => [x.name, x.inputs.priority]).sort((a, b) => (a[1] as number) - (b[1] as number));
+        expect(rules).to.deep.equal([
+            ["shared-alb-preview-api-blue", 31743], ["shared-alb-preview-api-green", 31744], ["shared-alb-rule-api", 31750],
+            ["shared-alb-preview-web-blue", 44013], ["shared-alb-preview-web-green", 44014], ["shared-alb-rule-web", 44020],
+        ]);
     });
 
     it("refuses a bad config with the config path before registering anything", async () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigErrors } from "../../components/internal/errors";
 import { SharedAlb } from "../../components/shared-alb";
+import { ListenerInput, RuleInput, receivers, routeRequest } from "../../components/shared-alb/evaluate";
 import { Run, run, runError } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 
@@ -81,8 +82,8 @@ describe("SharedAlb component", () => {
         expect(rules).to.deep.equal([
             { type: "in", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0", description: "listener 80 from 0.0.0.0/0" },
             { type: "in", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "listener 443 from 0.0.0.0/0" },
-            { type: "out", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16", description: "targets and health checks on 8080 in the VPC" },
-            { type: "out", ipProtocol: "tcp", fromPort: 9000, toPort: 9000, cidrIpv4: "10.0.0.0/16", description: "targets and health checks on 9000 in the VPC" },
+            { type: "out", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16", description: "targets on 8080: web (ip: traffic and health checks)" },
+            { type: "out", ipProtocol: "tcp", fromPort: 9000, toPort: 9000, cidrIpv4: "10.0.0.0/16", description: "targets on 9000: api (ip: traffic and health checks)" },
         ]);
     });
 
@@ -108,11 +109,14 @@ describe("SharedAlb component", () => {
         expect(https.inputs.defaultActions).to.deep.equal([{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } }]);
     });
 
-    it("forwards each service's rule to its weighted target groups on the HTTPS listener", () => {
+    it("forwards each service's rule to every cluster's target group on the HTTPS listener, weight 0 included", () => {
         const rule = r.get(T.rule, "edge-rule-web");
         expect(rule.inputs.listenerArn).to.equal(r.get(T.listener, "edge-https").outputs.arn);
+        expect(rule.inputs.priority).to.equal(44020);
         expect(rule.inputs.conditions).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
-        expect(rule.inputs.actions).to.deep.equal([{ type: "forward", forward: { targetGroups: [{ arn: r.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 100 }] } }]);
+        expect(rule.inputs.actions).to.deep.equal([{ type: "forward", forward: { targetGroups: [
+            { arn: r.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 100 }, { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, weight: 0 },
+        ] } }]);
         expect(rule.inputs.tags).to.deep.include({ "shared-alb:service": "web" });
         expect(r.get(T.rule, "edge-rule-api").inputs.conditions).to.deep.equal([{ pathPattern: { values: ["/api/*"] } }]);
     });
@@ -149,11 +153,17 @@ describe("SharedAlb component", () => {
             securityGroupId: o.securityGroupId, listenerArns: { http: r.get(T.listener, "edge-http").outputs.arn, https: r.get(T.listener, "edge-https").outputs.arn },
         });
         expect(o.services).to.deep.equal({
-            web: { port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 } },
-            api: { port: 9000, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 } },
+            web: {
+                port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 }, hosts: ["shop.example.com"], paths: [],
+                ruleArn: r.get(T.rule, "edge-rule-web").outputs.arn, priority: 44020,
+            },
+            api: {
+                port: 9000, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 }, hosts: [], paths: ["/api/*"],
+                ruleArn: r.get(T.rule, "edge-rule-api").outputs.arn, priority: 31750,
+            },
         });
         expect(o.clusters.green).to.deep.equal({
-            accountId: "111111111111", weight: 0, controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green",
+            accountId: "111111111111", weight: 0, controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", services: ["api", "web"],
             targetGroups: {
                 web: { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, name: "green-web-1a30dff7", port: 8080, protocol: "HTTP", targetType: "ip" },
                 api: { arn: r.get(T.tg, "edge-tg-green-api").outputs.arn, name: "green-api-649cdb2a", port: 9000, protocol: "HTTP", targetType: "ip" },
@@ -182,7 +192,12 @@ describe("SharedAlb component", () => {
         expect((after.get(T.rule, "edge-rule-web").inputs.actions as any)[0].forward.targetGroups).to.deep.equal([
             { arn: r.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 100 },
             { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, weight: 5 },
+            { arn: after.get(T.tg, "edge-tg-red-web").outputs.arn, weight: 0 },
         ]);
+        // No rule moved: priorities depend on each service's own conditions and name only.
+        for (const rule of r.ofType(T.rule)) {
+            expect(after.get(T.rule, rule.name).inputs.priority).to.equal(rule.inputs.priority);
+        }
     });
 
     it("renames a target group whose port changes, and only that service's", async () => {
@@ -212,6 +227,88 @@ describe("SharedAlb component", () => {
         expect(adopted.outputs.outputs.loadBalancer).to.deep.include({
             arn: args.loadBalancer.existingArn, name: "shop-edge", securityGroupId: "sg-0123456789abcdef0", listenerArns: { existing: args.loadBalancer.existingListenerArn },
         });
+    });
+
+    it("routes requests as planned once the ALB evaluates the registered rules (preview header included)", async () => {
+        const args = exampleNetworkArgs();
+        args.preview = {};
+        args.services.checkout = { port: 8080, hosts: ["shop.example.com"], paths: ["/checkout/*"] };
+        args.clusters.green.services = ["web", "api"];
+        args.defaultService = "web";
+        const run = await build(args);
+        const tg = (cluster: string, service: string) => run.get(T.tg, `edge-tg-${cluster}-${service}`).outputs.arn as string;
+        const listener: ListenerInput = {
+            rules: run.ofType(T.rule).map(x => x.inputs as unknown as RuleInput),
+            defaultActions: run.get(T.listener, "edge-https").inputs.defaultActions as ListenerInput["defaultActions"],
+        };
+        const to = (path: string, headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "Shop.Example.com", path, headers }));
+        expect(to("/checkout/cart")).to.deep.equal([tg("blue", "checkout")]);
+        expect(to("/api/orders")).to.deep.equal([tg("blue", "api")]);
+        expect(to("/")).to.deep.equal([tg("blue", "web")]);
+        expect(to("/", { "x-shared-alb-cluster": "green" })).to.deep.equal([tg("green", "web")]);
+        expect(to("/api/orders", { "x-shared-alb-cluster": "green" })).to.deep.equal([tg("green", "api")]);
+        expect(to("/checkout/cart", { "x-shared-alb-cluster": "green" })).to.deep.equal([tg("blue", "checkout")]);
+        // Requests no rule matches: the default service, or with the header the named cluster's target group of it.
+        const other = (headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "other.example.org", path: "/", headers }));
+        expect(other()).to.deep.equal([tg("blue", "web")]);
+        expect(other({ "x-shared-alb-cluster": "green" })).to.deep.equal([tg("green", "web")]);
+        // Every target group is in some rule's forward action, so every one is health-checked.
+        const attached = new Set(listener.rules.flatMap(x => x.actions.flatMap(a => a.forward?.targetGroups.map(t => t.arn) ?? [])));
+        expect([...attached].sort()).to.deep.equal(run.ofType(T.tg).map(x => x.outputs.arn as string).sort());
+        expect(run.ofType(T.tg).map(x => x.name).sort()).to.deep.equal([
+            "edge-tg-blue-api", "edge-tg-blue-checkout", "edge-tg-blue-web", "edge-tg-green-api", "edge-tg-green-web",
+        ]);
+        const preview = run.get(T.rule, "edge-preview-web-green");
+        expect(preview.inputs.tags).to.deep.include({ "shared-alb:service": "web", "shared-alb:cluster": "green", "shared-alb:preview": "service" });
+        const o = run.outputs.outputs;
+        expect(o.preview).to.deep.equal({
+            header: "x-shared-alb-cluster",
+            defaultActionRuleArns: { blue: run.get(T.rule, "edge-default-preview-blue").outputs.arn, green: run.get(T.rule, "edge-default-preview-green").outputs.arn },
+        });
+        expect(o.defaultService).to.equal("web");
+        expect(o.services.checkout.previewRuleArns).to.deep.equal({ blue: run.get(T.rule, "edge-preview-checkout-blue").outputs.arn });
+        expect(o.clusters.green).to.deep.include({ services: ["api", "web"], previewSlot: 4 });
+        expect(Object.keys(o.clusters.green.targetGroups).sort()).to.deep.equal(["api", "web"]);
+    });
+
+    it("lets a registrar role register only into the target groups of the services its cluster runs", async () => {
+        const args = exampleNetworkArgs();
+        args.clusters.blue.services = ["web"];
+        const run = await build(args);
+        const policy = JSON.parse(run.get(T.rolePolicy, "edge-registrar-blue").inputs.policy as string);
+        expect(policy.Statement[0].Resource).to.deep.equal([run.get(T.tg, "edge-tg-blue-web").outputs.arn]);
+        expect(run.ofType(T.tg).map(x => x.name).sort()).to.deep.equal(["edge-tg-blue-web", "edge-tg-green-api", "edge-tg-green-web"]);
+        expect(run.outputs.outputs.services.api.weights).to.deep.equal({ green: 0 });
+    });
+
+    it("reaches instance targets on the NodePort range and every VPC CIDR, the primary's rules keeping their names", async () => {
+        const args = exampleNetworkArgs();
+        delete args.vpcCidr;
+        args.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
+        args.services.api.targetType = "instance";
+        args.services.api.healthCheck.port = 10256;
+        args.services.web.healthCheck.port = 8081;
+        const run = await build(args);
+        expect(run.ofType(T.egress).map(x => [x.name, x.inputs.fromPort, x.inputs.toPort, x.inputs.cidrIpv4, x.inputs.description]).sort()).to.deep.equal([
+            ["edge-out-10256", 10256, 10256, "10.0.0.0/16", "targets on 10256: api (instance: health checks)"],
+            ["edge-out-10256-100-64-0-0-16", 10256, 10256, "100.64.0.0/16", "targets on 10256: api (instance: health checks)"],
+            ["edge-out-30000-32767", 30000, 32767, "10.0.0.0/16", "targets on 30000-32767: api (instance: NodePort range, traffic)"],
+            ["edge-out-30000-32767-100-64-0-0-16", 30000, 32767, "100.64.0.0/16", "targets on 30000-32767: api (instance: NodePort range, traffic)"],
+            ["edge-out-8080", 8080, 8080, "10.0.0.0/16", "targets on 8080: web (ip: traffic)"],
+            ["edge-out-8080-100-64-0-0-16", 8080, 8080, "100.64.0.0/16", "targets on 8080: web (ip: traffic)"],
+            ["edge-out-8081", 8081, 8081, "10.0.0.0/16", "targets on 8081: web (ip: health checks)"],
+            ["edge-out-8081-100-64-0-0-16", 8081, 8081, "100.64.0.0/16", "targets on 8081: web (ip: health checks)"],
+        ]);
+        expect(run.ofType(T.egress).every(x => x.inputs.ipProtocol === "tcp")).to.equal(true);
+        expect(run.outputs.outputs.clusters.green.targetGroups.api).to.deep.include({ targetType: "instance", healthCheckPort: 10256 });
+        args.services.api.nodePort = 31090;
+        const declared = await build(args);
+        expect(declared.ofType(T.egress).filter(x => x.inputs.fromPort !== 8080 && x.inputs.fromPort !== 8081 && x.inputs.fromPort !== 10256)
+            .map(x => [x.name, x.inputs.description])).to.deep.equal([
+            ["edge-out-31090", "targets on 31090: api (instance: NodePort, traffic)"],
+            ["edge-out-31090-100-64-0-0-16", "targets on 31090: api (instance: NodePort, traffic)"],
+        ]);
+        expect(declared.outputs.outputs.services.api.nodePort).to.equal(31090);
     });
 
     it("refuses credentials of another account before anything is deployed", async () => {

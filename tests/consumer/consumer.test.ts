@@ -90,7 +90,12 @@ describe("the npm package, as a consumer installs it", function () {
         execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, stdio: "pipe" });
         const out = execFileSync(process.execPath, ["out/index.js"], { cwd: project, encoding: "utf8" });
         expect(JSON.parse(out.trim())).to.deep.equal({
-            services: { web: { port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100 } } },
+            services: {
+                web: {
+                    port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100 }, hosts: ["shop.example.com"], paths: [],
+                    ruleArn: "arn:aws:test:eu-west-1:111111111111:edge-rule-web", priority: 44020,
+                },
+            },
             blue: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue",
             registrar: "arn:aws:test:eu-west-1:111111111111:edge-registrar-blue",
         });

@@ -4,13 +4,13 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { AuthorizeSecurityGroupEgressCommand, CreateVpcCommand, RevokeSecurityGroupEgressCommand, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
-    CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyLoadBalancerAttributesCommand, ModifyRuleCommand,
+    CreateTargetGroupCommand, DeleteRuleCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyLoadBalancerAttributesCommand, ModifyRuleCommand,
     ModifyTargetGroupCommand, RegisterTargetsCommand, RemoveTagsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DeleteRoleCommand, DeleteRolePolicyCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { NetworkOutputs } from "../../components/internal/contract";
 import { Report } from "../../cli/doctor/report";
-import { AwsTestClients, BuiltFleet, buildFleet, registerPolicy, testClients, trustPolicy } from "./fleet";
+import { AwsTestClients, BuiltFleet, DefaultFleet, buildFleet, registerPolicy, testClients, trustPolicy } from "./fleet";
 import { Moto, motoEnv, startMoto } from "./moto";
 import { runDoctor } from "./run";
 
@@ -164,11 +164,66 @@ describe("doctor AWS checks against moto_server", function () {
         expect(code).to.equal(1);
     });
 
-    it("listener.rule fails when the service's rule lost its tag", async () => {
+    it("listener.rule finds a rule whose tag was removed by its ARN from the outputs: a warning, and its weights are still checked", async () => {
         await aws.elbv2.send(new RemoveTagsCommand({ ResourceArns: [fleet.ruleArns.web], TagKeys: ["shared-alb:service"] }));
-        const { report } = await doctor(moto, fleet.outputs);
+        const { code, report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal([]);
+        const c = only(report, "listener.rule", "service web");
+        expect(c.status).to.equal("warn");
+        expect(c.message).to.equal("rule priority 20 on the http listener (found by its ARN) has no tag shared-alb:service=web; it still forwards");
+        expect(c.hint).to.equal("pulumi up -s network puts the tag back (tools that look rules up by tag need it)");
+        expect(only(report, "listener.weights", "service web").message).to.equal("weights match: blue=100 green=0");
+        expect(code).to.equal(0);
+    });
+
+    it("listener.rule falls back to the tag for outputs without rule ARNs, and fails when the tag is gone too", async () => {
+        await moto.reset();
+        const legacy = await buildFleet(aws, { ...DefaultFleet, legacyOutputs: true });
+        expect(legacy.outputs.services.web.ruleArn).to.equal(undefined);
+        const tagged = await doctor(moto, legacy.outputs);
+        expect(only(tagged.report, "listener.rule", "service web")).to.deep.include({ status: "pass", message: "rule priority 20 on the http listener" });
+        await aws.elbv2.send(new RemoveTagsCommand({ ResourceArns: [legacy.ruleArns.web], TagKeys: ["shared-alb:service"] }));
+        const { report } = await doctor(moto, legacy.outputs);
         expect(failing(report)).to.deep.equal(["listener.rule service web"]);
         expect(only(report, "listener.rule", "service web").message).to.equal("no rule on the http listener is tagged shared-alb:service=web: the service gets no traffic");
+    });
+
+    it("listener.rule fails when the rule of the outputs is gone", async () => {
+        await aws.elbv2.send(new DeleteRuleCommand({ RuleArn: fleet.ruleArns.api }));
+        const { code, report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal(["listener.rule service api"]);
+        expect(only(report, "listener.rule", "service api").message).to.equal(`rule ${fleet.ruleArns.api} from the outputs is not on the http listener: the service gets no traffic of its own`);
+        expect(code).to.equal(1);
+    });
+
+    it("listener.weights fails when a weight-0 cluster is left out of the forward action (its targets are not health-checked)", async () => {
+        const web = fleet.outputs.clusters.blue.targetGroups.web.arn;
+        await aws.elbv2.send(new ModifyRuleCommand({
+            RuleArn: fleet.ruleArns.web,
+            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: web, Weight: 100 }] } }],
+        }));
+        const { report } = await doctor(moto, fleet.outputs);
+        expect(failing(report)).to.deep.equal(["listener.weights service web"]);
+        const c = only(report, "listener.weights", "service web");
+        expect(c.message).to.equal("the target group of green (weight 0) is not in the forward action: it is not health-checked, so pods behind readiness gates there never become Ready");
+        expect(c.hint).to.equal("pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0");
+    });
+
+    it("listener.preview passes for intact preview rules and fails for one that forwards elsewhere", async () => {
+        await moto.reset();
+        const previewed = await buildFleet(aws, { ...DefaultFleet, previewHeader: "x-shared-alb-cluster" });
+        const healthy = await doctor(moto, previewed.outputs);
+        expect(failing(healthy.report)).to.deep.equal([]);
+        expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
+            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> to that cluster",
+        });
+        await aws.elbv2.send(new ModifyRuleCommand({
+            RuleArn: previewed.previewRuleArns.web.green,
+            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: previewed.outputs.clusters.blue.targetGroups.web.arn, Weight: 1 }] } }],
+        }));
+        const { report } = await doctor(moto, previewed.outputs);
+        expect(failing(report)).to.deep.equal(["listener.preview service web"]);
+        expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not forward to the cluster's target group green-web alone");
     });
 
     it("sg.alb-egress fails when the ALB security group cannot reach a target port", async () => {
@@ -181,6 +236,20 @@ describe("doctor AWS checks against moto_server", function () {
         expect(c.hint).to.include(`--group-id ${sg}`);
         expect(only(report, "sg.alb-egress", "port 3000").status).to.equal("pass");
         expect(code).to.equal(1);
+    });
+
+    it("sg.alb-egress asks for the NodePort range for instance targets, and passes once egress covers it", async () => {
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fleet.outputs));
+        outputs.clusters.green.targetGroups.api.targetType = "instance";
+        const sg = outputs.securityGroupId;
+        const before = await doctor(moto, outputs);
+        const c = only(before.report, "sg.alb-egress", "port 30000-32767");
+        expect(c.status).to.equal("fail");
+        expect(c.message).to.equal("no egress rule allows tcp 30000-32767: the ALB cannot reach green/api");
+        expect(c.hint).to.include("FromPort=30000,ToPort=32767");
+        await aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        const after = await doctor(moto, outputs);
+        expect(only(after.report, "sg.alb-egress", "port 30000-32767")).to.deep.include({ status: "pass", message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)" });
     });
 
     it("sg.alb-egress warns when egress reaches only part of the VPC", async () => {

@@ -34,6 +34,10 @@ export interface FleetService {
 export interface FleetSpec {
     clusters: FleetCluster[];
     services: FleetService[];
+    /** Preview routes with this header: a rule per cluster and service, forwarding to that cluster only. */
+    previewHeader?: string;
+    /** Outputs as network stacks before rule ARNs were exported (the doctor then finds rules by tag). */
+    legacyOutputs?: boolean;
 }
 
 /** The default fleet: blue cross-account, green same-account, two services. */
@@ -89,14 +93,17 @@ export interface BuiltFleet {
     outputs: NetworkOutputs;
     vpcId: string;
     ruleArns: Record<string, string>;
+    /** Preview rules by service, then cluster. */
+    previewRuleArns: Record<string, Record<string, string>>;
 }
 
 /**
  * Builds a healthy fleet in moto the way the network stack would (ALB with
  * deletion protection, its SG with egress per target port, an http listener,
- * one tagged rule per service forwarding by weight, a tagged target group per
- * cluster and service with registered ip targets, registrar roles for
- * cross-account clusters) and returns the matching outputs.
+ * one tagged rule per service forwarding to every cluster by weight, weight 0
+ * included, optional preview rules, a tagged target group per cluster and
+ * service with registered ip targets, registrar roles for cross-account
+ * clusters) and returns the matching outputs.
  */
 export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFleet): Promise<BuiltFleet> {
     const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: VpcCidr }));
@@ -162,22 +169,51 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
 
     const services: Record<string, ServiceOutputs> = {};
     const ruleArns: Record<string, string> = {};
-    let priority = 1;
+    const previewRuleArns: Record<string, Record<string, string>> = {};
+    let priority = 10;
     for (const svc of spec.services) {
         const weights = Object.fromEntries(spec.clusters.map(cl => [cl.key, svc.weights?.[cl.key] ?? cl.weight]));
+        const path = `/${svc.name}/*`;
         services[svc.name] = { port: svc.port, protocol: "HTTP", targetType: "ip", weights };
-        const forwarded = spec.clusters.filter(cl => weights[cl.key] > 0);
-        const actions = forwarded.length > 0
-            ? [{ Type: "forward" as const, ForwardConfig: { TargetGroups: forwarded.map(cl => ({ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: weights[cl.key] })) } }]
+        const actions = spec.clusters.some(cl => weights[cl.key] > 0)
+            ? [{ Type: "forward" as const, ForwardConfig: { TargetGroups: spec.clusters.map(cl => ({ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: weights[cl.key] })) } }]
             : [{ Type: "fixed-response" as const, FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "no cluster" } }];
+        if (spec.previewHeader !== undefined) {
+            previewRuleArns[svc.name] = {};
+            for (const [slot, cl] of spec.clusters.entries()) {
+                const preview = await c.elbv2.send(new CreateRuleCommand({
+                    ListenerArn: listenerArn, Priority: priority - 9 + slot,
+                    Conditions: [
+                        { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
+                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [cl.key] } },
+                    ],
+                    Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }] } }],
+                }));
+                const arn = preview.Rules?.[0].RuleArn as string;
+                await c.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: [
+                    { Key: "shared-alb:service", Value: svc.name }, { Key: "shared-alb:cluster", Value: cl.key }, { Key: "shared-alb:preview", Value: "service" },
+                ] }));
+                previewRuleArns[svc.name][cl.key] = arn;
+            }
+        }
         const rule = await c.elbv2.send(new CreateRuleCommand({
-            ListenerArn: listenerArn, Priority: priority++,
-            Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [`/${svc.name}/*`] } }],
+            ListenerArn: listenerArn, Priority: priority,
+            Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [path] } }],
             Actions: actions,
         }));
         const ruleArn = rule.Rules?.[0].RuleArn as string;
         await c.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: "shared-alb:service", Value: svc.name }] }));
         ruleArns[svc.name] = ruleArn;
+        if (!spec.legacyOutputs) {
+            Object.assign(services[svc.name], { hosts: [], paths: [path], ruleArn, priority },
+                spec.previewHeader !== undefined ? { previewRuleArns: previewRuleArns[svc.name] } : {});
+        }
+        priority += 10;
+    }
+    if (!spec.legacyOutputs) {
+        for (const cl of spec.clusters) {
+            clusters[cl.key].services = spec.services.map(svc => svc.name).sort();
+        }
     }
 
     const outputs: NetworkOutputs = {
@@ -195,6 +231,7 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         },
         services,
         clusters,
+        ...(spec.previewHeader !== undefined ? { preview: { header: spec.previewHeader, defaultActionRuleArns: {} } } : {}),
     };
-    return { outputs, vpcId, ruleArns };
+    return { outputs, vpcId, ruleArns, previewRuleArns };
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import {
-    namespaceManifest, namespacePlan, readinessGateNamespaceManifest, readinessGateNamespaces, requiredNamespaces, securityGroupRulePlan,
-    targetGroupBindingManifest,
+    bindingPorts, namespaceManifest, namespacePlan, readinessGateNamespaceManifest, readinessGateNamespaces, requiredNamespaces,
+    securityGroupRulePlan, targetGroupBindingManifest,
 } from "../../components/cluster-attachment/manifests";
 import { TargetGroupBindingCrd } from "../../components/cluster-attachment/crd";
 
@@ -44,7 +44,7 @@ const specSchema = v1beta1.schema.openAPIV3Schema.properties.spec as unknown as 
 const arn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/sa-blue-web/0123456789abcdef";
 const input = {
     serviceKey: "web", name: "shared-alb-web", namespace: "shop", serviceName: "web", servicePort: 80 as number | string,
-    targetGroupArn: arn, targetType: "ip" as const, ipAddressType: "ipv4" as const, vpcId: "vpc-0a1b2c3d4e5f60718",
+    targetGroupArn: arn, targetGroupProtocol: "HTTP" as const, targetType: "ip" as const, ipAddressType: "ipv4" as const, vpcId: "vpc-0a1b2c3d4e5f60718",
     multiClusterTargetGroup: false,
 };
 
@@ -56,7 +56,7 @@ describe("cluster-attachment manifests: TargetGroupBinding", () => {
             kind: "TargetGroupBinding",
             metadata: { name: "shared-alb-web", namespace: "shop", labels: { "app.kubernetes.io/part-of": "shared-alb", "shared-alb/service": "web" } },
             spec: {
-                targetGroupARN: arn, targetType: "ip", ipAddressType: "ipv4", vpcID: "vpc-0a1b2c3d4e5f60718",
+                targetGroupARN: arn, targetGroupProtocol: "HTTP", targetType: "ip", ipAddressType: "ipv4", vpcID: "vpc-0a1b2c3d4e5f60718",
                 serviceRef: { name: "web", port: 80 },
             },
         });
@@ -67,22 +67,24 @@ describe("cluster-attachment manifests: TargetGroupBinding", () => {
         const tgb = targetGroupBindingManifest({
             ...input, servicePort: "http", multiClusterTargetGroup: true,
             assumeRole: { roleArn: "arn:aws:iam::111111111111:role/shared-alb-registrar-blue", externalId: "shared-alb-blue-5e0c1d2f" },
-            networking: { albSecurityGroupId: "sg-0a1b2c3d4e5f60aaa", port: 8080 },
+            targetGroupProtocol: "HTTPS",
+            networking: { albSecurityGroupId: "sg-0a1b2c3d4e5f60aaa", ports: [8080, 8081] },
         });
         expect(tgb.spec).to.deep.equal({
-            targetGroupARN: arn, targetType: "ip", ipAddressType: "ipv4", vpcID: "vpc-0a1b2c3d4e5f60718",
+            targetGroupARN: arn, targetGroupProtocol: "HTTPS", targetType: "ip", ipAddressType: "ipv4", vpcID: "vpc-0a1b2c3d4e5f60718",
             serviceRef: { name: "web", port: "http" },
             iamRoleArnToAssume: "arn:aws:iam::111111111111:role/shared-alb-registrar-blue",
             assumeRoleExternalId: "shared-alb-blue-5e0c1d2f",
             multiClusterTargetGroup: true,
-            networking: { ingress: [{ from: [{ securityGroup: { groupID: "sg-0a1b2c3d4e5f60aaa" } }], ports: [{ port: 8080, protocol: "TCP" }] }] },
+            networking: { ingress: [{ from: [{ securityGroup: { groupID: "sg-0a1b2c3d4e5f60aaa" } }], ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] }] },
         });
         expect(schemaErrors(tgb.spec, specSchema)).to.deep.equal([]);
     });
 
     it("the schema check catches what the API server would prune or refuse", () => {
-        expect(schemaErrors({ serviceRef: { name: "a", port: 1 }, targetType: "pod", vpcId: "x" }, specSchema)).to.deep.equal([
+        expect(schemaErrors({ serviceRef: { name: "a", port: 1 }, targetType: "pod", targetGroupProtocol: "GRPC", vpcId: "x" }, specSchema)).to.deep.equal([
             "spec.targetType: \"pod\" not in [\"instance\",\"ip\"]",
+            "spec.targetGroupProtocol: \"GRPC\" not in [\"HTTP\",\"HTTPS\",\"TCP\",\"TLS\",\"UDP\",\"TCP_UDP\",\"QUIC\",\"TCP_QUIC\"]",
             "spec.vpcId: unknown field (pruned by the API server)",
         ]);
     });
@@ -141,19 +143,50 @@ describe("cluster-attachment manifests: namespace plan", () => {
 });
 
 describe("cluster-attachment manifests: security-group rule plan", () => {
-    it("one rule per node group and distinct port range, keyed by group and port", () => {
-        expect(securityGroupRulePlan([
-            { service: "web", fromPort: 8080, toPort: 8080 },
-            { service: "api", fromPort: 9000, toPort: 9000 },
-            { service: "admin", fromPort: 8080, toPort: 8080 },
-            { service: "legacy", fromPort: 30000, toPort: 32767 },
-        ], ["workers", "nodes"])).to.deep.equal([
-            { key: "nodes-8080", nodeSecurityGroupKey: "nodes", fromPort: 8080, toPort: 8080, services: ["admin", "web"] },
-            { key: "nodes-9000", nodeSecurityGroupKey: "nodes", fromPort: 9000, toPort: 9000, services: ["api"] },
-            { key: "nodes-30000-32767", nodeSecurityGroupKey: "nodes", fromPort: 30000, toPort: 32767, services: ["legacy"] },
-            { key: "workers-8080", nodeSecurityGroupKey: "workers", fromPort: 8080, toPort: 8080, services: ["admin", "web"] },
-            { key: "workers-9000", nodeSecurityGroupKey: "workers", fromPort: 9000, toPort: 9000, services: ["api"] },
-            { key: "workers-30000-32767", nodeSecurityGroupKey: "workers", fromPort: 30000, toPort: 32767, services: ["legacy"] },
+    it("opens, per binding, the traffic port (ip: target port; instance: NodePort or the NodePort range) and a separate health-check port", () => {
+        expect(bindingPorts({ key: "web", targetType: "ip", fromPort: 8080, toPort: 8080 })).to.deep.equal([
+            { service: "web", fromPort: 8080, toPort: 8080, reason: "ip: traffic and health checks" },
         ]);
+        expect(bindingPorts({ key: "api", targetType: "ip", fromPort: 9000, toPort: 9000, healthCheckPort: 9001 })).to.deep.equal([
+            { service: "api", fromPort: 9000, toPort: 9000, reason: "ip: traffic" },
+            { service: "api", fromPort: 9001, toPort: 9001, reason: "ip: health checks" },
+        ]);
+        expect(bindingPorts({ key: "legacy", targetType: "instance", fromPort: 30000, toPort: 32767 })).to.deep.equal([
+            { service: "legacy", fromPort: 30000, toPort: 32767, reason: "instance: NodePort range, traffic and health checks" },
+        ]);
+        expect(bindingPorts({ key: "shop", targetType: "instance", fromPort: 31080, toPort: 31080, healthCheckPort: 10256 })).to.deep.equal([
+            { service: "shop", fromPort: 31080, toPort: 31080, reason: "instance: NodePort, traffic" },
+            { service: "shop", fromPort: 10256, toPort: 10256, reason: "instance: health checks" },
+        ]);
+    });
+
+    it("one rule per node group and distinct port range, keyed by group and port, described by what it is for", () => {
+        const ports = [
+            ...bindingPorts({ key: "web", targetType: "ip", fromPort: 8080, toPort: 8080 }),
+            ...bindingPorts({ key: "api", targetType: "ip", fromPort: 9000, toPort: 9000 }),
+            ...bindingPorts({ key: "admin", targetType: "ip", fromPort: 8080, toPort: 8080 }),
+            ...bindingPorts({ key: "legacy", targetType: "instance", fromPort: 30000, toPort: 32767 }),
+        ];
+        const rule = (group: string, from: number, to: number, services: string[], reasons: string[]) => ({
+            key: from === to ? `${group}-${from}` : `${group}-${from}-${to}`, nodeSecurityGroupKey: group, fromPort: from, toPort: to, services, reasons,
+            description: `shared-alb: ALB to ${reasons.join(", ")}`,
+        });
+        const web = ["admin (ip: traffic and health checks)", "web (ip: traffic and health checks)"];
+        expect(securityGroupRulePlan(ports, ["workers", "nodes"])).to.deep.equal([
+            rule("nodes", 8080, 8080, ["admin", "web"], web),
+            rule("nodes", 9000, 9000, ["api"], ["api (ip: traffic and health checks)"]),
+            rule("nodes", 30000, 32767, ["legacy"], ["legacy (instance: NodePort range, traffic and health checks)"]),
+            rule("workers", 8080, 8080, ["admin", "web"], web),
+            rule("workers", 9000, 9000, ["api"], ["api (ip: traffic and health checks)"]),
+            rule("workers", 30000, 32767, ["legacy"], ["legacy (instance: NodePort range, traffic and health checks)"]),
+        ]);
+    });
+
+    it("keeps descriptions within the 255 characters AWS allows", () => {
+        const many = Array.from({ length: 12 }, (_, i) => ({ service: `service-number-${i}`, fromPort: 8080, toPort: 8080, reason: "ip: traffic and health checks" }));
+        const [plan] = securityGroupRulePlan(many, ["nodes"]);
+        expect(plan.description).to.have.length(255);
+        expect(plan.description.endsWith("...")).to.equal(true);
+        expect(plan.services).to.have.length(12);
     });
 });

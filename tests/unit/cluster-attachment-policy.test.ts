@@ -62,7 +62,7 @@ describe("cluster-attachment policy: TargetGroupBinding-only permissions", () =>
         });
     });
 
-    it("cross account: describes, and assume the registrar role only; no register/deregister with its own credentials", () => {
+    it("cross account: assume the registrar role only; no Elastic Load Balancing call with its own credentials", () => {
         expect(controllerPermissionsPolicy({
             registrarRoleArn: registrar,
             targetGroupArns: [tg("web")],
@@ -73,7 +73,6 @@ describe("cluster-attachment policy: TargetGroupBinding-only permissions", () =>
             Version: "2012-10-17",
             Statement: [
                 { Sid: "DescribeVpcsAndSecurityGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"], Resource: "*" },
-                { Sid: "DescribeTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
                 { Sid: "AssumeRegistrarRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: registrar },
             ],
         });
@@ -86,7 +85,7 @@ describe("cluster-attachment policy: TargetGroupBinding-only permissions", () =>
             const doc = controllerPermissionsPolicy({
                 registrarRoleArn: registrar, targetGroupArns: [], securityGroupMode: "controller", nodeSecurityGroupArns: [sg], ipTargets,
             });
-            expect(doc.Statement.slice(3)).to.deep.equal([
+            expect(doc.Statement.slice(2)).to.deep.equal([
                 {
                     Sid: "DescribeTargetsForNetworking", Effect: "Allow",
                     Action: ipTargets ? ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"] : ["ec2:DescribeInstances"],

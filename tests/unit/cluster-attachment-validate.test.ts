@@ -32,7 +32,7 @@ describe("cluster-attachment validation: defaults", () => {
         });
         expect(r.bindings.web).to.deep.equal({
             key: "web", namespace: "shop", serviceName: "web", servicePort: 80, tgbName: "shared-alb-web", ipAddressType: "ipv4",
-            targetType: "ip", fromPort: 8080, toPort: 8080, networkingPort: 8080,
+            targetType: "ip", protocol: "HTTP", fromPort: 8080, toPort: 8080, networkingPort: 8080, healthCheckPort: undefined,
         });
         expect(r.bindings.api.servicePort).to.equal("http");
         expect([r.securityGroupMode, r.applyToCluster, r.labelNamespaces, r.manageCrd, r.multiClusterTargetGroup]).to.deep.equal(["rules", true, true, true, false]);
@@ -41,6 +41,25 @@ describe("cluster-attachment validation: defaults", () => {
     it("resolves the green (same-account) example", () => {
         const r = validateClusterAttachmentArgs(attachmentArgs("green"));
         expect([r.crossAccount, r.sharedVpc, r.registrarRoleArn]).to.deep.equal([false, false, undefined]);
+    });
+
+    it("opens instance targets on the network's declared NodePort, else the NodePort range; a binding's targetPort wins", () => {
+        const ports = (tg: Record<string, unknown>, targetPort?: number) => {
+            const a = JSON.parse(JSON.stringify(attachmentArgs("green"))) as any;
+            Object.assign(a.cluster.targetGroups.web, { targetType: "instance", ...tg });
+            if (targetPort !== undefined) {
+                a.bindings.web.targetPort = targetPort;
+            }
+            const r = validateClusterAttachmentArgs(a);
+            const b = r.bindings.web;
+            return [b.fromPort, b.toPort, b.networkingPort, b.healthCheckPort];
+        };
+        expect(ports({})).to.deep.equal([30000, 32767, undefined, undefined]);
+        expect(ports({ nodePort: 31080 })).to.deep.equal([31080, 31080, 31080, undefined]);
+        expect(ports({ nodePort: 31080 }, 31090)).to.deep.equal([31090, 31090, 31090, undefined]);
+        expect(ports({ healthCheckPort: 10256 })).to.deep.equal([30000, 32767, undefined, 10256]);
+        // A health check on the traffic port needs nothing more.
+        expect(ports({ nodePort: 31080, healthCheckPort: 31080 })).to.deep.equal([31080, 31080, 31080, undefined]);
     });
 
     it("leaves the CRD alone when attaching to an existing controller", () => {
@@ -66,7 +85,11 @@ describe("cluster-attachment validation: errors name the path, the value and wha
         ["no port", "green", a => { delete a.bindings.web.port; },
             "bindings.web.port: got nothing; expected the Service port: port (1 to 65535) or portName"],
         ["a binding for a service the network does not serve", "green", a => { a.bindings.admin = { namespace: "shop", service: "admin", port: 80 }; },
-            "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\"; expected one of \"api\", \"web\""],
+            "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\" (it does not run it: see clusters.<key>.services of the network); expected one of \"api\", \"web\""],
+        ["a target group protocol an ALB does not have", "green", a => { a.cluster.targetGroups.web.protocol = "TCP"; },
+            "cluster.targetGroups.web.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\""],
+        ["a declared NodePort outside the NodePort range", "green", a => { a.cluster.targetGroups.web.nodePort = 8080; },
+            "cluster.targetGroups.web.nodePort: got 8080; expected a NodePort from 30000 to 32767"],
         ["no bindings", "green", a => { a.bindings = {}; },
             "bindings: got {}; expected at least one binding { <service>: { namespace, service, port } }"],
         ["a misspelt binding key", "green", a => { a.bindings.web.namespce = "shop"; },
@@ -117,7 +140,7 @@ describe("cluster-attachment validation: errors name the path, the value and wha
         ["a bad node security group", "green", a => { a.nodeSecurityGroupIds = { nodes: "sg-123" }; },
             "nodeSecurityGroupIds.nodes: got \"sg-123\"; expected a security group ID such as \"sg-0123456789abcdef0\""],
         ["instance targets in controller mode without a NodePort", "green", a => { a.securityGroupMode = "controller"; a.cluster.targetGroups.web.targetType = "instance"; },
-            "bindings.web.targetPort: got nothing; instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort"],
+            "bindings.web.targetPort: got nothing; instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort (or services.<name>.nodePort in the network)"],
         ["a managed CRD without installing the controller", "green", a => { a.controller = { install: false }; a.manageCrd = true; },
             "manageCrd: got true; the CRD is managed only with controller.install true; an existing controller's CRD is its installer's"],
         ["retainNamespaces for namespaces it does not create", "green", a => { a.retainNamespaces = false; },

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import {
-    DerivedPriorityBase, defaultExternalId, derivePriorities, nameKey, partitionOf, registrarRoleName, targetGroupName,
+    defaultExternalId, nameKey, partitionOf, registrarRoleName, targetGroupName,
 } from "../../components/shared-alb/naming";
 
 const base = { loadBalancerName: "shop-edge", cluster: "blue", service: "web", vpcId: "vpc-0a1b2c3d4e5f60718", port: 8080, protocol: "HTTP", targetType: "ip" };
@@ -65,30 +65,6 @@ describe("defaultExternalId", () => {
     it("is a stable 32-hex digest that differs per cluster", () => {
         expect(defaultExternalId("111111111111", "shop-edge", "blue", "222222222222")).to.equal("034e4c719e06a9fef670a09bbcad68f7");
         expect(defaultExternalId("111111111111", "shop-edge", "red", "222222222222")).to.not.equal("034e4c719e06a9fef670a09bbcad68f7");
-    });
-});
-
-describe("derivePriorities", () => {
-    it("keeps explicit priorities and derives the rest above 999", () => {
-        const p = derivePriorities({ web: undefined, api: 5 });
-        expect(p.api).to.equal(5);
-        expect(p.web).to.be.within(DerivedPriorityBase, 49999);
-        expect(p).to.deep.equal({ api: 5, web: derivePriorities({ web: undefined }).web });
-    });
-
-    it("gives unique priorities, and a service keeps its priority when another is added (property)", () => {
-        fc.assert(fc.property(fc.uniqueArray(key, { minLength: 1, maxLength: 40 }), key, (names, extra) => {
-            fc.pre(!names.includes(extra));
-            const before = derivePriorities(Object.fromEntries(names.map(n => [n, undefined])));
-            expect(new Set(Object.values(before)).size).to.equal(names.length);
-            const after = derivePriorities(Object.fromEntries([...names, extra].map(n => [n, undefined])));
-            const moved = names.filter(n => before[n] !== after[n]);
-            // Only a slot collision with the new name can move one service.
-            expect(moved.length).to.be.at.most(1);
-            if (moved.length === 1) {
-                expect(after[extra]).to.equal(before[moved[0]]);
-            }
-        }));
     });
 });
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { registrarPermissions, registrarTrustPolicy } from "../../components/shared-alb/policy";
-import { listenerPlan } from "../../components/shared-alb/rules";
+import { listenerPlan, ruleConditions } from "../../components/shared-alb/rules";
 import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 describe("listenerPlan", () => {
-    it("puts the rules on HTTPS when certificates exist, forwarding only to weighted clusters", () => {
+    it("puts the rules on HTTPS when certificates exist, forwarding to every cluster that runs the service, weight 0 included", () => {
         const args = exampleNetworkArgs();
         args.services.web.priority = 10;
         args.services.api.weights = { green: 25 };
@@ -14,12 +14,13 @@ describe("listenerPlan", () => {
         expect(plan).to.deep.equal({
             createListeners: true, https: true, rulesOn: "https", defaultAction: { kind: "not-found" },
             rules: [
-                { service: "web", priority: 10, hosts: ["shop.example.com"], paths: [],
-                    action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }], stickinessDuration: undefined } },
-                { service: "api", priority: plan.rules[1].priority, hosts: [], paths: ["/api/*"],
+                { kind: "service", service: "web", priority: 10, hosts: ["shop.example.com"], paths: [],
+                    action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }], stickinessDuration: undefined } },
+                { kind: "service", service: "api", priority: 31750, hosts: [], paths: ["/api/*"],
                     action: { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 25 }], stickinessDuration: 3600 } },
             ],
         });
+        expect(ruleConditions(plan.rules[0])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
     });
 
     it("answers 503 for a service with no weight, and uses the default service and HTTP without certificates", () => {
@@ -31,10 +32,45 @@ describe("listenerPlan", () => {
         const plan = listenerPlan(validateSharedAlbArgs(args));
         expect(plan.rulesOn).to.equal("http");
         expect(plan.https).to.equal(false);
-        expect(plan.defaultAction).to.deep.equal({ kind: "forward", service: "web", targets: [{ cluster: "green", weight: 1 }], stickinessDuration: undefined });
+        expect(plan.defaultAction).to.deep.equal({
+            kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 0 }, { cluster: "green", weight: 1 }], stickinessDuration: undefined,
+        });
         expect(plan.rules.find(r => r.service === "api")!.action).to.deep.equal({
             kind: "fixed-response", statusCode: "503", contentType: "text/plain", messageBody: "service api has no cluster with weight above 0",
         });
+    });
+
+    it("forwards a service only to the clusters that run it", () => {
+        const args = exampleNetworkArgs();
+        args.clusters.green.services = ["web"];
+        args.clusters.red = { accountId: "333333333333", weight: 7, services: ["api"] };
+        const plan = listenerPlan(validateSharedAlbArgs(args));
+        const targets = (service: string) => (plan.rules.find(r => r.service === service)!.action as { targets: unknown[] }).targets;
+        expect(targets("web")).to.deep.equal([{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }]);
+        expect(targets("api")).to.deep.equal([{ cluster: "blue", weight: 100 }, { cluster: "red", weight: 7 }]);
+    });
+
+    it("adds a preview rule per cluster and service just below the service's rule, and header-only ones for the default action last", () => {
+        const args = exampleNetworkArgs();
+        args.preview = { header: "X-Preview" };
+        args.defaultService = "web";
+        args.clusters.green.services = ["web"];
+        const plan = listenerPlan(validateSharedAlbArgs(args));
+        expect(plan.rules.map(r => [r.priority, r.kind, r.service, r.cluster, r.header?.value])).to.deep.equal([
+            [31743, "preview", "api", "blue", "blue"],
+            [31750, "service", "api", undefined, undefined],
+            [44013, "preview", "web", "blue", "blue"],
+            [44014, "preview", "web", "green", "green"],
+            [44020, "service", "web", undefined, undefined],
+            [49993, "default-preview", "web", "blue", "blue"],
+            [49994, "default-preview", "web", "green", "green"],
+        ]);
+        const preview = plan.rules.find(r => r.kind === "preview" && r.cluster === "green")!;
+        expect(ruleConditions(preview)).to.deep.equal([
+            { hostHeader: { values: ["shop.example.com"] } }, { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } },
+        ]);
+        expect(preview.action).to.deep.equal({ kind: "forward", service: "web", targets: [{ cluster: "green", weight: 1 }] });
+        expect(ruleConditions(plan.rules[6])).to.deep.equal([{ httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } }]);
     });
 
     it("adds rules to an adopted listener only", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ConfigErrors } from "../../components/internal/errors";
+import { listenerPlan } from "../../components/shared-alb/rules";
 import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
@@ -27,17 +28,20 @@ describe("validateSharedAlbArgs", () => {
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
             accessLogs: undefined, protect: true,
         });
+        expect([model.vpcCidrs, model.vpcCidr, model.preview]).to.deep.equal([["10.0.0.0/16"], "10.0.0.0/16", undefined]);
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
-            externalId: "034e4c719e06a9fef670a09bbcad68f7",
+            externalId: "034e4c719e06a9fef670a09bbcad68f7", services: ["api", "web"], previewSlot: 3,
         });
         expect(model.clusters.green).to.deep.equal({
             key: "green", accountId: "111111111111", weight: 0, crossAccount: false, controllerRoleName: "shared-alb-lbc-green",
             controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", registrarRoleName: undefined, externalId: undefined,
+            services: ["api", "web"], previewSlot: 4,
         });
         expect(model.services.web).to.deep.include({
-            name: "web", port: 8080, protocol: "HTTP", targetType: "ip", hosts: ["shop.example.com"], paths: [],
+            name: "web", port: 8080, protocol: "HTTP", targetType: "ip", nodePort: undefined, hosts: ["shop.example.com"], paths: [],
+            priority: 44020, explicitPriority: false, clusters: ["blue", "green"], previewPriorities: {},
             weights: { blue: 100, green: 0 }, deregistrationDelay: 30, slowStart: 0, stickinessDuration: undefined,
             targetGroupNames: { blue: "blue-web-17b62d5a", green: "green-web-1a30dff7" },
         });
@@ -59,6 +63,37 @@ describe("validateSharedAlbArgs", () => {
         expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config");
     });
 
+    it("takes every CIDR of the VPC, primary first, for egress and an internal ALB's ingress", () => {
+        const args = exampleNetworkArgs();
+        delete args.vpcCidr;
+        args.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
+        args.loadBalancer.internal = true;
+        const model = validateSharedAlbArgs(args);
+        expect([model.vpcCidrs, model.vpcCidr, model.loadBalancer.ingressCidrs]).to.deep.equal([["10.0.0.0/16", "100.64.0.0/16"], "10.0.0.0/16", ["10.0.0.0/16", "100.64.0.0/16"]]);
+    });
+
+    it("narrows a cluster to the services it runs: target groups, weights and preview rules follow", () => {
+        const args = exampleNetworkArgs();
+        args.clusters.green.services = ["web"];
+        args.preview = {};
+        const model = validateSharedAlbArgs(args);
+        expect(model.clusters.green.services).to.deep.equal(["web"]);
+        expect(model.services.api).to.deep.include({ clusters: ["blue"], weights: { blue: 100 }, previewPriorities: { blue: 31743 } });
+        expect(Object.keys(model.services.api.targetGroupNames)).to.deep.equal(["blue"]);
+        expect(model.services.web).to.deep.include({ clusters: ["blue", "green"], previewPriorities: { blue: 44013, green: 44014 } });
+        expect(model.preview).to.deep.equal({ header: "x-shared-alb-cluster", defaultActionPriorities: {} });
+    });
+
+    it("places an explicit priority's preview rules in the nine priorities below it", () => {
+        const args = exampleNetworkArgs();
+        args.preview = {};
+        args.defaultService = "web";
+        args.services.api.priority = 100;
+        const model = validateSharedAlbArgs(args);
+        expect([model.services.api.priority, model.services.api.previewPriorities]).to.deep.equal([100, { blue: 93, green: 94 }]);
+        expect(model.preview!.defaultActionPriorities).to.deep.equal({ blue: 49993, green: 49994 });
+    });
+
     it("applies per-service weights over the cluster defaults", () => {
         const args = exampleNetworkArgs();
         args.services.api.weights = { green: 50 };
@@ -67,11 +102,11 @@ describe("validateSharedAlbArgs", () => {
 
     const table: [string, (a: Args) => void, string[]][] = [
         ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
-            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing",
+            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, vpcCidrs, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing, preview",
             "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
             "region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
-            "vpcCidr: got nothing; expected an IPv4 CIDR such as \"10.0.0.0/16\"",
+            "vpcCidrs: got nothing; expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)",
             "subnetIds: got nothing; expected at least 2 subnets in different Availability Zones (an ALB needs two)",
             "clusters: got nothing; expected at least one cluster: { <key>: { accountId, weight } }",
             "services: got nothing; expected at least one service: { <name>: { port, hosts | paths } }",
@@ -90,11 +125,44 @@ describe("validateSharedAlbArgs", () => {
             ["clusters.Blue: got \"Blue\"; cluster key: expected lower-case letters, digits and inner hyphens (at most 20 characters)"]],
         ["a weight for an unknown cluster", a => { a.services.web.weights = { red: 5 }; },
             ["services.web.weights.red: got 5; expected a weight for a known cluster; clusters are: blue, green"]],
-        ["six weighted clusters", a => { for (let i = 0; i < 5; i++) { a.clusters[`c${i}`] = { accountId: "333333333333", weight: 1 }; } a.services.api.weights = { c0: 0 }; },
-            ["services.web.weights: got {\"blue\":100,\"c0\":1,\"c1\":1,\"c2\":1,\"c3\":1,\"c4\":1}; expected at most 5 clusters with a weight above 0 (target groups per forward action); set the others to 0"]],
+        ["six clusters running a service, weight 0 included", a => { for (let i = 0; i < 4; i++) { a.clusters[`c${i}`] = { accountId: "333333333333", weight: 0, services: ["web"] }; } },
+            ["services.web.weights: got {\"blue\":100,\"green\":0,\"c0\":0,\"c1\":0,\"c2\":0,\"c3\":0}; expected at most 5 clusters running the service: every one is in its forward action, weight 0 included, and a forward takes at most 5 target groups; narrow clusters.<key>.services"]],
         ["a duplicate priority", a => { a.services.web.priority = 10; a.services.api.priority = 10; },
             ["services.api.priority: got 10; expected a priority unique on the listener; services.web has it"]],
-        ["a priority above 50000", a => { a.services.web.priority = 50001; }, ["services.web.priority: got 50001; expected an integer from 1 to 50000"]],
+        ["a priority in the derived range", a => { a.services.web.priority = 1000; },
+            ["services.web.priority: got 1000; expected an integer (explicit priorities precede every derived one, which start at 1010) from 1 to 999"]],
+        ["both vpcCidr and vpcCidrs", a => { a.vpcCidrs = ["10.0.0.0/16"]; },
+            ["vpcCidr: got \"10.0.0.0/16\"; give vpcCidrs (every CIDR of the VPC, primary first) or the older vpcCidr, not both"]],
+        ["an empty vpcCidrs and a bad one", a => { delete a.vpcCidr; a.vpcCidrs = []; }, ["vpcCidrs: got []; expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones"]],
+        ["a duplicate secondary CIDR", a => { delete a.vpcCidr; a.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/33", "10.0.0.0/16"]; }, [
+            "vpcCidrs[1]: got \"100.64.0.0/33\"; expected an IPv4 CIDR such as \"10.0.0.0/16\"",
+            "vpcCidrs[2]: got \"10.0.0.0/16\"; expected no duplicates",
+        ]],
+        ["a cluster running an unknown service", a => { a.clusters.green.services = ["web", "shop"]; },
+            ["clusters.green.services[1]: got \"shop\"; expected one of the services: web, api"]],
+        ["a cluster running nothing", a => { a.clusters.green.services = []; },
+            ["clusters.green.services: got []; expected at least one service (leave services out for all of them, or remove the cluster)"]],
+        ["a weight for a cluster that does not run the service", a => { a.clusters.green.services = ["web"]; a.services.api.weights = { green: 10 }; },
+            ["services.api.weights.green: got 10; cluster green does not run service api: add api to clusters.green.services, or drop the weight"]],
+        ["a preview slot of 10", a => { a.clusters.green.previewSlot = 10; }, ["clusters.green.previewSlot: got 10; expected an integer from 1 to 9"]],
+        ["two clusters with one preview slot", a => { a.preview = {}; a.clusters.green.previewSlot = 3; },
+            ["clusters.green.previewSlot: got 3; clusters.blue has preview slot 3 too and both run api, web: their preview rules would take the same priorities; set clusters.green.previewSlot to a free slot (1, 2, 4, 5, 6, 7, 8, 9)"]],
+        ["a preview header with a space", a => { a.preview = { header: "x cluster" }; },
+            ["preview.header: got \"x cluster\"; expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-"]],
+        ["the Host header for previews", a => { a.preview = { header: "Host" }; },
+            ["preview.header: got \"Host\"; the Host header cannot be an http-header condition; pick another name"]],
+        ["a host without a top-level domain", a => { a.services.web.hosts = ["localhost", "shop.example.c0m"]; }, [
+            "services.web.hosts[0]: got \"localhost\"; expected a host name of at most 128 letters, digits, '-', '.', '*' and '?', with a '.' followed by letters only at the end (\"shop.example.com\", \"*.example.com\")",
+            "services.web.hosts[1]: got \"shop.example.c0m\"; expected a host name of at most 128 letters, digits, '-', '.', '*' and '?', with a '.' followed by letters only at the end (\"shop.example.com\", \"*.example.com\")",
+        ]],
+        ["a path that matches every path", a => { a.services.api.paths = ["/*"]; },
+            ["services.api.paths[0]: got \"/*\"; matches every path: leave paths out instead (a pattern needs a literal character after the leading '/')"]],
+        ["six wildcards in one rule", a => { a.services.api.paths = ["/a*/*", "/?/*"]; a.services.api.hosts = ["*.example.com", "?.example.io"]; },
+            ["services.api.hosts: got {\"hosts\":[\"*.example.com\",\"?.example.io\"],\"paths\":[\"/a*/*\",\"/?/*\"]}; expected at most 5 wildcards ('*', '?') in hosts and paths together (per ALB rule); got 6"]],
+        ["a NodePort for ip targets and one outside the range", a => { a.services.web.nodePort = 31000; a.services.api.targetType = "instance"; a.services.api.nodePort = 8080; }, [
+            "services.web.nodePort: got 31000; allowed only with targetType \"instance\" (ip targets are reached on port)",
+            "services.api.nodePort: got 8080; expected a NodePort from 30000 to 32767",
+        ]],
         ["a port of 0", a => { a.services.web.port = 0; }, ["services.web.port: got 0; expected an integer port from 1 to 65535"]],
         ["a TCP protocol", a => { a.services.web.protocol = "TCP"; }, ["services.web.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\""]],
         ["a lambda target", a => { a.services.web.targetType = "lambda"; }, ["services.web.targetType: got \"lambda\"; expected one of \"ip\", \"instance\""]],
@@ -117,7 +185,7 @@ describe("validateSharedAlbArgs", () => {
             ["services.web.hosts: got []; expected at least one host or path (only the defaultService may have neither)"]],
         ["an unknown default service", a => { a.defaultService = "shop"; }, ["defaultService: got \"shop\"; expected one of the services: web, api"]],
         ["a misspelt key", a => { a.services.web.prot = "HTTP"; },
-            ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, hosts, paths, priority, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
+            ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, nodePort, hosts, paths, priority, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
         ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
             ["loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef\"; allowed only with loadBalancer.existingArn"]],
         ["an external ID for a same-account cluster", a => { a.clusters.green.externalId = "abc"; },
@@ -126,8 +194,22 @@ describe("validateSharedAlbArgs", () => {
             ["loadBalancer.ingressCidrs[0]: got \"0.0.0.0/33\"; expected IPv4 CIDRs such as \"203.0.113.0/24\""]],
         ["two services with the same conditions", a => { a.services.api.paths = []; a.services.api.hosts = ["shop.example.com"]; },
             ["services.api.hosts: got {\"hosts\":[\"shop.example.com\"],\"paths\":[]}; expected conditions different from services.web's: two rules with the same hosts and paths shadow each other"]],
-        ["six condition values", a => { a.services.web.paths = ["/a", "/b", "/c", "/d", "/e"]; },
-            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\"],\"paths\":[\"/a\",\"/b\",\"/c\",\"/d\",\"/e\"]}; expected at most 5 hosts and paths together (match evaluations per ALB rule)"]],
+        ["four values in one condition", a => { a.services.web.paths = ["/a", "/b", "/c", "/d"]; },
+            ["services.web.paths: got [\"/a\",\"/b\",\"/c\",\"/d\"]; expected at most 3 (values of one ALB rule condition)"]],
+        ["six condition values", a => { a.services.web.paths = ["/a", "/b", "/c"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
+            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\",\"/c\"]}; expected at most 5 hosts and paths together (match evaluations per ALB rule)"]],
+        ["five condition values with preview routes", a => { a.preview = {}; a.services.web.paths = ["/a", "/b"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
+            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\"]}; expected at most 4 hosts and paths together with preview routes on (the header is a preview rule's 5th condition value)"]],
+        ["two overlapping services the derived order cannot rank", a => { a.services.shop = { port: 8080, hosts: ["sh?p.example.com"] }; },
+            ["services.shop: got {\"hosts\":[\"sh?p.example.com\"],\"paths\":[]}; services.web and services.shop both match a request (host shop.example.com, any path) but their derived priorities cannot order them by specificity (both rank as host only: 15-16 literal characters); set priority (1..999, lower wins) on the one that must win"]],
+        ["two services whose derived priorities collide", a => { a.services = { shop: { port: 8080, hosts: ["shop.example.com"] }, maps: { port: 8080, hosts: ["maps.example.com"] } }; },
+            ["services.maps.priority: got 44060; derived, and services.shop derives the same priority (both rank as host only: 15-16 literal characters and their names' digests pick the same place); set priority (1..999, lower wins) on services.shop or services.maps, or rename one"]],
+        ["an explicit priority too low for its preview rules", a => { a.preview = {}; a.services.web.priority = 5; }, [
+            "services.web.priority: got 5; the preview rule of services.web for cluster blue would have priority -2: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
+            "services.web.priority: got 5; the preview rule of services.web for cluster green would have priority -1: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
+        ]],
+        ["explicit priorities closer than ten with preview routes", a => { a.preview = {}; a.services.web.priority = 20; a.services.api.priority = 14; },
+            ["services.web.priority: got 20; the preview rule of services.web for cluster green would have priority 14, which services.api has: with preview routes an explicit priority takes the 9 below it for preview rules; space explicit priorities 10 apart"]],
         ["stickiness of a week and a second", a => { a.services.web.stickiness = { duration: 604801 }; },
             ["services.web.stickiness.duration: got 604801; expected an integer number of seconds from 1 to 604800"]],
         ["an AWS tag key", a => { a.tags = { "aws:x": "y" }; }, ["tags[\"aws:x\"]: got \"aws:x\"; expected a tag key of 1..128 characters not starting with \"aws:\""]],
@@ -138,11 +220,12 @@ describe("validateSharedAlbArgs", () => {
         });
     }
 
-    it("requires the adopted ALB's security group and refuses settings of an adopted ALB", () => {
+    it("requires the adopted ALB's security group and listener, and refuses settings of an adopted ALB", () => {
         expect(messagesOf(a => {
             a.loadBalancer = { existingArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef", idleTimeout: 30 };
         })).to.deep.equal([
             "loadBalancer.existingSecurityGroupId: got nothing; required with loadBalancer.existingArn: the adopted ALB's security group, which the clusters allow in",
+            "loadBalancer.existingListenerArn: got nothing; required with loadBalancer.existingArn: the rules go on one listener of the adopted ALB; creating listeners on :80 and :443 would collide with its own",
             "loadBalancer.idleTimeout: got 30; not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed",
         ]);
     });
@@ -156,6 +239,22 @@ describe("validateSharedAlbArgs", () => {
             };
         })).to.deep.equal([
             "loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/other/0123456789abcdef/00000000000000aa\"; expected a listener of loadBalancer.existingArn (arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef)",
+        ]);
+    });
+
+    it("counts preview rules in the rules quota and every target group, weight 0 included, in the target groups quota", () => {
+        const many = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`s${i}`, { port: 8080, paths: [`/s${i}/*`], priority: 10 * (i + 1) }]));
+        expect(messagesOf(a => { a.services = many(34); a.preview = {}; })).to.deep.equal([
+            "services: got \"102 listener rules\"; expected at most 100 listener rules on the ALB (its quota): 34 service rules and 68 preview rules; narrow clusters.<key>.services or turn preview routes off",
+        ]);
+        expect(listenerPlan(validateSharedAlbArgs({ ...exampleNetworkArgs(), services: many(33), preview: {} })).rules).to.have.length(99);
+        expect(messagesOf(a => {
+            a.services = many(21);
+            for (const k of ["c1", "c2", "c3"]) {
+                a.clusters[k] = { accountId: "333333333333", weight: 0 };
+            }
+        })).to.deep.equal([
+            "services: got \"105 target groups\"; expected at most 100 target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services",
         ]);
     });
 

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { checkListener, forwardedTo, receivers, routeRequest } from "../../components/shared-alb/evaluate";
+import { listenerPlan } from "../../components/shared-alb/rules";
+import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import {
+    ExpectedRefusal, GeneratedFleet, UnmatchedHost, UnmatchedPath, exampleRequests, fleets, ruleAt, tgArn, toListener, tryPlan,
+} from "./routing-fixtures";
+
+/** The example fleet with a checkout service that shares web's host, and green running web only. */
+function shopFleet(preview: boolean) {
+    return validateSharedAlbArgs({
+        accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
+        subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        clusters: { blue: { accountId: "111111111111", weight: 100 }, green: { accountId: "111111111111", weight: 0, services: ["web"] } },
+        services: {
+            web: { port: 8080, hosts: ["shop.example.com"] },
+            checkout: { port: 8080, hosts: ["shop.example.com"], paths: ["/checkout/*"] },
+            api: { port: 9000, paths: ["/api/*"] },
+        },
+        ...(preview ? { preview: {} } : {}),
+    });
+}
+
+describe("routing of planned rules (evaluated as the ALB evaluates them)", () => {
+    it("sends each request to the most specific service, whatever the names", () => {
+        const plan = listenerPlan(shopFleet(false));
+        const to = (host: string, path: string) => ruleAt(plan, routeRequest(toListener(plan), { host, path }).rule)?.service;
+        expect(to("shop.example.com", "/checkout/cart")).to.equal("checkout");
+        expect(to("shop.example.com", "/api/orders")).to.equal("api");
+        expect(to("shop.example.com", "/")).to.equal("web");
+        expect(to("other.example.com", "/api/orders")).to.equal("api");
+        expect(to("other.example.com", "/")).to.equal(undefined);
+    });
+
+    it("keeps weight-0 clusters in the forward action (health-checked) but sends them nothing", () => {
+        const plan = listenerPlan(shopFleet(false));
+        const a = routeRequest(toListener(plan), { host: "shop.example.com", path: "/" });
+        expect(forwardedTo(a)).to.deep.equal({ [tgArn("blue", "web")]: 100, [tgArn("green", "web")]: 0 });
+        expect(receivers(a)).to.deep.equal([tgArn("blue", "web")]);
+    });
+
+    it("routes the preview header to the named cluster only where normal routing picks a service that cluster runs", () => {
+        const plan = listenerPlan(shopFleet(true));
+        const green = (path: string) => receivers(routeRequest(toListener(plan), { host: "shop.example.com", path, headers: { "x-shared-alb-cluster": "green" } }));
+        expect(green("/")).to.deep.equal([tgArn("green", "web")]);
+        // green does not run checkout: the request goes where normal routing sends it (checkout on blue), not to green's web.
+        expect(green("/checkout/cart")).to.deep.equal([tgArn("blue", "checkout")]);
+        expect(green("/api/orders")).to.deep.equal([tgArn("blue", "api")]);
+    });
+
+    it("would misroute with every preview rule ahead of every service rule (the layout it avoids)", () => {
+        const plan = listenerPlan(shopFleet(true));
+        // Same rules and relative orders, but the preview rules moved to 1, 2, ... ahead of every service rule.
+        const previewsFirst = toListener({ ...plan, rules: plan.rules.map((r, i) => (r.kind === "service" ? r : { ...r, priority: 1 + i })) });
+        const a = routeRequest(previewsFirst, { host: "shop.example.com", path: "/checkout/cart", headers: { "x-shared-alb-cluster": "green" } });
+        expect(receivers(a)).to.deep.equal([tgArn("green", "web")]);
+    });
+});
+
+describe("routing properties over generated service sets", () => {
+    /** Runs `check` on every fleet the validation accepts; refused fleets must be refused for a reason the generator can cause. */
+    const accepted = (check: (f: GeneratedFleet, planned: Exclude<ReturnType<typeof tryPlan>, { refused: string[] }>) => void) =>
+        fc.property(fleets, f => {
+            const planned = tryPlan(f);
+            if ("refused" in planned) {
+                for (const m of planned.refused) {
+                    expect(m).to.match(ExpectedRefusal);
+                }
+                return;
+            }
+            check(f, planned);
+        });
+
+    it("plans rules the ALB API accepts (priorities, condition values, wildcards, forward sizes)", () => {
+        fc.assert(accepted((_, { plan }) => checkListener(toListener(plan))), { numRuns: 300 });
+    });
+
+    it("sends every service's own example requests to its rule, and the header to the named cluster when it runs the service", () => {
+        fc.assert(accepted((f, { model, plan }) => {
+            const listener = toListener(plan);
+            for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
+                for (const request of exampleRequests(s.hosts, s.paths)) {
+                    const normal = routeRequest(listener, request);
+                    expect(ruleAt(plan, normal.rule), `${JSON.stringify(request)} for ${s.name}`).to.deep.include({ kind: "service", service: s.name });
+                    if (Object.values(s.weights).some(w => w > 0)) {
+                        // Every cluster that runs it is attached; only those with weight receive.
+                        expect(forwardedTo(normal)).to.deep.equal(Object.fromEntries(s.clusters.map(c => [tgArn(c, s.name), s.weights[c]])));
+                        expect(receivers(normal)).to.deep.equal(s.clusters.filter(c => s.weights[c] > 0).map(c => tgArn(c, s.name)).sort());
+                    }
+                    for (const cluster of Object.keys(f.clusters)) {
+                        const previewed = routeRequest(listener, { ...request, headers: { "x-shared-alb-cluster": cluster } });
+                        if (f.preview && s.clusters.includes(cluster)) {
+                            expect(receivers(previewed), `${cluster} previewing ${s.name}`).to.deep.equal([tgArn(cluster, s.name)]);
+                        } else {
+                            expect(previewed).to.deep.equal(normal);
+                        }
+                    }
+                }
+            }
+        }), { numRuns: 300 });
+    });
+
+    it("sends requests no rule matches to the default service, and with the header to the named cluster", () => {
+        fc.assert(accepted((f, { model, plan }) => {
+            const listener = toListener(plan);
+            const request = { host: UnmatchedHost, path: UnmatchedPath };
+            const normal = routeRequest(listener, request);
+            expect(normal.rule).to.equal("default");
+            const fallback = model.defaultService !== undefined ? model.services[model.defaultService] : undefined;
+            for (const cluster of Object.keys(f.clusters)) {
+                const previewed = routeRequest(listener, { ...request, headers: { "X-Shared-ALB-Cluster": cluster } });
+                if (f.preview && fallback !== undefined && fallback.clusters.includes(cluster)) {
+                    expect(ruleAt(plan, previewed.rule)).to.deep.include({ kind: "default-preview", cluster });
+                    expect(receivers(previewed)).to.deep.equal([tgArn(cluster, fallback.name)]);
+                } else {
+                    expect(previewed).to.deep.equal(normal);
+                }
+            }
+        }), { numRuns: 300 });
+    });
+
+    it("never renumbers a rule when another service is added or removed", () => {
+        fc.assert(fc.property(fleets, fc.nat(5), (f, pick) => {
+            const names = Object.keys(f.services);
+            fc.pre(names.length > 1);
+            const removed = names[pick % names.length];
+            const before = tryPlan(f);
+            fc.pre(!("refused" in before));
+            const services = Object.fromEntries(Object.entries(f.services).filter(([n]) => n !== removed));
+            const clusters = Object.fromEntries(Object.entries(f.clusters).map(([k, c]) => [k, c.services ? { ...c, services: c.services.filter(s => s !== removed) } : c]));
+            fc.pre(Object.values(clusters).every(c => c.services === undefined || c.services.length > 0));
+            const after = tryPlan({ ...f, services, clusters, defaultService: f.defaultService === removed ? undefined : f.defaultService });
+            expect("refused" in after, JSON.stringify(after)).to.equal(false);
+            const priorities = (p: ReturnType<typeof tryPlan>) => Object.fromEntries(("plan" in p ? p.plan.rules : []).map(r => [`${r.kind}/${r.service}/${r.cluster ?? ""}`, r.priority]));
+            const kept = priorities(before);
+            const now = priorities(after);
+            for (const [k, priority] of Object.entries(now)) {
+                expect(priority, k).to.equal(kept[k]);
+            }
+            expect(Object.keys(kept).filter(k => !(k in now)).every(k => k.split("/")[1] === removed)).to.equal(true);
+        }), { numRuns: 300 });
+    });
+
+    it("never renumbers another cluster's preview rules when a cluster comes or goes", () => {
+        fc.assert(fc.property(fleets, fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), (f, extra) => {
+            fc.pre(f.preview && !(extra in f.clusters));
+            const before = tryPlan(f);
+            const after = tryPlan({ ...f, clusters: { ...f.clusters, [extra]: { accountId: "111111111111", weight: 1 } } });
+            fc.pre(!("refused" in before) && !("refused" in after));
+            const rules = (p: ReturnType<typeof tryPlan>) => ("plan" in p ? p.plan.rules : []);
+            const now = new Map(rules(after).map(r => [`${r.kind}/${r.service}/${r.cluster ?? ""}`, r.priority]));
+            for (const r of rules(before)) {
+                expect(now.get(`${r.kind}/${r.service}/${r.cluster ?? ""}`), `${r.kind} ${r.service} ${r.cluster ?? ""}`).to.equal(r.priority);
+            }
+            expect(rules(after).filter(r => !rules(before).some(b => b.kind === r.kind && b.service === r.service && b.cluster === r.cluster))
+                .every(r => r.cluster === extra)).to.equal(true);
+        }), { numRuns: 200 });
+    });
+});
