@@ -1,5 +1,5 @@
 import { ConfigError } from "../components/internal/errors";
-import { isNonEmptyString, isRecord, join } from "../components/internal/validate";
+import { AccountIdPattern, AllowedText, accountIdQuoteHint, isNonEmptyString, isRecord, join } from "../components/internal/validate";
 
 // The network stack's outputs as the commands read them back from
 // `pulumi stack output --json -s network` (`doctor`, `manifests --network-outputs`).
@@ -18,6 +18,11 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
         }
         return true;
     };
+    const account = (p: string, v: unknown): void => {
+        if (typeof v !== "string" || !AccountIdPattern.test(v)) {
+            found.push(new ConfigError(p, v, `${AllowedText.accountId}${accountIdQuoteHint(v)}`));
+        }
+    };
     const int = (p: string, v: unknown, min: number, max: number): void => {
         if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
             found.push(new ConfigError(p, v, `expected an integer from ${min} to ${max}`));
@@ -34,7 +39,7 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
         found[0] = new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)");
         return found;
     }
-    str("accountId", value.accountId);
+    account("accountId", value.accountId);
     str("region", value.region);
     str("vpcId", value.vpcId);
     str("securityGroupId", value.securityGroupId);
@@ -71,7 +76,7 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             if (!obj(p, cluster, "an object with accountId, controllerRoleArn and targetGroups")) {
                 continue;
             }
-            str(join(p, "accountId"), cluster.accountId);
+            account(join(p, "accountId"), cluster.accountId);
             int(join(p, "weight"), cluster.weight, 0, 999);
             str(join(p, "controllerRoleArn"), cluster.controllerRoleArn);
             const crossAccount = typeof value.accountId === "string" && cluster.accountId !== value.accountId;
