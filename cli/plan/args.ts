@@ -1,63 +1,30 @@
-/**
- * A small, strict argument parser shared by the `plan` and `manifests`
- * commands: `--flag`, `--option VALUE` and `--option=VALUE`, nothing
- * positional. Unknown or incomplete arguments are usage errors (exit 2).
- */
+import { CommandSpec } from "../args";
 
-/** What a command accepts: boolean flags and options that take a value. */
-export interface ArgSpec {
-    flags: readonly string[];
-    options: readonly string[];
-}
+/** `shared-alb plan --help` text. */
+export const PlanUsage = `Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]
 
-/** The parsed command line: flags that were given, and option values by name. */
-export interface ParsedArgs {
-    flags: Set<string>;
-    options: Map<string, string>;
-}
+Plans the whole fleet offline: every Pulumi.<stack>.yaml of the config
+directory runs under the Pulumi mock runtime (no cloud account needed), the
+network stacks first, their planned outputs served to the cluster stacks'
+stack references.
 
-/** A command-line mistake; the command prints its usage and exits 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+Options:
+  --config-dir DIR  directory of the stack config files (default: stacks/config)
+  --stack NAME      plan and print only this stack (plus the network stack it reads)
+  --json            print the plan as JSON on stdout, nothing else
+  -h, --help        show this help
 
-/** Parses argv (without the command name) against a spec; throws `UsageError`. */
-export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
-    const flags = new Set<string>();
-    const options = new Map<string, string>();
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (!arg.startsWith("--")) {
-            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-        }
-        const eq = arg.indexOf("=");
-        const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-        if (spec.flags.includes(name)) {
-            if (eq !== -1) {
-                throw new UsageError(`--${name} takes no value`);
-            }
-            flags.add(name);
-        } else if (spec.options.includes(name)) {
-            let value: string | undefined;
-            if (eq !== -1) {
-                value = arg.slice(eq + 1);
-            } else {
-                value = argv[i + 1];
-                i++;
-            }
-            if (value === undefined || value === "" || (eq === -1 && value.startsWith("--"))) {
-                throw new UsageError(`--${name} needs a value`);
-            }
-            if (options.has(name)) {
-                throw new UsageError(`--${name} given more than once`);
-            }
-            options.set(name, value);
-        } else {
-            throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, eq === -1 ? undefined : eq))}`);
-        }
-    }
-    return { flags, options };
-}
+Exit codes: 0 planned, 1 a config or program error (nothing on stdout), 2 usage error.
+`;
+
+/** `shared-alb plan`: what it accepts. */
+export const PlanCommand: CommandSpec = {
+    name: "plan",
+    summary: "plan the whole fleet offline (Pulumi mock runtime, no cloud account)",
+    usage: PlanUsage,
+    options: [{ name: "config-dir", value: "DIR" }, { name: "stack", value: "NAME" }, { name: "json" }],
+    inputErrorExit: 1,
+};
+
+/** The config directory `plan` and `manifests` read unless `--config-dir` names another. */
+export const DefaultConfigDir = "stacks/config";

@@ -1,25 +1,12 @@
 import * as path from "path";
+import { ParsedArgs, runCommand } from "../args";
+import { useColor } from "../colour";
+import { checkConfigDir } from "../input-files";
 import { CliIo } from "../io";
-import { UsageError, parseArgs } from "./args";
+import { DefaultConfigDir, PlanCommand } from "./args";
+import { colourTree } from "./colour";
 import { PlanFailure, formatProblem, planFleet, StackProgram } from "./fleet";
 import { renderJson, renderTree } from "./render";
-
-/** `shared-alb plan --help` text. */
-export const PlanUsage = `Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]
-
-Plans the whole fleet offline: every Pulumi.<stack>.yaml of the config
-directory runs under the Pulumi mock runtime (no cloud account needed), the
-network stacks first, their planned outputs served to the cluster stacks'
-stack references.
-
-Options:
-  --config-dir DIR  directory of the stack config files (default: stacks/config)
-  --stack NAME      plan and print only this stack (plus the network stack it reads)
-  --json            print the plan as JSON on stdout, nothing else
-  --help            show this help
-
-Exit codes: 0 planned, 1 a config or program error (nothing on stdout), 2 usage error.
-`;
 
 /** Dependencies a test may replace. */
 export interface PlanDeps {
@@ -27,29 +14,33 @@ export interface PlanDeps {
 }
 
 /** `shared-alb plan`: returns the exit code. */
-export async function main(argv: string[], io: CliIo, deps: PlanDeps = {}): Promise<number> {
-    let args;
-    try {
-        args = parseArgs(argv, { flags: ["json", "help"], options: ["config-dir", "stack"] });
-    } catch (e) {
-        if (e instanceof UsageError) {
-            io.stderr.write(`shared-alb plan: ${e.message}\n\n${PlanUsage}`);
-            return 2;
-        }
-        throw e;
-    }
-    if (args.flags.has("help")) {
-        io.stdout.write(PlanUsage);
-        return 0;
-    }
-    const configDir = path.resolve(io.cwd, args.options.get("config-dir") ?? "stacks/config");
+export function main(argv: string[], io: CliIo, deps: PlanDeps = {}): Promise<number> {
+    return runCommand(PlanCommand, argv, io, args => run(args, io, deps));
+}
+
+/** `shared-alb plan` with its command line parsed (see {@link main}). */
+export async function run(args: ParsedArgs, io: CliIo, deps: PlanDeps = {}): Promise<number> {
+    const configDir = resolveConfigDir(args, io);
     try {
         const plan = await planFleet({ configDir, stack: args.options.get("stack"), program: deps.program });
-        io.stdout.write(args.flags.has("json") ? renderJson(plan) : renderTree(plan));
+        if (args.flags.has("json")) {
+            io.stdout.write(renderJson(plan));
+        } else {
+            const tree = renderTree(plan);
+            io.stdout.write(useColor(io.stdout, io.env) ? colourTree(tree) : tree);
+        }
         return 0;
     } catch (e) {
         return reportFailure("plan", e, io);
     }
+}
+
+/** The absolute config directory of `--config-dir` (or the default); throws `InputError` when it cannot be read. */
+export function resolveConfigDir(args: ParsedArgs, io: CliIo): string {
+    const given = args.options.get("config-dir");
+    const configDir = path.resolve(io.cwd, given ?? DefaultConfigDir);
+    checkConfigDir(configDir, given ?? DefaultConfigDir, given !== undefined);
+    return configDir;
 }
 
 /** Prints a failed plan's problems on stderr (never a stack trace) and returns exit code 1. */

@@ -137,15 +137,15 @@ describe("shared-alb doctor command line", function () {
                 return ["--network-outputs", writeTemp("o.json", JSON.stringify(o))];
             }, /^shared-alb doctor: network outputs from \/.*o\.json do not match the contract: clusters\.blue\.targetGroups: got nothing; expected an object of target groups keyed by service\n$/],
             ["a JSON array", () => ["--network-outputs", "-"], "shared-alb doctor: network outputs from stdin do not match the contract: (top level): got []; expected a JSON object (the network stack's outputs)\n", "[]"],
-            ["no --network-outputs", () => [], "shared-alb doctor: --network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)\n"],
-            ["an unknown option", () => ["--network-outputs", "x", "--colour"], "shared-alb doctor: unknown option --colour; see shared-alb doctor --help\n"],
-            ["a bad --concurrency", () => ["--network-outputs", "x", "--concurrency", "0"], "shared-alb doctor: --concurrency: got \"0\"; expected an integer from 1 to 64\n"],
-            ["--kubeconfig without --cluster", () => ["--network-outputs", "x", "--kubeconfig", "k"], "shared-alb doctor: --kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)\n"],
+            ["no --network-outputs", () => [], "shared-alb doctor: --network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["an unknown option", () => ["--network-outputs", "x", "--colour"], "shared-alb doctor: unknown option \"--colour\"\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["a bad --concurrency", () => ["--network-outputs", "x", "--concurrency", "0"], "shared-alb doctor: --concurrency: got \"0\"; expected an integer from 1 to 64\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["--kubeconfig without --cluster", () => ["--network-outputs", "x", "--kubeconfig", "k"], "shared-alb doctor: --kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)\nTry 'shared-alb doctor --help' for more information.\n"],
             ["an unknown --cluster", () => ["--network-outputs", outputsFile, "--cluster", "red", "--kubeconfig", "/tmp/k"], "shared-alb doctor: --cluster: got \"red\"; the outputs have clusters \"blue\", \"green\"\n"],
             ["a missing kubeconfig", () => ["--network-outputs", outputsFile, "--cluster", "blue", "--kubeconfig", "/nonexistent/kubeconfig"], "shared-alb doctor: cannot load kubeconfig \"/nonexistent/kubeconfig\": no such file\n"],
         ];
         for (const [what, argv, message, stdin] of cases) {
-            it(`on ${what}, with one clear line and no stack trace`, async () => {
+            it(`on ${what}, with one clear line (and for a usage error the pointer to --help), no stack trace`, async () => {
                 const run = await runDoctor(argv(), { env: env(), ...(stdin !== undefined ? { stdin } : {}) });
                 expect(run.code).to.equal(2);
                 expect(run.stdout).to.equal("");
