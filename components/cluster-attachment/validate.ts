@@ -155,7 +155,7 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
             problems.add(p("cluster", "externalId"), cluster.externalId, "an external ID needs a registrarRoleArn (cross-account clusters only)");
         }
         if (cluster.externalId !== undefined && typeof cluster.externalId === "string") {
-            problems.check(/^[\w+=,.@:\/-]{2,1224}$/.test(cluster.externalId), p("cluster", "externalId"), cluster.externalId,
+            problems.check(/^[\w+=,.@:/-]{2,1224}$/.test(cluster.externalId), p("cluster", "externalId"), cluster.externalId,
                 "expected 2 to 1224 letters, digits and +=,.@:/-");
         }
         if (!isRecord(cluster.targetGroups)) {

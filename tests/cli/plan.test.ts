@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Styles } from "../../cli/colour";
 import { ConfigError, ConfigErrors } from "../../components/internal/errors";
 import { main } from "../../cli/plan/command";
 import { planFleet } from "../../cli/plan/fleet";
@@ -270,7 +271,7 @@ describe("shared-alb plan", () => {
         expect(tty).to.contain("\u001b[1mnetwork (network, account 111111111111, eu-west-1, Pulumi.network.yaml)\u001b[22m\n");
         expect(tty).to.contain("\u001b[2m     ├─ \u001b[22mLoadBalancer shop-alb  \u001b[33m[protected]\u001b[39m  name=\"shop\"");
         expect(tty).to.contain("\u001b[1mfleet: 3 stacks, 11 resources");
-        expect(tty.replace(/\u001b\[\d+m/g, "")).to.equal(ExpectedTree);
+        expect(Object.values(Styles).flat().reduce((text, code) => text.split(code).join(""), tty)).to.equal(ExpectedTree);
         expect(await run(true, { NO_COLOR: "1" })).to.equal(ExpectedTree);
         expect(await run(false, {})).to.equal(ExpectedTree);
         const json = captureIo();
