@@ -1,19 +1,12 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadStackConfigs } from "../../cli/plan/config";
+import { Spawned, spawnCollect } from "../spawn";
 
 const root = path.resolve(__dirname, "../..");
 const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-
-/** What a stack program run printed, and how it exited. */
-interface EngineRun {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
 
 /**
  * Runs stacks/index.ts the way `pulumi up` (or `preview`) does: the engine's
@@ -25,7 +18,7 @@ interface EngineRun {
  * as `error: [runtime] <message>`. Exit code 32 tells the language host that
  * the program already reported its error, so it adds nothing of its own.
  */
-async function runAsEngine(stack: string, configYaml: string, options: { dryRun: boolean; callerAccount: string }): Promise<EngineRun> {
+async function runAsEngine(stack: string, configYaml: string, options: { dryRun: boolean; callerAccount: string }): Promise<Spawned> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-engine-"));
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), configYaml);
     const loaded = loadStackConfigs(dir);
@@ -51,15 +44,7 @@ pulumi.runtime.setMocks({
         PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     };
     try {
-        return await new Promise<EngineRun>((resolve, reject) => {
-            const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-            child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-            child.on("error", reject);
-            child.on("close", code => resolve({ code, stdout, stderr }));
-        });
+        return await spawnCollect(process.execPath, args, { cwd: root, env });
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

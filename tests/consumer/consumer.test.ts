@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { execFileSync, spawn, spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DoctorPackages } from "../../cli/index";
+import { spawnCollect } from "../spawn";
 
 const root = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
@@ -86,13 +87,10 @@ function compile(project: string, files: string[], emit: boolean): Promise<void>
         },
         files,
     }));
-    return new Promise((resolve, reject) => {
-        const tsc = spawn(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
-        let output = "";
-        tsc.stdout.on("data", (d: Buffer) => { output += d.toString(); });
-        tsc.stderr.on("data", (d: Buffer) => { output += d.toString(); });
-        tsc.on("error", reject);
-        tsc.on("close", code => (code === 0 ? resolve() : reject(new Error(`tsc (in ${project}) exited ${code}:\n${output}`))));
+    return spawnCollect(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(r => {
+        if (r.code !== 0) {
+            throw new Error(`tsc (in ${project}) exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+        }
     });
 }
 

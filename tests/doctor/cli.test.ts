@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -8,6 +7,7 @@ import { CheckIds, Report, Statuses } from "../../cli/doctor/report";
 import { buildFleet, testClients } from "./fleet";
 import { Moto, motoEnv, startMoto } from "./moto";
 import { runDoctor } from "./run";
+import { Spawned, spawnCollect } from "../spawn";
 
 const Root = path.resolve(__dirname, "../..");
 
@@ -19,16 +19,8 @@ function writeTemp(name: string, text: string): string {
 }
 
 /** Runs `shared-alb doctor` as a child process through the real dispatcher. */
-function spawnDoctor(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(Root, "cli/index.ts"), "doctor", ...args], { cwd: Root, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
+function spawnDoctor(args: string[], env: NodeJS.ProcessEnv): Promise<Spawned> {
+    return spawnCollect(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(Root, "cli/index.ts"), "doctor", ...args], { cwd: Root, env });
 }
 
 describe("shared-alb doctor command line", function () {
