@@ -108,7 +108,6 @@ async function replaySequentially(calls: RecordedCall[], env: NodeJS.ProcessEnv,
 async function bench(): Promise<void> {
     const moto = await startMoto();
     await moto.reset();
-    const env = motoEnv(moto.endpoint);
     const buildStart = Date.now();
     const { outputs } = await buildFleet(testClients(moto.endpoint), spec());
     const dir = mkdtempSync(path.join(tmpdir(), "doctor-bench-"));

@@ -1,8 +1,80 @@
+import { readFile } from "fs/promises";
+import * as path from "path";
+import { NetworkOutputs } from "../components/internal/contract";
 import { ConfigError } from "../components/internal/errors";
-import { isNonEmptyString, isRecord, join } from "../components/internal/validate";
+import { AccountIdPattern, AllowedText, accountIdQuoteHint, isNonEmptyString, isRecord, join } from "../components/internal/validate";
+import { InputError, describeFsError } from "./input-files";
 
 // The network stack's outputs as the commands read them back from
 // `pulumi stack output --json -s network` (`doctor`, `manifests --network-outputs`).
+
+const Expected = "expected the JSON of `pulumi stack output --json -s network`";
+
+/**
+ * Reads the network stack's outputs from a file (`source` as the user gave
+ * it, relative to `cwd`) or from stdin when `source` is `-`, and checks them
+ * against the contract. Throws {@link InputError}, worded the same for every
+ * command.
+ */
+export async function loadNetworkOutputs(source: string, cwd: string, stdin: NodeJS.ReadableStream, options: ReadOptions = {}): Promise<NetworkOutputs> {
+    let text: string;
+    if (source === "-") {
+        text = await readAll(stdin);
+    } else {
+        try {
+            text = await readFile(path.resolve(cwd, source), "utf8");
+        } catch (e) {
+            throw new InputError(`cannot read network outputs ${JSON.stringify(source)}: ${describeFsError(e)}`);
+        }
+    }
+    return parseNetworkOutputs(text, source === "-" ? "stdin" : source, options);
+}
+
+/** How strictly to read the outputs. */
+export interface ReadOptions {
+    /**
+     * Refuse `"[secret]"` values (exported without `--show-secrets`): for
+     * files that copy the values out. The doctor only warns about them.
+     * @default false
+     */
+    refuseSecrets?: boolean;
+}
+
+/** Parses and checks the outputs JSON; `label` names its source in errors. Throws {@link InputError}. */
+export function parseNetworkOutputs(text: string, label: string, options: ReadOptions = {}): NetworkOutputs {
+    if (text.trim() === "") {
+        throw new InputError(`network outputs from ${label} are empty; ${Expected}`);
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (e) {
+        throw new InputError(`network outputs from ${label} are not JSON (${(e as Error).message}); ${Expected}`);
+    }
+    if (isRecord(value) && Object.keys(value).length === 0) {
+        throw new InputError(`network outputs from ${label} are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); ${Expected}`);
+    }
+    if (options.refuseSecrets === true && JSON.stringify(value).includes("\"[secret]\"")) {
+        throw new InputError(`network outputs from ${label} hold "[secret]" placeholders; export them with \`pulumi stack output --json --show-secrets -s network\``);
+    }
+    const problems = validateNetworkOutputs(value);
+    if (problems.length === 1) {
+        throw new InputError(`network outputs from ${label} do not match the contract: ${problems[0].message}`);
+    }
+    if (problems.length > 1) {
+        throw new InputError(`network outputs from ${label} do not match the contract (${problems.length} problems):\n${problems.map(p => `  - ${p.message}`).join("\n")}`);
+    }
+    return value as NetworkOutputs;
+}
+
+function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+        stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        stream.on("error", err => reject(new InputError(`cannot read network outputs from stdin: ${err.message}`)));
+    });
+}
 
 /**
  * Every way `value` departs from the {@link NetworkOutputs} contract, as
@@ -19,6 +91,11 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             return false;
         }
         return true;
+    };
+    const account = (p: string, v: unknown): void => {
+        if (typeof v !== "string" || !AccountIdPattern.test(v)) {
+            found.push(new ConfigError(p, v, `${AllowedText.accountId}${accountIdQuoteHint(v)}`));
+        }
     };
     const int = (p: string, v: unknown, min: number, max: number): void => {
         if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
@@ -55,7 +132,7 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
         found[0] = new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)");
         return found;
     }
-    str("accountId", value.accountId);
+    account("accountId", value.accountId);
     str("region", value.region);
     str("vpcId", value.vpcId);
     str("securityGroupId", value.securityGroupId);
@@ -98,7 +175,7 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             if (!obj(p, cluster, "an object with accountId, controllerRoleArn and targetGroups")) {
                 continue;
             }
-            str(join(p, "accountId"), cluster.accountId);
+            account(join(p, "accountId"), cluster.accountId);
             int(join(p, "weight"), cluster.weight, 0, 999);
             str(join(p, "controllerRoleArn"), cluster.controllerRoleArn);
             const crossAccount = typeof value.accountId === "string" && cluster.accountId !== value.accountId;

@@ -5,7 +5,7 @@
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { Problems } from "../components/internal/errors";
 import {
-    AccountIdPattern, AllowedText, checkBoolean, checkInt, checkKnownKeys, checkPattern, isRecord, join, KeyPattern,
+    AccountIdPattern, AllowedText, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkPattern, isRecord, join, KeyPattern,
     SecurityGroupIdPattern, SubnetIdPattern,
 } from "../components/internal/validate";
 import { BindingArgs, ClusterAttachmentArgs, ControllerArgs } from "../components/cluster-attachment/args";
@@ -85,7 +85,7 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
     checkKnownKeys(problems, root, c, ClusterConfigKeys);
     checkPattern(problems, p("key"), c.key, KeyPattern, "expected the network stack's cluster key (lower-case letters, digits and inner hyphens)");
     checkPattern(problems, p("networkStack"), c.networkStack, StackNamePattern, "expected the network stack's name, e.g. \"network\" or \"acme/alb-fleet/network\"");
-    checkPattern(problems, p("accountId"), c.accountId, AccountIdPattern, AllowedText.accountId);
+    checkAccountId(problems, p("accountId"), c.accountId);
     if (!isRecord(c.eks)) {
         problems.add(p("eks"), c.eks, "expected { name: <existing cluster> } or { create: true, ... }");
     } else if (c.eks.create !== undefined && c.eks.create !== false) {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
-import { fromEksCluster, loadEks } from "../components/cluster-attachment/eks";
+import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
@@ -16,6 +16,19 @@ import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./clu
 
 /** The network outputs a cluster stack reads. */
 const NetworkOutputNames = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters", "vpcSharing"] as const;
+
+/**
+ * Loads `@pulumi/eks` on demand, with a message that says what to install
+ * when it is absent (it is an optional peer dependency). Kept out of the
+ * components, whose published typings must not name `@pulumi/eks`.
+ */
+async function loadEks(): Promise<typeof import("@pulumi/eks")> {
+    try {
+        return await import("@pulumi/eks");
+    } catch (e) {
+        throw new Error(`creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`);
+    }
+}
 
 /** Resolves an output's value (stack reference outputs are known, in preview too). */
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../components/internal/errors";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
+import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 
 /**
  * The network stack: the pet ALB and everything it owns, from the structured
@@ -11,8 +13,18 @@ import { SharedAlbArgs } from "../components/shared-alb/args";
 export async function networkProgram(): Promise<Record<string, unknown>> {
     const config = new pulumi.Config("alb-fleet");
     const network = config.requireObject<SharedAlbArgs>("network");
-    // SharedAlb checks every value (errors name the config path) before it registers anything.
-    const alb = new SharedAlb("shared-alb", { ...network, region: network.region ?? aws.config.region });
+    const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
+    // The config first (no AWS call needed), then the credentials: each fails as
+    // one config error before anything is registered. SharedAlb checks both
+    // again for other programs, but a credentials mismatch it finds can only
+    // surface through its children's inputs.
+    const model = validateSharedAlbArgs(args, aws.config.region);
+    const caller = await aws.getCallerIdentity();
+    const problems = new Problems();
+    problems.check(caller.accountId === model.accountId, "accountId", model.accountId,
+        `the AWS credentials are for account ${caller.accountId}: deploy the network stack with the network account's credentials`);
+    problems.throwIfAny();
+    const alb = new SharedAlb("shared-alb", args);
     const o = alb.outputs;
     const outputs: Record<string, unknown> = {
         accountId: o.accountId,

@@ -1,4 +1,4 @@
-import { DoctorError } from "./errors";
+import { CommandSpec, ParsedArgs, UsageError } from "../args";
 
 /** Parsed `shared-alb doctor` arguments. */
 export interface DoctorArgs {
@@ -17,10 +17,9 @@ export interface DoctorArgs {
     controllerNamespace: string;
     /** @default "aws-load-balancer-controller" */
     controllerName: string;
-    help: boolean;
 }
 
-/** Usage text for `--help` and argument errors. */
+/** Usage text for `--help`. */
 export const Usage = `Usage: shared-alb doctor --network-outputs FILE|- [options]
 
 Checks a live shared-ALB fleet through the AWS APIs and says what is wrong.
@@ -36,77 +35,53 @@ Options:
   --controller-name NAME     controller deployment name (default aws-load-balancer-controller)
   -h, --help                 this text
 
-Exit codes: 0 no failed check, 1 at least one failed check, 2 the doctor could not run.`;
+Exit codes: 0 no failed check, 1 at least one failed check, 2 the doctor could not run.
+`;
 
-const ValueFlags = ["--network-outputs", "--concurrency", "--kubeconfig", "--context", "--cluster", "--controller-namespace", "--controller-name"] as const;
+/** `shared-alb doctor`: what it accepts. */
+export const DoctorCommand: CommandSpec = {
+    name: "doctor",
+    summary: "check a live fleet through the AWS APIs and say what to fix",
+    usage: Usage,
+    options: [
+        { name: "network-outputs", value: "FILE|-" }, { name: "json" }, { name: "concurrency", value: "N" },
+        { name: "cluster", value: "KEY" }, { name: "kubeconfig", value: "PATH" }, { name: "context", value: "NAME" },
+        { name: "controller-namespace", value: "NS" }, { name: "controller-name", value: "NAME" },
+    ],
+    inputErrorExit: 2,
+};
 
-/** Parses argv (the arguments after `doctor`). Throws {@link DoctorError} on bad input. */
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DoctorArgs {
-    const values: Partial<Record<(typeof ValueFlags)[number], string>> = {};
-    let json = false;
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") {
-            json = true;
-            continue;
-        }
-        if (arg === "-h" || arg === "--help") {
-            help = true;
-            continue;
-        }
-        const eq = arg.indexOf("=");
-        const name = (eq > 0 ? arg.slice(0, eq) : arg) as (typeof ValueFlags)[number];
-        if (!ValueFlags.includes(name)) {
-            throw new DoctorError(arg.startsWith("-")
-                ? `unknown option ${arg}; see shared-alb doctor --help`
-                : `unexpected argument ${JSON.stringify(arg)}; see shared-alb doctor --help`);
-        }
-        let value: string | undefined;
-        if (eq > 0) {
-            value = arg.slice(eq + 1);
-        } else {
-            value = argv[i + 1];
-            i += 1;
-            if (value === undefined || (value.startsWith("--") && value.length > 2)) {
-                throw new DoctorError(`${name} needs a value; see shared-alb doctor --help`);
-            }
-        }
-        if (value === "") {
-            throw new DoctorError(`${name} needs a value; see shared-alb doctor --help`);
-        }
-        values[name] = value;
-    }
-    if (help) {
-        return { networkOutputs: "", json, concurrency: 8, controllerNamespace: "kube-system", controllerName: "aws-load-balancer-controller", help };
-    }
-    if (!values["--network-outputs"]) {
-        throw new DoctorError("--network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)");
+/** The doctor's arguments from the parsed command line; throws {@link UsageError} on a bad combination. */
+export function doctorArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): DoctorArgs {
+    const value = (name: string) => args.options.get(name);
+    const networkOutputs = value("network-outputs");
+    if (networkOutputs === undefined) {
+        throw new UsageError("--network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)");
     }
     let concurrency = 8;
-    if (values["--concurrency"] !== undefined) {
-        const raw = values["--concurrency"];
-        concurrency = Number(raw);
-        if (!/^\d+$/.test(raw) || concurrency < 1 || concurrency > 64) {
-            throw new DoctorError(`--concurrency: got ${JSON.stringify(raw)}; expected an integer from 1 to 64`);
+    const rawConcurrency = value("concurrency");
+    if (rawConcurrency !== undefined) {
+        concurrency = Number(rawConcurrency);
+        if (!/^\d+$/.test(rawConcurrency) || concurrency < 1 || concurrency > 64) {
+            throw new UsageError(`--concurrency: got ${JSON.stringify(rawConcurrency)}; expected an integer from 1 to 64`);
         }
     }
-    const kubeconfig = values["--kubeconfig"] ?? (values["--cluster"] ? env.KUBECONFIG?.split(process.platform === "win32" ? ";" : ":")[0] || undefined : undefined);
-    if (values["--cluster"] && !kubeconfig) {
-        throw new DoctorError("--cluster needs a kubeconfig: pass --kubeconfig PATH or set KUBECONFIG");
+    const cluster = value("cluster");
+    const kubeconfig = value("kubeconfig") ?? (cluster ? env.KUBECONFIG?.split(process.platform === "win32" ? ";" : ":")[0] || undefined : undefined);
+    if (cluster && !kubeconfig) {
+        throw new UsageError("--cluster needs a kubeconfig: pass --kubeconfig PATH or set KUBECONFIG");
     }
-    if (!values["--cluster"] && (values["--kubeconfig"] || values["--context"])) {
-        throw new DoctorError("--kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)");
+    if (!cluster && (value("kubeconfig") || value("context"))) {
+        throw new UsageError("--kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)");
     }
     return {
-        networkOutputs: values["--network-outputs"],
-        json,
+        networkOutputs,
+        json: args.flags.has("json"),
         concurrency,
-        controllerNamespace: values["--controller-namespace"] ?? "kube-system",
-        controllerName: values["--controller-name"] ?? "aws-load-balancer-controller",
-        help,
+        controllerNamespace: value("controller-namespace") ?? "kube-system",
+        controllerName: value("controller-name") ?? "aws-load-balancer-controller",
         ...(kubeconfig ? { kubeconfig } : {}),
-        ...(values["--context"] ? { context: values["--context"] } : {}),
-        ...(values["--cluster"] ? { cluster: values["--cluster"] } : {}),
+        ...(value("context") ? { context: value("context") } : {}),
+        ...(cluster ? { cluster } : {}),
     };
 }

@@ -1,5 +1,7 @@
+import { ParsedArgs, runCommand } from "../args";
+import { InputError } from "../input-files";
 import { CliIo } from "../io";
-import { parseArgs, Usage } from "./args";
+import { DoctorArgs, DoctorCommand, doctorArgs } from "./args";
 import { createAwsClients, oneLine, requireCredentials } from "./aws-clients";
 import { runAwsChecks } from "./aws-checks";
 import { Caller, gatherAws } from "./aws-gather";
@@ -19,11 +21,17 @@ import { CheckResult, exitCodeFor, Report, summarize } from "./report";
  * @param argv the arguments after `doctor`
  * @param io the process streams, environment and working directory
  */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export function main(argv: string[], io: CliIo): Promise<number> {
+    return runCommand(DoctorCommand, argv, io, args => run(args, io));
+}
+
+/** `shared-alb doctor` with its command line parsed (see {@link main}). */
+export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
+    const args = doctorArgs(parsed, io.env);
     try {
-        return await run(argv, io);
+        return await check(args, io);
     } catch (err) {
-        if (err instanceof DoctorError) {
+        if (err instanceof DoctorError || err instanceof InputError) {
             io.stderr.write(`shared-alb doctor: ${err.message}\n`);
         } else {
             io.stderr.write(`shared-alb doctor: unexpected error: ${oneLine(err)}\n`);
@@ -35,12 +43,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
 }
 
-async function run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, io.env);
-    if (args.help) {
-        io.stdout.write(`${Usage}\n`);
-        return 0;
-    }
+async function check(args: DoctorArgs, io: CliIo): Promise<number> {
     const outputs = await loadNetworkOutputs(args.networkOutputs, io.cwd, io.stdin);
 
     let k8sTarget: K8sTarget | undefined;

@@ -1,49 +1,7 @@
-import { readFile } from "fs/promises";
-import * as path from "path";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { validateNetworkOutputs } from "../network-outputs";
-import { DoctorError } from "./errors";
 
-/**
- * Reads the network stack's outputs (`pulumi stack output --json -s network`)
- * from a file, or from stdin when `source` is `-`.
- */
-export async function loadNetworkOutputs(source: string, cwd: string, stdin: NodeJS.ReadableStream): Promise<NetworkOutputs> {
-    const label = source === "-" ? "stdin" : source;
-    let text: string;
-    if (source === "-") {
-        text = await readAll(stdin);
-    } else {
-        const file = path.resolve(cwd, source);
-        try {
-            text = await readFile(file, "utf8");
-        } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (err as Error).message;
-            throw new DoctorError(`cannot read network outputs ${JSON.stringify(source)}: ${why}`);
-        }
-    }
-    return parseNetworkOutputs(text, label);
-}
-
-/** Parses and validates the outputs JSON; `label` names the source in errors. */
-export function parseNetworkOutputs(text: string, label: string): NetworkOutputs {
-    if (text.trim() === "") {
-        throw new DoctorError(`network outputs from ${label} are empty; expected the JSON of \`pulumi stack output --json -s network\``);
-    }
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch (err) {
-        throw new DoctorError(`network outputs from ${label} are not JSON (${(err as Error).message}); expected the JSON of \`pulumi stack output --json -s network\``);
-    }
-    const problems = validateNetworkOutputs(value);
-    if (problems.length > 0) {
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-        throw new DoctorError(`network outputs from ${label} do not match the contract: ${problems[0].message}${more}`);
-    }
-    return value as NetworkOutputs;
-}
+// Read and checked the same way as by `manifests --network-outputs`.
+export { loadNetworkOutputs, parseNetworkOutputs } from "../network-outputs";
 
 /** One (cluster, service) target group of the outputs, with its expected weight. */
 export interface ExpectedTargetGroup {
@@ -89,13 +47,4 @@ export function serviceListener(outputs: NetworkOutputs): { role: string; arn: s
     }
     const [first] = sortedEntries(outputs.loadBalancer.listenerArns);
     return first ? { role: first[0], arn: first[1] } : undefined;
-}
-
-function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
-        stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        stream.on("error", err => reject(new DoctorError(`cannot read network outputs from stdin: ${err.message}`)));
-    });
 }

@@ -1,9 +1,7 @@
 import { CheckResult, Report, Status } from "./report";
 
-/** Whether to colour output written to `stream`: a terminal, and `NO_COLOR` unset or empty. */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-    return Boolean(stream.isTTY) && !env.NO_COLOR;
-}
+// The same rule for every command: see cli/colour.ts.
+export { useColor } from "../colour";
 
 const Codes: Record<Status | "dim" | "bold", [string, string]> = {
     pass: ["\u001b[32m", "\u001b[39m"],

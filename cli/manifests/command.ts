@@ -1,29 +1,12 @@
-import * as fs from "fs";
 import * as path from "path";
+import { ParsedArgs, UsageError, runCommand } from "../args";
 import { CliIo } from "../io";
-import { UsageError, parseArgs } from "../plan/args";
+import { loadNetworkOutputs } from "../network-outputs";
 import { PlanFailure, StackProgram, planFleet } from "../plan/fleet";
-import { reportFailure } from "../plan/command";
-import { ManifestFile, manifestFiles } from "./files";
-import { validateNetworkOutputs } from "../network-outputs";
-
-/** `shared-alb manifests --help` text. */
-export const ManifestsUsage = `Usage: shared-alb manifests --out DIR [--config-dir DIR] [--stack NAME] [--network-outputs FILE]
-
-Plans the fleet offline (like 'shared-alb plan') and writes, for each cluster
-stack, its Kubernetes objects and controller Helm values as YAML files into
-DIR/<stack>/, for GitOps tools (Argo CD, Flux) that apply them.
-
-Options:
-  --out DIR                directory to write into (created if missing)
-  --config-dir DIR         directory of the stack config files (default: stacks/config)
-  --stack NAME             only this cluster stack
-  --network-outputs FILE   the real network stack's outputs ('pulumi stack output --json -s network'),
-                           served to the cluster stacks instead of the planned ones (real ARNs)
-  --help                   show this help
-
-Exit codes: 0 written, 1 a config, program or file error (nothing written), 2 usage error.
-`;
+import { reportFailure, resolveConfigDir } from "../plan/command";
+import { ManifestsCommand } from "./args";
+import { manifestFiles } from "./files";
+import { OutFile, applyOutDir, planOutDir } from "./out-dir";
 
 /** Dependencies a test may replace. */
 export interface ManifestsDeps {
@@ -31,29 +14,30 @@ export interface ManifestsDeps {
 }
 
 /** `shared-alb manifests`: returns the exit code. */
-export async function main(argv: string[], io: CliIo, deps: ManifestsDeps = {}): Promise<number> {
-    let args;
-    try {
-        args = parseArgs(argv, { flags: ["help"], options: ["out", "config-dir", "stack", "network-outputs"] });
-        if (!args.flags.has("help") && !args.options.has("out")) {
-            throw new UsageError("--out DIR is required");
-        }
-    } catch (e) {
-        if (e instanceof UsageError) {
-            io.stderr.write(`shared-alb manifests: ${e.message}\n\n${ManifestsUsage}`);
-            return 2;
-        }
-        throw e;
+export function main(argv: string[], io: CliIo, deps: ManifestsDeps = {}): Promise<number> {
+    return runCommand(ManifestsCommand, argv, io, args => run(args, io, deps));
+}
+
+/** `shared-alb manifests` with its command line parsed (see {@link main}). */
+export async function run(args: ParsedArgs, io: CliIo, deps: ManifestsDeps = {}): Promise<number> {
+    const out = args.options.get("out");
+    if (out === undefined) {
+        throw new UsageError("--out DIR is required");
     }
-    if (args.flags.has("help")) {
-        io.stdout.write(ManifestsUsage);
-        return 0;
+    const networkFile = args.options.get("network-outputs");
+    const planned = args.flags.has("allow-planned");
+    if (networkFile === undefined && !planned) {
+        throw new UsageError("--network-outputs FILE is required: the files need the deployed network stack's ARNs "
+            + "(--allow-planned writes the offline plan's placeholders instead, to review)");
     }
-    const outDir = path.resolve(io.cwd, args.options.get("out")!);
-    const configDir = path.resolve(io.cwd, args.options.get("config-dir") ?? "stacks/config");
+    if (networkFile !== undefined && planned) {
+        throw new UsageError("--allow-planned is for a run without --network-outputs; give one or the other");
+    }
+    const outDir = path.resolve(io.cwd, out);
+    const configDir = resolveConfigDir(args, io);
+    const networkOutputs: Record<string, unknown> | undefined = networkFile === undefined ? undefined
+        : { ...await loadNetworkOutputs(networkFile, io.cwd, io.stdin, { refuseSecrets: true }) };
     try {
-        const networkFile = args.options.get("network-outputs");
-        const networkOutputs = networkFile === undefined ? undefined : readNetworkOutputs(path.resolve(io.cwd, networkFile));
         const plan = await planFleet({ configDir, stack: args.options.get("stack"), program: deps.program, networkOutputs });
         const clusters = plan.stacks.filter(s => s.role === "cluster");
         if (clusters.length === 0) {
@@ -61,55 +45,57 @@ export async function main(argv: string[], io: CliIo, deps: ManifestsDeps = {}):
                 ? `stack ${args.options.get("stack")} is a network stack; manifests are written for cluster stacks`
                 : `no cluster stacks in ${configDir}` }]);
         }
-        // Everything is computed before anything is written: all or nothing.
-        const writes: { stack: string; files: ManifestFile[]; secret: boolean }[] = [];
+        // Everything is computed and checked before anything is written: all or nothing.
+        const files: OutFile[] = [];
+        const secret: string[] = [];
         const missing = [];
         for (const s of clusters) {
-            const files = manifestFiles(s.outputs);
-            if (files === undefined || files.length === 0) {
+            const rendered = manifestFiles(s.outputs);
+            if (rendered === undefined || rendered.length === 0) {
                 missing.push({ stack: s.stack, file: s.file, message: "the stack has no `manifests` output to write" });
                 continue;
             }
-            writes.push({ stack: s.stack, files, secret: s.secretOutputPaths.some(p => p[0] === "manifests") });
+            files.push(...rendered.map(f => ({ path: `${s.stack}/${f.name}`, text: fileHeader(s.stack, networkFile) + f.text })));
+            if (s.secretOutputPaths.some(p => p[0] === "manifests")) {
+                secret.push(s.stack);
+            }
         }
         if (missing.length > 0) {
             throw new PlanFailure(missing);
         }
-        for (const w of writes) {
-            const dir = path.join(outDir, w.stack);
-            fs.mkdirSync(dir, { recursive: true });
-            for (const f of w.files) {
-                const file = path.join(dir, f.name);
-                fs.writeFileSync(file, `# Generated by \`shared-alb manifests\` from stack ${w.stack}; change the stack config, not this file.\n${f.text}`);
-                const shown = path.relative(io.cwd, file);
-                io.stdout.write(`wrote ${shown.startsWith("..") || path.isAbsolute(shown) ? file : shown}\n`);
-            }
-            if (w.secret) {
-                io.stderr.write(`note: ${w.stack}: these files contain values marked secret; keep them out of plain Git (use SOPS or Sealed Secrets)\n`);
-            }
+        const changes = planOutDir(outDir, out, files, args.options.get("stack"));
+        applyOutDir(outDir, changes);
+        const shown = (f: string) => {
+            const relative = path.relative(io.cwd, path.join(outDir, f));
+            return relative.startsWith("..") || path.isAbsolute(relative) ? path.join(outDir, f) : relative;
+        };
+        for (const f of changes.remove) {
+            io.stdout.write(`removed ${shown(f)}\n`);
         }
-        io.stdout.write(`${writes.reduce((n, w) => n + w.files.length, 0)} files for ${writes.length} cluster stack${writes.length === 1 ? "" : "s"}`
-            + ` (${networkOutputs === undefined ? "planned network outputs" : "network outputs from " + networkFile})\n`);
+        for (const f of changes.write) {
+            io.stdout.write(`wrote ${shown(f.path)}\n`);
+        }
+        for (const stack of secret) {
+            io.stderr.write(`note: ${stack}: these files contain values marked secret; keep them out of plain Git (use SOPS or Sealed Secrets)\n`);
+        }
+        if (planned) {
+            io.stderr.write("warning: the files carry placeholder ARNs from the offline plan (--allow-planned): review them, do not apply them\n");
+        }
+        io.stdout.write(`${files.length} files for ${clusters.length} cluster stack${clusters.length === 1 ? "" : "s"}`
+            + ` (${networkFile === undefined ? "PLACEHOLDER ARNs from the offline plan" : `network outputs from ${networkFile}`})\n`);
         return 0;
     } catch (e) {
         return reportFailure("manifests", e, io);
     }
 }
 
-/** Reads `pulumi stack output --json` of the network stack. */
-function readNetworkOutputs(file: string): Record<string, unknown> {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new PlanFailure([{ file, message: `--network-outputs: cannot read JSON: ${(e as Error).message}` }]);
+/** The comment every file starts with: where it came from and where its ARNs did. */
+export function fileHeader(stack: string, networkOutputs: string | undefined): string {
+    if (networkOutputs === undefined) {
+        return "# PLACEHOLDER: the ARNs in this file come from the offline plan, not from a deployed network stack; do not apply it.\n"
+            + `# Generated by \`shared-alb manifests --allow-planned\` from stack ${stack}; change the stack config, not this file.\n`
+            + "# ARNs from: the offline plan. Write the real file with --network-outputs FILE.\n";
     }
-    if (JSON.stringify(parsed).includes("\"[secret]\"")) {
-        throw new PlanFailure([{ file, message: "--network-outputs: the file holds \"[secret]\" placeholders; export it with `pulumi stack output --json --show-secrets -s network`" }]);
-    }
-    const problems = validateNetworkOutputs(parsed);
-    if (problems.length > 0) {
-        throw new PlanFailure(problems.map(p => ({ file, message: `--network-outputs: ${p.message}` })));
-    }
-    return parsed as Record<string, unknown>;
+    return `# Generated by \`shared-alb manifests\` from stack ${stack}; change the stack config, not this file.\n`
+        + `# ARNs from: the network stack's outputs in ${networkOutputs}.\n`;
 }

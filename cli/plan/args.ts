@@ -1,72 +1,43 @@
-/**
- * A small, strict argument parser shared by the `plan` and `manifests`
- * commands: `--flag`, `--option VALUE` and `--option=VALUE`, nothing
- * positional. Unknown or incomplete arguments are usage errors (exit 2).
- */
+import { CommandSpec } from "../args";
 
-/** What a command accepts: boolean flags and options that take a value. */
-export interface ArgSpec {
-    flags: readonly string[];
-    options: readonly string[];
-    /** Options that may be given several times (their values in `lists`). */
-    repeatable?: readonly string[];
-}
+/** `shared-alb plan --help` text. */
+export const PlanUsage = `Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]
+                         [--compare BEFORE.json ... [--max-shift N]]
 
-/** The parsed command line: flags that were given, and option values by name. */
-export interface ParsedArgs {
-    flags: Set<string>;
-    options: Map<string, string>;
-    /** Values of the repeatable options, in the order given. */
-    lists: Map<string, string[]>;
-}
+Plans the whole fleet offline: every Pulumi.<stack>.yaml of the config
+directory runs under the Pulumi mock runtime (no cloud account needed), the
+network stacks first, their planned outputs served to the cluster stacks'
+stack references.
 
-/** A command-line mistake; the command prints its usage and exits 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+Options:
+  --config-dir DIR        directory of the stack config files (default: stacks/config)
+  --stack NAME            plan and print only this stack (plus the network stack it reads)
+  --json                  print the plan (or the comparison) as JSON on stdout, nothing else
+  --compare BEFORE.json   compare the plan with an earlier \`plan --json\` or a
+                          \`pulumi stack export\` (one stack per export; repeat the option):
+                          what each stack creates, updates, replaces and deletes, and
+                          the changes that hurt, with the reason and the safe way
+  --max-shift N           with --compare: flag a forward action that moves a target
+                          group's share of the traffic by more than N percentage
+                          points (default: no limit)
+  -h, --help              show this help
 
-/** Parses argv (without the command name) against a spec; throws `UsageError`. */
-export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
-    const flags = new Set<string>();
-    const options = new Map<string, string>();
-    const lists = new Map<string, string[]>();
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (!arg.startsWith("--")) {
-            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-        }
-        const eq = arg.indexOf("=");
-        const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-        if (spec.flags.includes(name)) {
-            if (eq !== -1) {
-                throw new UsageError(`--${name} takes no value`);
-            }
-            flags.add(name);
-        } else if (spec.options.includes(name) || (spec.repeatable ?? []).includes(name)) {
-            let value: string | undefined;
-            if (eq !== -1) {
-                value = arg.slice(eq + 1);
-            } else {
-                value = argv[i + 1];
-                i++;
-            }
-            if (value === undefined || value === "" || (eq === -1 && value.startsWith("--"))) {
-                throw new UsageError(`--${name} needs a value`);
-            }
-            if ((spec.repeatable ?? []).includes(name)) {
-                lists.set(name, [...(lists.get(name) ?? []), value]);
-                continue;
-            }
-            if (options.has(name)) {
-                throw new UsageError(`--${name} given more than once`);
-            }
-            options.set(name, value);
-        } else {
-            throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, eq === -1 ? undefined : eq))}`);
-        }
-    }
-    return { flags, options, lists };
-}
+Exit codes: 0 planned (with --compare: nothing flagged), 1 a config or program
+error or an unreadable BEFORE (nothing on stdout), 2 usage error, 3 with
+--compare: something flagged.
+`;
+
+/** `shared-alb plan`: what it accepts. */
+export const PlanCommand: CommandSpec = {
+    name: "plan",
+    summary: "plan the whole fleet offline (Pulumi mock runtime, no cloud account)",
+    usage: PlanUsage,
+    options: [
+        { name: "config-dir", value: "DIR" }, { name: "stack", value: "NAME" }, { name: "json" },
+        { name: "compare", value: "BEFORE.json", repeatable: true }, { name: "max-shift", value: "N" },
+    ],
+    inputErrorExit: 1,
+};
+
+/** The config directory `plan` and `manifests` read unless `--config-dir` names another. */
+export const DefaultConfigDir = "stacks/config";

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { describeFsError, InputError } from "../input-files";
 import { CliIo } from "../io";
 import { ChangeKind, Comparison, compareFleet, CompareOptions, ResourceChange, StackComparison } from "./compare";
 import { FleetPlan } from "./fleet";
@@ -37,6 +38,15 @@ export interface JsonComparison {
     summary: { created: number; updated: number; replaced: number; deleted: number; flagged: number };
 }
 
+/** One BEFORE file's text; throws `InputError` worded as every command words an unreadable input file. */
+function readBefore(file: string, cwd: string): string {
+    try {
+        return fs.readFileSync(path.resolve(cwd, file), "utf8");
+    } catch (e) {
+        throw new InputError(`cannot read ${JSON.stringify(file)}: ${describeFsError(e)}`);
+    }
+}
+
 /**
  * Reads the BEFORE files (relative to `cwd`), compares the plan with them and
  * prints the result. Returns 0 when nothing is flagged, 3 when something is,
@@ -45,9 +55,9 @@ export interface JsonComparison {
 export function runComparison(plan: FleetPlan, files: string[], options: CompareOptions & { json: boolean }, io: CliIo): number {
     let before: SnapshotStack[];
     try {
-        before = files.flatMap(f => readSnapshots(fs.readFileSync(path.resolve(io.cwd, f), "utf8"), f));
+        before = files.flatMap(f => readSnapshots(readBefore(f, io.cwd), f));
     } catch (e) {
-        const message = e instanceof SnapshotError ? e.message : `cannot read ${(e as Error).message}`;
+        const message = e instanceof SnapshotError || e instanceof InputError ? e.message : String(e);
         io.stderr.write(`shared-alb plan: --compare: ${message}\n`);
         return 1;
     }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { describeFsError } from "../input-files";
 
 /**
  * The roles a stack config may name in `<project>:role`. Kept equal to
@@ -69,7 +70,7 @@ export function loadStackConfigs(dir: string, project: string = DefaultProject):
     try {
         entries = fs.readdirSync(dir);
     } catch (e) {
-        return { stacks: [], problems: [{ file: dir, message: `cannot read the config directory: ${(e as Error).message}` }] };
+        return { stacks: [], problems: [{ file: dir, message: `cannot read the config directory: ${describeFsError(e)}` }] };
     }
     const files = entries.filter(f => FilePattern.test(f)).sort();
     if (files.length === 0) {
@@ -103,7 +104,8 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     try {
         doc = parseYaml(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        problems.push(`not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        // The parser's whole message: the line and column, and the lines around them.
+        problems.push(`not valid YAML: ${(e as Error).message.trimEnd()}`);
         return undefined;
     }
     if (!isObject(doc) || !isObject(doc.config)) {

@@ -77,7 +77,7 @@ export function formatProblem(p: PlanProblem): string {
         ? `stack ${p.stack}${p.file !== undefined ? ` (${path.basename(p.file)})` : ""}`
         : (p.file ?? "plan");
     const lines = p.message.split("\n");
-    return [`${where}: ${lines[0]}`, ...lines.slice(1).map(l => `  ${l}`)].join("\n");
+    return [`${where}: ${lines[0]}`, ...lines.slice(1).map(l => (l === "" ? l : `  ${l}`))].join("\n");
 }
 
 /**

@@ -46,15 +46,3 @@ export function fromEksCluster(name: string, cluster: EksClusterLike, opts?: pul
         provider,
     };
 }
-
-/**
- * Loads `@pulumi/eks` on demand, with a message that says what to install
- * when it is absent (it is an optional peer dependency).
- */
-export async function loadEks(): Promise<typeof import("@pulumi/eks")> {
-    try {
-        return await import("@pulumi/eks");
-    } catch (e) {
-        throw new Error(`creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`);
-    }
-}

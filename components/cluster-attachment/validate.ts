@@ -5,7 +5,7 @@
  */
 import { Problems } from "../internal/errors";
 import {
-    AccountIdPattern, AllowedText, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
+    AllowedText, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
     Dns1123LabelPattern, Dns1123SubdomainPattern, isIntIn, isRecord, join, KeyPattern, PortNamePattern,
     RegionPattern, SecurityGroupIdPattern, TargetType, TargetTypes, VpcIdPattern,
 } from "../internal/validate";
@@ -134,7 +134,7 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
         problems.add(p("cluster"), cluster, "expected this cluster's entry of the network outputs (accountId, controllerRoleArn, targetGroups...)");
     } else {
         // No unknown-key check: the network outputs contract may grow (weight, ...).
-        if (checkPattern(problems, p("cluster", "accountId"), cluster.accountId, AccountIdPattern, AllowedText.accountId)) {
+        if (checkAccountId(problems, p("cluster", "accountId"), cluster.accountId)) {
             accountId = cluster.accountId as string;
         }
         const parsed = typeof cluster.controllerRoleArn === "string" ? parseRoleArn(cluster.controllerRoleArn) : undefined;
@@ -161,7 +161,7 @@ export function collectClusterAttachmentArgs(problems: Problems, args: ClusterAt
             problems.add(p("cluster", "externalId"), cluster.externalId, "an external ID needs a registrarRoleArn (cross-account clusters only)");
         }
         if (cluster.externalId !== undefined && typeof cluster.externalId === "string") {
-            problems.check(/^[\w+=,.@:\/-]{2,1224}$/.test(cluster.externalId), p("cluster", "externalId"), cluster.externalId,
+            problems.check(/^[\w+=,.@:/-]{2,1224}$/.test(cluster.externalId), p("cluster", "externalId"), cluster.externalId,
                 "expected 2 to 1224 letters, digits and +=,.@:/-");
         }
         if (!isRecord(cluster.targetGroups)) {

@@ -1,4 +1,30 @@
 /**
+ * Pulumi's Node.js runtime reports an error that carries this brand (what
+ * `pulumi.RunError.isInstance` looks for) as its message alone: no "unhandled
+ * exception" banner, no stack trace, and the language host prints nothing
+ * more. Branding instead of extending `RunError` keeps this module free of
+ * the Pulumi SDK. tests/component/engine-run.test.ts runs a stack program as
+ * the engine does and reads what it prints.
+ */
+const RunErrorBrand = "__pulumiRunError";
+
+/**
+ * Marks an input error as expected, so `pulumi up` / `preview` print only its
+ * message, and makes `util.inspect` show its stack as it is. The runtime also
+ * inspects every uncaught error, in colour; on Node 20 colouring a stack frame
+ * of @pulumi/pulumi's source-mapped files (`node_modules/@pulumi/resource.ts`)
+ * loops until the string overflows, about 30 s and 3 GB before the program
+ * exits. A custom inspection skips that.
+ */
+function markAsRunError(error: Error): void {
+    Object.defineProperty(error, RunErrorBrand, { value: true, enumerable: false });
+    Object.defineProperty(error, Symbol.for("nodejs.util.inspect.custom"), {
+        value: () => error.stack ?? `${error.name}: ${error.message}`,
+        enumerable: false,
+    });
+}
+
+/**
  * The one error type for bad input. It carries the config or argument path
  * (`clusters.blue.weight`), the value received and what is allowed, so every
  * message reads the same way wherever it is raised.
@@ -17,6 +43,7 @@ export class ConfigError extends Error {
         this.path = path;
         this.value = value;
         this.allowed = allowed;
+        markAsRunError(this);
     }
 }
 
@@ -33,6 +60,7 @@ export class ConfigErrors extends Error {
             : `${errors.length} configuration errors:\n${errors.map(e => `  - ${e.message}`).join("\n")}`);
         this.name = "ConfigErrors";
         this.errors = errors;
+        markAsRunError(this);
     }
 }
 

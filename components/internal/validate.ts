@@ -37,6 +37,24 @@ export const AllowedText = {
     roleName: "expected an IAM role name: 1 to 64 letters, digits and +=,.@_-",
 } as const;
 
+/**
+ * The hint for an account ID that YAML read back as a number: unquoted,
+ * `accountId: 012345678901` arrives as 12345678901 (leading zero lost) and
+ * `111111111111` as a number. Empty for any other value.
+ */
+export function accountIdQuoteHint(value: unknown): string {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 999_999_999_999) {
+        return "";
+    }
+    return `; quote it in YAML: "${String(value).padStart(12, "0")}" (unquoted, YAML reads it as the number ${value})`;
+}
+
+/** Checks a 12-digit account ID (a string), with the quoting hint for a number. */
+export function checkAccountId(problems: Problems, path: string, value: unknown): boolean {
+    return problems.check(typeof value === "string" && AccountIdPattern.test(value), path, value,
+        `${AllowedText.accountId}${accountIdQuoteHint(value)}`);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }

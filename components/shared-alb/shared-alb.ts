@@ -62,7 +62,7 @@ export class SharedAlb extends pulumi.ComponentResource {
             if (actual !== model.accountId) {
                 throw new pulumi.ResourceError(
                     `accountId: got ${JSON.stringify(model.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
-                    this);
+                    this, /* hideStack: a config error, not a bug */ true);
             }
             return actual;
         });

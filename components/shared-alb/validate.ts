@@ -1,7 +1,7 @@
 import { Problems } from "../internal/errors";
 import {
-    AccountIdPattern, AllowedText, KeyPattern, NodePortRange, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
-    SubnetIdPattern, TargetType, TargetTypes, VpcIdPattern, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
+    AllowedText, KeyPattern, NodePortRange, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
+    SubnetIdPattern, TargetType, TargetTypes, VpcIdPattern, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
     isIntIn, isRecord, join,
 } from "../internal/validate";
 import { VpcSharingModel, validateVpcSharing } from "./vpc-sharing";
@@ -178,7 +178,7 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
     const args = raw as Record<string, unknown>;
     checkKnownKeys(p, "", args, TopKeys);
 
-    checkPattern(p, "accountId", args.accountId, AccountIdPattern, AllowedText.accountId);
+    checkAccountId(p, "accountId", args.accountId);
     const region = args.region ?? fallbackRegion;
     checkPattern(p, "region", region, RegionPattern, `${AllowedText.region}; set it or the aws:region config`);
     checkPattern(p, "vpcId", args.vpcId, VpcIdPattern, AllowedText.vpcId);
@@ -387,7 +387,7 @@ function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Reco
         }
         const c = value as Record<string, unknown>;
         checkKnownKeys(p, path, c, ClusterKeys);
-        checkPattern(p, join(path, "accountId"), c.accountId, AccountIdPattern, AllowedText.accountId);
+        checkAccountId(p, join(path, "accountId"), c.accountId);
         const weight = c.weight ?? Defaults.weight;
         checkInt(p, join(path, "weight"), weight, 0, Limits.maxWeight);
         const services = clusterServices(p, join(path, "services"), c.services, context.serviceNames);

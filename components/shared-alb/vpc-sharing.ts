@@ -1,5 +1,5 @@
 import { Problems } from "../internal/errors";
-import { AccountIdPattern, AllowedText, SubnetIdPattern, checkKnownKeys, isRecord, join } from "../internal/validate";
+import { AccountIdPattern, AllowedText, accountIdQuoteHint, SubnetIdPattern, checkKnownKeys, isRecord, join } from "../internal/validate";
 
 /** An AWS Organization ARN (`arn:aws:organizations::<management>:organization/o-...`). */
 export const OrganizationArnPattern = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
@@ -54,7 +54,8 @@ export function validateVpcSharing(p: Problems, raw: unknown, networkAccountId: 
             const shaped = typeof principal === "string"
                 && (AccountIdPattern.test(principal) || OrganizationArnPattern.test(principal) || OrganizationalUnitArnPattern.test(principal));
             if (p.check(shaped, itemPath, principal,
-                "expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)")
+                "expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"
+                + accountIdQuoteHint(principal))
                 && p.check(principal !== networkAccountId, itemPath, principal, "expected another account than the network's own (accountId), which owns the subnets")
                 && p.check(!extra.includes(principal as string), itemPath, principal, "expected no duplicates")) {
                 extra.push(principal as string);

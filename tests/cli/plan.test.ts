@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Styles } from "../../cli/colour";
 import { ConfigError, ConfigErrors } from "../../components/internal/errors";
 import { main } from "../../cli/plan/command";
 import { planFleet } from "../../cli/plan/fleet";
@@ -242,16 +246,38 @@ describe("shared-alb plan", () => {
         });
     });
 
-    it("usage errors exit 2 with the usage on stderr", async () => {
-        for (const argv of [["--bogus"], ["--stack"], ["extra"], ["--json=yes"]]) {
-            const r = await plan(argv);
-            expect(r.code, argv.join(" ")).to.equal(2);
-            expect(r.out).to.equal("");
-            expect(r.err).to.contain("Usage: shared-alb plan [--config-dir DIR] [--stack NAME] [--json]");
-        }
-        const help = await plan(["--help"]);
-        expect(help.code).to.equal(0);
-        expect(help.out).to.contain("Usage: shared-alb plan");
+    it("a config directory it cannot read: one line, with a hint at --config-dir when it was the default", async () => {
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-elsewhere-"));
+        const io = captureIo(elsewhere);
+        expect(await main([], io, { program: fakeRunRole })).to.equal(1);
+        expect(io.out()).to.equal("");
+        expect(io.err()).to.equal("shared-alb plan: cannot read the config directory \"stacks/config\": no such file; "
+            + "run shared-alb in the Pulumi project's directory (next to Pulumi.yaml) or pass --config-dir DIR\n");
+        const given = captureIo(elsewhere);
+        expect(await main(["--config-dir", "nope"], given, { program: fakeRunRole })).to.equal(1);
+        expect(given.err()).to.equal("shared-alb plan: cannot read the config directory \"nope\": no such file\n");
+    });
+
+    it("colours the tree on a terminal, as the doctor does: the same text, never with NO_COLOR or when piped", async () => {
+        const dir = fleet();
+        const run = async (isTTY: boolean, env: NodeJS.ProcessEnv) => {
+            const io = captureIo();
+            (io.stdout as { isTTY?: boolean }).isTTY = isTTY;
+            io.env = env;
+            expect(await main(["--config-dir", dir], io, { program: fakeRunRole })).to.equal(0);
+            return io.out();
+        };
+        const tty = await run(true, {});
+        expect(tty).to.contain("\u001b[1mnetwork (network, account 111111111111, eu-west-1, Pulumi.network.yaml)\u001b[22m\n");
+        expect(tty).to.contain("\u001b[2m     ├─ \u001b[22mLoadBalancer shop-alb  \u001b[33m[protected]\u001b[39m  name=\"shop\"");
+        expect(tty).to.contain("\u001b[1mfleet: 3 stacks, 11 resources");
+        expect(Object.values(Styles).flat().reduce((text, code) => text.split(code).join(""), tty)).to.equal(ExpectedTree);
+        expect(await run(true, { NO_COLOR: "1" })).to.equal(ExpectedTree);
+        expect(await run(false, {})).to.equal(ExpectedTree);
+        const json = captureIo();
+        (json.stdout as { isTTY?: boolean }).isTTY = true;
+        expect(await main(["--config-dir", dir, "--json"], json, { program: fakeRunRole })).to.equal(0);
+        expect(json.out()).to.not.contain("\u001b[");
     });
 
     it("planFleet keeps unrelated problems out of a --stack plan of a healthy stack", async () => {

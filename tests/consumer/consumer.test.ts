@@ -3,8 +3,27 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { DoctorPackages } from "../../cli/index";
+import { spawnCollect } from "../spawn";
 
 const root = path.resolve(__dirname, "..", "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    peerDependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+    optionalDependencies: Record<string, string>;
+};
+
+/**
+ * The TypeScript examples a consumer copies, exactly as written: the ```ts
+ * blocks of the README's npm section. The one place that knows where they are.
+ */
+function documentedExamples(): string[] {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const start = readme.indexOf("## Using the components from npm");
+    expect(start, "the README's npm section").to.be.greaterThan(-1);
+    const end = readme.indexOf("\n## ", start + 1);
+    return [...readme.slice(start, end === -1 ? undefined : end).matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
+}
 
 const program = `
 import * as pulumi from "@pulumi/pulumi";
@@ -36,40 +55,93 @@ async function main(): Promise<void> {
 main().catch(e => { console.error(e); process.exit(1); });
 `;
 
-/** Runs npm; when it fails, the error carries everything it printed. */
-function npm(args: string[], cwd: string): string {
-    const run = spawnSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (run.status !== 0) {
-        throw new Error(`npm ${args.join(" ")} (in ${cwd}) exited ${run.status ?? run.signal}:\n${run.stdout}\n${run.stderr}`);
+/** With @pulumi/eks installed too: its Cluster fits `fromEksCluster`. */
+const eksProgram = `
+import * as eks from "@pulumi/eks";
+import { ClusterAttachmentArgs, fromEksCluster } from "shared-alb";
+
+const cluster = new eks.Cluster("blue", { createOidcProvider: true });
+const inputs = fromEksCluster("blue", cluster);
+export const facts: Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "vpcId"> = inputs;
+`;
+
+/** Runs a command; when it fails, the error carries everything it printed. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+    const r = spawnSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.status !== 0) {
+        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
     }
-    return run.stdout;
+    return r.stdout;
 }
 
-describe("the npm package, as a consumer installs it", function () {
-    this.timeout(300_000);
+/**
+ * Starts tsc over `files`, strict and without skipLibCheck, as a consumer's
+ * own tsconfig would have it. Checking every declaration file of the AWS
+ * provider takes a while: the two projects compile side by side.
+ */
+function compile(project: string, files: string[], emit: boolean): Promise<void> {
+    fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
+        compilerOptions: {
+            target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: false,
+            types: ["node"], typeRoots: [path.join(root, "node_modules", "@types")], ...(emit ? { outDir: "out" } : { noEmit: true }),
+        },
+        files,
+    }));
+    return spawnCollect(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(r => {
+        if (r.code !== 0) {
+            throw new Error(`tsc (in ${project}) exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+        }
+    });
+}
+
+/** Links `target` as `node_modules/<name>` of the project. */
+function link(project: string, name: string, target: string): void {
+    const at = path.join(project, "node_modules", name);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.symlinkSync(target, at, "dir");
+}
+
+describe("the npm package, as a components-only consumer installs it", function () {
+    this.timeout(600_000);
     let dir: string;
+    let project: string;
+    let compiled: { plain: Promise<void>; eks: Promise<void> };
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-consumer-"));
-        const packed = npm(["pack", "--json", "--pack-destination", dir], root);
+        const packed = run("npm", ["pack", "--json", "--pack-destination", dir], root);
         const tarball = path.join(dir, JSON.parse(packed)[0].filename as string);
-        const project = path.join(dir, "project");
+        project = path.join(dir, "project");
         fs.mkdirSync(project);
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-        // The package's own dependencies come from the registry (or the cache, when it has them:
-        // `npm ci` caches tarballs but not the registry metadata an install resolves with); the peer
-        // dependencies are the ones this repository pins, linked so no second SDK copy exists.
-        npm(["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
-        for (const peer of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks"]) {
-            const target = path.join(project, "node_modules", peer);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            fs.symlinkSync(path.join(root, "node_modules", peer), target, "dir");
+        // The package's own dependencies come from the registry (or the cache); --omit=optional
+        // leaves out the doctor's. The peers are this repository's pinned copies, linked (not
+        // installed: --legacy-peer-deps), so no second SDK copy exists; @pulumi/eks is not.
+        run("npm", ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
+        const peers = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes"];
+        for (const peer of peers) {
+            link(project, peer, path.join(root, "node_modules", peer));
         }
         fs.writeFileSync(path.join(project, "index.ts"), program);
-        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-            compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: [], outDir: "out" },
-            files: ["index.ts"],
-        }));
+        const examples = documentedExamples().map((code, i) => {
+            const file = `readme-example-${i}.ts`;
+            fs.writeFileSync(path.join(project, file), code);
+            return file;
+        });
+        // The same install, with @pulumi/eks as well.
+        const withEks = path.join(dir, "project-eks");
+        fs.mkdirSync(withEks);
+        for (const name of ["shared-alb", "yaml"]) {
+            link(withEks, name, path.join(project, "node_modules", name));
+        }
+        for (const peer of [...peers, "@pulumi/eks"]) {
+            link(withEks, peer, path.join(root, "node_modules", peer));
+        }
+        fs.writeFileSync(path.join(withEks, "eks.ts"), eksProgram);
+        compiled = { plain: compile(project, ["index.ts", ...examples], true), eks: compile(withEks, ["eks.ts"], false) };
+        // Rejections are read by the tests below.
+        compiled.plain.catch(() => undefined);
+        compiled.eks.catch(() => undefined);
     });
 
     after(() => {
@@ -77,18 +149,30 @@ describe("the npm package, as a consumer installs it", function () {
     });
 
     it("ships only compiled components, the CLI, the stack programs and the README", () => {
-        const installed = path.join(dir, "project", "node_modules", "shared-alb");
+        const installed = path.join(project, "node_modules", "shared-alb");
         const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
         expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["README.md", "package.json"]);
-        expect(files.some(f => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.equal(false);
         expect(files).to.include("dist/components/index.d.ts");
         expect(files).to.include("dist/cli/index.js");
     });
 
-    it("compiles a TypeScript program against the typings and runs SharedAlb under mocks", () => {
-        const project = path.join(dir, "project");
-        execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, stdio: "pipe" });
-        const out = execFileSync(process.execPath, ["out/index.js"], { cwd: project, encoding: "utf8" });
+    it("declares caret peer ranges from the versions it is tested with, and installs without the doctor's packages", () => {
+        for (const [name, range] of Object.entries(pkg.peerDependencies)) {
+            expect(range, name).to.equal(`^${pkg.devDependencies[name]}`);
+        }
+        const modules = path.join(project, "node_modules");
+        for (const name of DoctorPackages) {
+            expect(fs.existsSync(path.join(modules, name)), name).to.equal(false);
+        }
+        expect(fs.existsSync(path.join(modules, "@aws-sdk"))).to.equal(false);
+        expect(fs.existsSync(path.join(modules, "yaml"))).to.equal(true);
+    });
+
+    it("compiles the README's examples as written and a program, strict without skipLibCheck and without @pulumi/eks, and runs SharedAlb under mocks", async () => {
+        expect(documentedExamples()).to.have.length(2);
+        expect(fs.existsSync(path.join(project, "node_modules", "@pulumi", "eks"))).to.equal(false);
+        await compiled.plain;
+        const out = run(process.execPath, ["out/index.js"], project);
         expect(JSON.parse(out.trim())).to.deep.equal({
             services: {
                 web: {
@@ -101,29 +185,28 @@ describe("the npm package, as a consumer installs it", function () {
         });
     });
 
-    it("compiles the README's TypeScript examples against the installed package", () => {
-        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-        const section = readme.slice(readme.indexOf("## Using the components from npm"));
-        const blocks = [...section.slice(0, section.indexOf("\n## ", 5)).matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
-        expect(blocks).to.have.length(2);
-        const project = path.join(dir, "project");
-        const files = blocks.map((code, i) => {
-            const file = `readme-example-${i}.ts`;
-            fs.writeFileSync(path.join(project, file), code);
-            return file;
-        });
-        fs.writeFileSync(path.join(project, "tsconfig.readme.json"), JSON.stringify({
-            compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], noEmit: true,
-                typeRoots: [path.join(root, "node_modules", "@types")] },
-            files,
-        }));
-        execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.readme.json"], { cwd: project, stdio: "pipe" });
+    it("compiles as strictly with @pulumi/eks installed, its Cluster fitting fromEksCluster", async () => {
+        await compiled.eks;
     });
 
-    it("installs the shared-alb bin", () => {
-        const out = execFileSync(path.join(dir, "project", "node_modules", ".bin", "shared-alb"), ["--help"], { encoding: "utf8" });
-        expect(out).to.match(/plan/);
-        expect(out).to.match(/manifests/);
-        expect(out).to.match(/doctor/);
+    it("installs the shared-alb bin: plan runs; doctor --help works and doctor says what to install", () => {
+        const bin = path.join(project, "node_modules", ".bin", "shared-alb");
+        const help = run(bin, ["--help"], project);
+        expect(help).to.match(/^ {2}plan /m);
+        expect(help).to.match(/^ {2}manifests /m);
+        expect(help).to.match(/^ {2}doctor /m);
+        expect(run(bin, ["doctor", "--help"], project)).to.match(/^Usage: shared-alb doctor /);
+        const planned = JSON.parse(run(bin, ["plan", "--json", "--stack", "network", "--config-dir", path.join(root, "stacks", "config")], project)) as {
+            stacks: { stack: string; resources: { type: string }[] }[];
+        };
+        expect(planned.stacks.map(s => s.stack)).to.deep.equal(["network"]);
+        expect(planned.stacks[0].resources.some(r => r.type === "aws:lb/loadBalancer:LoadBalancer")).to.equal(true);
+
+        const doctor = spawnSync(bin, ["doctor", "--network-outputs", "network.json"], { cwd: project, encoding: "utf8" });
+        expect(doctor.status).to.equal(2);
+        expect(doctor.stdout).to.equal("");
+        expect(doctor.stderr).to.equal(`shared-alb doctor: needs ${DoctorPackages.join(", ")}, optional dependencies of shared-alb that this install left out `
+            + "(npm install --omit=optional); install them:\n"
+            + `  npm install ${DoctorPackages.map(name => `${name}@${pkg.optionalDependencies[name]}`).join(" ")}\n`);
     });
 });

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -8,6 +7,7 @@ import { CheckIds, Report, Statuses } from "../../cli/doctor/report";
 import { buildFleet, testClients } from "./fleet";
 import { Moto, motoEnv, startMoto } from "./moto";
 import { runDoctor } from "./run";
+import { Spawned, spawnCollect } from "../spawn";
 
 const Root = path.resolve(__dirname, "../..");
 
@@ -19,16 +19,8 @@ function writeTemp(name: string, text: string): string {
 }
 
 /** Runs `shared-alb doctor` as a child process through the real dispatcher. */
-function spawnDoctor(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(Root, "cli/index.ts"), "doctor", ...args], { cwd: Root, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-        child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
-    });
+function spawnDoctor(args: string[], env: NodeJS.ProcessEnv): Promise<Spawned> {
+    return spawnCollect(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(Root, "cli/index.ts"), "doctor", ...args], { cwd: Root, env });
 }
 
 describe("shared-alb doctor command line", function () {
@@ -137,15 +129,15 @@ describe("shared-alb doctor command line", function () {
                 return ["--network-outputs", writeTemp("o.json", JSON.stringify(o))];
             }, /^shared-alb doctor: network outputs from \/.*o\.json do not match the contract: clusters\.blue\.targetGroups: got nothing; expected an object of target groups keyed by service\n$/],
             ["a JSON array", () => ["--network-outputs", "-"], "shared-alb doctor: network outputs from stdin do not match the contract: (top level): got []; expected a JSON object (the network stack's outputs)\n", "[]"],
-            ["no --network-outputs", () => [], "shared-alb doctor: --network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)\n"],
-            ["an unknown option", () => ["--network-outputs", "x", "--colour"], "shared-alb doctor: unknown option --colour; see shared-alb doctor --help\n"],
-            ["a bad --concurrency", () => ["--network-outputs", "x", "--concurrency", "0"], "shared-alb doctor: --concurrency: got \"0\"; expected an integer from 1 to 64\n"],
-            ["--kubeconfig without --cluster", () => ["--network-outputs", "x", "--kubeconfig", "k"], "shared-alb doctor: --kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)\n"],
+            ["no --network-outputs", () => [], "shared-alb doctor: --network-outputs FILE|- is required (the JSON of `pulumi stack output --json -s network`)\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["an unknown option", () => ["--network-outputs", "x", "--colour"], "shared-alb doctor: unknown option \"--colour\"\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["a bad --concurrency", () => ["--network-outputs", "x", "--concurrency", "0"], "shared-alb doctor: --concurrency: got \"0\"; expected an integer from 1 to 64\nTry 'shared-alb doctor --help' for more information.\n"],
+            ["--kubeconfig without --cluster", () => ["--network-outputs", "x", "--kubeconfig", "k"], "shared-alb doctor: --kubeconfig and --context need --cluster KEY (which cluster of the outputs the kubeconfig reaches)\nTry 'shared-alb doctor --help' for more information.\n"],
             ["an unknown --cluster", () => ["--network-outputs", outputsFile, "--cluster", "red", "--kubeconfig", "/tmp/k"], "shared-alb doctor: --cluster: got \"red\"; the outputs have clusters \"blue\", \"green\"\n"],
             ["a missing kubeconfig", () => ["--network-outputs", outputsFile, "--cluster", "blue", "--kubeconfig", "/nonexistent/kubeconfig"], "shared-alb doctor: cannot load kubeconfig \"/nonexistent/kubeconfig\": no such file\n"],
         ];
         for (const [what, argv, message, stdin] of cases) {
-            it(`on ${what}, with one clear line and no stack trace`, async () => {
+            it(`on ${what}, with one clear line (and for a usage error the pointer to --help), no stack trace`, async () => {
                 const run = await runDoctor(argv(), { env: env(), ...(stdin !== undefined ? { stdin } : {}) });
                 expect(run.code).to.equal(2);
                 expect(run.stdout).to.equal("");

@@ -70,6 +70,9 @@ describe("cluster-attachment validation: defaults", () => {
 
 describe("cluster-attachment validation: errors name the path, the value and what is allowed", () => {
     const table: [string, "blue" | "green", Mutate, string][] = [
+        ["the cluster entry's account ID as a number", "green", a => { a.cluster.accountId = 111111111111; },
+            "cluster.accountId: got 111111111111; expected a 12-digit AWS account ID such as \"111111111111\"; "
+                + "quote it in YAML: \"111111111111\" (unquoted, YAML reads it as the number 111111111111)"],
         ["a namespace that is not DNS-1123", "green", a => { a.bindings.web.namespace = "Shop"; },
             "bindings.web.namespace: got \"Shop\"; expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens"],
         ["a service name that is not DNS-1123", "green", a => { a.bindings.web.service = "web_1"; },

@@ -115,6 +115,13 @@ describe("validateSharedAlbArgs", () => {
         ["a fractional weight", a => { a.clusters.blue.weight = 1.5; }, ["clusters.blue.weight: got 1.5; expected an integer from 0 to 999"]],
         ["a weight as text", a => { a.services.web.weights = { blue: "7" }; }, ["services.web.weights.blue: got \"7\"; expected an integer from 0 to 999"]],
         ["a short account", a => { a.clusters.blue.accountId = "2222"; }, ["clusters.blue.accountId: got \"2222\"; expected a 12-digit AWS account ID such as \"111111111111\""]],
+        // YAML reads an unquoted `accountId: 012345678901` as 12345678901, and 111111111111 as a number.
+        ["an account ID YAML read as a number, leading zero lost", a => { a.accountId = 12345678901; }, ["accountId: got 12345678901; "
+            + "expected a 12-digit AWS account ID such as \"111111111111\"; quote it in YAML: \"012345678901\" (unquoted, YAML reads it as the number 12345678901)"]],
+        ["a cluster's account ID YAML read as a number", a => { a.clusters.blue.accountId = 222222222222; }, ["clusters.blue.accountId: got 222222222222; "
+            + "expected a 12-digit AWS account ID such as \"111111111111\"; quote it in YAML: \"222222222222\" (unquoted, YAML reads it as the number 222222222222)"]],
+        ["a number too long for an account ID, without the quoting hint", a => { a.accountId = 1234567890123; },
+            ["accountId: got 1234567890123; expected a 12-digit AWS account ID such as \"111111111111\""]],
         ["a bad VPC ID", a => { a.vpcId = "vpc-xyz"; }, ["vpcId: got \"vpc-xyz\"; expected a VPC ID such as \"vpc-0123456789abcdef0\""]],
         ["a single subnet", a => { a.subnetIds = ["subnet-0a1b2c3d4e5f60001"]; }, ["subnetIds: got [\"subnet-0a1b2c3d4e5f60001\"]; expected at least 2 subnets in different Availability Zones (an ALB needs two)"]],
         ["a duplicate subnet", a => { a.subnetIds = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001"]; }, ["subnetIds[1]: got \"subnet-0a1b2c3d4e5f60001\"; expected no duplicates"]],

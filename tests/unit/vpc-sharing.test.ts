@@ -47,6 +47,9 @@ describe("vpcSharing validation", () => {
             ["vpcSharing.subnetIds[1]: got \"subnet-0a1b2c3d4e5f60011\"; expected no duplicates"]],
         ["a principal of 11 digits", { subnetIds: ["subnet-0a1b2c3d4e5f60011"], principals: ["22222222222"] },
             ["vpcSharing.principals[0]: got \"22222222222\"; expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"]],
+        ["a principal YAML read as a number", { subnetIds: ["subnet-0a1b2c3d4e5f60011"], principals: [22222222222] },
+            ["vpcSharing.principals[0]: got 22222222222; expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) "
+                + "or an OU ARN (...:ou/o-.../ou-...); quote it in YAML: \"022222222222\" (unquoted, YAML reads it as the number 22222222222)"]],
         ["a role ARN as principal", { subnetIds: ["subnet-0a1b2c3d4e5f60011"], principals: ["arn:aws:iam::222222222222:root"] },
             ["vpcSharing.principals[0]: got \"arn:aws:iam::222222222222:root\"; expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"]],
         ["the network's own account", { subnetIds: ["subnet-0a1b2c3d4e5f60011"], principals: ["111111111111"] },

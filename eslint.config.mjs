@@ -1,0 +1,62 @@
+// ESLint: the TypeScript and JSDoc rules this code follows, and the pure
+// modules kept free of the Pulumi runtime. `npm run lint` (part of `npm test`).
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import jsdoc from "eslint-plugin-jsdoc";
+import tseslint from "typescript-eslint";
+
+/**
+ * Modules that hold pure logic (names, validation, rule plans, policy
+ * documents, manifests, Helm values, the outputs contract): tested directly,
+ * and usable without a Pulumi deployment, so they import no Pulumi SDK and no
+ * module that does.
+ */
+const pureModules = [
+    "components/internal/*.ts",
+    "components/*/{naming,validate,rules,policy,manifests,helm-values,vpc-sharing,crd,versions}.ts",
+    "stacks/cluster-config.ts",
+];
+
+const componentClass = "a pure module imports no component class, nor an index that exports one: they load the Pulumi SDK.";
+
+export default defineConfig(
+    { ignores: ["dist/", "node_modules/", "scratch/", ".bench/"] },
+    js.configs.recommended,
+    tseslint.configs.recommended,
+    jsdoc.configs["flat/recommended-typescript-error"],
+    {
+        rules: {
+            // A one-line summary, with parameters described in prose or not at all, is the house style.
+            "jsdoc/require-jsdoc": "off",
+            "jsdoc/require-param": "off",
+            "jsdoc/require-returns": "off",
+            // Blank lines before tags vary; `@default` closes one-line comments (`/** ... @default 8 */`)
+            // and package names (`@pulumi/eks`) appear in prose.
+            "jsdoc/tag-lines": "off",
+            "jsdoc/escape-inline-tags": "off",
+        },
+    },
+    {
+        // Tests mutate fixtures through loosely typed copies.
+        files: ["tests/**/*.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "off" },
+    },
+    {
+        // The mock runtime's resource state is the SDK's own `Record<string, any>`, and Output.promise() is not in its typings.
+        files: ["cli/plan/mock-runtime.ts", "cli/plan/fake-cloud.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "off" },
+    },
+    {
+        files: pureModules,
+        rules: {
+            "@typescript-eslint/no-restricted-imports": ["error", {
+                patterns: [
+                    { group: ["@pulumi/*"], message: "a pure module imports no Pulumi SDK: keep Pulumi in the component classes and stack programs." },
+                    { group: ["**/shared-alb/shared-alb", "**/cluster-attachment/cluster-attachment", "**/cluster-attachment/eks"], message: componentClass },
+                ],
+                paths: ["./shared-alb", "./cluster-attachment", "./eks", "./index", "../shared-alb", "../cluster-attachment", "../index", "../components",
+                    "../components/index"].map(name => ({ name, message: componentClass })),
+            }],
+        },
+    },
+);
