@@ -1,6 +1,8 @@
 import { expect } from "chai";
+import * as path from "path";
 import { PlanFailure } from "../../cli/plan/fleet";
-import { exampleFleet, FleetConfigs, Lifecycle, StepResult, summarize } from "./lifecycle";
+import { documentedOutputs, showsExactLines } from "./documented";
+import { compareText, exampleFleet, FleetConfigs, Lifecycle, StepResult, summarize } from "./lifecycle";
 
 const network = (c: FleetConfigs) => c.network["alb-fleet:network"];
 
@@ -25,6 +27,22 @@ function shares(step: StepResult, rule: string): Record<string, string> {
 }
 
 const outputsOf = (step: StepResult) => step.plan.stacks[0].outputs as any;
+
+/** The `plan --compare` outputs the README and docs/day-2.md show, by step. */
+const Docs = ["README.md", "docs/day-2.md"].map(file => ({ file, blocks: documentedOutputs(path.join(__dirname, "..", "..", file), "plan --compare") }));
+const documentedSteps = new Set<string>();
+
+/** Every line the docs show for this step is a line of its real output, in order. */
+function expectDocumented(id: string, step: StepResult): void {
+    const text = compareText(step);
+    for (const { file, blocks } of Docs) {
+        const shown = blocks.get(id);
+        if (shown !== undefined) {
+            expect(showsExactLines(shown, text), `${file}, output of ${id}:\n${text}`).to.deep.equal({ ok: true });
+        }
+    }
+    documentedSteps.add(id);
+}
 
 /** Nothing but the rules that carry the weights changes. */
 const rulesOnly = (...rules: string[]) => ({
@@ -53,6 +71,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             network(c).clusters.green = { accountId: "111111111111", weight: 0 };
             c["cluster-green"] = structuredClone(greenStack);
         });
+        expectDocumented("add-green", step);
         const report = summarize(step.comparison);
         expect(report.flags).to.deep.equal([]);
         expect(report.changes.network).to.deep.equal([
@@ -74,6 +93,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
     for (const [weight, green, blue] of [[10, "9.1%", "90.9%"], [50, "33.3%", "66.7%"], [100, "50%", "50%"]] as const) {
         it(`weights green to ${weight}: the two listener rules move green to ${green}, nothing else changes, nothing flagged`, async () => {
             const step = await fleet.step(`green ${weight}`, c => { network(c).clusters.green.weight = weight; });
+            expectDocumented(`green-${weight}`, step);
             const report = summarize(step.comparison);
             expect(report.flags).to.deep.equal([]);
             expect(report.changes).to.deep.equal(rulesOnly("api", "web"));
@@ -83,6 +103,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("the shortcut of changing api's port on green while it carries half of api is flagged with the reason and the safe way", async () => {
         const step = await fleet.shortcut("api port 9100 on weighted green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
+        expectDocumented("shortcut-port-weighted", step);
         expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
             "weighted-target-group-replaced",
             "TargetGroup shared-alb-tg-green-api is replaced (name, port) while it carries 50% of ListenerRule shared-alb-rule-api's traffic",
@@ -95,12 +116,14 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("takes green out of api (services.api.weights.green: 0): only api's rule changes, blue carries all of api, web stays 50/50", async () => {
         const step = await fleet.step("green out of api", c => { network(c).services.api.weights = { green: 0 }; });
+        expectDocumented("green-out-of-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect([shares(step, "shared-alb-rule-api"), shares(step, "shared-alb-rule-web")]).to.deep.equal([{ blue: "100%", green: "0%" }, { blue: "50%", green: "50%" }]);
     });
 
     it("changes api's port on green alone (serviceOverrides): green's target group and binding are replaced at weight 0, nothing flagged", async () => {
         const step = await fleet.step("api port 9100 on green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
+        expectDocumented("green-port", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
                 network: [
@@ -131,12 +154,14 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("weights green back into api once its preview route answers: only api's rule changes", async () => {
         const step = await fleet.step("green back into api", c => { delete network(c).services.api.weights; });
+        expectDocumented("green-into-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "50%", green: "50%" });
     });
 
     it("takes blue out of api before its own change: only api's rule changes", async () => {
         const step = await fleet.step("blue out of api", c => { network(c).services.api.weights = { blue: 0 }; });
+        expectDocumented("blue-out-of-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "0%", green: "100%" });
     });
@@ -146,6 +171,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             network(c).services.api.port = 9100;
             delete network(c).clusters.green.serviceOverrides;
         });
+        expectDocumented("blue-port", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
                 network: [
@@ -169,12 +195,14 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("weights blue back into api: only api's rule changes", async () => {
         const step = await fleet.step("blue back into api", c => { delete network(c).services.api.weights; });
+        expectDocumented("blue-into-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "50%", green: "50%" });
     });
 
     it("weights blue to 0 everywhere: the two rules move all traffic to green, nothing flagged", async () => {
         const step = await fleet.step("blue to 0", c => { network(c).clusters.blue.weight = 0; });
+        expectDocumented("blue-0", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api", "web"), flags: [] });
         expect(shares(step, "shared-alb-rule-web")).to.deep.equal({ blue: "0%", green: "100%" });
     });
@@ -184,6 +212,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             delete network(c).clusters.blue;
             delete c["cluster-blue"];
         });
+        expectDocumented("shortcut-remove", step);
         expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
             "cluster-removed-without-retiring",
             "cluster \"blue\" leaves the network stack without having been retiring",
@@ -208,6 +237,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("retires blue: only its preview rules go; its target groups and registrar role stay, and the outputs say retiring", async () => {
         const step = await fleet.step("retire blue", c => { network(c).clusters.blue.retiring = true; });
+        expectDocumented("retire-blue", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
                 network: ["delete ListenerRule shared-alb-preview-api-blue", "delete ListenerRule shared-alb-preview-web-blue"],
@@ -224,6 +254,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             delete network(c).clusters.blue;
             delete c["cluster-blue"];
         });
+        expectDocumented("remove-blue", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
                 network: [
@@ -240,6 +271,12 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             flags: [],
         });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ green: "100%" });
+    });
+
+    it("the README and docs/day-2.md show outputs of these steps only, and docs/day-2.md shows every step but green 50 and 100", () => {
+        const shown = Docs.flatMap(d => [...d.blocks.keys()].map(id => `${d.file}: ${id}`));
+        expect(shown.filter(s => !documentedSteps.has(s.split(": ")[1]))).to.deep.equal([]);
+        expect([...Docs[1].blocks.keys()].sort()).to.deep.equal([...documentedSteps].filter(id => !/^green-(50|100)$/.test(id)).sort());
     });
 });
 
