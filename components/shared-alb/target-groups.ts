@@ -177,14 +177,14 @@ function healthCheckSettings(p: Problems, layers: readonly SettingsLayer[], prot
  * settings it sets for its own target group. Checked for shape here; the
  * values are checked with the service's (`resolveSettings`).
  */
-export function overrideLayers(p: Problems, clusterPath: string, raw: unknown, serviceNames: readonly string[], runs: readonly string[]):
+export function overrideLayers(p: Problems, cluster: string, raw: unknown, serviceNames: readonly string[], runs: readonly string[]):
     Record<string, SettingsLayer> {
+    const clusterPath = join("clusters", cluster);
     const path = join(clusterPath, "serviceOverrides");
     const out: Record<string, SettingsLayer> = {};
     if (raw === undefined || !p.check(isRecord(raw), path, raw, `expected { <service>: { ${OverrideKeys.join("?, ")}? } }`)) {
         return out;
     }
-    const cluster = clusterPath.split(".").pop();
     for (const [service, value] of Object.entries(raw as Record<string, unknown>)) {
         const sp = join(path, service);
         if (!p.check(serviceNames.includes(service), sp, value, `expected one of the services: ${serviceNames.join(", ") || "(none)"}`)

@@ -396,7 +396,7 @@ function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Clus
             p.check(weight === 0, join(path, "weight"), weight, `clusters.${key} is retiring and takes no traffic: expected 0 (or leave weight out)`);
         }
         const services = clusterServices(p, join(path, "services"), c.services, context.serviceNames);
-        result.overrides[key] = overrideLayers(p, path, c.serviceOverrides, context.serviceNames, services);
+        result.overrides[key] = overrideLayers(p, key, c.serviceOverrides, context.serviceNames, services);
         const previewSlot = c.previewSlot ?? derivedPreviewSlot(key);
         checkInt(p, join(path, "previewSlot"), previewSlot, 1, PriorityLayout.previewSlots);
         const controllerRoleName = c.controllerRoleName ?? defaultControllerRoleName(key);
