@@ -80,8 +80,8 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
  * Every way `value` departs from the {@link NetworkOutputs} contract, as
  * errors naming the path (`clusters.blue.targetGroups`). Only the fields the
  * commands read are required; fields added in later versions (rule ARNs,
- * preview rules, the services a cluster runs) are checked when present, so
- * outputs of older network stacks still pass.
+ * preview rules, the services a cluster runs, whether it is retiring) are
+ * checked when present, so outputs of older network stacks still pass.
  */
 export function validateNetworkOutputs(value: unknown): ConfigError[] {
     const found: ConfigError[] = [];
@@ -185,6 +185,11 @@ export function validateNetworkOutputs(value: unknown): ConfigError[] {
             if (crossAccount || cluster.externalId !== undefined) {
                 str(join(p, "externalId"), cluster.externalId);
             }
+            optional(cluster.retiring, v => {
+                if (typeof v !== "boolean") {
+                    found.push(new ConfigError(join(p, "retiring"), v, "expected true or false"));
+                }
+            });
             optional(cluster.services, v => strings(join(p, "services"), v));
             optional(cluster.previewSlot, v => int(join(p, "previewSlot"), v, 1, 9));
             if (obj(join(p, "targetGroups"), cluster.targetGroups, "an object of target groups keyed by service")) {

@@ -334,8 +334,9 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
         const ports = [...new Set(offPort.map(t => t.port))].sort((a, b) => (a ?? 0) - (b ?? 0));
         out.push(warn("tg.target-port", subject, `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
             e.tg.targetType === "instance"
-                ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort in the network config)`
-                : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config)`));
+                ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort, or clusters.${e.cluster}.serviceOverrides.${e.service}.nodePort, in the network config)`
+                : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config: `
+                    + `services.${e.service}.port, or clusters.${e.cluster}.serviceOverrides.${e.service}.port for this cluster only)`));
     } else if (targets.length > 0) {
         out.push(pass("tg.target-port", subject, `all targets on ${range.fromPort === range.toPort ? "port" : "ports in"} ${opened}`));
     }

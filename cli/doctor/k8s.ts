@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
-import { NetworkOutputs } from "../../components/internal/contract";
+import { NetworkOutputs, TargetGroupOutputs } from "../../components/internal/contract";
 import { oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
 import { sortedEntries } from "./outputs";
@@ -166,17 +166,26 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 /**
- * `k8s.controller`, `k8s.tgb.found`, `k8s.tgb.service`, `k8s.tgb.reconciled`,
- * `k8s.tgb.role` for one cluster, as a pure function of the outputs and the
- * Kubernetes snapshot.
+ * `k8s.controller`, `k8s.retiring`, `k8s.tgb.found`, `k8s.tgb.service`,
+ * `k8s.tgb.reconciled`, `k8s.tgb.role` for one cluster, as a pure function
+ * of the outputs and the Kubernetes snapshot. A retiring cluster is on its
+ * way out: bindings it no longer has, and a controller removed with the
+ * last of them, are what is expected; bindings it still has are reported.
  */
 export function runK8sChecks(outputs: NetworkOutputs, target: K8sTarget, snap: K8sSnapshot): CheckResult[] {
     const key = target.cluster;
     const cluster = outputs.clusters[key];
+    const retiring = cluster.retiring === true;
     const out: CheckResult[] = [];
     const deploy = `${key} ${target.controllerNamespace}/${target.controllerName}`;
     const c = snap.controller;
-    if (c.state === "missing") {
+    const b = snap.bindings;
+    const binds = (x: LiveBinding, tg: TargetGroupOutputs) => x.targetGroupARN === tg.arn || (!x.targetGroupARN && x.targetGroupName === tg.name);
+    // The cluster's bindings left (none when the CRD is gone; unknown when the list cannot be read).
+    const left = b.state === "ok" ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg))) : b.state === "missing" ? [] : undefined;
+    if (retiring && c.state === "missing" && left !== undefined && left.length === 0) {
+        out.push(pass("k8s.controller", deploy, `not installed: cluster ${key} is retiring and has no TargetGroupBinding left`));
+    } else if (c.state === "missing") {
         out.push(fail("k8s.controller", deploy, "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
             `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`));
     } else if (c.state === "error") {
@@ -192,16 +201,26 @@ export function runK8sChecks(outputs: NetworkOutputs, target: K8sTarget, snap: K
         out.push(fail("k8s.controller", deploy, `not available (${c.value.availableReplicas}/${c.value.replicas} replicas): ${why}`,
             `kubectl -n ${target.controllerNamespace} describe deploy/${target.controllerName} and look at its pods' events and logs`));
     }
-    const b = snap.bindings;
+    if (retiring && left !== undefined) {
+        out.push(left.length === 0
+            ? pass("k8s.retiring", key, `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`)
+            : warn("k8s.retiring", key, `cluster ${key} is retiring but ${left.length} TargetGroupBinding${left.length === 1 ? "" : "s"} still point${left.length === 1 ? "s" : ""} at its target groups `
+                + `(${left.map(x => `${x.namespace}/${x.name}`).join(", ")}): removing clusters.${key} from the network config now would delete the target groups `
+                + "and registrar role under them, and their finalizers would hang",
+            `pulumi destroy -s cluster-${key} (or delete the bindings while the controller still runs), run the doctor again, then remove clusters.${key} from the network config`));
+    }
     for (const [service, tg] of sortedEntries(cluster.targetGroups)) {
         const subject = `${key}/${service}`;
+        if (retiring && left !== undefined && !left.some(x => binds(x, tg))) {
+            continue;
+        }
         if (b.state !== "ok") {
             out.push(fail("k8s.tgb.found", subject, b.state === "missing"
                 ? "the TargetGroupBinding CRD is not installed"
                 : `cannot list TargetGroupBindings: ${b.error}`, `pulumi up -s cluster-${key} (installs the controller's CRDs)`));
             continue;
         }
-        const matches = b.value.filter(x => x.targetGroupARN === tg.arn || (!x.targetGroupARN && x.targetGroupName === tg.name));
+        const matches = b.value.filter(x => binds(x, tg));
         if (matches.length === 0) {
             out.push(fail("k8s.tgb.found", subject, `no TargetGroupBinding for target group ${tg.name}: its targets are never registered`,
                 `pulumi up -s cluster-${key}, or shared-alb manifests and apply the TargetGroupBinding for ${service}`));

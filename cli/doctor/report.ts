@@ -20,6 +20,7 @@ export const CheckIds = [
     "sg.alb-egress",
     "registrar.trust",
     "k8s.controller",
+    "k8s.retiring",
     "k8s.tgb.found",
     "k8s.tgb.service",
     "k8s.tgb.reconciled",

@@ -122,8 +122,8 @@ function weightedTargetGroups(stack: string, was: ForwardAction[], is: ForwardAc
             message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) ${how}`,
             reason: "its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the "
                 + "cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between",
-            safe: "change it on one cluster at a time: weight that cluster to 0 first (plan, up), make the change and run its cluster stack, "
-                + "check its targets are healthy, then weight it back in",
+            safe: "change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first "
+                + "(plan, up), make the change and run its cluster stack, check its targets through its preview route, then weight it back in",
         } : {
             stack, urn: c.urn, kind: "weighted-target-group-deleted",
             message: `${label(c)} is deleted ${how}`,
@@ -215,8 +215,9 @@ function clustersRemoved(before: SnapshotStack, after: SnapshotStack): Flag[] {
                 ? "its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: the controller "
                     + "can no longer deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs"
                 : "its target groups are deleted while its cluster stack's TargetGroupBindings still point at them",
-            safe: "weight the cluster to 0, destroy its cluster stack first (the bindings deregister their targets while the target groups "
-                + "and the registrar role exist), then remove the key",
+            safe: `retire it in two steps: set clusters.${k}.retiring: true (with weight 0) and pulumi up -s ${after.stack}, which keeps its target `
+                + `groups and registrar role, then pulumi destroy -s cluster-${k} (its bindings deregister their targets while both exist); `
+                + `only then remove the key and pulumi up -s ${after.stack}`,
         };
     });
 }

@@ -48,6 +48,12 @@ export interface LoadBalancerOutputs {
 }
 
 export interface ServiceOutputs {
+    /**
+     * The service's own target group settings (`services.<name>.port`,
+     * `.protocol`, `.targetType`): those of every cluster's target group
+     * unless `clusters.<key>.serviceOverrides.<name>` sets another. While
+     * clusters differ, read each cluster's own in `clusters.<key>.targetGroups.<name>`.
+     */
     port: number;
     protocol: string;
     targetType: string;
@@ -61,7 +67,7 @@ export interface ServiceOutputs {
     hosts?: string[];
     /** The path conditions of the service's rule (empty: any path). Absent in outputs of older versions. */
     paths?: string[];
-    /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */
+    /** `instance` targets: the service's own declared NodePort (absent: the NodePort range 30000-32767); a cluster may override it. */
     nodePort?: number;
     /** The service's listener rule; absent for a default service without hosts or paths (it has none) and in older outputs. */
     ruleArn?: string;
@@ -73,8 +79,14 @@ export interface ServiceOutputs {
 
 export interface ClusterOutputs {
     accountId: string;
-    /** The cluster's default weight. */
+    /** The cluster's default weight (0 while retiring). */
     weight: number;
+    /**
+     * The cluster is leaving (`clusters.<key>.retiring`): weight 0, no preview
+     * rules, its target groups and registrar role kept until the key is
+     * removed. Absent in outputs of older versions (then: not retiring).
+     */
+    retiring?: boolean;
     /** The ARN the cluster stack must give its controller role. */
     controllerRoleArn: string;
     /** Cross-account clusters only: the role the controller assumes in the ALB's account. */
@@ -85,10 +97,11 @@ export interface ClusterOutputs {
     services?: string[];
     /** With preview routes: where the cluster's preview rules sit in each service's block of priorities (1..9). */
     previewSlot?: number;
-    /** Target groups by service: the services the cluster runs. */
+    /** Target groups by service: the services the cluster runs, each with this cluster's own settings. */
     targetGroups: Record<string, TargetGroupOutputs>;
 }
 
+/** One cluster's target group of a service: the service's settings with the cluster's `serviceOverrides`. */
 export interface TargetGroupOutputs {
     arn: string;
     name: string;

@@ -174,10 +174,21 @@ export interface ClusterArgs {
     /**
      * The cluster's default forward weight (0..999) for every service it runs.
      * 0 keeps its target groups in the forward action (attached and
-     * health-checked, so its pods pass their readiness gates) but sends them nothing.
+     * health-checked, so its pods pass their readiness gates) but sends them
+     * nothing. Must be 0 while `retiring`.
      * @default 0
      */
     weight?: number;
+    /**
+     * The cluster is leaving the fleet, the first of two steps: it takes no
+     * traffic (a weight above 0, its own or in `services.<name>.weights`, is
+     * refused) and gets no preview rules, but its target groups (still in the
+     * forward actions, at weight 0) and its registrar role are kept, so its
+     * cluster stack can be destroyed while its TargetGroupBindings can still
+     * deregister their targets. Then remove the key.
+     * @default false
+     */
+    retiring?: boolean;
     /**
      * The services this cluster runs: it gets a target group, a registrar
      * permission, a forward entry and preview rules for these only, and its
@@ -186,6 +197,15 @@ export interface ClusterArgs {
      * @default every service
      */
     services?: string[];
+    /**
+     * This cluster's own target group settings of a service it runs, over
+     * the service's (`services.<name>`), keyed by service name: so a change
+     * that replaces a target group (port, protocol, target type) is made on
+     * one cluster at a time, the one at weight 0 first, checked through its
+     * preview route, weighted in, then made on the others (or in the service).
+     * @default {} (every target group as its service says)
+     */
+    serviceOverrides?: Record<string, ServiceOverrideArgs>;
     /**
      * Where this cluster's preview rules sit in each service's block of ten
      * priorities (1..9; the rule itself takes the tenth). Clusters that run a
@@ -207,6 +227,42 @@ export interface ClusterArgs {
     externalId?: string;
 }
 
+/** One cluster's target group settings of a service, laid over `services.<name>`. Every key is optional. */
+export interface ServiceOverrideArgs {
+    /**
+     * The port of this cluster's targets, 1..65535.
+     * @default the service's `port`
+     */
+    port?: number;
+    /**
+     * The protocol from the ALB to this cluster's targets.
+     * @default the service's `protocol`
+     */
+    protocol?: string;
+    /**
+     * `ip` or `instance` for this cluster's targets.
+     * @default the service's `targetType`
+     */
+    targetType?: string;
+    /**
+     * `instance` targets: this cluster's NodePort of the Service (30000..32767).
+     * @default the service's `nodePort` when this cluster's targets are `instance`, else none
+     */
+    nodePort?: number;
+    /**
+     * Health check settings merged key by key over the service's (an override
+     * of `path` keeps the service's other values). The protocol defaults to
+     * this cluster's.
+     * @default the service's `healthCheck`
+     */
+    healthCheck?: HealthCheckArgs;
+}
+
+/**
+ * One service. Its target group settings (`port`, `protocol`, `targetType`,
+ * `nodePort`, `healthCheck`) apply to every cluster that runs it, except
+ * where `clusters.<key>.serviceOverrides.<name>` sets another value.
+ */
 export interface ServiceArgs {
     /** The port the targets (pods or nodes) listen on, 1..65535. */
     port: number;

@@ -104,13 +104,15 @@ export class SharedAlb extends pulumi.ComponentResource {
         for (const cluster of Object.values(model.clusters)) {
             this.targetGroups[cluster.key] = {};
             for (const service of Object.values(model.services).filter(x => x.clusters.includes(cluster.key))) {
-                const hc = service.healthCheck;
+                // The cluster's own target group: the service's settings with its serviceOverrides.
+                const tg = service.targetGroups[cluster.key];
+                const hc = tg.healthCheck;
                 this.targetGroups[cluster.key][service.name] = new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
-                    name: service.targetGroupNames[cluster.key],
+                    name: tg.name,
                     vpcId,
-                    port: service.port,
-                    protocol: service.protocol,
-                    targetType: service.targetType,
+                    port: tg.port,
+                    protocol: tg.protocol,
+                    targetType: tg.targetType,
                     deregistrationDelay: service.deregistrationDelay,
                     slowStart: service.slowStart,
                     healthCheck: {
@@ -334,14 +336,14 @@ export class SharedAlb extends pulumi.ComponentResource {
     private clusterOutputs(model: FleetModel, c: ClusterModel): pulumi.Output<ClusterOutputs> {
         const targetGroups: Record<string, pulumi.Output<TargetGroupOutputs>> = {};
         for (const [service, tg] of Object.entries(this.targetGroups[c.key])) {
-            const s = model.services[service];
+            const m = model.services[service].targetGroups[c.key];
             targetGroups[service] = pulumi.all([tg.arn, tg.name]).apply(([arn, tgName]) => {
-                const out: TargetGroupOutputs = { arn, name: tgName, port: s.port, protocol: s.protocol, targetType: s.targetType };
-                if (s.healthCheck.port !== undefined) {
-                    out.healthCheckPort = s.healthCheck.port;
+                const out: TargetGroupOutputs = { arn, name: tgName, port: m.port, protocol: m.protocol, targetType: m.targetType };
+                if (m.healthCheck.port !== undefined) {
+                    out.healthCheckPort = m.healthCheck.port;
                 }
-                if (s.nodePort !== undefined) {
-                    out.nodePort = s.nodePort;
+                if (m.nodePort !== undefined) {
+                    out.nodePort = m.nodePort;
                 }
                 return out;
             });
@@ -349,7 +351,8 @@ export class SharedAlb extends pulumi.ComponentResource {
         const registrar = this.registrarRoles[c.key];
         return pulumi.all([pulumi.all(targetGroups), registrar ? registrar.arn : undefined]).apply(([tgs, registrarRoleArn]) => {
             const out: ClusterOutputs = {
-                accountId: c.accountId, weight: c.weight, controllerRoleArn: c.controllerRoleArn, services: [...c.services], targetGroups: tgs,
+                accountId: c.accountId, weight: c.weight, retiring: c.retiring, controllerRoleArn: c.controllerRoleArn, services: [...c.services],
+                targetGroups: tgs,
             };
             if (model.preview !== undefined) {
                 out.previewSlot = c.previewSlot;
@@ -381,35 +384,52 @@ export interface TargetPortRange {
 }
 
 /**
- * The ports the ALB must reach in the VPC, per service: `ip` targets on the
- * target group's port and the health-check port; `instance` targets on the
- * declared NodePort, else the whole NodePort range 30000-32767 (targets are
+ * The ports the ALB must reach in the VPC, per target group (each cluster's
+ * own, after its `serviceOverrides`): `ip` targets on the target group's
+ * port and the health-check port; `instance` targets on the declared
+ * NodePort, else the whole NodePort range 30000-32767 (targets are
  * registered, and health-checked on `traffic-port`, on their NodePort), and
- * the health-check port. Sorted, one entry per distinct range.
+ * the health-check port. Sorted, one entry per distinct range; a reason
+ * names the clusters when not every cluster of the service needs the range.
  */
 export function targetPortRanges(model: FleetModel): TargetPortRange[] {
-    const ranges = new Map<string, TargetPortRange>();
-    const need = (fromPort: number, toPort: number, reason: string) => {
+    // range -> reason -> clusters needing it for that reason
+    const ranges = new Map<string, { fromPort: number; toPort: number; reasons: Map<string, { service: string; clusters: string[] }> }>();
+    const need = (fromPort: number, toPort: number, service: string, what: string, cluster: string) => {
         const key = `${fromPort}-${toPort}`;
-        const entry = ranges.get(key) ?? { fromPort, toPort, reasons: [] };
-        entry.reasons.push(reason);
+        const entry = ranges.get(key) ?? { fromPort, toPort, reasons: new Map() };
+        const reason = entry.reasons.get(`${service} ${what}`) ?? { service, clusters: [] };
+        reason.clusters.push(cluster);
+        entry.reasons.set(`${service} ${what}`, reason);
         ranges.set(key, entry);
     };
-    for (const s of Object.values(model.services).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const hcPort = s.healthCheck.port;
-        const what = hcPort === undefined ? "traffic and health checks" : "traffic";
-        if (s.targetType === "ip") {
-            need(s.port, s.port, `${s.name} (ip: ${what})`);
-        } else if (s.nodePort !== undefined) {
-            need(s.nodePort, s.nodePort, `${s.name} (instance: NodePort, ${what})`);
-        } else {
-            need(NodePortRange.from, NodePortRange.to, `${s.name} (instance: NodePort range, ${what})`);
-        }
-        if (hcPort !== undefined) {
-            need(hcPort, hcPort, `${s.name} (${s.targetType}: health checks)`);
+    const services = Object.values(model.services).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const s of services) {
+        for (const cluster of s.clusters) {
+            const tg = s.targetGroups[cluster];
+            const hcPort = tg.healthCheck.port;
+            const what = hcPort === undefined ? "traffic and health checks" : "traffic";
+            if (tg.targetType === "ip") {
+                need(tg.port, tg.port, s.name, `(ip: ${what})`, cluster);
+            } else if (tg.nodePort !== undefined) {
+                need(tg.nodePort, tg.nodePort, s.name, `(instance: NodePort, ${what})`, cluster);
+            } else {
+                need(NodePortRange.from, NodePortRange.to, s.name, `(instance: NodePort range, ${what})`, cluster);
+            }
+            if (hcPort !== undefined) {
+                need(hcPort, hcPort, s.name, `(${tg.targetType}: health checks)`, cluster);
+            }
         }
     }
-    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort);
+    const clustersOf = (service: string) => services.find(s => s.name === service)!.clusters;
+    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort).map(r => ({
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        reasons: [...r.reasons.entries()].map(([key, { service, clusters }]) => {
+            const what = key.slice(service.length + 1);
+            return clusters.length === clustersOf(service).length ? `${service} ${what}` : `${service} on ${clusters.join(", ")} ${what}`;
+        }),
+    }));
 }
 
 /** `8080`, or `30000-32767` for a range. */

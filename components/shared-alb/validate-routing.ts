@@ -40,15 +40,16 @@ export function assignPriorities(p: Problems, model: FleetModel, previewHeader: 
     if (previewHeader !== undefined) {
         preview = { header: previewHeader, defaultActionPriorities: {} };
         checkPreviewSlots(p, model);
+        const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
         for (const s of services.filter(hasRule)) {
-            s.previewPriorities = Object.fromEntries(s.clusters.map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
-            p.check(s.clusters.length === 0 || s.hosts.length + s.paths.length < ConditionValuesPerRule, join(join("services", s.name), "hosts"),
+            s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
+            p.check(previewed(s).length === 0 || s.hosts.length + s.paths.length < ConditionValuesPerRule, join(join("services", s.name), "hosts"),
                 { hosts: s.hosts, paths: s.paths },
                 `expected at most ${ConditionValuesPerRule - 1} hosts and paths together with preview routes on (the header is a preview rule's ${ConditionValuesPerRule}th condition value)`);
         }
         if (model.defaultService !== undefined) {
             const fallback = model.services[model.defaultService];
-            preview.defaultActionPriorities = Object.fromEntries(fallback.clusters.map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
+            preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
         }
     }
     checkUniquePriorities(p, model);
@@ -79,9 +80,9 @@ function checkPrecedence(p: Problems, services: ServiceModel[]): void {
     }
 }
 
-/** Clusters that run a common service need different preview slots: their preview rules share the service's block. */
+/** Clusters that run a common service need different preview slots: their preview rules share the service's block (retiring ones have none). */
 function checkPreviewSlots(p: Problems, model: FleetModel): void {
-    const clusters = Object.values(model.clusters).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const clusters = Object.values(model.clusters).filter(c => !c.retiring).sort((a, b) => (a.key < b.key ? -1 : 1));
     const reported = new Set<string>();
     for (const [i, a] of clusters.entries()) {
         for (const b of clusters.slice(i + 1)) {
@@ -120,5 +121,33 @@ function checkUniquePriorities(p: Problems, model: FleetModel): void {
         for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
             claim(priority, `the preview rule of services.${s.name} for cluster ${cluster}`, join(join("services", s.name), "priority"), s.priority);
         }
+    }
+}
+
+/**
+ * Every target group of a cluster that stays must be attached to the ALB
+ * (named in some rule's or listener's forward action), or it is not
+ * health-checked and its pods never pass their readiness gates. A service
+ * whose clusters all have weight 0 answers a fixed 503: how the ALB treats a
+ * forward whose weights are all 0 is not documented (the API reference gives
+ * each weight 0..999, and nothing for their sum), so shared-alb does not
+ * rely on it. Its target groups are then attached only by the clusters'
+ * preview rules: without preview routes such a config is refused. Retiring
+ * clusters are leaving and need no attachment.
+ */
+export function checkAttachment(p: Problems, model: FleetModel): void {
+    if (model.preview !== undefined) {
+        return;
+    }
+    for (const s of Object.values(model.services)) {
+        const staying = s.clusters.filter(c => !model.clusters[c].retiring);
+        if (staying.length === 0 || s.clusters.some(c => s.weights[c] > 0)) {
+            continue;
+        }
+        p.add(join(join("services", s.name), "weights"), s.weights,
+            `every cluster that runs ${s.name} has weight 0 and preview routes are off: its rule answers a fixed 503 and its target groups `
+            + `(${staying.join(", ")}) are in no forward action, so they are not health-checked and pods behind readiness gates never become Ready; `
+            + "give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), "
+            + "or turn preview routes on (preview: {}): each cluster's preview rule keeps its target group attached");
     }
 }

@@ -1,23 +1,23 @@
 import { Problems } from "../internal/errors";
 import {
-    AllowedText, KeyPattern, NodePortRange, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
-    SubnetIdPattern, TargetType, TargetTypes, VpcIdPattern, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkPattern,
-    isIntIn, isRecord, join,
+    AllowedText, KeyPattern, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
+    SubnetIdPattern, TargetType, VpcIdPattern, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkPattern, isIntIn, isRecord, join,
 } from "../internal/validate";
 import { VpcSharingModel, validateVpcSharing } from "./vpc-sharing";
 import { literalCount, wildcardCount } from "./glob";
 import {
-    MaxElbNameLength, defaultControllerRoleName, defaultExternalId, partitionOf, registrarRoleName, roleArn, targetGroupName,
+    MaxElbNameLength, defaultControllerRoleName, defaultExternalId, partitionOf, registrarRoleName, roleArn,
 } from "./naming";
 import { PriorityLayout, derivedPreviewSlot } from "./precedence";
 import { Limits } from "./limits";
-import { assignPriorities } from "./validate-routing";
-
-/** Target group protocols an ALB supports. */
-export const TargetProtocols = ["HTTP", "HTTPS"] as const;
-export type TargetProtocol = (typeof TargetProtocols)[number];
+import {
+    HealthCheckModel, PathPattern, SettingsLayer, TargetGroupDefaults, TargetGroupModel, TargetProtocol, overrideLayers, resolveSettings,
+    targetGroupModels,
+} from "./target-groups";
+import { assignPriorities, checkAttachment } from "./validate-routing";
 
 export { Limits } from "./limits";
+export { HealthCheckModel, TargetGroupModel, TargetProtocol, TargetProtocols } from "./target-groups";
 
 export const Defaults = {
     loadBalancerName: "shared-alb",
@@ -25,11 +25,11 @@ export const Defaults = {
     idleTimeout: 60,
     weight: 0,
     previewHeader: "x-shared-alb-cluster",
-    protocol: "HTTP" as TargetProtocol,
-    targetType: "ip" as TargetType,
+    protocol: TargetGroupDefaults.protocol,
+    targetType: TargetGroupDefaults.targetType,
     deregistrationDelay: 30,
     slowStart: 0,
-    healthCheck: { path: "/", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+    healthCheck: TargetGroupDefaults.healthCheck,
 } as const;
 
 /** A validated, defaulted model of the fleet: what `SharedAlb` builds. */
@@ -95,22 +95,17 @@ export interface ClusterModel {
     services: string[];
     /** Where the cluster's preview rules sit in each service's block of priorities (1..9). */
     previewSlot: number;
-}
-
-export interface HealthCheckModel {
-    path: string;
-    /** Absent: the traffic port. */
-    port?: number;
-    protocol: TargetProtocol;
-    matcher: string;
-    interval: number;
-    timeout: number;
-    healthyThreshold: number;
-    unhealthyThreshold: number;
+    /**
+     * Leaving the fleet (`clusters.<key>.retiring`): weight 0 everywhere and
+     * no preview rules, but its target groups (still in the forward actions at
+     * weight 0) and registrar role are kept until the key is removed.
+     */
+    retiring: boolean;
 }
 
 export interface ServiceModel {
     name: string;
+    /** The service's own target group settings (`services.<name>`): every cluster's, unless its `serviceOverrides` say otherwise. */
     port: number;
     protocol: TargetProtocol;
     targetType: TargetType;
@@ -132,8 +127,8 @@ export interface ServiceModel {
     deregistrationDelay: number;
     slowStart: number;
     stickinessDuration?: number;
-    /** Physical target group name per cluster key (clusters that run the service only). */
-    targetGroupNames: Record<string, string>;
+    /** Each cluster's target group (clusters that run the service only): the service's settings with the cluster's overrides. */
+    targetGroups: Record<string, TargetGroupModel>;
 }
 
 const ElbNamePattern = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -143,10 +138,8 @@ const LoadBalancerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:
 const ListenerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/;
 const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
 const HostPattern = /^(?=.{1,128}$)[A-Za-z0-9*?.-]*\.[A-Za-z]+$/;
-const PathPattern = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?%]{0,127}$/;
 /** An HTTP header name (an RFC 7230 token), at most 40 characters. */
 const HeaderNamePattern = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,40}$/;
-const MatcherPattern = /^([1-5]\d\d)((-[1-5]\d\d)|(,[1-5]\d\d)*)$/;
 const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TagKeyPattern = /^.{1,128}$/s;
 
@@ -154,10 +147,9 @@ const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "vpcCidrs", "subnetI
     "tags", "vpcSharing", "preview"];
 const LoadBalancerKeys = ["name", "internal", "existingArn", "existingListenerArn", "existingSecurityGroupId", "certificateArns",
     "sslPolicy", "ingressCidrs", "ingressPrefixListIds", "idleTimeout", "accessLogs", "protect"];
-const ClusterKeys = ["accountId", "weight", "services", "previewSlot", "controllerRoleName", "externalId"];
+const ClusterKeys = ["accountId", "weight", "retiring", "services", "serviceOverrides", "previewSlot", "controllerRoleName", "externalId"];
 const ServiceKeys = ["port", "protocol", "targetType", "nodePort", "hosts", "paths", "priority", "weights", "healthCheck", "deregistrationDelay",
     "slowStart", "stickiness"];
-const HealthCheckKeys = ["path", "port", "protocol", "matcher", "interval", "timeout", "healthyThreshold", "unhealthyThreshold"];
 
 /**
  * Checks the SharedAlb arguments (or the network stack's config, which has the
@@ -190,8 +182,9 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
     const accountId = String(args.accountId);
     const partition = partitionOf(typeof region === "string" ? region : "");
     const serviceNames = isRecord(args.services) ? Object.keys(args.services) : [];
-    const clusters = clusterModels(p, args.clusters, { albAccountId: accountId, partition, lbName: lb.name, serviceNames });
-    const services = serviceModels(p, args.services, clusters, lb, String(args.vpcId));
+    const fleet = clusterModels(p, args.clusters, { albAccountId: accountId, partition, lbName: lb.name, serviceNames });
+    const clusters = fleet.clusters;
+    const services = serviceModels(p, args.services, fleet, lb, String(args.vpcId));
 
     let defaultService: string | undefined;
     if (args.defaultService !== undefined) {
@@ -215,6 +208,7 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
     };
     // Priorities, preview rules and the quotas that depend on them, once every value is known good.
     model.preview = assignPriorities(p, model, previewHeader);
+    checkAttachment(p, model);
     p.throwIfAny();
     return model;
 }
@@ -371,9 +365,15 @@ interface ClusterContext {
     serviceNames: string[];
 }
 
-function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Record<string, ClusterModel> {
+/** The cluster models, and each cluster's overrides of its target groups by service. */
+interface ClusterModels {
+    clusters: Record<string, ClusterModel>;
+    overrides: Record<string, Record<string, SettingsLayer>>;
+}
+
+function clusterModels(p: Problems, raw: unknown, context: ClusterContext): ClusterModels {
     const { albAccountId, partition, lbName } = context;
-    const result: Record<string, ClusterModel> = {};
+    const result: ClusterModels = { clusters: {}, overrides: {} };
     if (!isRecord(raw) || Object.keys(raw).length === 0) {
         p.add("clusters", raw, "expected at least one cluster: { <key>: { accountId, weight } }");
         return result;
@@ -382,15 +382,21 @@ function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Reco
         const path = join("clusters", key);
         const keyOk = p.check(KeyPattern.test(key) && key.length <= Limits.maxKeyLength, path, key,
             `cluster key: ${AllowedText.key}`);
-        if (!p.check(isRecord(value), path, value, "expected { accountId, weight?, services?, previewSlot?, controllerRoleName?, externalId? }") || !keyOk) {
+        if (!p.check(isRecord(value), path, value, "expected { accountId, weight?, retiring?, services?, serviceOverrides?, previewSlot?, controllerRoleName?, externalId? }")
+            || !keyOk) {
             continue;
         }
         const c = value as Record<string, unknown>;
         checkKnownKeys(p, path, c, ClusterKeys);
         checkAccountId(p, join(path, "accountId"), c.accountId);
+        const retiring = c.retiring ?? false;
+        checkBoolean(p, join(path, "retiring"), retiring);
         const weight = c.weight ?? Defaults.weight;
-        checkInt(p, join(path, "weight"), weight, 0, Limits.maxWeight);
+        if (checkInt(p, join(path, "weight"), weight, 0, Limits.maxWeight) && retiring === true) {
+            p.check(weight === 0, join(path, "weight"), weight, `clusters.${key} is retiring and takes no traffic: expected 0 (or leave weight out)`);
+        }
         const services = clusterServices(p, join(path, "services"), c.services, context.serviceNames);
+        result.overrides[key] = overrideLayers(p, key, c.serviceOverrides, context.serviceNames, services);
         const previewSlot = c.previewSlot ?? derivedPreviewSlot(key);
         checkInt(p, join(path, "previewSlot"), previewSlot, 1, PriorityLayout.previewSlots);
         const controllerRoleName = c.controllerRoleName ?? defaultControllerRoleName(key);
@@ -405,14 +411,15 @@ function clusterModels(p: Problems, raw: unknown, context: ClusterContext): Reco
         } else if (crossAccount) {
             externalId = defaultExternalId(albAccountId, lbName, key, String(c.accountId));
         }
-        result[key] = {
-            key, accountId: c.accountId as string, weight: weight as number, crossAccount,
+        result.clusters[key] = {
+            key, accountId: c.accountId as string, weight: retiring === true ? 0 : weight as number, crossAccount,
             controllerRoleName: controllerRoleName as string,
             controllerRoleArn: roleArn(partition, String(c.accountId), String(controllerRoleName)),
             registrarRoleName: crossAccount ? registrarRoleName(lbName, key) : undefined,
             externalId,
             services,
             previewSlot: previewSlot as number,
+            retiring: retiring === true,
         };
     }
     return result;
@@ -431,8 +438,8 @@ function clusterServices(p: Problems, path: string, raw: unknown, serviceNames: 
     return [...new Set(names)].filter(n => serviceNames.includes(n)).sort();
 }
 
-function serviceModels(p: Problems, raw: unknown, clusters: Record<string, ClusterModel>, lb: LoadBalancerModel,
-    vpcId: string): Record<string, ServiceModel> {
+function serviceModels(p: Problems, raw: unknown, fleet: ClusterModels, lb: LoadBalancerModel, vpcId: string): Record<string, ServiceModel> {
+    const { clusters, overrides } = fleet;
     const result: Record<string, ServiceModel> = {};
     if (!isRecord(raw) || Object.keys(raw).length === 0) {
         p.add("services", raw, "expected at least one service: { <name>: { port, hosts | paths } }");
@@ -448,12 +455,8 @@ function serviceModels(p: Problems, raw: unknown, clusters: Record<string, Clust
         }
         const s = value as Record<string, unknown>;
         checkKnownKeys(p, path, s, ServiceKeys);
-        checkInt(p, join(path, "port"), s.port, 1, 65535, "an integer port");
-        const protocol = s.protocol ?? Defaults.protocol;
-        checkOneOf(p, join(path, "protocol"), protocol, TargetProtocols);
-        const targetType = s.targetType ?? Defaults.targetType;
-        checkOneOf(p, join(path, "targetType"), targetType, TargetTypes);
-        const nodePort = serviceNodePort(p, path, s.nodePort, targetType);
+        const own: SettingsLayer = { path, raw: s };
+        const settings = resolveSettings(p, [own]);
         const { hosts, paths } = conditions(p, path, s);
         if (hosts.length + paths.length > 0) {
             const condition = JSON.stringify([[...hosts].map(h => h.toLowerCase()).sort(), [...paths].sort()]);
@@ -473,40 +476,24 @@ function serviceModels(p: Problems, raw: unknown, clusters: Record<string, Clust
         const serving = Object.values(clusters).filter(c => c.services.includes(name)).map(c => c.key).sort();
         const weights = serviceWeights(p, path, s.weights, clusters, name);
 
-        const healthCheck = healthCheckModel(p, join(path, "healthCheck"), s.healthCheck, protocol as TargetProtocol);
         const deregistrationDelay = s.deregistrationDelay ?? Defaults.deregistrationDelay;
         checkInt(p, join(path, "deregistrationDelay"), deregistrationDelay, 0, 3600, "an integer number of seconds");
         const slowStart = s.slowStart ?? Defaults.slowStart;
         p.check(slowStart === 0 || isIntIn(slowStart, 30, 900), join(path, "slowStart"), slowStart, "expected 0 (off) or an integer from 30 to 900 seconds");
         const stickinessDuration = stickiness(p, join(path, "stickiness"), s.stickiness);
-        const targetGroupNames: Record<string, string> = {};
-        for (const cluster of serving) {
-            targetGroupNames[cluster] = targetGroupName({
-                loadBalancerName: lb.name, cluster, service: name, vpcId, port: s.port as number,
-                protocol: protocol as string, targetType: targetType as string,
-            });
-        }
+        const targetGroups = targetGroupModels(p, {
+            loadBalancerName: lb.name, vpcId, service: name, own, ownSettings: settings, clusters: serving,
+            overrides: Object.fromEntries(serving.map(c => [c, overrides[c]?.[name]])),
+        });
         result[name] = {
-            name, port: s.port as number, protocol: protocol as TargetProtocol, targetType: targetType as TargetType, nodePort, hosts, paths,
+            name, ...settings, hosts, paths,
             priority: typeof s.priority === "number" ? s.priority : 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
-            previewPriorities: {}, healthCheck, deregistrationDelay: deregistrationDelay as number, slowStart: slowStart as number,
-            stickinessDuration, targetGroupNames,
+            previewPriorities: {}, deregistrationDelay: deregistrationDelay as number, slowStart: slowStart as number,
+            stickinessDuration, targetGroups,
         };
     }
     checkServiceLimits(p, result);
     return result;
-}
-
-/** `services.<name>.nodePort`: one NodePort for `instance` targets (30000..32767). */
-function serviceNodePort(p: Problems, path: string, raw: unknown, targetType: unknown): number | undefined {
-    if (raw === undefined) {
-        return undefined;
-    }
-    if (checkInt(p, join(path, "nodePort"), raw, NodePortRange.from, NodePortRange.to, "a NodePort")) {
-        p.check(targetType === "instance", join(path, "nodePort"), raw, "allowed only with targetType \"instance\" (ip targets are reached on port)");
-        return raw as number;
-    }
-    return undefined;
 }
 
 /** Hosts and paths of a service, within the ALB's per-condition and per-rule limits. */
@@ -555,7 +542,9 @@ function serviceWeights(p: Problems, path: string, raw: unknown, clusters: Recor
             `cluster ${cluster} does not run service ${service}: add ${service} to clusters.${cluster}.services, or drop the weight`)) {
             continue;
         }
-        if (checkInt(p, weightPath, weight, 0, Limits.maxWeight)) {
+        if (checkInt(p, weightPath, weight, 0, Limits.maxWeight)
+            && p.check(weight === 0 || !clusters[cluster].retiring, weightPath, weight,
+                `clusters.${cluster} is retiring and takes no traffic: expected 0 (or drop the weight)`)) {
             weights[cluster] = weight as number;
         }
     }
@@ -588,48 +577,13 @@ function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>)
         `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services`);
     const names = new Map<string, string>();
     for (const s of Object.values(services)) {
-        for (const [cluster, tgName] of Object.entries(s.targetGroupNames)) {
-            const other = names.get(tgName);
-            p.check(other === undefined, join(join("services", s.name), "port"), s.port,
-                `target group name ${tgName} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
-            names.set(tgName, `${cluster}/${s.name}`);
+        for (const [cluster, tg] of Object.entries(s.targetGroups)) {
+            const other = names.get(tg.name);
+            p.check(other === undefined, join(join("services", s.name), "port"), tg.port,
+                `target group name ${tg.name} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
+            names.set(tg.name, `${cluster}/${s.name}`);
         }
     }
-}
-
-function healthCheckModel(p: Problems, path: string, raw: unknown, protocol: TargetProtocol): HealthCheckModel {
-    if (raw !== undefined && !isRecord(raw)) {
-        p.add(path, raw, "expected { path, port, protocol, matcher, interval, timeout, healthyThreshold, unhealthyThreshold }");
-    }
-    const hc = isRecord(raw) ? raw : {};
-    checkKnownKeys(p, path, hc, HealthCheckKeys);
-    const d = Defaults.healthCheck;
-    const model: HealthCheckModel = {
-        path: (hc.path ?? d.path) as string,
-        port: hc.port as number | undefined,
-        protocol: (hc.protocol ?? protocol) as TargetProtocol,
-        matcher: (hc.matcher === undefined ? d.matcher : typeof hc.matcher === "number" ? String(hc.matcher) : hc.matcher) as string,
-        interval: (hc.interval ?? d.interval) as number,
-        timeout: (hc.timeout ?? d.timeout) as number,
-        healthyThreshold: (hc.healthyThreshold ?? d.healthyThreshold) as number,
-        unhealthyThreshold: (hc.unhealthyThreshold ?? d.unhealthyThreshold) as number,
-    };
-    checkPattern(p, join(path, "path"), model.path, PathPattern, "expected a path starting with '/' of at most 128 characters");
-    if (model.port !== undefined) {
-        checkInt(p, join(path, "port"), model.port, 1, 65535, "an integer port (omit it for the traffic port)");
-    }
-    if (hc.protocol !== undefined) {
-        checkOneOf(p, join(path, "protocol"), model.protocol, TargetProtocols);
-    }
-    checkPattern(p, join(path, "matcher"), model.matcher, MatcherPattern, "expected HTTP codes 100..599 as \"200\", \"200-299\" or \"200,204\"");
-    const intervalOk = checkInt(p, join(path, "interval"), model.interval, 5, 300, "an integer number of seconds");
-    if (checkInt(p, join(path, "timeout"), model.timeout, 2, 120, "an integer number of seconds") && intervalOk) {
-        p.check(model.timeout < model.interval, join(path, "timeout"), model.timeout,
-            `expected a timeout below the interval (${model.interval} s)`);
-    }
-    checkInt(p, join(path, "healthyThreshold"), model.healthyThreshold, 2, 10);
-    checkInt(p, join(path, "unhealthyThreshold"), model.unhealthyThreshold, 2, 10);
-    return model;
 }
 
 function stringList(p: Problems, path: string, raw: unknown, pattern: RegExp, allowed: string): string[] {

@@ -81,10 +81,10 @@ flagged (5):
       safe way: move the weights in steps of at most 25 points, checking health between steps
   ✗ network: TargetGroup shop-blue-web is replaced (port) while it carries 100% of ListenerRule shop-web's traffic
       why: its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between
-      safe way: change it on one cluster at a time: weight that cluster to 0 first (plan, up), make the change and run its cluster stack, check its targets are healthy, then weight it back in
+      safe way: change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first (plan, up), make the change and run its cluster stack, check its targets through its preview route, then weight it back in
   ✗ network: TargetGroup shop-green-web is replaced (port) and gets 50% of ListenerRule shop-web's traffic in the same step
       why: its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between
-      safe way: change it on one cluster at a time: weight that cluster to 0 first (plan, up), make the change and run its cluster stack, check its targets are healthy, then weight it back in
+      safe way: change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first (plan, up), make the change and run its cluster stack, check its targets through its preview route, then weight it back in
   ✗ cluster-blue: TargetGroupBinding blue-web changes spec.targetGroupARN in place
       why: the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group
       safe way: replace the binding instead: replaceOnChanges on spec.targetGroupARN, spec.targetType, spec.ipAddressType, spec.vpcID with deleteBeforeReplace (ClusterAttachment sets both)

@@ -7,6 +7,7 @@ import { main as manifests } from "../../cli/manifests/command";
 import { main as plan } from "../../cli/plan/command";
 import { JsonPlan, JsonResource } from "../../cli/plan/render";
 import { NetworkOutputs } from "../../components/internal/contract";
+import { documentedOutputs, showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
 // The real stack programs (stacks/programs.ts) over the example fleet in stacks/config.
@@ -79,6 +80,16 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
             "     ├─ SecurityGroupEgressRule shared-alb-out-8080  fromPort=8080  toPort=8080  ipProtocol=\"tcp\"  cidrIpv4=\"10.0.0.0/16\"  description=\"targets on 8080: web (ip: traffic and health checks)\"",
             "     ├─ SecurityGroupEgressRule shared-alb-out-9000  fromPort=9000  toPort=9000  ipProtocol=\"tcp\"  cidrIpv4=\"10.0.0.0/16\"  description=\"targets on 9000: api (ip: traffic and health checks)\"",
         ]);
+    });
+
+    it("is what the README and docs/cli.md show (blocks marked <!-- plan: example -->, exact lines)", async () => {
+        const tree = captureIo(root);
+        expect(await plan([], tree)).to.equal(0);
+        const shown = ["README.md", "docs/cli.md"].map(file => [file, documentedOutputs(path.join(root, file), "plan").get("example")] as const);
+        expect(shown.map(([file, lines]) => [file, lines !== undefined])).to.deep.equal([["README.md", true], ["docs/cli.md", true]]);
+        for (const [file, lines] of shown) {
+            expect(showsExactLines(lines!, tree.out()), file).to.deep.equal({ ok: true });
+        }
     });
 
     it("attaches every cluster's target group of every service to some rule, so each is health-checked", async () => {

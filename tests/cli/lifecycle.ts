@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { Comparison, compareFleet, CompareOptions } from "../../cli/plan/compare";
+import { renderComparison } from "../../cli/plan/compare-output";
 import { planFleet } from "../../cli/plan/fleet";
 import { JsonPlan, toJsonPlan } from "../../cli/plan/render";
 import { planSnapshots, resourceLabel } from "../../cli/plan/snapshot";
@@ -34,6 +35,8 @@ export function writeFleet(configs: FleetConfigs): string {
 export interface StepResult {
     name: string;
     dir: string;
+    /** The plan of the step before (what `plan --json > before.json` wrote). */
+    before: JsonPlan;
     plan: JsonPlan;
     comparison: Comparison;
 }
@@ -44,6 +47,11 @@ export function summarize(c: Comparison): { changes: Record<string, string[]>; f
         changes: Object.fromEntries(c.stacks.map(s => [s.stack, s.changes.map(x => `${x.kind} ${resourceLabel(x)}`)])),
         flags: c.flags.map(f => [f.kind, f.message]),
     };
+}
+
+/** The comparison as `shared-alb plan --compare before.json` prints it. */
+export function compareText(step: StepResult): string {
+    return renderComparison(step.comparison, [{ file: "before.json", format: "plan", stacks: step.before.stacks.map(s => s.stack) }]);
 }
 
 /**
@@ -94,6 +102,6 @@ export class Lifecycle {
         const dir = writeFleet(configs);
         const plan = toJsonPlan(await planFleet({ configDir: dir }));
         const comparison = compareFleet(planSnapshots(this.previous, "before.json"), planSnapshots(plan), options);
-        return { configs, step: { name, dir, plan, comparison } };
+        return { configs, step: { name, dir, before: this.previous, plan, comparison } };
     }
 }

@@ -163,7 +163,7 @@ describe("SharedAlb component", () => {
             },
         });
         expect(o.clusters.green).to.deep.equal({
-            accountId: "111111111111", weight: 0, controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", services: ["api", "web"],
+            accountId: "111111111111", weight: 0, retiring: false, controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", services: ["api", "web"],
             targetGroups: {
                 web: { arn: r.get(T.tg, "edge-tg-green-web").outputs.arn, name: "green-web-1a30dff7", port: 8080, protocol: "HTTP", targetType: "ip" },
                 api: { arn: r.get(T.tg, "edge-tg-green-api").outputs.arn, name: "green-api-649cdb2a", port: 9000, protocol: "HTTP", targetType: "ip" },
@@ -206,6 +206,51 @@ describe("SharedAlb component", () => {
         const after = await build(args);
         expect(after.get(T.tg, "edge-tg-blue-api").inputs.name).to.not.equal(r.get(T.tg, "edge-tg-blue-api").inputs.name);
         expect(after.get(T.tg, "edge-tg-blue-web").inputs.name).to.equal(r.get(T.tg, "edge-tg-blue-web").inputs.name);
+    });
+
+    it("changes one cluster's target group with serviceOverrides: its name, inputs, egress and outputs follow, nothing of the other cluster moves", async () => {
+        const args = exampleNetworkArgs();
+        args.clusters.green.serviceOverrides = { api: { port: 9100, healthCheck: { port: 9901 } } };
+        const after = await build(args);
+        const changed = after.resources.filter(x => {
+            const was = r.resources.find(y => y.urn === x.urn);
+            return was === undefined || JSON.stringify(was.inputs) !== JSON.stringify(x.inputs);
+        }).map(x => `${x.type}::${x.name}`);
+        expect(changed.sort()).to.deep.equal([
+            `${T.egress}::edge-out-9000`, `${T.egress}::edge-out-9100`, `${T.egress}::edge-out-9901`, `${T.rule}::edge-rule-api`, `${T.tg}::edge-tg-green-api`,
+        ].sort());
+        expect(after.get(T.tg, "edge-tg-green-api").inputs).to.deep.include({ name: "green-api-5bace866", port: 9100, protocol: "HTTP", targetType: "ip" });
+        expect((after.get(T.tg, "edge-tg-green-api").inputs.healthCheck as any).port).to.equal("9901");
+        expect(after.ofType(T.egress).map(x => [x.name, x.inputs.description]).sort()).to.deep.equal([
+            ["edge-out-8080", "targets on 8080: web (ip: traffic and health checks)"],
+            ["edge-out-9000", "targets on 9000: api on blue (ip: traffic and health checks)"],
+            ["edge-out-9100", "targets on 9100: api on green (ip: traffic)"],
+            ["edge-out-9901", "targets on 9901: api on green (ip: health checks)"],
+        ]);
+        const o = after.outputs.outputs;
+        expect(o.services.api).to.deep.include({ port: 9000, protocol: "HTTP", targetType: "ip" });
+        expect(o.clusters.green.targetGroups.api).to.deep.equal({
+            arn: after.get(T.tg, "edge-tg-green-api").outputs.arn, name: "green-api-5bace866", port: 9100, protocol: "HTTP", targetType: "ip", healthCheckPort: 9901,
+        });
+        expect(o.clusters.blue.targetGroups.api).to.deep.include({ name: "blue-api-be0a9408", port: 9000 });
+    });
+
+    it("retires a cluster: weight 0, no preview rules, its target groups (in the forward at 0) and registrar role kept, retiring in the outputs", async () => {
+        const args = exampleNetworkArgs();
+        args.preview = {};
+        args.clusters.blue = { accountId: "222222222222", retiring: true };
+        args.clusters.green.weight = 100;
+        const after = await build(args);
+        expect(after.ofType(T.rule).map(x => x.name).sort()).to.deep.equal(["edge-preview-api-green", "edge-preview-web-green", "edge-rule-api", "edge-rule-web"]);
+        expect(after.ofType(T.tg).map(x => x.name).sort()).to.deep.equal(["edge-tg-blue-api", "edge-tg-blue-web", "edge-tg-green-api", "edge-tg-green-web"]);
+        expect(after.get(T.role, "edge-registrar-blue").inputs.name).to.equal("shop-edge-registrar-blue");
+        expect((after.get(T.rule, "edge-rule-web").inputs.actions as any)[0].forward.targetGroups).to.deep.equal([
+            { arn: after.get(T.tg, "edge-tg-blue-web").outputs.arn, weight: 0 },
+            { arn: after.get(T.tg, "edge-tg-green-web").outputs.arn, weight: 100 },
+        ]);
+        const o = after.outputs.outputs;
+        expect([o.clusters.blue.retiring, o.clusters.blue.weight, o.clusters.green.retiring]).to.deep.equal([true, 0, false]);
+        expect(o.services.web.previewRuleArns).to.have.keys(["green"]);
     });
 
     it("adopts an existing ALB and listener read-only and adds only rules, target groups and roles", async () => {
@@ -274,11 +319,12 @@ describe("SharedAlb component", () => {
     it("lets a registrar role register only into the target groups of the services its cluster runs", async () => {
         const args = exampleNetworkArgs();
         args.clusters.blue.services = ["web"];
+        args.services.api.weights = { green: 10 };
         const run = await build(args);
         const policy = JSON.parse(run.get(T.rolePolicy, "edge-registrar-blue").inputs.policy as string);
         expect(policy.Statement[0].Resource).to.deep.equal([run.get(T.tg, "edge-tg-blue-web").outputs.arn]);
         expect(run.ofType(T.tg).map(x => x.name).sort()).to.deep.equal(["edge-tg-blue-web", "edge-tg-green-api", "edge-tg-green-web"]);
-        expect(run.outputs.outputs.services.api.weights).to.deep.equal({ green: 0 });
+        expect(run.outputs.outputs.services.api.weights).to.deep.equal({ green: 10 });
     });
 
     it("reaches instance targets on the NodePort range and every VPC CIDR, the primary's rules keeping their names", async () => {

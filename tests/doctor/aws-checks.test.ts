@@ -334,6 +334,30 @@ describe("doctor AWS checks against moto_server", function () {
         expect(c.message).to.include("matcher 200-399 accepts redirects");
     });
 
+    it("follows each cluster's own target group (clusters.<key>.serviceOverrides): tg.config and sg.alb-egress check green's api port", async () => {
+        await moto.reset();
+        const spec = { ...DefaultFleet, services: DefaultFleet.services.map(s => (s.name === "api" ? { ...s, ports: { green: 8081 } } : s)) };
+        const differing = await buildFleet(aws, spec);
+        expect([differing.outputs.services.api.port, differing.outputs.clusters.green.targetGroups.api.port]).to.deep.equal([8080, 8081]);
+        const { report } = await doctor(moto, differing.outputs);
+        expect(failing(report)).to.deep.equal([]);
+        expect(only(report, "tg.config", "green/api").message).to.equal("HTTP port 8081, ip targets, health check /healthz matcher 200");
+        expect(only(report, "sg.alb-egress", "port 8081").message).to.equal("egress allows tcp 8081 to 10.0.0.0/16 (green/api)");
+        expect(only(report, "sg.alb-egress", "port 8080").message).to.equal("egress allows tcp 8080 to 10.0.0.0/16 (blue/api)");
+        const sg = differing.outputs.securityGroupId;
+        await aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8081, ToPort: 8081, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: differing.outputs.clusters.green.targetGroups.api.arn, Targets: [{ Id: "10.0.1.99", Port: 8080 }] }));
+        const after = await doctor(moto, differing.outputs);
+        expect(failing(after.report)).to.deep.equal([`sg.alb-egress ${sg} port 8081`]);
+        expect(only(after.report, "sg.alb-egress", "port 8081").message).to.equal("no egress rule allows tcp 8081: the ALB cannot reach green/api");
+        expect(only(after.report, "tg.target-port", "green/api")).to.deep.include({
+            status: "warn",
+            message: "1 of 3 targets are registered on port 8080, not the target group port 8081; the ALB security group only opens 8081",
+            hint: "make the Service's targetPort 8081 (or set the target group port to the container port in the network config: services.api.port, "
+                + "or clusters.green.serviceOverrides.api.port for this cluster only)",
+        });
+    });
+
     it("tg.target-port warns about targets registered on another port", async () => {
         await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: fleet.outputs.clusters.green.targetGroups.api.arn, Targets: [{ Id: "10.0.1.99", Port: 9090 }] }));
         const { report } = await doctor(moto, fleet.outputs);

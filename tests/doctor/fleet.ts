@@ -27,6 +27,8 @@ export interface FleetCluster {
 export interface FleetService {
     name: string;
     port: number;
+    /** Per cluster target group port, as `clusters.<key>.serviceOverrides.<service>.port` makes it. */
+    ports?: Record<string, number>;
     /** Per cluster weight override. */
     weights?: Record<string, number>;
 }
@@ -113,7 +115,7 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
     const sgId = sg.GroupId as string;
     await c.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
     await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
-    const ports = [...new Set(spec.services.map(s => s.port))];
+    const ports = [...new Set(spec.services.flatMap(s => [s.port, ...Object.values(s.ports ?? {})]))];
     await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({
         GroupId: sgId,
         IpPermissions: ports.map(p => ({ IpProtocol: "tcp", FromPort: p, ToPort: p, IpRanges: [{ CidrIp: VpcCidr }] })),
@@ -137,8 +139,9 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         const out: ClusterOutputs = { accountId: cl.accountId, weight: cl.weight, controllerRoleArn, targetGroups: {} };
         for (const svc of spec.services) {
             const name = `${cl.key}-${svc.name}`.slice(0, 32);
+            const port = svc.ports?.[cl.key] ?? svc.port;
             const tg = await c.elbv2.send(new CreateTargetGroupCommand({
-                Name: name, Protocol: "HTTP", Port: svc.port, VpcId: vpcId, TargetType: "ip",
+                Name: name, Protocol: "HTTP", Port: port, VpcId: vpcId, TargetType: "ip",
                 HealthCheckPath: "/healthz", Matcher: { HttpCode: "200" },
                 Tags: [{ Key: "shared-alb:cluster", Value: cl.key }, { Key: "shared-alb:service", Value: svc.name }],
             }));
@@ -147,11 +150,11 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
             if (count > 0) {
                 const targets = Array.from({ length: count }, () => {
                     ip += 1;
-                    return { Id: `10.0.${Math.floor(ip / 250)}.${ip % 250 + 2}`, Port: svc.port };
+                    return { Id: `10.0.${Math.floor(ip / 250)}.${ip % 250 + 2}`, Port: port };
                 });
                 await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: targets }));
             }
-            out.targetGroups[svc.name] = { arn, name, port: svc.port, protocol: "HTTP", targetType: "ip" };
+            out.targetGroups[svc.name] = { arn, name, port, protocol: "HTTP", targetType: "ip" };
         }
         if (cross) {
             const externalId = `ext-${cl.key}-0123456789`;

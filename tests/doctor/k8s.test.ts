@@ -139,14 +139,17 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         };
     });
 
-    async function k8sChecks(extra: string[] = []): Promise<{ code: number; report: Report; stderr: string }> {
-        const run = await runDoctor(["--network-outputs", outputsFile, "--json", "--cluster", "blue", "--kubeconfig", config, ...extra], { env: motoEnv(moto.endpoint) });
+    async function k8sChecks(extra: string[] = [], file = outputsFile): Promise<{ code: number; report: Report; stderr: string }> {
+        const run = await runDoctor(["--network-outputs", file, "--json", "--cluster", "blue", "--kubeconfig", config, ...extra], { env: motoEnv(moto.endpoint) });
         if (run.code === 2) {
             return { code: 2, report: { checks: [], summary: { pass: 0, warn: 0, fail: 0 } }, stderr: run.stderr };
         }
         const report = JSON.parse(run.stdout) as Report;
         return { code: run.code, report: { ...report, checks: report.checks.filter(c => c.id.startsWith("k8s.")) }, stderr: run.stderr };
     }
+
+    /** The binding checks of blue's two healthy bindings, in report order. */
+    const HealthyBindings = ["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `pass k8s.tgb.${c} blue/${svc} shop/${svc}`));
 
     const line = (r: Report, id: string, part: string) => {
         const found = r.checks.filter(c => c.id === id && c.subject.includes(part));
@@ -158,14 +161,7 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         const { code, report } = await k8sChecks();
         expect(report.checks.map(c => `${c.status} ${c.id} ${c.subject}`)).to.deep.equal([
             "pass k8s.controller blue kube-system/aws-load-balancer-controller",
-            "pass k8s.tgb.found blue/api shop/api",
-            "pass k8s.tgb.service blue/api shop/api",
-            "pass k8s.tgb.reconciled blue/api shop/api",
-            "pass k8s.tgb.role blue/api shop/api",
-            "pass k8s.tgb.found blue/web shop/web",
-            "pass k8s.tgb.service blue/web shop/web",
-            "pass k8s.tgb.reconciled blue/web shop/web",
-            "pass k8s.tgb.role blue/web shop/web",
+            ...HealthyBindings,
         ]);
         expect(line(report, "k8s.tgb.service", "blue/web").message).to.equal("Service shop/web port http=80");
         expect(code).to.equal(0);
@@ -239,6 +235,51 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         const c = line(report, "k8s.tgb.role", "blue/api");
         expect(c.status).to.equal("fail");
         expect(c.message).to.equal(`cross-account binding: iamRoleArnToAssume is unset, expected ${outputs.clusters.blue.registrarRoleArn}; assumeRoleExternalId differs from the outputs' external ID: registration is refused`);
+    });
+
+    /** The outputs with blue retiring (the network stack's first step of removing it). */
+    function retiringOutputs(): string {
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "doctor-k8s-")), "outputs.json");
+        writeFileSync(file, JSON.stringify({ ...outputs, clusters: { ...outputs.clusters, blue: { ...outputs.clusters.blue, weight: 0, retiring: true } } }));
+        return file;
+    }
+
+    it("k8s.retiring warns about a retiring cluster whose TargetGroupBindings still exist, naming them and the order of the steps", async () => {
+        const { code, report } = await k8sChecks([], retiringOutputs());
+        expect(report.checks.map(c => `${c.status} ${c.id} ${c.subject}`)).to.deep.equal([
+            "pass k8s.controller blue kube-system/aws-load-balancer-controller",
+            "warn k8s.retiring blue",
+            ...HealthyBindings,
+        ]);
+        const c = line(report, "k8s.retiring", "blue");
+        expect(c.message).to.equal("cluster blue is retiring but 2 TargetGroupBindings still point at its target groups (shop/api, shop/web): "
+            + "removing clusters.blue from the network config now would delete the target groups and registrar role under them, and their finalizers would hang");
+        expect(c.hint).to.equal("pulumi destroy -s cluster-blue (or delete the bindings while the controller still runs), run the doctor again, "
+            + "then remove clusters.blue from the network config");
+        expect(code).to.equal(0);
+    });
+
+    it("k8s.retiring passes once a retiring cluster's bindings and controller are gone (another cluster's binding does not count)", async () => {
+        delete api.state.deployment;
+        api.state.bindings = api.state.bindings?.filter(b => (b.metadata as { name: string }).name === "other-cluster");
+        const { code, report } = await k8sChecks([], retiringOutputs());
+        expect(report.checks.map(c => `${c.status} ${c.id} ${c.subject}: ${c.message}`)).to.deep.equal([
+            "pass k8s.controller blue kube-system/aws-load-balancer-controller: not installed: cluster blue is retiring and has no TargetGroupBinding left",
+            "pass k8s.retiring blue: cluster blue is retiring and no TargetGroupBinding points at its target groups: clusters.blue can be removed from the network config",
+        ]);
+        expect(code).to.equal(0);
+    });
+
+    it("a retiring cluster whose controller is gone while one binding is left: the controller fails (the finalizer cannot run), k8s.retiring warns", async () => {
+        delete api.state.deployment;
+        api.state.bindings = api.state.bindings?.filter(b => (b.metadata as { name: string }).name !== "web");
+        const { code, report } = await k8sChecks([], retiringOutputs());
+        expect(report.checks.filter(c => c.status !== "pass").map(c => `${c.status} ${c.id} ${c.subject}`)).to.deep.equal([
+            "fail k8s.controller blue kube-system/aws-load-balancer-controller",
+            "warn k8s.retiring blue",
+        ]);
+        expect(line(report, "k8s.retiring", "blue").message).to.include("1 TargetGroupBinding still points at its target groups (shop/api)");
+        expect(code).to.equal(1);
     });
 
     it("reports an unreachable API server as a failed k8s.controller check (exit 1), not a crash", async () => {

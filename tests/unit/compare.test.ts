@@ -218,8 +218,9 @@ describe("compare: the changes that hurt are flagged with the reason and the saf
         const [flag] = compareFleet([network().build()], [network({ clusters: { green: {} } }).build()]).flags;
         expect(flag.reason).to.equal("its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: "
             + "the controller can no longer deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs");
-        expect(flag.safe).to.equal("weight the cluster to 0, destroy its cluster stack first (the bindings deregister their targets while the target groups "
-            + "and the registrar role exist), then remove the key");
+        expect(flag.safe).to.equal("retire it in two steps: set clusters.blue.retiring: true (with weight 0) and pulumi up -s network, which keeps its "
+            + "target groups and registrar role, then pulumi destroy -s cluster-blue (its bindings deregister their targets while both exist); "
+            + "only then remove the key and pulumi up -s network");
         const [sameAccount] = compareFleet([network().build()], [network({ clusters: { blue: {} } }).build()]).flags;
         expect(sameAccount.reason).to.equal("its target groups are deleted while its cluster stack's TargetGroupBindings still point at them");
     });

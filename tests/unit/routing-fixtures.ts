@@ -68,7 +68,7 @@ export const conditions = fc.record({
 }).filter(c => c.hosts.length + c.paths.length > 0);
 
 export interface GeneratedFleet {
-    clusters: Record<string, { accountId: string; weight: number; services?: string[] }>;
+    clusters: Record<string, { accountId: string; weight: number; services?: string[]; retiring?: boolean }>;
     services: Record<string, { port: number; hosts: string[]; paths: string[] }>;
     defaultService?: string;
     preview: boolean;
@@ -77,7 +77,8 @@ export interface GeneratedFleet {
 /**
  * Fleets of 1..6 services with random names and conditions and 1..3
  * clusters with random weights (0 included), each running every service or
- * a random subset; preview routes on or off; maybe a default service.
+ * a random subset, some retiring (weight 0); preview routes on or off;
+ * maybe a default service.
  */
 export const fleets: fc.Arbitrary<GeneratedFleet> = fc.record({
     names: fc.uniqueArray(key, { minLength: 1, maxLength: 6 }),
@@ -85,6 +86,7 @@ export const fleets: fc.Arbitrary<GeneratedFleet> = fc.record({
     clusters: fc.uniqueArray(key, { minLength: 1, maxLength: 3 }),
     weights: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 3 }),
     subsets: fc.array(fc.option(fc.array(fc.nat(5), { minLength: 1, maxLength: 4 }), { nil: undefined }), { minLength: 3, maxLength: 3 }),
+    retiring: fc.array(fc.nat(4).map(n => n === 0), { minLength: 3, maxLength: 3 }),
     preview: fc.boolean(),
     defaultIndex: fc.option(fc.nat(5), { nil: undefined }),
 }).map(g => {
@@ -92,7 +94,8 @@ export const fleets: fc.Arbitrary<GeneratedFleet> = fc.record({
     const clusters = Object.fromEntries(g.clusters.map((c, i) => {
         const subset = g.subsets[i];
         const runs = subset === undefined ? undefined : [...new Set(subset.map(k => g.names[k % g.names.length]))];
-        return [c, { accountId: "111111111111", weight: g.weights[i], ...(runs ? { services: runs } : {}) }];
+        const retiring = g.retiring[i] ? { retiring: true } : {};
+        return [c, { accountId: "111111111111", weight: g.retiring[i] ? 0 : g.weights[i], ...(runs ? { services: runs } : {}), ...retiring }];
     }));
     const defaultService = g.defaultIndex === undefined ? undefined : g.names[g.defaultIndex % g.names.length];
     return { clusters, services, defaultService, preview: g.preview };
@@ -122,5 +125,10 @@ export function tryPlan(f: GeneratedFleet): { model: FleetModel; plan: ListenerP
     }
 }
 
-/** Refusals the generator can legitimately run into: overlaps the derived order cannot rank, digest collisions, quota-free limits. */
-export const ExpectedRefusal = /derived priorities cannot order them|derives the same priority|preview slot|wildcards|hosts and paths together|shadow each other/;
+/**
+ * Refusals the generator can legitimately run into: overlaps the derived
+ * order cannot rank, digest collisions, quota-free limits, and services
+ * whose clusters all have weight 0 without preview routes (their target
+ * groups would be attached nowhere).
+ */
+export const ExpectedRefusal = /derived priorities cannot order them|derives the same priority|preview slot|wildcards|hosts and paths together|shadow each other|has weight 0 and preview routes are off/;

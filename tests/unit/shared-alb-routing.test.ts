@@ -58,6 +58,46 @@ describe("routing of planned rules (evaluated as the ALB evaluates them)", () =>
     });
 });
 
+describe("routing when clusters are at weight 0 or retiring", () => {
+    const fleet = (clusters: Record<string, unknown>, preview: boolean) => validateSharedAlbArgs({
+        accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
+        subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        clusters, services: { web: { port: 8080, hosts: ["shop.example.com"] } }, ...(preview ? { preview: {} } : {}),
+    });
+    const request = (headers: Record<string, string> = {}) => ({ host: "shop.example.com", path: "/", headers });
+
+    it("a fresh fleet at weight 0 with preview routes: the rule answers 503, each cluster's target group is attached through its preview rule", () => {
+        const plan = listenerPlan(fleet({ blue: { accountId: "111111111111" }, green: { accountId: "111111111111" } }, true));
+        const listener = toListener(plan);
+        expect(routeRequest(listener, request()).action).to.deep.equal({ type: "fixed-response", fixedResponse: { statusCode: "503" } });
+        expect(receivers(routeRequest(listener, request({ "x-shared-alb-cluster": "green" })))).to.deep.equal([tgArn("green", "web")]);
+        expect(receivers(routeRequest(listener, request({ "x-shared-alb-cluster": "blue" })))).to.deep.equal([tgArn("blue", "web")]);
+    });
+
+    it("the same fleet without preview routes is refused, naming the service, its clusters and both fixes", () => {
+        expect(() => fleet({ blue: { accountId: "111111111111" }, green: { accountId: "111111111111" } }, false)).to.throw(
+            "services.web.weights: got {\"blue\":0,\"green\":0}; every cluster that runs web has weight 0 and preview routes are off: its rule answers a "
+            + "fixed 503 and its target groups (blue, green) are in no forward action, so they are not health-checked and pods behind readiness gates never "
+            + "become Ready; give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), or turn preview "
+            + "routes on (preview: {}): each cluster's preview rule keeps its target group attached");
+    });
+
+    it("a retiring cluster stays in the forward at weight 0 and loses its preview rule: its header goes where normal routing sends it", () => {
+        const plan = listenerPlan(fleet({ blue: { accountId: "111111111111", retiring: true }, green: { accountId: "111111111111", weight: 100 } }, true));
+        const listener = toListener(plan);
+        const normal = routeRequest(listener, request());
+        expect(forwardedTo(normal)).to.deep.equal({ [tgArn("blue", "web")]: 0, [tgArn("green", "web")]: 100 });
+        expect(routeRequest(listener, request({ "x-shared-alb-cluster": "blue" }))).to.deep.equal(normal);
+        expect(plan.rules.map(r => `${r.kind} ${r.cluster ?? ""}`)).to.deep.equal(["preview green", "service "]);
+    });
+
+    it("a fleet whose only clusters of a service are retiring is not refused (they are leaving), and attaches them nowhere", () => {
+        const plan = listenerPlan(fleet({ blue: { accountId: "111111111111", retiring: true } }, false));
+        expect(routeRequest(toListener(plan), request()).action.type).to.equal("fixed-response");
+        expect(plan.rules.map(r => r.kind)).to.deep.equal(["service"]);
+    });
+});
+
 describe("routing properties over generated service sets", () => {
     /** Runs `check` on every fleet the validation accepts; refused fleets must be refused for a reason the generator can cause. */
     const accepted = (check: (f: GeneratedFleet, planned: Exclude<ReturnType<typeof tryPlan>, { refused: string[] }>) => void) =>
@@ -90,7 +130,7 @@ describe("routing properties over generated service sets", () => {
                     }
                     for (const cluster of Object.keys(f.clusters)) {
                         const previewed = routeRequest(listener, { ...request, headers: { "x-shared-alb-cluster": cluster } });
-                        if (f.preview && s.clusters.includes(cluster)) {
+                        if (f.preview && s.clusters.includes(cluster) && !model.clusters[cluster].retiring) {
                             expect(receivers(previewed), `${cluster} previewing ${s.name}`).to.deep.equal([tgArn(cluster, s.name)]);
                         } else {
                             expect(previewed).to.deep.equal(normal);
@@ -110,13 +150,45 @@ describe("routing properties over generated service sets", () => {
             const fallback = model.defaultService !== undefined ? model.services[model.defaultService] : undefined;
             for (const cluster of Object.keys(f.clusters)) {
                 const previewed = routeRequest(listener, { ...request, headers: { "X-Shared-ALB-Cluster": cluster } });
-                if (f.preview && fallback !== undefined && fallback.clusters.includes(cluster)) {
+                if (f.preview && fallback !== undefined && fallback.clusters.includes(cluster) && !model.clusters[cluster].retiring) {
                     expect(ruleAt(plan, previewed.rule)).to.deep.include({ kind: "default-preview", cluster });
                     expect(receivers(previewed)).to.deep.equal([tgArn(cluster, fallback.name)]);
                 } else {
                     expect(previewed).to.deep.equal(normal);
                 }
             }
+        }), { numRuns: 300 });
+    });
+
+    it("attaches every target group of a cluster that stays to some forward action (health-checked), and a retiring one's while its service forwards", () => {
+        fc.assert(accepted((_, { model, plan }) => {
+            const listener = toListener(plan);
+            const attached = new Set([...listener.rules.flatMap(r => r.actions), ...listener.defaultActions]
+                .flatMap(a => a.forward?.targetGroups.map(t => t.arn) ?? []));
+            for (const s of Object.values(model.services)) {
+                const forwards = s.clusters.some(c => s.weights[c] > 0);
+                for (const c of s.clusters) {
+                    const expected = model.clusters[c].retiring ? forwards : true;
+                    expect(attached.has(tgArn(c, s.name)), `${c}/${s.name}`).to.equal(expected);
+                }
+            }
+        }), { numRuns: 300 });
+    });
+
+    it("refuses a fleet exactly when a service's target groups would be attached nowhere (every weight 0, preview routes off, a cluster that stays)", () => {
+        fc.assert(fc.property(fleets, f => {
+            const names = Object.keys(f.services);
+            const runs = (c: string) => f.clusters[c].services ?? names;
+            const unattached = names.filter(n => !f.preview
+                && Object.keys(f.clusters).some(c => runs(c).includes(n) && !f.clusters[c].retiring)
+                && Object.keys(f.clusters).every(c => !runs(c).includes(n) || f.clusters[c].weight === 0));
+            const planned = tryPlan(f);
+            const refusedFor = "refused" in planned
+                ? planned.refused.filter(m => m.includes("has weight 0 and preview routes are off")).map(m => m.split(".")[1]) : [];
+            if ("refused" in planned && refusedFor.length === 0) {
+                return; // refused for a single value (hosts, paths, wildcards) before rules and attachment are checked
+            }
+            expect(refusedFor.sort()).to.deep.equal(unattached.sort());
         }), { numRuns: 300 });
     });
 

@@ -23,10 +23,11 @@ describe("listenerPlan", () => {
         expect(ruleConditions(plan.rules[0])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
     });
 
-    it("answers 503 for a service with no weight, and uses the default service and HTTP without certificates", () => {
+    it("answers 503 for a service with no weight (preview routes attach its target groups), and uses the default service and HTTP without certificates", () => {
         const args = exampleNetworkArgs();
         delete args.loadBalancer.certificateArns;
         args.clusters.blue.weight = 0;
+        args.preview = {};
         args.defaultService = "web";
         args.services.web.weights = { green: 1 };
         const plan = listenerPlan(validateSharedAlbArgs(args));
@@ -35,7 +36,7 @@ describe("listenerPlan", () => {
         expect(plan.defaultAction).to.deep.equal({
             kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 0 }, { cluster: "green", weight: 1 }], stickinessDuration: undefined,
         });
-        expect(plan.rules.find(r => r.service === "api")!.action).to.deep.equal({
+        expect(plan.rules.find(r => r.kind === "service" && r.service === "api")!.action).to.deep.equal({
             kind: "fixed-response", statusCode: "503", contentType: "text/plain", messageBody: "service api has no cluster with weight above 0",
         });
     });

@@ -32,21 +32,25 @@ describe("validateSharedAlbArgs", () => {
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
-            externalId: "034e4c719e06a9fef670a09bbcad68f7", services: ["api", "web"], previewSlot: 3,
+            externalId: "034e4c719e06a9fef670a09bbcad68f7", services: ["api", "web"], previewSlot: 3, retiring: false,
         });
         expect(model.clusters.green).to.deep.equal({
             key: "green", accountId: "111111111111", weight: 0, crossAccount: false, controllerRoleName: "shared-alb-lbc-green",
             controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", registrarRoleName: undefined, externalId: undefined,
-            services: ["api", "web"], previewSlot: 4,
+            services: ["api", "web"], previewSlot: 4, retiring: false,
         });
         expect(model.services.web).to.deep.include({
             name: "web", port: 8080, protocol: "HTTP", targetType: "ip", nodePort: undefined, hosts: ["shop.example.com"], paths: [],
             priority: 44020, explicitPriority: false, clusters: ["blue", "green"], previewPriorities: {},
             weights: { blue: 100, green: 0 }, deregistrationDelay: 30, slowStart: 0, stickinessDuration: undefined,
-            targetGroupNames: { blue: "blue-web-17b62d5a", green: "green-web-1a30dff7" },
         });
-        expect(model.services.web.healthCheck).to.deep.equal({
+        const healthCheck = {
             path: "/healthz", port: undefined, protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3,
+        };
+        expect(model.services.web.healthCheck).to.deep.equal(healthCheck);
+        expect(model.services.web.targetGroups).to.deep.equal({
+            blue: { name: "blue-web-17b62d5a", port: 8080, protocol: "HTTP", targetType: "ip", nodePort: undefined, healthCheck },
+            green: { name: "green-web-1a30dff7", port: 8080, protocol: "HTTP", targetType: "ip", nodePort: undefined, healthCheck },
         });
     });
 
@@ -79,7 +83,7 @@ describe("validateSharedAlbArgs", () => {
         const model = validateSharedAlbArgs(args);
         expect(model.clusters.green.services).to.deep.equal(["web"]);
         expect(model.services.api).to.deep.include({ clusters: ["blue"], weights: { blue: 100 }, previewPriorities: { blue: 31743 } });
-        expect(Object.keys(model.services.api.targetGroupNames)).to.deep.equal(["blue"]);
+        expect(Object.keys(model.services.api.targetGroups)).to.deep.equal(["blue"]);
         expect(model.services.web).to.deep.include({ clusters: ["blue", "green"], previewPriorities: { blue: 44013, green: 44014 } });
         expect(model.preview).to.deep.equal({ header: "x-shared-alb-cluster", defaultActionPriorities: {} });
     });
@@ -92,6 +96,46 @@ describe("validateSharedAlbArgs", () => {
         const model = validateSharedAlbArgs(args);
         expect([model.services.api.priority, model.services.api.previewPriorities]).to.deep.equal([100, { blue: 93, green: 94 }]);
         expect(model.preview!.defaultActionPriorities).to.deep.equal({ blue: 49993, green: 49994 });
+    });
+
+    it("gives a cluster its own target group settings with serviceOverrides: only its target group's name and settings follow", () => {
+        const args = exampleNetworkArgs();
+        args.services.api.healthCheck = { path: "/healthz", port: 9901 };
+        args.clusters.green.serviceOverrides = { api: { port: 9100, protocol: "HTTPS", healthCheck: { path: "/ready" } } };
+        const model = validateSharedAlbArgs(args);
+        const api = model.services.api;
+        expect([api.port, api.protocol, api.healthCheck.path]).to.deep.equal([9000, "HTTP", "/healthz"]);
+        expect(api.targetGroups.blue).to.deep.include({ name: "blue-api-be0a9408", port: 9000, protocol: "HTTP", targetType: "ip" });
+        expect(api.targetGroups.green).to.deep.equal({
+            name: "green-api-0fdeae76", port: 9100, protocol: "HTTPS", targetType: "ip", nodePort: undefined,
+            // Merged key by key over the service's health check; the protocol follows green's.
+            healthCheck: { path: "/ready", port: 9901, protocol: "HTTPS", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+        });
+        expect(model.services.web.targetGroups.green.name).to.equal("green-web-1a30dff7");
+    });
+
+    it("carries a service's NodePort to clusters that keep instance targets, and takes a cluster's own", () => {
+        const args = exampleNetworkArgs();
+        args.services.web = { ...args.services.web, targetType: "instance", nodePort: 30080 };
+        args.clusters.green.serviceOverrides = { web: { targetType: "ip" } };
+        args.clusters.red = { accountId: "111111111111", weight: 1, serviceOverrides: { web: { nodePort: 31080 } } };
+        const tgs = validateSharedAlbArgs(args).services.web.targetGroups;
+        expect(Object.fromEntries(Object.entries(tgs).map(([k, t]) => [k, [t.targetType, t.nodePort]]))).to.deep.equal({
+            blue: ["instance", 30080], green: ["ip", undefined], red: ["instance", 31080],
+        });
+    });
+
+    it("keeps a retiring cluster's target groups and registrar role, at weight 0 and without preview rules", () => {
+        const args = exampleNetworkArgs();
+        args.preview = {};
+        args.defaultService = "web";
+        args.clusters.blue = { accountId: "222222222222", retiring: true };
+        args.clusters.green.weight = 100;
+        const model = validateSharedAlbArgs(args);
+        expect(model.clusters.blue).to.deep.include({ retiring: true, weight: 0, registrarRoleName: "shop-edge-registrar-blue" });
+        expect(model.services.api).to.deep.include({ clusters: ["blue", "green"], weights: { blue: 0, green: 100 }, previewPriorities: { green: 31744 } });
+        expect(Object.keys(model.services.api.targetGroups)).to.deep.equal(["blue", "green"]);
+        expect(model.preview!.defaultActionPriorities).to.deep.equal({ green: 49994 });
     });
 
     it("applies per-service weights over the cluster defaults", () => {
@@ -220,6 +264,31 @@ describe("validateSharedAlbArgs", () => {
         ["stickiness of a week and a second", a => { a.services.web.stickiness = { duration: 604801 }; },
             ["services.web.stickiness.duration: got 604801; expected an integer number of seconds from 1 to 604800"]],
         ["an AWS tag key", a => { a.tags = { "aws:x": "y" }; }, ["tags[\"aws:x\"]: got \"aws:x\"; expected a tag key of 1..128 characters not starting with \"aws:\""]],
+        ["overrides of a port of 0 and a TCP protocol", a => { a.clusters.green.serviceOverrides = { api: { port: 0, protocol: "TCP" } }; }, [
+            "clusters.green.serviceOverrides.api.port: got 0; expected an integer port from 1 to 65535",
+            "clusters.green.serviceOverrides.api.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\"",
+        ]],
+        ["an override of an unknown service", a => { a.clusters.green.serviceOverrides = { admin: { port: 9100 } }; },
+            ["clusters.green.serviceOverrides.admin: got {\"port\":9100}; expected one of the services: web, api"]],
+        ["an override of a service the cluster does not run", a => { a.clusters.green.services = ["web"]; a.clusters.green.serviceOverrides = { api: { port: 9100 } }; },
+            ["clusters.green.serviceOverrides.api: got {\"port\":9100}; cluster green does not run service api, so it has no target group to override: add api to clusters.green.services, or drop the override"]],
+        ["an override of the weight", a => { a.clusters.green.serviceOverrides = { api: { weight: 5 } }; },
+            ["clusters.green.serviceOverrides.api.weight: got 5; unknown key; expected one of port, protocol, targetType, nodePort, healthCheck"]],
+        ["overrides as a list", a => { a.clusters.green.serviceOverrides = [{ api: { port: 9100 } }]; },
+            ["clusters.green.serviceOverrides: got [{\"api\":{\"port\":9100}}]; expected { <service>: { port?, protocol?, targetType?, nodePort?, healthCheck? } }"]],
+        ["an override's NodePort for ip targets", a => { a.clusters.green.serviceOverrides = { api: { nodePort: 30080 } }; },
+            ["clusters.green.serviceOverrides.api.nodePort: got 30080; allowed only with targetType \"instance\" (ip targets are reached on port)"]],
+        ["an override's health check timeout at the service's interval", a => { a.clusters.green.serviceOverrides = { api: { healthCheck: { timeout: 15 } } }; },
+            ["clusters.green.serviceOverrides.api.healthCheck.timeout: got 15; expected a timeout below the interval (15 s)"]],
+        ["an override's health check interval at the service's timeout", a => { a.clusters.green.serviceOverrides = { api: { healthCheck: { interval: 5, mather: "200" } } }; }, [
+            "clusters.green.serviceOverrides.api.healthCheck.mather: got \"200\"; unknown key; expected one of path, port, protocol, matcher, interval, timeout, healthyThreshold, unhealthyThreshold",
+            "clusters.green.serviceOverrides.api.healthCheck.interval: got 5; expected an interval above the timeout (5 s)",
+        ]],
+        ["a retiring cluster with weight", a => { a.clusters.blue.retiring = true; },
+            ["clusters.blue.weight: got 100; clusters.blue is retiring and takes no traffic: expected 0 (or leave weight out)"]],
+        ["a service weight for a retiring cluster", a => { a.clusters.green.retiring = true; a.services.api.weights = { green: 10 }; },
+            ["services.api.weights.green: got 10; clusters.green is retiring and takes no traffic: expected 0 (or drop the weight)"]],
+        ["retiring as text", a => { a.clusters.green.retiring = "yes"; }, ["clusters.green.retiring: got \"yes\"; expected true or false"]],
     ];
     for (const [what, mutate, expected] of table) {
         it(`refuses ${what}`, () => {
