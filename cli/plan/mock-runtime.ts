@@ -61,9 +61,38 @@ interface Pending {
 /**
  * Runs a Pulumi program under the mock runtime, in its own deployment state,
  * and returns every resource it registered (with inputs, outputs and the
- * options the mocks cannot see) plus the stack outputs.
+ * options the mocks cannot see) plus the stack outputs. Programs run without
+ * stack-trace capture (see `withoutStackTraces`).
  */
 export function runProgram(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
+    return withoutStackTraces(() => record(options, program));
+}
+
+let quietRuns = 0;
+let savedStackTraceLimit = Error.stackTraceLimit;
+
+/**
+ * Runs `body` with `Error.stackTraceLimit` at 0, and puts the limit back when
+ * the last of the overlapping calls is done. The SDK captures a stack trace
+ * for every promise it makes (`debuggablePromise`, dozens per resource), for
+ * leak reports the mock runtime never prints; errors keep their messages,
+ * which is all a plan reports.
+ */
+export async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
+    if (quietRuns++ === 0) {
+        savedStackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await body();
+    } finally {
+        if (--quietRuns === 0) {
+            Error.stackTraceLimit = savedStackTraceLimit;
+        }
+    }
+}
+
+function record(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
     return withLocalStorage(async () => {
         const seen = new Map<string, { id?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
         const mocks = options.mocks;

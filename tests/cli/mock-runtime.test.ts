@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "../../cli/plan/fake-cloud";
-import { runProgram } from "../../cli/plan/mock-runtime";
+import { runProgram, withoutStackTraces } from "../../cli/plan/mock-runtime";
 
 // runProgram relies on the SDK-internal `withLocalStorage` (pinned SDK):
 // these tests prove each run keeps its own deployment state.
@@ -109,5 +109,46 @@ describe("cli/plan/mock-runtime runProgram", () => {
             throw new Error("program failed");
         }).then(() => undefined, (e: Error) => e);
         expect(err?.message).to.equal("program failed");
+    });
+
+    describe("stack traces", () => {
+        let saved: number;
+        beforeEach(() => {
+            saved = Error.stackTraceLimit;
+            Error.stackTraceLimit = 17;
+        });
+        afterEach(() => {
+            Error.stackTraceLimit = saved;
+        });
+
+        it("are not captured while a program runs, and the limit is restored after", async () => {
+            const run = await runProgram({ project: "alb-fleet", stack: "quiet", mocks: cloud() }, async () => {
+                new Res("aws:s3/bucket:Bucket", "b", { bucket: "b" });
+                return { limit: Error.stackTraceLimit, stack: new Error("inside").stack };
+            });
+            expect(run.outputs).to.deep.equal({ limit: 0, stack: "Error: inside" });
+            expect(Error.stackTraceLimit).to.equal(17);
+        });
+
+        it("are restored after a failed program, which keeps its message", async () => {
+            const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
+                throw new Error("clusters.blue.weight: got 1000; expected 0 to 999");
+            }).then(() => undefined, (e: Error) => e);
+            expect(err?.message).to.equal("clusters.blue.weight: got 1000; expected 0 to 999");
+            expect(Error.stackTraceLimit).to.equal(17);
+        });
+
+        it("stay off until the last of overlapping runs ends", async () => {
+            let release!: () => void;
+            const gate = new Promise<void>(resolve => { release = resolve; });
+            const long = withoutStackTraces(async () => {
+                await gate;
+                return Error.stackTraceLimit;
+            });
+            const short = await withoutStackTraces(async () => Error.stackTraceLimit);
+            const between = Error.stackTraceLimit;
+            release();
+            expect([short, between, await long, Error.stackTraceLimit]).to.deep.equal([0, 0, 0, 17]);
+        });
     });
 });
