@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../internal/aws";
+import * as k8s from "../internal/kubernetes";
 import { ClusterAttachmentArgs } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../internal/kubernetes";
 
 /**
  * The parts of an `@pulumi/eks` `Cluster` this package reads. Structural, so
@@ -47,13 +47,24 @@ export function fromEksCluster(name: string, cluster: EksClusterLike, opts?: pul
     };
 }
 
+/** The parts of `@pulumi/eks` a stack uses to create a cluster. */
+export interface EksModule {
+    Cluster: typeof import("@pulumi/eks/cluster").Cluster;
+    AuthenticationMode: typeof import("@pulumi/eks/types/enums").AuthenticationMode;
+}
+
 /**
- * Loads `@pulumi/eks` on demand, with a message that says what to install
- * when it is absent (it is an optional peer dependency).
+ * Loads `@pulumi/eks`'s `Cluster` and `AuthenticationMode` on demand, with a
+ * message that says what to install when the package is absent (it is an
+ * optional peer dependency). Loads their own modules, not the package
+ * index, which loads every module of `@pulumi/aws` and `@pulumi/kubernetes`
+ * for the `Cluster` helpers (`cluster.provider`, `createNodeGroup`) this
+ * package never calls.
  */
-export async function loadEks(): Promise<typeof import("@pulumi/eks")> {
+export async function loadEks(): Promise<EksModule> {
     try {
-        return await import("@pulumi/eks");
+        const [cluster, enums] = await Promise.all([import("@pulumi/eks/cluster"), import("@pulumi/eks/types/enums")]);
+        return { Cluster: cluster.Cluster, AuthenticationMode: enums.AuthenticationMode };
     } catch (e) {
         throw new Error(`creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`);
     }
