@@ -149,6 +149,16 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
 
     return guardRejections(async (sink) => {
         const planned = new Map<string, StackPlan>();
+        // One frozen copy of a network stack's outputs serves every stack that reads it.
+        const shared = new Map<StackPlan, Record<string, unknown>>();
+        const sharedOutputs = (plan: StackPlan): Record<string, unknown> => {
+            let outputs = shared.get(plan);
+            if (outputs === undefined) {
+                outputs = deepFreeze(clone(plan.outputs));
+                shared.set(plan, outputs);
+            }
+            return outputs;
+        };
         const failed = new Set<string>();
         const runAll = async (group: StackConfig[], served: (s: StackConfig) => Served | undefined) => {
             const results = await settleEach(group, concurrency, s => {
@@ -194,7 +204,7 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
                 const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
                 const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
                 for (const name of names) {
-                    served.outputs[name] = clone(plan.outputs);
+                    served.outputs[name] = sharedOutputs(plan);
                     served.secrets[name] = secretNames;
                 }
             }
@@ -291,6 +301,14 @@ export function errorMessage(reason: unknown): string {
 
 function clone(value: Record<string, unknown>): Record<string, unknown> {
     return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        Object.values(value).forEach(deepFreeze);
+    }
+    return value;
 }
 
 function dedupe(problems: PlanProblem[], rank: (p: PlanProblem) => number): PlanProblem[] {
