@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { enableCompileCache } from "./compile-cache";
 import { CliIo } from "./io";
 
 /** A command module: parses its own arguments and returns the exit code. */
@@ -77,6 +78,8 @@ export function processIo(): CliIo {
 }
 
 if (require.main === module) {
+    // Before any command loads the Pulumi SDKs (Node >= 22.1; nothing otherwise).
+    enableCompileCache();
     run(process.argv.slice(2), processIo()).then(
         code => {
             process.exitCode = code;
