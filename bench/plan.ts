@@ -5,13 +5,15 @@
 // replay of the same resources (bench/floor.ts) measured in the same run.
 // Runs the compiled CLI (dist/), as a user of the package does.
 //
-//   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli PATH/TO/dist/cli/index.js]
+//   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli [LABEL=]PATH/TO/dist/cli/index.js ...]
 //
-// Every round runs each measurement once, in the same order (bare load, plan
-// and floor of each fleet), so a change in the machine's load hits all of
-// them alike; the figures are medians over the rounds, after one untimed
-// warm-up round. `--cli` measures the plan of another build (e.g. a checkout
-// of an older commit) against the same baseline and the same floor.
+// Every round runs each measurement once, in the same order (bare load, then
+// for each fleet the plan of each build and the floor), so a change in the
+// machine's load hits all of them alike; the figures are medians over the
+// rounds, after one untimed warm-up round. `--cli` (repeatable) measures the
+// plans of other builds (e.g. a checkout of an older commit, built) in the
+// same rounds, against the same baseline and the same floor; by default the
+// build is this tree's dist/.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -152,31 +154,49 @@ function median(xs: number[]): number {
 
 /** A measured command: its samples over the rounds. */
 interface Task {
+    args: string[];
+    samples: Sample[];
+}
+
+/** A fleet: its configs, and what its plan holds (from the warm-up round). */
+interface Fleet {
     label: string;
     clusters?: number;
-    args: () => string[];
-    samples: Sample[];
-    /** The plan document it printed in the warm-up round (plans only). */
-    plan?: { file: string; stacks: number; resources: number };
-    /** The floor replay of this plan. */
-    floor?: Task;
+    configDir: string;
+    /** The plan document the floor replays. */
+    planFile: string;
+    stacks: number;
+    resources: number;
+    floor: Task;
+}
+
+/** A build of the CLI whose plan is measured, and its plan of each fleet. */
+interface Build {
+    label: string;
+    cli: string;
+    plans: Task[];
 }
 
 function loadAverage(): string {
     return os.loadavg().map(x => x.toFixed(2)).join(" ");
 }
 
-function option(argv: string[], name: string): string | undefined {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
+/** Values of a repeatable `--name value` option. */
+function options(argv: string[], name: string): string[] {
+    return argv.flatMap((a, i) => (a === name && i + 1 < argv.length ? [argv[i + 1]] : []));
 }
 
 function main(): void {
     const argv = process.argv.slice(2);
-    const runs = Number(option(argv, "--runs") ?? 5) || 5;
-    const sizes = (option(argv, "--sizes") ?? "1,10,50,100").split(",").map(Number);
-    const cli = path.resolve(option(argv, "--cli") ?? path.join(root, "dist/cli/index.js"));
-    for (const needed of [cli, path.join(root, "dist/cli/plan/mock-runtime.js")]) {
+    const runs = Number(options(argv, "--runs")[0] ?? 5) || 5;
+    const sizes = (options(argv, "--sizes")[0] ?? "1,10,50,100").split(",").filter(s => s.trim() !== "").map(Number);
+    // `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds.
+    const builds: Build[] = (options(argv, "--cli").length > 0 ? options(argv, "--cli") : [path.join(root, "dist/cli/index.js")]).map(spec => {
+        const eq = spec.indexOf("=");
+        const cli = path.resolve(eq > 0 ? spec.slice(eq + 1) : spec);
+        return { label: eq > 0 ? spec.slice(0, eq) : path.relative(root, cli) || cli, cli, plans: [] };
+    });
+    for (const needed of [...builds.map(b => b.cli), path.join(root, "dist/cli/plan/mock-runtime.js")]) {
         if (!fs.existsSync(needed)) {
             throw new Error(`${needed} is missing: run npm run build first`);
         }
@@ -185,74 +205,88 @@ function main(): void {
     const probe = compile("probe");
     const floor = compile("floor");
 
-    const plans: Task[] = [{ label: "example fleet (stacks/config)", args: () => [cli, "plan", "--json", "--config-dir", path.join(root, "stacks/config")], samples: [] }];
-    const dirs: string[] = [];
+    const fleets: Fleet[] = [{ label: "example fleet", configDir: path.join(root, "stacks/config") } as Fleet];
     for (const n of sizes) {
-        const dir = writeFleet(n);
-        dirs.push(dir);
-        plans.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${services.length} services`, clusters: n, args: () => [cli, "plan", "--json", "--config-dir", dir], samples: [] });
+        fleets.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${services.length} services`, clusters: n, configDir: writeFleet(n) } as Fleet);
     }
-    const bare: Task = { label: "bare SDK load", args: () => ["-e", "require('@pulumi/pulumi')"], samples: [] };
-    for (const p of plans) {
-        const file = path.join(work, `plan-${p.clusters ?? "example"}.json`);
-        p.floor = { label: `floor replay of ${p.label}`, args: () => [floor, root, file], samples: [] };
+    for (const f of fleets) {
+        f.planFile = path.join(work, `plan-${f.clusters ?? "example"}.json`);
+        f.floor = { args: [floor, root, f.planFile], samples: [] };
     }
+    for (const b of builds) {
+        b.plans = fleets.map(f => ({ args: [b.cli, "plan", "--json", "--config-dir", f.configDir], samples: [] }));
+    }
+    const bare: Task = { args: ["-e", "require('@pulumi/pulumi')"], samples: [] };
 
     const loadBefore = loadAverage();
-    // Warm-up: the plan documents the floor replays, and a warm file cache.
-    measure(probe, bare.args());
-    for (const p of plans) {
-        const sample = measure(probe, p.args());
-        const doc = JSON.parse(sample.stdout) as { stacks: { resources: unknown[] }[] };
-        p.plan = { file: p.floor!.args()[2], stacks: doc.stacks.length, resources: doc.stacks.reduce((n, s) => n + s.resources.length, 0) };
-        fs.writeFileSync(p.plan.file, sample.stdout);
-        const replayed = Number(measure(probe, p.floor!.args()).stdout);
-        if (replayed !== p.plan.resources) {
-            throw new Error(`the floor replay of ${p.label} registered ${replayed} resources, the plan ${p.plan.resources}`);
+    // Warm-up: the plan documents the floor replays (every build must print the same), and a warm file cache.
+    measure(probe, bare.args);
+    fleets.forEach((f, i) => {
+        const printed = builds.map(b => measure(probe, b.plans[i].args).stdout);
+        const differ = builds.filter((_, j) => printed[j] !== printed[0]).map(b => b.label);
+        if (differ.length > 0) {
+            console.log(`note: ${f.label}: ${differ.join(", ")} print${differ.length === 1 ? "s" : ""} another plan than ${builds[0].label}`);
         }
-    }
+        const doc = JSON.parse(printed[printed.length - 1]) as { stacks: { resources: unknown[] }[] };
+        f.stacks = doc.stacks.length;
+        f.resources = doc.stacks.reduce((n, s) => n + s.resources.length, 0);
+        fs.writeFileSync(f.planFile, printed[printed.length - 1]);
+        const replayed = Number(measure(probe, f.floor.args).stdout);
+        if (replayed !== f.resources) {
+            throw new Error(`the floor replay of ${f.label} registered ${replayed} resources, the plan ${f.resources}`);
+        }
+    });
     for (let round = 0; round < runs; round++) {
-        bare.samples.push(measure(probe, bare.args()));
-        for (const p of plans) {
-            p.samples.push(measure(probe, p.args()));
-            p.floor!.samples.push(measure(probe, p.floor!.args()));
-        }
+        bare.samples.push(measure(probe, bare.args));
+        fleets.forEach((f, i) => {
+            for (const b of builds) {
+                b.plans[i].samples.push(measure(probe, b.plans[i].args));
+            }
+            f.floor.samples.push(measure(probe, f.floor.args));
+        });
     }
     const loadAfter = loadAverage();
 
     const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-    const perResource = (t: Task) => median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / t.plan!.resources));
-    console.log(`shared-alb plan --json (${path.relative(root, cli) || cli}), cold processes, medians of ${runs} interleaved rounds after a warm-up;`
-        + ` node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`);
-    console.log(`bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(median(bare.samples.map(s => s.wallMs)))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`);
+    const wall = (t: Task) => median(t.samples.map(s => s.wallMs));
+    const perResource = (t: Task, f: Fleet) => median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / f.resources));
+    console.log(`shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, `
+        + `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`);
+    console.log(`builds: ${builds.map(b => `${b.label} = ${b.cli}`).join("; ")}`);
+    console.log(`bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(wall(bare))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`);
     console.log("x bare: median over the rounds of the plan's wall time over the same round's bare load.");
-    console.log("ms/resource: time after the SDK has loaded, per resource, of the plan and of the floor replay (same resources, trivial program, same mock runtime).");
+    console.log("ms/res: time after the SDK has loaded, per resource: of the plan, and of the floor replay (the same resources,");
+    console.log("        trivial program, the mock runtime of this tree's dist/).");
     console.log("");
-    const header = ["fleet", "stacks", "resources", "plan ms", "peak MB", "x bare", "ms/res plan", "ms/res floor", "plan/floor"];
-    const widths = [32, 6, 9, 8, 7, 6, 11, 12, 10];
-    const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
+    const header = ["fleet", "build", "stacks", "resources", "plan ms", "peak MB", "x bare", "ms/res plan", "ms/res floor", "plan/floor"];
+    const widths = [26, Math.max(5, ...builds.map(b => b.label.length)), 6, 9, 8, 7, 6, 11, 12, 10];
+    const row = (cells: string[]) => console.log(cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
     row(header);
-    for (const p of plans) {
-        const ratios = p.samples.map((s, i) => s.wallMs / bare.samples[i].wallMs);
-        const planPer = perResource(p);
-        const floorPer = perResource({ ...p.floor!, plan: p.plan });
-        row([p.label, String(p.plan!.stacks), String(p.plan!.resources), num(median(p.samples.map(s => s.wallMs))),
-            num(Math.max(...p.samples.map(s => s.rssMb))), num(median(ratios), 2), num(planPer, 2), num(floorPer, 2), num(planPer / floorPer, 2)]);
-    }
-    const synthetic = plans.filter(p => p.clusters !== undefined);
+    fleets.forEach((f, i) => {
+        const floorPer = perResource(f.floor, f);
+        for (const b of builds) {
+            const p = b.plans[i];
+            const ratios = p.samples.map((s, j) => s.wallMs / bare.samples[j].wallMs);
+            const planPer = perResource(p, f);
+            row([f.label, b.label, String(f.stacks), String(f.resources), num(wall(p)), num(Math.max(...p.samples.map(s => s.rssMb))),
+                num(median(ratios), 2), num(planPer, 2), num(floorPer, 2), num(planPer / floorPer, 2)]);
+        }
+    });
+    const synthetic = fleets.map((f, i) => ({ f, i })).filter(x => x.f.clusters !== undefined);
     if (synthetic.length >= 2) {
         console.log("\nmarginal cost per added cluster (from the smallest fleet):");
         const first = synthetic[0];
-        const ms = (t: Task) => median(t.samples.map(s => s.wallMs));
-        const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
-        for (const p of synthetic.slice(1)) {
-            const dc = p.clusters! - first.clusters!;
-            console.log(`  ${first.clusters} -> ${p.clusters}: ${num((ms(p) - ms(first)) / dc, 1)} ms, ${num((mb(p) - mb(first)) / dc, 2)} MB, `
-                + `${num((p.plan!.resources - first.plan!.resources) / dc, 1)} resources`);
+        for (const b of builds) {
+            for (const { f, i } of synthetic.slice(1)) {
+                const dc = f.clusters! - first.f.clusters!;
+                const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
+                console.log(`  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${num((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, `
+                    + `${num((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${num((f.resources - first.f.resources) / dc, 1)} resources`);
+            }
         }
     }
-    for (const d of dirs) {
-        fs.rmSync(d, { recursive: true, force: true });
+    for (const f of fleets.filter(x => x.clusters !== undefined)) {
+        fs.rmSync(f.configDir, { recursive: true, force: true });
     }
 }
 
