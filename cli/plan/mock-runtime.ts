@@ -227,7 +227,7 @@ const servedAnswers = new WeakMap<object, Map<string, Promise<SerializedAnswer>>
  * of a fleet would serialize the network stack's outputs, which list every
  * cluster, again. This answers stack reads as the monitor does, but serializes
  * an answer holding the same outputs object (the fleet shares one per network
- * stack) only the first time.
+ * stack, frozen) only the first time: served outputs must not change after.
  */
 function serveStackReferencesOnce(monitor: MockMonitorInternals): void {
     const read = monitor.readResource.bind(monitor);
