@@ -14,8 +14,12 @@ import tseslint from "typescript-eslint";
 const pureModules = [
     "components/internal/*.ts",
     "components/*/{naming,validate,rules,policy,manifests,helm-values,vpc-sharing,crd,versions}.ts",
+    "components/shared-alb/{evaluate,glob,limits,precedence,target-groups,validate-routing}.ts",
     "stacks/cluster-config.ts",
 ];
+
+/** The one place the components load the provider SDKs from: their submodules, never a package index. */
+const sdkFacades = ["components/internal/aws.ts", "components/internal/kubernetes.ts", "components/internal/kubernetes-helm.ts"];
 
 const componentClass = "a pure module imports no component class, nor an index that exports one: they load the Pulumi SDK.";
 
@@ -48,6 +52,7 @@ export default defineConfig(
     },
     {
         files: pureModules,
+        ignores: sdkFacades,
         rules: {
             "@typescript-eslint/no-restricted-imports": ["error", {
                 patterns: [

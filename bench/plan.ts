@@ -1,15 +1,28 @@
-// `npm run bench`: cold `shared-alb plan` cost for synthetic fleets of 1, 10
-// and 50 clusters x 3 services (at most 5 weighted per service), against a
-// bare `require('@pulumi/pulumi')`. Runs the compiled CLI (dist/), as a user
-// of the package does. Usage: bench/plan.ts [--runs N] [--sizes 1,10,50]
+// `npm run bench`: what a cold `shared-alb plan --json` costs, for the
+// example fleet and synthetic fleets of 1, 10, 50 and 100 clusters x 3
+// services (at most 5 weighted per service): wall time and peak RSS, against a
+// bare `require('@pulumi/pulumi')`, and the cost per resource against a floor
+// replay of the same resources (bench/floor.ts) measured in the same run.
+// Runs the compiled CLI (dist/), as a user of the package does.
+//
+//   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli [LABEL=]PATH/TO/dist/cli/index.js ...]
+//
+// Every round runs each measurement once, in the same order (bare load, then
+// for each fleet the plan of each build and the floor), so a change in the
+// machine's load hits all of them alike; the figures are medians over the
+// rounds, after one untimed warm-up round. `--cli` (repeatable) measures the
+// plans of other builds (e.g. a checkout of an older commit, built) in the
+// same rounds, against the same baseline and the same floor; by default the
+// build is this tree's dist/.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import { stringify } from "yaml";
 
 const root = path.resolve(__dirname, "..");
-const bin = path.join(root, "dist/cli/index.js");
+const work = path.join(root, ".bench");
 const services = ["web", "api", "admin"] as const;
 const ports: Record<(typeof services)[number], number> = { web: 8080, api: 9000, admin: 9100 };
 const MaxWeighted = 5;
@@ -84,117 +97,196 @@ function clusterConfig(i: number): Record<string, unknown> {
     };
 }
 
-/** Writes a synthetic fleet; cluster stacks only when the cluster program exists. */
-function writeFleet(clusters: number, withClusterStacks: boolean): string {
+/** Writes a synthetic fleet: the network stack and one stack per cluster. */
+function writeFleet(clusters: number): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shared-alb-bench-${clusters}-`));
     fs.writeFileSync(path.join(dir, "Pulumi.network.yaml"), stringify(networkConfig(clusters)));
-    if (withClusterStacks) {
-        for (let i = 0; i < clusters; i++) {
-            fs.writeFileSync(path.join(dir, `Pulumi.cluster-${clusterKey(i)}.yaml`), stringify(clusterConfig(i)));
-        }
+    for (let i = 0; i < clusters; i++) {
+        fs.writeFileSync(path.join(dir, `Pulumi.cluster-${clusterKey(i)}.yaml`), stringify(clusterConfig(i)));
     }
     return dir;
 }
 
+/** What one cold process reported (bench/probe.ts), plus its wall time seen from here. */
 interface Sample {
-    ms: number;
+    wallMs: number;
+    /** From process start to the end of `require('@pulumi/pulumi')`. */
+    sdkLoadedMs: number;
+    /** From process start to exit. */
+    exitMs: number;
     rssMb: number;
     stdout: string;
 }
 
-const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-
-/** Without /usr/bin/time: a preload that reports the child's own peak RSS in the same words at exit. */
-function rssPreload(): string {
-    const file = path.join(os.tmpdir(), "shared-alb-bench-report-rss.js");
-    fs.writeFileSync(file, "process.on('exit', () => process.stderr.write('Maximum resident set size (kbytes): ' + process.resourceUsage().maxRSS + '\\n'));\n");
+/** Compiles bench/<name>.ts to .bench/<name>.js (plain JavaScript: no compiler in the measured process). */
+function compile(name: string): string {
+    const source = fs.readFileSync(path.join(__dirname, `${name}.ts`), "utf8");
+    const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const file = path.join(work, `${name}.js`);
+    fs.writeFileSync(file, out.outputText);
     return file;
 }
 
-/** One cold process: wall time, peak RSS (from /usr/bin/time -v, else the child's own report). */
-function measure(args: string[]): Sample {
+/** One cold process under the probe. */
+function measure(probe: string, args: string[]): Sample {
     const start = process.hrtime.bigint();
-    const r = timeBin
-        ? spawnSync(timeBin, ["-v", process.execPath, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 })
-        : spawnSync(process.execPath, ["-r", rssPreload(), ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const r = spawnSync(process.execPath, ["-r", probe, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) {
         throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stderr.slice(0, 4000)}`);
     }
-    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-    const rssMb = m ? Number(m[1]) / 1024 : NaN;
-    return { ms, rssMb, stdout: r.stdout };
+    const line = /^bench-probe (.*)$/m.exec(r.stderr);
+    if (line === null) {
+        throw new Error(`node ${args.join(" ")}: no probe report on stderr:\n${r.stderr.slice(0, 4000)}`);
+    }
+    const report = JSON.parse(line[1]) as { sdkLoadedMs: number | null; exitMs: number; maxRssKb: number };
+    return { wallMs, sdkLoadedMs: report.sdkLoadedMs ?? NaN, exitMs: report.exitMs, rssMb: report.maxRssKb / 1024, stdout: r.stdout };
 }
 
 function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
+    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    if (s.length === 0) {
+        return NaN;
+    }
     const mid = Math.floor(s.length / 2);
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-interface Row {
-    fleet: string;
-    clusters: number;
-    stacks: number;
-    resources: number;
-    ms: number;
-    rssMb: number;
+/** A measured command: its samples over the rounds. */
+interface Task {
+    args: string[];
+    samples: Sample[];
 }
 
-function bench(label: string, clusters: number, args: string[], runs: number): Row {
-    const samples: Sample[] = [];
-    for (let i = 0; i < runs; i++) {
-        samples.push(measure(args));
-    }
-    let stacks = 0;
-    let resources = 0;
-    if (args.includes("--json")) {
-        const doc = JSON.parse(samples[0].stdout) as { stacks: { resources: unknown[] }[] };
-        stacks = doc.stacks.length;
-        resources = doc.stacks.reduce((n, s) => n + s.resources.length, 0);
-    }
-    return { fleet: label, clusters, stacks, resources, ms: median(samples.map(s => s.ms)), rssMb: Math.max(...samples.map(s => s.rssMb)) };
+/** A fleet: its configs, and what its plan holds (from the warm-up round). */
+interface Fleet {
+    label: string;
+    clusters?: number;
+    configDir: string;
+    /** The plan document the floor replays. */
+    planFile: string;
+    stacks: number;
+    resources: number;
+    floor: Task;
+}
+
+/** A build of the CLI whose plan is measured, and its plan of each fleet. */
+interface Build {
+    label: string;
+    cli: string;
+    plans: Task[];
+}
+
+function loadAverage(): string {
+    return os.loadavg().map(x => x.toFixed(2)).join(" ");
+}
+
+/** Values of a repeatable `--name value` option. */
+function options(argv: string[], name: string): string[] {
+    return argv.flatMap((a, i) => (a === name && i + 1 < argv.length ? [argv[i + 1]] : []));
 }
 
 function main(): void {
     const argv = process.argv.slice(2);
-    const runs = Number(argv[argv.indexOf("--runs") + 1] ?? 5) || 5;
-    const sizes = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1].split(",").map(Number) : [1, 10, 50];
-    if (!fs.existsSync(bin)) {
-        throw new Error(`${bin} is missing: run npm run build first`);
-    }
-    const withClusters = fs.existsSync(path.join(root, "stacks/cluster.ts"));
-    const rows: Row[] = [];
-    rows.push(bench("baseline: node -e require('@pulumi/pulumi')", 0, ["-e", "require('@pulumi/pulumi')"], runs));
-    rows.push(bench("example fleet (stacks/config)", 0, [bin, "plan", "--json", "--config-dir", path.join(root, "stacks/config")], runs));
-    const dirs: string[] = [];
-    for (const n of sizes) {
-        const dir = writeFleet(n, withClusters);
-        dirs.push(dir);
-        rows.push(bench(`synthetic ${n} cluster${n === 1 ? "" : "s"} x ${services.length} services`, n, [bin, "plan", "--json", "--config-dir", dir], runs));
-    }
-    const base = rows[0];
-    const pad = (s: string, n: number) => s.padEnd(n);
-    const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-    console.log(`shared-alb plan --json, cold process, median of ${runs} runs; peak RSS ${timeBin ? "from /usr/bin/time -v" : "from process.resourceUsage() in the child"}; node ${process.version}, ${os.cpus().length} CPUs`);
-    if (!withClusters) {
-        console.log("note: stacks/cluster.ts is not there yet: the synthetic fleets are network stacks only (N clusters x 3 services of target groups)");
-    }
-    console.log(`${pad("fleet", 48)} ${pad("stacks", 6)} ${pad("resources", 9)} ${pad("median ms", 9)} ${pad("peak MB", 7)} x baseline`);
-    for (const r of rows) {
-        console.log(`${pad(r.fleet, 48)} ${pad(String(r.stacks), 6)} ${pad(String(r.resources), 9)} ${pad(num(r.ms), 9)} ${pad(num(r.rssMb), 7)} ${num(r.ms / base.ms, 2)}`);
-    }
-    const synthetic = rows.slice(2);
-    if (synthetic.length >= 2) {
-        console.log("\nmarginal cost per cluster (from the smallest fleet):");
-        const first = synthetic[0];
-        for (const r of synthetic.slice(1)) {
-            const dc = r.clusters - first.clusters;
-            console.log(`  ${first.clusters} -> ${r.clusters}: ${num((r.ms - first.ms) / dc, 1)} ms, ${num((r.rssMb - first.rssMb) / dc, 2)} MB, ${num((r.resources - first.resources) / dc, 1)} resources per added cluster`);
+    const runs = Number(options(argv, "--runs")[0] ?? 5) || 5;
+    const sizes = (options(argv, "--sizes")[0] ?? "1,10,50,100").split(",").filter(s => s.trim() !== "").map(Number);
+    // `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds.
+    const builds: Build[] = (options(argv, "--cli").length > 0 ? options(argv, "--cli") : [path.join(root, "dist/cli/index.js")]).map(spec => {
+        const eq = spec.indexOf("=");
+        const cli = path.resolve(eq > 0 ? spec.slice(eq + 1) : spec);
+        return { label: eq > 0 ? spec.slice(0, eq) : path.relative(root, cli) || cli, cli, plans: [] };
+    });
+    for (const needed of [...builds.map(b => b.cli), path.join(root, "dist/cli/plan/mock-runtime.js")]) {
+        if (!fs.existsSync(needed)) {
+            throw new Error(`${needed} is missing: run npm run build first`);
         }
     }
-    for (const d of dirs) {
-        fs.rmSync(d, { recursive: true, force: true });
+    fs.mkdirSync(work, { recursive: true });
+    const probe = compile("probe");
+    const floor = compile("floor");
+
+    const fleets: Fleet[] = [{ label: "example fleet", configDir: path.join(root, "stacks/config") } as Fleet];
+    for (const n of sizes) {
+        fleets.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${services.length} services`, clusters: n, configDir: writeFleet(n) } as Fleet);
+    }
+    for (const f of fleets) {
+        f.planFile = path.join(work, `plan-${f.clusters ?? "example"}.json`);
+        f.floor = { args: [floor, root, f.planFile], samples: [] };
+    }
+    for (const b of builds) {
+        b.plans = fleets.map(f => ({ args: [b.cli, "plan", "--json", "--config-dir", f.configDir], samples: [] }));
+    }
+    const bare: Task = { args: ["-e", "require('@pulumi/pulumi')"], samples: [] };
+
+    const loadBefore = loadAverage();
+    // Warm-up: the plan documents the floor replays (every build must print the same), and a warm file cache.
+    measure(probe, bare.args);
+    fleets.forEach((f, i) => {
+        const printed = builds.map(b => measure(probe, b.plans[i].args).stdout);
+        const differ = builds.filter((_, j) => printed[j] !== printed[0]).map(b => b.label);
+        if (differ.length > 0) {
+            console.log(`note: ${f.label}: ${differ.join(", ")} print${differ.length === 1 ? "s" : ""} another plan than ${builds[0].label}`);
+        }
+        const doc = JSON.parse(printed[printed.length - 1]) as { stacks: { resources: unknown[] }[] };
+        f.stacks = doc.stacks.length;
+        f.resources = doc.stacks.reduce((n, s) => n + s.resources.length, 0);
+        fs.writeFileSync(f.planFile, printed[printed.length - 1]);
+        const replayed = Number(measure(probe, f.floor.args).stdout);
+        if (replayed !== f.resources) {
+            throw new Error(`the floor replay of ${f.label} registered ${replayed} resources, the plan ${f.resources}`);
+        }
+    });
+    for (let round = 0; round < runs; round++) {
+        bare.samples.push(measure(probe, bare.args));
+        fleets.forEach((f, i) => {
+            for (const b of builds) {
+                b.plans[i].samples.push(measure(probe, b.plans[i].args));
+            }
+            f.floor.samples.push(measure(probe, f.floor.args));
+        });
+    }
+    const loadAfter = loadAverage();
+
+    const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+    const wall = (t: Task) => median(t.samples.map(s => s.wallMs));
+    const perResource = (t: Task, f: Fleet) => median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / f.resources));
+    console.log(`shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, `
+        + `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`);
+    console.log(`builds: ${builds.map(b => `${b.label} = ${b.cli}`).join("; ")}`);
+    console.log(`bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(wall(bare))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`);
+    console.log("x bare: median over the rounds of the plan's wall time over the same round's bare load.");
+    console.log("ms/res: time after the SDK has loaded, per resource: of the plan, and of the floor replay (the same resources,");
+    console.log("        trivial program, the mock runtime of this tree's dist/).");
+    console.log("");
+    const header = ["fleet", "build", "stacks", "resources", "plan ms", "peak MB", "x bare", "ms/res plan", "ms/res floor", "plan/floor"];
+    const widths = [26, Math.max(5, ...builds.map(b => b.label.length)), 6, 9, 8, 7, 6, 11, 12, 10];
+    const row = (cells: string[]) => console.log(cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
+    row(header);
+    fleets.forEach((f, i) => {
+        const floorPer = perResource(f.floor, f);
+        for (const b of builds) {
+            const p = b.plans[i];
+            const ratios = p.samples.map((s, j) => s.wallMs / bare.samples[j].wallMs);
+            const planPer = perResource(p, f);
+            row([f.label, b.label, String(f.stacks), String(f.resources), num(wall(p)), num(Math.max(...p.samples.map(s => s.rssMb))),
+                num(median(ratios), 2), num(planPer, 2), num(floorPer, 2), num(planPer / floorPer, 2)]);
+        }
+    });
+    const synthetic = fleets.map((f, i) => ({ f, i })).filter(x => x.f.clusters !== undefined);
+    if (synthetic.length >= 2) {
+        console.log("\nmarginal cost per added cluster (from the smallest fleet):");
+        const first = synthetic[0];
+        for (const b of builds) {
+            for (const { f, i } of synthetic.slice(1)) {
+                const dc = f.clusters! - first.f.clusters!;
+                const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
+                console.log(`  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${num((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, `
+                    + `${num((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${num((f.resources - first.f.resources) / dc, 1)} resources`);
+            }
+        }
+    }
+    for (const f of fleets.filter(x => x.clusters !== undefined)) {
+        fs.rmSync(f.configDir, { recursive: true, force: true });
     }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CommandSpec, ParsedArgs, helpHint, nearest, runCommand } from "./args";
+import { enableCompileCache } from "./compile-cache";
 import { DoctorCommand } from "./doctor/args";
 import { CliIo } from "./io";
 import { ManifestsCommand } from "./manifests/args";
@@ -140,6 +141,8 @@ export function endQuietlyOnBrokenPipe(stream: NodeJS.WritableStream): void {
 }
 
 if (require.main === module) {
+    // Before any command loads the Pulumi SDKs (Node >= 22.1; nothing otherwise).
+    enableCompileCache();
     endQuietlyOnBrokenPipe(process.stdout);
     endQuietlyOnBrokenPipe(process.stderr);
     run(process.argv.slice(2), processIo()).then(

@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../components/internal/aws";
+import * as k8s from "../components/internal/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Tag on an IAM OIDC provider a cluster stack created: `<project>/<stack>`. */

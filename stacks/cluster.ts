@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../components/internal/aws";
+import * as k8s from "../components/internal/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
 import { fromEksCluster } from "../components/cluster-attachment/eks";
@@ -14,25 +14,61 @@ import {
 } from "./cluster-config";
 import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./cluster-lookups";
 
-/** The network outputs a cluster stack reads. */
-const NetworkOutputNames = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters", "vpcSharing"] as const;
+/** The network outputs a cluster stack needs (it also reads `vpcSharing` when there is one). */
+const RequiredNetworkOutputs = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters"] as const;
 
 /**
- * Loads `@pulumi/eks` on demand, with a message that says what to install
- * when it is absent (it is an optional peer dependency). Kept out of the
- * components, whose published typings must not name `@pulumi/eks`.
+/**
+ * The parts of `@pulumi/eks` a stack uses to create a cluster. Kept out of
+ * the components, whose published typings must not name `@pulumi/eks`.
  */
-async function loadEks(): Promise<typeof import("@pulumi/eks")> {
+interface EksModule {
+    Cluster: typeof import("@pulumi/eks/cluster").Cluster;
+    AuthenticationMode: typeof import("@pulumi/eks/types/enums").AuthenticationMode;
+}
+
+/**
+ * Loads `@pulumi/eks`'s `Cluster` and `AuthenticationMode` on demand, with a
+ * message that says what to install when the package is absent (it is an
+ * optional peer dependency). Loads their own modules, not the package index,
+ * which loads every module of `@pulumi/aws` and `@pulumi/kubernetes` for
+ * `Cluster` helpers this package never calls.
+ */
+async function loadEks(): Promise<EksModule> {
     try {
-        return await import("@pulumi/eks");
+        const [cluster, enums] = await Promise.all([import("@pulumi/eks/cluster"), import("@pulumi/eks/types/enums")]);
+        return { Cluster: cluster.Cluster, AuthenticationMode: enums.AuthenticationMode };
     } catch (e) {
         throw new Error(`creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`);
     }
 }
 
-/** Resolves an output's value (stack reference outputs are known, in preview too). */
+/**
+ * Resolves an output's value (stack reference outputs are known, in preview
+ * too). The callback returns nothing: a returned value would be copied and
+ * searched for nested outputs, and the network outputs grow with the fleet.
+ */
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise<T>(resolve => output.apply(v => { resolve(v); return v; }));
+    return new Promise<T>(resolve => output.apply(v => { resolve(v); }));
+}
+
+/**
+ * The network stack's outputs, read at once (each `getOutput` would go through
+ * all of them again), checked for the outputs a cluster stack needs.
+ */
+async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string): Promise<NetworkOutputs> {
+    const outputs = await valueOf(ref.outputs);
+    const missing = RequiredNetworkOutputs.filter(name => outputs[name] === undefined);
+    const problems = new Problems();
+    problems.check(missing.length === 0, `${ClusterConfigRoot}.networkStack`, stackName,
+        `the stack has no output ${missing.map(n => JSON.stringify(n)).join(", ")}; expected the outputs of a shared-alb network stack `
+        + `(${RequiredNetworkOutputs.join(", ")})`);
+    problems.throwIfAny();
+    const network: Record<string, unknown> = Object.fromEntries(RequiredNetworkOutputs.map(name => [name, outputs[name]]));
+    if (outputs.vpcSharing !== undefined) {
+        network.vpcSharing = outputs.vpcSharing;
+    }
+    return network as unknown as NetworkOutputs;
 }
 
 /**
@@ -45,10 +81,7 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 export async function clusterProgram(): Promise<Record<string, unknown>> {
     const config = validateClusterConfigShape(new pulumi.Config("alb-fleet").requireObject<unknown>("cluster"));
 
-    const ref = new pulumi.StackReference(config.networkStack);
-    const read = await Promise.all(NetworkOutputNames.map(async name =>
-        [name, name === "vpcSharing" ? await valueOf(ref.getOutput(name)) : await valueOf(ref.requireOutput(name))] as const));
-    const network = Object.fromEntries(read) as unknown as NetworkOutputs;
+    const network = await readNetworkOutputs(new pulumi.StackReference(config.networkStack), config.networkStack);
     const entry = checkAgainstNetwork(config, network);
 
     // The credentials must be the cluster account's: its role, SG rules and cluster live there.

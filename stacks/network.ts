@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/internal/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../components/internal/errors";
 import { SharedAlb } from "../components/shared-alb";

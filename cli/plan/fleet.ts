@@ -25,6 +25,14 @@ export interface FleetOptions {
      * The network stacks are then not planned.
      */
     networkOutputs?: Record<string, unknown>;
+    /**
+     * How many stacks run at once (network stacks first, then cluster
+     * stacks). Stacks running together keep their pending Output graphs alive
+     * together: one at a time plans a large fleet in the least memory, and no
+     * slower than several at once (see bench/plan.ts).
+     * @default 1
+     */
+    concurrency?: number;
 }
 
 /** One planned stack. */
@@ -81,10 +89,10 @@ export function formatProblem(p: PlanProblem): string {
 }
 
 /**
- * Plans the fleet offline: reads the configs, runs the network stacks
- * (concurrently), then the cluster stacks (concurrently) with the network
- * stacks' planned outputs served to their stack references. Throws
- * `PlanFailure` listing every config or program problem.
+ * Plans the fleet offline: reads the configs, runs the network stacks, then
+ * the cluster stacks with the network stacks' planned outputs served to their
+ * stack references (`concurrency` stacks at a time). Throws `PlanFailure`
+ * listing every config or program problem.
  */
 export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
     const project = options.project ?? "alb-fleet";
@@ -130,6 +138,10 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
     }
 
     const program = options.program ?? defaultProgram;
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new RangeError(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
+    }
     const toRunNetworks = options.networkOutputs !== undefined
         ? wanted.filter(s => s.role === "network")
         : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
@@ -137,15 +149,25 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
 
     return guardRejections(async (sink) => {
         const planned = new Map<string, StackPlan>();
+        // One frozen copy of a network stack's outputs serves every stack that reads it.
+        const shared = new Map<StackPlan, Record<string, unknown>>();
+        const sharedOutputs = (plan: StackPlan): Record<string, unknown> => {
+            let outputs = shared.get(plan);
+            if (outputs === undefined) {
+                outputs = deepFreeze(clone(plan.outputs));
+                shared.set(plan, outputs);
+            }
+            return outputs;
+        };
         const failed = new Set<string>();
         const runAll = async (group: StackConfig[], served: (s: StackConfig) => Served | undefined) => {
-            const results = await Promise.allSettled(group.map(s => {
+            const results = await settleEach(group, concurrency, s => {
                 const stackServed = served(s);
                 if (stackServed === undefined) {
                     return Promise.resolve(undefined);
                 }
                 return stackContext.run({ stack: s, sink }, () => runStack(s, stackServed, program));
-            }));
+            });
             results.forEach((r, i) => {
                 const s = group[i];
                 if (r.status === "fulfilled") {
@@ -182,7 +204,7 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
                 const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
                 const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
                 for (const name of names) {
-                    served.outputs[name] = clone(plan.outputs);
+                    served.outputs[name] = sharedOutputs(plan);
                     served.secrets[name] = secretNames;
                 }
             }
@@ -281,6 +303,14 @@ function clone(value: Record<string, unknown>): Record<string, unknown> {
     return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        Object.values(value).forEach(deepFreeze);
+    }
+    return value;
+}
+
 function dedupe(problems: PlanProblem[], rank: (p: PlanProblem) => number): PlanProblem[] {
     const seen = new Set<string>();
     const out: PlanProblem[] = [];
@@ -295,6 +325,27 @@ function dedupe(problems: PlanProblem[], rank: (p: PlanProblem) => number): Plan
     // stacks (the likely cause) first, then by stack name.
     const name = (p: PlanProblem) => p.stack ?? "";
     return out.sort((a, b) => rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+}
+
+/**
+ * `Promise.allSettled(items.map(run))`, with at most `limit` runs at once,
+ * started in the order of `items`.
+ */
+export async function settleEach<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+    const results: PromiseSettledResult<R>[] = new Array(items.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) {
+            const i = next++;
+            try {
+                results[i] = { status: "fulfilled", value: await run(items[i]) };
+            } catch (reason) {
+                results[i] = { status: "rejected", reason };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 function settle(): Promise<void> {

@@ -61,9 +61,38 @@ interface Pending {
 /**
  * Runs a Pulumi program under the mock runtime, in its own deployment state,
  * and returns every resource it registered (with inputs, outputs and the
- * options the mocks cannot see) plus the stack outputs.
+ * options the mocks cannot see) plus the stack outputs. Programs run without
+ * stack-trace capture (see `withoutStackTraces`).
  */
 export function runProgram(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
+    return withoutStackTraces(() => record(options, program));
+}
+
+let quietRuns = 0;
+let savedStackTraceLimit = Error.stackTraceLimit;
+
+/**
+ * Runs `body` with `Error.stackTraceLimit` at 0, and puts the limit back when
+ * the last of the overlapping calls is done. The SDK captures a stack trace
+ * for every promise it makes (`debuggablePromise`, dozens per resource), for
+ * leak reports the mock runtime never prints; errors keep their messages,
+ * which is all a plan reports.
+ */
+export async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
+    if (quietRuns++ === 0) {
+        savedStackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await body();
+    } finally {
+        if (--quietRuns === 0) {
+            Error.stackTraceLimit = savedStackTraceLimit;
+        }
+    }
+}
+
+function record(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
     return withLocalStorage(async () => {
         const seen = new Map<string, { id?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
         const mocks = options.mocks;
@@ -81,6 +110,7 @@ export function runProgram(options: RunOptions, program: () => unknown): Promise
             },
         };
         await pulumi.runtime.setMocks(recording, options.project, options.stack, true);
+        serveStackReferencesOnce(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
         const pending: Pending[] = [];
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -154,4 +184,90 @@ function providerUrn(reference: string | undefined): string | undefined {
     }
     const urn = reference.slice(0, reference.lastIndexOf("::"));
     return urn.includes("::pulumi:providers:") && /::default(_[0-9_]+)?$/.test(urn) ? undefined : urn;
+}
+
+// The SDK's mock monitor, as far as serveStackReferencesOnce uses it, and the
+// protocol's messages. Internal to the SDK (pinned in package.json;
+// tests/cli/mock-runtime.test.ts covers it).
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+interface ReadResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProperties(): Struct;
+    getProvider(): string;
+    getId(): string;
+}
+interface ReadResourceResponse {
+    setUrn(urn: string): void;
+    setProperties(properties: Struct): void;
+}
+type ReadCallback = (err: unknown, response?: ReadResourceResponse) => void;
+interface MockMonitorInternals {
+    readonly mocks: pulumi.runtime.Mocks;
+    readonly resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+    newUrn(parent: string, type: string, name: string): string;
+    readResource(req: ReadResourceRequest, callback: ReadCallback): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ReadResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as { ReadResourceResponse: new () => ReadResourceResponse };
+
+/** An answer as the monitor sends it: the serialized state, and as a protocol Struct. */
+interface SerializedAnswer {
+    state: Record<string, unknown>;
+    properties: Struct;
+}
+
+/** Serialized stack reference answers, by the referenced stack's outputs object, then by the rest of the answer. */
+const servedAnswers = new WeakMap<object, Map<string, Promise<SerializedAnswer>>>();
+
+/**
+ * The mock monitor serializes every answer of the mocks, and a stack
+ * reference's answer is the referenced stack's outputs: every cluster stack
+ * of a fleet would serialize the network stack's outputs, which list every
+ * cluster, again. This answers stack reads as the monitor does, but serializes
+ * an answer holding the same outputs object (the fleet shares one per network
+ * stack, frozen) only the first time: served outputs must not change after.
+ */
+function serveStackReferencesOnce(monitor: MockMonitorInternals): void {
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = async (req, callback) => {
+        if (req.getType() !== "pulumi:pulumi:StackReference") {
+            return read(req, callback);
+        }
+        try {
+            const answer = await monitor.mocks.newResource({
+                type: req.getType(), name: req.getName(), inputs: pulumi.runtime.deserializeProperties(req.getProperties()),
+                provider: req.getProvider(), custom: true, id: req.getId(),
+            });
+            // The request's properties are a Struct: the class that serializes the answer.
+            const struct = req.getProperties().constructor as unknown as { fromJavaScript(value: unknown): Struct };
+            const serialize = async (state: Record<string, unknown>): Promise<SerializedAnswer> => {
+                const serialized = await pulumi.runtime.serializeProperties("", state) as Record<string, unknown>;
+                return { state: serialized, properties: struct.fromJavaScript(serialized) };
+            };
+            const state = (answer.state ?? {}) as Record<string, unknown>;
+            const { outputs, ...rest } = state;
+            let serialized: Promise<SerializedAnswer>;
+            if (typeof outputs === "object" && outputs !== null) {
+                const byRest = servedAnswers.get(outputs) ?? new Map<string, Promise<SerializedAnswer>>();
+                servedAnswers.set(outputs, byRest);
+                const key = JSON.stringify(rest);
+                serialized = byRest.get(key) ?? serialize(state);
+                byRest.set(key, serialized);
+                serialized.catch(() => byRest.delete(key));
+            } else {
+                serialized = serialize(state);
+            }
+            const { state: sent, properties } = await serialized;
+            const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            monitor.resources.set(urn, { urn, id: answer.id ?? null, state: sent });
+            const response = new ReadResourceResponse();
+            response.setUrn(urn);
+            response.setProperties(properties);
+            callback(null, response);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../internal/aws";
+import * as k8s from "../internal/kubernetes";
 import { ClusterAttachmentArgs } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
@@ -301,6 +301,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         this.helmValues = helmValues;
         this.manifests = manifests;
         this.securityGroupRuleIds = pulumi.all(ruleIds);
+        // `manifests` (the property has it all) stays out of the component's
+        // registered outputs: it carries the 15 KB CRD, which the state holds
+        // already, as the CRD resource and as a cluster stack's `manifests` output.
         this.registerOutputs({
             controllerRoleArn: this.controllerRoleArn,
             controllerRoleName: this.controllerRoleName,
@@ -309,7 +312,6 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             releaseNamespace: this.releaseNamespace,
             bindings: this.bindings,
             helmValues: this.helmValues,
-            manifests: this.manifests,
             securityGroupRuleIds: this.securityGroupRuleIds,
         });
     }

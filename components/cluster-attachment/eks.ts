@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../internal/kubernetes";
 
 /**
  * The parts of an `@pulumi/eks` `Cluster` this package reads. Structural, so

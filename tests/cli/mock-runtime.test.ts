@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "../../cli/plan/fake-cloud";
-import { runProgram } from "../../cli/plan/mock-runtime";
+import { runProgram, withoutStackTraces } from "../../cli/plan/mock-runtime";
 
 // runProgram relies on the SDK-internal `withLocalStorage` (pinned SDK):
 // these tests prove each run keeps its own deployment state.
@@ -94,6 +94,43 @@ describe("cli/plan/mock-runtime runProgram", () => {
         expect(run.resources.map(r => [r.type, r.name])).to.deep.equal([["pulumi:pulumi:StackReference", "network"]]);
     });
 
+    it("serializes outputs served to many stack references once, and serves each reference its own", async () => {
+        let walks = 0;
+        // Counts how often the SDK goes through the served outputs' keys (serializing them).
+        const counted = <T extends object>(value: T): T => new Proxy(value, {
+            ownKeys(target) {
+                walks++;
+                return Reflect.ownKeys(target);
+            },
+        });
+        const network = counted({ vpcId: "vpc-1", clusters: { blue: { weight: 100 }, green: { weight: 0 } } });
+        const reader = (name: string) => async () => {
+            const ref = new pulumi.StackReference(name);
+            return { vpcId: ref.requireOutput("vpcId"), clusters: ref.getOutput("clusters") };
+        };
+        const stackOutputs = { network, "org/alb-fleet/network": network };
+        const first = await runProgram({ project: "alb-fleet", stack: "a", mocks: cloud(stackOutputs) }, reader("network"));
+        const walked = walks;
+        const others = await Promise.all(["b", "c"].map(stack => runProgram({ project: "alb-fleet", stack, mocks: cloud(stackOutputs) }, reader("network"))));
+        expect(walks).to.equal(walked);
+        for (const run of [first, ...others]) {
+            expect(run.outputs).to.deep.equal({ vpcId: "vpc-1", clusters: { blue: { weight: 100 }, green: { weight: 0 } } });
+            expect(run.resources[0].outputs).to.deep.equal({ name: "network", outputs: network, secretOutputNames: [] });
+        }
+        expect(others[1].resources[0].urn).to.equal("urn:pulumi:c::alb-fleet::pulumi:pulumi:Stack$pulumi:pulumi:StackReference::network");
+
+        // Another name, other secret output names or other outputs: served as such.
+        const named = await runProgram({ project: "alb-fleet", stack: "d", mocks: new FakeCloud({
+            accountId: "111111111111", region: "eu-west-1", stackOutputs, stackSecretOutputNames: { "org/alb-fleet/network": ["vpcId"] },
+        }) }, async () => {
+            const ref = new pulumi.StackReference("org/alb-fleet/network");
+            return { vpcId: ref.requireOutput("vpcId"), secret: await pulumi.isSecret(ref.requireOutput("vpcId")), name: ref.name };
+        });
+        expect(named.outputs).to.deep.equal({ vpcId: "vpc-1", secret: true, name: "org/alb-fleet/network" });
+        const changed = await runProgram({ project: "alb-fleet", stack: "e", mocks: cloud({ network: { ...network, vpcId: "vpc-2" } }) }, reader("network"));
+        expect(changed.outputs.vpcId).to.equal("vpc-2");
+    });
+
     it("marks config keys listed as secret, so the program reads secret outputs", async () => {
         const run = await runProgram({
             project: "alb-fleet", stack: "sec", config: { "alb-fleet:token": "x" }, secretKeys: ["alb-fleet:token"], mocks: cloud(),
@@ -109,5 +146,46 @@ describe("cli/plan/mock-runtime runProgram", () => {
             throw new Error("program failed");
         }).then(() => undefined, (e: Error) => e);
         expect(err?.message).to.equal("program failed");
+    });
+
+    describe("stack traces", () => {
+        let saved: number;
+        beforeEach(() => {
+            saved = Error.stackTraceLimit;
+            Error.stackTraceLimit = 17;
+        });
+        afterEach(() => {
+            Error.stackTraceLimit = saved;
+        });
+
+        it("are not captured while a program runs, and the limit is restored after", async () => {
+            const run = await runProgram({ project: "alb-fleet", stack: "quiet", mocks: cloud() }, async () => {
+                new Res("aws:s3/bucket:Bucket", "b", { bucket: "b" });
+                return { limit: Error.stackTraceLimit, stack: new Error("inside").stack };
+            });
+            expect(run.outputs).to.deep.equal({ limit: 0, stack: "Error: inside" });
+            expect(Error.stackTraceLimit).to.equal(17);
+        });
+
+        it("are restored after a failed program, which keeps its message", async () => {
+            const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
+                throw new Error("clusters.blue.weight: got 1000; expected 0 to 999");
+            }).then(() => undefined, (e: Error) => e);
+            expect(err?.message).to.equal("clusters.blue.weight: got 1000; expected 0 to 999");
+            expect(Error.stackTraceLimit).to.equal(17);
+        });
+
+        it("stay off until the last of overlapping runs ends", async () => {
+            let release!: () => void;
+            const gate = new Promise<void>(resolve => { release = resolve; });
+            const long = withoutStackTraces(async () => {
+                await gate;
+                return Error.stackTraceLimit;
+            });
+            const short = await withoutStackTraces(async () => Error.stackTraceLimit);
+            const between = Error.stackTraceLimit;
+            release();
+            expect([short, between, await long, Error.stackTraceLimit]).to.deep.equal([0, 0, 0, 17]);
+        });
     });
 });

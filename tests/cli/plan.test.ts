@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Styles } from "../../cli/colour";
 import { ConfigError, ConfigErrors } from "../../components/internal/errors";
 import { main } from "../../cli/plan/command";
-import { planFleet } from "../../cli/plan/fleet";
-import { JsonPlan } from "../../cli/plan/render";
+import { planFleet, settleEach } from "../../cli/plan/fleet";
+import { JsonPlan, renderJson } from "../../cli/plan/render";
 import { captureIo, clusterYaml, configDir, fakeNetworkProgram, fakeRunRole, networkYaml } from "./helpers";
 
 const fleet = () => configDir({
@@ -107,9 +107,8 @@ describe("shared-alb plan", () => {
         expect((await plan(["--config-dir", fleet(), "--json"])).out).to.equal(a.out);
     });
 
-    it("runs the network stacks before the cluster stacks", async () => {
-        const events: string[] = [];
-        const program = async () => {
+    describe("order", () => {
+        const recording = (events: string[]) => async () => {
             const stack = pulumi.getStack();
             events.push(`start ${stack}`);
             const out = await fakeRunRole();
@@ -117,12 +116,48 @@ describe("shared-alb plan", () => {
             events.push(`end ${stack}`);
             return out;
         };
-        const dir = fleet();
-        expect((await plan(["--config-dir", dir], program)).code).to.equal(0);
-        expect(events.slice(0, 2)).to.deep.equal(["start network", "end network"]);
-        expect(events.slice(2).sort()).to.deep.equal(["end cluster-blue", "end cluster-green", "start cluster-blue", "start cluster-green"]);
-        // The cluster stacks run concurrently.
-        expect(events[2].startsWith("start") && events[3].startsWith("start")).to.equal(true);
+
+        it("runs the network stacks first, then the cluster stacks one at a time, by name", async () => {
+            const events: string[] = [];
+            expect((await plan(["--config-dir", fleet()], recording(events))).code).to.equal(0);
+            expect(events).to.deep.equal([
+                "start network", "end network", "start cluster-blue", "end cluster-blue", "start cluster-green", "end cluster-green",
+            ]);
+        });
+
+        it("with concurrency 2, runs two cluster stacks at once, still after the network stack", async () => {
+            const events: string[] = [];
+            const once = await planFleet({ configDir: fleet(), program: recording([]) });
+            const plan2 = await planFleet({ configDir: fleet(), program: recording(events), concurrency: 2 });
+            expect(events.slice(0, 4)).to.deep.equal(["start network", "end network", "start cluster-blue", "start cluster-green"]);
+            expect(renderJson(plan2)).to.equal(renderJson(once));
+        });
+
+        it("refuses a concurrency that is not a whole number of stacks", async () => {
+            for (const concurrency of [0, 1.5, -1, NaN]) {
+                const err = await planFleet({ configDir: fleet(), program: fakeRunRole, concurrency }).then(() => undefined, (e: Error) => e);
+                expect(err?.message).to.equal(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
+            }
+        });
+    });
+
+    it("settleEach runs at most `limit` at once, in order, and settles every item", async () => {
+        let running = 0;
+        let most = 0;
+        const started: number[] = [];
+        const results = await settleEach([5, 1, 3, 2, 4], 2, async n => {
+            started.push(n);
+            most = Math.max(most, ++running);
+            await new Promise(r => setTimeout(r, n));
+            running--;
+            if (n === 3) {
+                throw new Error("three");
+            }
+            return n * 10;
+        });
+        expect(started).to.deep.equal([5, 1, 3, 2, 4]);
+        expect(most).to.equal(2);
+        expect(results.map(r => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).to.deep.equal([50, 10, "three", 20, 40]);
     });
 
     it("--stack plans one stack with its network stack and prints only it", async () => {

@@ -163,6 +163,15 @@ describe("cluster stack: bad config fails before anything but the stack referenc
         expect(seen).to.deep.equal(["pulumi:pulumi:StackReference::network"]);
     });
 
+    it("refuses a referenced stack without the network outputs", async () => {
+        const outputs: Record<string, unknown> = { ...exampleNetworkOutputs() };
+        delete outputs.securityGroupId;
+        delete outputs.services;
+        const error = await runError(clusterProgram, { ...options(greenConfig(), NetworkAccount), stackOutputs: { network: outputs } });
+        expect(error.message).to.equal("alb-fleet:cluster.networkStack: got \"network\"; the stack has no output \"securityGroupId\", \"services\"; "
+            + "expected the outputs of a shared-alb network stack (accountId, region, vpcId, securityGroupId, services, clusters)");
+    });
+
     it("refuses instance targets for a cross-account cluster", async () => {
         const outputs = exampleNetworkOutputs();
         outputs.clusters.blue.targetGroups.web.targetType = "instance";
