@@ -6,7 +6,7 @@ import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
-import { partitionOf } from "../components/shared-alb/naming";
+import { partitionOf } from "../components/internal/arn";
 import { Problems } from "../components/internal/errors";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,

@@ -1,5 +1,5 @@
 import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { NodePortRange } from "../../components/internal/validate";
+import { NodePortRange } from "../../components/internal/values";
 import { evaluateTrust, isAllowed } from "./iam-policy";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";

@@ -1,14 +1,30 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { TargetProtocol, TargetProtocols, TargetType } from "../internal/values";
 
 /** How the ALB's security group is let in to the targets. */
-export const SecurityGroupModes = ["rules", "controller", "none"] as const;
-export type SecurityGroupMode = (typeof SecurityGroupModes)[number];
+export const SecurityGroupMode = {
+    /** Pulumi-managed ingress rules on the node security groups from the ALB's security group, on each target port. */
+    Rules: "rules",
+    /** The TargetGroupBindings carry `networking.ingress`, and the controller edits the node security groups. */
+    Controller: "controller",
+    /** You open the path yourself. */
+    None: "none",
+} as const;
+export type SecurityGroupMode = (typeof SecurityGroupMode)[keyof typeof SecurityGroupMode];
+export const SecurityGroupModes: readonly SecurityGroupMode[] = [SecurityGroupMode.Rules, SecurityGroupMode.Controller, SecurityGroupMode.None];
 
-/** IP address types a TargetGroupBinding accepts (`spec.ipAddressType`). */
-export const IpAddressTypes = ["ipv4", "ipv6"] as const;
+/** The IP address type of a TargetGroupBinding's targets (`spec.ipAddressType`); must match the target group's. */
+export const IpAddressType = {
+    /** IPv4 targets. */
+    Ipv4: "ipv4",
+    /** IPv6 targets. */
+    Ipv6: "ipv6",
+} as const;
+export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
+export const IpAddressTypes: readonly IpAddressType[] = [IpAddressType.Ipv4, IpAddressType.Ipv6];
 
 /** Protocols of an ALB target group (`spec.targetGroupProtocol`). */
-export const TargetGroupProtocols = ["HTTP", "HTTPS"] as const;
+export const TargetGroupProtocols = TargetProtocols;
 
 /**
  * One target group of this cluster, as the network stack exports it
@@ -20,9 +36,9 @@ export interface ClusterTargetGroupArgs {
     /** The target group's port: the default target port (`ip` targets). */
     port: number;
     /** The target group's protocol (`HTTP` or `HTTPS`): the binding's `spec.targetGroupProtocol`. */
-    protocol: string;
+    protocol: TargetProtocol;
     /** `ip` or `instance`. A cross-account cluster must use `ip`. */
-    targetType: string;
+    targetType: TargetType;
     /**
      * The target group's health-check port, when it is not the traffic port:
      * opened from the ALB's security group too.
@@ -112,7 +128,7 @@ export interface BindingArgs {
      * `spec.ipAddressType`; must match the target group's.
      * @default "ipv4"
      */
-    ipAddressType?: string;
+    ipAddressType?: IpAddressType;
 }
 
 /** Compute resources for the controller pods. */
@@ -247,7 +263,7 @@ export interface ClusterAttachmentArgs {
      * - `none`: you open the path yourself.
      * @default "rules"
      */
-    securityGroupMode?: string;
+    securityGroupMode?: SecurityGroupMode;
     /**
      * The security groups of the nodes (and so of `ip` target pods with the
      * VPC CNI), keyed by a stable name (letters, digits, hyphens), e.g.

@@ -1,3 +1,5 @@
+import type { TargetProtocol, TargetType } from "./values";
+
 /**
  * The network stack's outputs: a public contract read by every cluster stack
  * (through a stack reference), by `shared-alb manifests --network-outputs`
@@ -55,8 +57,8 @@ export interface ServiceOutputs {
      * clusters differ, read each cluster's own in `clusters.<key>.targetGroups.<name>`.
      */
     port: number;
-    protocol: string;
-    targetType: string;
+    protocol: TargetProtocol;
+    targetType: TargetType;
     /**
      * Effective forward weight of each cluster that runs the service (0 =
      * attached and health-checked but sent nothing). Clusters that do not run
@@ -106,8 +108,8 @@ export interface TargetGroupOutputs {
     arn: string;
     name: string;
     port: number;
-    protocol: string;
-    targetType: string;
+    protocol: TargetProtocol;
+    targetType: TargetType;
     /** The health check's own port, when it is not the traffic port. */
     healthCheckPort?: number;
     /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */

@@ -1,3 +1,5 @@
+import { isLater, withoutLater } from "./later";
+
 /**
  * Pulumi's Node.js runtime reports an error that carries this brand (what
  * `pulumi.RunError.isInstance` looks for) as its message alone: no "unhandled
@@ -64,11 +66,15 @@ export class ConfigErrors extends Error {
     }
 }
 
-/** Renders a received value compactly for an error message. */
+/** Renders a received value compactly for an error message; a value known only later (an Output) reads `an Output`. */
 export function describeValue(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
+    if (isLater(value)) {
+        return "an Output";
+    }
+    value = withoutLater(value, "<Output>");
     if (typeof value === "string") {
         return JSON.stringify(value);
     }

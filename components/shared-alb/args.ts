@@ -1,14 +1,17 @@
+import type { TargetProtocol, TargetType } from "../internal/values";
+
 /**
  * Inputs of `SharedAlb`. Plain values, not Pulumi inputs: every value is
  * validated before any resource is registered, so a bad config never
  * half-applies. The network stack's `alb-fleet:network` config key has exactly
- * this shape (less `region`, which comes from `aws:region`).
+ * this shape.
  */
 export interface SharedAlbArgs {
     /** The AWS account that owns the VPC and the ALB (12 digits). The deploying credentials must be in it. */
     accountId: string;
     /**
-     * The region of the ALB.
+     * The region of the ALB: its ARNs are built in this region's partition
+     * (`aws`, `aws-cn`, `aws-us-gov`).
      * @default the AWS provider's region (`aws:region`)
      */
     region?: string;
@@ -27,7 +30,10 @@ export interface SharedAlbArgs {
      * @default none
      */
     vpcCidr?: string;
-    /** At least two subnets in different Availability Zones for the ALB. Ignored when adopting an existing ALB. */
+    /**
+     * At least two subnets in different Availability Zones for the ALB. Required unless adopting an existing ALB.
+     * @default none (required without `loadBalancer.existingArn`)
+     */
     subnetIds?: string[];
     /** The load balancer and its listeners. */
     loadBalancer?: LoadBalancerArgs;
@@ -41,7 +47,8 @@ export interface SharedAlbArgs {
      */
     defaultService?: string;
     /**
-     * Tags for every resource that takes tags.
+     * Tags for every resource that takes tags: keys of 1..128 characters not
+     * starting with `aws:`, values of at most 256.
      * @default {}
      */
     tags?: Record<string, string>;
@@ -63,6 +70,7 @@ export interface SharedAlbArgs {
     preview?: PreviewArgs;
 }
 
+/** Preview routes: requests carrying a header that names a cluster go to that cluster's target group. */
 export interface PreviewArgs {
     /**
      * The request header that names the cluster: an HTTP header name of at most 40 characters, not `Host`.
@@ -71,6 +79,7 @@ export interface PreviewArgs {
     header?: string;
 }
 
+/** Subnets of the VPC shared with the cluster accounts through AWS RAM. */
 export interface VpcSharingArgs {
     /** The subnets the clusters' nodes and pods use (usually private ones, not the ALB's). At least one. */
     subnetIds: string[];
@@ -87,6 +96,7 @@ export interface VpcSharingArgs {
     name?: string;
 }
 
+/** The load balancer: created (the pet), or adopted read-only. */
 export interface LoadBalancerArgs {
     /**
      * The ALB's name: at most 32 letters, digits and hyphens, not starting with `internal-`.
@@ -158,6 +168,7 @@ export interface LoadBalancerArgs {
     protect?: boolean;
 }
 
+/** Where the ALB writes its access logs. */
 export interface AccessLogsArgs {
     /** The S3 bucket name. */
     bucket: string;
@@ -168,6 +179,7 @@ export interface AccessLogsArgs {
     prefix?: string;
 }
 
+/** One cluster behind the ALB: its account, weight and the services it runs. */
 export interface ClusterArgs {
     /** The account of the cluster (12 digits). Another account than `accountId` gets a registrar role. */
     accountId: string;
@@ -238,12 +250,12 @@ export interface ServiceOverrideArgs {
      * The protocol from the ALB to this cluster's targets.
      * @default the service's `protocol`
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * `ip` or `instance` for this cluster's targets.
      * @default the service's `targetType`
      */
-    targetType?: string;
+    targetType?: TargetType;
     /**
      * `instance` targets: this cluster's NodePort of the Service (30000..32767).
      * @default the service's `nodePort` when this cluster's targets are `instance`, else none
@@ -270,12 +282,12 @@ export interface ServiceArgs {
      * The protocol from the ALB to the targets.
      * @default "HTTP"
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * `ip` registers pod IPs (needed across accounts); `instance` registers nodes on a NodePort.
      * @default "ip"
      */
-    targetType?: string;
+    targetType?: TargetType;
     /**
      * `instance` targets: the Service's NodePort (30000..32767), so the ALB's
      * security group opens that port only.
@@ -308,7 +320,10 @@ export interface ServiceArgs {
      * @default {} (every cluster that runs it at its default weight)
      */
     weights?: Record<string, number>;
-    /** The target group health check. */
+    /**
+     * The target group health check.
+     * @default every key at its own default
+     */
     healthCheck?: HealthCheckArgs;
     /**
      * Seconds a deregistering target keeps draining, 0..3600.
@@ -328,8 +343,10 @@ export interface ServiceArgs {
     stickiness?: StickinessArgs;
 }
 
+/** A target group's health check. */
 export interface HealthCheckArgs {
     /**
+     * The path health checks request: `/`, then at most 127 characters.
      * @default "/"
      */
     path?: string;
@@ -339,9 +356,10 @@ export interface HealthCheckArgs {
      */
     port?: number;
     /**
+     * The protocol health checks use.
      * @default the service's protocol
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * HTTP codes counted healthy (`200`, `200-299`, `200,204`).
      * @default "200-399"
@@ -369,6 +387,7 @@ export interface HealthCheckArgs {
     unhealthyThreshold?: number;
 }
 
+/** Forward-action target group stickiness. */
 export interface StickinessArgs {
     /** Seconds a client stays on its target group, 1..604800. */
     duration: number;

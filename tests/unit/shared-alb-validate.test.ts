@@ -28,7 +28,9 @@ describe("validateSharedAlbArgs", () => {
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
             accessLogs: undefined, protect: true,
         });
-        expect([model.vpcCidrs, model.vpcCidr, model.preview]).to.deep.equal([["10.0.0.0/16"], "10.0.0.0/16", undefined]);
+        // The older single vpcCidr becomes the list, primary first.
+        expect([model.region, model.vpcCidrs, model.preview]).to.deep.equal(["eu-west-1", ["10.0.0.0/16"], undefined]);
+        expect(model).to.not.have.property("vpcCidr");
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
@@ -60,10 +62,15 @@ describe("validateSharedAlbArgs", () => {
         expect(validateSharedAlbArgs(args).loadBalancer.ingressCidrs).to.deep.equal(["10.0.0.0/16"]);
     });
 
-    it("takes the region from the provider when absent and refuses none at all", () => {
+    it("builds every ARN in the region's partition, and refuses no region at all (callers put the provider's in the arguments)", () => {
         const args = exampleNetworkArgs();
+        args.region = "us-gov-west-1";
+        const gov = validateSharedAlbArgs(args);
+        expect([gov.region, gov.partition, gov.clusters.blue.controllerRoleArn])
+            .to.deep.equal(["us-gov-west-1", "aws-us-gov", "arn:aws-us-gov:iam::222222222222:role/shared-alb-lbc-blue"]);
+        args.region = "cn-northwest-1";
+        expect(validateSharedAlbArgs(args).clusters.green.controllerRoleArn).to.equal("arn:aws-cn:iam::111111111111:role/shared-alb-lbc-green");
         delete args.region;
-        expect(validateSharedAlbArgs(args, "us-gov-west-1").partition).to.equal("aws-us-gov");
         expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config");
     });
 
@@ -73,7 +80,7 @@ describe("validateSharedAlbArgs", () => {
         args.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
         args.loadBalancer.internal = true;
         const model = validateSharedAlbArgs(args);
-        expect([model.vpcCidrs, model.vpcCidr, model.loadBalancer.ingressCidrs]).to.deep.equal([["10.0.0.0/16", "100.64.0.0/16"], "10.0.0.0/16", ["10.0.0.0/16", "100.64.0.0/16"]]);
+        expect([model.vpcCidrs, model.loadBalancer.ingressCidrs]).to.deep.equal([["10.0.0.0/16", "100.64.0.0/16"], ["10.0.0.0/16", "100.64.0.0/16"]]);
     });
 
     it("narrows a cluster to the services it runs: target groups, weights and preview rules follow", () => {
