@@ -109,6 +109,11 @@ export class Problems {
         return this.found.length;
     }
 
+    /** The errors collected so far, in the order found. */
+    get errors(): readonly ConfigError[] {
+        return [...this.found];
+    }
+
     /** Throws every collected error at once (or nothing when none). */
     throwIfAny(): void {
         if (this.found.length > 0) {
