@@ -6,7 +6,7 @@ import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
-import { partitionOf } from "../components/internal/arn";
+import { oidcProviderArn, partitionOf } from "../components/internal/arn";
 import { Problems } from "../components/internal/errors";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
@@ -107,7 +107,7 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
     // The plain parts are checked now, before any lookup and before a cluster is created.
     const plan = validateClusterAttachmentArgs({
         ...common, clusterName: config.eks.name ?? config.key,
-        oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
+        oidcProviderArn: oidcProviderArn(partitionOf(network.region), config.accountId, `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`),
         oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
     }, ClusterConfigRoot);
 

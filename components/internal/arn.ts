@@ -58,6 +58,11 @@ export function subnetArn(partition: string, region: string, accountId: string, 
     return arn(partition, "ec2", region, accountId, `subnet/${subnetId}`);
 }
 
+/** The ARN of an account's IAM OIDC provider for an issuer (with or without `https://`), as IRSA trust policies name it. */
+export function oidcProviderArn(partition: string, accountId: string, issuer: string): string {
+    return arn(partition, "iam", "", accountId, `oidc-provider/${issuer.replace(/^https:\/\//, "")}`);
+}
+
 /** A target group's ARN from its name and ID. */
 export function targetGroupArn(partition: string, region: string, accountId: string, name: string, id: string): string {
     return arn(partition, "elasticloadbalancing", region, accountId, `targetgroup/${name}/${id}`);
