@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
-import { ClusterAttachmentArgs } from "./args";
+import { TargetType } from "../internal/values";
+import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
@@ -55,6 +56,40 @@ export interface BindingOutput {
     targetType: string;
 }
 
+/** The cluster facts (Pulumi inputs), checked once known; the issuer without `https://`. */
+interface CheckedFacts {
+    clusterName: string;
+    oidcProviderArn: string;
+    oidcIssuer: string;
+    vpcId: string;
+    region: string;
+    albSecurityGroupId: string;
+}
+
+/** The controller's role: its ARN, and what the controller and the bindings wait on (the role and its policies). */
+interface ControllerIam {
+    /** Created (`controller.createRole`); absent for a role the user brings. */
+    role?: aws.iam.Role;
+    arn: pulumi.Output<string | undefined>;
+    dependsOn: pulumi.Resource[];
+}
+
+/** The security-group ingress rules (`rules` mode): their IDs by rule key, and the rules the bindings wait on. */
+interface Ingress {
+    ids: Record<string, pulumi.Output<string>>;
+    rules: pulumi.Resource[];
+}
+
+/** Everything rendered for the cluster, before anything is applied to it. */
+interface Rendered {
+    /** The controller's Helm values (absent when `controller.install` is false). */
+    helmValues?: pulumi.Output<Record<string, unknown>>;
+    /** The TargetGroupBindings by service. */
+    targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>;
+    namespaces: NamespacePlan[];
+    manifests: pulumi.Output<AttachmentManifests>;
+}
+
 /**
  * Attaches one EKS cluster to the pet ALB's target groups: the controller's
  * IRSA role and TargetGroupBinding-only policy, the controller's Helm release,
@@ -94,203 +129,21 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         // Everything plain is checked before anything is registered.
         const plan: ResolvedAttachment = validateClusterAttachmentArgs(args);
         super("shared-alb:index:ClusterAttachment", name, {}, opts);
+        const facts = checkedFacts(args, plan);
+        const bindings = Object.values(plan.bindings);
+        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, args.cluster.targetGroups[b.key].arn])));
 
-        const facts = pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, args.region, args.albSecurityGroupId])
-            .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
-                assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
-                    { crossAccount: plan.crossAccount, accountId: plan.accountId });
-                return { clusterName, oidcProviderArn, oidcIssuer: normalizeIssuer(oidcIssuer), vpcId, region, albSecurityGroupId };
-            });
-        const nodeSgIds = pulumi.output(args.nodeSecurityGroupIds ?? {}).apply(ids => {
-            for (const [k, v] of Object.entries(ids)) {
-                assertSecurityGroupId(`nodeSecurityGroupIds.${k}`, v);
-            }
-            return ids as Record<string, string>;
-        });
-        const bindingList = Object.values(plan.bindings);
-        const tgArns = pulumi.all(Object.fromEntries(bindingList.map(b => [b.key, args.cluster.targetGroups[b.key].arn])));
+        const controller = this.controllerRole(name, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
+        const ingress = this.securityGroupRules(name, args, plan, facts);
+        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, args.cluster.externalId);
+        const release = plan.applyToCluster ? this.kubernetesObjects(name, plan, rendered, controller.dependsOn, ingress.rules) : undefined;
 
-        // IAM: the controller role and its TargetGroupBinding-only policy.
-        let role: aws.iam.Role | undefined;
-        const roleDeps: pulumi.Resource[] = [];
-        if (plan.controller.createRole) {
-            role = new aws.iam.Role(`${name}-controller`, {
-                name: plan.role.name,
-                path: plan.role.path,
-                description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
-                assumeRolePolicy: facts.apply(f => JSON.stringify(controllerTrustPolicy({
-                    oidcProviderArn: f.oidcProviderArn,
-                    oidcIssuer: f.oidcIssuer,
-                    namespace: plan.controller.namespace,
-                    serviceAccountName: plan.controller.serviceAccountName,
-                }))),
-                tags: plan.tags,
-            }, { parent: this });
-            const policy = new aws.iam.RolePolicy(`${name}-controller`, {
-                role: role.name,
-                name: "target-group-binding",
-                policy: pulumi.all([facts, tgArns, nodeSgIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
-                    registrarRoleArn: plan.registrarRoleArn,
-                    targetGroupArns: Object.values(arns),
-                    securityGroupMode: plan.securityGroupMode,
-                    nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(arnPartition(plan.role.arn), f.region, plan.accountId, id)),
-                    ipTargets: bindingList.some(b => b.targetType === "ip"),
-                }))),
-            }, { parent: this });
-            roleDeps.push(role, policy);
-            if (plan.controller.additionalPolicyJson !== undefined) {
-                roleDeps.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
-                    role: role.name,
-                    name: "additional",
-                    policy: plan.controller.additionalPolicyJson,
-                }, { parent: this }));
-            }
-        }
-        const roleArn: pulumi.Output<string | undefined> = role ? role.arn : pulumi.output(plan.controller.roleArn);
-
-        // Security-group ingress from the ALB to the targets (`rules` mode).
-        const ruleIds: Record<string, pulumi.Output<string>> = {};
-        const rules: pulumi.Resource[] = [];
-        if (plan.securityGroupMode === "rules") {
-            for (const r of securityGroupRulePlan(bindingList.flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
-                const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
-                    securityGroupId: args.nodeSecurityGroupIds![r.nodeSecurityGroupKey],
-                    referencedSecurityGroupId: facts.albSecurityGroupId,
-                    ipProtocol: "tcp",
-                    fromPort: r.fromPort,
-                    toPort: r.toPort,
-                    description: r.description,
-                    tags: plan.tags,
-                }, { parent: this });
-                ruleIds[r.key] = rule.id;
-                rules.push(rule);
-            }
-        }
-
-        // The rendered Kubernetes side.
-        const helmValues = plan.controller.install
-            ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
-                clusterName: f.clusterName,
-                region: f.region,
-                vpcId: f.vpcId,
-                serviceAccountName: plan.controller.serviceAccountName,
-                roleArn: arn,
-                replicas: plan.controller.replicas,
-                resources: plan.controller.resources,
-                extraValues: plan.controller.extraValues,
-            }))
-            : pulumi.output(undefined);
-        const tgbs = pulumi.all([facts, tgArns, pulumi.output(args.cluster.externalId)]).apply(([f, arns, externalId]) =>
-            Object.fromEntries(bindingList.map(b => [b.key, targetGroupBindingManifest({
-                serviceKey: b.key,
-                name: b.tgbName,
-                namespace: b.namespace,
-                serviceName: b.serviceName,
-                servicePort: b.servicePort,
-                targetGroupArn: arns[b.key],
-                targetGroupProtocol: b.protocol,
-                targetType: b.targetType,
-                ipAddressType: b.ipAddressType,
-                vpcId: f.vpcId,
-                assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
-                multiClusterTargetGroup: plan.multiClusterTargetGroup,
-                networking: plan.securityGroupMode === "controller"
-                    ? { albSecurityGroupId: f.albSecurityGroupId, ports: [b.networkingPort!, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
-                    : undefined,
-            })])));
-        const namespaces = namespacePlan({
-            bindings: bindingList,
-            controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
-            create: plan.createNamespaces,
-            label: plan.labelNamespaces,
-        });
-        const chart: ControllerChartRef | undefined = plan.controller.install ? {
-            name: ControllerChart.name,
-            repository: ControllerChart.repository,
-            version: plan.controller.chartVersion,
-            releaseName: plan.controller.releaseName,
-            namespace: plan.controller.namespace,
-        } : undefined;
-        const manifests = pulumi.all([helmValues, tgbs]).apply(([values, bindings]) => {
-            const out: AttachmentManifests = {
-                namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
-                targetGroupBindings: bindings,
-            };
-            if (chart !== undefined) {
-                out.chart = chart;
-                out.helmValues = values;
-            }
-            if (plan.manageCrd) {
-                out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd as KubernetesObject };
-            }
-            return out;
-        });
-
-        // The Kubernetes objects.
-        let release: k8s.helm.v3.Release | undefined;
-        if (plan.applyToCluster) {
-            const namespaceObjects = this.namespaces(name, namespaces, plan.retainNamespaces);
-            const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
-            let crd: k8s.apiextensions.v1.CustomResourceDefinition | undefined;
-            if (plan.manageCrd) {
-                const doc = JSON.parse(JSON.stringify(TargetGroupBindingCrd)) as { metadata: Record<string, unknown>; spec: unknown };
-                crd = new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
-                    metadata: {
-                        ...doc.metadata,
-                        annotations: {
-                            ...(doc.metadata.annotations as Record<string, string>),
-                            // Take the fields over from Helm's first install.
-                            "pulumi.com/patchForce": "true",
-                        },
-                    },
-                    spec: doc.spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
-                }, { parent: this, retainOnDelete: true });
-            }
-            if (plan.controller.install) {
-                release = new k8s.helm.v3.Release(`${name}-controller`, {
-                    name: plan.controller.releaseName,
-                    chart: ControllerChart.name,
-                    version: plan.controller.chartVersion,
-                    repositoryOpts: { repo: ControllerChart.repository },
-                    namespace: plan.controller.namespace,
-                    createNamespace: false,
-                    // The chart's other CRDs (IngressClassParams, ...) on first install;
-                    // Helm skips the TargetGroupBinding CRD that already exists.
-                    skipCrds: false,
-                    // Ready before any binding: the webhooks fail closed.
-                    skipAwait: false,
-                    atomic: true,
-                    cleanupOnFail: true,
-                    timeout: 600,
-                    maxHistory: 10,
-                    values: helmValues as pulumi.Output<Record<string, unknown>>,
-                }, { parent: this, dependsOn: [...roleDeps, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)] });
-            }
-            const tgbDeps: pulumi.Resource[] = [...(release ? [release] : roleDeps), ...rules];
-            for (const b of bindingList) {
-                const obj = tgbs.apply(all => all[b.key]);
-                new k8s.apiextensions.CustomResource(`${name}-${b.key}`, {
-                    apiVersion: TargetGroupBindingApiVersion,
-                    kind: TargetGroupBindingKind,
-                    metadata: obj.metadata,
-                    spec: obj.spec,
-                }, {
-                    parent: this,
-                    dependsOn: [...tgbDeps, ...inNamespace(b.namespace)],
-                    // The webhook refuses in-place changes of these: replace the binding instead,
-                    // deleting the old one first (it has the same name).
-                    replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
-                    deleteBeforeReplace: true,
-                });
-            }
-        }
-
-        this.controllerRoleArn = roleArn;
-        this.controllerRoleName = pulumi.output(role ? role.name : undefined);
+        this.controllerRoleArn = controller.arn;
+        this.controllerRoleName = pulumi.output(controller.role ? controller.role.name : undefined);
         this.serviceAccount = pulumi.output({ namespace: plan.controller.namespace, name: plan.controller.serviceAccountName });
         this.releaseName = release ? release.name.apply((n): string | undefined => n) : pulumi.output(undefined);
         this.releaseNamespace = release ? release.namespace.apply((n): string | undefined => n) : pulumi.output(undefined);
-        this.bindings = tgArns.apply(arns => Object.fromEntries(bindingList.map(b => [b.key, {
+        this.bindings = targetGroupArns.apply(arns => Object.fromEntries(bindings.map(b => [b.key, {
             namespace: b.namespace,
             name: b.tgbName,
             service: b.serviceName,
@@ -298,9 +151,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             targetGroupArn: arns[b.key],
             targetType: b.targetType,
         }])));
-        this.helmValues = helmValues;
-        this.manifests = manifests;
-        this.securityGroupRuleIds = pulumi.all(ruleIds);
+        this.helmValues = rendered.helmValues ?? pulumi.output(undefined);
+        this.manifests = rendered.manifests;
+        this.securityGroupRuleIds = pulumi.all(ingress.ids);
         // `manifests` (the property has it all) stays out of the component's
         // registered outputs: it carries the 15 KB CRD, which the state holds
         // already, as the CRD resource and as a cluster stack's `manifests` output.
@@ -313,6 +166,151 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             bindings: this.bindings,
             helmValues: this.helmValues,
             securityGroupRuleIds: this.securityGroupRuleIds,
+        });
+    }
+
+    /**
+     * IAM: the controller role (IRSA trust on the cluster's OIDC provider) and
+     * its TargetGroupBinding-only policy, plus the additional policy; or the
+     * role the user brings.
+     */
+    private controllerRole(name: string, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
+        targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
+        if (!plan.controller.createRole) {
+            return { arn: pulumi.output(plan.controller.roleArn), dependsOn: [] };
+        }
+        const role = new aws.iam.Role(`${name}-controller`, {
+            name: plan.role.name,
+            path: plan.role.path,
+            description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
+            assumeRolePolicy: facts.apply(f => JSON.stringify(controllerTrustPolicy({
+                oidcProviderArn: f.oidcProviderArn,
+                oidcIssuer: f.oidcIssuer,
+                namespace: plan.controller.namespace,
+                serviceAccountName: plan.controller.serviceAccountName,
+            }))),
+            tags: plan.tags,
+        }, { parent: this });
+        const partition = arnPartition(plan.role.arn);
+        const policy = new aws.iam.RolePolicy(`${name}-controller`, {
+            role: role.name,
+            name: "target-group-binding",
+            policy: pulumi.all([facts, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
+                registrarRoleArn: plan.registrarRoleArn,
+                targetGroupArns: Object.values(arns),
+                securityGroupMode: plan.securityGroupMode,
+                nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(partition, f.region, plan.accountId, id)),
+                ipTargets: Object.values(plan.bindings).some(b => b.targetType === TargetType.Ip),
+            }))),
+        }, { parent: this });
+        const dependsOn: pulumi.Resource[] = [role, policy];
+        if (plan.controller.additionalPolicyJson !== undefined) {
+            dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
+                role: role.name,
+                name: "additional",
+                policy: plan.controller.additionalPolicyJson,
+            }, { parent: this }));
+        }
+        return { role, arn: role.arn, dependsOn };
+    }
+
+    /** Security-group ingress from the ALB's security group to the targets' ports on every node security group (`rules` mode). */
+    private securityGroupRules(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>): Ingress {
+        const ingress: Ingress = { ids: {}, rules: [] };
+        if (plan.securityGroupMode !== SecurityGroupMode.Rules) {
+            return ingress;
+        }
+        const nodeSecurityGroupIds = args.nodeSecurityGroupIds ?? {};
+        for (const r of securityGroupRulePlan(Object.values(plan.bindings).flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
+            const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
+                securityGroupId: nodeSecurityGroupIds[r.nodeSecurityGroupKey],
+                referencedSecurityGroupId: facts.albSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: r.fromPort,
+                toPort: r.toPort,
+                description: r.description,
+                tags: plan.tags,
+            }, { parent: this });
+            ingress.ids[r.key] = rule.id;
+            ingress.rules.push(rule);
+        }
+        return ingress;
+    }
+
+    /**
+     * The Kubernetes objects, in the order they depend on each other: the
+     * namespaces, the CRD, the controller's release (after the IAM role and
+     * policy), then the TargetGroupBindings (after the release, or the role,
+     * and the security-group rules). Gives the release, when installed.
+     */
+    private kubernetesObjects(name: string, plan: ResolvedAttachment, rendered: Rendered, iam: pulumi.Resource[],
+        rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
+        const namespaceObjects = this.namespaces(name, rendered.namespaces, plan.retainNamespaces);
+        const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
+        const crd = plan.manageCrd ? this.crd(name) : undefined;
+        const release = rendered.helmValues === undefined ? undefined
+            : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
+        for (const b of Object.values(plan.bindings)) {
+            this.targetGroupBinding(name, b.key, rendered.targetGroupBindings, [...(release ? [release] : iam), ...rules, ...inNamespace(b.namespace)]);
+        }
+        return release;
+    }
+
+    /** The pinned TargetGroupBinding CRD, taken over from Helm's first install, kept when the attachment goes. */
+    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinition {
+        const { metadata, spec } = TargetGroupBindingCrd;
+        return new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
+            metadata: {
+                ...metadata,
+                annotations: {
+                    ...metadata.annotations,
+                    // Take the fields over from Helm's first install.
+                    "pulumi.com/patchForce": "true",
+                },
+            },
+            // The embedded document's inferred type is narrower than the SDK's JSONSchemaProps; the CRD test pins its content.
+            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
+        }, { parent: this, retainOnDelete: true });
+    }
+
+    /** The controller's Helm release in TargetGroupBinding-only mode, ready before any binding (the webhooks fail closed). */
+    private release(name: string, plan: ResolvedAttachment, values: pulumi.Output<Record<string, unknown>>, dependsOn: pulumi.Resource[]): k8s.helm.v3.Release {
+        return new k8s.helm.v3.Release(`${name}-controller`, {
+            name: plan.controller.releaseName,
+            chart: ControllerChart.name,
+            version: plan.controller.chartVersion,
+            repositoryOpts: { repo: ControllerChart.repository },
+            namespace: plan.controller.namespace,
+            createNamespace: false,
+            // The chart's other CRDs (IngressClassParams, ...) on first install;
+            // Helm skips the TargetGroupBinding CRD that already exists.
+            skipCrds: false,
+            // Ready before any binding: the webhooks fail closed.
+            skipAwait: false,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: 600,
+            maxHistory: 10,
+            values,
+        }, { parent: this, dependsOn });
+    }
+
+    /** One service's TargetGroupBinding, replaced (the old one deleted first) when an immutable field changes. */
+    private targetGroupBinding(name: string, key: string, objects: pulumi.Output<Record<string, TargetGroupBindingObject>>,
+        dependsOn: pulumi.Resource[]): k8s.apiextensions.CustomResource {
+        const obj = objects.apply(all => all[key]);
+        return new k8s.apiextensions.CustomResource(`${name}-${key}`, {
+            apiVersion: TargetGroupBindingApiVersion,
+            kind: TargetGroupBindingKind,
+            metadata: obj.metadata,
+            spec: obj.spec,
+        }, {
+            parent: this,
+            dependsOn,
+            // The webhook refuses in-place changes of these: replace the binding instead,
+            // deleting the old one first (it has the same name).
+            replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
+            deleteBeforeReplace: true,
         });
     }
 
@@ -330,4 +328,100 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         }
         return out;
     }
+}
+
+/** The cluster facts, each checked once it resolves (they may come from other resources). */
+function checkedFacts(args: ClusterAttachmentArgs, plan: ResolvedAttachment): pulumi.Output<CheckedFacts> {
+    return pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, args.region, args.albSecurityGroupId])
+        .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
+            assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
+                { crossAccount: plan.crossAccount, accountId: plan.accountId });
+            return { clusterName, oidcProviderArn, oidcIssuer: normalizeIssuer(oidcIssuer), vpcId, region, albSecurityGroupId };
+        });
+}
+
+/** The node security group IDs by key, each checked once it resolves. */
+function checkedNodeSecurityGroupIds(args: ClusterAttachmentArgs): pulumi.Output<Record<string, string>> {
+    return pulumi.output(args.nodeSecurityGroupIds ?? {}).apply(ids => {
+        for (const [k, v] of Object.entries(ids)) {
+            assertSecurityGroupId(`nodeSecurityGroupIds.${k}`, v);
+        }
+        return ids;
+    });
+}
+
+/**
+ * The Kubernetes side, rendered: the controller's Helm values, one
+ * TargetGroupBinding per service, the namespaces to create or label, and
+ * all of it as `AttachmentManifests` for GitOps.
+ */
+function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>, roleArn: pulumi.Output<string | undefined>,
+    targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Input<string> | undefined): Rendered {
+    const helmValues = plan.controller.install ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
+        clusterName: f.clusterName,
+        region: f.region,
+        vpcId: f.vpcId,
+        serviceAccountName: plan.controller.serviceAccountName,
+        roleArn: arn,
+        replicas: plan.controller.replicas,
+        resources: plan.controller.resources,
+        extraValues: plan.controller.extraValues,
+    })) : undefined;
+    const targetGroupBindings = pulumi.all([facts, targetGroupArns, pulumi.output(externalId)])
+        .apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
+    const bindings = Object.values(plan.bindings);
+    const namespaces = namespacePlan({
+        bindings,
+        controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
+        create: plan.createNamespaces,
+        label: plan.labelNamespaces,
+    });
+    return { helmValues, targetGroupBindings, namespaces, manifests: attachmentManifests(plan, helmValues, targetGroupBindings, namespaces) };
+}
+
+/** One TargetGroupBinding per bound service, with every field the controller's webhook would otherwise fill in. */
+function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFacts, arns: Record<string, string>,
+    externalId: string | undefined): Record<string, TargetGroupBindingObject> {
+    return Object.fromEntries(Object.values(plan.bindings).map(b => [b.key, targetGroupBindingManifest({
+        serviceKey: b.key,
+        name: b.tgbName,
+        namespace: b.namespace,
+        serviceName: b.serviceName,
+        servicePort: b.servicePort,
+        targetGroupArn: arns[b.key],
+        targetGroupProtocol: b.protocol,
+        targetType: b.targetType,
+        ipAddressType: b.ipAddressType,
+        vpcId: facts.vpcId,
+        assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
+        multiClusterTargetGroup: plan.multiClusterTargetGroup,
+        networking: plan.securityGroupMode === SecurityGroupMode.Controller && b.networkingPort !== undefined
+            ? { albSecurityGroupId: facts.albSecurityGroupId, ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
+            : undefined,
+    })]));
+}
+
+/** `AttachmentManifests`: the chart and its values (when installed), the namespaces, the bindings and the CRD (when managed). */
+function attachmentManifests(plan: ResolvedAttachment, helmValues: pulumi.Output<Record<string, unknown>> | undefined,
+    targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>, namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
+    return pulumi.all([helmValues, targetGroupBindings]).apply(([values, bindings]) => {
+        const out: AttachmentManifests = {
+            namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
+            targetGroupBindings: bindings,
+        };
+        if (plan.controller.install && values !== undefined) {
+            out.chart = {
+                name: ControllerChart.name,
+                repository: ControllerChart.repository,
+                version: plan.controller.chartVersion,
+                releaseName: plan.controller.releaseName,
+                namespace: plan.controller.namespace,
+            };
+            out.helmValues = values;
+        }
+        if (plan.manageCrd) {
+            out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd };
+        }
+        return out;
+    });
 }
