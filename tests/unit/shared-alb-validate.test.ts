@@ -145,6 +145,15 @@ describe("validateSharedAlbArgs", () => {
         expect(model.preview!.defaultActionPriorities).to.deep.equal({ green: 49994 });
     });
 
+    it("reads a value YAML left empty (null) as absent where absence means the default", () => {
+        const args = exampleNetworkArgs();
+        args.clusters.green.weight = null;
+        args.loadBalancer.idleTimeout = null;
+        args.services.web.healthCheck = { path: "/healthz", interval: null };
+        const model = validateSharedAlbArgs(args);
+        expect([model.clusters.green.weight, model.loadBalancer.idleTimeout, model.services.web.healthCheck.interval]).to.deep.equal([0, 60, 15]);
+    });
+
     it("applies per-service weights over the cluster defaults", () => {
         const args = exampleNetworkArgs();
         args.services.api.weights = { green: 50 };
@@ -163,6 +172,17 @@ describe("validateSharedAlbArgs", () => {
             "services: got nothing; expected at least one service: { <name>: { port, hosts | paths } }",
         ]],
         ["a weight above 999", a => { a.clusters.blue.weight = 1000; }, ["clusters.blue.weight: got 1000; expected an integer from 0 to 999"]],
+        // One pass finds every problem, and says each once, where it is.
+        ["an empty service: its port, and a host or path", a => { a.services.api = {}; }, [
+            "services.api.port: got nothing; expected an integer port from 1 to 65535",
+            "services.api.hosts: got []; expected at least one host or path (only the defaultService may have neither)",
+        ]],
+        ["the defaultService's own port (the service is still known)", a => { a.defaultService = "web"; a.services.web.port = 0; }, [
+            "services.web.port: got 0; expected an integer port from 1 to 65535",
+        ]],
+        ["a cluster's own account ID, not the weights that name the cluster", a => { a.clusters.green.accountId = "x"; a.services.web.weights = { green: 5 }; }, [
+            "clusters.green.accountId: got \"x\"; expected a 12-digit AWS account ID such as \"111111111111\"",
+        ]],
         ["a fractional weight", a => { a.clusters.blue.weight = 1.5; }, ["clusters.blue.weight: got 1.5; expected an integer from 0 to 999"]],
         ["a weight as text", a => { a.services.web.weights = { blue: "7" }; }, ["services.web.weights.blue: got \"7\"; expected an integer from 0 to 999"]],
         ["a short account", a => { a.clusters.blue.accountId = "2222"; }, ["clusters.blue.accountId: got \"2222\"; expected a 12-digit AWS account ID such as \"111111111111\""]],
