@@ -2,7 +2,7 @@ import { readFile } from "fs/promises";
 import * as path from "path";
 import { NetworkOutputs } from "../components/internal/contract";
 import {
-    ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
+    ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
 } from "../components/internal/arn";
 import { ConfigError, Problems } from "../components/internal/errors";
 import { Reader, check, flag, integer, isRecord, list, map, object, optional } from "../components/internal/read";
@@ -96,20 +96,17 @@ function strMatching(rule: (value: string) => boolean, allowed: string): Reader<
 }
 
 const matches = (pattern: RegExp) => (value: string) => pattern.test(value);
-const roleArn = strMatching(v => parseRoleArn(v) !== undefined, "expected an IAM role ARN such as \"arn:aws:iam::222222222222:role/shared-alb-lbc-blue\"");
-const targetGroupArn = strMatching(matches(TargetGroupArnPattern), "expected a target group ARN");
-const listenerArn = strMatching(matches(ListenerArnPattern),
-    "expected a listener ARN of an application load balancer (...:listener/app/<name>/<lb-id>/<listener-id>)");
+const roleArn = strMatching(v => parseRoleArn(v) !== undefined, ArnAllowed.role);
+const targetGroupArn = strMatching(matches(TargetGroupArnPattern), ArnAllowed.targetGroup);
+const listenerArn = strMatching(matches(ListenerArnPattern), ArnAllowed.listener);
 /** The external ID, or the `[secret]` placeholder of outputs exported without `--show-secrets` (the doctor warns about it). */
-const externalIdOrHidden = strMatching(v => v === "[secret]" || ExternalIdPattern.test(v),
-    "expected 2 to 1224 characters of letters, digits and +=,.@:/_-");
+const externalIdOrHidden = strMatching(v => v === "[secret]" || ExternalIdPattern.test(v), ExternalIdAllowed);
 const strings = list(str, { notList: "expected a list of strings" });
 const arnMap = map(() => str, { notMap: "expected an object of rule ARNs keyed by cluster" });
 const allowed = { otherKeys: "allowed" } as const;
 
 const loadBalancer = object("expected an object with arn, securityGroupId and listenerArns", {
-    arn: strMatching(matches(LoadBalancerArnPattern),
-        "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)"),
+    arn: strMatching(matches(LoadBalancerArnPattern), ArnAllowed.loadBalancer),
     securityGroupId: str,
     listenerArns: nonEmptyMap(map(() => listenerArn, { notMap: "expected an object of listener ARNs keyed by http, https or existing" }),
         "expected at least one of http, https, existing"),

@@ -6,7 +6,7 @@
  * `checkClusterFacts` once known. Pure: no Pulumi runtime.
  */
 import {
-    OidcProviderArnPattern, TargetGroupArnPattern, accountId, externalId, parseRoleArn, tags,
+    ArnAllowed, OidcProviderArnPattern, TargetGroupArnPattern, accountId, arnAccount, externalId, parseRoleArn, tags,
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
@@ -87,7 +87,7 @@ export function collectClusterAttachmentArgs(problems: Problems, args: unknown, 
 
 /** One target group of the network's entry, as its outputs hold it. */
 const targetGroup = object("expected { arn, port, protocol, targetType }", {
-    arn: input(text(TargetGroupArnPattern, "expected a target group ARN")),
+    arn: input(text(TargetGroupArnPattern, ArnAllowed.targetGroup)),
     port: port,
     protocol: targetProtocol,
     targetType: targetType,
@@ -104,7 +104,7 @@ const targetGroup = object("expected { arn, port, protocol, targetType }", {
 const networkEntryFields = object("expected this cluster's entry of the network outputs (accountId, controllerRoleArn, targetGroups...)", {
     accountId,
     controllerRoleArn: check((v): v is string => typeof v === "string" && parseRoleArn(v) !== undefined,
-        "expected an IAM role ARN such as \"arn:aws:iam::222222222222:role/shared-alb-lbc-blue\""),
+        ArnAllowed.role),
     registrarRoleArn: optional(check((v): v is string => typeof v === "string" && parseRoleArn(v) !== undefined, "expected the registrar role ARN in the network account")),
     externalId: optional(input(externalId)),
     targetGroups: map(() => targetGroup, { notMap: "expected the cluster's target groups keyed by service" }),
@@ -331,9 +331,8 @@ function factReaders(mode: { crossAccount: boolean; accountId?: string }): { [K 
             ? name : undefined;
     };
     const oidcProviderArn: Reader<string> = (p, path, value) => {
-        const arn = text(OidcProviderArnPattern,
-            "expected an IAM OIDC provider ARN such as \"arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE\"")(p, path, value);
-        return arn !== undefined && p.check(mode.accountId === undefined || arn.split(":")[4] === mode.accountId, path, arn,
+        const arn = text(OidcProviderArnPattern, ArnAllowed.oidcProvider)(p, path, value);
+        return arn !== undefined && p.check(mode.accountId === undefined || arnAccount(arn) === mode.accountId, path, arn,
             `expected the OIDC provider of the cluster's account ${mode.accountId}`) ? arn : undefined;
     };
     return {

@@ -79,6 +79,20 @@ export const OrganizationArnPattern = new RegExp(`^${Arn}organizations::\\d{12}:
 /** An organizational unit ARN (`arn:aws:organizations::<management>:ou/o-.../ou-...`). */
 export const OrganizationalUnitArnPattern = new RegExp(`^${Arn}organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$`);
 
+/** What each kind of ARN the arguments and outputs hold must look like, in words. */
+export const ArnAllowed = {
+    role: "expected an IAM role ARN such as \"arn:aws:iam::222222222222:role/shared-alb-lbc-blue\"",
+    targetGroup: "expected a target group ARN",
+    loadBalancer: "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)",
+    listener: "expected a listener ARN of an application load balancer (...:listener/app/<name>/<lb-id>/<listener-id>)",
+    oidcProvider: "expected an IAM OIDC provider ARN such as \"arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE\"",
+} as const;
+
+/** The account of an ARN (empty for what is not an ARN). */
+export function arnAccount(value: string): string {
+    return /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d*):/.exec(value)?.[1] ?? "";
+}
+
 /** A role ARN's account, path (`/` when none) and name; undefined for anything else. */
 export function parseRoleArn(value: string): { partition: string; accountId: string; path: string; name: string } | undefined {
     const m = new RegExp(`^arn:(aws[a-z-]*):iam::(\\d{12}):role(/(?:[\\x21-\\x7e]+/)?)([\\w+=,.@-]{1,64})$`).exec(value);
@@ -106,8 +120,9 @@ export const accountId: Reader<string> = check((v): v is string => typeof v === 
 
 /** What `sts:ExternalId` accepts: 2..1224 characters of `\w+=,.@:/-`. */
 export const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
+export const ExternalIdAllowed = "expected 2 to 1224 characters of letters, digits and +=,.@:/_-";
 /** An external ID a registrar role requires (not a secret: it defends against the confused deputy). */
-export const externalId = text(ExternalIdPattern, "expected 2 to 1224 characters of letters, digits and +=,.@:/_-");
+export const externalId = text(ExternalIdPattern, ExternalIdAllowed);
 
 const TagKeyPattern = /^.{1,128}$/s;
 

@@ -6,7 +6,7 @@
  * validate-routing.ts. Pure: no Pulumi runtime.
  */
 import {
-    CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tags,
+    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tags,
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
@@ -157,10 +157,8 @@ const loadBalancer = object("expected an object", {
     name: nullAsAbsent(withDefault(text(ElbNamePattern,
         "expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with \"internal-\""), Defaults.loadBalancerName)),
     internal: nullAsAbsent(withDefault(flag, false)),
-    existingArn: optional(text(LoadBalancerArnPattern,
-        "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)")),
-    existingListenerArn: optional(text(ListenerArnPattern,
-        "expected a listener ARN of an application load balancer (...:listener/app/<name>/<lb-id>/<listener-id>)")),
+    existingArn: optional(text(LoadBalancerArnPattern, ArnAllowed.loadBalancer)),
+    existingListenerArn: optional(text(ListenerArnPattern, ArnAllowed.listener)),
     existingSecurityGroupId: optional(securityGroupId),
     certificateArns: withDefault(list(text(CertificateArnPattern, CertificateAllowed), { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
     sslPolicy: nullAsAbsent(withDefault(text(SslPolicyPattern, "expected an ELB security policy name such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\""),

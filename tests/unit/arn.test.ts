@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Problems } from "../../components/internal/errors";
 import {
     AccountIdPattern, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, OidcProviderArnPattern, OrganizationArnPattern, RoleArnPattern,
-    TargetGroupArnPattern, accountId, accountRootArn, arnPartition, externalId, oidcProviderArn, parseRoleArn, partitionOf, roleArn, securityGroupArn,
+    TargetGroupArnPattern, accountId, accountRootArn, arnAccount, arnPartition, externalId, oidcProviderArn, parseRoleArn, partitionOf, roleArn, securityGroupArn,
     subnetArn, tags, targetGroupArn,
 } from "../../components/internal/arn";
 import { Reader } from "../../components/internal/read";
@@ -57,6 +57,10 @@ describe("internal/arn: partitions, ARNs, account IDs, external IDs and tags", (
             });
         }
         it("reads aws for what has no partition", () => expect(arnPartition("not an arn")).to.equal("aws"));
+        it("reads the account of an ARN in any partition", () => {
+            expect(["arn:aws-cn:iam::222222222222:oidc-provider/x", "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/a/b", "x:y"].map(arnAccount))
+                .to.deep.equal(["222222222222", "111111111111", ""]);
+        });
     });
 
     it("the patterns accept the ARNs of every partition, and refuse another kind of resource", () => {
