@@ -3,13 +3,14 @@ import * as fs from "fs";
 /**
  * The outputs of one command a Markdown file shows, by the id of the
  * `<!-- <command>: <id> -->` comment above each code block (`plan --compare:
- * add-green`, `plan: example`): the block's lines, less commands (`$ ...`)
- * and elisions (`...`).
+ * add-green`, `plan: example`): each marked block's lines, less commands
+ * (`$ ...`) and elisions (`...`). A file may show several excerpts of one
+ * output: every block marked with an id is returned, in the file's order.
  */
-export function documentedOutputs(file: string, command: "plan" | "plan --compare"): Map<string, string[]> {
+export function documentedOutputs(file: string, command: "plan" | "plan --compare"): Map<string, string[][]> {
     const lines = fs.readFileSync(file, "utf8").split("\n");
     const marker = new RegExp(`^\\s*<!-- ${command.replace(/-/g, "\\-")}: ([a-z0-9-]+) -->$`);
-    const out = new Map<string, string[]>();
+    const out = new Map<string, string[][]>();
     lines.forEach((line, i) => {
         const id = marker.exec(line)?.[1];
         if (id === undefined) {
@@ -20,7 +21,8 @@ export function documentedOutputs(file: string, command: "plan" | "plan --compar
         }
         const indent = lines[i + 1].length - lines[i + 1].trimStart().length;
         const end = lines.findIndex((l, j) => j > i + 1 && l.trim() === "```");
-        out.set(id, lines.slice(i + 2, end).map(l => l.slice(indent)).filter(l => !l.startsWith("$ ") && l.trim() !== "..."));
+        const shown = lines.slice(i + 2, end).map(l => l.slice(indent)).filter(l => !l.startsWith("$ ") && l.trim() !== "...");
+        out.set(id, [...(out.get(id) ?? []), shown]);
     });
     return out;
 }

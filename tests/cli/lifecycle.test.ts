@@ -36,8 +36,7 @@ const documentedSteps = new Set<string>();
 function expectDocumented(id: string, step: StepResult): void {
     const text = compareText(step);
     for (const { file, blocks } of Docs) {
-        const shown = blocks.get(id);
-        if (shown !== undefined) {
+        for (const shown of blocks.get(id) ?? []) {
             expect(showsExactLines(shown, text), `${file}, output of ${id}:\n${text}`).to.deep.equal({ ok: true });
         }
     }

@@ -40,8 +40,9 @@ const args: SharedAlbArgs = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.0.0.0/16",
     subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-    clusters: { blue: { accountId: "222222222222", weight: 100 } },
+    clusters: { blue: { accountId: "222222222222", weight: 100 }, green: { accountId: "111111111111", weight: 0 } },
     services: { web: { port: 8080, hosts: ["shop.example.com"] } },
+    preview: {},
 };
 
 async function main(): Promise<void> {
@@ -176,8 +177,12 @@ describe("the npm package, as a components-only consumer installs it", function 
         expect(JSON.parse(out.trim())).to.deep.equal({
             services: {
                 web: {
-                    port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100 }, hosts: ["shop.example.com"], paths: [],
+                    port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 }, hosts: ["shop.example.com"], paths: [],
                     ruleArn: "arn:aws:test:eu-west-1:111111111111:edge-rule-web", priority: 44020,
+                    previewRuleArns: {
+                        blue: "arn:aws:test:eu-west-1:111111111111:edge-preview-web-blue",
+                        green: "arn:aws:test:eu-west-1:111111111111:edge-preview-web-green",
+                    },
                 },
             },
             blue: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue",
