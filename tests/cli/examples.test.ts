@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { main as plan } from "../../cli/plan/command";
+import { fencedBlocks } from "./docs-examples";
 import { documentedOutputs, showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
@@ -106,5 +107,19 @@ describe("examples/: the network stack from YAML and Python", () => {
         expect(blocks).to.have.length(1);
         expect(blocks[0].length).to.be.greaterThan(20);
         expect(showsExactLines(blocks[0], io.out())).to.deep.equal({ ok: true });
+    });
+
+    it("README's Python and YAML blocks are excerpts of these programs, line for line", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const sources: Record<string, string> = {
+            python: fs.readFileSync(path.join(examples, "python", "__main__.py"), "utf8"),
+            yaml: fs.readFileSync(path.join(examples, "yaml", "Pulumi.yaml"), "utf8"),
+        };
+        const blocks = fencedBlocks("README.md", readme).filter(b => b.lang in sources);
+        expect(blocks.map(b => b.lang)).to.deep.equal(["python", "yaml"]);
+        for (const b of blocks) {
+            const shown = b.lines.filter(l => l.trim() !== "...");
+            expect(showsExactLines(shown, sources[b.lang]), `README.md:${b.line}`).to.deep.equal({ ok: true });
+        }
     });
 });
