@@ -15,3 +15,4 @@ export * as ram from "@pulumi/aws/ram";
 export * as vpc from "@pulumi/aws/vpc";
 export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export type * as types from "@pulumi/aws/types";
+export { Provider } from "@pulumi/aws/provider";
