@@ -121,3 +121,18 @@ export class Problems {
         }
     }
 }
+
+/**
+ * Keeps an error's message as it was thrown. The Pulumi SDK prefixes
+ * `error serializing property "<key>": ` to the message of an error that
+ * fails an Output's apply, once for every resource input the same error
+ * reaches, which buries the config path under the property names of a dozen
+ * resources. For an input error that message is what the user fixes: the
+ * prefixes are dropped (the error object stays the same one, which the SDK's
+ * reporting relies on).
+ */
+export function withFixedMessage<E extends Error>(error: E): E {
+    const message = error.message;
+    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    return error;
+}

@@ -2,7 +2,7 @@ import * as aws from "../internal/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetArn } from "../internal/arn";
 import { NetworkOutputs } from "../internal/contract";
-import { ConfigErrors } from "../internal/errors";
+import { ConfigErrors, withFixedMessage } from "../internal/errors";
 import { isLater } from "../internal/later";
 import { SharedAlbArgs } from "./args";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
@@ -137,7 +137,8 @@ export class SharedAlb extends pulumi.ComponentResource {
             try {
                 return validateSharedAlbArgs({ ...known, region: r });
             } catch (e) {
-                throw e instanceof ConfigErrors ? new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true) : e;
+                // The message the plain value gets, on this component, however many children the value reaches.
+                throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
             }
         });
     }
@@ -146,9 +147,9 @@ export class SharedAlb extends pulumi.ComponentResource {
     private facts(shape: FleetModel, model: pulumi.Output<FleetModel>): Facts {
         const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
             if (actual !== shape.accountId) {
-                throw new pulumi.ResourceError(
+                throw withFixedMessage(new pulumi.ResourceError(
                     `accountId: got ${JSON.stringify(shape.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
-                    this, /* hideStack: a config error, not a bug */ true);
+                    this, /* hideStack: a config error, not a bug */ true));
             }
             return actual;
         });

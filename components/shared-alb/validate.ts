@@ -58,6 +58,7 @@ export function validateSharedAlbArgs(raw: unknown): FleetModel {
  * values, and what derives from them: controller role ARNs, target group
  * names) may hold stand-ins: read those from the resolved model.
  *
+ * @param raw the arguments as given, Outputs included.
  * @param regionLater the region comes later: an Output, or the AWS provider's.
  */
 export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetModel {
