@@ -16,3 +16,4 @@ export * as vpc from "@pulumi/aws/vpc";
 export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export type * as types from "@pulumi/aws/types";
 export { Provider } from "@pulumi/aws/provider";
+export { getRegionOutput } from "@pulumi/aws/getRegion";

@@ -373,13 +373,21 @@ export class SharedAlb extends pulumi.ComponentResource {
 
 /**
  * The region of the AWS provider the options give the component (`provider`,
- * `providers`, or the parent's), as an Output; undefined when there is none,
- * or when it is a reference whose region this process cannot read.
+ * `providers`, or the parent's), as an Output: an `aws.Provider`'s own
+ * `region`, or for a provider known only by reference (as a component served
+ * to another language receives it) the region that provider answers
+ * `aws:index/getRegion` with. Undefined when there is no AWS provider.
  */
 function awsProviderRegion(opts: pulumi.ComponentResourceOptions | undefined): pulumi.Output<string | undefined> | undefined {
-    const listed = Array.isArray(opts?.providers) ? opts.providers : Object.values(opts?.providers ?? {});
+    const providers = opts?.providers;
+    const listed = Array.isArray(providers) ? providers : Object.values(providers ?? {});
+    // Any provider of the aws package passes isInstance, a reference included (which has no region of its own).
     const found = [opts?.provider, ...listed, opts?.parent?.getProvider("aws::region")].find(p => aws.Provider.isInstance(p));
-    return aws.Provider.isInstance(found) ? found.region : undefined;
+    if (found === undefined) {
+        return undefined;
+    }
+    const own: unknown = found.region;
+    return pulumi.Output.isInstance(own) ? found.region : aws.getRegionOutput({}, { provider: found }).region;
 }
 
 /** A listener or rule action: a forward to the clusters' target groups, or a fixed response. */

@@ -235,6 +235,19 @@ describe("SharedAlb's region and partition", () => {
         expect(r.outputs.outputs.region).to.equal("cn-northwest-1");
         expect(r.outputs.outputs.clusters.blue.registrarRoleArn).to.equal("arn:aws-cn:iam::111111111111:role/shop-edge-registrar-blue");
     });
+    it("asks a provider known only by reference (as in a component served to another language) for its region", async () => {
+        const r = await run(async () => {
+            // The provider, created before, as the engine hands it to a construct call: `<urn>::<id>`.
+            const gov = new aws.Provider("gov", { region: "us-gov-east-1" });
+            const ref = await new Promise<string>(resolve => pulumi.all([gov.urn, gov.id]).apply(([urn, id]) => resolve(`${urn}::${id}`)));
+            const reference = new pulumi.DependencyProviderResource(ref);
+            return { outputs: new SharedAlb("edge", regionless("us-gov-east-1", "aws-us-gov") as any, { providers: { aws: reference } }).outputs };
+        });
+        expect(r.outputs.outputs.region).to.equal("us-gov-east-1");
+        expect(r.outputs.outputs.clusters.blue.controllerRoleArn).to.equal("arn:aws-us-gov:iam::222222222222:role/shared-alb-lbc-blue");
+        expect(r.get("aws:ram/resourceAssociation:ResourceAssociation", "edge-share-subnet-0a1b2c3d4e5f61001").inputs.resourceArn)
+            .to.equal("arn:aws-us-gov:ec2:us-gov-east-1:111111111111:subnet/subnet-0a1b2c3d4e5f61001");
+    });
 });
 
 describe("SharedAlb's output maps", () => {
