@@ -70,7 +70,7 @@ export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetMode
 const StandIn = {
     region: "us-east-1",
     vpcId: "vpc-ffffffff",
-    cidr: "255.255.255.255/32",
+    cidr: (i: number) => `255.255.${255 - Math.floor(i / 256) % 256}.${255 - (i % 256)}/32`,
     subnetId: (i: number) => `subnet-fffffffffffff${i.toString(16).padStart(4, "0")}`,
     certificateArn: (i: number) => `arn:aws:acm:us-east-1:000000000000:certificate/later-${i}`,
     tag: "",
@@ -94,10 +94,10 @@ function withStandIns(p: Problems, raw: Record<string, unknown>, regionLater: bo
         out.vpcId = StandIn.vpcId;
     }
     if (isLater(raw.vpcCidr)) {
-        out.vpcCidr = StandIn.cidr;
+        out.vpcCidr = StandIn.cidr(0);
     }
     if (Array.isArray(raw.vpcCidrs)) {
-        out.vpcCidrs = firstMayBeLater(p, "vpcCidrs", raw.vpcCidrs, () => StandIn.cidr,
+        out.vpcCidrs = firstMayBeLater(p, "vpcCidrs", raw.vpcCidrs, StandIn.cidr,
             "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output");
     }
     const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
