@@ -35,13 +35,13 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
         services: o.services,
         clusters: o.clusters,
     };
-    if (alb.model.vpcSharing !== undefined) {
+    if (model.vpcSharing !== undefined) {
         outputs.vpcSharing = o.vpcSharing;
     }
-    if (alb.model.defaultService !== undefined) {
+    if (model.defaultService !== undefined) {
         outputs.defaultService = o.defaultService;
     }
-    if (alb.model.preview !== undefined) {
+    if (model.preview !== undefined) {
         outputs.preview = o.preview;
     }
     return outputs;

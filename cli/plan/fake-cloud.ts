@@ -51,17 +51,37 @@ export class FakeCloud implements pulumi.runtime.Mocks {
      */
     readonly assumed = new Set<string>();
 
+    /** The region of each explicit AWS provider the program created, by provider ID. */
+    private readonly providerRegions = new Map<string, string>();
+
     constructor(private readonly ctx: FakeCloudContext) {}
+
+    /**
+     * Where a resource or call goes: its AWS provider's region when the
+     * program gave it one with a region, else the stack's, as in AWS.
+     */
+    private regionFor(provider: string | undefined): string {
+        const id = provider?.split("::").pop();
+        return (id === undefined ? undefined : this.providerRegions.get(id)) ?? this.ctx.region;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         const { type, name } = args;
         const inputs = (args.inputs ?? {}) as Record<string, any>;
-        const { accountId, region } = this.ctx;
+        const { accountId } = this.ctx;
+        const region = this.regionFor(args.provider);
         const partition = partitionOf(region);
         const elb = (resource: string) => arnOf(partition, "elasticloadbalancing", region, accountId, resource);
         const seed = `${accountId}/${region}/${type}/${name}`;
         const physical = (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback;
         switch (type) {
+            case "pulumi:providers:aws": {
+                const id = `${name}-${fakeHex(seed, 8)}`;
+                if (typeof inputs.region === "string") {
+                    this.providerRegions.set(id, inputs.region);
+                }
+                return { id, state: { ...inputs } };
+            }
             case "pulumi:pulumi:StackReference": {
                 const stackName = (inputs.name as string) ?? name;
                 const outputs = this.ctx.stackOutputs?.[stackName];
@@ -149,6 +169,19 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 }
                 return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
             }
+            case "aws:ec2/vpc:Vpc": {
+                // A VPC (and its subnets, a certificate) made in the same program: IDs and ARNs shaped as AWS's.
+                const id = `vpc-${fakeHex(seed, 17)}`;
+                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `vpc/${id}`) } };
+            }
+            case "aws:ec2/subnet:Subnet": {
+                const id = `subnet-${fakeHex(seed, 17)}`;
+                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `subnet/${id}`) } };
+            }
+            case "aws:acm/certificate:Certificate": {
+                const arn = arnOf(partition, "acm", region, accountId, `certificate/${fakeUuid(seed)}`);
+                return { id: arn, state: { ...inputs, arn } };
+            }
             case "aws:ram/resourceShare:ResourceShare": {
                 const arn = arnOf(partition, "ram", region, accountId, `resource-share/${fakeUuid(seed)}`);
                 return { id: arn, state: { ...inputs, arn } };
@@ -172,7 +205,8 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         if (override) {
             return override(inputs);
         }
-        const { accountId, region } = this.ctx;
+        const { accountId } = this.ctx;
+        const region = this.regionFor(args.provider);
         const partition = partitionOf(region);
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":

@@ -15,3 +15,5 @@ export * as ram from "@pulumi/aws/ram";
 export * as vpc from "@pulumi/aws/vpc";
 export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export type * as types from "@pulumi/aws/types";
+export { Provider } from "@pulumi/aws/provider";
+export { getRegionOutput } from "@pulumi/aws/getRegion";

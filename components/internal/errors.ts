@@ -121,3 +121,23 @@ export class Problems {
         }
     }
 }
+
+/**
+ * Keeps an error's message as it was thrown. The Pulumi SDK prefixes
+ * `error serializing property "<key>": ` to the message of an error that
+ * fails an Output's apply, once for every resource input the same error
+ * reaches, which buries the config path under the property names of a dozen
+ * resources. For an input error that message is what the user fixes: the
+ * prefixes are dropped (the error object stays the same one, which the SDK's
+ * reporting relies on). `util.inspect` shows its stack as it is, as for
+ * `ConfigError` (see `markAsRunError`).
+ */
+export function withFixedMessage<E extends Error>(error: E): E {
+    const message = error.message;
+    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    Object.defineProperty(error, Symbol.for("nodejs.util.inspect.custom"), {
+        value: () => error.stack ?? `${error.name}: ${message}`,
+        enumerable: false,
+    });
+    return error;
+}

@@ -1,40 +1,54 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { TargetProtocol, TargetType } from "../internal/values";
 
 /**
- * Inputs of `SharedAlb`. Plain values, not Pulumi inputs: every value is
- * validated before any resource is registered, so a bad config never
- * half-applies. The network stack's `alb-fleet:network` config key has exactly
- * this shape.
+ * Inputs of `SharedAlb`. The keys that decide which resources exist and what
+ * they are named (accounts, cluster keys, service names, weights, ports,
+ * ingress CIDRs, shared subnets) are plain values, validated before any
+ * resource is registered, so a bad config never half-applies. Values that may
+ * come from another resource (the VPC, its CIDRs, the ALB's subnets,
+ * certificate ARNs, tag values, the region) are `Input`s: a plain one is
+ * validated with the rest, an Output once it resolves, with the same
+ * path-named message. The network stack's `alb-fleet:network` config key has
+ * exactly this shape, in plain values.
  */
 export interface SharedAlbArgs {
     /** The AWS account that owns the VPC and the ALB (12 digits). The deploying credentials must be in it. */
     accountId: string;
     /**
-     * The region of the ALB: its ARNs are built in this region's partition
-     * (`aws`, `aws-cn`, `aws-us-gov`).
-     * @default the AWS provider's region (`aws:region`)
+     * The region of the ALB: the ARNs the component builds are in this region
+     * and its partition (aws, aws-cn, aws-us-gov). Defaults to the region of
+     * the AWS provider given in the resource options (provider or providers,
+     * or the parent's); without either the component refuses to build.
+     * @default the region of the component's AWS provider
      */
-    region?: string;
-    /** The VPC of the ALB and of every target group. */
-    vpcId: string;
+    region?: pulumi.Input<string>;
+    /** The VPC of the ALB and of every target group (for example the ID of a VPC created in the same program). */
+    vpcId: pulumi.Input<string>;
     /**
      * The VPC's IPv4 CIDRs, primary first, then any secondary ones (pods on a
      * secondary CIDR, as with custom networking): the ALB security group's
      * egress destinations (and ingress sources when internal). Give this or
      * `vpcCidr`. Keep the primary first: its egress rules keep their names.
+     * The primary may be an Output (the VPC's cidrBlock); a secondary one
+     * must be a plain value, because it names its egress rules
+     * (`<name>-out-<ports>-<cidr>`). An internal ALB whose primary CIDR is an
+     * Output needs `loadBalancer.ingressCidrs`, which name the ingress rules.
+     * Default: the list of vpcCidr.
      * @default [vpcCidr]
      */
-    vpcCidrs?: string[];
+    vpcCidrs?: pulumi.Input<string>[];
     /**
      * The VPC's one IPv4 CIDR; the older form of `vpcCidrs: [vpcCidr]`. Give this or `vpcCidrs`, not both.
      * @default none
      */
-    vpcCidr?: string;
+    vpcCidr?: pulumi.Input<string>;
     /**
      * At least two subnets in different Availability Zones for the ALB. Required unless adopting an existing ALB.
+     * The list or its items may be Outputs.
      * @default none (required without `loadBalancer.existingArn`)
      */
-    subnetIds?: string[];
+    subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** The load balancer and its listeners. */
     loadBalancer?: LoadBalancerArgs;
     /** The clusters behind the ALB, keyed by cluster key (`blue`, `green`). At least one. */
@@ -48,10 +62,11 @@ export interface SharedAlbArgs {
     defaultService?: string;
     /**
      * Tags for every resource that takes tags: keys of 1..128 characters not
-     * starting with `aws:`, values of at most 256.
+     * starting with `aws:` (plain), values of at most 256 (plain or Outputs).
+     * Default: no tags beyond the ones shared-alb adds.
      * @default {}
      */
-    tags?: Record<string, string>;
+    tags?: Record<string, pulumi.Input<string>>;
     /**
      * Share subnets of the VPC with the cluster accounts through AWS RAM, so
      * their EKS nodes and pods run in this VPC behind the ALB.
@@ -132,9 +147,12 @@ export interface LoadBalancerArgs {
     /**
      * ACM certificate ARNs. When given, an HTTPS listener on 443 serves the first
      * as its default certificate and the others through SNI, and HTTP redirects to HTTPS.
+     * The first may be an Output (a certificate created in the same program);
+     * the others must be plain values, because each names its listener
+     * certificate resource. Default: none (HTTP only).
      * @default [] (HTTP only)
      */
-    certificateArns?: string[];
+    certificateArns?: pulumi.Input<string>[];
     /**
      * The HTTPS listener's TLS policy.
      * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -2,6 +2,8 @@ import * as aws from "../internal/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetArn } from "../internal/arn";
 import { NetworkOutputs } from "../internal/contract";
+import { ConfigErrors, withFixedMessage } from "../internal/errors";
+import { isLater } from "../internal/later";
 import { SharedAlbArgs } from "./args";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
 import { nameKey } from "./naming";
@@ -9,7 +11,7 @@ import { networkOutputs } from "./outputs";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
 import { egressDescription, portsKey, targetPortRanges } from "./ports";
 import { RulePlan, ServiceAction, listenerPlan, ruleConditions, ruleKey } from "./rules";
-import { validateSharedAlbArgs } from "./validate";
+import { planSharedAlbArgs, validateSharedAlbArgs } from "./validate";
 
 export { TargetPortRange, egressDescription, targetPortRanges } from "./ports";
 
@@ -39,78 +41,124 @@ interface Balancer {
     securityGroupId: pulumi.Output<string>;
 }
 
+/** The target groups by cluster key, then service name. */
+type TargetGroups = Record<string, Record<string, aws.lb.TargetGroup>>;
+
 /**
  * The pet Application Load Balancer in front of several clusters: the ALB
- * (created with deletion protection and Pulumi `protect`, or adopted
+ * (created with deletion protection and Pulumi protect, or adopted
  * read-only), its security group, listeners, one rule per service (and with
  * preview routes one per cluster and service), one target group per cluster
  * and service it runs, and a registrar role per cross-account cluster. Every
  * child is keyed by cluster key and service name, so adding, removing or
  * re-weighting a cluster never touches the ALB or another cluster's
- * resources, and rule priorities never depend on the other services.
+ * resources, and rule priorities never depend on the other services. Its
+ * ARNs are built in the region given, or else in its AWS provider's.
  */
 export class SharedAlb extends pulumi.ComponentResource {
-    /** The validated, defaulted model the resources were built from. */
-    readonly model: FleetModel;
+    /** The ALB's ARN (the adopted one's with loadBalancer.existingArn). */
     readonly loadBalancerArn: pulumi.Output<string>;
+    /** The ALB's DNS name: point the services' host names at it (CNAME, or a Route 53 alias with zoneId). */
     readonly dnsName: pulumi.Output<string>;
+    /** The ALB's canonical hosted zone ID, for Route 53 alias records. */
     readonly zoneId: pulumi.Output<string>;
+    /** The ALB's security group (created, or loadBalancer.existingSecurityGroupId), which the cluster stacks allow into their nodes and pods. */
     readonly securityGroupId: pulumi.Output<string>;
-    /** Listener ARNs by role: `http`, `https`, or `existing`. */
+    /** Listener ARNs by role: http (port 80), https (port 443, when certificates are given), or existing (the adopted listener). */
     readonly listenerArns: pulumi.Output<Record<string, string>>;
-    /** Target groups by cluster key, then service name (the services the cluster runs). */
-    readonly targetGroups: Record<string, Record<string, aws.lb.TargetGroup>>;
-    /** Listener rules by key: `rule-<service>`, `preview-<service>-<cluster>`, `default-preview-<cluster>`. */
-    readonly rules: Record<string, aws.lb.ListenerRule>;
-    /** Registrar roles by cluster key (cross-account clusters only). */
-    readonly registrarRoles: Record<string, aws.iam.Role>;
-    /** The RAM share of the cluster subnets, when `vpcSharing` is set. */
-    readonly resourceShare?: aws.ram.ResourceShare;
-    /** The network outputs contract (see `NetworkOutputs`), which the network stack exports. */
+    /** Target group ARNs by cluster key, then service name (the services each cluster runs). */
+    readonly targetGroupArns: pulumi.Output<Record<string, Record<string, string>>>;
+    /** Target group names by cluster key, then service name; a name changes when its target group is replaced (port, protocol, target type, VPC). */
+    readonly targetGroupNames: pulumi.Output<Record<string, Record<string, string>>>;
+    /**
+     * The ARN of each service's listener rule, by service name. A default
+     * service without hosts or paths has no rule. Preview rules are in outputs
+     * (services.NAME.previewRuleArns and preview.defaultActionRuleArns).
+     */
+    readonly ruleArns: pulumi.Output<Record<string, string>>;
+    /** Registrar role ARNs by cluster key: only the clusters in another account than accountId have one. */
+    readonly registrarRoleArns: pulumi.Output<Record<string, string>>;
+    /** The ARN of the AWS RAM resource share of the cluster subnets; undefined without vpcSharing. */
+    readonly resourceShareArn: pulumi.Output<string | undefined>;
+    /**
+     * The network outputs contract, which the network stack exports and the
+     * cluster stacks, shared-alb manifests and shared-alb doctor read: the
+     * account, region, VPC, load balancer, and per service and per cluster
+     * what a cluster stack needs to attach (docs/outputs.md).
+     */
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
     constructor(name: string, args: SharedAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Everything is checked before anything, the component included, is registered.
-        const model = validateSharedAlbArgs({ ...args, region: args.region ?? aws.config.region });
+        const providerRegion = awsProviderRegion(opts);
+        // Everything known now is checked before anything, the component included, is registered; Outputs once they resolve.
+        const shape = planSharedAlbArgs(args, isLater(args.region) || (args.region === undefined && providerRegion !== undefined));
         super("shared-alb:index:SharedAlb", name, {}, opts);
-        this.model = model;
-        const facts = this.facts(model);
-        const balancer = this.balancer(name, model, facts);
-        this.targetGroups = this.targetGroupsOf(name, model, facts);
-        const listenerArns = this.listeners(name, model, balancer.lb);
-        this.rules = this.listenerRules(name, model, listenerArns);
-        this.registrarRoles = this.registrarRolesOf(name, model, facts);
-        this.resourceShare = this.subnetShare(name, model, facts);
+        const model = this.resolved(args, providerRegion);
+        const facts = this.facts(shape, model);
+        const balancer = this.balancer(name, shape, model, facts);
+        const targetGroups = this.targetGroupsOf(name, shape, model, facts);
+        const listenerArns = this.listeners(name, shape, model, balancer.lb, targetGroups);
+        const rules = this.listenerRules(name, shape, model, listenerArns, targetGroups);
+        const registrarRoles = this.registrarRolesOf(name, shape, model, facts, targetGroups);
+        const resourceShare = this.subnetShare(name, shape, model, facts);
 
         this.loadBalancerArn = balancer.lb.arn;
         this.dnsName = balancer.lb.dnsName;
         this.zoneId = balancer.lb.zoneId;
         this.securityGroupId = balancer.securityGroupId;
         this.listenerArns = pulumi.all(listenerArns);
+        this.targetGroupArns = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.arn))));
+        this.targetGroupNames = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.name))));
+        this.ruleArns = pulumi.all(Object.fromEntries(Object.values(shape.services).filter(s => rules[`rule-${s.name}`] !== undefined)
+            .map(s => [s.name, rules[`rule-${s.name}`].arn])));
+        this.registrarRoleArns = pulumi.all(mapValues(registrarRoles, r => r.arn));
+        this.resourceShareArn = resourceShare === undefined ? pulumi.output(undefined) : resourceShare.arn;
         this.outputs = networkOutputs(model, {
             loadBalancer: balancer.lb, securityGroupId: balancer.securityGroupId, listenerArns: this.listenerArns,
-            targetGroups: this.targetGroups, ruleArns: mapValues(this.rules, r => r.arn), registrarRoleArns: mapValues(this.registrarRoles, r => r.arn),
-            resourceShareArn: this.resourceShare?.arn,
+            targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))), ruleArns: mapValues(rules, r => r.arn), registrarRoleArns: mapValues(registrarRoles, r => r.arn),
+            resourceShareArn: resourceShare?.arn,
         });
-        this.registerOutputs({ outputs: this.outputs });
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId,
+            listenerArns: this.listenerArns, targetGroupArns: this.targetGroupArns, targetGroupNames: this.targetGroupNames, ruleArns: this.ruleArns,
+            registrarRoleArns: this.registrarRoleArns, resourceShareArn: this.resourceShareArn, outputs: this.outputs,
+        });
+    }
+
+    /**
+     * The model with every Input resolved and the region in place (the one
+     * given, else the AWS provider's), checked again as a whole: a bad value
+     * that arrived as an Output fails here with the message its plain value
+     * gets, on this component.
+     */
+    private resolved(args: SharedAlbArgs, providerRegion: pulumi.Output<string | undefined> | undefined): pulumi.Output<FleetModel> {
+        const { region, ...rest } = args;
+        return pulumi.all([pulumi.output(rest), region ?? providerRegion]).apply(([known, r]) => {
+            try {
+                return validateSharedAlbArgs({ ...known, region: r });
+            } catch (e) {
+                // The message the plain value gets, on this component, however many children the value reaches.
+                throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+            }
+        });
     }
 
     /** The check that the deploying credentials are in the network account, which every child waits on. */
-    private facts(model: FleetModel): Facts {
+    private facts(shape: FleetModel, model: pulumi.Output<FleetModel>): Facts {
         const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
-            if (actual !== model.accountId) {
-                throw new pulumi.ResourceError(
-                    `accountId: got ${JSON.stringify(model.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
-                    this, /* hideStack: a config error, not a bug */ true);
+            if (actual !== shape.accountId) {
+                throw withFixedMessage(new pulumi.ResourceError(
+                    `accountId: got ${JSON.stringify(shape.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
+                    this, /* hideStack: a config error, not a bug */ true));
             }
             return actual;
         });
-        return { ready: verified, vpcId: verified.apply(() => model.vpcId) };
+        return { ready: verified, vpcId: pulumi.all([verified, model]).apply(([, m]) => m.vpcId) };
     }
 
     /** The security group (created with its rules, or adopted) and the load balancer (created, or adopted read-only). */
-    private balancer(name: string, model: FleetModel, facts: Facts): Balancer {
-        const lbModel = model.loadBalancer;
+    private balancer(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): Balancer {
+        const lbModel = shape.loadBalancer;
         const parent = { parent: this };
         if (lbModel.existingArn !== undefined) {
             return {
@@ -125,13 +173,13 @@ export class SharedAlb extends pulumi.ComponentResource {
             revokeRulesOnDelete: true,
             tags: tagged(model, { Name: `${lbModel.name}-alb` }),
         }, parent);
-        this.securityGroupRules(name, model, sg.id);
+        this.securityGroupRules(name, shape, model, sg.id);
         const lb = new aws.lb.LoadBalancer(`${name}-alb`, {
             name: lbModel.name,
             loadBalancerType: "application",
             internal: lbModel.internal,
             securityGroups: [sg.id],
-            subnets: model.subnetIds,
+            subnets: model.apply(m => m.subnetIds),
             enableDeletionProtection: true,
             dropInvalidHeaderFields: true,
             idleTimeout: lbModel.idleTimeout,
@@ -142,9 +190,12 @@ export class SharedAlb extends pulumi.ComponentResource {
         return { lb, securityGroupId: sg.id };
     }
 
-    /** Ingress on the listener ports from the allowed CIDRs and prefix lists; egress to the targets' ports in the VPC. */
-    private securityGroupRules(name: string, model: FleetModel, securityGroupId: pulumi.Output<string>): void {
-        const lbModel = model.loadBalancer;
+    /**
+     * Ingress on the listener ports from the allowed CIDRs and prefix lists (plain: they name the rules); egress to the
+     * targets' ports in the VPC, each CIDR read from the resolved model (the primary may be an Output).
+     */
+    private securityGroupRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, securityGroupId: pulumi.Output<string>): void {
+        const lbModel = shape.loadBalancer;
         const listenerPorts = lbModel.certificateArns.length > 0 ? [80, 443] : [80];
         for (const port of listenerPorts) {
             for (const cidr of lbModel.ingressCidrs) {
@@ -160,11 +211,11 @@ export class SharedAlb extends pulumi.ComponentResource {
                 }, { parent: this });
             }
         }
-        // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs add theirs.
-        for (const range of targetPortRanges(model)) {
-            model.vpcCidrs.forEach((cidr, i) => {
+        // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs (plain) add theirs.
+        for (const range of targetPortRanges(shape)) {
+            shape.vpcCidrs.forEach((cidr, i) => {
                 new aws.vpc.SecurityGroupEgressRule(`${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: cidr,
+                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: model.apply(m => m.vpcCidrs[i]),
                     description: egressDescription(range),
                 }, { parent: this });
             });
@@ -172,22 +223,23 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** One target group per cluster and service it runs, with the cluster's own settings; its name covers what replaces it. */
-    private targetGroupsOf(name: string, model: FleetModel, facts: Facts): Record<string, Record<string, aws.lb.TargetGroup>> {
-        const out: Record<string, Record<string, aws.lb.TargetGroup>> = {};
-        for (const cluster of Object.values(model.clusters)) {
+    private targetGroupsOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): TargetGroups {
+        const out: TargetGroups = {};
+        for (const cluster of Object.values(shape.clusters)) {
             out[cluster.key] = {};
-            for (const service of Object.values(model.services).filter(x => x.clusters.includes(cluster.key))) {
+            for (const service of Object.values(shape.services).filter(x => x.clusters.includes(cluster.key))) {
                 out[cluster.key][service.name] = this.targetGroup(name, model, facts, cluster, service);
             }
         }
         return out;
     }
 
-    private targetGroup(name: string, model: FleetModel, facts: Facts, cluster: ClusterModel, service: ServiceModel): aws.lb.TargetGroup {
+    private targetGroup(name: string, model: pulumi.Output<FleetModel>, facts: Facts, cluster: ClusterModel, service: ServiceModel): aws.lb.TargetGroup {
         const tg = service.targetGroups[cluster.key];
         const hc = tg.healthCheck;
         return new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
-            name: tg.name,
+            // The name covers the VPC, which may be an Output.
+            name: model.apply(m => m.services[service.name].targetGroups[cluster.key].name),
             vpcId: facts.vpcId,
             port: tg.port,
             protocol: tg.protocol,
@@ -210,9 +262,10 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** The HTTP and HTTPS listeners (HTTP redirecting when certificates are given) and the extra certificates; or the adopted listener. */
-    private listeners(name: string, model: FleetModel, lb: aws.lb.LoadBalancer): Record<string, pulumi.Output<string>> {
-        const lbModel = model.loadBalancer;
-        const plan = listenerPlan(model);
+    private listeners(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, lb: aws.lb.LoadBalancer,
+        targetGroups: TargetGroups): Record<string, pulumi.Output<string>> {
+        const lbModel = shape.loadBalancer;
+        const plan = listenerPlan(shape);
         const parent = { parent: this };
         if (!plan.createListeners) {
             return { existing: pulumi.output(present(lbModel.existingListenerArn)) };
@@ -223,20 +276,21 @@ export class SharedAlb extends pulumi.ComponentResource {
             protocol: "HTTP",
             defaultActions: [plan.https
                 ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-                : this.action(plan.defaultAction)],
+                : action(plan.defaultAction, targetGroups)],
             tags: tagged(model),
         }, parent);
         if (!plan.https) {
             return { http: http.arn };
         }
-        const [first, ...more] = lbModel.certificateArns;
+        const more = lbModel.certificateArns.slice(1);
         const https = new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: lb.arn,
             port: 443,
             protocol: "HTTPS",
             sslPolicy: lbModel.sslPolicy,
-            certificateArn: first,
-            defaultActions: [this.action(plan.defaultAction)],
+            // The default certificate may be an Output; the others are plain (they name their resources).
+            certificateArn: model.apply(m => m.loadBalancer.certificateArns[0]),
+            defaultActions: [action(plan.defaultAction, targetGroups)],
             tags: tagged(model),
         }, parent);
         for (const certificateArn of more) {
@@ -249,51 +303,37 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** One rule per service with conditions, and with preview routes one per cluster and service (and default action). */
-    private listenerRules(name: string, model: FleetModel, listenerArns: Record<string, pulumi.Output<string>>): Record<string, aws.lb.ListenerRule> {
-        const plan = listenerPlan(model);
+    private listenerRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, listenerArns: Record<string, pulumi.Output<string>>,
+        targetGroups: TargetGroups): Record<string, aws.lb.ListenerRule> {
+        const plan = listenerPlan(shape);
         const out: Record<string, aws.lb.ListenerRule> = {};
         for (const rule of plan.rules) {
             out[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
                 listenerArn: listenerArns[plan.rulesOn],
                 priority: rule.priority,
                 conditions: ruleConditions(rule),
-                actions: [this.action(rule.action)],
+                actions: [action(rule.action, targetGroups)],
                 tags: tagged(model, ruleTags(rule)),
             }, { parent: this });
         }
         return out;
     }
 
-    /** A listener or rule action: a forward to the clusters' target groups, or a fixed response. */
-    private action(action: ServiceAction | { kind: "not-found" }): aws.types.input.lb.ListenerDefaultAction {
-        switch (action.kind) {
-            case "not-found":
-                return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } };
-            case "fixed-response":
-                return { type: "fixed-response", fixedResponse: { statusCode: action.statusCode, contentType: action.contentType, messageBody: action.messageBody } };
-            case "forward":
-                return {
-                    type: "forward",
-                    forward: {
-                        targetGroups: action.targets.map(t => ({ arn: this.targetGroups[t.cluster][action.service].arn, weight: t.weight })),
-                        stickiness: action.stickinessDuration === undefined ? undefined : { enabled: true, duration: action.stickinessDuration },
-                    },
-                };
-        }
-    }
-
     /** A registrar role per cross-account cluster, trusted by its controller role only, registering into its own target groups only. */
-    private registrarRolesOf(name: string, model: FleetModel, facts: Facts): Record<string, aws.iam.Role> {
+    private registrarRolesOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts,
+        targetGroups: TargetGroups): Record<string, aws.iam.Role> {
         const out: Record<string, aws.iam.Role> = {};
-        for (const cluster of Object.values(model.clusters).filter(c => c.crossAccount)) {
+        for (const cluster of Object.values(shape.clusters).filter(c => c.crossAccount)) {
             const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
                 name: facts.ready.apply(() => present(cluster.registrarRoleName)),
-                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${model.loadBalancer.name}`,
-                assumeRolePolicy: JSON.stringify(registrarTrustPolicy(model.partition, cluster.accountId, cluster.controllerRoleArn, present(cluster.externalId))),
+                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${shape.loadBalancer.name}`,
+                // In the region's partition, known once the region is.
+                assumeRolePolicy: model.apply(m => JSON.stringify(registrarTrustPolicy(m.partition, cluster.accountId, m.clusters[cluster.key].controllerRoleArn,
+                    present(cluster.externalId)))),
                 maxSessionDuration: 3600,
                 tags: tagged(model, { [TagKeys.cluster]: cluster.key }),
             }, { parent: this });
-            const arns = Object.values(this.targetGroups[cluster.key]).map(tg => tg.arn);
+            const arns = Object.values(targetGroups[cluster.key]).map(tg => tg.arn);
             new aws.iam.RolePolicy(`${name}-registrar-${cluster.key}`, {
                 role: role.name,
                 name: RegistrarPolicyName,
@@ -305,8 +345,8 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** The subnets shared with the cluster accounts, keyed by subnet ID and principal (`vpcSharing`). */
-    private subnetShare(name: string, model: FleetModel, facts: Facts): aws.ram.ResourceShare | undefined {
-        const sharing = model.vpcSharing;
+    private subnetShare(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): aws.ram.ResourceShare | undefined {
+        const sharing = shape.vpcSharing;
         if (sharing === undefined) {
             return undefined;
         }
@@ -318,7 +358,7 @@ export class SharedAlb extends pulumi.ComponentResource {
         for (const subnetId of sharing.subnetIds) {
             new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
                 resourceShareArn: share.arn,
-                resourceArn: subnetArn(model.partition, model.region, model.accountId, subnetId),
+                resourceArn: model.apply(m => subnetArn(m.partition, m.region, m.accountId, subnetId)),
             }, { parent: this });
         }
         for (const principal of sharing.principals) {
@@ -331,9 +371,46 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 }
 
-/** The tags of a resource: the configured ones, the ALB's name, then the resource's own. */
-function tagged(model: FleetModel, extra: Record<string, string> = {}): Record<string, string> {
-    return { ...model.tags, [TagKeys.loadBalancer]: model.loadBalancer.name, ...extra };
+/**
+ * The region of the AWS provider the options give the component (`provider`,
+ * `providers`, or the parent's), as an Output: an `aws.Provider`'s own
+ * `region`, or for a provider known only by reference (as a component served
+ * to another language receives it) the region that provider answers
+ * `aws:index/getRegion` with. Undefined when there is no AWS provider.
+ */
+function awsProviderRegion(opts: pulumi.ComponentResourceOptions | undefined): pulumi.Output<string | undefined> | undefined {
+    const providers = opts?.providers;
+    const listed = Array.isArray(providers) ? providers : Object.values(providers ?? {});
+    // Any provider of the aws package passes isInstance, a reference included (which has no region of its own).
+    const found = [opts?.provider, ...listed, opts?.parent?.getProvider("aws::region")].find(p => aws.Provider.isInstance(p));
+    if (found === undefined) {
+        return undefined;
+    }
+    const own: unknown = found.region;
+    return pulumi.Output.isInstance(own) ? found.region : aws.getRegionOutput({}, { provider: found }).region;
+}
+
+/** A listener or rule action: a forward to the clusters' target groups, or a fixed response. */
+function action(act: ServiceAction | { kind: "not-found" }, targetGroups: TargetGroups): aws.types.input.lb.ListenerDefaultAction {
+    switch (act.kind) {
+        case "not-found":
+            return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } };
+        case "fixed-response":
+            return { type: "fixed-response", fixedResponse: { statusCode: act.statusCode, contentType: act.contentType, messageBody: act.messageBody } };
+        case "forward":
+            return {
+                type: "forward",
+                forward: {
+                    targetGroups: act.targets.map(t => ({ arn: targetGroups[t.cluster][act.service].arn, weight: t.weight })),
+                    stickiness: act.stickinessDuration === undefined ? undefined : { enabled: true, duration: act.stickinessDuration },
+                },
+            };
+    }
+}
+
+/** The tags of a resource: the configured ones (their values may be Outputs), the ALB's name, then the resource's own. */
+function tagged(model: pulumi.Output<FleetModel>, extra: Record<string, string> = {}): pulumi.Output<Record<string, string>> {
+    return model.apply((m): Record<string, string> => ({ ...m.tags, [TagKeys.loadBalancer]: m.loadBalancer.name, ...extra }));
 }
 
 /** Tags of a listener rule: the service (the doctor's fallback when the outputs lack the rule's ARN), and the cluster of a preview rule. */

@@ -10,7 +10,7 @@ import {
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, integer, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, optional, orThrow, text, withDefault,
+    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, optional, orThrow, text, withDefault,
 } from "../internal/read";
 import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
 import type { AccessLogsArgs, LoadBalancerArgs, PreviewArgs, SharedAlbArgs } from "./args";
@@ -40,13 +40,121 @@ const TopKeys = keysOf<SharedAlbArgs>({
  * @param raw the arguments, typed loosely because config arrives as parsed YAML.
  */
 export function validateSharedAlbArgs(raw: unknown): FleetModel {
+    return readFleet(new Problems(), raw);
+}
+
+/**
+ * What `SharedAlb` checks before it registers anything: every value known
+ * now, as `validateSharedAlbArgs` does, while each value an `Input` field
+ * holds as an Output (see `SharedAlbArgs`) is read as a stand-in, and checked
+ * once it resolves, by `validateSharedAlbArgs` on the resolved arguments.
+ * An Output where a value names a resource (a secondary VPC CIDR, a
+ * certificate after the first, an internal ALB's default ingress CIDRs) is
+ * refused here, naming its path.
+ *
+ * The model it gives decides which resources exist and their logical names
+ * (keys, ports, rules, counts); its Input-valued fields (`region`,
+ * `partition`, `vpcId`, `vpcCidrs`, `subnetIds`, certificate ARNs, tag
+ * values, and what derives from them: controller role ARNs, target group
+ * names) may hold stand-ins: read those from the resolved model.
+ *
+ * @param raw the arguments as given, Outputs included.
+ * @param regionLater the region comes later: an Output, or the AWS provider's.
+ */
+export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetModel {
+    const p = new Problems();
+    return readFleet(p, isRecord(raw) ? withStandIns(p, raw, regionLater) : raw);
+}
+
+/** What stands in for a value known later: valid where it stands, and unlike any real one. */
+const StandIn = {
+    region: "us-east-1",
+    vpcId: "vpc-ffffffff",
+    cidr: (i: number) => `255.255.${255 - Math.floor(i / 256) % 256}.${255 - (i % 256)}/32`,
+    subnetId: (i: number) => `subnet-fffffffffffff${i.toString(16).padStart(4, "0")}`,
+    certificateArn: (i: number) => `arn:aws:acm:us-east-1:000000000000:certificate/later-${i}`,
+    tag: "",
+} as const;
+
+/** The words for an Output where a value names a resource. */
+const NamesResource = "expected a plain value, not an Output:";
+
+/**
+ * The arguments with a stand-in for each value known later where an `Input`
+ * allows one; an Output where a value names a resource is recorded (and
+ * stood in for, so it is not reported twice). Outputs elsewhere are left for
+ * the readers, which refuse them as values needed now.
+ */
+function withStandIns(p: Problems, raw: Record<string, unknown>, regionLater: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...raw };
+    if (isLater(raw.region) || (raw.region === undefined && regionLater)) {
+        out.region = StandIn.region;
+    }
+    if (isLater(raw.vpcId)) {
+        out.vpcId = StandIn.vpcId;
+    }
+    if (isLater(raw.vpcCidr)) {
+        out.vpcCidr = StandIn.cidr(0);
+    }
+    if (Array.isArray(raw.vpcCidrs)) {
+        out.vpcCidrs = firstMayBeLater(p, "vpcCidrs", raw.vpcCidrs, StandIn.cidr,
+            "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output");
+    }
+    const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
+    if (isLater(raw.subnetIds)) {
+        out.subnetIds = [StandIn.subnetId(0), StandIn.subnetId(1)];
+    } else if (Array.isArray(raw.subnetIds)) {
+        out.subnetIds = raw.subnetIds.map((v: unknown, i) => (isLater(v) ? StandIn.subnetId(i) : v));
+    }
+    if (isRecord(raw.tags)) {
+        out.tags = Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, isLater(v) ? StandIn.tag : v]));
+    }
+    if (isRecord(raw.loadBalancer)) {
+        out.loadBalancer = loadBalancerStandIns(p, raw.loadBalancer, primaryLater);
+    }
+    return out;
+}
+
+/**
+ * A list whose first item may be an Output (stood in for) while the others
+ * name resources: an Output among them is recorded with `why`, and stood in
+ * for too, so the readers do not report it again.
+ */
+function firstMayBeLater(p: Problems, path: string, items: unknown[], standIn: (i: number) => string, why: string): unknown[] {
+    return items.map((v, i) => {
+        if (!isLater(v)) {
+            return v;
+        }
+        if (i > 0) {
+            p.add(join(path, i), v, `${NamesResource} ${why}`);
+        }
+        return standIn(i);
+    });
+}
+
+/** `loadBalancer` with a stand-in for the first certificate when it is an Output (see `withStandIns`). */
+function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primaryCidrLater: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...raw };
+    const path = "loadBalancer";
+    if (Array.isArray(raw.certificateArns)) {
+        out.certificateArns = firstMayBeLater(p, join(path, "certificateArns"), raw.certificateArns, StandIn.certificateArn,
+            "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output");
+    }
+    if (primaryCidrLater && raw.internal === true && raw.ingressCidrs === undefined) {
+        p.add(join(path, "ingressCidrs"), undefined,
+            "required when the load balancer is internal and the VPC's primary CIDR is an Output: the ingress rules are named by their CIDRs");
+    }
+    return out;
+}
+
+/** Reads the arguments into `p` and gives the model, or throws every problem found at once. */
+function readFleet(p: Problems, raw: unknown): FleetModel {
     if (!isRecord(raw)) {
         throw new ConfigErrors([new ConfigError("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services")]);
     }
-    const p = new Problems();
     checkKnownKeys(p, "", raw, TopKeys);
     const account = accountId(p, "accountId", raw.accountId);
-    const region = nullAsAbsent(text(RegionPattern, `${AllowedText.region}; set it or the aws:region config`))(p, "region", raw.region);
+    const region = nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`))(p, "region", raw.region);
     const vpc = vpcId(p, "vpcId", raw.vpcId);
     const vpcCidrs = readVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
     const lb = readLoadBalancer(p, raw.loadBalancer, vpcCidrs);
@@ -75,6 +183,9 @@ export function validateSharedAlbArgs(raw: unknown): FleetModel {
     p.throwIfAny();
     return model;
 }
+
+/** Where the region comes from, for the message when it is missing. */
+const RegionMissing = "give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
 
 /** `defaultService`: one of the services given; every other service needs a host or a path. */
 function readDefaultService(p: Problems, raw: unknown, names: string[], conditions: Record<string, Conditions>): string | undefined {

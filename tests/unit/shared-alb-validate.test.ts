@@ -71,7 +71,7 @@ describe("validateSharedAlbArgs", () => {
         args.region = "cn-northwest-1";
         expect(validateSharedAlbArgs(args).clusters.green.controllerRoleArn).to.equal("arn:aws-cn:iam::111111111111:role/shared-alb-lbc-green");
         delete args.region;
-        expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config");
+        expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)");
     });
 
     it("takes every CIDR of the VPC, primary first, for egress and an internal ALB's ingress", () => {
@@ -164,7 +164,7 @@ describe("validateSharedAlbArgs", () => {
         ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
             "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, vpcCidrs, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing, preview",
             "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
-            "region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config",
+            "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
             "vpcCidrs: got nothing; expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)",
             "subnetIds: got nothing; expected at least 2 subnets in different Availability Zones (an ALB needs two)",
