@@ -177,10 +177,11 @@ export interface ControllerArgs {
      */
     createRole?: boolean;
     /**
-     * The role to annotate the service account with when `createRole` is false.
+     * The role to annotate the service account with when `createRole` is false
+     * (may be another resource's output: checked once known).
      * @default the created role
      */
-    roleArn?: string;
+    roleArn?: pulumi.Input<string>;
     /**
      * Chart version override. The default is the version the IAM policy, the
      * Helm values and the embedded TargetGroupBinding CRD are verified against.
@@ -230,10 +231,11 @@ export interface ControllerArgs {
     /**
      * An extra IAM policy document (JSON) attached to the controller role as a
      * second inline policy. Required to run a chart newer than the pinned one,
-     * whose needs this package has not verified.
+     * whose needs this package has not verified. May be another resource's
+     * output (a rendered policy document): checked once known.
      * @default none
      */
-    additionalPolicyJson?: string;
+    additionalPolicyJson?: pulumi.Input<string>;
 }
 
 /**

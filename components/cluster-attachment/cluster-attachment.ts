@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
+import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
@@ -10,7 +11,8 @@ import {
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
 import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
-import { assertClusterFacts, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
 
 /** The chart and release a GitOps user installs with the rendered values. */
@@ -195,11 +197,14 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const region: pulumi.Input<string | undefined> = args.region ?? (awsProvider && providerRegion(awsProvider, this));
         const facts = checkedFacts(args, region, plan);
         const bindings = Object.values(plan.bindings);
-        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, args.cluster.targetGroups[b.key].arn])));
+        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
+            .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
+        const externalId = args.cluster.externalId === undefined ? undefined
+            : pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id));
 
-        const controller = this.controllerRole(name, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
+        const controller = this.controllerRole(name, args, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
         const ingress = this.securityGroupRules(name, args, plan, facts);
-        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, args.cluster.externalId);
+        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, externalId);
         const release = plan.applyToCluster ? this.kubernetesObjects(name, plan, rendered, controller.dependsOn, ingress.rules) : undefined;
 
         this.controllerRoleArn = controller.arn;
@@ -241,10 +246,10 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * its TargetGroupBinding-only policy, plus the additional policy; or the
      * role the user brings.
      */
-    private controllerRole(name: string, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
+    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
         targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
         if (!plan.controller.createRole) {
-            return { arn: pulumi.output(plan.controller.roleArn), dependsOn: [] };
+            return { arn: checkedControllerInput(args, "roleArn"), dependsOn: [] };
         }
         const role = new aws.iam.Role(`${name}-controller`, {
             name: plan.role.name,
@@ -271,11 +276,12 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             }))),
         }, { parent: this });
         const dependsOn: pulumi.Resource[] = [role, policy];
-        if (plan.controller.additionalPolicyJson !== undefined) {
+        const additionalPolicyJson = args.controller?.additionalPolicyJson;
+        if (additionalPolicyJson !== undefined) {
             dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
                 role: role.name,
                 name: "additional",
-                policy: plan.controller.additionalPolicyJson,
+                policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
             }, { parent: this }));
         }
         return { role, arn: role.arn, dependsOn };
@@ -405,6 +411,11 @@ function checkedFacts(args: ClusterAttachmentArgs, region: pulumi.Input<string |
                 { crossAccount: plan.crossAccount, accountId: plan.accountId, partition: arnPartition(plan.role.arn) });
             return { ...f, oidcIssuer: normalizeIssuer(f.oidcIssuer) };
         });
+}
+
+/** `controller.roleArn` (a role you bring), checked once it resolves. */
+function checkedControllerInput(args: ClusterAttachmentArgs, key: "roleArn"): pulumi.Output<string | undefined> {
+    return pulumi.output(args.controller?.[key]).apply(v => (v === undefined ? undefined : assertControllerInput(key, v)));
 }
 
 /** The node security group IDs by key, each checked once it resolves. */

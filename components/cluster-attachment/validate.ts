@@ -94,9 +94,12 @@ export function collectClusterAttachmentArgs(problems: Problems, args: unknown, 
     };
 }
 
+/** A target group's ARN of the network's entry. */
+const targetGroupArn = text(TargetGroupArnPattern, ArnAllowed.targetGroup);
+
 /** One target group of the network's entry, as its outputs hold it. */
 const targetGroup = object("expected { arn, port, protocol, targetType }", {
-    arn: input(text(TargetGroupArnPattern, ArnAllowed.targetGroup)),
+    arn: input(targetGroupArn),
     port: port,
     protocol: targetProtocol,
     targetType: targetType,
@@ -410,6 +413,19 @@ export function assertClusterFacts(facts: ClusterFacts, mode: FactsMode, root = 
         throw new Error("assertClusterFacts: a fact is not known, and no problem was recorded");
     }
     return { clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId };
+}
+
+/**
+ * Checks a value of the network's entry that became known at deployment
+ * time (`cluster.targetGroups.<service>.arn`, `cluster.externalId`), with
+ * the message a plain value gets.
+ */
+export function assertNetworkInput(kind: "targetGroupArn" | "externalId", path: string, value: unknown): string {
+    const read = readOrThrow(kind === "targetGroupArn" ? targetGroupArn : externalId, path, value);
+    if (read === undefined) {
+        throw new Error(`assertNetworkInput: ${path} refused, and no problem was recorded`);
+    }
+    return read;
 }
 
 /** Checks a node security group ID that became known at deployment time. */

@@ -131,6 +131,8 @@ function clusterAttachmentCases(get: () => Schema): void {
         expect(tg.arn.plain).to.equal(undefined);
         expect(tg.port.plain).to.equal(true);
         expect(get().types[`${Pkg}:index:ClusterNetworkArgs`].properties!.externalId.plain).to.equal(undefined);
+        const controller = get().types[`${Pkg}:index:ControllerArgs`].properties!;
+        expect(Object.keys(controller).filter(k => controller[k].plain !== true).sort()).to.deep.equal(["additionalPolicyJson", "roleArn"]);
     });
 
     it("gives the closed sets as enums", () => {
