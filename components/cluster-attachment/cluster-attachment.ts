@@ -154,7 +154,8 @@ interface Rendered {
  * IRSA role and TargetGroupBinding-only policy, the controller's Helm release,
  * one TargetGroupBinding per bound service, and the security-group ingress
  * from the ALB. Pass the cluster's Kubernetes provider through `providers`
- * (or `provider`) in the options.
+ * (or `provider`) in the options; an AWS provider there (or the parent's)
+ * gives the region when `region` is not set.
  *
  * Order (explicit `dependsOn`): role and policy, then CRD, then release, then
  * bindings; destroy runs in reverse, so bindings are deleted while the

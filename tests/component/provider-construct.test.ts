@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as server from "@pulumi/pulumi/provider/server";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as state from "@pulumi/pulumi/runtime/state";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { ClusterAttachment, ClusterAttachmentArgs, SharedAlb, SharedAlbArgs } from "../../index";
@@ -28,10 +29,34 @@ const AnalyzerTimeout = 180_000;
 /** The plugin's gRPC server's own decoding of `construct`'s inputs (internal to the SDK, so not in its typings). */
 const deserializeInputs: (inputs: Struct, dependencies: Map<string, Set<string>>) => Promise<pulumi.Inputs> = Reflect.get(server, "deserializeInputs");
 
-/** The inputs as the plugin's gRPC server hands them to `construct`. */
-async function overTheWire(args: object): Promise<pulumi.Inputs> {
-    const wire = Struct.fromJavaScript(await rpc.serializeProperties("construct-test", args as pulumi.Inputs) as Record<string, never>);
-    return deserializeInputs(wire, new Map());
+/**
+ * The inputs as the plugin's gRPC server hands them to `construct`; with
+ * `outputValues`, outputs travel as output values, as the engine sends a
+ * program's outputs (a stack reference's, another resource's) to a component.
+ */
+async function overTheWire(args: object, outputValues = false): Promise<pulumi.Inputs> {
+    // The mock monitor turns output values off; the engine has them on.
+    const store: { supportsOutputValues: boolean } = Reflect.get(state, "getStore")();
+    const saved = store.supportsOutputValues;
+    store.supportsOutputValues = outputValues;
+    try {
+        const serialized = await rpc.serializeProperties("construct-test", args as pulumi.Inputs, { keepOutputValues: outputValues });
+        return await deserializeInputs(Struct.fromJavaScript(serialized as Record<string, never>), new Map());
+    } finally {
+        store.supportsOutputValues = saved;
+    }
+}
+
+/** The cluster-green args with every value that may come from another resource as an Output. */
+function greenArgsAsOutputs(): ClusterAttachmentArgs {
+    const args = greenArgs();
+    const o = (v: pulumi.Input<string>): pulumi.Output<string> => pulumi.output(v);
+    const targetGroups = Object.fromEntries(Object.entries(args.cluster.targetGroups).map(([k, tg]) => [k, { ...tg, arn: o(tg.arn) }]));
+    return {
+        ...args, clusterName: o(args.clusterName), oidcProviderArn: o(args.oidcProviderArn), oidcIssuer: o(args.oidcIssuer), vpcId: o(args.vpcId),
+        region: o(args.region!), albSecurityGroupId: o(args.albSecurityGroupId), cluster: { ...args.cluster, targetGroups },
+        nodeSecurityGroupIds: Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([k, v]) => [k, o(v)])),
+    };
 }
 
 /** What a plan compares: every registration's type, name, parent, provider and inputs. */
@@ -84,6 +109,23 @@ describe("construct through the component provider", function () {
         ]);
         expect(constructed.outputs.serviceAccount).to.deep.equal({ namespace: "kube-system", name: "aws-load-balancer-controller" });
         expect(Object.keys(constructed.outputs.bindings as object).sort()).to.deep.equal(["api", "web"]);
+    });
+
+    it("ClusterAttachment: the same with the cluster facts as output values over the wire", async () => {
+        const k8sProvider = () => new k8s.Provider("green-k8s", { kubeconfig: "{}" });
+        const direct = await run(() => {
+            new ClusterAttachment("green", greenArgs(), { providers: { kubernetes: k8sProvider() } });
+        });
+        const constructed = await run(async () => {
+            const inputs = await overTheWire(greenArgsAsOutputs(), true);
+            expect(pulumi.Output.isInstance(inputs.oidcProviderArn)).to.equal(true);
+            // An output inside a plain value stays an output, inside it.
+            expect(pulumi.Output.isInstance(inputs.cluster)).to.equal(false);
+            expect(pulumi.Output.isInstance((inputs.cluster as ClusterAttachmentArgs["cluster"]).targetGroups.web.arn)).to.equal(true);
+            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [ClusterAttachment] });
+            await provider.construct("green", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+        });
+        expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
     });
 
     it("SharedAlb: the example fleet's network builds the same resources as the constructor", async () => {
