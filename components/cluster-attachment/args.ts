@@ -133,16 +133,29 @@ export interface BindingArgs {
 
 /** Compute resources for the controller pods. */
 export interface ResourceListArgs {
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * CPU, as a Kubernetes quantity (`100m`).
+     * @default see `ControllerArgs.resources`
+     */
     cpu?: string;
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * Memory, as a Kubernetes quantity (`128Mi`).
+     * @default see `ControllerArgs.resources`
+     */
     memory?: string;
 }
 
+/** The controller pods' requests and limits. */
 export interface ResourceRequirementsArgs {
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * What the scheduler reserves for each controller pod.
+     * @default see `ControllerArgs.resources`
+     */
     requests?: ResourceListArgs;
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * The most each controller pod may use.
+     * @default see `ControllerArgs.resources`
+     */
     limits?: ResourceListArgs;
 }
 
@@ -164,10 +177,11 @@ export interface ControllerArgs {
      */
     createRole?: boolean;
     /**
-     * The role to annotate the service account with when `createRole` is false.
+     * The role to annotate the service account with when `createRole` is false
+     * (may be another resource's output: checked once known).
      * @default the created role
      */
-    roleArn?: string;
+    roleArn?: pulumi.Input<string>;
     /**
      * Chart version override. The default is the version the IAM policy, the
      * Helm values and the embedded TargetGroupBinding CRD are verified against.
@@ -209,17 +223,19 @@ export interface ControllerArgs {
      * component manages (clusterName, region, vpcId, serviceAccount,
      * replicaCount, resources, ingress class and webhook switches,
      * controllerConfig, podDisruptionBudget, keepTLSSecret) are refused: use the
-     * dedicated fields.
+     * dedicated fields. Free-form chart values.
      * @default {}
      */
-    extraValues?: Record<string, unknown>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form chart values: `any` is the schema's free-form value (pulumi.json#/Any)
+    extraValues?: Record<string, any>;
     /**
      * An extra IAM policy document (JSON) attached to the controller role as a
      * second inline policy. Required to run a chart newer than the pinned one,
-     * whose needs this package has not verified.
+     * whose needs this package has not verified. May be another resource's
+     * output (a rendered policy document): checked once known.
      * @default none
      */
-    additionalPolicyJson?: string;
+    additionalPolicyJson?: pulumi.Input<string>;
 }
 
 /**
@@ -240,8 +256,13 @@ export interface ClusterAttachmentArgs {
     oidcIssuer: pulumi.Input<string>;
     /** The VPC of the target groups (the network's VPC, shared with the cluster). */
     vpcId: pulumi.Input<string>;
-    /** The region of the cluster and of the ALB. */
-    region: pulumi.Input<string>;
+    /**
+     * The region of the cluster and of the ALB; its partition must be the
+     * network's ARNs' (`aws-cn` for `cn-north-1`...).
+     * @default the region of the AWS provider in the options (`provider`,
+     * `providers`, or the parent's); the ambient `aws:region` config is never read
+     */
+    region?: pulumi.Input<string>;
     /** This cluster's entry of the network stack's outputs. */
     cluster: ClusterNetworkArgs;
     /** The ALB's security group ID (in the network account). */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
+import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
@@ -10,15 +11,21 @@ import {
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
 import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
-import { assertClusterFacts, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
 
 /** The chart and release a GitOps user installs with the rendered values. */
 export interface ControllerChartRef {
+    /** The chart's name (`aws-load-balancer-controller`). */
     name: string;
+    /** The chart repository's URL (eks-charts). */
     repository: string;
+    /** The chart version. */
     version: string;
+    /** The Helm release name. */
     releaseName: string;
+    /** The release's namespace. */
     namespace: string;
 }
 
@@ -46,14 +53,66 @@ export interface AttachmentManifests {
     crds?: Record<string, KubernetesObject>;
 }
 
+/** The controller's service account, which the IRSA trust names. */
+export interface ServiceAccountRef {
+    /** The service account's namespace (the controller's). */
+    namespace: string;
+    /** The service account's name. */
+    name: string;
+}
+
 /** One bound service, as the outputs report it. */
 export interface BindingOutput {
+    /** The Service's namespace, where the TargetGroupBinding is. */
     namespace: string;
+    /** The TargetGroupBinding's name. */
     name: string;
+    /** The Service's name. */
     service: string;
-    servicePort: number | string;
+    /** The Service port by number (`spec.serviceRef.port`), when the binding gives `port`. */
+    port?: number;
+    /** The Service port by name (`spec.serviceRef.port`), when the binding gives `portName`. */
+    portName?: string;
+    /** The ARN of the target group the Service's endpoints are registered in. */
     targetGroupArn: string;
-    targetType: string;
+    /** The target group's target type. */
+    targetType: TargetType;
+}
+
+/** Each attachment's rendered manifests (kept off the class's properties, which are its schema outputs). */
+const manifestsOf = new WeakMap<ClusterAttachment, pulumi.Output<AttachmentManifests>>();
+
+/**
+ * The AWS provider the options give the component's children: `provider` or
+ * `providers` (an `aws.Provider`, or the `aws` entry of a providers map, as
+ * a provider reference from another language's program arrives), or the
+ * parent's.
+ */
+function awsProviderOf(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
+    const providers = opts?.providers;
+    const listed = Array.isArray(providers) ? providers.find(p => p instanceof aws.Provider) : providers?.aws;
+    return (opts?.provider instanceof aws.Provider ? opts.provider : undefined) ?? listed ?? opts?.parent?.getProvider("aws::ClusterAttachment");
+}
+
+/**
+ * The region of an AWS provider: its `region` when it is a provider object
+ * of this program, else (a provider reference, as another language's
+ * program passes it) the region the provider reports.
+ */
+function providerRegion(provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string | undefined> {
+    return provider instanceof aws.Provider ? provider.region : aws.getRegionOutput({}, { provider, parent }).region;
+}
+
+/** One binding as the outputs report it. */
+function bindingOutput(b: ResolvedAttachment["bindings"][string], targetGroupArn: string): BindingOutput {
+    return {
+        namespace: b.namespace,
+        name: b.tgbName,
+        service: b.serviceName,
+        ...(typeof b.servicePort === "number" ? { port: b.servicePort } : { portName: b.servicePort }),
+        targetGroupArn,
+        targetType: b.targetType,
+    };
 }
 
 /** The cluster facts (Pulumi inputs), checked once known; the issuer without `https://`. */
@@ -95,7 +154,8 @@ interface Rendered {
  * IRSA role and TargetGroupBinding-only policy, the controller's Helm release,
  * one TargetGroupBinding per bound service, and the security-group ingress
  * from the ALB. Pass the cluster's Kubernetes provider through `providers`
- * (or `provider`) in the options.
+ * (or `provider`) in the options; an AWS provider there (or the parent's)
+ * gives the region when `region` is not set.
  *
  * Order (explicit `dependsOn`): role and policy, then CRD, then release, then
  * bindings; destroy runs in reverse, so bindings are deleted while the
@@ -108,34 +168,44 @@ interface Rendered {
  * replaced, the old one deleted first (same name).
  */
 export class ClusterAttachment extends pulumi.ComponentResource {
-    /** The controller role's ARN (undefined when `controller.createRole` is false). */
+    /** The controller role's ARN; absent when `controller.createRole` is false and no `roleArn` is given. */
     readonly controllerRoleArn: pulumi.Output<string | undefined>;
+    /** The controller role's name; absent when `controller.createRole` is false. */
     readonly controllerRoleName: pulumi.Output<string | undefined>;
     /** The controller's namespace and service account. */
-    readonly serviceAccount: pulumi.Output<{ namespace: string; name: string }>;
-    /** The Helm release's name and namespace (undefined without install or applyToCluster). */
+    readonly serviceAccount: pulumi.Output<ServiceAccountRef>;
+    /** The Helm release's name; absent without `controller.install` or `applyToCluster`. */
     readonly releaseName: pulumi.Output<string | undefined>;
+    /** The Helm release's namespace; absent without `controller.install` or `applyToCluster`. */
     readonly releaseNamespace: pulumi.Output<string | undefined>;
-    /** The bindings, by service. */
+    /** The TargetGroupBindings, keyed by the network's service name. */
     readonly bindings: pulumi.Output<Record<string, BindingOutput>>;
-    /** The controller's Helm values (undefined when `controller.install` is false). */
-    readonly helmValues: pulumi.Output<Record<string, unknown> | undefined>;
-    /** Everything rendered for the cluster (see `AttachmentManifests`). */
-    readonly manifests: pulumi.Output<AttachmentManifests>;
+    /**
+     * The controller's Helm values, free-form chart values (absent when
+     * `controller.install` is false).
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form chart values: `any` is the schema's free-form value (pulumi.json#/Any)
+    readonly helmValues: pulumi.Output<Record<string, any> | undefined>;
     /** Security-group ingress rule IDs by rule key (`<node group key>-<port>`), `rules` mode. */
     readonly securityGroupRuleIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ClusterAttachmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Everything plain is checked before anything is registered.
-        const plan: ResolvedAttachment = validateClusterAttachmentArgs(args);
+        // Everything plain is checked before anything is registered; the region
+        // is the given one, else the AWS provider's of the options (never ambient config).
+        const awsProvider = awsProviderOf(opts);
+        const plan: ResolvedAttachment = validateClusterAttachmentArgs(args, "", { awsProvider: awsProvider !== undefined });
         super("shared-alb:index:ClusterAttachment", name, {}, opts);
-        const facts = checkedFacts(args, plan);
+        const region: pulumi.Input<string | undefined> = args.region ?? (awsProvider && providerRegion(awsProvider, this));
+        const facts = checkedFacts(args, region, plan);
         const bindings = Object.values(plan.bindings);
-        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, args.cluster.targetGroups[b.key].arn])));
+        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
+            .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
+        const externalId = args.cluster.externalId === undefined ? undefined
+            : pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id));
 
-        const controller = this.controllerRole(name, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
+        const controller = this.controllerRole(name, args, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
         const ingress = this.securityGroupRules(name, args, plan, facts);
-        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, args.cluster.externalId);
+        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, externalId);
         const release = plan.applyToCluster ? this.kubernetesObjects(name, plan, rendered, controller.dependsOn, ingress.rules) : undefined;
 
         this.controllerRoleArn = controller.arn;
@@ -143,20 +213,13 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         this.serviceAccount = pulumi.output({ namespace: plan.controller.namespace, name: plan.controller.serviceAccountName });
         this.releaseName = release ? release.name.apply((n): string | undefined => n) : pulumi.output(undefined);
         this.releaseNamespace = release ? release.namespace.apply((n): string | undefined => n) : pulumi.output(undefined);
-        this.bindings = targetGroupArns.apply(arns => Object.fromEntries(bindings.map(b => [b.key, {
-            namespace: b.namespace,
-            name: b.tgbName,
-            service: b.serviceName,
-            servicePort: b.servicePort,
-            targetGroupArn: arns[b.key],
-            targetType: b.targetType,
-        }])));
+        this.bindings = targetGroupArns.apply(arns => Object.fromEntries(bindings.map(b => [b.key, bindingOutput(b, arns[b.key])])));
         this.helmValues = rendered.helmValues ?? pulumi.output(undefined);
-        this.manifests = rendered.manifests;
+        manifestsOf.set(this, rendered.manifests);
         this.securityGroupRuleIds = pulumi.all(ingress.ids);
-        // `manifests` (the property has it all) stays out of the component's
-        // registered outputs: it carries the 15 KB CRD, which the state holds
-        // already, as the CRD resource and as a cluster stack's `manifests` output.
+        // `manifests` stays out of the component's registered outputs: it
+        // carries the 15 KB CRD, which the state holds already, as the CRD
+        // resource and as a cluster stack's `manifests` output.
         this.registerOutputs({
             controllerRoleArn: this.controllerRoleArn,
             controllerRoleName: this.controllerRoleName,
@@ -170,14 +233,24 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /**
+     * Everything rendered for the cluster (see `AttachmentManifests`), for
+     * TypeScript programs and the `manifests` command. A getter, not an
+     * output of the component's schema: the Kubernetes objects are free-form
+     * documents, which other languages get from `shared-alb manifests`.
+     */
+    get manifests(): pulumi.Output<AttachmentManifests> {
+        return manifestsOf.get(this)!;
+    }
+
+    /**
      * IAM: the controller role (IRSA trust on the cluster's OIDC provider) and
      * its TargetGroupBinding-only policy, plus the additional policy; or the
      * role the user brings.
      */
-    private controllerRole(name: string, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
+    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
         targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
         if (!plan.controller.createRole) {
-            return { arn: pulumi.output(plan.controller.roleArn), dependsOn: [] };
+            return { arn: checkedControllerInput(args, "roleArn"), dependsOn: [] };
         }
         const role = new aws.iam.Role(`${name}-controller`, {
             name: plan.role.name,
@@ -204,11 +277,12 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             }))),
         }, { parent: this });
         const dependsOn: pulumi.Resource[] = [role, policy];
-        if (plan.controller.additionalPolicyJson !== undefined) {
+        const additionalPolicyJson = args.controller?.additionalPolicyJson;
+        if (additionalPolicyJson !== undefined) {
             dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
                 role: role.name,
                 name: "additional",
-                policy: plan.controller.additionalPolicyJson,
+                policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
             }, { parent: this }));
         }
         return { role, arn: role.arn, dependsOn };
@@ -331,13 +405,18 @@ export class ClusterAttachment extends pulumi.ComponentResource {
 }
 
 /** The cluster facts, each checked once it resolves (they may come from other resources). */
-function checkedFacts(args: ClusterAttachmentArgs, plan: ResolvedAttachment): pulumi.Output<CheckedFacts> {
-    return pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, args.region, args.albSecurityGroupId])
+function checkedFacts(args: ClusterAttachmentArgs, region: pulumi.Input<string | undefined>, plan: ResolvedAttachment): pulumi.Output<CheckedFacts> {
+    return pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, region, args.albSecurityGroupId])
         .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
-            assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
-                { crossAccount: plan.crossAccount, accountId: plan.accountId });
-            return { clusterName, oidcProviderArn, oidcIssuer: normalizeIssuer(oidcIssuer), vpcId, region, albSecurityGroupId };
+            const f = assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
+                { crossAccount: plan.crossAccount, accountId: plan.accountId, partition: arnPartition(plan.role.arn) });
+            return { ...f, oidcIssuer: normalizeIssuer(f.oidcIssuer) };
         });
+}
+
+/** `controller.roleArn` (a role you bring), checked once it resolves. */
+function checkedControllerInput(args: ClusterAttachmentArgs, key: "roleArn"): pulumi.Output<string | undefined> {
+    return pulumi.output(args.controller?.[key]).apply(v => (v === undefined ? undefined : assertControllerInput(key, v)));
 }
 
 /** The node security group IDs by key, each checked once it resolves. */

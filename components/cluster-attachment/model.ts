@@ -39,6 +39,7 @@ export interface ResolvedBinding {
 export interface ResolvedController {
     install: boolean;
     createRole: boolean;
+    /** The role you bring, when known now (an output is checked once known: read `controller.roleArn` of the args). */
     roleArn?: string;
     chartVersion: string;
     namespace: string;
@@ -47,6 +48,7 @@ export interface ResolvedController {
     replicas: number;
     resources: { requests?: ResourceList; limits?: ResourceList };
     extraValues: Record<string, unknown>;
+    /** The additional policy, when known now (an output is checked once known: read `controller.additionalPolicyJson` of the args). */
     additionalPolicyJson?: string;
 }
 

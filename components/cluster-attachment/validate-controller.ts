@@ -6,7 +6,7 @@
  */
 import { RoleArnPattern } from "../internal/arn";
 import { Problems } from "../internal/errors";
-import { Reader, flag, integer, isRecord, join, object, optional, text, withDefault } from "../internal/read";
+import { Reader, flag, input, integer, isRecord, join, object, optional, readOrThrow, text, withDefault } from "../internal/read";
 import { dns1123Label, dns1123Subdomain } from "../internal/values";
 import type { ControllerArgs, ResourceListArgs, ResourceRequirementsArgs } from "./args";
 import { ChartValueKeys, DefaultControllerResources, ManagedValueKeys } from "./helm-values";
@@ -77,11 +77,27 @@ export const policyJson: Reader<string> = (p, path, value) => {
     return value;
 };
 
+/** `controller.roleArn`: a role you bring. */
+const roleArn = text(RoleArnPattern, "expected an IAM role ARN");
+
+/**
+ * Checks `controller.roleArn` or `controller.additionalPolicyJson` once its
+ * value is known (it may be another resource's output), with the message a
+ * plain value gets.
+ */
+export function assertControllerInput(key: "roleArn" | "additionalPolicyJson", value: unknown, root = ""): string {
+    const read = readOrThrow(key === "roleArn" ? roleArn : policyJson, join(join(root, "controller"), key), value);
+    if (read === undefined) {
+        throw new Error(`assertControllerInput: controller.${key} refused, and no problem was recorded`);
+    }
+    return read;
+}
+
 /** `controller`, as `ControllerArgs` declares it: its fields, defaults applied (the checks across them need the cluster's mode). */
 export const controllerArgs = object("expected controller options { install, chartVersion, namespace, ... }", {
     install: withDefault(flag, true),
     createRole: withDefault(flag, true),
-    roleArn: optional(text(RoleArnPattern, "expected an IAM role ARN")),
+    roleArn: optional(input(roleArn)),
     chartVersion: optional(text(ChartVersionPattern, "expected a chart version such as \"3.5.0\"")),
     namespace: withDefault(dns1123Label, ControllerDefaults.namespace),
     serviceAccountName: withDefault(dns1123Subdomain, ControllerDefaults.serviceAccountName),
@@ -90,7 +106,7 @@ export const controllerArgs = object("expected controller options { install, cha
     replicas: withDefault(integer(1, 10, "an integer"), ControllerDefaults.replicas),
     resources: optional(resources),
     extraValues: withDefault(chartValues, {}),
-    additionalPolicyJson: optional(policyJson),
+    additionalPolicyJson: optional(input(policyJson)),
 } satisfies Record<keyof ControllerArgs, Reader<unknown>>);
 
 /** The cluster's mode, which decides the oldest chart version that works. */
@@ -110,14 +126,16 @@ export function readController(p: Problems, path: string, value: unknown, mode: 
         return undefined;
     }
     const before = p.count;
-    if (c.roleArn !== undefined && c.createRole) {
-        p.add(join(path, "roleArn"), c.roleArn, "roleArn is for a role you bring: set createRole false, or drop roleArn");
-    } else if (c.roleArn === undefined && c.install && !c.createRole) {
+    // Given or not is known now, even when the value is an output.
+    const given = (key: "roleArn" | "additionalPolicyJson"): boolean => isRecord(value) && value[key] !== undefined;
+    if (given("roleArn") && c.createRole) {
+        p.add(join(path, "roleArn"), isRecord(value) ? value.roleArn : undefined, "roleArn is for a role you bring: set createRole false, or drop roleArn");
+    } else if (!given("roleArn") && c.install && !c.createRole) {
         p.add(join(path, "roleArn"), undefined, "with createRole false and install true, give the role the controller's service account should use");
     }
     const chartVersion = c.chartVersion ?? ControllerChart.version;
     if (c.chartVersion !== undefined) {
-        checkChartVersion(p, join(path, "chartVersion"), c.chartVersion, { ...mode, install: c.install, additionalPolicy: c.additionalPolicyJson !== undefined });
+        checkChartVersion(p, join(path, "chartVersion"), c.chartVersion, { ...mode, install: c.install, additionalPolicy: given("additionalPolicyJson") });
     }
     if (p.count > before) {
         return undefined;

@@ -6,7 +6,7 @@
  * `checkClusterFacts` once known. Pure: no Pulumi runtime.
  */
 import {
-    ArnAllowed, OidcProviderArnPattern, TargetGroupArnPattern, accountId, arnAccount, externalId, parseRoleArn, tags,
+    ArnAllowed, OidcProviderArnPattern, TargetGroupArnPattern, accountId, arnAccount, arnPartition, externalId, parseRoleArn, partitionOf, tags,
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
@@ -37,14 +37,20 @@ export const ClusterAttachmentArgKeys = keysOf<ClusterAttachmentArgs>({
 /** Issuer: host and path, with or without `https://`. */
 export const IssuerPattern = /^(https:\/\/)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[A-Za-z0-9._~-]+)*\/?$/;
 
+/** What the component's options tell the checks. */
+export interface AttachmentContext {
+    /** The options give the component an AWS provider, whose region stands in for an absent `region`. */
+    awsProvider?: boolean;
+}
+
 /**
  * Checks every plain value of the args and returns them with defaults
  * applied; throws `ConfigErrors` naming every problem (path, value, allowed).
  * `root` prefixes every path (`alb-fleet:cluster` in the cluster stack).
  */
-export function validateClusterAttachmentArgs(args: ClusterAttachmentArgs, root = ""): ResolvedAttachment {
+export function validateClusterAttachmentArgs(args: ClusterAttachmentArgs, root = "", context: AttachmentContext = {}): ResolvedAttachment {
     const problems = new Problems();
-    const resolved = collectClusterAttachmentArgs(problems, args, root);
+    const resolved = collectClusterAttachmentArgs(problems, args, root, context);
     problems.throwIfAny();
     if (resolved === undefined) {
         throw new Error("validateClusterAttachmentArgs: no arguments and no problem");
@@ -53,7 +59,7 @@ export function validateClusterAttachmentArgs(args: ClusterAttachmentArgs, root 
 }
 
 /** Like `validateClusterAttachmentArgs`, but adds to the caller's problems; undefined when any was found. */
-export function collectClusterAttachmentArgs(problems: Problems, args: unknown, root: string): ResolvedAttachment | undefined {
+export function collectClusterAttachmentArgs(problems: Problems, args: unknown, root: string, context: AttachmentContext = {}): ResolvedAttachment | undefined {
     const before = problems.count;
     const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), root);
     if (!isRecord(args)) {
@@ -73,7 +79,10 @@ export function collectClusterAttachmentArgs(problems: Problems, args: unknown, 
         problems.add(p("manageCrd"), args.manageCrd, "the CRD is managed only with controller.install true; an existing controller's CRD is its installer's");
     }
     const attachmentTags = withDefault(tags, {})(problems, p("tags"), args.tags);
-    checkClusterFacts(problems, args, { crossAccount, accountId: entry?.accountId }, root);
+    checkClusterFacts(problems, args, {
+        crossAccount, accountId: entry?.accountId, partition: entry === undefined ? undefined : arnPartition(entry.role.arn),
+        regionFromProvider: context.awsProvider === true,
+    }, root);
 
     if (problems.count > before || entry === undefined || controller === undefined || bindings === undefined || manageCrd === undefined
         || attachmentTags === undefined) {
@@ -85,9 +94,12 @@ export function collectClusterAttachmentArgs(problems: Problems, args: unknown, 
     };
 }
 
+/** A target group's ARN of the network's entry. */
+const targetGroupArn = text(TargetGroupArnPattern, ArnAllowed.targetGroup);
+
 /** One target group of the network's entry, as its outputs hold it. */
 const targetGroup = object("expected { arn, port, protocol, targetType }", {
-    arn: input(text(TargetGroupArnPattern, ArnAllowed.targetGroup)),
+    arn: input(targetGroupArn),
     port: port,
     protocol: targetProtocol,
     targetType: targetType,
@@ -322,8 +334,26 @@ export interface ClusterFacts {
     albSecurityGroupId?: unknown;
 }
 
+/** The cluster facts, checked. */
+export type CheckedClusterFacts = { [K in keyof Required<ClusterFacts>]: string };
+
+/** What checking the cluster facts needs to know of the cluster. */
+export interface FactsMode {
+    crossAccount: boolean;
+    /** The cluster's account: the OIDC provider's must be it. */
+    accountId?: string;
+    /** The partition of the network's ARNs (the controller role's): the region must be in it. */
+    partition?: string;
+    /** An absent region is taken from the component's AWS provider (checked once it resolves). */
+    regionFromProvider?: boolean;
+}
+
+/** What an absent region says. */
+export const RegionMissing = "expected the region, such as \"eu-west-1\", or an AWS provider in the options (provider, providers, or the parent's) "
+    + "to take it from; the ambient aws:region config is not read";
+
 /** The readers of the cluster facts, given the cluster's mode (the name's length and the provider's account depend on it). */
-function factReaders(mode: { crossAccount: boolean; accountId?: string }): { [K in keyof Required<ClusterFacts>]: Reader<string> } {
+function factReaders(mode: FactsMode): { [K in keyof Required<ClusterFacts>]: Reader<string> } {
     const clusterName: Reader<string> = (p, path, value) => {
         const name = text(ClusterNamePattern, AllowedText.clusterName)(p, path, value);
         return name !== undefined && p.check(!mode.crossAccount || name.length <= MaxCrossAccountClusterName, path, name,
@@ -335,33 +365,67 @@ function factReaders(mode: { crossAccount: boolean; accountId?: string }): { [K 
         return arn !== undefined && p.check(mode.accountId === undefined || arnAccount(arn) === mode.accountId, path, arn,
             `expected the OIDC provider of the cluster's account ${mode.accountId}`) ? arn : undefined;
     };
+    const regionOf: Reader<string> = (p, path, value) => {
+        if (value === undefined) {
+            return void p.add(path, value, RegionMissing);
+        }
+        const name = region(p, path, value);
+        return name !== undefined && p.check(mode.partition === undefined || partitionOf(name) === mode.partition, path, name,
+            `expected a region of the ${mode.partition} partition, the partition of cluster.controllerRoleArn`) ? name : undefined;
+    };
     return {
         clusterName,
         oidcIssuer: text(IssuerPattern,
             "expected the OIDC issuer URL, with or without https://, e.g. \"https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\""),
         oidcProviderArn,
         vpcId,
-        region,
+        region: regionOf,
         albSecurityGroupId: securityGroupId,
     };
 }
 
+const FactKeys = ["clusterName", "oidcIssuer", "oidcProviderArn", "vpcId", "region", "albSecurityGroupId"] as const;
+
 /**
  * Checks the cluster facts that are known (outputs are skipped: call again
- * with their values once known). A missing value is an error.
+ * with their values once known). A missing value is an error, but for a
+ * region taken from the AWS provider. Gives the facts read.
  */
-export function checkClusterFacts(problems: Problems, facts: ClusterFacts, mode: { crossAccount: boolean; accountId?: string }, root = ""): void {
+export function checkClusterFacts(problems: Problems, facts: ClusterFacts, mode: FactsMode, root = ""): Partial<CheckedClusterFacts> {
     const readers = factReaders(mode);
-    for (const key of ["clusterName", "oidcIssuer", "oidcProviderArn", "vpcId", "region", "albSecurityGroupId"] as const) {
-        input(readers[key])(problems, join(root, key), facts[key]);
+    const read: Partial<CheckedClusterFacts> = {};
+    for (const key of FactKeys) {
+        if (key === "region" && facts.region === undefined && mode.regionFromProvider === true) {
+            continue;
+        }
+        read[key] = input(readers[key])(problems, join(root, key), facts[key]);
     }
+    return read;
 }
 
-/** `checkClusterFacts` that throws; for values known only at deployment time. */
-export function assertClusterFacts(facts: ClusterFacts, mode: { crossAccount: boolean; accountId?: string }, root = ""): void {
+/** `checkClusterFacts` that throws; for values known only at deployment time. Gives the facts checked. */
+export function assertClusterFacts(facts: ClusterFacts, mode: FactsMode, root = ""): CheckedClusterFacts {
     const problems = new Problems();
-    checkClusterFacts(problems, facts, mode, root);
+    const { clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId } = checkClusterFacts(problems, facts, mode, root);
     problems.throwIfAny();
+    if (clusterName === undefined || oidcProviderArn === undefined || oidcIssuer === undefined || vpcId === undefined || region === undefined
+        || albSecurityGroupId === undefined) {
+        throw new Error("assertClusterFacts: a fact is not known, and no problem was recorded");
+    }
+    return { clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId };
+}
+
+/**
+ * Checks a value of the network's entry that became known at deployment
+ * time (`cluster.targetGroups.<service>.arn`, `cluster.externalId`), with
+ * the message a plain value gets.
+ */
+export function assertNetworkInput(kind: "targetGroupArn" | "externalId", path: string, value: unknown): string {
+    const read = readOrThrow(kind === "targetGroupArn" ? targetGroupArn : externalId, path, value);
+    if (read === undefined) {
+        throw new Error(`assertNetworkInput: ${path} refused, and no problem was recorded`);
+    }
+    return read;
 }
 
 /** Checks a node security group ID that became known at deployment time. */
