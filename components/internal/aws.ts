@@ -17,5 +17,3 @@ export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCalle
 export { getRegionOutput } from "@pulumi/aws/getRegion";
 export { Provider } from "@pulumi/aws/provider";
 export type * as types from "@pulumi/aws/types";
-export { Provider } from "@pulumi/aws/provider";
-export { getRegionOutput } from "@pulumi/aws/getRegion";
