@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { ClusterAttachment, SharedAlb } from "../../index";
 
@@ -171,20 +173,6 @@ function clusterAttachmentCases(get: () => Schema): void {
     });
 }
 
-describe("component provider schema: ClusterAttachment", function () {
-    this.timeout(AnalyzerTimeout);
-    let schema: Schema;
-    before(async () => {
-        schema = await schemaOf([ClusterAttachment]);
-    });
-
-    it("is the shared-alb package", () => {
-        expect(schema.name).to.equal(Pkg);
-        expect(Object.keys(schema.resources)).to.deep.equal([Token.clusterAttachment]);
-    });
-    clusterAttachmentCases(() => schema);
-});
-
 describe("component provider schema: the package as a plugin serves it (SharedAlb and ClusterAttachment)", function () {
     this.timeout(AnalyzerTimeout);
     let schema: Schema;
@@ -192,7 +180,8 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         schema = await schemaOf([SharedAlb, ClusterAttachment]);
     });
 
-    it("has both resources, as components", () => {
+    it("is the shared-alb package with both resources, as components", () => {
+        expect(schema.name).to.equal(Pkg);
         expect(Object.keys(schema.resources).sort()).to.deep.equal([Token.clusterAttachment, Token.sharedAlb]);
         expect(schema.resources[Token.sharedAlb].isComponent).to.equal(true);
         expect(schema.resources[Token.sharedAlb].description).to.be.a("string").and.not.equal("");
@@ -212,6 +201,54 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         expect(service.protocol.$ref).to.equal(`#/types/${Pkg}:index:TargetProtocol`);
         expect(service.targetType.$ref).to.equal(`#/types/${Pkg}:index:TargetType`);
         expect(service.weights.additionalProperties?.type).to.equal("number");
+    });
+
+    it("SharedAlb: the VPC, subnets, CIDRs, certificates and tag values are inputs; cluster keys, service names and accountId plain", () => {
+        const inputs = schema.resources[Token.sharedAlb].inputProperties;
+        expect(Object.keys(inputs).sort()).to.deep.equal(["accountId", "clusters", "defaultService", "loadBalancer", "preview", "region", "services", "subnetIds", "tags", "vpcCidr", "vpcCidrs", "vpcId", "vpcSharing"]);
+        expect([inputs.vpcId.plain, inputs.vpcCidr.plain, inputs.region.plain]).to.deep.equal([undefined, undefined, undefined]);
+        expect([inputs.subnetIds.items?.plain, inputs.vpcCidrs.items?.plain, inputs.tags.additionalProperties?.plain]).to.deep.equal([undefined, undefined, undefined]);
+        expect([inputs.accountId.plain, inputs.clusters.plain, inputs.services.plain]).to.deep.equal([true, true, true]);
+        const lb = schema.types[`${Pkg}:index:LoadBalancerArgs`].properties!;
+        expect(lb.certificateArns.items?.plain).to.equal(undefined);
+    });
+
+    it("SharedAlb: outputs are ARNs and names, maps keyed by cluster then service, and the contract", () => {
+        const outputs = schema.resources[Token.sharedAlb].properties;
+        expect(Object.keys(outputs).sort()).to.deep.equal(["dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "resourceShareArn", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        for (const nested of ["targetGroupArns", "targetGroupNames"]) {
+            expect(outputs[nested].additionalProperties?.additionalProperties?.type, nested).to.equal("string");
+        }
+        for (const flat of ["listenerArns", "ruleArns", "registrarRoleArns"]) {
+            expect(outputs[flat].additionalProperties?.type, flat).to.equal("string");
+        }
+        expect(outputs.outputs.$ref).to.equal(`#/types/${Pkg}:index:NetworkOutputs`);
+        expect(schema.resources[Token.sharedAlb].required?.slice().sort()).to.deep.equal(["dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+    });
+
+    it("SharedAlb: every argument examples/yaml passes is an input of the schema, by the same path", () => {
+        const example = parse(fs.readFileSync(path.join(Root, "examples", "yaml", "Pulumi.yaml"), "utf8")) as { resources: Record<string, { properties: Record<string, unknown> }> };
+        const missing: string[] = [];
+        const walk = (value: unknown, prop: Property | undefined, at: string): void => {
+            if (prop === undefined) {
+                missing.push(at);
+                return;
+            }
+            const type = prop.$ref?.startsWith("#/types/") ? schema.types[prop.$ref.slice("#/types/".length)] : undefined;
+            if (type?.properties && typeof value === "object" && value !== null) {
+                for (const [k, v] of Object.entries(value)) {
+                    walk(v, type.properties[k], `${at}.${k}`);
+                }
+            } else if (prop.additionalProperties && typeof value === "object" && value !== null) {
+                for (const [k, v] of Object.entries(value)) {
+                    walk(v, prop.additionalProperties, `${at}.${k}`);
+                }
+            }
+        };
+        for (const [k, v] of Object.entries(example.resources["shared-alb"].properties)) {
+            walk(v, schema.resources[Token.sharedAlb].inputProperties[k], k);
+        }
+        expect(missing).to.deep.equal([]);
     });
 
     it("SharedAlb: no free-form value", () => {
