@@ -13,8 +13,8 @@ import tseslint from "typescript-eslint";
  */
 const pureModules = [
     "components/internal/*.ts",
-    "components/*/{naming,validate,rules,policy,manifests,helm-values,vpc-sharing,crd,versions}.ts",
-    "components/shared-alb/{evaluate,glob,limits,precedence,target-groups,validate-routing}.ts",
+    "components/*/{naming,validate,validate-*,model,rules,policy,manifests,helm-values,vpc-sharing,crd,versions}.ts",
+    "components/shared-alb/{evaluate,glob,limits,precedence,ports,target-groups}.ts",
     "stacks/cluster-config.ts",
 ];
 

@@ -1,8 +1,12 @@
 import { readFile } from "fs/promises";
 import * as path from "path";
 import { NetworkOutputs } from "../components/internal/contract";
-import { ConfigError } from "../components/internal/errors";
-import { AccountIdPattern, AllowedText, accountIdQuoteHint, isNonEmptyString, isRecord, join } from "../components/internal/validate";
+import {
+    ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
+} from "../components/internal/arn";
+import { ConfigError, Problems } from "../components/internal/errors";
+import { Reader, check, flag, integer, isRecord, list, map, object, optional } from "../components/internal/read";
+import { NodePortRange } from "../components/internal/values";
 import { InputError, describeFsError } from "./input-files";
 
 // The network stack's outputs as the commands read them back from
@@ -76,144 +80,112 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
     });
 }
 
+const NonEmpty = "expected a non-empty string";
+const str = check((v): v is string => typeof v === "string" && v.length > 0, NonEmpty);
+
+/**
+ * A non-empty string that also follows `rule` (an ARN's, an external ID's):
+ * anything but a non-empty string is refused as before, a string that
+ * breaks the rule with `allowed`.
+ */
+function strMatching(rule: (value: string) => boolean, allowed: string): Reader<string> {
+    return (p, path, value) => {
+        const read = str(p, path, value);
+        return read !== undefined && p.check(rule(read), path, read, allowed) ? read : undefined;
+    };
+}
+
+const matches = (pattern: RegExp) => (value: string) => pattern.test(value);
+const roleArn = strMatching(v => parseRoleArn(v) !== undefined, ArnAllowed.role);
+const targetGroupArn = strMatching(matches(TargetGroupArnPattern), ArnAllowed.targetGroup);
+const listenerArn = strMatching(matches(ListenerArnPattern), ArnAllowed.listener);
+/** The external ID, or the `[secret]` placeholder of outputs exported without `--show-secrets` (the doctor warns about it). */
+const externalIdOrHidden = strMatching(v => v === "[secret]" || ExternalIdPattern.test(v), ExternalIdAllowed);
+const strings = list(str, { notList: "expected a list of strings" });
+const arnMap = map(() => str, { notMap: "expected an object of rule ARNs keyed by cluster" });
+const allowed = { otherKeys: "allowed" } as const;
+
+const loadBalancer = object("expected an object with arn, securityGroupId and listenerArns", {
+    arn: strMatching(matches(LoadBalancerArnPattern), ArnAllowed.loadBalancer),
+    securityGroupId: str,
+    listenerArns: nonEmptyMap(map(() => listenerArn, { notMap: "expected an object of listener ARNs keyed by http, https or existing" }),
+        "expected at least one of http, https, existing"),
+}, allowed);
+
+const service = object("expected an object with port, protocol, targetType and weights", {
+    port: integer(1, 65535),
+    weights: map(() => integer(0, 999), { notMap: "expected an object of weights keyed by cluster" }),
+    hosts: optional(strings),
+    paths: optional(strings),
+    nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
+    ruleArn: optional(str),
+    priority: optional(integer(1, 50000)),
+    previewRuleArns: optional(arnMap),
+}, allowed);
+
+const targetGroup = object("expected an object with arn, name, port, protocol and targetType", {
+    arn: targetGroupArn,
+    name: str,
+    port: integer(1, 65535),
+    protocol: str,
+    targetType: str,
+    healthCheckPort: optional(integer(1, 65535)),
+    nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
+}, allowed);
+
+/** A cluster's entry: a cluster in another account than the network's has a registrar role and an external ID. */
+function cluster(networkAccountId: unknown): Reader<unknown> {
+    return (p, path, value) => {
+        const crossAccount = typeof networkAccountId === "string" && isRecord(value) && value.accountId !== networkAccountId;
+        const ifCrossAccount = <T>(reader: Reader<T>) => (crossAccount ? reader : optional(reader));
+        return object("expected an object with accountId, controllerRoleArn and targetGroups", {
+            accountId,
+            weight: integer(0, 999),
+            controllerRoleArn: roleArn,
+            registrarRoleArn: ifCrossAccount(roleArn),
+            externalId: ifCrossAccount(externalIdOrHidden),
+            retiring: optional(flag),
+            services: optional(strings),
+            previewSlot: optional(integer(1, 9)),
+            targetGroups: map(() => targetGroup, { notMap: "expected an object of target groups keyed by service" }),
+        }, allowed)(p, path, value);
+    };
+}
+
+const preview = object("expected an object with header and defaultActionRuleArns", { header: str, defaultActionRuleArns: arnMap }, allowed);
+
+/** A map that must have an entry, said with `allowed` (the map's own shape is its reader's to say). */
+function nonEmptyMap<T>(reader: Reader<Record<string, T>>, allowed: string): Reader<Record<string, T>> {
+    return (p, path, value) => {
+        const read = reader(p, path, value);
+        return read !== undefined && isRecord(value) && !p.check(Object.keys(value).length > 0, path, value, allowed) ? undefined : read;
+    };
+}
+
 /**
  * Every way `value` departs from the {@link NetworkOutputs} contract, as
  * errors naming the path (`clusters.blue.targetGroups`). Only the fields the
  * commands read are required; fields added in later versions (rule ARNs,
  * preview rules, the services a cluster runs, whether it is retiring) are
- * checked when present, so outputs of older network stacks still pass.
+ * checked when present, so outputs of older network stacks still pass. The
+ * account IDs, ARNs and external IDs follow the rules the components build
+ * them by (components/internal/arn.ts), in any partition.
  */
-export function validateNetworkOutputs(value: unknown): ConfigError[] {
-    const found: ConfigError[] = [];
-    const str = (p: string, v: unknown): v is string => {
-        if (!isNonEmptyString(v)) {
-            found.push(new ConfigError(p, v, "expected a non-empty string"));
-            return false;
-        }
-        return true;
-    };
-    const account = (p: string, v: unknown): void => {
-        if (typeof v !== "string" || !AccountIdPattern.test(v)) {
-            found.push(new ConfigError(p, v, `${AllowedText.accountId}${accountIdQuoteHint(v)}`));
-        }
-    };
-    const int = (p: string, v: unknown, min: number, max: number): void => {
-        if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-            found.push(new ConfigError(p, v, `expected an integer from ${min} to ${max}`));
-        }
-    };
-    const obj = (p: string, v: unknown, what: string): v is Record<string, unknown> => {
-        if (!isRecord(v)) {
-            found.push(new ConfigError(p, v, `expected ${what}`));
-            return false;
-        }
-        return true;
-    };
-    const optional = <T>(v: T | undefined, check: (x: T) => void): void => {
-        if (v !== undefined) {
-            check(v);
-        }
-    };
-    const strings = (p: string, v: unknown): void => {
-        if (!Array.isArray(v)) {
-            found.push(new ConfigError(p, v, "expected a list of strings"));
-            return;
-        }
-        v.forEach((x, i) => str(join(p, i), x));
-    };
-    const arnMap = (p: string, v: unknown): void => {
-        if (obj(p, v, "an object of rule ARNs keyed by cluster")) {
-            for (const [key, arn] of Object.entries(v)) {
-                str(join(p, key), arn);
-            }
-        }
-    };
-    if (!obj("", value, "a JSON object (the network stack's outputs)")) {
-        found[0] = new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)");
-        return found;
+export function validateNetworkOutputs(value: unknown): readonly ConfigError[] {
+    if (!isRecord(value)) {
+        return [new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)")];
     }
-    account("accountId", value.accountId);
-    str("region", value.region);
-    str("vpcId", value.vpcId);
-    str("securityGroupId", value.securityGroupId);
-    const lb = value.loadBalancer;
-    if (obj("loadBalancer", lb, "an object with arn, securityGroupId and listenerArns")) {
-        str("loadBalancer.arn", lb.arn);
-        str("loadBalancer.securityGroupId", lb.securityGroupId);
-        if (obj("loadBalancer.listenerArns", lb.listenerArns, "an object of listener ARNs keyed by http, https or existing")) {
-            const keys = Object.keys(lb.listenerArns);
-            if (keys.length === 0) {
-                found.push(new ConfigError("loadBalancer.listenerArns", lb.listenerArns, "expected at least one of http, https, existing"));
-            }
-            for (const key of keys) {
-                str(join("loadBalancer.listenerArns", key), lb.listenerArns[key]);
-            }
-        }
-    }
-    if (obj("services", value.services, "an object keyed by service name")) {
-        for (const [name, svc] of Object.entries(value.services)) {
-            const p = join("services", name);
-            if (obj(p, svc, "an object with port, protocol, targetType and weights")) {
-                int(join(p, "port"), svc.port, 1, 65535);
-                if (obj(join(p, "weights"), svc.weights, "an object of weights keyed by cluster")) {
-                    for (const [cluster, weight] of Object.entries(svc.weights)) {
-                        int(join(join(p, "weights"), cluster), weight, 0, 999);
-                    }
-                }
-                optional(svc.hosts, v => strings(join(p, "hosts"), v));
-                optional(svc.paths, v => strings(join(p, "paths"), v));
-                optional(svc.nodePort, v => int(join(p, "nodePort"), v, 30000, 32767));
-                optional(svc.ruleArn, v => str(join(p, "ruleArn"), v));
-                optional(svc.priority, v => int(join(p, "priority"), v, 1, 50000));
-                optional(svc.previewRuleArns, v => arnMap(join(p, "previewRuleArns"), v));
-            }
-        }
-    }
-    if (obj("clusters", value.clusters, "an object keyed by cluster key")) {
-        for (const [key, cluster] of Object.entries(value.clusters)) {
-            const p = join("clusters", key);
-            if (!obj(p, cluster, "an object with accountId, controllerRoleArn and targetGroups")) {
-                continue;
-            }
-            account(join(p, "accountId"), cluster.accountId);
-            int(join(p, "weight"), cluster.weight, 0, 999);
-            str(join(p, "controllerRoleArn"), cluster.controllerRoleArn);
-            const crossAccount = typeof value.accountId === "string" && cluster.accountId !== value.accountId;
-            if (crossAccount || cluster.registrarRoleArn !== undefined) {
-                str(join(p, "registrarRoleArn"), cluster.registrarRoleArn);
-            }
-            if (crossAccount || cluster.externalId !== undefined) {
-                str(join(p, "externalId"), cluster.externalId);
-            }
-            optional(cluster.retiring, v => {
-                if (typeof v !== "boolean") {
-                    found.push(new ConfigError(join(p, "retiring"), v, "expected true or false"));
-                }
-            });
-            optional(cluster.services, v => strings(join(p, "services"), v));
-            optional(cluster.previewSlot, v => int(join(p, "previewSlot"), v, 1, 9));
-            if (obj(join(p, "targetGroups"), cluster.targetGroups, "an object of target groups keyed by service")) {
-                for (const [service, tg] of Object.entries(cluster.targetGroups)) {
-                    const tp = join(join(p, "targetGroups"), service);
-                    if (obj(tp, tg, "an object with arn, name, port, protocol and targetType")) {
-                        str(join(tp, "arn"), tg.arn);
-                        str(join(tp, "name"), tg.name);
-                        int(join(tp, "port"), tg.port, 1, 65535);
-                        str(join(tp, "protocol"), tg.protocol);
-                        str(join(tp, "targetType"), tg.targetType);
-                        optional(tg.healthCheckPort, v => int(join(tp, "healthCheckPort"), v, 1, 65535));
-                        optional(tg.nodePort, v => int(join(tp, "nodePort"), v, 30000, 32767));
-                    }
-                }
-            }
-        }
-    }
-    optional(value.defaultService, v => str("defaultService", v));
-    optional(value.preview, v => {
-        if (obj("preview", v, "an object with header and defaultActionRuleArns")) {
-            str("preview.header", v.header);
-            arnMap("preview.defaultActionRuleArns", v.defaultActionRuleArns);
-        }
-    });
-    return found;
+    const p = new Problems();
+    object("expected a JSON object (the network stack's outputs)", {
+        accountId,
+        region: str,
+        vpcId: str,
+        securityGroupId: str,
+        loadBalancer,
+        services: map(() => service, { notMap: "expected an object keyed by service name" }),
+        clusters: map(() => cluster(value.accountId), { notMap: "expected an object keyed by cluster key" }),
+        defaultService: optional(str),
+        preview: optional(preview),
+    }, allowed)(p, "", value);
+    return p.errors;
 }

@@ -2,24 +2,21 @@
  * The cluster stack's config (`alb-fleet:cluster`) and its checks against the
  * network stack's outputs. Pure: no Pulumi runtime.
  */
+import { AccountIdPattern, accountId, tags } from "../components/internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { Problems } from "../components/internal/errors";
 import {
-    AccountIdPattern, AllowedText, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkPattern, isRecord, join, KeyPattern,
-    SecurityGroupIdPattern, SubnetIdPattern,
-} from "../components/internal/validate";
-import { BindingArgs, ClusterAttachmentArgs, ControllerArgs } from "../components/cluster-attachment/args";
-import { ClusterNamePattern } from "../components/cluster-attachment/validate";
+    Reader, check, flag, integer, isRecord, join, list, map, object, objectFields, oneOf, optional, orThrow, text, withDefault,
+} from "../components/internal/read";
+import { AllowedText, ClusterNamePattern, KeyPattern, securityGroupId, subnetId } from "../components/internal/values";
+import {
+    BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
+} from "../components/cluster-attachment/args";
+import { bindingArgs } from "../components/cluster-attachment/validate";
+import { controllerArgs } from "../components/cluster-attachment/validate-controller";
 
 /** The config key, used as the root of every error path. */
 export const ClusterConfigRoot = "alb-fleet:cluster";
-
-export const ClusterConfigKeys = [
-    "key", "networkStack", "accountId", "eks", "nodeSecurityGroupIds", "controller", "securityGroupMode", "bindings",
-    "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "createNamespaces", "retainNamespaces", "manageCrd", "tags",
-] as const;
-export const EksCreateKeys = ["create", "name", "version", "subnetIds", "instanceType", "desiredCapacity", "minSize", "maxSize"] as const;
-export const EksExistingKeys = ["name", "createOidcProvider"] as const;
 
 /** `eks`: create a cluster with @pulumi/eks, or look one up by name. */
 export interface EksConfig {
@@ -52,7 +49,7 @@ export interface ClusterStackConfig {
     eks: EksConfig;
     nodeSecurityGroupIds?: string[];
     controller?: ControllerArgs;
-    securityGroupMode?: string;
+    securityGroupMode?: SecurityGroupMode;
     bindings: Record<string, BindingArgs>;
     multiClusterTargetGroup?: boolean;
     applyToCluster?: boolean;
@@ -69,78 +66,82 @@ export const EksDefaults = { instanceType: "t3.medium", desiredCapacity: 2, minS
 /** A stack reference name: `stack`, `project/stack` or `org/project/stack`. */
 export const StackNamePattern = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 
+const clusterName = (allowed: string) => text(ClusterNamePattern, allowed);
+const size = (min: number, fallback: number) => withDefault(integer(min, 100, "an integer"), fallback);
+
+const TwoSubnets = "expected at least two subnet IDs in two availability zones";
+
+/** At least two subnets, for the cluster's two availability zones. */
+const clusterSubnets: Reader<string[]> = (p, path, value) => (Array.isArray(value) && value.length >= 2
+    ? list(subnetId, { notList: TwoSubnets })(p, path, value)
+    : void p.add(path, value, TwoSubnets));
+
+/** `eks` creating a cluster with @pulumi/eks (`create: true`), its sizes defaulted. */
+const createdEks = objectFields("expected { name: <existing cluster> } or { create: true, ... }", {
+    create: check((v): v is true => v === true, "expected true (or leave it out and give the name of an existing cluster)"),
+    name: optional(clusterName(AllowedText.clusterName)),
+    version: optional(text(/^1\.\d{2}$/, "expected a Kubernetes version such as \"1.33\"")),
+    subnetIds: optional(clusterSubnets),
+    instanceType: withDefault(text(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as \"t3.medium\""), EksDefaults.instanceType),
+    desiredCapacity: size(0, EksDefaults.desiredCapacity),
+    minSize: size(0, EksDefaults.minSize),
+    maxSize: size(1, EksDefaults.maxSize),
+} satisfies Record<Exclude<keyof EksConfig, "createOidcProvider">, Reader<unknown>>);
+
+/** `eks` naming an existing cluster. */
+const existingEks = object("expected { name: <existing cluster> } or { create: true, ... }", {
+    name: clusterName("expected the name of an existing EKS cluster (or create: true to create one)"),
+    createOidcProvider: optional(flag),
+    create: optional(check((v): v is false => v === false, "expected false")),
+} satisfies Record<"name" | "createOidcProvider" | "create", Reader<unknown>>);
+
+/** `eks`: create a cluster (its sizes consistent), or look one up by name. */
+const eks: Reader<EksConfig> = (p, path, value) => {
+    if (!isRecord(value) || value.create === undefined || value.create === false) {
+        return existingEks(p, path, value);
+    }
+    const read = createdEks(p, path, value);
+    // The sizes are checked together when each passed, whatever the other values did.
+    const { minSize, desiredCapacity, maxSize } = read?.fields ?? {};
+    if (minSize !== undefined && desiredCapacity !== undefined && maxSize !== undefined) {
+        p.check(minSize <= desiredCapacity && desiredCapacity <= maxSize, join(path, "desiredCapacity"), desiredCapacity,
+            `expected minSize (${minSize}) <= desiredCapacity <= maxSize (${maxSize})`);
+    }
+    return read?.whole;
+};
+
+/** `nodeSecurityGroupIds`: security group IDs, each once. */
+const securityGroupIds: Reader<string[]> = (p, path, value) => {
+    const ids = list(securityGroupId, { notList: "expected a list of security group IDs" })(p, path, value);
+    return ids !== undefined && p.check(new Set(ids).size === ids.length, path, value, "expected each security group once") ? ids : undefined;
+};
+
+/** `alb-fleet:cluster`, as `ClusterStackConfig` declares it; the component's own arguments are read with its readers. */
+const clusterConfig = object<ClusterStackConfig>("expected an object { key, networkStack, accountId, eks, bindings, ... }", {
+    key: text(KeyPattern, "expected the network stack's cluster key (lower-case letters, digits and inner hyphens)"),
+    networkStack: text(StackNamePattern, "expected the network stack's name, e.g. \"network\" or \"acme/alb-fleet/network\""),
+    accountId,
+    eks,
+    nodeSecurityGroupIds: optional(securityGroupIds),
+    controller: optional(controllerArgs),
+    securityGroupMode: optional(oneOf(SecurityGroupModes)),
+    bindings: map(() => bindingArgs, { notMap: "expected at least one binding { <service>: { namespace, service, port } }", nonEmpty: true }),
+    multiClusterTargetGroup: optional(flag),
+    applyToCluster: optional(flag),
+    labelNamespaces: optional(flag),
+    createNamespaces: optional(flag),
+    retainNamespaces: optional(flag),
+    manageCrd: optional(flag),
+    tags: optional(tags),
+});
+
 /**
  * Phase 1, before the stack reference: the shape of the config. Returns the
  * config typed; throws `ConfigErrors` naming every problem.
  */
 export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
     const problems = new Problems();
-    const root = ClusterConfigRoot;
-    const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), root);
-    if (!isRecord(raw)) {
-        problems.add(root, raw, "expected an object { key, networkStack, accountId, eks, bindings, ... }");
-        problems.throwIfAny();
-    }
-    const c = raw as Record<string, unknown>;
-    checkKnownKeys(problems, root, c, ClusterConfigKeys);
-    checkPattern(problems, p("key"), c.key, KeyPattern, "expected the network stack's cluster key (lower-case letters, digits and inner hyphens)");
-    checkPattern(problems, p("networkStack"), c.networkStack, StackNamePattern, "expected the network stack's name, e.g. \"network\" or \"acme/alb-fleet/network\"");
-    checkAccountId(problems, p("accountId"), c.accountId);
-    if (!isRecord(c.eks)) {
-        problems.add(p("eks"), c.eks, "expected { name: <existing cluster> } or { create: true, ... }");
-    } else if (c.eks.create !== undefined && c.eks.create !== false) {
-        checkKnownKeys(problems, p("eks"), c.eks, EksCreateKeys);
-        problems.check(c.eks.create === true, p("eks", "create"), c.eks.create, "expected true (or leave it out and give the name of an existing cluster)");
-        if (c.eks.name !== undefined) {
-            checkPattern(problems, p("eks", "name"), c.eks.name, ClusterNamePattern, "expected an EKS cluster name: 1 to 100 letters, digits, '-' and '_', starting alphanumeric");
-        }
-        if (c.eks.version !== undefined) {
-            checkPattern(problems, p("eks", "version"), c.eks.version, /^1\.\d{2}$/, "expected a Kubernetes version such as \"1.33\"");
-        }
-        if (c.eks.subnetIds !== undefined) {
-            if (!Array.isArray(c.eks.subnetIds) || c.eks.subnetIds.length < 2) {
-                problems.add(p("eks", "subnetIds"), c.eks.subnetIds, "expected at least two subnet IDs in two availability zones");
-            } else {
-                c.eks.subnetIds.forEach((s, i) => checkPattern(problems, join(p("eks", "subnetIds"), i), s, SubnetIdPattern, AllowedText.subnetId));
-            }
-        }
-        if (c.eks.instanceType !== undefined) {
-            checkPattern(problems, p("eks", "instanceType"), c.eks.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as \"t3.medium\"");
-        }
-        const size = (k: "desiredCapacity" | "minSize" | "maxSize") => {
-            const v = (c.eks as Record<string, unknown>)[k];
-            return v === undefined ? EksDefaults[k] : (checkInt(problems, p("eks", k), v, k === "maxSize" ? 1 : 0, 100, "an integer") ? v as number : undefined);
-        };
-        const [min, desired, max] = [size("minSize"), size("desiredCapacity"), size("maxSize")];
-        if (min !== undefined && desired !== undefined && max !== undefined) {
-            problems.check(min <= desired && desired <= max, p("eks", "desiredCapacity"), desired, `expected minSize (${min}) <= desiredCapacity <= maxSize (${max})`);
-        }
-    } else {
-        checkKnownKeys(problems, p("eks"), c.eks, [...EksExistingKeys, "create"]);
-        checkPattern(problems, p("eks", "name"), c.eks.name, ClusterNamePattern,
-            "expected the name of an existing EKS cluster (or create: true to create one)");
-        if (c.eks.createOidcProvider !== undefined) {
-            checkBoolean(problems, p("eks", "createOidcProvider"), c.eks.createOidcProvider);
-        }
-    }
-    if (c.nodeSecurityGroupIds !== undefined) {
-        if (!Array.isArray(c.nodeSecurityGroupIds)) {
-            problems.add(p("nodeSecurityGroupIds"), c.nodeSecurityGroupIds, "expected a list of security group IDs");
-        } else {
-            c.nodeSecurityGroupIds.forEach((s, i) => checkPattern(problems, join(p("nodeSecurityGroupIds"), i), s, SecurityGroupIdPattern, AllowedText.securityGroupId));
-            problems.check(new Set(c.nodeSecurityGroupIds).size === c.nodeSecurityGroupIds.length, p("nodeSecurityGroupIds"), c.nodeSecurityGroupIds, "expected each security group once");
-        }
-    }
-    for (const k of ["multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "createNamespaces", "retainNamespaces", "manageCrd"] as const) {
-        if (c[k] !== undefined) {
-            checkBoolean(problems, p(k), c[k]);
-        }
-    }
-    if (!isRecord(c.bindings) || Object.keys(c.bindings).length === 0) {
-        problems.add(p("bindings"), c.bindings, "expected at least one binding { <service>: { namespace, service, port } }");
-    }
-    problems.throwIfAny();
-    return c as unknown as ClusterStackConfig;
+    return orThrow(problems, clusterConfig(problems, ClusterConfigRoot, raw));
 }
 
 /**
@@ -196,13 +197,19 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
 export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
     "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
     | "retainNamespaces" | "manageCrd" | "tags"> {
-    const out: ReturnType<typeof attachmentOptions> = { bindings: config.bindings, createNamespaces: config.createNamespaces ?? config.eks.create === true };
-    for (const k of ["controller", "securityGroupMode", "multiClusterTargetGroup", "applyToCluster", "labelNamespaces", "retainNamespaces", "manageCrd", "tags"] as const) {
-        if (config[k] !== undefined) {
-            (out as Record<string, unknown>)[k] = config[k];
-        }
-    }
-    return out;
+    return {
+        bindings: config.bindings,
+        // A created cluster has only the system namespaces.
+        createNamespaces: config.createNamespaces ?? config.eks.create === true,
+        controller: config.controller,
+        securityGroupMode: config.securityGroupMode,
+        multiClusterTargetGroup: config.multiClusterTargetGroup,
+        applyToCluster: config.applyToCluster,
+        labelNamespaces: config.labelNamespaces,
+        retainNamespaces: config.retainNamespaces,
+        manageCrd: config.manageCrd,
+        tags: config.tags,
+    };
 }
 
 /** Node security groups from config, keyed by their own ID (a stable key). */

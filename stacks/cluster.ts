@@ -1,12 +1,12 @@
 import * as aws from "../components/internal/aws";
 import * as k8s from "../components/internal/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
+import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
 import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { NetworkOutputs } from "../components/internal/contract";
-import { partitionOf } from "../components/shared-alb/naming";
+import { oidcProviderArn, partitionOf } from "../components/internal/arn";
 import { Problems } from "../components/internal/errors";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
@@ -107,7 +107,7 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
     // The plain parts are checked now, before any lookup and before a cluster is created.
     const plan = validateClusterAttachmentArgs({
         ...common, clusterName: config.eks.name ?? config.key,
-        oidcProviderArn: `arn:${partitionOf(network.region)}:iam::${config.accountId}:oidc-provider/oidc.eks.${network.region}.amazonaws.com/id/PLANNED`,
+        oidcProviderArn: oidcProviderArn(partitionOf(network.region), config.accountId, `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`),
         oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
     }, ClusterConfigRoot);
 
@@ -206,9 +206,21 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         serviceAccount: attachment.serviceAccount,
         releaseName: attachment.releaseName,
         releaseNamespace: attachment.releaseNamespace,
-        bindings: attachment.bindings,
+        bindings: attachment.bindings.apply(bindings => Object.fromEntries(Object.entries(bindings).map(([key, b]) => [key, stackBinding(b)]))),
         securityGroupRuleIds: attachment.securityGroupRuleIds,
         manifests: attachment.manifests,
+    };
+}
+
+/**
+ * A binding as the cluster stack's `bindings` output gives it (a public
+ * contract, docs/outputs.md): the Service port by number or name in one
+ * `servicePort`.
+ */
+function stackBinding(b: BindingOutput): Record<string, unknown> {
+    return {
+        namespace: b.namespace, name: b.name, service: b.service, servicePort: b.port ?? b.portName, targetGroupArn: b.targetGroupArn,
+        targetType: b.targetType,
     };
 }
 

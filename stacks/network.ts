@@ -18,7 +18,7 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     // one config error before anything is registered. SharedAlb checks both
     // again for other programs, but a credentials mismatch it finds can only
     // surface through its children's inputs.
-    const model = validateSharedAlbArgs(args, aws.config.region);
+    const model = validateSharedAlbArgs(args);
     const caller = await aws.getCallerIdentity();
     const problems = new Problems();
     problems.check(caller.accountId === model.accountId, "accountId", model.accountId,
@@ -35,13 +35,13 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
         services: o.services,
         clusters: o.clusters,
     };
-    if (alb.model.vpcSharing !== undefined) {
+    if (model.vpcSharing !== undefined) {
         outputs.vpcSharing = o.vpcSharing;
     }
-    if (alb.model.defaultService !== undefined) {
+    if (model.defaultService !== undefined) {
         outputs.defaultService = o.defaultService;
     }
-    if (alb.model.preview !== undefined) {
+    if (model.preview !== undefined) {
         outputs.preview = o.preview;
     }
     return outputs;

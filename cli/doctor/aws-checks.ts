@@ -1,5 +1,6 @@
+import { arnPartition, targetGroupArn } from "../../components/internal/arn";
 import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { NodePortRange } from "../../components/internal/validate";
+import { NodePortRange } from "../../components/internal/values";
 import { evaluateTrust, isAllowed } from "./iam-policy";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
@@ -513,7 +514,7 @@ export function checkRegistrars(outputs: NetworkOutputs, snap: AwsSnapshot): Che
                 problems.push({ severity: "fail", text: `policy does not allow ${action} on "*"` });
             }
         }
-        const probe = `arn:aws:elasticloadbalancing:${outputs.region}:${outputs.accountId}:targetgroup/doctor-probe-not-a-real-group/0000000000000000`;
+        const probe = targetGroupArn(arnPartition(outputs.loadBalancer.arn), outputs.region, outputs.accountId, "doctor-probe-not-a-real-group", "0000000000000000");
         const otherTgs = sortedEntries(outputs.clusters).filter(([k]) => k !== key).flatMap(([, oc]) => Object.values(oc.targetGroups).map(tg => tg.arn));
         if ([probe, ...otherTgs].some(arn => isAllowed(docs, "elasticloadbalancing:RegisterTargets", arn))) {
             problems.push({ severity: "warn", text: "policy allows RegisterTargets beyond this cluster's target groups" });

@@ -19,6 +19,7 @@ import {
     ListAttachedRolePoliciesCommand,
     ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
+import { parseRoleArn } from "../../components/internal/arn";
 import { NetworkOutputs } from "../../components/internal/contract";
 import { AwsClients, isFatalAwsError, isNotFound, oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
@@ -296,11 +297,10 @@ async function describeVpcCidrs(caller: Caller, vpcId: string): Promise<string[]
     return unique(cidrs.length > 0 ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : []);
 }
 
-/** Role name from a role ARN: the last segment after `role/` (paths allowed). */
+/** Role name from a role ARN of any partition: the last segment after `role/` (paths allowed). */
 export function roleNameFromArn(arn: string): string {
-    const resource = arn.split(":").slice(5).join(":");
-    const path = resource.startsWith("role/") ? resource.slice("role/".length) : resource;
-    return path.split("/").pop() ?? path;
+    // The outputs reader checked the ARN; the last segment is the best guess for anything else.
+    return parseRoleArn(arn)?.name ?? arn.split("/").pop() ?? arn;
 }
 
 async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefined> {

@@ -1,3 +1,4 @@
+import { accountRootArn, arnPartition } from "../../components/internal/arn";
 import { PolicyDocument } from "./snapshot";
 
 /**
@@ -174,7 +175,8 @@ function describePrincipals(st: Statement): string {
  */
 export function evaluateTrust(doc: PolicyDocument, expected: ExpectedTrust): TrustProblem[] {
     const granting = statementsOf(doc).filter(st => st.effect === "Allow" && actionApplies(st, "sts:AssumeRole"));
-    const rootArn = `arn:aws:iam::${expected.accountId}:root`;
+    // The account's root in the partition of the ARNs the outputs hold.
+    const rootArn = accountRootArn(arnPartition(expected.controllerRoleArn), expected.accountId);
     const reasons: TrustProblem[] = [];
     const good: Statement[] = [];
     for (const st of granting) {

@@ -1,7 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
 
-/** Where a planned stack lives: its account and region make up the fake ARNs. */
+/** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
 export interface FakeCloudContext {
     accountId: string;
     region: string;
@@ -50,15 +51,37 @@ export class FakeCloud implements pulumi.runtime.Mocks {
      */
     readonly assumed = new Set<string>();
 
+    /** The region of each explicit AWS provider the program created, by provider ID. */
+    private readonly providerRegions = new Map<string, string>();
+
     constructor(private readonly ctx: FakeCloudContext) {}
+
+    /**
+     * Where a resource or call goes: its AWS provider's region when the
+     * program gave it one with a region, else the stack's, as in AWS.
+     */
+    private regionFor(provider: string | undefined): string {
+        const id = provider?.split("::").pop();
+        return (id === undefined ? undefined : this.providerRegions.get(id)) ?? this.ctx.region;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         const { type, name } = args;
         const inputs = (args.inputs ?? {}) as Record<string, any>;
-        const { accountId, region } = this.ctx;
+        const { accountId } = this.ctx;
+        const region = this.regionFor(args.provider);
+        const partition = partitionOf(region);
+        const elb = (resource: string) => arnOf(partition, "elasticloadbalancing", region, accountId, resource);
         const seed = `${accountId}/${region}/${type}/${name}`;
         const physical = (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback;
         switch (type) {
+            case "pulumi:providers:aws": {
+                const id = `${name}-${fakeHex(seed, 8)}`;
+                if (typeof inputs.region === "string") {
+                    this.providerRegions.set(id, inputs.region);
+                }
+                return { id, state: { ...inputs } };
+            }
             case "pulumi:pulumi:StackReference": {
                 const stackName = (inputs.name as string) ?? name;
                 const outputs = this.ctx.stackOutputs?.[stackName];
@@ -72,7 +95,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const adopted = typeof args.id === "string" && args.id.includes(":loadbalancer/app/") ? args.id : undefined;
                 const lbName = adopted ? adopted.split("/")[2] : physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
                 const suffix = adopted ? adopted.split(":loadbalancer/")[1] : `app/${lbName}/${fakeHex(seed, 16)}`;
-                const arn = adopted ?? `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${suffix}`;
+                const arn = adopted ?? elb(`loadbalancer/${suffix}`);
                 return {
                     id: arn,
                     state: {
@@ -84,36 +107,37 @@ export class FakeCloud implements pulumi.runtime.Mocks {
             }
             case "aws:lb/targetGroup:TargetGroup": {
                 const tgName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
-                const suffix = `targetgroup/${tgName}/${fakeHex(seed, 16)}`;
-                const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:${suffix}`;
+                const id = fakeHex(seed, 16);
+                const suffix = `targetgroup/${tgName}/${id}`;
+                const arn = targetGroupArn(partition, region, accountId, tgName, id);
                 return { id: arn, state: { ...inputs, name: tgName, arn, arnSuffix: suffix } };
             }
             case "aws:lb/listener:Listener": {
                 const lbArn = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn
-                    : `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`;
+                    : elb(`loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`);
                 const arn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${fakeHex(seed, 16)}`;
                 return { id: arn, state: { ...inputs, arn } };
             }
             case "aws:lb/listenerRule:ListenerRule": {
                 const listenerArn = typeof inputs.listenerArn === "string" ? inputs.listenerArn
-                    : `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`;
+                    : elb(`listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`);
                 const arn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${fakeHex(seed, 16)}`;
                 return { id: arn, state: { ...inputs, arn } };
             }
             case "aws:iam/role:Role": {
                 const roleName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
                 const path = typeof inputs.path === "string" ? inputs.path : "/";
-                const arn = `arn:aws:iam::${accountId}:role${path}${roleName}`;
+                const arn = roleArn(partition, accountId, roleName, path);
                 return { id: roleName, state: { ...inputs, name: roleName, arn, uniqueId: `AROA${fakeHex(seed, 17).toUpperCase()}` } };
             }
             case "aws:iam/policy:Policy": {
                 const policyName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
-                const arn = `arn:aws:iam::${accountId}:policy/${policyName}`;
+                const arn = arnOf(partition, "iam", "", accountId, `policy/${policyName}`);
                 return { id: arn, state: { ...inputs, name: policyName, arn } };
             }
             case "aws:ec2/securityGroup:SecurityGroup": {
                 const id = `sg-${fakeHex(seed, 17)}`;
-                return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: `arn:aws:ec2:${region}:${accountId}:security-group/${id}` } };
+                return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: securityGroupArn(partition, region, accountId, id) } };
             }
             case "eks:index:Cluster": {
                 // @pulumi/eks's Cluster (a remote component): the outputs ClusterAttachment's eks helper reads.
@@ -124,11 +148,11 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 return {
                     id: undefined,
                     state: {
-                        eksCluster: { name: clusterName, arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`, endpoint },
+                        eksCluster: { name: clusterName, arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`), endpoint },
                         core: { vpcId: inputs.vpcId, subnetIds: inputs.privateSubnetIds ?? inputs.subnetIds ?? [], endpoint },
                         oidcIssuer: issuer,
                         oidcProviderUrl: `https://${issuer}`,
-                        oidcProviderArn: `arn:aws:iam::${accountId}:oidc-provider/${issuer}`,
+                        oidcProviderArn: oidcProviderArn(partition, accountId, issuer),
                         clusterSecurityGroupId: clusterSg,
                         nodeSecurityGroupId: `sg-${fakeHex(`${seed}/node-sg`, 17)}`,
                         kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] }),
@@ -136,7 +160,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 };
             }
             case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
-                const arn = `arn:aws:iam::${accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
+                const arn = oidcProviderArn(partition, accountId, String(inputs.url ?? ""));
                 return { id: arn, state: { ...inputs, arn } };
             }
             case "kubernetes:core/v1:Namespace": {
@@ -145,8 +169,21 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 }
                 return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
             }
+            case "aws:ec2/vpc:Vpc": {
+                // A VPC (and its subnets, a certificate) made in the same program: IDs and ARNs shaped as AWS's.
+                const id = `vpc-${fakeHex(seed, 17)}`;
+                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `vpc/${id}`) } };
+            }
+            case "aws:ec2/subnet:Subnet": {
+                const id = `subnet-${fakeHex(seed, 17)}`;
+                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `subnet/${id}`) } };
+            }
+            case "aws:acm/certificate:Certificate": {
+                const arn = arnOf(partition, "acm", region, accountId, `certificate/${fakeUuid(seed)}`);
+                return { id: arn, state: { ...inputs, arn } };
+            }
             case "aws:ram/resourceShare:ResourceShare": {
-                const arn = `arn:aws:ram:${region}:${accountId}:resource-share/${fakeUuid(seed)}`;
+                const arn = arnOf(partition, "ram", region, accountId, `resource-share/${fakeUuid(seed)}`);
                 return { id: arn, state: { ...inputs, arn } };
             }
             default: {
@@ -155,7 +192,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const state: Record<string, unknown> = { ...inputs };
                 if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
                     const service = type.split(":")[1].split("/")[0];
-                    state.arn = `arn:aws:${service}:${region}:${accountId}:${name}`;
+                    state.arn = arnOf(partition, service, region, accountId, name);
                 }
                 return { id, state };
             }
@@ -168,10 +205,12 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         if (override) {
             return override(inputs);
         }
-        const { accountId, region } = this.ctx;
+        const { accountId } = this.ctx;
+        const region = this.regionFor(args.provider);
+        const partition = partitionOf(region);
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId, arn: `arn:aws:iam::${accountId}:user/plan`, userId: "AIDAPLAN", id: accountId };
+                return { accountId, arn: arnOf(partition, "iam", "", accountId, "user/plan"), userId: "AIDAPLAN", id: accountId };
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
             case "aws:eks/getCluster:getCluster": {
@@ -186,7 +225,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const vpcId = (served?.vpcId as string | undefined) ?? this.assume(`vpc-${fakeHex(`${seed}/vpc`, 17)}`);
                 [endpointHost, issuerId, ca, clusterSg].forEach(v => this.assume(v));
                 return {
-                    id: clusterName, name: clusterName, arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
+                    id: clusterName, name: clusterName, arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`),
                     endpoint: `https://${endpointHost}.gr7.${region}.eks.amazonaws.com`,
                     certificateAuthorities: [{ data: ca }],
                     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${issuerId}` }] }],
@@ -201,7 +240,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
                 return this.oidcProvider(inputs);
             case "aws:index/getPartition:getPartition":
-                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                return { partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", id: partition };
             default:
                 throw new Error(`the offline plan has no answer for ${args.token}`);
         }
@@ -229,7 +268,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         if (tags === undefined) {
             throw new Error(`reading IAM OIDC Provider (${inputs.url}): couldn't find resource`);
         }
-        const arn = `arn:aws:iam::${this.ctx.accountId}:oidc-provider/${bare}`;
+        const arn = oidcProviderArn(partitionOf(this.ctx.region), this.ctx.accountId, bare);
         return { id: arn, arn, url: bare, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags };
     }
 

@@ -1,14 +1,30 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { TargetProtocol, TargetProtocols, TargetType } from "../internal/values";
 
 /** How the ALB's security group is let in to the targets. */
-export const SecurityGroupModes = ["rules", "controller", "none"] as const;
-export type SecurityGroupMode = (typeof SecurityGroupModes)[number];
+export const SecurityGroupMode = {
+    /** Pulumi-managed ingress rules on the node security groups from the ALB's security group, on each target port. */
+    Rules: "rules",
+    /** The TargetGroupBindings carry `networking.ingress`, and the controller edits the node security groups. */
+    Controller: "controller",
+    /** You open the path yourself. */
+    None: "none",
+} as const;
+export type SecurityGroupMode = (typeof SecurityGroupMode)[keyof typeof SecurityGroupMode];
+export const SecurityGroupModes: readonly SecurityGroupMode[] = [SecurityGroupMode.Rules, SecurityGroupMode.Controller, SecurityGroupMode.None];
 
-/** IP address types a TargetGroupBinding accepts (`spec.ipAddressType`). */
-export const IpAddressTypes = ["ipv4", "ipv6"] as const;
+/** The IP address type of a TargetGroupBinding's targets (`spec.ipAddressType`); must match the target group's. */
+export const IpAddressType = {
+    /** IPv4 targets. */
+    Ipv4: "ipv4",
+    /** IPv6 targets. */
+    Ipv6: "ipv6",
+} as const;
+export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
+export const IpAddressTypes: readonly IpAddressType[] = [IpAddressType.Ipv4, IpAddressType.Ipv6];
 
 /** Protocols of an ALB target group (`spec.targetGroupProtocol`). */
-export const TargetGroupProtocols = ["HTTP", "HTTPS"] as const;
+export const TargetGroupProtocols = TargetProtocols;
 
 /**
  * One target group of this cluster, as the network stack exports it
@@ -20,9 +36,9 @@ export interface ClusterTargetGroupArgs {
     /** The target group's port: the default target port (`ip` targets). */
     port: number;
     /** The target group's protocol (`HTTP` or `HTTPS`): the binding's `spec.targetGroupProtocol`. */
-    protocol: string;
+    protocol: TargetProtocol;
     /** `ip` or `instance`. A cross-account cluster must use `ip`. */
-    targetType: string;
+    targetType: TargetType;
     /**
      * The target group's health-check port, when it is not the traffic port:
      * opened from the ALB's security group too.
@@ -112,21 +128,34 @@ export interface BindingArgs {
      * `spec.ipAddressType`; must match the target group's.
      * @default "ipv4"
      */
-    ipAddressType?: string;
+    ipAddressType?: IpAddressType;
 }
 
 /** Compute resources for the controller pods. */
 export interface ResourceListArgs {
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * CPU, as a Kubernetes quantity (`100m`).
+     * @default see `ControllerArgs.resources`
+     */
     cpu?: string;
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * Memory, as a Kubernetes quantity (`128Mi`).
+     * @default see `ControllerArgs.resources`
+     */
     memory?: string;
 }
 
+/** The controller pods' requests and limits. */
 export interface ResourceRequirementsArgs {
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * What the scheduler reserves for each controller pod.
+     * @default see `ControllerArgs.resources`
+     */
     requests?: ResourceListArgs;
-    /** @default see `ControllerArgs.resources` */
+    /**
+     * The most each controller pod may use.
+     * @default see `ControllerArgs.resources`
+     */
     limits?: ResourceListArgs;
 }
 
@@ -148,10 +177,11 @@ export interface ControllerArgs {
      */
     createRole?: boolean;
     /**
-     * The role to annotate the service account with when `createRole` is false.
+     * The role to annotate the service account with when `createRole` is false
+     * (may be another resource's output: checked once known).
      * @default the created role
      */
-    roleArn?: string;
+    roleArn?: pulumi.Input<string>;
     /**
      * Chart version override. The default is the version the IAM policy, the
      * Helm values and the embedded TargetGroupBinding CRD are verified against.
@@ -193,17 +223,19 @@ export interface ControllerArgs {
      * component manages (clusterName, region, vpcId, serviceAccount,
      * replicaCount, resources, ingress class and webhook switches,
      * controllerConfig, podDisruptionBudget, keepTLSSecret) are refused: use the
-     * dedicated fields.
+     * dedicated fields. Free-form chart values.
      * @default {}
      */
-    extraValues?: Record<string, unknown>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form chart values: `any` is the schema's free-form value (pulumi.json#/Any)
+    extraValues?: Record<string, any>;
     /**
      * An extra IAM policy document (JSON) attached to the controller role as a
      * second inline policy. Required to run a chart newer than the pinned one,
-     * whose needs this package has not verified.
+     * whose needs this package has not verified. May be another resource's
+     * output (a rendered policy document): checked once known.
      * @default none
      */
-    additionalPolicyJson?: string;
+    additionalPolicyJson?: pulumi.Input<string>;
 }
 
 /**
@@ -224,8 +256,13 @@ export interface ClusterAttachmentArgs {
     oidcIssuer: pulumi.Input<string>;
     /** The VPC of the target groups (the network's VPC, shared with the cluster). */
     vpcId: pulumi.Input<string>;
-    /** The region of the cluster and of the ALB. */
-    region: pulumi.Input<string>;
+    /**
+     * The region of the cluster and of the ALB; its partition must be the
+     * network's ARNs' (`aws-cn` for `cn-north-1`...).
+     * @default the region of the AWS provider in the options (`provider`,
+     * `providers`, or the parent's); the ambient `aws:region` config is never read
+     */
+    region?: pulumi.Input<string>;
     /** This cluster's entry of the network stack's outputs. */
     cluster: ClusterNetworkArgs;
     /** The ALB's security group ID (in the network account). */
@@ -247,7 +284,7 @@ export interface ClusterAttachmentArgs {
      * - `none`: you open the path yourself.
      * @default "rules"
      */
-    securityGroupMode?: string;
+    securityGroupMode?: SecurityGroupMode;
     /**
      * The security groups of the nodes (and so of `ip` target pods with the
      * VPC CNI), keyed by a stable name (letters, digits, hyphens), e.g.

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
-import { ClusterAttachmentArgs } from "./args";
+import { join } from "../internal/read";
+import { TargetType } from "../internal/values";
+import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
 import { TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
@@ -9,15 +11,21 @@ import {
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
 import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
-import { assertClusterFacts, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
 
 /** The chart and release a GitOps user installs with the rendered values. */
 export interface ControllerChartRef {
+    /** The chart's name (`aws-load-balancer-controller`). */
     name: string;
+    /** The chart repository's URL (eks-charts). */
     repository: string;
+    /** The chart version. */
     version: string;
+    /** The Helm release name. */
     releaseName: string;
+    /** The release's namespace. */
     namespace: string;
 }
 
@@ -45,14 +53,100 @@ export interface AttachmentManifests {
     crds?: Record<string, KubernetesObject>;
 }
 
+/** The controller's service account, which the IRSA trust names. */
+export interface ServiceAccountRef {
+    /** The service account's namespace (the controller's). */
+    namespace: string;
+    /** The service account's name. */
+    name: string;
+}
+
 /** One bound service, as the outputs report it. */
 export interface BindingOutput {
+    /** The Service's namespace, where the TargetGroupBinding is. */
     namespace: string;
+    /** The TargetGroupBinding's name. */
     name: string;
+    /** The Service's name. */
     service: string;
-    servicePort: number | string;
+    /** The Service port by number (`spec.serviceRef.port`), when the binding gives `port`. */
+    port?: number;
+    /** The Service port by name (`spec.serviceRef.port`), when the binding gives `portName`. */
+    portName?: string;
+    /** The ARN of the target group the Service's endpoints are registered in. */
     targetGroupArn: string;
-    targetType: string;
+    /** The target group's target type. */
+    targetType: TargetType;
+}
+
+/** Each attachment's rendered manifests (kept off the class's properties, which are its schema outputs). */
+const manifestsOf = new WeakMap<ClusterAttachment, pulumi.Output<AttachmentManifests>>();
+
+/**
+ * The AWS provider the options give the component's children: `provider` or
+ * `providers` (an `aws.Provider`, or the `aws` entry of a providers map, as
+ * a provider reference from another language's program arrives), or the
+ * parent's.
+ */
+function awsProviderOf(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
+    const providers = opts?.providers;
+    const listed = Array.isArray(providers) ? providers.find(p => p instanceof aws.Provider) : providers?.aws;
+    return (opts?.provider instanceof aws.Provider ? opts.provider : undefined) ?? listed ?? opts?.parent?.getProvider("aws::ClusterAttachment");
+}
+
+/**
+ * The region of an AWS provider: its `region` when it is a provider object
+ * of this program, else (a provider reference, as another language's
+ * program passes it) the region the provider reports.
+ */
+function providerRegion(provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string | undefined> {
+    return provider instanceof aws.Provider ? provider.region : aws.getRegionOutput({}, { provider, parent }).region;
+}
+
+/** One binding as the outputs report it. */
+function bindingOutput(b: ResolvedAttachment["bindings"][string], targetGroupArn: string): BindingOutput {
+    return {
+        namespace: b.namespace,
+        name: b.tgbName,
+        service: b.serviceName,
+        ...(typeof b.servicePort === "number" ? { port: b.servicePort } : { portName: b.servicePort }),
+        targetGroupArn,
+        targetType: b.targetType,
+    };
+}
+
+/** The cluster facts (Pulumi inputs), checked once known; the issuer without `https://`. */
+interface CheckedFacts {
+    clusterName: string;
+    oidcProviderArn: string;
+    oidcIssuer: string;
+    vpcId: string;
+    region: string;
+    albSecurityGroupId: string;
+}
+
+/** The controller's role: its ARN, and what the controller and the bindings wait on (the role and its policies). */
+interface ControllerIam {
+    /** Created (`controller.createRole`); absent for a role the user brings. */
+    role?: aws.iam.Role;
+    arn: pulumi.Output<string | undefined>;
+    dependsOn: pulumi.Resource[];
+}
+
+/** The security-group ingress rules (`rules` mode): their IDs by rule key, and the rules the bindings wait on. */
+interface Ingress {
+    ids: Record<string, pulumi.Output<string>>;
+    rules: pulumi.Resource[];
+}
+
+/** Everything rendered for the cluster, before anything is applied to it. */
+interface Rendered {
+    /** The controller's Helm values (absent when `controller.install` is false). */
+    helmValues?: pulumi.Output<Record<string, unknown>>;
+    /** The TargetGroupBindings by service. */
+    targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>;
+    namespaces: NamespacePlan[];
+    manifests: pulumi.Output<AttachmentManifests>;
 }
 
 /**
@@ -60,7 +154,8 @@ export interface BindingOutput {
  * IRSA role and TargetGroupBinding-only policy, the controller's Helm release,
  * one TargetGroupBinding per bound service, and the security-group ingress
  * from the ALB. Pass the cluster's Kubernetes provider through `providers`
- * (or `provider`) in the options.
+ * (or `provider`) in the options; an AWS provider there (or the parent's)
+ * gives the region when `region` is not set.
  *
  * Order (explicit `dependsOn`): role and policy, then CRD, then release, then
  * bindings; destroy runs in reverse, so bindings are deleted while the
@@ -73,237 +168,58 @@ export interface BindingOutput {
  * replaced, the old one deleted first (same name).
  */
 export class ClusterAttachment extends pulumi.ComponentResource {
-    /** The controller role's ARN (undefined when `controller.createRole` is false). */
+    /** The controller role's ARN; absent when `controller.createRole` is false and no `roleArn` is given. */
     readonly controllerRoleArn: pulumi.Output<string | undefined>;
+    /** The controller role's name; absent when `controller.createRole` is false. */
     readonly controllerRoleName: pulumi.Output<string | undefined>;
     /** The controller's namespace and service account. */
-    readonly serviceAccount: pulumi.Output<{ namespace: string; name: string }>;
-    /** The Helm release's name and namespace (undefined without install or applyToCluster). */
+    readonly serviceAccount: pulumi.Output<ServiceAccountRef>;
+    /** The Helm release's name; absent without `controller.install` or `applyToCluster`. */
     readonly releaseName: pulumi.Output<string | undefined>;
+    /** The Helm release's namespace; absent without `controller.install` or `applyToCluster`. */
     readonly releaseNamespace: pulumi.Output<string | undefined>;
-    /** The bindings, by service. */
+    /** The TargetGroupBindings, keyed by the network's service name. */
     readonly bindings: pulumi.Output<Record<string, BindingOutput>>;
-    /** The controller's Helm values (undefined when `controller.install` is false). */
-    readonly helmValues: pulumi.Output<Record<string, unknown> | undefined>;
-    /** Everything rendered for the cluster (see `AttachmentManifests`). */
-    readonly manifests: pulumi.Output<AttachmentManifests>;
+    /**
+     * The controller's Helm values, free-form chart values (absent when
+     * `controller.install` is false).
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form chart values: `any` is the schema's free-form value (pulumi.json#/Any)
+    readonly helmValues: pulumi.Output<Record<string, any> | undefined>;
     /** Security-group ingress rule IDs by rule key (`<node group key>-<port>`), `rules` mode. */
     readonly securityGroupRuleIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ClusterAttachmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Everything plain is checked before anything is registered.
-        const plan: ResolvedAttachment = validateClusterAttachmentArgs(args);
+        // Everything plain is checked before anything is registered; the region
+        // is the given one, else the AWS provider's of the options (never ambient config).
+        const awsProvider = awsProviderOf(opts);
+        const plan: ResolvedAttachment = validateClusterAttachmentArgs(args, "", { awsProvider: awsProvider !== undefined });
         super("shared-alb:index:ClusterAttachment", name, {}, opts);
+        const region: pulumi.Input<string | undefined> = args.region ?? (awsProvider && providerRegion(awsProvider, this));
+        const facts = checkedFacts(args, region, plan);
+        const bindings = Object.values(plan.bindings);
+        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
+            .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
+        const externalId = args.cluster.externalId === undefined ? undefined
+            : pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id));
 
-        const facts = pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, args.region, args.albSecurityGroupId])
-            .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
-                assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
-                    { crossAccount: plan.crossAccount, accountId: plan.accountId });
-                return { clusterName, oidcProviderArn, oidcIssuer: normalizeIssuer(oidcIssuer), vpcId, region, albSecurityGroupId };
-            });
-        const nodeSgIds = pulumi.output(args.nodeSecurityGroupIds ?? {}).apply(ids => {
-            for (const [k, v] of Object.entries(ids)) {
-                assertSecurityGroupId(`nodeSecurityGroupIds.${k}`, v);
-            }
-            return ids as Record<string, string>;
-        });
-        const bindingList = Object.values(plan.bindings);
-        const tgArns = pulumi.all(Object.fromEntries(bindingList.map(b => [b.key, args.cluster.targetGroups[b.key].arn])));
+        const controller = this.controllerRole(name, args, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
+        const ingress = this.securityGroupRules(name, args, plan, facts);
+        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, externalId);
+        const release = plan.applyToCluster ? this.kubernetesObjects(name, plan, rendered, controller.dependsOn, ingress.rules) : undefined;
 
-        // IAM: the controller role and its TargetGroupBinding-only policy.
-        let role: aws.iam.Role | undefined;
-        const roleDeps: pulumi.Resource[] = [];
-        if (plan.controller.createRole) {
-            role = new aws.iam.Role(`${name}-controller`, {
-                name: plan.role.name,
-                path: plan.role.path,
-                description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
-                assumeRolePolicy: facts.apply(f => JSON.stringify(controllerTrustPolicy({
-                    oidcProviderArn: f.oidcProviderArn,
-                    oidcIssuer: f.oidcIssuer,
-                    namespace: plan.controller.namespace,
-                    serviceAccountName: plan.controller.serviceAccountName,
-                }))),
-                tags: plan.tags,
-            }, { parent: this });
-            const policy = new aws.iam.RolePolicy(`${name}-controller`, {
-                role: role.name,
-                name: "target-group-binding",
-                policy: pulumi.all([facts, tgArns, nodeSgIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
-                    registrarRoleArn: plan.registrarRoleArn,
-                    targetGroupArns: Object.values(arns),
-                    securityGroupMode: plan.securityGroupMode,
-                    nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(arnPartition(plan.role.arn), f.region, plan.accountId, id)),
-                    ipTargets: bindingList.some(b => b.targetType === "ip"),
-                }))),
-            }, { parent: this });
-            roleDeps.push(role, policy);
-            if (plan.controller.additionalPolicyJson !== undefined) {
-                roleDeps.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
-                    role: role.name,
-                    name: "additional",
-                    policy: plan.controller.additionalPolicyJson,
-                }, { parent: this }));
-            }
-        }
-        const roleArn: pulumi.Output<string | undefined> = role ? role.arn : pulumi.output(plan.controller.roleArn);
-
-        // Security-group ingress from the ALB to the targets (`rules` mode).
-        const ruleIds: Record<string, pulumi.Output<string>> = {};
-        const rules: pulumi.Resource[] = [];
-        if (plan.securityGroupMode === "rules") {
-            for (const r of securityGroupRulePlan(bindingList.flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
-                const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
-                    securityGroupId: args.nodeSecurityGroupIds![r.nodeSecurityGroupKey],
-                    referencedSecurityGroupId: facts.albSecurityGroupId,
-                    ipProtocol: "tcp",
-                    fromPort: r.fromPort,
-                    toPort: r.toPort,
-                    description: r.description,
-                    tags: plan.tags,
-                }, { parent: this });
-                ruleIds[r.key] = rule.id;
-                rules.push(rule);
-            }
-        }
-
-        // The rendered Kubernetes side.
-        const helmValues = plan.controller.install
-            ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
-                clusterName: f.clusterName,
-                region: f.region,
-                vpcId: f.vpcId,
-                serviceAccountName: plan.controller.serviceAccountName,
-                roleArn: arn,
-                replicas: plan.controller.replicas,
-                resources: plan.controller.resources,
-                extraValues: plan.controller.extraValues,
-            }))
-            : pulumi.output(undefined);
-        const tgbs = pulumi.all([facts, tgArns, pulumi.output(args.cluster.externalId)]).apply(([f, arns, externalId]) =>
-            Object.fromEntries(bindingList.map(b => [b.key, targetGroupBindingManifest({
-                serviceKey: b.key,
-                name: b.tgbName,
-                namespace: b.namespace,
-                serviceName: b.serviceName,
-                servicePort: b.servicePort,
-                targetGroupArn: arns[b.key],
-                targetGroupProtocol: b.protocol,
-                targetType: b.targetType,
-                ipAddressType: b.ipAddressType,
-                vpcId: f.vpcId,
-                assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
-                multiClusterTargetGroup: plan.multiClusterTargetGroup,
-                networking: plan.securityGroupMode === "controller"
-                    ? { albSecurityGroupId: f.albSecurityGroupId, ports: [b.networkingPort!, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
-                    : undefined,
-            })])));
-        const namespaces = namespacePlan({
-            bindings: bindingList,
-            controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
-            create: plan.createNamespaces,
-            label: plan.labelNamespaces,
-        });
-        const chart: ControllerChartRef | undefined = plan.controller.install ? {
-            name: ControllerChart.name,
-            repository: ControllerChart.repository,
-            version: plan.controller.chartVersion,
-            releaseName: plan.controller.releaseName,
-            namespace: plan.controller.namespace,
-        } : undefined;
-        const manifests = pulumi.all([helmValues, tgbs]).apply(([values, bindings]) => {
-            const out: AttachmentManifests = {
-                namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
-                targetGroupBindings: bindings,
-            };
-            if (chart !== undefined) {
-                out.chart = chart;
-                out.helmValues = values;
-            }
-            if (plan.manageCrd) {
-                out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd as KubernetesObject };
-            }
-            return out;
-        });
-
-        // The Kubernetes objects.
-        let release: k8s.helm.v3.Release | undefined;
-        if (plan.applyToCluster) {
-            const namespaceObjects = this.namespaces(name, namespaces, plan.retainNamespaces);
-            const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
-            let crd: k8s.apiextensions.v1.CustomResourceDefinition | undefined;
-            if (plan.manageCrd) {
-                const doc = JSON.parse(JSON.stringify(TargetGroupBindingCrd)) as { metadata: Record<string, unknown>; spec: unknown };
-                crd = new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
-                    metadata: {
-                        ...doc.metadata,
-                        annotations: {
-                            ...(doc.metadata.annotations as Record<string, string>),
-                            // Take the fields over from Helm's first install.
-                            "pulumi.com/patchForce": "true",
-                        },
-                    },
-                    spec: doc.spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
-                }, { parent: this, retainOnDelete: true });
-            }
-            if (plan.controller.install) {
-                release = new k8s.helm.v3.Release(`${name}-controller`, {
-                    name: plan.controller.releaseName,
-                    chart: ControllerChart.name,
-                    version: plan.controller.chartVersion,
-                    repositoryOpts: { repo: ControllerChart.repository },
-                    namespace: plan.controller.namespace,
-                    createNamespace: false,
-                    // The chart's other CRDs (IngressClassParams, ...) on first install;
-                    // Helm skips the TargetGroupBinding CRD that already exists.
-                    skipCrds: false,
-                    // Ready before any binding: the webhooks fail closed.
-                    skipAwait: false,
-                    atomic: true,
-                    cleanupOnFail: true,
-                    timeout: 600,
-                    maxHistory: 10,
-                    values: helmValues as pulumi.Output<Record<string, unknown>>,
-                }, { parent: this, dependsOn: [...roleDeps, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)] });
-            }
-            const tgbDeps: pulumi.Resource[] = [...(release ? [release] : roleDeps), ...rules];
-            for (const b of bindingList) {
-                const obj = tgbs.apply(all => all[b.key]);
-                new k8s.apiextensions.CustomResource(`${name}-${b.key}`, {
-                    apiVersion: TargetGroupBindingApiVersion,
-                    kind: TargetGroupBindingKind,
-                    metadata: obj.metadata,
-                    spec: obj.spec,
-                }, {
-                    parent: this,
-                    dependsOn: [...tgbDeps, ...inNamespace(b.namespace)],
-                    // The webhook refuses in-place changes of these: replace the binding instead,
-                    // deleting the old one first (it has the same name).
-                    replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
-                    deleteBeforeReplace: true,
-                });
-            }
-        }
-
-        this.controllerRoleArn = roleArn;
-        this.controllerRoleName = pulumi.output(role ? role.name : undefined);
+        this.controllerRoleArn = controller.arn;
+        this.controllerRoleName = pulumi.output(controller.role ? controller.role.name : undefined);
         this.serviceAccount = pulumi.output({ namespace: plan.controller.namespace, name: plan.controller.serviceAccountName });
         this.releaseName = release ? release.name.apply((n): string | undefined => n) : pulumi.output(undefined);
         this.releaseNamespace = release ? release.namespace.apply((n): string | undefined => n) : pulumi.output(undefined);
-        this.bindings = tgArns.apply(arns => Object.fromEntries(bindingList.map(b => [b.key, {
-            namespace: b.namespace,
-            name: b.tgbName,
-            service: b.serviceName,
-            servicePort: b.servicePort,
-            targetGroupArn: arns[b.key],
-            targetType: b.targetType,
-        }])));
-        this.helmValues = helmValues;
-        this.manifests = manifests;
-        this.securityGroupRuleIds = pulumi.all(ruleIds);
-        // `manifests` (the property has it all) stays out of the component's
-        // registered outputs: it carries the 15 KB CRD, which the state holds
-        // already, as the CRD resource and as a cluster stack's `manifests` output.
+        this.bindings = targetGroupArns.apply(arns => Object.fromEntries(bindings.map(b => [b.key, bindingOutput(b, arns[b.key])])));
+        this.helmValues = rendered.helmValues ?? pulumi.output(undefined);
+        manifestsOf.set(this, rendered.manifests);
+        this.securityGroupRuleIds = pulumi.all(ingress.ids);
+        // `manifests` stays out of the component's registered outputs: it
+        // carries the 15 KB CRD, which the state holds already, as the CRD
+        // resource and as a cluster stack's `manifests` output.
         this.registerOutputs({
             controllerRoleArn: this.controllerRoleArn,
             controllerRoleName: this.controllerRoleName,
@@ -313,6 +229,162 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             bindings: this.bindings,
             helmValues: this.helmValues,
             securityGroupRuleIds: this.securityGroupRuleIds,
+        });
+    }
+
+    /**
+     * Everything rendered for the cluster (see `AttachmentManifests`), for
+     * TypeScript programs and the `manifests` command. A getter, not an
+     * output of the component's schema: the Kubernetes objects are free-form
+     * documents, which other languages get from `shared-alb manifests`.
+     */
+    get manifests(): pulumi.Output<AttachmentManifests> {
+        return manifestsOf.get(this)!;
+    }
+
+    /**
+     * IAM: the controller role (IRSA trust on the cluster's OIDC provider) and
+     * its TargetGroupBinding-only policy, plus the additional policy; or the
+     * role the user brings.
+     */
+    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
+        targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
+        if (!plan.controller.createRole) {
+            return { arn: checkedControllerInput(args, "roleArn"), dependsOn: [] };
+        }
+        const role = new aws.iam.Role(`${name}-controller`, {
+            name: plan.role.name,
+            path: plan.role.path,
+            description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
+            assumeRolePolicy: facts.apply(f => JSON.stringify(controllerTrustPolicy({
+                oidcProviderArn: f.oidcProviderArn,
+                oidcIssuer: f.oidcIssuer,
+                namespace: plan.controller.namespace,
+                serviceAccountName: plan.controller.serviceAccountName,
+            }))),
+            tags: plan.tags,
+        }, { parent: this });
+        const partition = arnPartition(plan.role.arn);
+        const policy = new aws.iam.RolePolicy(`${name}-controller`, {
+            role: role.name,
+            name: "target-group-binding",
+            policy: pulumi.all([facts, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
+                registrarRoleArn: plan.registrarRoleArn,
+                targetGroupArns: Object.values(arns),
+                securityGroupMode: plan.securityGroupMode,
+                nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(partition, f.region, plan.accountId, id)),
+                ipTargets: Object.values(plan.bindings).some(b => b.targetType === TargetType.Ip),
+            }))),
+        }, { parent: this });
+        const dependsOn: pulumi.Resource[] = [role, policy];
+        const additionalPolicyJson = args.controller?.additionalPolicyJson;
+        if (additionalPolicyJson !== undefined) {
+            dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
+                role: role.name,
+                name: "additional",
+                policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
+            }, { parent: this }));
+        }
+        return { role, arn: role.arn, dependsOn };
+    }
+
+    /** Security-group ingress from the ALB's security group to the targets' ports on every node security group (`rules` mode). */
+    private securityGroupRules(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>): Ingress {
+        const ingress: Ingress = { ids: {}, rules: [] };
+        if (plan.securityGroupMode !== SecurityGroupMode.Rules) {
+            return ingress;
+        }
+        const nodeSecurityGroupIds = args.nodeSecurityGroupIds ?? {};
+        for (const r of securityGroupRulePlan(Object.values(plan.bindings).flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
+            const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
+                securityGroupId: nodeSecurityGroupIds[r.nodeSecurityGroupKey],
+                referencedSecurityGroupId: facts.albSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: r.fromPort,
+                toPort: r.toPort,
+                description: r.description,
+                tags: plan.tags,
+            }, { parent: this });
+            ingress.ids[r.key] = rule.id;
+            ingress.rules.push(rule);
+        }
+        return ingress;
+    }
+
+    /**
+     * The Kubernetes objects, in the order they depend on each other: the
+     * namespaces, the CRD, the controller's release (after the IAM role and
+     * policy), then the TargetGroupBindings (after the release, or the role,
+     * and the security-group rules). Gives the release, when installed.
+     */
+    private kubernetesObjects(name: string, plan: ResolvedAttachment, rendered: Rendered, iam: pulumi.Resource[],
+        rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
+        const namespaceObjects = this.namespaces(name, rendered.namespaces, plan.retainNamespaces);
+        const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
+        const crd = plan.manageCrd ? this.crd(name) : undefined;
+        const release = rendered.helmValues === undefined ? undefined
+            : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
+        for (const b of Object.values(plan.bindings)) {
+            this.targetGroupBinding(name, b.key, rendered.targetGroupBindings, [...(release ? [release] : iam), ...rules, ...inNamespace(b.namespace)]);
+        }
+        return release;
+    }
+
+    /** The pinned TargetGroupBinding CRD, taken over from Helm's first install, kept when the attachment goes. */
+    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinition {
+        const { metadata, spec } = TargetGroupBindingCrd;
+        return new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
+            metadata: {
+                ...metadata,
+                annotations: {
+                    ...metadata.annotations,
+                    // Take the fields over from Helm's first install.
+                    "pulumi.com/patchForce": "true",
+                },
+            },
+            // The embedded document's inferred type is narrower than the SDK's JSONSchemaProps; the CRD test pins its content.
+            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
+        }, { parent: this, retainOnDelete: true });
+    }
+
+    /** The controller's Helm release in TargetGroupBinding-only mode, ready before any binding (the webhooks fail closed). */
+    private release(name: string, plan: ResolvedAttachment, values: pulumi.Output<Record<string, unknown>>, dependsOn: pulumi.Resource[]): k8s.helm.v3.Release {
+        return new k8s.helm.v3.Release(`${name}-controller`, {
+            name: plan.controller.releaseName,
+            chart: ControllerChart.name,
+            version: plan.controller.chartVersion,
+            repositoryOpts: { repo: ControllerChart.repository },
+            namespace: plan.controller.namespace,
+            createNamespace: false,
+            // The chart's other CRDs (IngressClassParams, ...) on first install;
+            // Helm skips the TargetGroupBinding CRD that already exists.
+            skipCrds: false,
+            // Ready before any binding: the webhooks fail closed.
+            skipAwait: false,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: 600,
+            maxHistory: 10,
+            values,
+        }, { parent: this, dependsOn });
+    }
+
+    /** One service's TargetGroupBinding, replaced (the old one deleted first) when an immutable field changes. */
+    private targetGroupBinding(name: string, key: string, objects: pulumi.Output<Record<string, TargetGroupBindingObject>>,
+        dependsOn: pulumi.Resource[]): k8s.apiextensions.CustomResource {
+        const obj = objects.apply(all => all[key]);
+        return new k8s.apiextensions.CustomResource(`${name}-${key}`, {
+            apiVersion: TargetGroupBindingApiVersion,
+            kind: TargetGroupBindingKind,
+            metadata: obj.metadata,
+            spec: obj.spec,
+        }, {
+            parent: this,
+            dependsOn,
+            // The webhook refuses in-place changes of these: replace the binding instead,
+            // deleting the old one first (it has the same name).
+            replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
+            deleteBeforeReplace: true,
         });
     }
 
@@ -330,4 +402,105 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         }
         return out;
     }
+}
+
+/** The cluster facts, each checked once it resolves (they may come from other resources). */
+function checkedFacts(args: ClusterAttachmentArgs, region: pulumi.Input<string | undefined>, plan: ResolvedAttachment): pulumi.Output<CheckedFacts> {
+    return pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, region, args.albSecurityGroupId])
+        .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
+            const f = assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
+                { crossAccount: plan.crossAccount, accountId: plan.accountId, partition: arnPartition(plan.role.arn) });
+            return { ...f, oidcIssuer: normalizeIssuer(f.oidcIssuer) };
+        });
+}
+
+/** `controller.roleArn` (a role you bring), checked once it resolves. */
+function checkedControllerInput(args: ClusterAttachmentArgs, key: "roleArn"): pulumi.Output<string | undefined> {
+    return pulumi.output(args.controller?.[key]).apply(v => (v === undefined ? undefined : assertControllerInput(key, v)));
+}
+
+/** The node security group IDs by key, each checked once it resolves. */
+function checkedNodeSecurityGroupIds(args: ClusterAttachmentArgs): pulumi.Output<Record<string, string>> {
+    return pulumi.output(args.nodeSecurityGroupIds ?? {}).apply(ids => {
+        for (const [k, v] of Object.entries(ids)) {
+            assertSecurityGroupId(`nodeSecurityGroupIds.${k}`, v);
+        }
+        return ids;
+    });
+}
+
+/**
+ * The Kubernetes side, rendered: the controller's Helm values, one
+ * TargetGroupBinding per service, the namespaces to create or label, and
+ * all of it as `AttachmentManifests` for GitOps.
+ */
+function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>, roleArn: pulumi.Output<string | undefined>,
+    targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Input<string> | undefined): Rendered {
+    const helmValues = plan.controller.install ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
+        clusterName: f.clusterName,
+        region: f.region,
+        vpcId: f.vpcId,
+        serviceAccountName: plan.controller.serviceAccountName,
+        roleArn: arn,
+        replicas: plan.controller.replicas,
+        resources: plan.controller.resources,
+        extraValues: plan.controller.extraValues,
+    })) : undefined;
+    const targetGroupBindings = pulumi.all([facts, targetGroupArns, pulumi.output(externalId)])
+        .apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
+    const bindings = Object.values(plan.bindings);
+    const namespaces = namespacePlan({
+        bindings,
+        controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
+        create: plan.createNamespaces,
+        label: plan.labelNamespaces,
+    });
+    return { helmValues, targetGroupBindings, namespaces, manifests: attachmentManifests(plan, helmValues, targetGroupBindings, namespaces) };
+}
+
+/** One TargetGroupBinding per bound service, with every field the controller's webhook would otherwise fill in. */
+function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFacts, arns: Record<string, string>,
+    externalId: string | undefined): Record<string, TargetGroupBindingObject> {
+    return Object.fromEntries(Object.values(plan.bindings).map(b => [b.key, targetGroupBindingManifest({
+        serviceKey: b.key,
+        name: b.tgbName,
+        namespace: b.namespace,
+        serviceName: b.serviceName,
+        servicePort: b.servicePort,
+        targetGroupArn: arns[b.key],
+        targetGroupProtocol: b.protocol,
+        targetType: b.targetType,
+        ipAddressType: b.ipAddressType,
+        vpcId: facts.vpcId,
+        assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
+        multiClusterTargetGroup: plan.multiClusterTargetGroup,
+        networking: plan.securityGroupMode === SecurityGroupMode.Controller && b.networkingPort !== undefined
+            ? { albSecurityGroupId: facts.albSecurityGroupId, ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
+            : undefined,
+    })]));
+}
+
+/** `AttachmentManifests`: the chart and its values (when installed), the namespaces, the bindings and the CRD (when managed). */
+function attachmentManifests(plan: ResolvedAttachment, helmValues: pulumi.Output<Record<string, unknown>> | undefined,
+    targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>, namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
+    return pulumi.all([helmValues, targetGroupBindings]).apply(([values, bindings]) => {
+        const out: AttachmentManifests = {
+            namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
+            targetGroupBindings: bindings,
+        };
+        if (plan.controller.install && values !== undefined) {
+            out.chart = {
+                name: ControllerChart.name,
+                repository: ControllerChart.repository,
+                version: plan.controller.chartVersion,
+                releaseName: plan.controller.releaseName,
+                namespace: plan.controller.namespace,
+            };
+            out.helmValues = values;
+        }
+        if (plan.manageCrd) {
+            out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd };
+        }
+        return out;
+    });
 }

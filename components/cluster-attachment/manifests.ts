@@ -24,7 +24,7 @@ export const PartOfLabel = { key: "app.kubernetes.io/part-of", value: "shared-al
 export const ServiceKeyLabel = "shared-alb/service";
 
 /** The NodePort range, opened for `instance` targets without a fixed target port. */
-export { NodePortRange } from "../internal/validate";
+export { NodePortRange } from "../internal/values";
 
 export interface NetworkingPort {
     port?: number | string;

@@ -5,6 +5,7 @@
 import { PolicyDocument, PolicyStatement } from "../internal/iam";
 
 export { PolicyDocument, PolicyStatement };
+export { arnPartition, parseRoleArn, securityGroupArn } from "../internal/arn";
 
 /** The audience EKS's IRSA webhook puts in projected tokens. */
 export const IrsaAudience = "sts.amazonaws.com";
@@ -12,11 +13,6 @@ export const IrsaAudience = "sts.amazonaws.com";
 /** The issuer without scheme or trailing slash, as IAM condition keys need it. */
 export function normalizeIssuer(issuer: string): string {
     return issuer.replace(/^https:\/\//, "").replace(/\/+$/, "");
-}
-
-/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`). */
-export function arnPartition(arn: string): string {
-    return arn.split(":")[1] ?? "aws";
 }
 
 export interface TrustPolicyInput {
@@ -120,18 +116,4 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
         });
     }
     return { Version: "2012-10-17", Statement: statements };
-}
-
-/** A security group's ARN. */
-export function securityGroupArn(partition: string, region: string, accountId: string, groupId: string): string {
-    return `arn:${partition}:ec2:${region}:${accountId}:security-group/${groupId}`;
-}
-
-/** Splits a role ARN into its name and path (`/` when none). */
-export function parseRoleArn(arn: string): { accountId: string; path: string; name: string } | undefined {
-    const m = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/(?:[\x21-\x7e]+\/)?)([\w+=,.@-]{1,64})$/.exec(arn);
-    if (!m) {
-        return undefined;
-    }
-    return { accountId: m[1], path: m[2], name: m[3] };
 }

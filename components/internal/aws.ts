@@ -14,4 +14,6 @@ export * as lb from "@pulumi/aws/lb";
 export * as ram from "@pulumi/aws/ram";
 export * as vpc from "@pulumi/aws/vpc";
 export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+export { getRegionOutput } from "@pulumi/aws/getRegion";
+export { Provider } from "@pulumi/aws/provider";
 export type * as types from "@pulumi/aws/types";

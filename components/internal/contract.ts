@@ -1,3 +1,5 @@
+import type { TargetProtocol, TargetType } from "./values";
+
 /**
  * The network stack's outputs: a public contract read by every cluster stack
  * (through a stack reference), by `shared-alb manifests --network-outputs`
@@ -7,10 +9,13 @@
 export interface NetworkOutputs {
     /** The account that owns the ALB, its target groups and registrar roles. */
     accountId: string;
+    /** The region of the ALB, its target groups and every ARN built for them. */
     region: string;
+    /** The VPC of the ALB and its target groups (shared with the clusters). */
     vpcId: string;
     /** The ALB's security group (same as `loadBalancer.securityGroupId`). */
     securityGroupId: string;
+    /** The ALB: its ARN, name, DNS name, zone, security group and listener ARNs. */
     loadBalancer: LoadBalancerOutputs;
     /** Per service: what it forwards and how traffic is weighted across clusters. */
     services: Record<string, ServiceOutputs>;
@@ -35,10 +40,15 @@ export interface PreviewOutputs {
 }
 
 export interface LoadBalancerOutputs {
+    /** The ALB's ARN. */
     arn: string;
+    /** The ALB's name. */
     name: string;
+    /** The ALB's DNS name, the one promised to others. */
     dnsName: string;
+    /** The ALB's canonical hosted zone ID, for Route 53 alias records. */
     zoneId: string;
+    /** The ALB's security group, which the cluster stacks allow into their nodes. */
     securityGroupId: string;
     /**
      * Listener ARNs by role: `http` (port 80), `https` (port 443, when
@@ -55,8 +65,10 @@ export interface ServiceOutputs {
      * clusters differ, read each cluster's own in `clusters.<key>.targetGroups.<name>`.
      */
     port: number;
-    protocol: string;
-    targetType: string;
+    /** The service's target group protocol (HTTP or HTTPS), unless a cluster overrides it. */
+    protocol: TargetProtocol;
+    /** The service's target type (ip or instance), unless a cluster overrides it. */
+    targetType: TargetType;
     /**
      * Effective forward weight of each cluster that runs the service (0 =
      * attached and health-checked but sent nothing). Clusters that do not run
@@ -78,6 +90,7 @@ export interface ServiceOutputs {
 }
 
 export interface ClusterOutputs {
+    /** The cluster's AWS account, where its stack creates the controller role. */
     accountId: string;
     /** The cluster's default weight (0 while retiring). */
     weight: number;
@@ -103,11 +116,16 @@ export interface ClusterOutputs {
 
 /** One cluster's target group of a service: the service's settings with the cluster's `serviceOverrides`. */
 export interface TargetGroupOutputs {
+    /** The target group's ARN, the TargetGroupBinding's spec.targetGroupARN. */
     arn: string;
+    /** The target group's name (changes when it is replaced). */
     name: string;
+    /** The target group's port. */
     port: number;
-    protocol: string;
-    targetType: string;
+    /** The target group's protocol (HTTP or HTTPS). */
+    protocol: TargetProtocol;
+    /** The target group's target type (ip or instance), the TargetGroupBinding's spec.targetType. */
+    targetType: TargetType;
     /** The health check's own port, when it is not the traffic port. */
     healthCheckPort?: number;
     /** `instance` targets: the declared NodePort (absent: the NodePort range 30000-32767). */
@@ -115,7 +133,10 @@ export interface TargetGroupOutputs {
 }
 
 export interface VpcSharingOutputs {
+    /** The AWS RAM resource share's ARN. */
     resourceShareArn: string;
+    /** The shared subnets. */
     subnetIds: string[];
+    /** The principals the subnets are shared with: the accounts of the clusters outside the network account, and the principals given in vpcSharing.principals. */
     principals: string[];
 }

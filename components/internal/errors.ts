@@ -1,3 +1,5 @@
+import { isLater, withoutLater } from "./later";
+
 /**
  * Pulumi's Node.js runtime reports an error that carries this brand (what
  * `pulumi.RunError.isInstance` looks for) as its message alone: no "unhandled
@@ -64,11 +66,15 @@ export class ConfigErrors extends Error {
     }
 }
 
-/** Renders a received value compactly for an error message. */
+/** Renders a received value compactly for an error message; a value known only later (an Output) reads `an Output`. */
 export function describeValue(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
+    if (isLater(value)) {
+        return "an Output";
+    }
+    value = withoutLater(value, "<Output>");
     if (typeof value === "string") {
         return JSON.stringify(value);
     }
@@ -103,10 +109,35 @@ export class Problems {
         return this.found.length;
     }
 
+    /** The errors collected so far, in the order found. */
+    get errors(): readonly ConfigError[] {
+        return [...this.found];
+    }
+
     /** Throws every collected error at once (or nothing when none). */
     throwIfAny(): void {
         if (this.found.length > 0) {
             throw new ConfigErrors(this.found);
         }
     }
+}
+
+/**
+ * Keeps an error's message as it was thrown. The Pulumi SDK prefixes
+ * `error serializing property "<key>": ` to the message of an error that
+ * fails an Output's apply, once for every resource input the same error
+ * reaches, which buries the config path under the property names of a dozen
+ * resources. For an input error that message is what the user fixes: the
+ * prefixes are dropped (the error object stays the same one, which the SDK's
+ * reporting relies on). `util.inspect` shows its stack as it is, as for
+ * `ConfigError` (see `markAsRunError`).
+ */
+export function withFixedMessage<E extends Error>(error: E): E {
+    const message = error.message;
+    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    Object.defineProperty(error, Symbol.for("nodejs.util.inspect.custom"), {
+        value: () => error.stack ?? `${error.name}: ${message}`,
+        enumerable: false,
+    });
+    return error;
 }

@@ -1,34 +1,54 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { TargetProtocol, TargetType } from "../internal/values";
+
 /**
- * Inputs of `SharedAlb`. Plain values, not Pulumi inputs: every value is
- * validated before any resource is registered, so a bad config never
- * half-applies. The network stack's `alb-fleet:network` config key has exactly
- * this shape (less `region`, which comes from `aws:region`).
+ * Inputs of `SharedAlb`. The keys that decide which resources exist and what
+ * they are named (accounts, cluster keys, service names, weights, ports,
+ * ingress CIDRs, shared subnets) are plain values, validated before any
+ * resource is registered, so a bad config never half-applies. Values that may
+ * come from another resource (the VPC, its CIDRs, the ALB's subnets,
+ * certificate ARNs, tag values, the region) are `Input`s: a plain one is
+ * validated with the rest, an Output once it resolves, with the same
+ * path-named message. The network stack's `alb-fleet:network` config key has
+ * exactly this shape, in plain values.
  */
 export interface SharedAlbArgs {
     /** The AWS account that owns the VPC and the ALB (12 digits). The deploying credentials must be in it. */
     accountId: string;
     /**
-     * The region of the ALB.
-     * @default the AWS provider's region (`aws:region`)
+     * The region of the ALB: the ARNs the component builds are in this region
+     * and its partition (aws, aws-cn, aws-us-gov). Defaults to the region of
+     * the AWS provider given in the resource options (provider or providers,
+     * or the parent's); without either the component refuses to build.
+     * @default the region of the component's AWS provider
      */
-    region?: string;
-    /** The VPC of the ALB and of every target group. */
-    vpcId: string;
+    region?: pulumi.Input<string>;
+    /** The VPC of the ALB and of every target group (for example the ID of a VPC created in the same program). */
+    vpcId: pulumi.Input<string>;
     /**
      * The VPC's IPv4 CIDRs, primary first, then any secondary ones (pods on a
      * secondary CIDR, as with custom networking): the ALB security group's
      * egress destinations (and ingress sources when internal). Give this or
      * `vpcCidr`. Keep the primary first: its egress rules keep their names.
+     * The primary may be an Output (the VPC's cidrBlock); a secondary one
+     * must be a plain value, because it names its egress rules
+     * (`<name>-out-<ports>-<cidr>`). An internal ALB whose primary CIDR is an
+     * Output needs `loadBalancer.ingressCidrs`, which name the ingress rules.
+     * Default: the list of vpcCidr.
      * @default [vpcCidr]
      */
-    vpcCidrs?: string[];
+    vpcCidrs?: pulumi.Input<string>[];
     /**
      * The VPC's one IPv4 CIDR; the older form of `vpcCidrs: [vpcCidr]`. Give this or `vpcCidrs`, not both.
      * @default none
      */
-    vpcCidr?: string;
-    /** At least two subnets in different Availability Zones for the ALB. Ignored when adopting an existing ALB. */
-    subnetIds?: string[];
+    vpcCidr?: pulumi.Input<string>;
+    /**
+     * At least two subnets in different Availability Zones for the ALB. Required unless adopting an existing ALB.
+     * The list or its items may be Outputs.
+     * @default none (required without `loadBalancer.existingArn`)
+     */
+    subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** The load balancer and its listeners. */
     loadBalancer?: LoadBalancerArgs;
     /** The clusters behind the ALB, keyed by cluster key (`blue`, `green`). At least one. */
@@ -41,10 +61,12 @@ export interface SharedAlbArgs {
      */
     defaultService?: string;
     /**
-     * Tags for every resource that takes tags.
+     * Tags for every resource that takes tags: keys of 1..128 characters not
+     * starting with `aws:` (plain), values of at most 256 (plain or Outputs).
+     * Default: no tags beyond the ones shared-alb adds.
      * @default {}
      */
-    tags?: Record<string, string>;
+    tags?: Record<string, pulumi.Input<string>>;
     /**
      * Share subnets of the VPC with the cluster accounts through AWS RAM, so
      * their EKS nodes and pods run in this VPC behind the ALB.
@@ -63,6 +85,7 @@ export interface SharedAlbArgs {
     preview?: PreviewArgs;
 }
 
+/** Preview routes: requests carrying a header that names a cluster go to that cluster's target group. */
 export interface PreviewArgs {
     /**
      * The request header that names the cluster: an HTTP header name of at most 40 characters, not `Host`.
@@ -71,6 +94,7 @@ export interface PreviewArgs {
     header?: string;
 }
 
+/** Subnets of the VPC shared with the cluster accounts through AWS RAM. */
 export interface VpcSharingArgs {
     /** The subnets the clusters' nodes and pods use (usually private ones, not the ALB's). At least one. */
     subnetIds: string[];
@@ -87,6 +111,7 @@ export interface VpcSharingArgs {
     name?: string;
 }
 
+/** The load balancer: created (the pet), or adopted read-only. */
 export interface LoadBalancerArgs {
     /**
      * The ALB's name: at most 32 letters, digits and hyphens, not starting with `internal-`.
@@ -122,9 +147,12 @@ export interface LoadBalancerArgs {
     /**
      * ACM certificate ARNs. When given, an HTTPS listener on 443 serves the first
      * as its default certificate and the others through SNI, and HTTP redirects to HTTPS.
+     * The first may be an Output (a certificate created in the same program);
+     * the others must be plain values, because each names its listener
+     * certificate resource. Default: none (HTTP only).
      * @default [] (HTTP only)
      */
-    certificateArns?: string[];
+    certificateArns?: pulumi.Input<string>[];
     /**
      * The HTTPS listener's TLS policy.
      * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -158,6 +186,7 @@ export interface LoadBalancerArgs {
     protect?: boolean;
 }
 
+/** Where the ALB writes its access logs. */
 export interface AccessLogsArgs {
     /** The S3 bucket name. */
     bucket: string;
@@ -168,6 +197,7 @@ export interface AccessLogsArgs {
     prefix?: string;
 }
 
+/** One cluster behind the ALB: its account, weight and the services it runs. */
 export interface ClusterArgs {
     /** The account of the cluster (12 digits). Another account than `accountId` gets a registrar role. */
     accountId: string;
@@ -238,12 +268,12 @@ export interface ServiceOverrideArgs {
      * The protocol from the ALB to this cluster's targets.
      * @default the service's `protocol`
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * `ip` or `instance` for this cluster's targets.
      * @default the service's `targetType`
      */
-    targetType?: string;
+    targetType?: TargetType;
     /**
      * `instance` targets: this cluster's NodePort of the Service (30000..32767).
      * @default the service's `nodePort` when this cluster's targets are `instance`, else none
@@ -270,12 +300,12 @@ export interface ServiceArgs {
      * The protocol from the ALB to the targets.
      * @default "HTTP"
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * `ip` registers pod IPs (needed across accounts); `instance` registers nodes on a NodePort.
      * @default "ip"
      */
-    targetType?: string;
+    targetType?: TargetType;
     /**
      * `instance` targets: the Service's NodePort (30000..32767), so the ALB's
      * security group opens that port only.
@@ -308,7 +338,10 @@ export interface ServiceArgs {
      * @default {} (every cluster that runs it at its default weight)
      */
     weights?: Record<string, number>;
-    /** The target group health check. */
+    /**
+     * The target group health check.
+     * @default every key at its own default
+     */
     healthCheck?: HealthCheckArgs;
     /**
      * Seconds a deregistering target keeps draining, 0..3600.
@@ -328,8 +361,10 @@ export interface ServiceArgs {
     stickiness?: StickinessArgs;
 }
 
+/** A target group's health check. */
 export interface HealthCheckArgs {
     /**
+     * The path health checks request: `/`, then at most 127 characters.
      * @default "/"
      */
     path?: string;
@@ -339,9 +374,10 @@ export interface HealthCheckArgs {
      */
     port?: number;
     /**
+     * The protocol health checks use.
      * @default the service's protocol
      */
-    protocol?: string;
+    protocol?: TargetProtocol;
     /**
      * HTTP codes counted healthy (`200`, `200-299`, `200,204`).
      * @default "200-399"
@@ -369,6 +405,7 @@ export interface HealthCheckArgs {
     unhealthyThreshold?: number;
 }
 
+/** Forward-action target group stickiness. */
 export interface StickinessArgs {
     /** Seconds a client stays on its target group, 1..604800. */
     duration: number;

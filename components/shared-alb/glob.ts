@@ -62,8 +62,6 @@ const Filler = "x";
 export function globIntersection(a: string, b: string, options: GlobOptions): string | undefined {
     const pa = fold(a, options);
     const pb = fold(b, options);
-    // State: positions in both patterns, and whether each side's current `*` consumed a character.
-    type State = { i: number; j: number; ua: boolean; ub: boolean };
     const key = (s: State) => `${s.i},${s.j},${s.ua ? 1 : 0},${s.ub ? 1 : 0}`;
     const start: State = { i: 0, j: 0, ua: false, ub: false };
     const cost = new Map<string, number>([[key(start), 0]]);
@@ -91,37 +89,46 @@ export function globIntersection(a: string, b: string, options: GlobOptions): st
                     (buckets[nc] ??= []).push(next);
                 }
             };
-            expand(s, push);
+            expand(pa, pb, s, push);
         }
     }
     return undefined;
+}
 
-    function expand(s: State, push: (next: State, step: number, char: string) => void): void {
-        // Leave a `*` (it has matched what it consumed so far).
-        if (s.i < pa.length && pa[s.i] === "*") {
-            push({ ...s, i: s.i + 1, ua: false }, s.ua ? 0 : 8, "");
+/** A state of the product automaton: positions in both patterns, and whether each side's current `*` consumed a character. */
+interface State {
+    i: number;
+    j: number;
+    ua: boolean;
+    ub: boolean;
+}
+
+/** The steps from `s`: leave a `*` on either side, or consume one character both patterns accept (the witness's). */
+function expand(pa: string, pb: string, s: State, push: (next: State, step: number, char: string) => void): void {
+    // Leave a `*` (it has matched what it consumed so far).
+    if (s.i < pa.length && pa[s.i] === "*") {
+        push({ ...s, i: s.i + 1, ua: false }, s.ua ? 0 : 8, "");
+    }
+    if (s.j < pb.length && pb[s.j] === "*") {
+        push({ ...s, j: s.j + 1, ub: false }, s.ub ? 0 : 8, "");
+    }
+    // Consume one character on both sides.
+    if (s.i < pa.length && s.j < pb.length) {
+        const ca = pa[s.i];
+        const cb = pb[s.j];
+        let char: string | undefined;
+        if (isWild(ca) && isWild(cb)) {
+            char = Filler;
+        } else if (isWild(ca)) {
+            char = cb;
+        } else if (isWild(cb) || ca === cb) {
+            char = ca;
         }
-        if (s.j < pb.length && pb[s.j] === "*") {
-            push({ ...s, j: s.j + 1, ub: false }, s.ub ? 0 : 8, "");
-        }
-        // Consume one character on both sides.
-        if (s.i < pa.length && s.j < pb.length) {
-            const ca = pa[s.i];
-            const cb = pb[s.j];
-            let char: string | undefined;
-            if (isWild(ca) && isWild(cb)) {
-                char = Filler;
-            } else if (isWild(ca)) {
-                char = cb;
-            } else if (isWild(cb) || ca === cb) {
-                char = ca;
-            }
-            if (char !== undefined) {
-                push({
-                    i: ca === "*" ? s.i : s.i + 1, ua: ca === "*",
-                    j: cb === "*" ? s.j : s.j + 1, ub: cb === "*",
-                }, 1, char);
-            }
+        if (char !== undefined) {
+            push({
+                i: ca === "*" ? s.i : s.i + 1, ua: ca === "*",
+                j: cb === "*" ? s.j : s.j + 1, ub: cb === "*",
+            }, 1, char);
         }
     }
 }

@@ -65,22 +65,6 @@ export function defaultExternalId(albAccountId: string, loadBalancerName: string
     return digest(["external-id", albAccountId, loadBalancerName, clusterKey, clusterAccountId], 32);
 }
 
-/** The AWS partition of a region. */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) {
-        return "aws-cn";
-    }
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    return "aws";
-}
-
-/** The ARN of an IAM role by account and name. */
-export function roleArn(partition: string, accountId: string, roleName: string): string {
-    return `arn:${partition}:iam::${accountId}:role/${roleName}`;
-}
-
 /** A logical-name-safe key for a CIDR or ARN (`10.0.0.0/16` -> `10-0-0-0-16`). */
 export function nameKey(value: string): string {
     return value.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "");

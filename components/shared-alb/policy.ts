@@ -1,3 +1,4 @@
+import { accountRootArn } from "../internal/arn";
 import { PolicyDocument, policyDocument } from "../internal/iam";
 
 /** The name of the registrar role's inline policy (the doctor looks for it). */
@@ -13,7 +14,7 @@ export function registrarTrustPolicy(partition: string, clusterAccountId: string
     return policyDocument({
         Sid: "ControllerOfCluster",
         Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${clusterAccountId}:root` },
+        Principal: { AWS: accountRootArn(partition, clusterAccountId) },
         Action: "sts:AssumeRole",
         Condition: {
             StringEquals: {

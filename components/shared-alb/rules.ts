@@ -1,5 +1,5 @@
 import type { ConditionInput } from "./evaluate";
-import { FleetModel, ServiceModel } from "./validate";
+import type { FleetModel, ServiceModel } from "./model";
 
 /** One target group in a forward action, by cluster key (the ARN is wired in later). */
 export interface ForwardTarget {

@@ -1,13 +1,19 @@
 import * as aws from "../internal/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
-import { NodePortRange } from "../internal/validate";
+import { subnetArn } from "../internal/arn";
+import { NetworkOutputs } from "../internal/contract";
+import { ConfigErrors, withFixedMessage } from "../internal/errors";
+import { isLater } from "../internal/later";
 import { SharedAlbArgs } from "./args";
+import { ClusterModel, FleetModel, ServiceModel } from "./model";
 import { nameKey } from "./naming";
+import { networkOutputs } from "./outputs";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
+import { egressDescription, portsKey, targetPortRanges } from "./ports";
 import { RulePlan, ServiceAction, listenerPlan, ruleConditions, ruleKey } from "./rules";
-import { ClusterModel, FleetModel, ServiceModel, validateSharedAlbArgs } from "./validate";
-import { subnetArn } from "./vpc-sharing";
+import { planSharedAlbArgs, validateSharedAlbArgs } from "./validate";
+
+export { TargetPortRange, egressDescription, targetPortRanges } from "./ports";
 
 /** Tag keys shared-alb puts on what it creates (the doctor reads them). */
 export const TagKeys = {
@@ -19,240 +25,177 @@ export const TagKeys = {
 } as const;
 
 /**
+ * What every child waits on: the check that the deploying credentials are in
+ * the network account, so none is created with the wrong credentials.
+ */
+interface Facts {
+    /** Resolves once the deploying credentials are found in the network account. */
+    ready: pulumi.Output<string>;
+    /** The VPC ID, once the credentials are checked. */
+    vpcId: pulumi.Output<string>;
+}
+
+/** The load balancer and the security group the clusters allow in. */
+interface Balancer {
+    lb: aws.lb.LoadBalancer;
+    securityGroupId: pulumi.Output<string>;
+}
+
+/** The target groups by cluster key, then service name. */
+type TargetGroups = Record<string, Record<string, aws.lb.TargetGroup>>;
+
+/**
  * The pet Application Load Balancer in front of several clusters: the ALB
- * (created with deletion protection and Pulumi `protect`, or adopted
+ * (created with deletion protection and Pulumi protect, or adopted
  * read-only), its security group, listeners, one rule per service (and with
  * preview routes one per cluster and service), one target group per cluster
  * and service it runs, and a registrar role per cross-account cluster. Every
  * child is keyed by cluster key and service name, so adding, removing or
  * re-weighting a cluster never touches the ALB or another cluster's
- * resources, and rule priorities never depend on the other services.
+ * resources, and rule priorities never depend on the other services. Its
+ * ARNs are built in the region given, or else in its AWS provider's.
  */
 export class SharedAlb extends pulumi.ComponentResource {
-    /** The validated, defaulted model the resources were built from. */
-    readonly model: FleetModel;
+    /** The ALB's ARN (the adopted one's with loadBalancer.existingArn). */
     readonly loadBalancerArn: pulumi.Output<string>;
+    /** The ALB's DNS name: point the services' host names at it (CNAME, or a Route 53 alias with zoneId). */
     readonly dnsName: pulumi.Output<string>;
+    /** The ALB's canonical hosted zone ID, for Route 53 alias records. */
     readonly zoneId: pulumi.Output<string>;
+    /** The ALB's security group (created, or loadBalancer.existingSecurityGroupId), which the cluster stacks allow into their nodes and pods. */
     readonly securityGroupId: pulumi.Output<string>;
-    /** Listener ARNs by role: `http`, `https`, or `existing`. */
+    /** Listener ARNs by role: http (port 80), https (port 443, when certificates are given), or existing (the adopted listener). */
     readonly listenerArns: pulumi.Output<Record<string, string>>;
-    /** Target groups by cluster key, then service name (the services the cluster runs). */
-    readonly targetGroups: Record<string, Record<string, aws.lb.TargetGroup>>;
-    /** Listener rules by key: `rule-<service>`, `preview-<service>-<cluster>`, `default-preview-<cluster>`. */
-    readonly rules: Record<string, aws.lb.ListenerRule>;
-    /** Registrar roles by cluster key (cross-account clusters only). */
-    readonly registrarRoles: Record<string, aws.iam.Role>;
-    /** The RAM share of the cluster subnets, when `vpcSharing` is set. */
-    readonly resourceShare?: aws.ram.ResourceShare;
-    /** The network outputs contract (see `NetworkOutputs`), which the network stack exports. */
+    /** Target group ARNs by cluster key, then service name (the services each cluster runs). */
+    readonly targetGroupArns: pulumi.Output<Record<string, Record<string, string>>>;
+    /** Target group names by cluster key, then service name; a name changes when its target group is replaced (port, protocol, target type, VPC). */
+    readonly targetGroupNames: pulumi.Output<Record<string, Record<string, string>>>;
+    /**
+     * The ARN of each service's listener rule, by service name. A default
+     * service without hosts or paths has no rule. Preview rules are in outputs
+     * (services.NAME.previewRuleArns and preview.defaultActionRuleArns).
+     */
+    readonly ruleArns: pulumi.Output<Record<string, string>>;
+    /** Registrar role ARNs by cluster key: only the clusters in another account than accountId have one. */
+    readonly registrarRoleArns: pulumi.Output<Record<string, string>>;
+    /** The ARN of the AWS RAM resource share of the cluster subnets; undefined without vpcSharing. */
+    readonly resourceShareArn: pulumi.Output<string | undefined>;
+    /**
+     * The network outputs contract, which the network stack exports and the
+     * cluster stacks, shared-alb manifests and shared-alb doctor read: the
+     * account, region, VPC, load balancer, and per service and per cluster
+     * what a cluster stack needs to attach (docs/outputs.md).
+     */
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
     constructor(name: string, args: SharedAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Everything is checked before anything, the component included, is registered.
-        const model = validateSharedAlbArgs(args, aws.config.region);
+        const providerRegion = awsProviderRegion(opts);
+        // Everything known now is checked before anything, the component included, is registered; Outputs once they resolve.
+        const shape = planSharedAlbArgs(args, isLater(args.region) || (args.region === undefined && providerRegion !== undefined));
         super("shared-alb:index:SharedAlb", name, {}, opts);
-        this.model = model;
-        const lbModel = model.loadBalancer;
-        const parent = { parent: this };
-        const tags = (extra: Record<string, string> = {}) => ({ ...model.tags, [TagKeys.loadBalancer]: lbModel.name, ...extra });
+        const model = this.resolved(args, providerRegion);
+        const facts = this.facts(shape, model);
+        const balancer = this.balancer(name, shape, model, facts);
+        const targetGroups = this.targetGroupsOf(name, shape, model, facts);
+        const listenerArns = this.listeners(name, shape, model, balancer.lb, targetGroups);
+        const rules = this.listenerRules(name, shape, model, listenerArns, targetGroups);
+        const registrarRoles = this.registrarRolesOf(name, shape, model, facts, targetGroups);
+        const resourceShare = this.subnetShare(name, shape, model, facts);
 
-        // The deploying credentials must be in the network account: every child waits on this check.
-        const verifiedAccount = aws.getCallerIdentityOutput({}, parent).accountId.apply(actual => {
-            if (actual !== model.accountId) {
-                throw new pulumi.ResourceError(
-                    `accountId: got ${JSON.stringify(model.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
-                    this, /* hideStack: a config error, not a bug */ true);
+        this.loadBalancerArn = balancer.lb.arn;
+        this.dnsName = balancer.lb.dnsName;
+        this.zoneId = balancer.lb.zoneId;
+        this.securityGroupId = balancer.securityGroupId;
+        this.listenerArns = pulumi.all(listenerArns);
+        this.targetGroupArns = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.arn))));
+        this.targetGroupNames = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.name))));
+        this.ruleArns = pulumi.all(Object.fromEntries(Object.values(shape.services).filter(s => rules[`rule-${s.name}`] !== undefined)
+            .map(s => [s.name, rules[`rule-${s.name}`].arn])));
+        this.registrarRoleArns = pulumi.all(mapValues(registrarRoles, r => r.arn));
+        this.resourceShareArn = resourceShare === undefined ? pulumi.output(undefined) : resourceShare.arn;
+        this.outputs = networkOutputs(model, {
+            loadBalancer: balancer.lb, securityGroupId: balancer.securityGroupId, listenerArns: this.listenerArns,
+            targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))), ruleArns: mapValues(rules, r => r.arn), registrarRoleArns: mapValues(registrarRoles, r => r.arn),
+            resourceShareArn: resourceShare?.arn,
+        });
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId,
+            listenerArns: this.listenerArns, targetGroupArns: this.targetGroupArns, targetGroupNames: this.targetGroupNames, ruleArns: this.ruleArns,
+            registrarRoleArns: this.registrarRoleArns, resourceShareArn: this.resourceShareArn, outputs: this.outputs,
+        });
+    }
+
+    /**
+     * The model with every Input resolved and the region in place (the one
+     * given, else the AWS provider's), checked again as a whole: a bad value
+     * that arrived as an Output fails here with the message its plain value
+     * gets, on this component.
+     */
+    private resolved(args: SharedAlbArgs, providerRegion: pulumi.Output<string | undefined> | undefined): pulumi.Output<FleetModel> {
+        const { region, ...rest } = args;
+        return pulumi.all([pulumi.output(rest), region ?? providerRegion]).apply(([known, r]) => {
+            try {
+                return validateSharedAlbArgs({ ...known, region: r });
+            } catch (e) {
+                // The message the plain value gets, on this component, however many children the value reaches.
+                throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+            }
+        });
+    }
+
+    /** The check that the deploying credentials are in the network account, which every child waits on. */
+    private facts(shape: FleetModel, model: pulumi.Output<FleetModel>): Facts {
+        const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
+            if (actual !== shape.accountId) {
+                throw withFixedMessage(new pulumi.ResourceError(
+                    `accountId: got ${JSON.stringify(shape.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
+                    this, /* hideStack: a config error, not a bug */ true));
             }
             return actual;
         });
-        const vpcId = verifiedAccount.apply(() => model.vpcId);
-
-        // Security group and load balancer (created or adopted).
-        let securityGroupId: pulumi.Output<string>;
-        let lb: aws.lb.LoadBalancer;
-        if (lbModel.existingArn === undefined) {
-            const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-                name: `${lbModel.name}-alb`,
-                description: `ALB ${lbModel.name}: listener ports in, target ports out to the VPC`,
-                vpcId,
-                revokeRulesOnDelete: true,
-                tags: tags({ Name: `${lbModel.name}-alb` }),
-            }, parent);
-            securityGroupId = sg.id;
-            this.securityGroupRules(name, model, sg.id);
-            lb = new aws.lb.LoadBalancer(`${name}-alb`, {
-                name: lbModel.name,
-                loadBalancerType: "application",
-                internal: lbModel.internal,
-                securityGroups: [sg.id],
-                subnets: model.subnetIds,
-                enableDeletionProtection: true,
-                dropInvalidHeaderFields: true,
-                idleTimeout: lbModel.idleTimeout,
-                accessLogs: lbModel.accessLogs === undefined ? undefined
-                    : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: true },
-                tags: tags({ Name: lbModel.name }),
-            }, { parent: this, protect: lbModel.protect });
-        } else {
-            securityGroupId = pulumi.output(lbModel.existingSecurityGroupId as string);
-            lb = aws.lb.LoadBalancer.get(`${name}-alb`, lbModel.existingArn, undefined, parent);
-        }
-
-        // Target groups: one per cluster and service it runs.
-        this.targetGroups = {};
-        for (const cluster of Object.values(model.clusters)) {
-            this.targetGroups[cluster.key] = {};
-            for (const service of Object.values(model.services).filter(x => x.clusters.includes(cluster.key))) {
-                // The cluster's own target group: the service's settings with its serviceOverrides.
-                const tg = service.targetGroups[cluster.key];
-                const hc = tg.healthCheck;
-                this.targetGroups[cluster.key][service.name] = new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
-                    name: tg.name,
-                    vpcId,
-                    port: tg.port,
-                    protocol: tg.protocol,
-                    targetType: tg.targetType,
-                    deregistrationDelay: service.deregistrationDelay,
-                    slowStart: service.slowStart,
-                    healthCheck: {
-                        enabled: true,
-                        path: hc.path,
-                        port: hc.port === undefined ? "traffic-port" : String(hc.port),
-                        protocol: hc.protocol,
-                        matcher: hc.matcher,
-                        interval: hc.interval,
-                        timeout: hc.timeout,
-                        healthyThreshold: hc.healthyThreshold,
-                        unhealthyThreshold: hc.unhealthyThreshold,
-                    },
-                    tags: tags({ [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
-                }, parent);
-            }
-        }
-
-        // Listeners, listener certificates and one rule per service.
-        const plan = listenerPlan(model);
-        const toAction = (action: ServiceAction | { kind: "not-found" }): aws.types.input.lb.ListenerDefaultAction => {
-            switch (action.kind) {
-                case "not-found":
-                    return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } };
-                case "fixed-response":
-                    return { type: "fixed-response", fixedResponse: { statusCode: action.statusCode, contentType: action.contentType, messageBody: action.messageBody } };
-                case "forward":
-                    return {
-                        type: "forward",
-                        forward: {
-                            targetGroups: action.targets.map(t => ({ arn: this.targetGroups[t.cluster][action.service].arn, weight: t.weight })),
-                            stickiness: action.stickinessDuration === undefined ? undefined
-                                : { enabled: true, duration: action.stickinessDuration },
-                        },
-                    };
-            }
-        };
-        const listenerArns: Record<string, pulumi.Output<string>> = {};
-        if (plan.createListeners) {
-            const http = new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: lb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [plan.https
-                    ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-                    : toAction(plan.defaultAction)],
-                tags: tags(),
-            }, parent);
-            listenerArns.http = http.arn;
-            if (plan.https) {
-                const [first, ...more] = lbModel.certificateArns;
-                const https = new aws.lb.Listener(`${name}-https`, {
-                    loadBalancerArn: lb.arn,
-                    port: 443,
-                    protocol: "HTTPS",
-                    sslPolicy: lbModel.sslPolicy,
-                    certificateArn: first,
-                    defaultActions: [toAction(plan.defaultAction)],
-                    tags: tags(),
-                }, parent);
-                listenerArns.https = https.arn;
-                for (const certificateArn of more) {
-                    new aws.lb.ListenerCertificate(`${name}-cert-${nameKey(certificateArn.split("/").pop() as string)}`, {
-                        listenerArn: https.arn,
-                        certificateArn,
-                    }, parent);
-                }
-            }
-        } else {
-            listenerArns.existing = pulumi.output(lbModel.existingListenerArn as string);
-        }
-        const rulesListener = listenerArns[plan.rulesOn];
-        this.rules = {};
-        for (const rule of plan.rules) {
-            this.rules[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
-                listenerArn: rulesListener,
-                priority: rule.priority,
-                conditions: ruleConditions(rule),
-                actions: [toAction(rule.action)],
-                tags: tags(ruleTags(rule)),
-            }, parent);
-        }
-
-        // Registrar roles for clusters in other accounts.
-        this.registrarRoles = {};
-        for (const cluster of Object.values(model.clusters)) {
-            if (!cluster.crossAccount) {
-                continue;
-            }
-            const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
-                name: verifiedAccount.apply(() => cluster.registrarRoleName as string),
-                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${lbModel.name}`,
-                assumeRolePolicy: JSON.stringify(registrarTrustPolicy(model.partition, cluster.accountId, cluster.controllerRoleArn, cluster.externalId as string)),
-                maxSessionDuration: 3600,
-                tags: tags({ [TagKeys.cluster]: cluster.key }),
-            }, parent);
-            const arns = Object.values(this.targetGroups[cluster.key]).map(tg => tg.arn);
-            new aws.iam.RolePolicy(`${name}-registrar-${cluster.key}`, {
-                role: role.name,
-                name: RegistrarPolicyName,
-                policy: pulumi.all(arns).apply(list => JSON.stringify(registrarPermissions(list))),
-            }, parent);
-            this.registrarRoles[cluster.key] = role;
-        }
-
-        // Subnets shared with the cluster accounts, keyed by subnet ID and principal.
-        const sharing = model.vpcSharing;
-        if (sharing !== undefined) {
-            const share = new aws.ram.ResourceShare(`${name}-share`, {
-                name: verifiedAccount.apply(() => sharing.name),
-                allowExternalPrincipals: false,
-                tags: tags(),
-            }, parent);
-            for (const subnetId of sharing.subnetIds) {
-                new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
-                    resourceShareArn: share.arn,
-                    resourceArn: subnetArn(model.partition, model.region, model.accountId, subnetId),
-                }, parent);
-            }
-            for (const principal of sharing.principals) {
-                new aws.ram.PrincipalAssociation(`${name}-share-${nameKey(principal)}`, {
-                    resourceShareArn: share.arn,
-                    principal,
-                }, parent);
-            }
-            this.resourceShare = share;
-        }
-
-        // Outputs: the network contract.
-        this.loadBalancerArn = lb.arn;
-        this.dnsName = lb.dnsName;
-        this.zoneId = lb.zoneId;
-        this.securityGroupId = securityGroupId;
-        this.listenerArns = pulumi.all(listenerArns);
-        this.outputs = this.networkOutputs(model, lb);
-        this.registerOutputs({ outputs: this.outputs });
+        return { ready: verified, vpcId: pulumi.all([verified, model]).apply(([, m]) => m.vpcId) };
     }
 
-    private securityGroupRules(name: string, model: FleetModel, securityGroupId: pulumi.Output<string>): void {
-        const lbModel = model.loadBalancer;
+    /** The security group (created with its rules, or adopted) and the load balancer (created, or adopted read-only). */
+    private balancer(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): Balancer {
+        const lbModel = shape.loadBalancer;
+        const parent = { parent: this };
+        if (lbModel.existingArn !== undefined) {
+            return {
+                securityGroupId: pulumi.output(present(lbModel.existingSecurityGroupId)),
+                lb: aws.lb.LoadBalancer.get(`${name}-alb`, lbModel.existingArn, undefined, parent),
+            };
+        }
+        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            name: `${lbModel.name}-alb`,
+            description: `ALB ${lbModel.name}: listener ports in, target ports out to the VPC`,
+            vpcId: facts.vpcId,
+            revokeRulesOnDelete: true,
+            tags: tagged(model, { Name: `${lbModel.name}-alb` }),
+        }, parent);
+        this.securityGroupRules(name, shape, model, sg.id);
+        const lb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            name: lbModel.name,
+            loadBalancerType: "application",
+            internal: lbModel.internal,
+            securityGroups: [sg.id],
+            subnets: model.apply(m => m.subnetIds),
+            enableDeletionProtection: true,
+            dropInvalidHeaderFields: true,
+            idleTimeout: lbModel.idleTimeout,
+            accessLogs: lbModel.accessLogs === undefined ? undefined
+                : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: true },
+            tags: tagged(model, { Name: lbModel.name }),
+        }, { parent: this, protect: lbModel.protect });
+        return { lb, securityGroupId: sg.id };
+    }
+
+    /**
+     * Ingress on the listener ports from the allowed CIDRs and prefix lists (plain: they name the rules); egress to the
+     * targets' ports in the VPC, each CIDR read from the resolved model (the primary may be an Output).
+     */
+    private securityGroupRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, securityGroupId: pulumi.Output<string>): void {
+        const lbModel = shape.loadBalancer;
         const listenerPorts = lbModel.certificateArns.length > 0 ? [80, 443] : [80];
         for (const port of listenerPorts) {
             for (const cidr of lbModel.ingressCidrs) {
@@ -268,102 +211,206 @@ export class SharedAlb extends pulumi.ComponentResource {
                 }, { parent: this });
             }
         }
-        // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs add theirs.
-        for (const range of targetPortRanges(model)) {
-            model.vpcCidrs.forEach((cidr, i) => {
+        // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs (plain) add theirs.
+        for (const range of targetPortRanges(shape)) {
+            shape.vpcCidrs.forEach((cidr, i) => {
                 new aws.vpc.SecurityGroupEgressRule(`${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: cidr,
+                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: model.apply(m => m.vpcCidrs[i]),
                     description: egressDescription(range),
                 }, { parent: this });
             });
         }
     }
 
-    private networkOutputs(model: FleetModel, lb: aws.lb.LoadBalancer): pulumi.Output<NetworkOutputs> {
-        const services = Object.fromEntries(Object.values(model.services).map(s => [s.name, this.serviceOutputs(model, s)]));
-        const clusters = Object.fromEntries(Object.values(model.clusters).map(c => [c.key, this.clusterOutputs(model, c)]));
-        const preview = model.preview;
-        const defaultPreviews = Object.fromEntries(Object.keys(preview?.defaultActionPriorities ?? {}).map(c => [c, this.rules[`default-preview-${c}`].arn]));
-        const sharing = model.vpcSharing;
-        const lbFacts = pulumi.all([lb.arn, lb.name, lb.dnsName, lb.zoneId]);
-        return pulumi.all([lbFacts, this.securityGroupId, this.listenerArns, pulumi.all(services), pulumi.all(clusters),
-            this.resourceShare ? this.resourceShare.arn : undefined, pulumi.all(defaultPreviews)])
-            .apply(([[arn, lbName, dnsName, zoneId], securityGroupId, listenerArns, serviceOutputs, clusterOutputs, resourceShareArn, defaultPreviewArns]) => {
-                const out: NetworkOutputs = {
-                    accountId: model.accountId,
-                    region: model.region,
-                    vpcId: model.vpcId,
-                    securityGroupId,
-                    loadBalancer: { arn, name: lbName, dnsName, zoneId, securityGroupId, listenerArns },
-                    services: serviceOutputs,
-                    clusters: clusterOutputs,
-                };
-                if (model.defaultService !== undefined) {
-                    out.defaultService = model.defaultService;
-                }
-                if (preview !== undefined) {
-                    out.preview = { header: preview.header, defaultActionRuleArns: defaultPreviewArns };
-                }
-                if (sharing !== undefined && resourceShareArn !== undefined) {
-                    out.vpcSharing = { resourceShareArn, subnetIds: [...sharing.subnetIds], principals: [...sharing.principals] };
-                }
-                return out;
-            });
-    }
-    /** A service's entry of the outputs: its target groups' shape, weights, conditions and rule ARNs. */
-    private serviceOutputs(model: FleetModel, s: ServiceModel): pulumi.Output<ServiceOutputs> {
-        const ruleArn = this.rules[`rule-${s.name}`]?.arn;
-        const previews = Object.fromEntries(Object.keys(s.previewPriorities).map(c => [c, this.rules[`preview-${s.name}-${c}`].arn]));
-        return pulumi.all([ruleArn, pulumi.all(previews)]).apply(([arn, previewRuleArns]) => {
-            const out: ServiceOutputs = {
-                port: s.port, protocol: s.protocol, targetType: s.targetType, weights: { ...s.weights }, hosts: [...s.hosts], paths: [...s.paths],
-            };
-            if (s.nodePort !== undefined) {
-                out.nodePort = s.nodePort;
+    /** One target group per cluster and service it runs, with the cluster's own settings; its name covers what replaces it. */
+    private targetGroupsOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): TargetGroups {
+        const out: TargetGroups = {};
+        for (const cluster of Object.values(shape.clusters)) {
+            out[cluster.key] = {};
+            for (const service of Object.values(shape.services).filter(x => x.clusters.includes(cluster.key))) {
+                out[cluster.key][service.name] = this.targetGroup(name, model, facts, cluster, service);
             }
-            if (arn !== undefined) {
-                out.ruleArn = arn;
-                out.priority = s.priority;
-            }
-            if (model.preview !== undefined) {
-                out.previewRuleArns = previewRuleArns;
-            }
-            return out;
-        });
+        }
+        return out;
     }
 
-    /** A cluster's entry of the outputs: what its stack needs to attach (roles, the services it runs, their target groups). */
-    private clusterOutputs(model: FleetModel, c: ClusterModel): pulumi.Output<ClusterOutputs> {
-        const targetGroups: Record<string, pulumi.Output<TargetGroupOutputs>> = {};
-        for (const [service, tg] of Object.entries(this.targetGroups[c.key])) {
-            const m = model.services[service].targetGroups[c.key];
-            targetGroups[service] = pulumi.all([tg.arn, tg.name]).apply(([arn, tgName]) => {
-                const out: TargetGroupOutputs = { arn, name: tgName, port: m.port, protocol: m.protocol, targetType: m.targetType };
-                if (m.healthCheck.port !== undefined) {
-                    out.healthCheckPort = m.healthCheck.port;
-                }
-                if (m.nodePort !== undefined) {
-                    out.nodePort = m.nodePort;
-                }
-                return out;
-            });
-        }
-        const registrar = this.registrarRoles[c.key];
-        return pulumi.all([pulumi.all(targetGroups), registrar ? registrar.arn : undefined]).apply(([tgs, registrarRoleArn]) => {
-            const out: ClusterOutputs = {
-                accountId: c.accountId, weight: c.weight, retiring: c.retiring, controllerRoleArn: c.controllerRoleArn, services: [...c.services],
-                targetGroups: tgs,
-            };
-            if (model.preview !== undefined) {
-                out.previewSlot = c.previewSlot;
-            }
-            if (registrarRoleArn !== undefined) {
-                out.registrarRoleArn = registrarRoleArn;
-                out.externalId = c.externalId;
-            }
-            return out;
-        });
+    private targetGroup(name: string, model: pulumi.Output<FleetModel>, facts: Facts, cluster: ClusterModel, service: ServiceModel): aws.lb.TargetGroup {
+        const tg = service.targetGroups[cluster.key];
+        const hc = tg.healthCheck;
+        return new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
+            // The name covers the VPC, which may be an Output.
+            name: model.apply(m => m.services[service.name].targetGroups[cluster.key].name),
+            vpcId: facts.vpcId,
+            port: tg.port,
+            protocol: tg.protocol,
+            targetType: tg.targetType,
+            deregistrationDelay: service.deregistrationDelay,
+            slowStart: service.slowStart,
+            healthCheck: {
+                enabled: true,
+                path: hc.path,
+                port: hc.port === undefined ? "traffic-port" : String(hc.port),
+                protocol: hc.protocol,
+                matcher: hc.matcher,
+                interval: hc.interval,
+                timeout: hc.timeout,
+                healthyThreshold: hc.healthyThreshold,
+                unhealthyThreshold: hc.unhealthyThreshold,
+            },
+            tags: tagged(model, { [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
+        }, { parent: this });
     }
+
+    /** The HTTP and HTTPS listeners (HTTP redirecting when certificates are given) and the extra certificates; or the adopted listener. */
+    private listeners(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, lb: aws.lb.LoadBalancer,
+        targetGroups: TargetGroups): Record<string, pulumi.Output<string>> {
+        const lbModel = shape.loadBalancer;
+        const plan = listenerPlan(shape);
+        const parent = { parent: this };
+        if (!plan.createListeners) {
+            return { existing: pulumi.output(present(lbModel.existingListenerArn)) };
+        }
+        const http = new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: lb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [plan.https
+                ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
+                : action(plan.defaultAction, targetGroups)],
+            tags: tagged(model),
+        }, parent);
+        if (!plan.https) {
+            return { http: http.arn };
+        }
+        const more = lbModel.certificateArns.slice(1);
+        const https = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: lb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: lbModel.sslPolicy,
+            // The default certificate may be an Output; the others are plain (they name their resources).
+            certificateArn: model.apply(m => m.loadBalancer.certificateArns[0]),
+            defaultActions: [action(plan.defaultAction, targetGroups)],
+            tags: tagged(model),
+        }, parent);
+        for (const certificateArn of more) {
+            new aws.lb.ListenerCertificate(`${name}-cert-${nameKey(certificateArn.split("/").pop() ?? certificateArn)}`, {
+                listenerArn: https.arn,
+                certificateArn,
+            }, parent);
+        }
+        return { http: http.arn, https: https.arn };
+    }
+
+    /** One rule per service with conditions, and with preview routes one per cluster and service (and default action). */
+    private listenerRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, listenerArns: Record<string, pulumi.Output<string>>,
+        targetGroups: TargetGroups): Record<string, aws.lb.ListenerRule> {
+        const plan = listenerPlan(shape);
+        const out: Record<string, aws.lb.ListenerRule> = {};
+        for (const rule of plan.rules) {
+            out[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
+                listenerArn: listenerArns[plan.rulesOn],
+                priority: rule.priority,
+                conditions: ruleConditions(rule),
+                actions: [action(rule.action, targetGroups)],
+                tags: tagged(model, ruleTags(rule)),
+            }, { parent: this });
+        }
+        return out;
+    }
+
+    /** A registrar role per cross-account cluster, trusted by its controller role only, registering into its own target groups only. */
+    private registrarRolesOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts,
+        targetGroups: TargetGroups): Record<string, aws.iam.Role> {
+        const out: Record<string, aws.iam.Role> = {};
+        for (const cluster of Object.values(shape.clusters).filter(c => c.crossAccount)) {
+            const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
+                name: facts.ready.apply(() => present(cluster.registrarRoleName)),
+                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${shape.loadBalancer.name}`,
+                // In the region's partition, known once the region is.
+                assumeRolePolicy: model.apply(m => JSON.stringify(registrarTrustPolicy(m.partition, cluster.accountId, m.clusters[cluster.key].controllerRoleArn,
+                    present(cluster.externalId)))),
+                maxSessionDuration: 3600,
+                tags: tagged(model, { [TagKeys.cluster]: cluster.key }),
+            }, { parent: this });
+            const arns = Object.values(targetGroups[cluster.key]).map(tg => tg.arn);
+            new aws.iam.RolePolicy(`${name}-registrar-${cluster.key}`, {
+                role: role.name,
+                name: RegistrarPolicyName,
+                policy: pulumi.all(arns).apply(list => JSON.stringify(registrarPermissions(list))),
+            }, { parent: this });
+            out[cluster.key] = role;
+        }
+        return out;
+    }
+
+    /** The subnets shared with the cluster accounts, keyed by subnet ID and principal (`vpcSharing`). */
+    private subnetShare(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): aws.ram.ResourceShare | undefined {
+        const sharing = shape.vpcSharing;
+        if (sharing === undefined) {
+            return undefined;
+        }
+        const share = new aws.ram.ResourceShare(`${name}-share`, {
+            name: facts.ready.apply(() => sharing.name),
+            allowExternalPrincipals: false,
+            tags: tagged(model),
+        }, { parent: this });
+        for (const subnetId of sharing.subnetIds) {
+            new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
+                resourceShareArn: share.arn,
+                resourceArn: model.apply(m => subnetArn(m.partition, m.region, m.accountId, subnetId)),
+            }, { parent: this });
+        }
+        for (const principal of sharing.principals) {
+            new aws.ram.PrincipalAssociation(`${name}-share-${nameKey(principal)}`, {
+                resourceShareArn: share.arn,
+                principal,
+            }, { parent: this });
+        }
+        return share;
+    }
+}
+
+/**
+ * The region of the AWS provider the options give the component (`provider`,
+ * `providers`, or the parent's), as an Output: an `aws.Provider`'s own
+ * `region`, or for a provider known only by reference (as a component served
+ * to another language receives it) the region that provider answers
+ * `aws:index/getRegion` with. Undefined when there is no AWS provider.
+ */
+function awsProviderRegion(opts: pulumi.ComponentResourceOptions | undefined): pulumi.Output<string | undefined> | undefined {
+    const providers = opts?.providers;
+    const listed = Array.isArray(providers) ? providers : Object.values(providers ?? {});
+    // Any provider of the aws package passes isInstance, a reference included (which has no region of its own).
+    const found = [opts?.provider, ...listed, opts?.parent?.getProvider("aws::region")].find(p => aws.Provider.isInstance(p));
+    if (found === undefined) {
+        return undefined;
+    }
+    const own: unknown = found.region;
+    return pulumi.Output.isInstance(own) ? found.region : aws.getRegionOutput({}, { provider: found }).region;
+}
+
+/** A listener or rule action: a forward to the clusters' target groups, or a fixed response. */
+function action(act: ServiceAction | { kind: "not-found" }, targetGroups: TargetGroups): aws.types.input.lb.ListenerDefaultAction {
+    switch (act.kind) {
+        case "not-found":
+            return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } };
+        case "fixed-response":
+            return { type: "fixed-response", fixedResponse: { statusCode: act.statusCode, contentType: act.contentType, messageBody: act.messageBody } };
+        case "forward":
+            return {
+                type: "forward",
+                forward: {
+                    targetGroups: act.targets.map(t => ({ arn: targetGroups[t.cluster][act.service].arn, weight: t.weight })),
+                    stickiness: act.stickinessDuration === undefined ? undefined : { enabled: true, duration: act.stickinessDuration },
+                },
+            };
+    }
+}
+
+/** The tags of a resource: the configured ones (their values may be Outputs), the ALB's name, then the resource's own. */
+function tagged(model: pulumi.Output<FleetModel>, extra: Record<string, string> = {}): pulumi.Output<Record<string, string>> {
+    return model.apply((m): Record<string, string> => ({ ...m.tags, [TagKeys.loadBalancer]: m.loadBalancer.name, ...extra }));
 }
 
 /** Tags of a listener rule: the service (the doctor's fallback when the outputs lack the rule's ARN), and the cluster of a preview rule. */
@@ -376,69 +423,14 @@ function ruleTags(rule: RulePlan): Record<string, string> {
     return extra;
 }
 
-/** One port range the ALB must reach in the VPC, and why (`web (ip: traffic and health checks)`). */
-export interface TargetPortRange {
-    fromPort: number;
-    toPort: number;
-    reasons: string[];
+function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
-/**
- * The ports the ALB must reach in the VPC, per target group (each cluster's
- * own, after its `serviceOverrides`): `ip` targets on the target group's
- * port and the health-check port; `instance` targets on the declared
- * NodePort, else the whole NodePort range 30000-32767 (targets are
- * registered, and health-checked on `traffic-port`, on their NodePort), and
- * the health-check port. Sorted, one entry per distinct range; a reason
- * names the clusters when not every cluster of the service needs the range.
- */
-export function targetPortRanges(model: FleetModel): TargetPortRange[] {
-    // range -> reason -> clusters needing it for that reason
-    const ranges = new Map<string, { fromPort: number; toPort: number; reasons: Map<string, { service: string; clusters: string[] }> }>();
-    const need = (fromPort: number, toPort: number, service: string, what: string, cluster: string) => {
-        const key = `${fromPort}-${toPort}`;
-        const entry = ranges.get(key) ?? { fromPort, toPort, reasons: new Map() };
-        const reason = entry.reasons.get(`${service} ${what}`) ?? { service, clusters: [] };
-        reason.clusters.push(cluster);
-        entry.reasons.set(`${service} ${what}`, reason);
-        ranges.set(key, entry);
-    };
-    const services = Object.values(model.services).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const s of services) {
-        for (const cluster of s.clusters) {
-            const tg = s.targetGroups[cluster];
-            const hcPort = tg.healthCheck.port;
-            const what = hcPort === undefined ? "traffic and health checks" : "traffic";
-            if (tg.targetType === "ip") {
-                need(tg.port, tg.port, s.name, `(ip: ${what})`, cluster);
-            } else if (tg.nodePort !== undefined) {
-                need(tg.nodePort, tg.nodePort, s.name, `(instance: NodePort, ${what})`, cluster);
-            } else {
-                need(NodePortRange.from, NodePortRange.to, s.name, `(instance: NodePort range, ${what})`, cluster);
-            }
-            if (hcPort !== undefined) {
-                need(hcPort, hcPort, s.name, `(${tg.targetType}: health checks)`, cluster);
-            }
-        }
+/** A value the model holds in the case at hand (an adopted ALB's listener, a cross-account cluster's registrar role). */
+function present<T>(value: T | undefined): T {
+    if (value === undefined) {
+        throw new Error("shared-alb: a value the validated model holds in this case is missing");
     }
-    const clustersOf = (service: string) => services.find(s => s.name === service)!.clusters;
-    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort).map(r => ({
-        fromPort: r.fromPort,
-        toPort: r.toPort,
-        reasons: [...r.reasons.entries()].map(([key, { service, clusters }]) => {
-            const what = key.slice(service.length + 1);
-            return clusters.length === clustersOf(service).length ? `${service} ${what}` : `${service} on ${clusters.join(", ")} ${what}`;
-        }),
-    }));
-}
-
-/** `8080`, or `30000-32767` for a range. */
-export function portsKey(range: { fromPort: number; toPort: number }): string {
-    return range.fromPort === range.toPort ? `${range.fromPort}` : `${range.fromPort}-${range.toPort}`;
-}
-
-/** A security group rule description (at most 255 characters) saying which targets a port range is for. */
-export function egressDescription(range: TargetPortRange): string {
-    const text = `targets on ${portsKey(range)}: ${range.reasons.join(", ")}`;
-    return text.length <= 255 ? text : `${text.slice(0, 252)}...`;
+    return value;
 }

@@ -5,13 +5,13 @@
  * no Pulumi runtime.
  */
 import { Problems } from "../internal/errors";
-import { join } from "../internal/validate";
+import { join } from "../internal/read";
 import {
     PriorityLayout, defaultActionPreviewPriority, derivedPriority, describeLevel, describeWitness, precedenceConflicts,
     previewPriority,
 } from "./precedence";
 import { Limits } from "./limits";
-import type { FleetModel, PreviewModel, ServiceModel } from "./validate";
+import type { FleetModel, PreviewModel, ServiceModel } from "./model";
 
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;

@@ -1,210 +1,181 @@
-import { Problems } from "../internal/errors";
+/**
+ * Checks the SharedAlb arguments (or the network stack's config, which has
+ * the same shape) and returns the defaulted model: the top-level keys and
+ * the load balancer here, the clusters and services in validate-fleet.ts,
+ * the priorities and quotas that depend on all of them in
+ * validate-routing.ts. Pure: no Pulumi runtime.
+ */
 import {
-    AllowedText, KeyPattern, PrefixListIdPattern, RegionPattern, RoleNamePattern, SecurityGroupIdPattern,
-    SubnetIdPattern, TargetType, VpcIdPattern, checkAccountId, checkBoolean, checkInt, checkKnownKeys, checkPattern, isIntIn, isRecord, join,
-} from "../internal/validate";
-import { VpcSharingModel, validateVpcSharing } from "./vpc-sharing";
-import { literalCount, wildcardCount } from "./glob";
+    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tags,
+} from "../internal/arn";
+import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    MaxElbNameLength, defaultControllerRoleName, defaultExternalId, partitionOf, registrarRoleName, roleArn,
-} from "./naming";
-import { PriorityLayout, derivedPreviewSlot } from "./precedence";
-import { Limits } from "./limits";
-import {
-    HealthCheckModel, PathPattern, SettingsLayer, TargetGroupDefaults, TargetGroupModel, TargetProtocol, overrideLayers, resolveSettings,
-    targetGroupModels,
-} from "./target-groups";
+    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, optional, orThrow, text, withDefault,
+} from "../internal/read";
+import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
+import type { AccessLogsArgs, LoadBalancerArgs, PreviewArgs, SharedAlbArgs } from "./args";
+import { Defaults, FleetModel, LoadBalancerModel } from "./model";
+import { Conditions, givenKeys, readClusters, readServices } from "./validate-fleet";
 import { assignPriorities, checkAttachment } from "./validate-routing";
+import { validateVpcSharing } from "./vpc-sharing";
 
+export { Defaults } from "./model";
+export type { ClusterModel, FleetModel, LoadBalancerModel, PreviewModel, ServiceModel } from "./model";
 export { Limits } from "./limits";
-export { HealthCheckModel, TargetGroupModel, TargetProtocol, TargetProtocols } from "./target-groups";
+export type { HealthCheckModel, TargetGroupModel } from "./target-groups";
 
-export const Defaults = {
-    loadBalancerName: "shared-alb",
-    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    idleTimeout: 60,
-    weight: 0,
-    previewHeader: "x-shared-alb-cluster",
-    protocol: TargetGroupDefaults.protocol,
-    targetType: TargetGroupDefaults.targetType,
-    deregistrationDelay: 30,
-    slowStart: 0,
-    healthCheck: TargetGroupDefaults.healthCheck,
-} as const;
-
-/** A validated, defaulted model of the fleet: what `SharedAlb` builds. */
-export interface FleetModel {
-    accountId: string;
-    region: string;
-    partition: string;
-    vpcId: string;
-    /** The VPC's IPv4 CIDRs, primary first: the ALB's egress destinations. */
-    vpcCidrs: string[];
-    /** The first of `vpcCidrs` (kept for readers of the older model). */
-    vpcCidr: string;
-    subnetIds: string[];
-    loadBalancer: LoadBalancerModel;
-    clusters: Record<string, ClusterModel>;
-    services: Record<string, ServiceModel>;
-    defaultService?: string;
-    tags: Record<string, string>;
-    /** Present when the network shares subnets with the cluster accounts through AWS RAM. */
-    vpcSharing?: VpcSharingModel;
-    /** Present when preview routes are on. */
-    preview?: PreviewModel;
-}
-
-export interface PreviewModel {
-    /** The request header whose value names the cluster. */
-    header: string;
-    /**
-     * Priorities of the header-only preview rules that stand in for the
-     * listener's default action (the `defaultService`), by cluster key; empty
-     * without a default service.
-     */
-    defaultActionPriorities: Record<string, number>;
-}
-
-export interface LoadBalancerModel {
-    name: string;
-    internal: boolean;
-    existingArn?: string;
-    existingListenerArn?: string;
-    existingSecurityGroupId?: string;
-    certificateArns: string[];
-    sslPolicy: string;
-    ingressCidrs: string[];
-    ingressPrefixListIds: string[];
-    idleTimeout: number;
-    accessLogs?: { bucket: string; prefix: string };
-    protect: boolean;
-}
-
-export interface ClusterModel {
-    key: string;
-    accountId: string;
-    weight: number;
-    crossAccount: boolean;
-    controllerRoleName: string;
-    controllerRoleArn: string;
-    /** Cross-account only. */
-    registrarRoleName?: string;
-    /** Cross-account only. */
-    externalId?: string;
-    /** The services this cluster runs (all unless `clusters.<key>.services` narrows them), sorted. */
-    services: string[];
-    /** Where the cluster's preview rules sit in each service's block of priorities (1..9). */
-    previewSlot: number;
-    /**
-     * Leaving the fleet (`clusters.<key>.retiring`): weight 0 everywhere and
-     * no preview rules, but its target groups (still in the forward actions at
-     * weight 0) and registrar role are kept until the key is removed.
-     */
-    retiring: boolean;
-}
-
-export interface ServiceModel {
-    name: string;
-    /** The service's own target group settings (`services.<name>`): every cluster's, unless its `serviceOverrides` say otherwise. */
-    port: number;
-    protocol: TargetProtocol;
-    targetType: TargetType;
-    hosts: string[];
-    paths: string[];
-    /** The listener rule's priority (meaningless for a default service without conditions, which has no rule). */
-    priority: number;
-    /** The priority was set in the config (1..999) rather than derived. */
-    explicitPriority: boolean;
-    /** The clusters that run the service, sorted: each has a target group and an entry in the forward action. */
-    clusters: string[];
-    /** Effective weight of every cluster that runs the service (0 included). */
-    weights: Record<string, number>;
-    /** `instance` targets: the one NodePort the ALB must reach; absent: the whole NodePort range. */
-    nodePort?: number;
-    /** Priorities of the service's preview rules by cluster key (empty when preview routes are off). */
-    previewPriorities: Record<string, number>;
-    healthCheck: HealthCheckModel;
-    deregistrationDelay: number;
-    slowStart: number;
-    stickinessDuration?: number;
-    /** Each cluster's target group (clusters that run the service only): the service's settings with the cluster's overrides. */
-    targetGroups: Record<string, TargetGroupModel>;
-}
-
-const ElbNamePattern = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const CidrPattern = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const CertificateArnPattern = /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/;
-const LoadBalancerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
-const ListenerArnPattern = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/;
-const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
-const HostPattern = /^(?=.{1,128}$)[A-Za-z0-9*?.-]*\.[A-Za-z]+$/;
-/** An HTTP header name (an RFC 7230 token), at most 40 characters. */
-const HeaderNamePattern = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,40}$/;
-const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const TagKeyPattern = /^.{1,128}$/s;
-
-const TopKeys = ["accountId", "region", "vpcId", "vpcCidr", "vpcCidrs", "subnetIds", "loadBalancer", "clusters", "services", "defaultService",
-    "tags", "vpcSharing", "preview"];
-const LoadBalancerKeys = ["name", "internal", "existingArn", "existingListenerArn", "existingSecurityGroupId", "certificateArns",
-    "sslPolicy", "ingressCidrs", "ingressPrefixListIds", "idleTimeout", "accessLogs", "protect"];
-const ClusterKeys = ["accountId", "weight", "retiring", "services", "serviceOverrides", "previewSlot", "controllerRoleName", "externalId"];
-const ServiceKeys = ["port", "protocol", "targetType", "nodePort", "hosts", "paths", "priority", "weights", "healthCheck", "deregistrationDelay",
-    "slowStart", "stickiness"];
+/** The top-level keys, in the order messages list them. */
+const TopKeys = keysOf<SharedAlbArgs>({
+    accountId: true, region: true, vpcId: true, vpcCidr: true, vpcCidrs: true, subnetIds: true, loadBalancer: true, clusters: true,
+    services: true, defaultService: true, tags: true, vpcSharing: true, preview: true,
+});
 
 /**
- * Checks the SharedAlb arguments (or the network stack's config, which has the
- * same shape) and returns the defaulted model. Every problem found is reported
- * at once, each naming its path (`clusters.blue.weight`), the value received
- * and what is allowed. Nothing here touches Pulumi: it runs before any
- * resource is registered.
+ * Checks the SharedAlb arguments and returns the defaulted model. Every
+ * problem found is reported at once, each naming its path
+ * (`clusters.blue.weight`), the value received and what is allowed. The
+ * region is one of the arguments: the component and the network stack put
+ * the AWS provider's there when it is absent.
  *
  * @param raw the arguments, typed loosely because config arrives as parsed YAML.
- * @param fallbackRegion the provider's region, used when `region` is absent.
  */
-export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): FleetModel {
+export function validateSharedAlbArgs(raw: unknown): FleetModel {
+    return readFleet(new Problems(), raw);
+}
+
+/**
+ * What `SharedAlb` checks before it registers anything: every value known
+ * now, as `validateSharedAlbArgs` does, while each value an `Input` field
+ * holds as an Output (see `SharedAlbArgs`) is read as a stand-in, and checked
+ * once it resolves, by `validateSharedAlbArgs` on the resolved arguments.
+ * An Output where a value names a resource (a secondary VPC CIDR, a
+ * certificate after the first, an internal ALB's default ingress CIDRs) is
+ * refused here, naming its path.
+ *
+ * The model it gives decides which resources exist and their logical names
+ * (keys, ports, rules, counts); its Input-valued fields (`region`,
+ * `partition`, `vpcId`, `vpcCidrs`, `subnetIds`, certificate ARNs, tag
+ * values, and what derives from them: controller role ARNs, target group
+ * names) may hold stand-ins: read those from the resolved model.
+ *
+ * @param raw the arguments as given, Outputs included.
+ * @param regionLater the region comes later: an Output, or the AWS provider's.
+ */
+export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetModel {
     const p = new Problems();
-    if (!isRecord(raw)) {
-        p.add("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services");
-        p.throwIfAny();
+    return readFleet(p, isRecord(raw) ? withStandIns(p, raw, regionLater) : raw);
+}
+
+/** What stands in for a value known later: valid where it stands, and unlike any real one. */
+const StandIn = {
+    region: "us-east-1",
+    vpcId: "vpc-ffffffff",
+    cidr: (i: number) => `255.255.${255 - Math.floor(i / 256) % 256}.${255 - (i % 256)}/32`,
+    subnetId: (i: number) => `subnet-fffffffffffff${i.toString(16).padStart(4, "0")}`,
+    certificateArn: (i: number) => `arn:aws:acm:us-east-1:000000000000:certificate/later-${i}`,
+    tag: "",
+} as const;
+
+/** The words for an Output where a value names a resource. */
+const NamesResource = "expected a plain value, not an Output:";
+
+/**
+ * The arguments with a stand-in for each value known later where an `Input`
+ * allows one; an Output where a value names a resource is recorded (and
+ * stood in for, so it is not reported twice). Outputs elsewhere are left for
+ * the readers, which refuse them as values needed now.
+ */
+function withStandIns(p: Problems, raw: Record<string, unknown>, regionLater: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...raw };
+    if (isLater(raw.region) || (raw.region === undefined && regionLater)) {
+        out.region = StandIn.region;
     }
-    const args = raw as Record<string, unknown>;
-    checkKnownKeys(p, "", args, TopKeys);
+    if (isLater(raw.vpcId)) {
+        out.vpcId = StandIn.vpcId;
+    }
+    if (isLater(raw.vpcCidr)) {
+        out.vpcCidr = StandIn.cidr(0);
+    }
+    if (Array.isArray(raw.vpcCidrs)) {
+        out.vpcCidrs = firstMayBeLater(p, "vpcCidrs", raw.vpcCidrs, StandIn.cidr,
+            "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output");
+    }
+    const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
+    if (isLater(raw.subnetIds)) {
+        out.subnetIds = [StandIn.subnetId(0), StandIn.subnetId(1)];
+    } else if (Array.isArray(raw.subnetIds)) {
+        out.subnetIds = raw.subnetIds.map((v: unknown, i) => (isLater(v) ? StandIn.subnetId(i) : v));
+    }
+    if (isRecord(raw.tags)) {
+        out.tags = Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, isLater(v) ? StandIn.tag : v]));
+    }
+    if (isRecord(raw.loadBalancer)) {
+        out.loadBalancer = loadBalancerStandIns(p, raw.loadBalancer, primaryLater);
+    }
+    return out;
+}
 
-    checkAccountId(p, "accountId", args.accountId);
-    const region = args.region ?? fallbackRegion;
-    checkPattern(p, "region", region, RegionPattern, `${AllowedText.region}; set it or the aws:region config`);
-    checkPattern(p, "vpcId", args.vpcId, VpcIdPattern, AllowedText.vpcId);
-    const vpcCidrs = cidrs(p, args.vpcCidr, args.vpcCidrs);
-
-    const lb = loadBalancer(p, args.loadBalancer, vpcCidrs);
-    const subnetIds = subnets(p, args.subnetIds, lb.existingArn !== undefined);
-
-    const accountId = String(args.accountId);
-    const partition = partitionOf(typeof region === "string" ? region : "");
-    const serviceNames = isRecord(args.services) ? Object.keys(args.services) : [];
-    const fleet = clusterModels(p, args.clusters, { albAccountId: accountId, partition, lbName: lb.name, serviceNames });
-    const clusters = fleet.clusters;
-    const services = serviceModels(p, args.services, fleet, lb, String(args.vpcId));
-
-    let defaultService: string | undefined;
-    if (args.defaultService !== undefined) {
-        if (p.check(typeof args.defaultService === "string" && services[args.defaultService] !== undefined, "defaultService",
-            args.defaultService, `expected one of the services: ${Object.keys(services).join(", ") || "(none)"}`)) {
-            defaultService = args.defaultService as string;
+/**
+ * A list whose first item may be an Output (stood in for) while the others
+ * name resources: an Output among them is recorded with `why`, and stood in
+ * for too, so the readers do not report it again.
+ */
+function firstMayBeLater(p: Problems, path: string, items: unknown[], standIn: (i: number) => string, why: string): unknown[] {
+    return items.map((v, i) => {
+        if (!isLater(v)) {
+            return v;
         }
-    }
-    for (const service of Object.values(services)) {
-        p.check(service.hosts.length + service.paths.length > 0 || service.name === defaultService, join(join("services", service.name), "hosts"),
-            service.hosts, "expected at least one host or path (only the defaultService may have neither)");
-    }
-    const previewHeader = previewConfig(p, args.preview);
-    const tags = stringMap(p, "tags", args.tags);
-    const vpcSharing = validateVpcSharing(p, args.vpcSharing, accountId, Object.values(clusters).map(c => c.accountId), `${lb.name}-subnets`);
+        if (i > 0) {
+            p.add(join(path, i), v, `${NamesResource} ${why}`);
+        }
+        return standIn(i);
+    });
+}
 
+/** `loadBalancer` with a stand-in for the first certificate when it is an Output (see `withStandIns`). */
+function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primaryCidrLater: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...raw };
+    const path = "loadBalancer";
+    if (Array.isArray(raw.certificateArns)) {
+        out.certificateArns = firstMayBeLater(p, join(path, "certificateArns"), raw.certificateArns, StandIn.certificateArn,
+            "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output");
+    }
+    if (primaryCidrLater && raw.internal === true && raw.ingressCidrs === undefined) {
+        p.add(join(path, "ingressCidrs"), undefined,
+            "required when the load balancer is internal and the VPC's primary CIDR is an Output: the ingress rules are named by their CIDRs");
+    }
+    return out;
+}
+
+/** Reads the arguments into `p` and gives the model, or throws every problem found at once. */
+function readFleet(p: Problems, raw: unknown): FleetModel {
+    if (!isRecord(raw)) {
+        throw new ConfigErrors([new ConfigError("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services")]);
+    }
+    checkKnownKeys(p, "", raw, TopKeys);
+    const account = accountId(p, "accountId", raw.accountId);
+    const region = nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`))(p, "region", raw.region);
+    const vpc = vpcId(p, "vpcId", raw.vpcId);
+    const vpcCidrs = readVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
+    const lb = readLoadBalancer(p, raw.loadBalancer, vpcCidrs);
+    const subnetIds = subnets(lb?.existingArn !== undefined || adopting(raw.loadBalancer))(p, "subnetIds", raw.subnetIds);
+
+    const lbName = lb?.name ?? Defaults.loadBalancerName;
+    const albAccountId = account ?? String(raw.accountId);
+    const fleet = readClusters(p, raw.clusters, {
+        albAccountId, partition: partitionOf(region ?? ""), loadBalancerName: lbName, vpcId: String(raw.vpcId),
+        serviceNames: isRecord(raw.services) ? Object.keys(raw.services) : [],
+    });
+    const { services, conditions } = readServices(p, raw.services, fleet);
+    const defaultService = readDefaultService(p, raw.defaultService, givenKeys(raw.services), conditions);
+    const previewHeader = optional(preview)(p, "preview", raw.preview);
+    const fleetTags = withDefault(tags, {})(p, "tags", raw.tags);
+    const vpcSharing = validateVpcSharing(p, raw.vpcSharing, albAccountId, Object.values(fleet.clusters).map(c => c.accountId), `${lbName}-subnets`);
     p.throwIfAny();
     const model: FleetModel = {
-        accountId, region: region as string, partition, vpcId: args.vpcId as string, vpcCidrs, vpcCidr: vpcCidrs[0], subnetIds,
-        loadBalancer: lb, clusters, services, defaultService, tags, vpcSharing,
+        accountId: orThrow(p, account), region: orThrow(p, region), partition: partitionOf(orThrow(p, region)), vpcId: orThrow(p, vpc), vpcCidrs,
+        subnetIds: subnetIds ?? [], loadBalancer: orThrow(p, lb), clusters: fleet.clusters, services, defaultService, tags: orThrow(p, fleetTags),
+        vpcSharing,
     };
     // Priorities, preview rules and the quotas that depend on them, once every value is known good.
     model.preview = assignPriorities(p, model, previewHeader);
@@ -213,414 +184,150 @@ export function validateSharedAlbArgs(raw: unknown, fallbackRegion?: string): Fl
     return model;
 }
 
+/** Where the region comes from, for the message when it is missing. */
+const RegionMissing = "give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
+
+/** `defaultService`: one of the services given; every other service needs a host or a path. */
+function readDefaultService(p: Problems, raw: unknown, names: string[], conditions: Record<string, Conditions>): string | undefined {
+    const defaultService = optional(check((v): v is string => typeof v === "string" && names.includes(v),
+        `expected one of the services: ${names.join(", ") || "(none)"}`))(p, "defaultService", raw);
+    for (const [name, { hosts, paths }] of Object.entries(conditions)) {
+        p.check(hosts.length + paths.length > 0 || name === defaultService, join(join("services", name), "hosts"),
+            hosts, "expected at least one host or path (only the defaultService may have neither)");
+    }
+    return defaultService;
+}
+
+/** Whether the arguments adopt an existing ALB (read from the raw value when `loadBalancer` itself was refused). */
+function adopting(raw: unknown): boolean {
+    return isRecord(raw) && raw.existingArn !== undefined;
+}
+
+const CidrAllowed = "expected an IPv4 CIDR such as \"10.0.0.0/16\"";
+const cidr = text(CidrPattern, CidrAllowed);
+
 /** `vpcCidrs` (primary first), or the older single `vpcCidr`: one of the two. */
-function cidrs(p: Problems, single: unknown, list: unknown): string[] {
-    const allowed = "expected an IPv4 CIDR such as \"10.0.0.0/16\"";
-    if (single !== undefined && list !== undefined) {
+function readVpcCidrs(p: Problems, single: unknown, many: unknown): string[] {
+    if (single !== undefined && many !== undefined) {
         p.add("vpcCidr", single, "give vpcCidrs (every CIDR of the VPC, primary first) or the older vpcCidr, not both");
         return [];
     }
-    if (list === undefined) {
+    if (many === undefined) {
         if (single === undefined) {
             p.add("vpcCidrs", undefined, "expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)");
             return [];
         }
-        return checkPattern(p, "vpcCidr", single, CidrPattern, allowed) ? [single as string] : [];
+        const primary = cidr(p, "vpcCidr", single);
+        return primary === undefined ? [] : [primary];
     }
-    const values = stringList(p, "vpcCidrs", list, CidrPattern, allowed);
-    p.check(Array.isArray(list) && list.length > 0, "vpcCidrs", list, "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones");
-    unique(p, "vpcCidrs", values);
-    return values;
+    return nonEmpty(list(cidr, { notList: `expected a list; ${CidrAllowed}`, unique: true }),
+        "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones")(p, "vpcCidrs", many) ?? [];
 }
 
-/** `preview`: present turns preview routes on; returns the header name, or undefined when off. */
-function previewConfig(p: Problems, raw: unknown): string | undefined {
-    if (raw === undefined) {
-        return undefined;
-    }
-    if (!p.check(isRecord(raw), "preview", raw, "expected { header? } (present: preview routes on)")) {
-        return undefined;
-    }
-    const preview = raw as Record<string, unknown>;
-    checkKnownKeys(p, "preview", preview, ["header"]);
-    const header = preview.header ?? Defaults.previewHeader;
-    if (checkPattern(p, "preview.header", header, HeaderNamePattern, "expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-")) {
-        p.check((header as string).toLowerCase() !== "host", "preview.header", header, "the Host header cannot be an http-header condition; pick another name");
-    }
-    return header as string;
-}
-
-function loadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBalancerModel {
-    const path = "loadBalancer";
-    if (raw !== undefined && !isRecord(raw)) {
-        p.add(path, raw, "expected an object");
-    }
-    const lb = isRecord(raw) ? raw : {};
-    checkKnownKeys(p, path, lb, LoadBalancerKeys);
-    const name = lb.name ?? Defaults.loadBalancerName;
-    p.check(typeof name === "string" && name.length <= MaxElbNameLength && ElbNamePattern.test(name) && !name.startsWith("internal-"),
-        join(path, "name"), name, "expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with \"internal-\"");
-    const internal = lb.internal ?? false;
-    checkBoolean(p, join(path, "internal"), internal);
-    const protect = lb.protect ?? true;
-    checkBoolean(p, join(path, "protect"), protect);
-
-    const optional = (key: string, pattern: RegExp, allowed: string): string | undefined => {
-        if (lb[key] === undefined) {
+/** `subnetIds`: at least two, unless an adopted ALB needs none. */
+function subnets(adopted: boolean): Reader<string[]> {
+    const ids = list(subnetId, { notList: `expected a list; ${AllowedText.subnetId}`, unique: true });
+    return (p, path, value) => {
+        if (adopted && value === undefined) {
             return undefined;
         }
-        checkPattern(p, join(path, key), lb[key], pattern, allowed);
-        return lb[key] as string;
-    };
-    const existingArn = optional("existingArn", LoadBalancerArnPattern,
-        "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)");
-    const existingListenerArn = optional("existingListenerArn", ListenerArnPattern,
-        "expected a listener ARN of an application load balancer (...:listener/app/<name>/<lb-id>/<listener-id>)");
-    const existingSecurityGroupId = optional("existingSecurityGroupId", SecurityGroupIdPattern, AllowedText.securityGroupId);
-    if (existingArn === undefined) {
-        p.check(existingListenerArn === undefined, join(path, "existingListenerArn"), existingListenerArn, "allowed only with loadBalancer.existingArn");
-        p.check(existingSecurityGroupId === undefined, join(path, "existingSecurityGroupId"), existingSecurityGroupId,
-            "allowed only with loadBalancer.existingArn");
-    } else {
-        p.check(existingSecurityGroupId !== undefined, join(path, "existingSecurityGroupId"), existingSecurityGroupId,
-            "required with loadBalancer.existingArn: the adopted ALB's security group, which the clusters allow in");
-        p.check(existingListenerArn !== undefined, join(path, "existingListenerArn"), existingListenerArn,
-            "required with loadBalancer.existingArn: the rules go on one listener of the adopted ALB; creating listeners on :80 and :443 would collide with its own");
-        if (existingListenerArn !== undefined && typeof existingArn === "string") {
-            const lbPart = existingArn.split(":loadbalancer/")[1];
-            p.check(existingListenerArn.includes(`:listener/${lbPart}/`), join(path, "existingListenerArn"), existingListenerArn,
-                `expected a listener of loadBalancer.existingArn (${existingArn})`);
-        }
-    }
-
-    const certificateArns = stringList(p, join(path, "certificateArns"), lb.certificateArns, CertificateArnPattern,
-        "expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)");
-    if (existingListenerArn !== undefined) {
-        p.check(certificateArns.length === 0, join(path, "certificateArns"), lb.certificateArns,
-            "not allowed with loadBalancer.existingListenerArn: the adopted listener keeps its own certificates");
-    }
-    unique(p, join(path, "certificateArns"), certificateArns);
-    const sslPolicy = lb.sslPolicy ?? Defaults.sslPolicy;
-    p.check(typeof sslPolicy === "string" && /^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(sslPolicy), join(path, "sslPolicy"), sslPolicy,
-        "expected an ELB security policy name such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\"");
-
-    const defaultCidrs = internal === true ? vpcCidrs : ["0.0.0.0/0"];
-    const ingressCidrs = lb.ingressCidrs === undefined ? defaultCidrs
-        : stringList(p, join(path, "ingressCidrs"), lb.ingressCidrs, CidrPattern, "expected IPv4 CIDRs such as \"203.0.113.0/24\"");
-    unique(p, join(path, "ingressCidrs"), ingressCidrs);
-    const ingressPrefixListIds = stringList(p, join(path, "ingressPrefixListIds"), lb.ingressPrefixListIds, PrefixListIdPattern,
-        "expected managed prefix list IDs such as \"pl-0123456789abcdef0\"");
-    unique(p, join(path, "ingressPrefixListIds"), ingressPrefixListIds);
-    const idleTimeout = lb.idleTimeout ?? Defaults.idleTimeout;
-    checkInt(p, join(path, "idleTimeout"), idleTimeout, 1, 4000, "an integer number of seconds");
-
-    let accessLogs: LoadBalancerModel["accessLogs"];
-    if (lb.accessLogs !== undefined) {
-        const logsPath = join(path, "accessLogs");
-        if (p.check(isRecord(lb.accessLogs), logsPath, lb.accessLogs, "expected { bucket, prefix }")) {
-            const logs = lb.accessLogs as Record<string, unknown>;
-            checkKnownKeys(p, logsPath, logs, ["bucket", "prefix"]);
-            checkPattern(p, join(logsPath, "bucket"), logs.bucket, BucketPattern, "expected an S3 bucket name (3..63 lower-case letters, digits, '.', '-')");
-            const prefix = logs.prefix ?? "";
-            p.check(typeof prefix === "string" && !prefix.startsWith("/") && !prefix.endsWith("/") && !/AWSLogs/.test(prefix),
-                join(logsPath, "prefix"), prefix, "expected a key prefix without leading or trailing '/' and without \"AWSLogs\"");
-            accessLogs = { bucket: logs.bucket as string, prefix: prefix as string };
-        }
-    }
-    if (existingArn !== undefined) {
-        const adoptedName = existingArn.split("/")[2];
-        p.check(lb.name === undefined || lb.name === adoptedName, join(path, "name"), lb.name,
-            `expected the adopted ALB's own name (${adoptedName}) or nothing`);
-        for (const key of ["internal", "idleTimeout", "accessLogs", "ingressCidrs", "ingressPrefixListIds"]) {
-            p.check(lb[key] === undefined, join(path, key), lb[key],
-                "not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed");
-        }
-    }
-    const effectiveName = existingArn !== undefined && LoadBalancerArnPattern.test(existingArn) ? existingArn.split("/")[2] : name;
-    return {
-        name: effectiveName as string, internal: internal as boolean, existingArn, existingListenerArn, existingSecurityGroupId, certificateArns,
-        sslPolicy: sslPolicy as string, ingressCidrs, ingressPrefixListIds, idleTimeout: idleTimeout as number, accessLogs,
-        protect: protect as boolean,
+        const read = value === undefined ? [] : ids(p, path, value);
+        return p.check(adopted || (Array.isArray(value) && value.length >= 2), path, value,
+            "expected at least 2 subnets in different Availability Zones (an ALB needs two)") ? read : undefined;
     };
 }
 
-function subnets(p: Problems, raw: unknown, adopted: boolean): string[] {
-    if (adopted && raw === undefined) {
-        return [];
-    }
-    const ids = stringList(p, "subnetIds", raw, SubnetIdPattern, AllowedText.subnetId);
-    if (!adopted) {
-        p.check(Array.isArray(raw) && raw.length >= 2, "subnetIds", raw,
-            "expected at least 2 subnets in different Availability Zones (an ALB needs two)");
-    }
-    unique(p, "subnetIds", ids);
-    return ids;
-}
+/** An HTTP header name (an RFC 7230 token), at most 40 characters. */
+const HeaderNamePattern = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,40}$/;
 
-interface ClusterContext {
-    albAccountId: string;
-    partition: string;
-    lbName: string;
-    /** Every service name of the config (for `clusters.<key>.services`). */
-    serviceNames: string[];
-}
+/** `preview`: present turns preview routes on; gives the header name. */
+const preview: Reader<string> = (p, path, value) => {
+    const read = object<Required<PreviewArgs>>("expected { header? } (present: preview routes on)", {
+        header: nullAsAbsent(withDefault(text(HeaderNamePattern, "expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-"),
+            Defaults.previewHeader)),
+    })(p, path, value);
+    return read !== undefined && p.check(read.header.toLowerCase() !== "host", join(path, "header"), read.header,
+        "the Host header cannot be an http-header condition; pick another name") ? read.header : undefined;
+};
 
-/** The cluster models, and each cluster's overrides of its target groups by service. */
-interface ClusterModels {
-    clusters: Record<string, ClusterModel>;
-    overrides: Record<string, Record<string, SettingsLayer>>;
-}
+const ElbNamePattern = /^(?!internal-)(?=.{1,32}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const SslPolicyPattern = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;
 
-function clusterModels(p: Problems, raw: unknown, context: ClusterContext): ClusterModels {
-    const { albAccountId, partition, lbName } = context;
-    const result: ClusterModels = { clusters: {}, overrides: {} };
-    if (!isRecord(raw) || Object.keys(raw).length === 0) {
-        p.add("clusters", raw, "expected at least one cluster: { <key>: { accountId, weight } }");
-        return result;
-    }
-    for (const [key, value] of Object.entries(raw)) {
-        const path = join("clusters", key);
-        const keyOk = p.check(KeyPattern.test(key) && key.length <= Limits.maxKeyLength, path, key,
-            `cluster key: ${AllowedText.key}`);
-        if (!p.check(isRecord(value), path, value, "expected { accountId, weight?, retiring?, services?, serviceOverrides?, previewSlot?, controllerRoleName?, externalId? }")
-            || !keyOk) {
-            continue;
-        }
-        const c = value as Record<string, unknown>;
-        checkKnownKeys(p, path, c, ClusterKeys);
-        checkAccountId(p, join(path, "accountId"), c.accountId);
-        const retiring = c.retiring ?? false;
-        checkBoolean(p, join(path, "retiring"), retiring);
-        const weight = c.weight ?? Defaults.weight;
-        if (checkInt(p, join(path, "weight"), weight, 0, Limits.maxWeight) && retiring === true) {
-            p.check(weight === 0, join(path, "weight"), weight, `clusters.${key} is retiring and takes no traffic: expected 0 (or leave weight out)`);
-        }
-        const services = clusterServices(p, join(path, "services"), c.services, context.serviceNames);
-        result.overrides[key] = overrideLayers(p, key, c.serviceOverrides, context.serviceNames, services);
-        const previewSlot = c.previewSlot ?? derivedPreviewSlot(key);
-        checkInt(p, join(path, "previewSlot"), previewSlot, 1, PriorityLayout.previewSlots);
-        const controllerRoleName = c.controllerRoleName ?? defaultControllerRoleName(key);
-        checkPattern(p, join(path, "controllerRoleName"), controllerRoleName, RoleNamePattern, AllowedText.roleName);
-        const crossAccount = c.accountId !== albAccountId;
-        let externalId: string | undefined;
-        if (c.externalId !== undefined) {
-            checkPattern(p, join(path, "externalId"), c.externalId, ExternalIdPattern, "expected 2 to 1224 characters of letters, digits and +=,.@:/_-");
-            p.check(crossAccount, join(path, "externalId"), c.externalId,
-                "allowed only for a cluster in another account than accountId (same-account clusters assume no role)");
-            externalId = c.externalId as string;
-        } else if (crossAccount) {
-            externalId = defaultExternalId(albAccountId, lbName, key, String(c.accountId));
-        }
-        result.clusters[key] = {
-            key, accountId: c.accountId as string, weight: retiring === true ? 0 : weight as number, crossAccount,
-            controllerRoleName: controllerRoleName as string,
-            controllerRoleArn: roleArn(partition, String(c.accountId), String(controllerRoleName)),
-            registrarRoleName: crossAccount ? registrarRoleName(lbName, key) : undefined,
-            externalId,
-            services,
-            previewSlot: previewSlot as number,
-            retiring: retiring === true,
-        };
-    }
-    return result;
-}
+const accessLogs = object("expected { bucket, prefix }", {
+    bucket: text(BucketPattern, "expected an S3 bucket name (3..63 lower-case letters, digits, '.', '-')"),
+    prefix: nullAsAbsent(withDefault(text(/^(?!\/)(?!.*\/$)(?!.*AWSLogs)/s, "expected a key prefix without leading or trailing '/' and without \"AWSLogs\""), "")),
+} satisfies Record<keyof AccessLogsArgs, Reader<unknown>>);
 
-/** `clusters.<key>.services`: known service names, at least one; absent means all of them. */
-function clusterServices(p: Problems, path: string, raw: unknown, serviceNames: string[]): string[] {
-    if (raw === undefined) {
-        return [...serviceNames].sort();
-    }
-    const names = stringList(p, path, raw, KeyPattern, "expected service names");
-    p.check(!Array.isArray(raw) || raw.length > 0, path, raw, "expected at least one service (leave services out for all of them, or remove the cluster)");
-    unique(p, path, names);
-    names.forEach((name, i) => p.check(serviceNames.includes(name), join(path, i), name,
-        `expected one of the services: ${serviceNames.join(", ") || "(none)"}`));
-    return [...new Set(names)].filter(n => serviceNames.includes(n)).sort();
-}
+const CertificateAllowed = "expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)";
+const IngressAllowed = "expected IPv4 CIDRs such as \"203.0.113.0/24\"";
+const PrefixListAllowed = "expected managed prefix list IDs such as \"pl-0123456789abcdef0\"";
 
-function serviceModels(p: Problems, raw: unknown, fleet: ClusterModels, lb: LoadBalancerModel, vpcId: string): Record<string, ServiceModel> {
-    const { clusters, overrides } = fleet;
-    const result: Record<string, ServiceModel> = {};
-    if (!isRecord(raw) || Object.keys(raw).length === 0) {
-        p.add("services", raw, "expected at least one service: { <name>: { port, hosts | paths } }");
-        return result;
-    }
-    const priorityOwners = new Map<number, string>();
-    const conditionOwners = new Map<string, string>();
-    for (const [name, value] of Object.entries(raw)) {
-        const path = join("services", name);
-        const nameOk = p.check(KeyPattern.test(name) && name.length <= Limits.maxKeyLength, path, name, `service name: ${AllowedText.key}`);
-        if (!p.check(isRecord(value), path, value, "expected { port, protocol?, targetType?, hosts?, paths?, ... }") || !nameOk) {
-            continue;
-        }
-        const s = value as Record<string, unknown>;
-        checkKnownKeys(p, path, s, ServiceKeys);
-        const own: SettingsLayer = { path, raw: s };
-        const settings = resolveSettings(p, [own]);
-        const { hosts, paths } = conditions(p, path, s);
-        if (hosts.length + paths.length > 0) {
-            const condition = JSON.stringify([[...hosts].map(h => h.toLowerCase()).sort(), [...paths].sort()]);
-            const other = conditionOwners.get(condition);
-            p.check(other === undefined, join(path, "hosts"), { hosts, paths },
-                `expected conditions different from services.${other}'s: two rules with the same hosts and paths shadow each other`);
-            conditionOwners.set(condition, name);
-        }
-        if (s.priority !== undefined) {
-            if (checkInt(p, join(path, "priority"), s.priority, 1, PriorityLayout.explicitMax,
-                "an integer (explicit priorities precede every derived one, which start at 1010)")) {
-                const other = priorityOwners.get(s.priority as number);
-                p.check(other === undefined, join(path, "priority"), s.priority, `expected a priority unique on the listener; services.${other} has it`);
-                priorityOwners.set(s.priority as number, name);
-            }
-        }
-        const serving = Object.values(clusters).filter(c => c.services.includes(name)).map(c => c.key).sort();
-        const weights = serviceWeights(p, path, s.weights, clusters, name);
+/** `loadBalancer`, as `LoadBalancerArgs` declares it. */
+const loadBalancer = object("expected an object", {
+    name: nullAsAbsent(withDefault(text(ElbNamePattern,
+        "expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with \"internal-\""), Defaults.loadBalancerName)),
+    internal: nullAsAbsent(withDefault(flag, false)),
+    existingArn: optional(text(LoadBalancerArnPattern, ArnAllowed.loadBalancer)),
+    existingListenerArn: optional(text(ListenerArnPattern, ArnAllowed.listener)),
+    existingSecurityGroupId: optional(securityGroupId),
+    certificateArns: withDefault(list(text(CertificateArnPattern, CertificateAllowed), { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
+    sslPolicy: nullAsAbsent(withDefault(text(SslPolicyPattern, "expected an ELB security policy name such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\""),
+        Defaults.sslPolicy)),
+    ingressCidrs: optional(list(text(CidrPattern, IngressAllowed), { notList: `expected a list; ${IngressAllowed}`, unique: true })),
+    ingressPrefixListIds: withDefault(list(text(PrefixListIdPattern, PrefixListAllowed), { notList: `expected a list; ${PrefixListAllowed}`, unique: true }), []),
+    idleTimeout: nullAsAbsent(withDefault(integer(1, 4000, "an integer number of seconds"), Defaults.idleTimeout)),
+    accessLogs: optional(accessLogs),
+    protect: nullAsAbsent(withDefault(flag, true)),
+} satisfies Record<keyof LoadBalancerArgs, Reader<unknown>>);
 
-        const deregistrationDelay = s.deregistrationDelay ?? Defaults.deregistrationDelay;
-        checkInt(p, join(path, "deregistrationDelay"), deregistrationDelay, 0, 3600, "an integer number of seconds");
-        const slowStart = s.slowStart ?? Defaults.slowStart;
-        p.check(slowStart === 0 || isIntIn(slowStart, 30, 900), join(path, "slowStart"), slowStart, "expected 0 (off) or an integer from 30 to 900 seconds");
-        const stickinessDuration = stickiness(p, join(path, "stickiness"), s.stickiness);
-        const targetGroups = targetGroupModels(p, {
-            loadBalancerName: lb.name, vpcId, service: name, own, ownSettings: settings, clusters: serving,
-            overrides: Object.fromEntries(serving.map(c => [c, overrides[c]?.[name]])),
-        });
-        result[name] = {
-            name, ...settings, hosts, paths,
-            priority: typeof s.priority === "number" ? s.priority : 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
-            previewPriorities: {}, deregistrationDelay: deregistrationDelay as number, slowStart: slowStart as number,
-            stickinessDuration, targetGroups,
-        };
-    }
-    checkServiceLimits(p, result);
-    return result;
-}
-
-/** Hosts and paths of a service, within the ALB's per-condition and per-rule limits. */
-function conditions(p: Problems, path: string, s: Record<string, unknown>): { hosts: string[]; paths: string[] } {
-    const hosts = stringList(p, join(path, "hosts"), s.hosts, HostPattern,
-        "expected a host name of at most 128 letters, digits, '-', '.', '*' and '?', with a '.' followed by letters only at the end (\"shop.example.com\", \"*.example.com\")");
-    const paths = stringList(p, join(path, "paths"), s.paths, PathPattern, "expected path patterns starting with '/' of at most 128 characters");
-    unique(p, join(path, "hosts"), hosts.map(h => h.toLowerCase()));
-    unique(p, join(path, "paths"), paths);
-    paths.forEach((value, i) => p.check(literalCount(value) > 1 || wildcardCount(value) === 0, join(join(path, "paths"), i), value,
-        "matches every path: leave paths out instead (a pattern needs a literal character after the leading '/')"));
-    for (const [key, list] of [["hosts", hosts], ["paths", paths]] as const) {
-        p.check(list.length <= Limits.valuesPerCondition, join(path, key), list,
-            `expected at most ${Limits.valuesPerCondition} (values of one ALB rule condition)`);
-    }
-    p.check(hosts.length + paths.length <= Limits.conditionValuesPerRule, join(path, "hosts"), { hosts, paths },
-        `expected at most ${Limits.conditionValuesPerRule} hosts and paths together (match evaluations per ALB rule)`);
-    const wildcards = [...hosts, ...paths].reduce((n, v) => n + wildcardCount(v), 0);
-    p.check(wildcards <= Limits.wildcardsPerRule, join(path, "hosts"), { hosts, paths },
-        `expected at most ${Limits.wildcardsPerRule} wildcards ('*', '?') in hosts and paths together (per ALB rule); got ${wildcards}`);
-    return { hosts, paths };
-}
+/** The keys an adopted ALB refuses: it is read-only. */
+const AdoptedReadOnly = ["internal", "idleTimeout", "accessLogs", "ingressCidrs", "ingressPrefixListIds"] as const;
 
 /**
- * Effective weights of the clusters that run a service: the cluster's
- * default, or `services.<name>.weights.<cluster>`. A weight for a cluster
- * that does not run the service is refused.
+ * `loadBalancer`: created (the defaults), or adopted read-only with
+ * `existingArn`, which then needs the listener that gets the rules and the
+ * ALB's security group, and refuses what only a created ALB has.
  */
-function serviceWeights(p: Problems, path: string, raw: unknown, clusters: Record<string, ClusterModel>, service: string): Record<string, number> {
-    const weights: Record<string, number> = {};
-    for (const cluster of Object.values(clusters)) {
-        if (cluster.services.includes(service)) {
-            weights[cluster.key] = cluster.weight;
-        }
-    }
-    if (raw === undefined || !p.check(isRecord(raw), join(path, "weights"), raw, "expected { <cluster>: weight }")) {
-        return weights;
-    }
-    for (const [cluster, weight] of Object.entries(raw as Record<string, unknown>)) {
-        const weightPath = join(join(path, "weights"), cluster);
-        if (!p.check(clusters[cluster] !== undefined, weightPath, weight,
-            `expected a weight for a known cluster; clusters are: ${Object.keys(clusters).join(", ") || "(none)"}`)) {
-            continue;
-        }
-        if (!p.check(clusters[cluster].services.includes(service), weightPath, weight,
-            `cluster ${cluster} does not run service ${service}: add ${service} to clusters.${cluster}.services, or drop the weight`)) {
-            continue;
-        }
-        if (checkInt(p, weightPath, weight, 0, Limits.maxWeight)
-            && p.check(weight === 0 || !clusters[cluster].retiring, weightPath, weight,
-                `clusters.${cluster} is retiring and takes no traffic: expected 0 (or drop the weight)`)) {
-            weights[cluster] = weight as number;
-        }
-    }
-    return weights;
-}
-
-function stickiness(p: Problems, path: string, raw: unknown): number | undefined {
-    if (raw === undefined || !p.check(isRecord(raw), path, raw, "expected { duration }")) {
+function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBalancerModel | undefined {
+    const path = "loadBalancer";
+    const lb = loadBalancer(p, path, raw === undefined ? {} : raw);
+    if (lb === undefined) {
         return undefined;
     }
-    const stick = raw as Record<string, unknown>;
-    checkKnownKeys(p, path, stick, ["duration"]);
-    checkInt(p, join(path, "duration"), stick.duration, 1, 604800, "an integer number of seconds");
-    return stick.duration as number;
-}
-
-/**
- * Limits across services: at most 5 clusters per service (every cluster that
- * runs it is in its forward action, weight 0 included), every target group
- * counted in the ALB's 100, and distinct target group names.
- */
-function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>): void {
-    for (const s of Object.values(services)) {
-        p.check(s.clusters.length <= Limits.targetGroupsPerForward, join(join("services", s.name), "weights"), s.weights,
-            `expected at most ${Limits.targetGroupsPerForward} clusters running the service: every one is in its forward action, weight 0 included, `
-            + `and a forward takes at most ${Limits.targetGroupsPerForward} target groups; narrow clusters.<key>.services`);
-    }
-    const attached = Object.values(services).reduce((n, s) => n + s.clusters.length, 0);
-    p.check(attached <= Limits.targetGroupsPerLoadBalancer, "services", `${attached} target groups`,
-        `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services`);
-    const names = new Map<string, string>();
-    for (const s of Object.values(services)) {
-        for (const [cluster, tg] of Object.entries(s.targetGroups)) {
-            const other = names.get(tg.name);
-            p.check(other === undefined, join(join("services", s.name), "port"), tg.port,
-                `target group name ${tg.name} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
-            names.set(tg.name, `${cluster}/${s.name}`);
+    const given = isRecord(raw) ? raw : {};
+    const at = (key: string) => join(path, key);
+    if (lb.existingArn === undefined) {
+        for (const key of ["existingListenerArn", "existingSecurityGroupId"] as const) {
+            p.check(given[key] === undefined, at(key), given[key], "allowed only with loadBalancer.existingArn");
+        }
+    } else {
+        p.check(given.existingSecurityGroupId !== undefined, at("existingSecurityGroupId"), given.existingSecurityGroupId,
+            "required with loadBalancer.existingArn: the adopted ALB's security group, which the clusters allow in");
+        p.check(given.existingListenerArn !== undefined, at("existingListenerArn"), given.existingListenerArn,
+            "required with loadBalancer.existingArn: the rules go on one listener of the adopted ALB; creating listeners on :80 and :443 would collide with its own");
+        if (lb.existingListenerArn !== undefined) {
+            p.check(lb.existingListenerArn.includes(`:listener/${lb.existingArn.split(":loadbalancer/")[1]}/`), at("existingListenerArn"), lb.existingListenerArn,
+                `expected a listener of loadBalancer.existingArn (${lb.existingArn})`);
         }
     }
-}
-
-function stringList(p: Problems, path: string, raw: unknown, pattern: RegExp, allowed: string): string[] {
-    if (raw === undefined) {
-        return [];
+    if (given.existingListenerArn !== undefined) {
+        p.check(lb.certificateArns.length === 0, at("certificateArns"), given.certificateArns,
+            "not allowed with loadBalancer.existingListenerArn: the adopted listener keeps its own certificates");
     }
-    if (!Array.isArray(raw)) {
-        p.add(path, raw, `expected a list; ${allowed}`);
-        return [];
-    }
-    raw.forEach((item, i) => checkPattern(p, join(path, i), item, pattern, allowed));
-    return raw.filter((item): item is string => typeof item === "string");
-}
-
-function unique(p: Problems, path: string, values: string[]): void {
-    const seen = new Set<string>();
-    values.forEach((value, i) => {
-        p.check(!seen.has(value), join(path, i), value, "expected no duplicates");
-        seen.add(value);
-    });
-}
-
-function stringMap(p: Problems, path: string, raw: unknown): Record<string, string> {
-    if (raw === undefined) {
-        return {};
-    }
-    if (!p.check(isRecord(raw), path, raw, "expected { <key>: <value> } of strings")) {
-        return {};
-    }
-    const result: Record<string, string> = {};
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-        const ok = p.check(TagKeyPattern.test(key) && !key.startsWith("aws:"), join(path, key), key,
-            "expected a tag key of 1..128 characters not starting with \"aws:\"")
-            && p.check(typeof value === "string" && value.length <= 256, join(path, key), value, "expected a string of at most 256 characters");
-        if (ok) {
-            result[key] = value as string;
+    let name = lb.name;
+    if (lb.existingArn !== undefined) {
+        name = lb.existingArn.split("/")[2];
+        p.check(given.name === undefined || given.name === name, at("name"), given.name, `expected the adopted ALB's own name (${name}) or nothing`);
+        for (const key of AdoptedReadOnly) {
+            p.check(given[key] === undefined, at(key), given[key], "not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed");
         }
     }
-    return result;
+    return {
+        name, internal: lb.internal, existingArn: lb.existingArn, existingListenerArn: lb.existingListenerArn,
+        existingSecurityGroupId: lb.existingSecurityGroupId, certificateArns: lb.certificateArns, sslPolicy: lb.sslPolicy,
+        // Who may reach the ALB by default: the world, or an internal one's VPC.
+        ingressCidrs: lb.ingressCidrs ?? (lb.internal ? vpcCidrs : ["0.0.0.0/0"]), ingressPrefixListIds: lb.ingressPrefixListIds,
+        idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, protect: lb.protect,
+    };
 }

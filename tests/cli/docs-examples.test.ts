@@ -103,10 +103,10 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
     });
 
     it("has no TypeScript example outside the README section the consumer test compiles", () => {
-        // tests/consumer compiles every ts block of README's "Using the components from npm" against the packed package.
+        // tests/consumer compiles every ts block of README's "TypeScript, from npm" against the packed package.
         const readme = docs.find(d => d.file === "README.md")!;
-        const section = readme.text.split("\n").findIndex(l => l === "## Using the components from npm") + 1;
-        const sectionEnd = readme.text.split("\n").findIndex((l, i) => i >= section && l.startsWith("## "));
+        const section = readme.text.split("\n").findIndex(l => l === "### TypeScript, from npm") + 1;
+        const sectionEnd = readme.text.split("\n").findIndex((l, i) => i >= section && /^##+ /.test(l));
         const ts = docs.flatMap(d => d.blocks).filter(b => ["ts", "typescript"].includes(b.lang));
         expect(ts.length).to.be.greaterThan(0);
         expect(ts.filter(b => !(b.file === "README.md" && b.line > section && b.line < sectionEnd)).map(b => `${b.file}:${b.line}`)).to.deep.equal([]);

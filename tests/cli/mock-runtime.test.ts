@@ -189,3 +189,20 @@ describe("cli/plan/mock-runtime runProgram", () => {
         });
     });
 });
+
+describe("cli/plan/fake-cloud FakeCloud", () => {
+    const arnOf = (region: string, type: string, inputs: Record<string, unknown> = {}): unknown =>
+        new FakeCloud({ accountId: "111111111111", region }).newResource({ type, name: "x", inputs, custom: true }).state.arn;
+
+    it("makes up ARNs in the partition of the stack's region", () => {
+        for (const [region, partition] of [["eu-west-1", "aws"], ["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"]]) {
+            expect(arnOf(region, "aws:iam/role:Role", { name: "lbc" })).to.equal(`arn:${partition}:iam::111111111111:role/lbc`);
+            expect(arnOf(region, "aws:lb/targetGroup:TargetGroup", { name: "tg" })).to.match(
+                new RegExp(`^arn:${partition}:elasticloadbalancing:${region}:111111111111:targetgroup/tg/[0-9a-f]{16}$`));
+            expect(arnOf(region, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", { url: `https://oidc.eks.${region}.amazonaws.com/id/ABC` }))
+                .to.equal(`arn:${partition}:iam::111111111111:oidc-provider/oidc.eks.${region}.amazonaws.com/id/ABC`);
+            expect(new FakeCloud({ accountId: "111111111111", region }).call({ token: "aws:index/getPartition:getPartition", inputs: {} }).partition)
+                .to.equal(partition);
+        }
+    });
+});

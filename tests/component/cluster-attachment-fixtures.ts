@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { NetworkOutputs } from "../../components/internal/contract";
+import { NetworkOutputs, TargetGroupOutputs } from "../../components/internal/contract";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../../components/cluster-attachment";
 
 export const NetworkAccount = "111111111111";
@@ -18,7 +18,7 @@ export const tgArn = (cluster: string, service: string): string =>
 
 /** The example fleet's network outputs (network 111111111111, blue cross-account, green same-account). */
 export function exampleNetworkOutputs(): NetworkOutputs {
-    const tgs = (cluster: string) => ({
+    const tgs = (cluster: string): Record<string, TargetGroupOutputs> => ({
         web: { arn: tgArn(cluster, "web"), name: `sa-${cluster}-web`, port: 8080, protocol: "HTTP", targetType: "ip" },
         api: { arn: tgArn(cluster, "api"), name: `sa-${cluster}-api`, port: 9000, protocol: "HTTP", targetType: "ip" },
     });

@@ -226,7 +226,7 @@ describe("ClusterAttachment component: green (same account)", () => {
         expect([o.releaseName, o.releaseNamespace]).to.deep.equal(["aws-load-balancer-controller", "kube-system"]);
         expect(o.serviceAccount).to.deep.equal({ namespace: "kube-system", name: "aws-load-balancer-controller" });
         expect(o.bindings.web).to.deep.equal({
-            namespace: "shop", name: "shared-alb-web", service: "web", servicePort: 80, targetGroupArn: tgArn("green", "web"), targetType: "ip",
+            namespace: "shop", name: "shared-alb-web", service: "web", port: 80, targetGroupArn: tgArn("green", "web"), targetType: "ip",
         });
         expect(o.manifests.chart).to.deep.equal({
             name: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0",

@@ -18,7 +18,7 @@ const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
  * as `error: [runtime] <message>`. Exit code 32 tells the language host that
  * the program already reported its error, so it adds nothing of its own.
  */
-async function runAsEngine(stack: string, configYaml: string, options: { dryRun: boolean; callerAccount: string }): Promise<Spawned> {
+async function runAsEngine(stack: string, configYaml: string, options: { dryRun: boolean; callerAccount: string; program?: string }): Promise<Spawned> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-engine-"));
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), configYaml);
     const loaded = loadStackConfigs(dir);
@@ -34,7 +34,7 @@ pulumi.runtime.setMocks({
 }, "alb-fleet", ${JSON.stringify(stack)}, ${options.dryRun});
 `);
     const args = ["-r", preload, path.join(sdk, "cmd", "run", "index.js"), "--monitor=mock", "--project=alb-fleet", `--stack=${stack}`,
-        `--pwd=${root}`, ...(options.dryRun ? ["--dry-run"] : []), "stacks/index.ts"];
+        `--pwd=${root}`, ...(options.dryRun ? ["--dry-run"] : []), options.program ?? "stacks/index.ts"];
     const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -90,6 +90,14 @@ describe("a config error in pulumi up / preview, as the engine runs the program"
         const run = await runAsEngine("network", exampleConfig("network"), { dryRun: true, callerAccount: "999999999999" });
         expect(run.stderr).to.equal("error: [runtime] accountId: got \"111111111111\"; the AWS credentials are for account 999999999999: "
             + "deploy the network stack with the network account's credentials\n");
+        expect(run.code).to.equal(32);
+    });
+
+    it("prints a bad value that arrived as an Output with the message its plain value gets, once", async () => {
+        const run = await runAsEngine("network", exampleConfig("network"),
+            { dryRun: false, callerAccount: "111111111111", program: "tests/fixtures/output-args-program.ts" });
+        expect(run.stderr).to.equal("error: [runtime] vpcId: got \"vpc-nope\"; expected a VPC ID such as \"vpc-0123456789abcdef0\"\n");
+        expect(run.stdout).to.equal("");
         expect(run.code).to.equal(32);
     });
 });

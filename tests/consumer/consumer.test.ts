@@ -15,14 +15,15 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
 /**
  * The TypeScript examples a consumer copies, exactly as written: the ```ts
- * blocks of the README's npm section. The one place that knows where they are.
+ * blocks of the README's TypeScript section of "Using the components". The
+ * one place that knows where they are.
  */
 function documentedExamples(): string[] {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const start = readme.indexOf("## Using the components from npm");
+    const start = readme.indexOf("### TypeScript, from npm");
     expect(start, "the README's npm section").to.be.greaterThan(-1);
-    const end = readme.indexOf("\n## ", start + 1);
-    return [...readme.slice(start, end === -1 ? undefined : end).matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
+    const end = readme.slice(start + 1).search(/\n##+ /);
+    return [...readme.slice(start, end === -1 ? undefined : start + 1 + end).matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
 }
 
 const program = `

@@ -38,6 +38,17 @@ describe("doctor pure helpers", () => {
         it("accepts the network stack's trust policy", () => {
             expect(evaluateTrust(trust(good), expected)).to.deep.equal([]);
         });
+        it("reads the account root in the partition of the controller role's ARN (aws-cn, aws-us-gov)", () => {
+            for (const partition of ["aws-cn", "aws-us-gov"]) {
+                const controller = Controller.replace("arn:aws:", `arn:${partition}:`);
+                const root = `arn:${partition}:iam::222222222222:root`;
+                const inPartition = { ...good, Principal: { AWS: root }, Condition: { StringEquals: { "aws:PrincipalArn": controller, "sts:ExternalId": "ext-1" } } };
+                expect(evaluateTrust(trust(inPartition), { ...expected, controllerRoleArn: controller })).to.deep.equal([]);
+                // The aws partition's root is another principal there.
+                expect(evaluateTrust(trust({ ...inPartition, Principal: { AWS: "arn:aws:iam::222222222222:root" } }), { ...expected, controllerRoleArn: controller }))
+                    .to.deep.equal([{ severity: "fail", text: `no statement allows sts:AssumeRole for account 222222222222 (controller role ${controller})` }]);
+            }
+        });
         it("accepts the controller role as principal with the external ID", () => {
             expect(evaluateTrust(trust({ Effect: "Allow", Principal: { AWS: [Controller] }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "sts:ExternalId": ["ext-1"] } } }), expected)).to.deep.equal([]);
         });
@@ -94,9 +105,11 @@ describe("doctor pure helpers", () => {
         expect(parsePolicy("%%%")).to.deep.equal({});
     });
 
-    it("roleNameFromArn handles paths", () => {
+    it("roleNameFromArn handles paths and partitions", () => {
         expect(roleNameFromArn("arn:aws:iam::111111111111:role/shared-alb/registrar-blue")).to.equal("registrar-blue");
         expect(roleNameFromArn("arn:aws:iam::111111111111:role/registrar-blue")).to.equal("registrar-blue");
+        expect(roleNameFromArn("arn:aws-cn:iam::111111111111:role/shared-alb/registrar-blue")).to.equal("registrar-blue");
+        expect(roleNameFromArn("arn:aws-us-gov:iam::111111111111:role/registrar-blue")).to.equal("registrar-blue");
     });
 
     it("Pool never runs more than its limit at once, and keeps order", async () => {

@@ -118,8 +118,11 @@ describe("cluster-attachment policy: TargetGroupBinding-only permissions", () =>
 
 describe("cluster-attachment policy: role ARNs", () => {
     const table: [string, ReturnType<typeof parseRoleArn>][] = [
-        ["arn:aws:iam::222222222222:role/shared-alb-lbc-blue", { accountId: "222222222222", path: "/", name: "shared-alb-lbc-blue" }],
-        ["arn:aws:iam::222222222222:role/platform/lbc/shared-alb-lbc-blue", { accountId: "222222222222", path: "/platform/lbc/", name: "shared-alb-lbc-blue" }],
+        ["arn:aws:iam::222222222222:role/shared-alb-lbc-blue", { partition: "aws", accountId: "222222222222", path: "/", name: "shared-alb-lbc-blue" }],
+        ["arn:aws:iam::222222222222:role/platform/lbc/shared-alb-lbc-blue",
+            { partition: "aws", accountId: "222222222222", path: "/platform/lbc/", name: "shared-alb-lbc-blue" }],
+        ["arn:aws-cn:iam::222222222222:role/shared-alb-lbc-blue", { partition: "aws-cn", accountId: "222222222222", path: "/", name: "shared-alb-lbc-blue" }],
+        ["arn:aws-us-gov:iam::222222222222:role/lbc/blue", { partition: "aws-us-gov", accountId: "222222222222", path: "/lbc/", name: "blue" }],
         ["arn:aws:iam::2222:role/x", undefined],
         ["arn:aws:iam::222222222222:user/x", undefined],
         ["not an arn", undefined],

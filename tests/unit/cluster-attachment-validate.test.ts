@@ -162,6 +162,15 @@ describe("cluster-attachment validation: errors name the path, the value and wha
             .to.equal("alb-fleet:cluster.bindings.web.port: got 0; expected an integer port from 1 to 65535");
     });
 
+    it("asks for the Service port of a binding whose other fields are refused too", () => {
+        expect(errorOf("green", a => { a.bindings.web = {}; }).split("\n")).to.deep.equal([
+            "3 configuration errors:",
+            "  - bindings.web.namespace: got nothing; expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens",
+            "  - bindings.web.service: got nothing; expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens",
+            "  - bindings.web.port: got nothing; expected the Service port: port (1 to 65535) or portName",
+        ]);
+    });
+
     it("reports every problem at once", () => {
         const message = errorOf("blue", a => { a.bindings.web.port = 0; a.controller = { replicas: 11 }; a.region = "Europe"; });
         expect(message.split("\n")).to.deep.equal([

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { partitionOf } from "../../components/internal/arn";
 import {
-    defaultExternalId, nameKey, partitionOf, registrarRoleName, targetGroupName,
+    defaultExternalId, nameKey, registrarRoleName, targetGroupName,
 } from "../../components/shared-alb/naming";
 
 const base = { loadBalancerName: "shop-edge", cluster: "blue", service: "web", vpcId: "vpc-0a1b2c3d4e5f60718", port: 8080, protocol: "HTTP", targetType: "ip" };

@@ -28,7 +28,9 @@ describe("validateSharedAlbArgs", () => {
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
             accessLogs: undefined, protect: true,
         });
-        expect([model.vpcCidrs, model.vpcCidr, model.preview]).to.deep.equal([["10.0.0.0/16"], "10.0.0.0/16", undefined]);
+        // The older single vpcCidr becomes the list, primary first.
+        expect([model.region, model.vpcCidrs, model.preview]).to.deep.equal(["eu-west-1", ["10.0.0.0/16"], undefined]);
+        expect(model).to.not.have.property("vpcCidr");
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
@@ -60,11 +62,16 @@ describe("validateSharedAlbArgs", () => {
         expect(validateSharedAlbArgs(args).loadBalancer.ingressCidrs).to.deep.equal(["10.0.0.0/16"]);
     });
 
-    it("takes the region from the provider when absent and refuses none at all", () => {
+    it("builds every ARN in the region's partition, and refuses no region at all (callers put the provider's in the arguments)", () => {
         const args = exampleNetworkArgs();
+        args.region = "us-gov-west-1";
+        const gov = validateSharedAlbArgs(args);
+        expect([gov.region, gov.partition, gov.clusters.blue.controllerRoleArn])
+            .to.deep.equal(["us-gov-west-1", "aws-us-gov", "arn:aws-us-gov:iam::222222222222:role/shared-alb-lbc-blue"]);
+        args.region = "cn-northwest-1";
+        expect(validateSharedAlbArgs(args).clusters.green.controllerRoleArn).to.equal("arn:aws-cn:iam::111111111111:role/shared-alb-lbc-green");
         delete args.region;
-        expect(validateSharedAlbArgs(args, "us-gov-west-1").partition).to.equal("aws-us-gov");
-        expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config");
+        expect(() => validateSharedAlbArgs(args)).to.throw("region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)");
     });
 
     it("takes every CIDR of the VPC, primary first, for egress and an internal ALB's ingress", () => {
@@ -73,7 +80,7 @@ describe("validateSharedAlbArgs", () => {
         args.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
         args.loadBalancer.internal = true;
         const model = validateSharedAlbArgs(args);
-        expect([model.vpcCidrs, model.vpcCidr, model.loadBalancer.ingressCidrs]).to.deep.equal([["10.0.0.0/16", "100.64.0.0/16"], "10.0.0.0/16", ["10.0.0.0/16", "100.64.0.0/16"]]);
+        expect([model.vpcCidrs, model.loadBalancer.ingressCidrs]).to.deep.equal([["10.0.0.0/16", "100.64.0.0/16"], ["10.0.0.0/16", "100.64.0.0/16"]]);
     });
 
     it("narrows a cluster to the services it runs: target groups, weights and preview rules follow", () => {
@@ -138,6 +145,15 @@ describe("validateSharedAlbArgs", () => {
         expect(model.preview!.defaultActionPriorities).to.deep.equal({ green: 49994 });
     });
 
+    it("reads a value YAML left empty (null) as absent where absence means the default", () => {
+        const args = exampleNetworkArgs();
+        args.clusters.green.weight = null;
+        args.loadBalancer.idleTimeout = null;
+        args.services.web.healthCheck = { path: "/healthz", interval: null };
+        const model = validateSharedAlbArgs(args);
+        expect([model.clusters.green.weight, model.loadBalancer.idleTimeout, model.services.web.healthCheck.interval]).to.deep.equal([0, 60, 15]);
+    });
+
     it("applies per-service weights over the cluster defaults", () => {
         const args = exampleNetworkArgs();
         args.services.api.weights = { green: 50 };
@@ -148,7 +164,7 @@ describe("validateSharedAlbArgs", () => {
         ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
             "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, vpcCidrs, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing, preview",
             "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
-            "region: got nothing; expected an AWS region such as \"eu-west-1\"; set it or the aws:region config",
+            "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
             "vpcCidrs: got nothing; expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)",
             "subnetIds: got nothing; expected at least 2 subnets in different Availability Zones (an ALB needs two)",
@@ -156,6 +172,17 @@ describe("validateSharedAlbArgs", () => {
             "services: got nothing; expected at least one service: { <name>: { port, hosts | paths } }",
         ]],
         ["a weight above 999", a => { a.clusters.blue.weight = 1000; }, ["clusters.blue.weight: got 1000; expected an integer from 0 to 999"]],
+        // One pass finds every problem, and says each once, where it is.
+        ["an empty service: its port, and a host or path", a => { a.services.api = {}; }, [
+            "services.api.port: got nothing; expected an integer port from 1 to 65535",
+            "services.api.hosts: got []; expected at least one host or path (only the defaultService may have neither)",
+        ]],
+        ["the defaultService's own port (the service is still known)", a => { a.defaultService = "web"; a.services.web.port = 0; }, [
+            "services.web.port: got 0; expected an integer port from 1 to 65535",
+        ]],
+        ["a cluster's own account ID, not the weights that name the cluster", a => { a.clusters.green.accountId = "x"; a.services.web.weights = { green: 5 }; }, [
+            "clusters.green.accountId: got \"x\"; expected a 12-digit AWS account ID such as \"111111111111\"",
+        ]],
         ["a fractional weight", a => { a.clusters.blue.weight = 1.5; }, ["clusters.blue.weight: got 1.5; expected an integer from 0 to 999"]],
         ["a weight as text", a => { a.services.web.weights = { blue: "7" }; }, ["services.web.weights.blue: got \"7\"; expected an integer from 0 to 999"]],
         ["a short account", a => { a.clusters.blue.accountId = "2222"; }, ["clusters.blue.accountId: got \"2222\"; expected a 12-digit AWS account ID such as \"111111111111\""]],

@@ -1,0 +1,124 @@
+/**
+ * The network outputs contract (`NetworkOutputs`) from the model and the
+ * resources SharedAlb created: what the network stack exports and the
+ * cluster stacks, `manifests` and `doctor` read.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
+import { ClusterModel, FleetModel, ServiceModel } from "./model";
+
+/** The Outputs the contract is made of. */
+export interface OutputSources {
+    loadBalancer: { arn: pulumi.Output<string>; name: pulumi.Output<string>; dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string> };
+    securityGroupId: pulumi.Output<string>;
+    listenerArns: pulumi.Output<Record<string, string>>;
+    /** By cluster, then service. */
+    targetGroups: Record<string, Record<string, { arn: pulumi.Output<string>; name: pulumi.Output<string> }>>;
+    /** By rule key (`rule-<service>`, `preview-<service>-<cluster>`, `default-preview-<cluster>`). */
+    ruleArns: Record<string, pulumi.Output<string>>;
+    /** By cluster key (cross-account clusters). */
+    registrarRoleArns: Record<string, pulumi.Output<string>>;
+    resourceShareArn?: pulumi.Output<string>;
+}
+
+/** What the resources gave, known. */
+export interface KnownSources {
+    loadBalancer: { arn: string; name: string; dnsName: string; zoneId: string };
+    securityGroupId: string;
+    listenerArns: Record<string, string>;
+    targetGroups: Record<string, Record<string, { arn: string; name: string }>>;
+    ruleArns: Record<string, string>;
+    registrarRoleArns: Record<string, string>;
+    resourceShareArn?: string;
+}
+
+/** The whole contract, once the model (its Inputs resolved) and the resources' outputs are known. */
+export function networkOutputs(model: pulumi.Output<FleetModel>, from: OutputSources): pulumi.Output<NetworkOutputs> {
+    const lb = from.loadBalancer;
+    const sources: pulumi.Output<KnownSources> = pulumi.output({
+        loadBalancer: { arn: lb.arn, name: lb.name, dnsName: lb.dnsName, zoneId: lb.zoneId },
+        securityGroupId: from.securityGroupId,
+        listenerArns: from.listenerArns,
+        targetGroups: from.targetGroups,
+        ruleArns: from.ruleArns,
+        registrarRoleArns: from.registrarRoleArns,
+        resourceShareArn: from.resourceShareArn,
+    });
+    return pulumi.all([model, sources]).apply(([m, known]) => buildNetworkOutputs(m, known));
+}
+
+/** The contract from the model and the resources' known outputs. Pure. */
+export function buildNetworkOutputs(model: FleetModel, from: KnownSources): NetworkOutputs {
+    const preview = model.preview;
+    const sharing = model.vpcSharing;
+    const out: NetworkOutputs = {
+        accountId: model.accountId,
+        region: model.region,
+        vpcId: model.vpcId,
+        securityGroupId: from.securityGroupId,
+        loadBalancer: { ...from.loadBalancer, securityGroupId: from.securityGroupId, listenerArns: from.listenerArns },
+        services: Object.fromEntries(Object.values(model.services).map(s => [s.name, serviceOutputs(model, s, from)])),
+        clusters: Object.fromEntries(Object.values(model.clusters).map(c => [c.key, clusterOutputs(model, c, from)])),
+    };
+    if (model.defaultService !== undefined) {
+        out.defaultService = model.defaultService;
+    }
+    if (preview !== undefined) {
+        out.preview = {
+            header: preview.header,
+            defaultActionRuleArns: Object.fromEntries(Object.keys(preview.defaultActionPriorities).map(c => [c, from.ruleArns[`default-preview-${c}`]])),
+        };
+    }
+    if (sharing !== undefined && from.resourceShareArn !== undefined) {
+        out.vpcSharing = { resourceShareArn: from.resourceShareArn, subnetIds: [...sharing.subnetIds], principals: [...sharing.principals] };
+    }
+    return out;
+}
+
+/** A service's entry: its target groups' shape, weights, conditions and rule ARNs. */
+function serviceOutputs(model: FleetModel, s: ServiceModel, from: KnownSources): ServiceOutputs {
+    const arn = from.ruleArns[`rule-${s.name}`];
+    const out: ServiceOutputs = {
+        port: s.port, protocol: s.protocol, targetType: s.targetType, weights: { ...s.weights }, hosts: [...s.hosts], paths: [...s.paths],
+    };
+    if (s.nodePort !== undefined) {
+        out.nodePort = s.nodePort;
+    }
+    if (arn !== undefined) {
+        out.ruleArn = arn;
+        out.priority = s.priority;
+    }
+    if (model.preview !== undefined) {
+        out.previewRuleArns = Object.fromEntries(Object.keys(s.previewPriorities).map(c => [c, from.ruleArns[`preview-${s.name}-${c}`]]));
+    }
+    return out;
+}
+
+/** A cluster's entry: what its stack needs to attach (roles, the services it runs, their target groups). */
+function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources): ClusterOutputs {
+    const targetGroups: Record<string, TargetGroupOutputs> = {};
+    for (const [service, tg] of Object.entries(from.targetGroups[c.key] ?? {})) {
+        const m = model.services[service].targetGroups[c.key];
+        const out: TargetGroupOutputs = { arn: tg.arn, name: tg.name, port: m.port, protocol: m.protocol, targetType: m.targetType };
+        if (m.healthCheck.port !== undefined) {
+            out.healthCheckPort = m.healthCheck.port;
+        }
+        if (m.nodePort !== undefined) {
+            out.nodePort = m.nodePort;
+        }
+        targetGroups[service] = out;
+    }
+    const out: ClusterOutputs = {
+        accountId: c.accountId, weight: c.weight, retiring: c.retiring, controllerRoleArn: c.controllerRoleArn, services: [...c.services],
+        targetGroups,
+    };
+    if (model.preview !== undefined) {
+        out.previewSlot = c.previewSlot;
+    }
+    const registrarRoleArn = from.registrarRoleArns[c.key];
+    if (registrarRoleArn !== undefined) {
+        out.registrarRoleArn = registrarRoleArn;
+        out.externalId = c.externalId;
+    }
+    return out;
+}

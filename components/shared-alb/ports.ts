@@ -1,0 +1,73 @@
+/**
+ * The ports the ALB's security group must reach in the VPC, and how its
+ * egress rules describe them. Pure: no Pulumi runtime.
+ */
+import { NodePortRange } from "../internal/values";
+import type { FleetModel } from "./model";
+
+/** One port range the ALB must reach in the VPC, and why (`web (ip: traffic and health checks)`). */
+export interface TargetPortRange {
+    fromPort: number;
+    toPort: number;
+    reasons: string[];
+}
+
+/**
+ * The ports the ALB must reach in the VPC, per target group (each cluster's
+ * own, after its `serviceOverrides`): `ip` targets on the target group's
+ * port and the health-check port; `instance` targets on the declared
+ * NodePort, else the whole NodePort range 30000-32767 (targets are
+ * registered, and health-checked on `traffic-port`, on their NodePort), and
+ * the health-check port. Sorted, one entry per distinct range; a reason
+ * names the clusters when not every cluster of the service needs the range.
+ */
+export function targetPortRanges(model: FleetModel): TargetPortRange[] {
+    // range -> reason -> clusters needing it for that reason
+    const ranges = new Map<string, { fromPort: number; toPort: number; reasons: Map<string, { service: string; clusters: string[] }> }>();
+    const need = (fromPort: number, toPort: number, service: string, what: string, cluster: string) => {
+        const key = `${fromPort}-${toPort}`;
+        const entry = ranges.get(key) ?? { fromPort, toPort, reasons: new Map() };
+        const reason = entry.reasons.get(`${service} ${what}`) ?? { service, clusters: [] };
+        reason.clusters.push(cluster);
+        entry.reasons.set(`${service} ${what}`, reason);
+        ranges.set(key, entry);
+    };
+    const services = Object.values(model.services).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const s of services) {
+        for (const cluster of s.clusters) {
+            const tg = s.targetGroups[cluster];
+            const hcPort = tg.healthCheck.port;
+            const what = hcPort === undefined ? "traffic and health checks" : "traffic";
+            if (tg.targetType === "ip") {
+                need(tg.port, tg.port, s.name, `(ip: ${what})`, cluster);
+            } else if (tg.nodePort !== undefined) {
+                need(tg.nodePort, tg.nodePort, s.name, `(instance: NodePort, ${what})`, cluster);
+            } else {
+                need(NodePortRange.from, NodePortRange.to, s.name, `(instance: NodePort range, ${what})`, cluster);
+            }
+            if (hcPort !== undefined) {
+                need(hcPort, hcPort, s.name, `(${tg.targetType}: health checks)`, cluster);
+            }
+        }
+    }
+    const clustersOf = (service: string) => model.services[service].clusters;
+    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort).map(r => ({
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        reasons: [...r.reasons.entries()].map(([key, { service, clusters }]) => {
+            const what = key.slice(service.length + 1);
+            return clusters.length === clustersOf(service).length ? `${service} ${what}` : `${service} on ${clusters.join(", ")} ${what}`;
+        }),
+    }));
+}
+
+/** `8080`, or `30000-32767` for a range. */
+export function portsKey(range: { fromPort: number; toPort: number }): string {
+    return range.fromPort === range.toPort ? `${range.fromPort}` : `${range.fromPort}-${range.toPort}`;
+}
+
+/** A security group rule description (at most 255 characters) saying which targets a port range is for. */
+export function egressDescription(range: TargetPortRange): string {
+    const text = `targets on ${portsKey(range)}: ${range.reasons.join(", ")}`;
+    return text.length <= 255 ? text : `${text.slice(0, 252)}...`;
+}

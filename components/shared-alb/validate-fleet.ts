@@ -1,0 +1,307 @@
+/**
+ * `clusters` and `services` of the SharedAlb arguments: each cluster and
+ * service read as `args.ts` declares it, then the checks that span them
+ * (weights of clusters that run a service, overrides of services a cluster
+ * runs, shadowing conditions, the ALB's quotas). Pure: no Pulumi runtime.
+ */
+import { accountId, externalId, roleArn } from "../internal/arn";
+import { Problems } from "../internal/errors";
+import {
+    Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, text, withDefault,
+} from "../internal/read";
+import { AllowedText, KeyPattern, roleName } from "../internal/values";
+import type { ClusterArgs, ServiceArgs, StickinessArgs } from "./args";
+import { literalCount, wildcardCount } from "./glob";
+import { Limits } from "./limits";
+import { ClusterModel, Defaults, ServiceModel } from "./model";
+import { defaultControllerRoleName, defaultExternalId, registrarRoleName, targetGroupName } from "./naming";
+import { PriorityLayout, derivedPreviewSlot } from "./precedence";
+import {
+    Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupModel, TargetGroupSettings, overrideLayer, resolveSettings,
+} from "./target-groups";
+
+/** A cluster key or service name: it ends up in resource names. */
+export const NameKeyPattern = new RegExp(`^(?=.{1,${Limits.maxKeyLength}}$)${KeyPattern.source.slice(1)}`);
+
+const HostPattern = /^(?=.{1,128}$)[A-Za-z0-9*?.-]*\.[A-Za-z]+$/;
+const HostAllowed = "expected a host name of at most 128 letters, digits, '-', '.', '*' and '?', with a '.' followed by letters only at the end (\"shop.example.com\", \"*.example.com\")";
+const PathAllowed = "expected path patterns starting with '/' of at most 128 characters";
+const seconds = "an integer number of seconds";
+
+/** What reading the clusters and services needs from the rest of the arguments. */
+export interface FleetContext {
+    albAccountId: string;
+    /** The ALB's partition: the controller roles' ARNs are built in it. */
+    partition: string;
+    loadBalancerName: string;
+    /** The VPC ID as given: target group names cover it. */
+    vpcId: string;
+    serviceNames: string[];
+}
+
+/** The clusters, and each one's overrides of its target groups by service. */
+export interface ClusterModels {
+    context: FleetContext;
+    /** Every cluster given (an object under a valid key), its model read or not. */
+    given: string[];
+    clusters: Record<string, ClusterModel>;
+    overrides: Record<string, Record<string, Layer<OverrideLayer>>>;
+}
+
+/** `clusters`: at least one, keyed by cluster key. */
+export function readClusters(p: Problems, raw: unknown, context: FleetContext): ClusterModels {
+    const overrides: ClusterModels["overrides"] = {};
+    const clusters = map(key => clusterReader(context, key, overrides), {
+        notMap: "expected at least one cluster: { <key>: { accountId, weight } }",
+        nonEmpty: true,
+        key: { pattern: NameKeyPattern, allowed: `cluster key: ${AllowedText.key}` },
+    })(p, "clusters", raw);
+    return { context, given: givenKeys(raw), clusters: clusters ?? {}, overrides };
+}
+
+/**
+ * The keys of the clusters or services given: objects under a valid key,
+ * whether or not their own values passed. Checks that name one of them ask
+ * this, so one entry's mistake is reported once, at the entry.
+ */
+export function givenKeys(raw: unknown): string[] {
+    return isRecord(raw) ? Object.keys(raw).filter(k => NameKeyPattern.test(k) && isRecord(raw[k])) : [];
+}
+
+/** `clusters.<key>.services`: known service names, at least one. */
+function clusterServices(serviceNames: string[]): Reader<string[]> {
+    const known = check((v): v is string => typeof v === "string" && serviceNames.includes(v), `expected one of the services: ${serviceNames.join(", ") || "(none)"}`);
+    const name = text(KeyPattern, "expected service names");
+    return nonEmpty(list((p, path, value) => (name(p, path, value) === undefined ? undefined : known(p, path, value)),
+        { notList: "expected a list; expected service names", unique: true }),
+    "expected at least one service (leave services out for all of them, or remove the cluster)");
+}
+
+/** `clusters.<key>.serviceOverrides`: overrides of known services, keyed by service name. */
+function serviceOverrides(serviceNames: string[]): Reader<Record<string, OverrideLayer>> {
+    return map(service => (p, path, value) => (p.check(serviceNames.includes(service), path, value,
+        `expected one of the services: ${serviceNames.join(", ") || "(none)"}`) ? overrideLayer(p, path, value) : undefined), {
+        notMap: "expected { <service>: { port?, protocol?, targetType?, nodePort?, healthCheck? } }",
+    });
+}
+
+/** `clusters.<key>`, read as `ClusterArgs` declares it, then checked against the fleet; records its overrides. */
+function clusterReader(context: FleetContext, key: string, overrides: ClusterModels["overrides"]): Reader<ClusterModel> {
+    const fields = object("expected { accountId, weight?, retiring?, services?, serviceOverrides?, previewSlot?, controllerRoleName?, externalId? }", {
+        accountId,
+        weight: nullAsAbsent(withDefault(integer(0, Limits.maxWeight), Defaults.weight)),
+        retiring: nullAsAbsent(withDefault(flag, false)),
+        services: optional(clusterServices(context.serviceNames)),
+        serviceOverrides: optional(serviceOverrides(context.serviceNames)),
+        previewSlot: nullAsAbsent(withDefault(integer(1, PriorityLayout.previewSlots), derivedPreviewSlot(key))),
+        controllerRoleName: nullAsAbsent(withDefault(roleName, defaultControllerRoleName(key))),
+        externalId: optional(externalId),
+    } satisfies Record<keyof ClusterArgs, Reader<unknown>>);
+    return (p, path, value) => {
+        const c = fields(p, path, value);
+        if (c === undefined) {
+            return undefined;
+        }
+        p.check(!c.retiring || c.weight === 0, join(path, "weight"), c.weight, `clusters.${key} is retiring and takes no traffic: expected 0 (or leave weight out)`);
+        const crossAccount = c.accountId !== context.albAccountId;
+        p.check(crossAccount || c.externalId === undefined, join(path, "externalId"), c.externalId,
+            "allowed only for a cluster in another account than accountId (same-account clusters assume no role)");
+        const services = [...(c.services ?? context.serviceNames)].sort();
+        overrides[key] = clusterOverrides(p, path, key, c.serviceOverrides ?? {}, services);
+        return {
+            key, accountId: c.accountId, weight: c.retiring ? 0 : c.weight, crossAccount,
+            controllerRoleName: c.controllerRoleName, controllerRoleArn: roleArn(context.partition, c.accountId, c.controllerRoleName),
+            registrarRoleName: crossAccount ? registrarRoleName(context.loadBalancerName, key) : undefined,
+            externalId: crossAccount ? c.externalId ?? defaultExternalId(context.albAccountId, context.loadBalancerName, key, c.accountId) : undefined,
+            services, previewSlot: c.previewSlot, retiring: c.retiring,
+        };
+    };
+}
+
+/** A cluster's overrides, each of a service it runs: it has no target group to override otherwise. */
+function clusterOverrides(p: Problems, path: string, key: string, read: Record<string, OverrideLayer>, runs: string[]): Record<string, Layer<OverrideLayer>> {
+    const out: Record<string, Layer<OverrideLayer>> = {};
+    for (const [service, set] of Object.entries(read)) {
+        const at = join(join(path, "serviceOverrides"), service);
+        if (p.check(runs.includes(service), at, set,
+            `cluster ${key} does not run service ${service}, so it has no target group to override: add ${service} to ${join(path, "services")}, or drop the override`)) {
+            out[service] = { path: at, set };
+        }
+    }
+    return out;
+}
+
+/** Each service's rule conditions and priority, as far as they must differ from the other services'. */
+interface ServiceOwners {
+    priorities: Map<number, string>;
+    conditions: Map<string, string>;
+}
+
+/** A service's rule conditions, read even when another of its values was refused. */
+export interface Conditions {
+    hosts: string[];
+    paths: string[];
+}
+
+/** The services read, and the conditions of every service given whose hosts and paths passed. */
+export interface ServiceModels {
+    services: Record<string, ServiceModel>;
+    conditions: Record<string, Conditions>;
+}
+
+/** `services`: at least one, keyed by service name; each cluster that runs one gets its target group. */
+export function readServices(p: Problems, raw: unknown, fleet: ClusterModels): ServiceModels {
+    const owners: ServiceOwners = { priorities: new Map(), conditions: new Map() };
+    const conditions: Record<string, Conditions> = {};
+    const services = map(name => serviceReader(fleet, name, owners, conditions), {
+        notMap: "expected at least one service: { <name>: { port, hosts | paths } }",
+        nonEmpty: true,
+        key: { pattern: NameKeyPattern, allowed: `service name: ${AllowedText.key}` },
+    })(p, "services", raw) ?? {};
+    checkServiceLimits(p, services);
+    const given = givenKeys(raw);
+    return { services, conditions: Object.fromEntries(Object.entries(conditions).filter(([name]) => given.includes(name))) };
+}
+
+const host = text(HostPattern, HostAllowed);
+
+/** A path pattern that does not match every path (leave paths out for that). */
+const pathPattern: Reader<string> = (p, path, value) => {
+    const read = text(PathPattern, PathAllowed)(p, path, value);
+    return read === undefined || p.check(literalCount(read) > 1 || wildcardCount(read) === 0, path, read,
+        "matches every path: leave paths out instead (a pattern needs a literal character after the leading '/')") ? read : undefined;
+};
+
+/** `services.<name>`, read as `ServiceArgs` declares it, then checked against the other services and the clusters. */
+function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners, conditions: Record<string, Conditions>): Reader<ServiceModel> {
+    const fields = objectFields("expected { port, protocol?, targetType?, hosts?, paths?, ... }", {
+        port: ServiceSettingsFields.port,
+        protocol: ServiceSettingsFields.protocol,
+        targetType: ServiceSettingsFields.targetType,
+        nodePort: ServiceSettingsFields.nodePort,
+        hosts: withDefault(list(host, { notList: `expected a list; ${HostAllowed}`, unique: h => h.toLowerCase() }), []),
+        paths: withDefault(list(pathPattern, { notList: `expected a list; ${PathAllowed}`, unique: true }), []),
+        priority: optional(integer(1, PriorityLayout.explicitMax, "an integer (explicit priorities precede every derived one, which start at 1010)")),
+        weights: optional(map(cluster => weightOf(fleet, name, cluster), { notMap: "expected { <cluster>: weight }" })),
+        healthCheck: ServiceSettingsFields.healthCheck,
+        deregistrationDelay: nullAsAbsent(withDefault(integer(0, 3600, seconds), Defaults.deregistrationDelay)),
+        slowStart: nullAsAbsent(withDefault(check((v): v is number => v === 0 || isIntIn(v, 30, 900), "expected 0 (off) or an integer from 30 to 900 seconds"), Defaults.slowStart)),
+        stickiness: optional(object<StickinessArgs>("expected { duration }", { duration: integer(1, 604800, seconds) })),
+    } satisfies Record<keyof ServiceArgs, Reader<unknown>>);
+    return (p, path, value) => {
+        const read = fields(p, path, value);
+        if (read === undefined) {
+            return undefined;
+        }
+        const s = read.whole;
+        const own = s === undefined ? undefined : { path, set: s };
+        const settings = own === undefined ? undefined : resolveSettings(p, own);
+        // The checks across fields run when their fields passed, whatever the others did.
+        const { hosts, paths, priority } = read.fields;
+        if (hosts !== undefined && paths !== undefined) {
+            conditions[name] = { hosts, paths };
+            checkConditions(p, path, hosts, paths, name, owners);
+        }
+        if (priority !== undefined) {
+            const other = owners.priorities.get(priority);
+            p.check(other === undefined, join(path, "priority"), priority, `expected a priority unique on the listener; services.${other} has it`);
+            owners.priorities.set(priority, name);
+        }
+        if (s === undefined || own === undefined || settings === undefined) {
+            return undefined;
+        }
+        // Weights in the order the clusters are given (messages echo them so); the clusters sorted.
+        const running = Object.values(fleet.clusters).filter(c => c.services.includes(name));
+        const weights = Object.fromEntries(running.map(c => [c.key, s.weights?.[c.key] ?? c.weight]));
+        const serving = running.map(c => c.key).sort();
+        return {
+            name, ...settings, hosts: s.hosts, paths: s.paths,
+            priority: s.priority ?? 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
+            previewPriorities: {}, deregistrationDelay: s.deregistrationDelay, slowStart: s.slowStart,
+            stickinessDuration: s.stickiness?.duration, targetGroups: targetGroupsOf(p, fleet, name, own, settings, serving),
+        };
+    };
+}
+
+/** The target group of each cluster that runs a service: the service's settings, or the cluster's override laid over them, and its name. */
+function targetGroupsOf(p: Problems, fleet: ClusterModels, service: string, own: Layer<ServiceSettings>, settings: TargetGroupSettings,
+    clusters: string[]): Record<string, TargetGroupModel> {
+    const out: Record<string, TargetGroupModel> = {};
+    for (const cluster of clusters) {
+        const override = fleet.overrides[cluster]?.[service];
+        const tg = override === undefined ? settings : resolveSettings(p, own, override);
+        const { loadBalancerName, vpcId } = fleet.context;
+        out[cluster] = { ...tg, name: targetGroupName({ loadBalancerName, cluster, service, vpcId, ...tg }) };
+    }
+    return out;
+}
+
+/**
+ * `services.<name>.weights.<cluster>`: only for a known cluster that runs
+ * the service, 0..999, and 0 for a retiring one.
+ */
+function weightOf(fleet: ClusterModels, service: string, cluster: string): Reader<number> {
+    return (p, path, value) => {
+        if (!p.check(fleet.given.includes(cluster), path, value, `expected a weight for a known cluster; clusters are: ${fleet.given.join(", ") || "(none)"}`)) {
+            return undefined;
+        }
+        const c = fleet.clusters[cluster];
+        if (c === undefined) {
+            // The cluster's own problems are reported with it.
+            return integer(0, Limits.maxWeight)(p, path, value);
+        }
+        if (!p.check(c.services.includes(service), path, value,
+            `cluster ${cluster} does not run service ${service}: add ${service} to clusters.${cluster}.services, or drop the weight`)) {
+            return undefined;
+        }
+        const weight = integer(0, Limits.maxWeight)(p, path, value);
+        return weight !== undefined && p.check(weight === 0 || !c.retiring, path, weight,
+            `clusters.${cluster} is retiring and takes no traffic: expected 0 (or drop the weight)`) ? weight : undefined;
+    };
+}
+
+/** Hosts and paths of a service: within the ALB's per-condition and per-rule limits, and unlike every other service's. */
+function checkConditions(p: Problems, path: string, hosts: string[], paths: string[], name: string, owners: ServiceOwners): void {
+    for (const [key, values] of [["hosts", hosts], ["paths", paths]] as const) {
+        p.check(values.length <= Limits.valuesPerCondition, join(path, key), values, `expected at most ${Limits.valuesPerCondition} (values of one ALB rule condition)`);
+    }
+    const both = { hosts, paths };
+    p.check(hosts.length + paths.length <= Limits.conditionValuesPerRule, join(path, "hosts"), both,
+        `expected at most ${Limits.conditionValuesPerRule} hosts and paths together (match evaluations per ALB rule)`);
+    const wildcards = [...hosts, ...paths].reduce((n, v) => n + wildcardCount(v), 0);
+    p.check(wildcards <= Limits.wildcardsPerRule, join(path, "hosts"), both,
+        `expected at most ${Limits.wildcardsPerRule} wildcards ('*', '?') in hosts and paths together (per ALB rule); got ${wildcards}`);
+    if (hosts.length + paths.length > 0) {
+        const condition = JSON.stringify([hosts.map(h => h.toLowerCase()).sort(), [...paths].sort()]);
+        const other = owners.conditions.get(condition);
+        p.check(other === undefined, join(path, "hosts"), both,
+            `expected conditions different from services.${other}'s: two rules with the same hosts and paths shadow each other`);
+        owners.conditions.set(condition, name);
+    }
+}
+
+/**
+ * Limits across services: at most 5 clusters per service (every cluster that
+ * runs it is in its forward action, weight 0 included), every target group
+ * counted in the ALB's 100, and distinct target group names (two clusters'
+ * and services' readable parts may shorten alike).
+ */
+function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>): void {
+    for (const s of Object.values(services)) {
+        p.check(s.clusters.length <= Limits.targetGroupsPerForward, join(join("services", s.name), "weights"), s.weights,
+            `expected at most ${Limits.targetGroupsPerForward} clusters running the service: every one is in its forward action, weight 0 included, `
+            + `and a forward takes at most ${Limits.targetGroupsPerForward} target groups; narrow clusters.<key>.services`);
+    }
+    const attached = Object.values(services).reduce((n, s) => n + s.clusters.length, 0);
+    p.check(attached <= Limits.targetGroupsPerLoadBalancer, "services", `${attached} target groups`,
+        `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services`);
+    const names = new Map<string, string>();
+    for (const s of Object.values(services)) {
+        for (const [cluster, tg] of Object.entries(s.targetGroups)) {
+            const other = names.get(tg.name);
+            p.check(other === undefined, join(join("services", s.name), "port"), tg.port,
+                `target group name ${tg.name} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
+            names.set(tg.name, `${cluster}/${s.name}`);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import * as server from "@pulumi/pulumi/provider/server";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as state from "@pulumi/pulumi/runtime/state";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { parse } from "yaml";
+import { ClusterAttachment, ClusterAttachmentArgs, SharedAlb, SharedAlbArgs } from "../../index";
+import { RecordedResource } from "../../cli/plan/mock-runtime";
+import { run } from "../harness";
+import { GreenNodesSg, attachmentArgs } from "./cluster-attachment-fixtures";
+
+/**
+ * `construct` through the SDK's component provider (what a program in
+ * another language reaches through the plugin) builds the same resources as
+ * the TypeScript constructor: the inputs go through the wire encoding the
+ * plugin receives them in.
+ */
+
+const Root = path.resolve(__dirname, "..", "..");
+const Token = { sharedAlb: "shared-alb:index:SharedAlb", clusterAttachment: "shared-alb:index:ClusterAttachment" } as const;
+/** The first `construct` runs the analyzer (the schema): seconds. */
+const AnalyzerTimeout = 180_000;
+
+/** The plugin's gRPC server's own decoding of `construct`'s inputs (internal to the SDK, so not in its typings). */
+const deserializeInputs: (inputs: Struct, dependencies: Map<string, Set<string>>) => Promise<pulumi.Inputs> = Reflect.get(server, "deserializeInputs");
+
+/**
+ * The inputs as the plugin's gRPC server hands them to `construct`; with
+ * `outputValues`, outputs travel as output values, as the engine sends a
+ * program's outputs (a stack reference's, another resource's) to a component.
+ */
+async function overTheWire(args: object, outputValues = false): Promise<pulumi.Inputs> {
+    // The mock monitor turns output values off; the engine has them on.
+    const store: { supportsOutputValues: boolean } = Reflect.get(state, "getStore")();
+    const saved = store.supportsOutputValues;
+    store.supportsOutputValues = outputValues;
+    try {
+        const serialized = await rpc.serializeProperties("construct-test", args as pulumi.Inputs, { keepOutputValues: outputValues });
+        return await deserializeInputs(Struct.fromJavaScript(serialized as Record<string, never>), new Map());
+    } finally {
+        store.supportsOutputValues = saved;
+    }
+}
+
+/** The cluster-green args with every value that may come from another resource as an Output. */
+function greenArgsAsOutputs(): ClusterAttachmentArgs {
+    const args = greenArgs();
+    const o = (v: pulumi.Input<string>): pulumi.Output<string> => pulumi.output(v);
+    const targetGroups = Object.fromEntries(Object.entries(args.cluster.targetGroups).map(([k, tg]) => [k, { ...tg, arn: o(tg.arn) }]));
+    return {
+        ...args, clusterName: o(args.clusterName), oidcProviderArn: o(args.oidcProviderArn), oidcIssuer: o(args.oidcIssuer), vpcId: o(args.vpcId),
+        region: o(args.region!), albSecurityGroupId: o(args.albSecurityGroupId), cluster: { ...args.cluster, targetGroups },
+        nodeSecurityGroupIds: Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([k, v]) => [k, o(v)])),
+    };
+}
+
+/** What a plan compares: every registration's type, name, parent, provider and inputs. */
+function planned(resources: RecordedResource[]): object[] {
+    return resources.map(r => ({ type: r.type, name: r.name, parent: r.parent, provider: r.provider, inputs: r.inputs }))
+        .sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
+}
+
+/** The example fleet's cluster-green stack: stacks/config/Pulumi.cluster-green.yaml, as stacks/cluster.ts passes it to the component. */
+function greenArgs(): ClusterAttachmentArgs {
+    return attachmentArgs("green", {
+        nodeSecurityGroupIds: { [GreenNodesSg]: GreenNodesSg },
+        securityGroupMode: "rules",
+        bindings: {
+            web: { namespace: "shop", service: "web", port: 80 },
+            api: { namespace: "shop", service: "api", port: 80 },
+        },
+        tags: { team: "platform" },
+    });
+}
+
+/** The example fleet's network stack's arguments: `alb-fleet:network` of stacks/config/Pulumi.network.yaml, with its `aws:region`. */
+function networkArgs(): SharedAlbArgs {
+    const config = parse(fs.readFileSync(path.join(Root, "stacks", "config", "Pulumi.network.yaml"), "utf8")) as { config: Record<string, unknown> };
+    return { ...(config.config["alb-fleet:network"] as SharedAlbArgs), region: config.config["aws:region"] as string };
+}
+
+describe("construct through the component provider", function () {
+    this.timeout(AnalyzerTimeout);
+
+    it("ClusterAttachment: the example fleet's cluster-green builds the same resources as the constructor", async () => {
+        const k8sProvider = () => new k8s.Provider("green-k8s", { kubeconfig: "{}" });
+        const direct = await run(() => {
+            new ClusterAttachment("green", greenArgs(), { providers: { kubernetes: k8sProvider() } });
+        });
+        let state: Record<string, pulumi.Output<unknown>> = {};
+        const constructed = await run(async () => {
+            // ClusterAttachment alone: the schema of SharedAlb is the other case's.
+            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [ClusterAttachment] });
+            const result = await provider.construct("green", Token.clusterAttachment, await overTheWire(greenArgs()),
+                { providers: { kubernetes: k8sProvider() } });
+            state = result.state as Record<string, pulumi.Output<unknown>>;
+            return { bindings: state.bindings, serviceAccount: state.serviceAccount };
+        });
+        expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
+        expect(constructed.ofType(Token.clusterAttachment).map(r => r.name)).to.deep.equal(["green"]);
+        expect(direct.resources.length).to.be.greaterThan(5);
+        expect(Object.keys(state).sort()).to.deep.equal([
+            "bindings", "controllerRoleArn", "controllerRoleName", "helmValues", "releaseName", "releaseNamespace", "securityGroupRuleIds", "serviceAccount",
+        ]);
+        expect(constructed.outputs.serviceAccount).to.deep.equal({ namespace: "kube-system", name: "aws-load-balancer-controller" });
+        expect(Object.keys(constructed.outputs.bindings as object).sort()).to.deep.equal(["api", "web"]);
+    });
+
+    it("ClusterAttachment: the same with the cluster facts as output values over the wire", async () => {
+        const k8sProvider = () => new k8s.Provider("green-k8s", { kubeconfig: "{}" });
+        const direct = await run(() => {
+            new ClusterAttachment("green", greenArgs(), { providers: { kubernetes: k8sProvider() } });
+        });
+        const constructed = await run(async () => {
+            const inputs = await overTheWire(greenArgsAsOutputs(), true);
+            expect(pulumi.Output.isInstance(inputs.oidcProviderArn)).to.equal(true);
+            // An output inside a plain value stays an output, inside it.
+            expect(pulumi.Output.isInstance(inputs.cluster)).to.equal(false);
+            expect(pulumi.Output.isInstance((inputs.cluster as ClusterAttachmentArgs["cluster"]).targetGroups.web.arn)).to.equal(true);
+            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [ClusterAttachment] });
+            await provider.construct("green", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+        });
+        expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
+    });
+
+    it("SharedAlb: the example fleet's network builds the same resources as the constructor", async () => {
+        const direct = await run(() => {
+            new SharedAlb("shared-alb", networkArgs());
+        });
+        const constructed = await run(async () => {
+            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [SharedAlb, ClusterAttachment] });
+            await provider.construct("shared-alb", Token.sharedAlb, await overTheWire(networkArgs()), {});
+        });
+        expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
+        expect(direct.ofType(Token.sharedAlb)).to.have.length(1);
+    });
+});
