@@ -1,8 +1,12 @@
 // `npm run bench`: what a cold `shared-alb plan --json` costs, for the
-// example fleet and synthetic fleets of 1, 10, 50 and 100 clusters x 3
-// services (at most 5 weighted per service): wall time and peak RSS, against a
-// bare `require('@pulumi/pulumi')`, and the cost per resource against a floor
-// replay of the same resources (bench/floor.ts) measured in the same run.
+// example fleet and synthetic fleets of 1, 10, 50 and 100 clusters: wall time
+// and peak RSS, against a bare `require('@pulumi/pulumi')`, and the cost per
+// resource against a floor replay of the same resources (bench/floor.ts)
+// measured in the same run. The synthetic fleets are valid ones: a service's
+// forward action takes at most 5 target groups (every cluster running it,
+// weight 0 included) and an ALB at most 100 target groups, so clusters come
+// in groups of five with services of their own, and each cluster runs as many
+// of its group's 3 services as the 100 fit (3 up to 33 clusters, 2 at 50, 1 at 100).
 // Runs the compiled CLI (dist/), as a user of the package does.
 //
 //   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli [LABEL=]PATH/TO/dist/cli/index.js ...]
@@ -25,7 +29,20 @@ const root = path.resolve(__dirname, "..");
 const work = path.join(root, ".bench");
 const services = ["web", "api", "admin"] as const;
 const ports: Record<(typeof services)[number], number> = { web: 8080, api: 9000, admin: 9100 };
-const MaxWeighted = 5;
+/** Clusters per group: the most one forward action takes. */
+const GroupSize = 5;
+/** Target groups one ALB may have. */
+const TargetGroupQuota = 100;
+
+/** How many of its group's services each cluster of an n-cluster fleet runs. */
+function servicesPerCluster(clusters: number): number {
+    return Math.max(1, Math.min(services.length, Math.floor(TargetGroupQuota / clusters)));
+}
+
+/** The name of service `s` of group `g`: the example's names for the first group, then `web-g2`... */
+function serviceName(s: (typeof services)[number], group: number): string {
+    return group === 0 ? s : `${s}-g${group + 1}`;
+}
 
 /** Cluster key of the i-th synthetic cluster (`c01`, `c02`...). */
 function clusterKey(i: number): string {
@@ -37,21 +54,33 @@ function clusterAccount(i: number): string {
     return i % 2 === 0 ? String(200000000000 + i + 1) : "111111111111";
 }
 
+/** The services cluster i runs: the first of its group's, as many as the quota allows. */
+function clusterServices(i: number, clusters: number): string[] {
+    return services.slice(0, servicesPerCluster(clusters)).map(s => serviceName(s, Math.floor(i / GroupSize)));
+}
+
 function networkConfig(clusters: number): Record<string, unknown> {
     const clusterMap: Record<string, unknown> = {};
     for (let i = 0; i < clusters; i++) {
-        // At most 5 clusters carry weight per service (the forward-action limit).
-        clusterMap[clusterKey(i)] = { accountId: clusterAccount(i), weight: i < MaxWeighted ? 100 - i * 10 : 0 };
+        // The first of each group carries the weight; the others stand by at 0, attached and health-checked.
+        clusterMap[clusterKey(i)] = {
+            accountId: clusterAccount(i),
+            weight: i % GroupSize === 0 ? 100 : 0,
+            services: clusterServices(i, clusters),
+        };
     }
     const serviceMap: Record<string, unknown> = {};
-    services.forEach((s, i) => {
-        serviceMap[s] = {
-            port: ports[s],
-            ...(s === "web" ? { hosts: ["shop.example.com"] } : { paths: [`/${s}/*`] }),
-            priority: 100 + i * 10,
-            healthCheck: { path: "/healthz", interval: 15, timeout: 5 },
-        };
-    });
+    const groups = Math.ceil(clusters / GroupSize);
+    for (let g = 0; g < groups; g++) {
+        services.slice(0, servicesPerCluster(clusters)).forEach((s, i) => {
+            serviceMap[serviceName(s, g)] = {
+                port: ports[s],
+                ...(s === "web" ? { hosts: [g === 0 ? "shop.example.com" : `shop-${g + 1}.example.com`] } : { paths: [g === 0 ? `/${s}/*` : `/g${g + 1}/${s}/*`] }),
+                priority: 100 + (g * services.length + i) * 10,
+                healthCheck: { path: "/healthz", interval: 15, timeout: 5 },
+            };
+        });
+    }
     return {
         config: {
             "aws:region": "eu-west-1",
@@ -73,12 +102,12 @@ function networkConfig(clusters: number): Record<string, unknown> {
     };
 }
 
-function clusterConfig(i: number): Record<string, unknown> {
+function clusterConfig(i: number, clusters: number): Record<string, unknown> {
     const key = clusterKey(i);
     const bindings: Record<string, unknown> = {};
-    for (const s of services) {
-        bindings[s] = { namespace: "shop", service: s, port: ports[s] };
-    }
+    clusterServices(i, clusters).forEach((name, s) => {
+        bindings[name] = { namespace: "shop", service: services[s], port: ports[services[s]] };
+    });
     return {
         config: {
             "aws:region": "eu-west-1",
@@ -97,12 +126,12 @@ function clusterConfig(i: number): Record<string, unknown> {
     };
 }
 
-/** Writes a synthetic fleet: the network stack and one stack per cluster. */
-function writeFleet(clusters: number): string {
+/** Writes a synthetic fleet: the network stack and one stack per cluster (tests/cli/bench-fleet.test.ts plans them). */
+export function writeFleet(clusters: number): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shared-alb-bench-${clusters}-`));
     fs.writeFileSync(path.join(dir, "Pulumi.network.yaml"), stringify(networkConfig(clusters)));
     for (let i = 0; i < clusters; i++) {
-        fs.writeFileSync(path.join(dir, `Pulumi.cluster-${clusterKey(i)}.yaml`), stringify(clusterConfig(i)));
+        fs.writeFileSync(path.join(dir, `Pulumi.cluster-${clusterKey(i)}.yaml`), stringify(clusterConfig(i, clusters)));
     }
     return dir;
 }
@@ -207,7 +236,8 @@ function main(): void {
 
     const fleets: Fleet[] = [{ label: "example fleet", configDir: path.join(root, "stacks/config") } as Fleet];
     for (const n of sizes) {
-        fleets.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${services.length} services`, clusters: n, configDir: writeFleet(n) } as Fleet);
+        const each = servicesPerCluster(n);
+        fleets.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${each} service${each === 1 ? "" : "s"}`, clusters: n, configDir: writeFleet(n) } as Fleet);
     }
     for (const f of fleets) {
         f.planFile = path.join(work, `plan-${f.clusters ?? "example"}.json`);
@@ -290,4 +320,6 @@ function main(): void {
     }
 }
 
-main();
+if (require.main === module) {
+    main();
+}
