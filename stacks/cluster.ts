@@ -5,11 +5,11 @@ import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs } from "../comp
 import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
-import { NetworkOutputs } from "../components/internal/contract";
+import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { oidcProviderArn, partitionOf } from "../components/internal/arn";
 import { Problems } from "../components/internal/errors";
 import {
-    attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
+    attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,
 } from "./cluster-config";
 import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./cluster-lookups";
@@ -71,6 +71,19 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
     return network as unknown as NetworkOutputs;
 }
 
+/** What a cluster stack learns about its EKS cluster, created or existing, for the attachment. */
+type ClusterFacts = Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
+
+/** The attachment's arguments that come from the config and the network, not from the cluster. */
+type CommonArgs = Omit<ClusterAttachmentArgs, keyof ClusterFacts>;
+
+/** The EKS cluster a cluster stack attaches: its facts, the Kubernetes provider for it, and the stack outputs it adds. */
+interface ClusterTarget {
+    facts: ClusterFacts;
+    provider: k8s.Provider;
+    outputs: Record<string, unknown>;
+}
+
 /**
  * A cluster stack (`alb-fleet:role: cluster`): attaches one EKS cluster, in
  * its own account, to the pet ALB of the network stack it references. Reads
@@ -83,8 +96,33 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
 
     const network = await readNetworkOutputs(new pulumi.StackReference(config.networkStack), config.networkStack);
     const entry = checkAgainstNetwork(config, network);
+    await checkCredentials(config, network);
 
-    // The credentials must be the cluster account's: its role, SG rules and cluster live there.
+    const common: CommonArgs = {
+        region: network.region,
+        vpcId: network.vpcId,
+        albSecurityGroupId: network.securityGroupId,
+        cluster: entry,
+        ...attachmentOptions(config),
+    };
+    const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
+    const plan = checkPlainArgs(config, network, common, configuredSgs);
+
+    const target = config.eks.create === true
+        ? await createCluster(config, network, plan, configuredSgs)
+        : await existingCluster(config, network, plan, configuredSgs);
+
+    const args: ClusterAttachmentArgs = { ...common, ...target.facts };
+    validateClusterAttachmentArgs(args, ClusterConfigRoot);
+    const attachment = new ClusterAttachment(config.key, args, { providers: { kubernetes: target.provider } });
+    return stackOutputs(config, entry, target.outputs, attachment);
+}
+
+/**
+ * The credentials must be the cluster account's: its role, SG rules and
+ * cluster live there. The `aws:region`, when set, must be the network's.
+ */
+async function checkCredentials(config: ClusterStackConfig, network: NetworkOutputs): Promise<void> {
     const caller = await aws.getCallerIdentity();
     const awsRegion = new pulumi.Config("aws").get("region");
     const problems = new Problems();
@@ -94,109 +132,139 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
         problems.check(awsRegion === network.region, "aws:region", awsRegion, `expected the network's region ${network.region}: the cluster sits in the ALB's VPC`);
     }
     problems.throwIfAny();
+}
 
-    const options = attachmentOptions(config);
-    const common = {
-        region: network.region,
-        vpcId: network.vpcId,
-        albSecurityGroupId: network.securityGroupId,
-        cluster: entry,
-        ...options,
-    };
-    const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
-    // The plain parts are checked now, before any lookup and before a cluster is created.
-    const plan = validateClusterAttachmentArgs({
+/**
+ * Checks the plain parts of the attachment's arguments now, before any
+ * lookup and before a cluster is created, with placeholder cluster facts.
+ */
+function checkPlainArgs(config: ClusterStackConfig, network: NetworkOutputs, common: CommonArgs,
+    configuredSgs: Record<string, string> | undefined): ResolvedAttachment {
+    return validateClusterAttachmentArgs({
         ...common, clusterName: config.eks.name ?? config.key,
         oidcProviderArn: oidcProviderArn(partitionOf(network.region), config.accountId, `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`),
         oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
     }, ClusterConfigRoot);
+}
 
-    let facts: Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
-    let provider: k8s.Provider;
-    let clusterOutputs: Record<string, unknown> = {};
-    if (config.eks.create === true) {
-        const clusterName = config.eks.name ?? config.key;
-        const eks = await loadEks();
-        const cluster = new eks.Cluster(config.key, {
-            name: clusterName,
-            vpcId: network.vpcId,
-            privateSubnetIds: config.eks.subnetIds ?? network.vpcSharing!.subnetIds,
-            nodeAssociatePublicIpAddress: false,
-            endpointPrivateAccess: true,
-            createOidcProvider: true,
-            authenticationMode: eks.AuthenticationMode.Api,
-            instanceType: config.eks.instanceType ?? EksDefaults.instanceType,
-            desiredCapacity: config.eks.desiredCapacity ?? EksDefaults.desiredCapacity,
-            minSize: config.eks.minSize ?? EksDefaults.minSize,
-            maxSize: config.eks.maxSize ?? EksDefaults.maxSize,
-            ...(config.eks.version !== undefined ? { version: config.eks.version } : {}),
-        });
-        const inputs = fromEksCluster(config.key, cluster);
-        provider = inputs.provider;
-        // Read once the new cluster exists (the reads wait for its provider).
-        const lookup = new Problems();
-        await checkNamespaces(lookup, config.key, clusterName, plan, provider);
-        lookup.throwIfAny();
-        facts = {
+/**
+ * Creates the EKS cluster (`eks.create: true`) in the network's VPC, then
+ * checks, once it exists, that the namespaces this stack does not create do.
+ */
+async function createCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: ResolvedAttachment,
+    configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
+    const clusterName = config.eks.name ?? config.key;
+    const eks = await loadEks();
+    const cluster = new eks.Cluster(config.key, {
+        name: clusterName,
+        vpcId: network.vpcId,
+        privateSubnetIds: config.eks.subnetIds ?? network.vpcSharing!.subnetIds,
+        nodeAssociatePublicIpAddress: false,
+        endpointPrivateAccess: true,
+        createOidcProvider: true,
+        authenticationMode: eks.AuthenticationMode.Api,
+        instanceType: config.eks.instanceType ?? EksDefaults.instanceType,
+        desiredCapacity: config.eks.desiredCapacity ?? EksDefaults.desiredCapacity,
+        minSize: config.eks.minSize ?? EksDefaults.minSize,
+        maxSize: config.eks.maxSize ?? EksDefaults.maxSize,
+        ...(config.eks.version !== undefined ? { version: config.eks.version } : {}),
+    });
+    const inputs = fromEksCluster(config.key, cluster);
+    // Read once the new cluster exists (the reads wait for its provider).
+    const lookup = new Problems();
+    await checkNamespaces(lookup, config.key, clusterName, plan, inputs.provider);
+    lookup.throwIfAny();
+    return {
+        facts: {
             clusterName,
             oidcProviderArn: inputs.oidcProviderArn,
             oidcIssuer: inputs.oidcIssuer,
             nodeSecurityGroupIds: configuredSgs ?? inputs.nodeSecurityGroupIds,
-        };
-        clusterOutputs = { clusterName, kubeconfig: pulumi.secret(cluster.kubeconfigJson) };
-    } else {
-        const name = config.eks.name!;
-        const found = await aws.eks.getCluster({ name });
-        const issuer = found.identities?.[0]?.oidcs?.[0]?.issuer;
-        const lookup = new Problems();
-        lookup.check(typeof issuer === "string" && issuer.length > 0, `${ClusterConfigRoot}.eks.name`, name,
-            "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)");
-        lookup.check(found.vpcConfig.vpcId === network.vpcId, `${ClusterConfigRoot}.eks.name`, name,
-            `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`);
-        lookup.throwIfAny();
-        const issuerUrl = issuer!.startsWith("https://") ? issuer! : `https://${issuer!}`;
+        },
+        provider: inputs.provider,
+        outputs: { clusterName, kubeconfig: pulumi.secret(cluster.kubeconfigJson) },
+    };
+}
 
-        // IRSA needs the account's OIDC provider for the issuer: CreateRole refuses a trust naming a missing one.
-        const oidc = await findOidcProvider(issuerUrl);
-        const createOidc = config.eks.createOidcProvider === true;
-        lookup.check(oidc !== undefined || createOidc, `${ClusterConfigRoot}.eks.name`, name,
-            `account ${config.accountId} has no IAM OIDC provider for the cluster's issuer ${issuerUrl}, and IRSA (the controller's role) `
-            + `needs one; create it (eksctl utils associate-iam-oidc-provider --cluster ${name} --region ${network.region} --approve), `
-            + "or set eks.createOidcProvider: true to let this stack create it");
+/**
+ * Attaches an existing EKS cluster (`eks.name`): looks it up, checks its
+ * issuer, VPC, the account's OIDC provider and the namespaces, then creates
+ * the Kubernetes provider and, when missing, the OIDC provider.
+ */
+async function existingCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: ResolvedAttachment,
+    configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
+    const name = config.eks.name!;
+    const lookup = new Problems();
+    const { found, issuer, issuerUrl } = await lookUpCluster(lookup, name, network);
 
-        provider = new k8s.Provider(config.key, {
-            kubeconfig: execKubeconfig({ name, endpoint: found.endpoint, certificateAuthority: found.certificateAuthorities[0]?.data ?? "", region: network.region }),
-            enableServerSideApply: true,
-        });
-        // Namespaces this stack does not create must exist before anything is installed.
-        await checkNamespaces(lookup, config.key, name, plan, provider);
-        lookup.throwIfAny();
+    // IRSA needs the account's OIDC provider for the issuer: CreateRole refuses a trust naming a missing one.
+    const oidc = await findOidcProvider(issuerUrl);
+    const createOidc = config.eks.createOidcProvider === true;
+    lookup.check(oidc !== undefined || createOidc, `${ClusterConfigRoot}.eks.name`, name,
+        `account ${config.accountId} has no IAM OIDC provider for the cluster's issuer ${issuerUrl}, and IRSA (the controller's role) `
+        + `needs one; create it (eksctl utils associate-iam-oidc-provider --cluster ${name} --region ${network.region} --approve), `
+        + "or set eks.createOidcProvider: true to let this stack create it");
 
-        // Created when missing, and kept while this stack tags it as its own; retained on delete,
-        // since other roles of the cluster may trust it by then.
-        const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
-        const oidcProviderArn = oidc === undefined || (createOidc && oidc.tags[OidcProviderOwnerTag] === owner)
-            ? new aws.iam.OpenIdConnectProvider(`${config.key}-oidc`, {
-                url: issuerUrl,
-                clientIdLists: ["sts.amazonaws.com"],
-                // No thumbprint: IAM validates the issuer's TLS certificate against its trusted CAs.
-                tags: { ...(config.tags ?? {}), [OidcProviderOwnerTag]: owner },
-            }, { retainOnDelete: true }).arn
-            : oidc.arn;
-        facts = {
+    const provider = new k8s.Provider(config.key, {
+        kubeconfig: execKubeconfig({ name, endpoint: found.endpoint, certificateAuthority: found.certificateAuthorities[0]?.data ?? "", region: network.region }),
+        enableServerSideApply: true,
+    });
+    // Namespaces this stack does not create must exist before anything is installed.
+    await checkNamespaces(lookup, config.key, name, plan, provider);
+    lookup.throwIfAny();
+
+    return {
+        facts: {
             clusterName: name,
-            oidcProviderArn,
-            oidcIssuer: issuer!,
+            oidcProviderArn: ensureOidcProvider(config, issuerUrl, oidc, createOidc),
+            oidcIssuer: issuer,
             // EKS puts its cluster security group on managed nodes (and so on ip-target pods).
             nodeSecurityGroupIds: configuredSgs ?? { cluster: found.vpcConfig.clusterSecurityGroupId },
-        };
-        clusterOutputs = { clusterName: name };
-    }
+        },
+        provider,
+        outputs: { clusterName: name },
+    };
+}
 
-    const args: ClusterAttachmentArgs = { ...common, ...facts };
-    validateClusterAttachmentArgs(args, ClusterConfigRoot);
-    const attachment = new ClusterAttachment(config.key, args, { providers: { kubernetes: provider } });
+/**
+ * Reads an existing EKS cluster and checks that it has an OIDC issuer and
+ * sits in the network's VPC (throwing the problems found so far if not).
+ * Returns the cluster, its issuer and the issuer as an `https://` URL.
+ */
+async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs):
+    Promise<{ found: aws.eks.GetClusterResult; issuer: string; issuerUrl: string }> {
+    const found = await aws.eks.getCluster({ name });
+    const issuer = found.identities?.[0]?.oidcs?.[0]?.issuer;
+    lookup.check(typeof issuer === "string" && issuer.length > 0, `${ClusterConfigRoot}.eks.name`, name,
+        "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)");
+    lookup.check(found.vpcConfig.vpcId === network.vpcId, `${ClusterConfigRoot}.eks.name`, name,
+        `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`);
+    lookup.throwIfAny();
+    const issuerUrl = issuer!.startsWith("https://") ? issuer! : `https://${issuer!}`;
+    return { found, issuer: issuer!, issuerUrl };
+}
 
+/**
+ * The ARN of the account's OIDC provider for the cluster's issuer. Created
+ * when missing, and kept while this stack tags it as its own; retained on
+ * delete, since other roles of the cluster may trust it by then.
+ */
+function ensureOidcProvider(config: ClusterStackConfig, issuerUrl: string, oidc: Awaited<ReturnType<typeof findOidcProvider>>,
+    createOidc: boolean): pulumi.Input<string> {
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
+    return oidc === undefined || (createOidc && oidc.tags[OidcProviderOwnerTag] === owner)
+        ? new aws.iam.OpenIdConnectProvider(`${config.key}-oidc`, {
+            url: issuerUrl,
+            clientIdLists: ["sts.amazonaws.com"],
+            // No thumbprint: IAM validates the issuer's TLS certificate against its trusted CAs.
+            tags: { ...(config.tags ?? {}), [OidcProviderOwnerTag]: owner },
+        }, { retainOnDelete: true }).arn
+        : oidc.arn;
+}
+
+/** The cluster stack's outputs (a public contract, docs/outputs.md). */
+function stackOutputs(config: ClusterStackConfig, entry: ClusterOutputs, clusterOutputs: Record<string, unknown>,
+    attachment: ClusterAttachment): Record<string, unknown> {
     return {
         clusterKey: config.key,
         accountId: config.accountId,

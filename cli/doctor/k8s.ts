@@ -173,75 +173,124 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
  * last of them, are what is expected; bindings it still has are reported.
  */
 export function runK8sChecks(outputs: NetworkOutputs, target: K8sTarget, snap: K8sSnapshot): CheckResult[] {
-    const key = target.cluster;
-    const cluster = outputs.clusters[key];
-    const retiring = cluster.retiring === true;
-    const out: CheckResult[] = [];
+    const cluster = outputs.clusters[target.cluster];
+    const checked: ClusterChecked = {
+        outputs, target, snap, cluster,
+        key: target.cluster,
+        retiring: cluster.retiring === true,
+        left: bindingsLeft(cluster, snap.bindings),
+    };
+    const controller = controllerCheck(checked);
+    if (snap.controller.state === "error" && snap.bindings.state === "error") {
+        return [controller];
+    }
+    return [controller, ...retiringChecks(checked), ...targetGroupChecks(checked)];
+}
+
+/** One cluster as the Kubernetes checks see it. */
+interface ClusterChecked {
+    outputs: NetworkOutputs;
+    target: K8sTarget;
+    snap: K8sSnapshot;
+    cluster: NetworkOutputs["clusters"][string];
+    key: string;
+    retiring: boolean;
+    /** The cluster's bindings left (none when the CRD is gone; unknown when the list cannot be read). */
+    left: LiveBinding[] | undefined;
+}
+
+/** Whether a binding points at the target group (by ARN, or by name when it gives no ARN). */
+function binds(x: LiveBinding, tg: TargetGroupOutputs): boolean {
+    return x.targetGroupARN === tg.arn || (!x.targetGroupARN && x.targetGroupName === tg.name);
+}
+
+/** The bindings that point at one of the cluster's target groups: none when the CRD is gone, unknown when the list cannot be read. */
+function bindingsLeft(cluster: ClusterChecked["cluster"], b: K8sSnapshot["bindings"]): LiveBinding[] | undefined {
+    return b.state === "ok" ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg))) : b.state === "missing" ? [] : undefined;
+}
+
+/** `k8s.controller`: the controller deployment exists and is available (or is gone with a retiring cluster's last binding). */
+function controllerCheck({ target, snap, key, retiring, left }: ClusterChecked): CheckResult {
     const deploy = `${key} ${target.controllerNamespace}/${target.controllerName}`;
     const c = snap.controller;
-    const b = snap.bindings;
-    const binds = (x: LiveBinding, tg: TargetGroupOutputs) => x.targetGroupARN === tg.arn || (!x.targetGroupARN && x.targetGroupName === tg.name);
-    // The cluster's bindings left (none when the CRD is gone; unknown when the list cannot be read).
-    const left = b.state === "ok" ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg))) : b.state === "missing" ? [] : undefined;
     if (retiring && c.state === "missing" && left !== undefined && left.length === 0) {
-        out.push(pass("k8s.controller", deploy, `not installed: cluster ${key} is retiring and has no TargetGroupBinding left`));
+        return pass("k8s.controller", deploy, `not installed: cluster ${key} is retiring and has no TargetGroupBinding left`);
     } else if (c.state === "missing") {
-        out.push(fail("k8s.controller", deploy, "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
-            `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`));
+        return fail("k8s.controller", deploy, "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
+            `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`);
     } else if (c.state === "error") {
-        out.push(fail("k8s.controller", deploy, `cannot read the controller deployment from ${snap.server}: ${c.error}`,
-            "check --kubeconfig/--context and that the credentials may read deployments and targetgroupbindings"));
-        if (snap.bindings.state === "error") {
-            return out;
-        }
+        return fail("k8s.controller", deploy, `cannot read the controller deployment from ${snap.server}: ${c.error}`,
+            "check --kubeconfig/--context and that the credentials may read deployments and targetgroupbindings");
     } else if (c.value.availableReplicas >= 1 && c.value.availableCondition?.status !== "False") {
-        out.push(pass("k8s.controller", deploy, `available (${c.value.availableReplicas}/${c.value.replicas} replicas)`));
-    } else {
-        const why = c.value.availableCondition?.message ?? c.value.availableCondition?.reason ?? "no available replica";
-        out.push(fail("k8s.controller", deploy, `not available (${c.value.availableReplicas}/${c.value.replicas} replicas): ${why}`,
-            `kubectl -n ${target.controllerNamespace} describe deploy/${target.controllerName} and look at its pods' events and logs`));
+        return pass("k8s.controller", deploy, `available (${c.value.availableReplicas}/${c.value.replicas} replicas)`);
     }
-    if (retiring && left !== undefined) {
-        out.push(left.length === 0
-            ? pass("k8s.retiring", key, `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`)
-            : warn("k8s.retiring", key, `cluster ${key} is retiring but ${left.length} TargetGroupBinding${left.length === 1 ? "" : "s"} still point${left.length === 1 ? "s" : ""} at its target groups `
-                + `(${left.map(x => `${x.namespace}/${x.name}`).join(", ")}): removing clusters.${key} from the network config now would delete the target groups `
-                + "and registrar role under them, and their finalizers would hang",
-            `pulumi destroy -s cluster-${key} (or delete the bindings while the controller still runs), run the doctor again, then remove clusters.${key} from the network config`));
+    const why = c.value.availableCondition?.message ?? c.value.availableCondition?.reason ?? "no available replica";
+    return fail("k8s.controller", deploy, `not available (${c.value.availableReplicas}/${c.value.replicas} replicas): ${why}`,
+        `kubectl -n ${target.controllerNamespace} describe deploy/${target.controllerName} and look at its pods' events and logs`);
+}
+
+/** `k8s.retiring`: a retiring cluster can be removed from the network config once no binding points at its target groups. */
+function retiringChecks({ key, retiring, left }: ClusterChecked): CheckResult[] {
+    if (!retiring || left === undefined) {
+        return [];
     }
+    return [left.length === 0
+        ? pass("k8s.retiring", key, `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`)
+        : warn("k8s.retiring", key, `cluster ${key} is retiring but ${left.length} TargetGroupBinding${left.length === 1 ? "" : "s"} still point${left.length === 1 ? "s" : ""} at its target groups `
+            + `(${left.map(x => `${x.namespace}/${x.name}`).join(", ")}): removing clusters.${key} from the network config now would delete the target groups `
+            + "and registrar role under them, and their finalizers would hang",
+        `pulumi destroy -s cluster-${key} (or delete the bindings while the controller still runs), run the doctor again, then remove clusters.${key} from the network config`)];
+}
+
+/**
+ * `k8s.tgb.*` for each of the cluster's target groups, by service name (a
+ * retiring cluster's target groups no binding points at are skipped).
+ */
+function targetGroupChecks(checked: ClusterChecked): CheckResult[] {
+    const { cluster, retiring, left } = checked;
+    const out: CheckResult[] = [];
     for (const [service, tg] of sortedEntries(cluster.targetGroups)) {
-        const subject = `${key}/${service}`;
         if (retiring && left !== undefined && !left.some(x => binds(x, tg))) {
             continue;
         }
-        if (b.state !== "ok") {
-            out.push(fail("k8s.tgb.found", subject, b.state === "missing"
-                ? "the TargetGroupBinding CRD is not installed"
-                : `cannot list TargetGroupBindings: ${b.error}`, `pulumi up -s cluster-${key} (installs the controller's CRDs)`));
-            continue;
-        }
-        const matches = b.value.filter(x => binds(x, tg));
-        if (matches.length === 0) {
-            out.push(fail("k8s.tgb.found", subject, `no TargetGroupBinding for target group ${tg.name}: its targets are never registered`,
-                `pulumi up -s cluster-${key}, or shared-alb manifests and apply the TargetGroupBinding for ${service}`));
-            continue;
-        }
-        const tgb = matches[0];
-        const where = `${subject} ${tgb.namespace}/${tgb.name}`;
-        out.push(matches.length > 1
-            ? warn("k8s.tgb.found", where, `${matches.length} TargetGroupBindings point at ${tg.name} (${matches.map(m => `${m.namespace}/${m.name}`).join(", ")}); without multiClusterTargetGroup they deregister each other's targets`,
-                "delete the bindings the cluster stack does not manage")
-            : pass("k8s.tgb.found", where, `binds ${tg.name}`));
-        out.push(checkService(where, tgb, snap));
-        if (tgb.generation !== undefined && tgb.observedGeneration === tgb.generation) {
-            out.push(pass("k8s.tgb.reconciled", where, `reconciled (generation ${tgb.generation})`));
-        } else {
-            out.push(fail("k8s.tgb.reconciled", where, `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
-                `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`));
-        }
-        if (cluster.accountId !== outputs.accountId) {
-            out.push(checkRole(where, tgb, cluster.registrarRoleArn, cluster.externalId));
-        }
+        out.push(...bindingChecks(checked, service, tg));
+    }
+    return out;
+}
+
+/**
+ * `k8s.tgb.found`, then for the binding found `k8s.tgb.service`,
+ * `k8s.tgb.reconciled` and, for a cluster in another account, `k8s.tgb.role`.
+ */
+function bindingChecks({ outputs, target, snap, cluster, key }: ClusterChecked, service: string, tg: TargetGroupOutputs): CheckResult[] {
+    const subject = `${key}/${service}`;
+    const b = snap.bindings;
+    if (b.state !== "ok") {
+        return [fail("k8s.tgb.found", subject, b.state === "missing"
+            ? "the TargetGroupBinding CRD is not installed"
+            : `cannot list TargetGroupBindings: ${b.error}`, `pulumi up -s cluster-${key} (installs the controller's CRDs)`)];
+    }
+    const matches = b.value.filter(x => binds(x, tg));
+    if (matches.length === 0) {
+        return [fail("k8s.tgb.found", subject, `no TargetGroupBinding for target group ${tg.name}: its targets are never registered`,
+            `pulumi up -s cluster-${key}, or shared-alb manifests and apply the TargetGroupBinding for ${service}`)];
+    }
+    const tgb = matches[0];
+    const where = `${subject} ${tgb.namespace}/${tgb.name}`;
+    const out: CheckResult[] = [];
+    out.push(matches.length > 1
+        ? warn("k8s.tgb.found", where, `${matches.length} TargetGroupBindings point at ${tg.name} (${matches.map(m => `${m.namespace}/${m.name}`).join(", ")}); without multiClusterTargetGroup they deregister each other's targets`,
+            "delete the bindings the cluster stack does not manage")
+        : pass("k8s.tgb.found", where, `binds ${tg.name}`));
+    out.push(checkService(where, tgb, snap));
+    if (tgb.generation !== undefined && tgb.observedGeneration === tgb.generation) {
+        out.push(pass("k8s.tgb.reconciled", where, `reconciled (generation ${tgb.generation})`));
+    } else {
+        out.push(fail("k8s.tgb.reconciled", where, `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
+            `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`));
+    }
+    if (cluster.accountId !== outputs.accountId) {
+        out.push(checkRole(where, tgb, cluster.registrarRoleArn, cluster.externalId));
     }
     return out;
 }

@@ -416,67 +416,153 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The flags about one resource at a time: the ALB and its security group, bindings, clusters, namespaces, unknown types. */
 function resourceChecks(ctx: CompareContext): Flag[] {
+    const albSecurityGroups = albSecurityGroupIds(ctx.before);
     const flags: Flag[] = [];
-    const albSecurityGroups = new Set<string>();
-    for (const s of ctx.before.values()) {
-        for (const r of s.resources.filter(x => x.type === "aws:lb/loadBalancer:LoadBalancer")) {
-            for (const id of Array.isArray(r.inputs.securityGroups) ? r.inputs.securityGroups : []) {
-                albSecurityGroups.add(String(id));
-            }
-        }
-    }
-    const beforeResource = (urn: string): SnapshotResource | undefined => ctx.before.get(stackOf(urn))?.resources.find(r => r.urn === urn);
     for (const c of ctx.changes.values()) {
         const stack = stackOf(c.urn);
-        const add = (kind: FlagKind, message: string, reason: string, safe: string) => flags.push({ stack, urn: c.urn, kind, message, reason, safe });
-        const what = `${label(c)} ${c.kind === "replace" ? `is replaced (${c.replaceOn.join(", ")})` : "is deleted"}`;
-        const gone = c.kind === "replace" || c.kind === "delete";
-        const was = beforeResource(c.urn);
-        if (c.type === "aws:lb/loadBalancer:LoadBalancer" && gone) {
-            add(c.kind === "replace" ? "load-balancer-replaced" : "load-balancer-deleted", `${what}: the pet ALB`,
-                c.kind === "replace"
-                    ? "a new ALB gets a new DNS name and ARN: every DNS alias, CDN origin and partner pointing at the old one breaks, and its listeners and rules are recreated"
-                    : "every service behind the pet ALB goes down with it (its protect option makes pulumi up refuse while it is set)",
-                c.kind === "replace"
-                    ? "keep the ALB's name, scheme (internal) and type; to move to another ALB, create it beside this one, move DNS, then retire this one"
-                    : "keep the ALB in the network config; to stop managing it, adopt it read-only (loadBalancer.existingArn) instead of removing it");
-        }
-        if (c.type === "aws:ec2/securityGroup:SecurityGroup" && gone && was?.id !== undefined && albSecurityGroups.has(was.id)) {
-            add(c.kind === "replace" ? "alb-security-group-replaced" : "alb-security-group-deleted", `${what}: the ALB's security group`,
-                "the ALB moves to a group with a new ID: the clusters' node security group rules allow the old ID until each cluster stack runs again, "
-                + "so the targets are unreachable in between",
-                "keep the security group's name, description and VPC (its rules change in place); if it must change, add the new group to the ALB beside the old one first");
-        }
-        const immutable = ImmutableFields[c.type] ?? [];
-        const frozen = c.kind === "update" ? c.paths.filter(p => immutable.some(f => pathContains(f, p))) : [];
-        if (frozen.length > 0) {
-            add("binding-immutable-field-updated", `${label(c)} changes ${frozen.join(", ")} in place`,
-                `the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group`,
-                `replace the binding instead: replaceOnChanges on ${immutable.join(", ")} with deleteBeforeReplace (ClusterAttachment sets both)`);
-        }
-        // The Kubernetes provider deletes first by itself when the object's identity is what changes.
-        const identity = ReplaceRules[c.type]?.replaceOn ?? [];
-        if (c.kind === "replace" && c.type.startsWith("kubernetes:") && !c.deleteBeforeReplace
-            && c.replaceOn.length > 0 && c.replaceOn.every(p => !identity.includes(p) && p !== "provider")) {
-            add("binding-replaced-create-first", `${label(c)} is replaced (${c.replaceOn.join(", ")}) by creating the new object before deleting the old`,
-                "the new object has the same name and namespace: creating it fails with AlreadyExists",
-                "set deleteBeforeReplace on it (ClusterAttachment does on its TargetGroupBindings)");
-        }
-        if (c.type === "eks:index:Cluster" && gone) {
-            add(c.kind === "replace" ? "eks-cluster-replaced" : "eks-cluster-deleted", `${what}: the EKS cluster`,
-                "the cluster and every workload in it are deleted; its target groups lose their targets",
-                "add a new cluster key beside it, weight it in, then remove the old one");
-        }
-        if (c.type === "kubernetes:core/v1:Namespace" && gone && was !== undefined && !was.retainOnDelete) {
-            add("namespace-deleted", `${what}: a namespace`,
-                "deleting a namespace deletes every object in it, the workloads behind the bindings included",
-                "keep retainNamespaces on (the default): the stack then forgets the namespace instead of deleting it");
-        }
-        if (ReplaceRules[c.type] === undefined && (c.kind === "update" || c.kind === "replace")) {
-            add("no-replace-rule", `${label(c)} (${c.type}) changes ${c.paths.join(", ")} and its type has no replace-on rule`,
-                "plan --compare cannot tell whether the change replaces it",
-                "add the type to the replace-on table (cli/plan/replace-on.ts) with its source, or review the change with pulumi preview");
+        const seen: ChangeSeen = { was: ctx.before.get(stack)?.resources.find(r => r.urn === c.urn), albSecurityGroups };
+        for (const check of ChangeChecks) {
+            const found = check(c, seen);
+            if (found !== undefined) {
+                flags.push({ stack, urn: c.urn, ...found });
+            }
         }
     }
     return flags;
 }
+
+/** The IDs of the security groups the ALBs had before. */
+function albSecurityGroupIds(before: Map<string, SnapshotStack>): Set<string> {
+    const ids = new Set<string>();
+    for (const s of before.values()) {
+        for (const r of s.resources.filter(x => x.type === "aws:lb/loadBalancer:LoadBalancer")) {
+            for (const id of Array.isArray(r.inputs.securityGroups) ? r.inputs.securityGroups : []) {
+                ids.add(String(id));
+            }
+        }
+    }
+    return ids;
+}
+
+/** What a check of one change sees besides the change: the resource before it, and the ALBs' security groups before. */
+interface ChangeSeen {
+    was: SnapshotResource | undefined;
+    albSecurityGroups: Set<string>;
+}
+
+/** A flag about one change, before its stack and URN are added. */
+type ChangeFlag = Pick<Flag, "kind" | "message" | "reason" | "safe">;
+
+/** One check of one change: the flag it raises, if any. */
+type ChangeCheck = (c: ResourceChange, seen: ChangeSeen) => ChangeFlag | undefined;
+
+/** Whether the change replaces or deletes the resource. */
+function gone(c: ResourceChange): boolean {
+    return c.kind === "replace" || c.kind === "delete";
+}
+
+/** The resource and what happens to it: replaced (on which properties) or deleted. */
+function what(c: ResourceChange): string {
+    return `${label(c)} ${c.kind === "replace" ? `is replaced (${c.replaceOn.join(", ")})` : "is deleted"}`;
+}
+
+/** The pet ALB replaced or deleted. */
+function loadBalancerGone(c: ResourceChange): ChangeFlag | undefined {
+    if (c.type !== "aws:lb/loadBalancer:LoadBalancer" || !gone(c)) {
+        return undefined;
+    }
+    return {
+        kind: c.kind === "replace" ? "load-balancer-replaced" : "load-balancer-deleted", message: `${what(c)}: the pet ALB`,
+        reason: c.kind === "replace"
+            ? "a new ALB gets a new DNS name and ARN: every DNS alias, CDN origin and partner pointing at the old one breaks, and its listeners and rules are recreated"
+            : "every service behind the pet ALB goes down with it (its protect option makes pulumi up refuse while it is set)",
+        safe: c.kind === "replace"
+            ? "keep the ALB's name, scheme (internal) and type; to move to another ALB, create it beside this one, move DNS, then retire this one"
+            : "keep the ALB in the network config; to stop managing it, adopt it read-only (loadBalancer.existingArn) instead of removing it",
+    };
+}
+
+/** The ALB's security group replaced or deleted. */
+function albSecurityGroupGone(c: ResourceChange, { was, albSecurityGroups }: ChangeSeen): ChangeFlag | undefined {
+    if (c.type !== "aws:ec2/securityGroup:SecurityGroup" || !gone(c) || was?.id === undefined || !albSecurityGroups.has(was.id)) {
+        return undefined;
+    }
+    return {
+        kind: c.kind === "replace" ? "alb-security-group-replaced" : "alb-security-group-deleted", message: `${what(c)}: the ALB's security group`,
+        reason: "the ALB moves to a group with a new ID: the clusters' node security group rules allow the old ID until each cluster stack runs again, "
+            + "so the targets are unreachable in between",
+        safe: "keep the security group's name, description and VPC (its rules change in place); if it must change, add the new group to the ALB beside the old one first",
+    };
+}
+
+/** A field the controller's webhook keeps immutable, updated in place. */
+function immutableFieldUpdated(c: ResourceChange): ChangeFlag | undefined {
+    const immutable = ImmutableFields[c.type] ?? [];
+    const frozen = c.kind === "update" ? c.paths.filter(p => immutable.some(f => pathContains(f, p))) : [];
+    if (frozen.length === 0) {
+        return undefined;
+    }
+    return {
+        kind: "binding-immutable-field-updated", message: `${label(c)} changes ${frozen.join(", ")} in place`,
+        reason: `the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group`,
+        safe: `replace the binding instead: replaceOnChanges on ${immutable.join(", ")} with deleteBeforeReplace (ClusterAttachment sets both)`,
+    };
+}
+
+/**
+ * A Kubernetes object replaced by creating the new one first. The Kubernetes
+ * provider deletes first by itself when the object's identity is what changes.
+ */
+function replacedCreateFirst(c: ResourceChange): ChangeFlag | undefined {
+    const identity = ReplaceRules[c.type]?.replaceOn ?? [];
+    if (!(c.kind === "replace" && c.type.startsWith("kubernetes:") && !c.deleteBeforeReplace
+        && c.replaceOn.length > 0 && c.replaceOn.every(p => !identity.includes(p) && p !== "provider"))) {
+        return undefined;
+    }
+    return {
+        kind: "binding-replaced-create-first", message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) by creating the new object before deleting the old`,
+        reason: "the new object has the same name and namespace: creating it fails with AlreadyExists",
+        safe: "set deleteBeforeReplace on it (ClusterAttachment does on its TargetGroupBindings)",
+    };
+}
+
+/** An EKS cluster replaced or deleted. */
+function eksClusterGone(c: ResourceChange): ChangeFlag | undefined {
+    if (c.type !== "eks:index:Cluster" || !gone(c)) {
+        return undefined;
+    }
+    return {
+        kind: c.kind === "replace" ? "eks-cluster-replaced" : "eks-cluster-deleted", message: `${what(c)}: the EKS cluster`,
+        reason: "the cluster and every workload in it are deleted; its target groups lose their targets",
+        safe: "add a new cluster key beside it, weight it in, then remove the old one",
+    };
+}
+
+/** A namespace deleted rather than forgotten. */
+function namespaceGone(c: ResourceChange, { was }: ChangeSeen): ChangeFlag | undefined {
+    if (c.type !== "kubernetes:core/v1:Namespace" || !gone(c) || was === undefined || was.retainOnDelete) {
+        return undefined;
+    }
+    return {
+        kind: "namespace-deleted", message: `${what(c)}: a namespace`,
+        reason: "deleting a namespace deletes every object in it, the workloads behind the bindings included",
+        safe: "keep retainNamespaces on (the default): the stack then forgets the namespace instead of deleting it",
+    };
+}
+
+/** A change to a resource whose type has no replace-on rule. */
+function noReplaceRule(c: ResourceChange): ChangeFlag | undefined {
+    if (ReplaceRules[c.type] !== undefined || !(c.kind === "update" || c.kind === "replace")) {
+        return undefined;
+    }
+    return {
+        kind: "no-replace-rule", message: `${label(c)} (${c.type}) changes ${c.paths.join(", ")} and its type has no replace-on rule`,
+        reason: "plan --compare cannot tell whether the change replaces it",
+        safe: "add the type to the replace-on table (cli/plan/replace-on.ts) with its source, or review the change with pulumi preview",
+    };
+}
+
+/** The checks of one change, in the order their flags are raised. */
+const ChangeChecks: readonly ChangeCheck[] = [
+    loadBalancerGone, albSecurityGroupGone, immutableFieldUpdated, replacedCreateFirst, eksClusterGone, namespaceGone, noReplaceRule,
+];

@@ -99,44 +99,19 @@ export function loadStackConfigs(dir: string, project: string = DefaultProject):
     return { stacks, problems };
 }
 
+/**
+ * One `Pulumi.<stack>.yaml`: its config as the engine passes it, with its
+ * role, account and region; undefined with `problems` added when the file is
+ * not a stack config this plan can run.
+ */
 function readStackConfig(file: string, stack: string, project: string, problems: string[]): StackConfig | undefined {
-    let doc: unknown;
-    try {
-        doc = parseYaml(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        // The parser's whole message: the line and column, and the lines around them.
-        problems.push(`not valid YAML: ${(e as Error).message.trimEnd()}`);
+    const docConfig = readConfigMap(file, problems);
+    if (docConfig === undefined) {
         return undefined;
     }
-    if (!isObject(doc) || !isObject(doc.config)) {
-        problems.push("expected a top-level `config:` map of `<project>:<key>` to values");
-        return undefined;
-    }
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const securePaths: string[] = [];
-    const plain: Record<string, unknown> = {};
-    for (const rawKey of Object.keys(doc.config).sort()) {
-        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        const before = securePaths.length;
-        const value = replaceSecure(doc.config[rawKey], key, securePaths);
-        if (value === undefined || value === null) {
-            continue;
-        }
-        plain[key] = value;
-        config[key] = typeof value === "string" ? value : (typeof value === "object" ? JSON.stringify(value) : String(value));
-        if (securePaths.length > before) {
-            secretKeys.push(key);
-        }
-    }
-    const roleKey = `${project}:role`;
-    const role = plain[roleKey];
+    const { config, secretKeys, securePaths, plain } = engineConfig(docConfig, project);
+    const role = readRole(plain, project, problems);
     if (role === undefined) {
-        problems.push(`${roleKey} is missing; expected one of ${KnownRoles.map(r => JSON.stringify(r)).join(", ")}`);
-        return undefined;
-    }
-    if (typeof role !== "string" || !(KnownRoles as readonly string[]).includes(role)) {
-        problems.push(`${roleKey}: got ${JSON.stringify(role)}; expected one of ${KnownRoles.map(r => JSON.stringify(r)).join(", ")}`);
         return undefined;
     }
     const structuredKey = `${project}:${role}`;
@@ -156,9 +131,68 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     const accountId = typeof structured.accountId === "string" ? structured.accountId : UnknownAccountId;
     const networkStack = role === "cluster" && typeof structured.networkStack === "string" ? structured.networkStack : undefined;
     return {
-        stack, file, project, role: role as StackRole, config, secretKeys, securePaths,
+        stack, file, project, role, config, secretKeys, securePaths,
         accountId, region, ...(networkStack !== undefined ? { networkStack } : {}),
     };
+}
+
+/** The file's top-level `config:` map; undefined, with the problem added, when it is not YAML or has none. */
+function readConfigMap(file: string, problems: string[]): Record<string, unknown> | undefined {
+    let doc: unknown;
+    try {
+        doc = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        // The parser's whole message: the line and column, and the lines around them.
+        problems.push(`not valid YAML: ${(e as Error).message.trimEnd()}`);
+        return undefined;
+    }
+    if (!isObject(doc) || !isObject(doc.config)) {
+        problems.push("expected a top-level `config:` map of `<project>:<key>` to values");
+        return undefined;
+    }
+    return doc.config;
+}
+
+/**
+ * The config as the engine passes it (full keys, sorted, to string values;
+ * `secure:` values replaced by the placeholder, their keys and paths
+ * recorded), and the same values unparsed by key.
+ */
+function engineConfig(docConfig: Record<string, unknown>, project: string):
+    { config: Record<string, string>; secretKeys: string[]; securePaths: string[]; plain: Record<string, unknown> } {
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const securePaths: string[] = [];
+    const plain: Record<string, unknown> = {};
+    for (const rawKey of Object.keys(docConfig).sort()) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        const before = securePaths.length;
+        const value = replaceSecure(docConfig[rawKey], key, securePaths);
+        if (value === undefined || value === null) {
+            continue;
+        }
+        plain[key] = value;
+        config[key] = typeof value === "string" ? value : (typeof value === "object" ? JSON.stringify(value) : String(value));
+        if (securePaths.length > before) {
+            secretKeys.push(key);
+        }
+    }
+    return { config, secretKeys, securePaths, plain };
+}
+
+/** `<project>:role`, one of the known roles; undefined, with the problem added, when missing or unknown. */
+function readRole(plain: Record<string, unknown>, project: string, problems: string[]): StackRole | undefined {
+    const roleKey = `${project}:role`;
+    const role = plain[roleKey];
+    if (role === undefined) {
+        problems.push(`${roleKey} is missing; expected one of ${KnownRoles.map(r => JSON.stringify(r)).join(", ")}`);
+        return undefined;
+    }
+    if (typeof role !== "string" || !(KnownRoles as readonly string[]).includes(role)) {
+        problems.push(`${roleKey}: got ${JSON.stringify(role)}; expected one of ${KnownRoles.map(r => JSON.stringify(r)).join(", ")}`);
+        return undefined;
+    }
+    return role as StackRole;
 }
 
 /** Replaces every `{ secure: ... }` value by the placeholder, recording its path. */

@@ -65,138 +65,65 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         return (id === undefined ? undefined : this.providerRegions.get(id)) ?? this.ctx.region;
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    /**
+     * A resource as AWS (or the engine) would answer its registration: the
+     * request's facts, then the answer for its type; types without one of
+     * their own get an ID and, for AWS types, an ARN.
+     */
+    newResource(args: pulumi.runtime.MockResourceArgs): FakeAnswer {
+        const request = this.resourceRequest(args);
+        switch (request.type) {
+            case "pulumi:providers:aws":
+                return this.awsProvider(request);
+            case "pulumi:pulumi:StackReference":
+                return this.stackReference(request);
+            case "kubernetes:core/v1:Namespace":
+                return this.namespace(request);
+            default:
+                return (FakeResources.get(request.type) ?? anyResource)(request);
+        }
+    }
+
+    /** What an answer to a registration derives from: the resource, its account, region and partition, and its seed. */
+    private resourceRequest(args: pulumi.runtime.MockResourceArgs): ResourceRequest {
         const { type, name } = args;
         const inputs = (args.inputs ?? {}) as Record<string, any>;
         const { accountId } = this.ctx;
         const region = this.regionFor(args.provider);
         const partition = partitionOf(region);
-        const elb = (resource: string) => arnOf(partition, "elasticloadbalancing", region, accountId, resource);
-        const seed = `${accountId}/${region}/${type}/${name}`;
-        const physical = (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback;
-        switch (type) {
-            case "pulumi:providers:aws": {
-                const id = `${name}-${fakeHex(seed, 8)}`;
-                if (typeof inputs.region === "string") {
-                    this.providerRegions.set(id, inputs.region);
-                }
-                return { id, state: { ...inputs } };
-            }
-            case "pulumi:pulumi:StackReference": {
-                const stackName = (inputs.name as string) ?? name;
-                const outputs = this.ctx.stackOutputs?.[stackName];
-                if (outputs === undefined) {
-                    throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
-                }
-                return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: this.ctx.stackSecretOutputNames?.[stackName] ?? [] } };
-            }
-            case "aws:lb/loadBalancer:LoadBalancer": {
-                // `LoadBalancer.get(name, arn)` reads an existing ALB: answer from its ARN.
-                const adopted = typeof args.id === "string" && args.id.includes(":loadbalancer/app/") ? args.id : undefined;
-                const lbName = adopted ? adopted.split("/")[2] : physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
-                const suffix = adopted ? adopted.split(":loadbalancer/")[1] : `app/${lbName}/${fakeHex(seed, 16)}`;
-                const arn = adopted ?? elb(`loadbalancer/${suffix}`);
-                return {
-                    id: arn,
-                    state: {
-                        ...inputs, name: lbName, arn, arnSuffix: suffix,
-                        dnsName: `${inputs.internal ? "internal-" : ""}${lbName}-${parseInt(fakeHex(seed, 8), 16)}.${region}.elb.amazonaws.com`,
-                        zoneId: "Z32O12XQLNTSW2",
-                    },
-                };
-            }
-            case "aws:lb/targetGroup:TargetGroup": {
-                const tgName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
-                const id = fakeHex(seed, 16);
-                const suffix = `targetgroup/${tgName}/${id}`;
-                const arn = targetGroupArn(partition, region, accountId, tgName, id);
-                return { id: arn, state: { ...inputs, name: tgName, arn, arnSuffix: suffix } };
-            }
-            case "aws:lb/listener:Listener": {
-                const lbArn = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn
-                    : elb(`loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`);
-                const arn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${fakeHex(seed, 16)}`;
-                return { id: arn, state: { ...inputs, arn } };
-            }
-            case "aws:lb/listenerRule:ListenerRule": {
-                const listenerArn = typeof inputs.listenerArn === "string" ? inputs.listenerArn
-                    : elb(`listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`);
-                const arn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${fakeHex(seed, 16)}`;
-                return { id: arn, state: { ...inputs, arn } };
-            }
-            case "aws:iam/role:Role": {
-                const roleName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
-                const path = typeof inputs.path === "string" ? inputs.path : "/";
-                const arn = roleArn(partition, accountId, roleName, path);
-                return { id: roleName, state: { ...inputs, name: roleName, arn, uniqueId: `AROA${fakeHex(seed, 17).toUpperCase()}` } };
-            }
-            case "aws:iam/policy:Policy": {
-                const policyName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
-                const arn = arnOf(partition, "iam", "", accountId, `policy/${policyName}`);
-                return { id: arn, state: { ...inputs, name: policyName, arn } };
-            }
-            case "aws:ec2/securityGroup:SecurityGroup": {
-                const id = `sg-${fakeHex(seed, 17)}`;
-                return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: securityGroupArn(partition, region, accountId, id) } };
-            }
-            case "eks:index:Cluster": {
-                // @pulumi/eks's Cluster (a remote component): the outputs ClusterAttachment's eks helper reads.
-                const clusterName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
-                const issuer = `oidc.eks.${region}.amazonaws.com/id/${fakeHex(seed, 32).toUpperCase()}`;
-                const endpoint = `https://${fakeHex(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
-                const clusterSg = `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`;
-                return {
-                    id: undefined,
-                    state: {
-                        eksCluster: { name: clusterName, arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`), endpoint },
-                        core: { vpcId: inputs.vpcId, subnetIds: inputs.privateSubnetIds ?? inputs.subnetIds ?? [], endpoint },
-                        oidcIssuer: issuer,
-                        oidcProviderUrl: `https://${issuer}`,
-                        oidcProviderArn: oidcProviderArn(partition, accountId, issuer),
-                        clusterSecurityGroupId: clusterSg,
-                        nodeSecurityGroupId: `sg-${fakeHex(`${seed}/node-sg`, 17)}`,
-                        kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] }),
-                    },
-                };
-            }
-            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
-                const arn = oidcProviderArn(partition, accountId, String(inputs.url ?? ""));
-                return { id: arn, state: { ...inputs, arn } };
-            }
-            case "kubernetes:core/v1:Namespace": {
-                if (typeof args.id === "string" && args.id !== "") {
-                    return this.readNamespace(args.id);
-                }
-                return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
-            }
-            case "aws:ec2/vpc:Vpc": {
-                // A VPC (and its subnets, a certificate) made in the same program: IDs and ARNs shaped as AWS's.
-                const id = `vpc-${fakeHex(seed, 17)}`;
-                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `vpc/${id}`) } };
-            }
-            case "aws:ec2/subnet:Subnet": {
-                const id = `subnet-${fakeHex(seed, 17)}`;
-                return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `subnet/${id}`) } };
-            }
-            case "aws:acm/certificate:Certificate": {
-                const arn = arnOf(partition, "acm", region, accountId, `certificate/${fakeUuid(seed)}`);
-                return { id: arn, state: { ...inputs, arn } };
-            }
-            case "aws:ram/resourceShare:ResourceShare": {
-                const arn = arnOf(partition, "ram", region, accountId, `resource-share/${fakeUuid(seed)}`);
-                return { id: arn, state: { ...inputs, arn } };
-            }
-            default: {
-                // A read (`Resource.get`) answers the ID it was asked for.
-                const id = args.custom === false ? undefined : (typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`);
-                const state: Record<string, unknown> = { ...inputs };
-                if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
-                    const service = type.split(":")[1].split("/")[0];
-                    state.arn = arnOf(partition, service, region, accountId, name);
-                }
-                return { id, state };
-            }
+        return {
+            args, type, name, inputs, accountId, region, partition,
+            seed: `${accountId}/${region}/${type}/${name}`,
+            elb: (resource: string) => arnOf(partition, "elasticloadbalancing", region, accountId, resource),
+            physical: (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback,
+        };
+    }
+
+    /** An explicit AWS provider: remembers its region, for the resources and calls that name it. */
+    private awsProvider({ name, inputs, seed }: ResourceRequest): FakeAnswer {
+        const id = `${name}-${fakeHex(seed, 8)}`;
+        if (typeof inputs.region === "string") {
+            this.providerRegions.set(id, inputs.region);
         }
+        return { id, state: { ...inputs } };
+    }
+
+    /** A stack reference: the outputs of the stack it names, which must be one of this plan's. */
+    private stackReference({ name, inputs }: ResourceRequest): FakeAnswer {
+        const stackName = (inputs.name as string) ?? name;
+        const outputs = this.ctx.stackOutputs?.[stackName];
+        if (outputs === undefined) {
+            throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
+        }
+        return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: this.ctx.stackSecretOutputNames?.[stackName] ?? [] } };
+    }
+
+    /** A namespace: a read (`Namespace.get`) answers as the cluster would, a new one is named by its metadata. */
+    private namespace({ args, name, inputs }: ResourceRequest): FakeAnswer {
+        if (typeof args.id === "string" && args.id !== "") {
+            return this.readNamespace(args.id);
+        }
+        return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -296,3 +223,164 @@ function fakeUuid(seed: string): string {
     const h = fakeHex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
+
+/** The fake cloud's answer to a registration: the resource's ID and its state. */
+type FakeAnswer = { id: string | undefined; state: Record<string, unknown> };
+
+/** A registration as the fake cloud answers it, with what its IDs and ARNs derive from. */
+interface ResourceRequest {
+    args: pulumi.runtime.MockResourceArgs;
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    accountId: string;
+    region: string;
+    partition: string;
+    /** Seed of the resource's made-up hex: account, region, type and name. */
+    seed: string;
+    /** An Elastic Load Balancing ARN in the resource's account and region. */
+    elb: (resource: string) => string;
+    /** The physical name the program gave (`inputs.name`), else the fallback, as AWS providers auto-name. */
+    physical: (fallback: string) => string;
+}
+
+/** `LoadBalancer.get(name, arn)` reads an existing ALB: answer from its ARN. A new one gets a name, ARN and DNS name. */
+function loadBalancer({ args, name, inputs, region, seed, elb, physical }: ResourceRequest): FakeAnswer {
+    const adopted = typeof args.id === "string" && args.id.includes(":loadbalancer/app/") ? args.id : undefined;
+    const lbName = adopted ? adopted.split("/")[2] : physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+    const suffix = adopted ? adopted.split(":loadbalancer/")[1] : `app/${lbName}/${fakeHex(seed, 16)}`;
+    const arn = adopted ?? elb(`loadbalancer/${suffix}`);
+    return {
+        id: arn,
+        state: {
+            ...inputs, name: lbName, arn, arnSuffix: suffix,
+            dnsName: `${inputs.internal ? "internal-" : ""}${lbName}-${parseInt(fakeHex(seed, 8), 16)}.${region}.elb.amazonaws.com`,
+            zoneId: "Z32O12XQLNTSW2",
+        },
+    };
+}
+
+/** A target group: its name, ARN and ARN suffix. */
+function targetGroup({ name, inputs, accountId, region, partition, seed, physical }: ResourceRequest): FakeAnswer {
+    const tgName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+    const id = fakeHex(seed, 16);
+    const suffix = `targetgroup/${tgName}/${id}`;
+    const arn = targetGroupArn(partition, region, accountId, tgName, id);
+    return { id: arn, state: { ...inputs, name: tgName, arn, arnSuffix: suffix } };
+}
+
+/** A listener: an ARN under its load balancer's. */
+function listener({ inputs, seed, elb }: ResourceRequest): FakeAnswer {
+    const lbArn = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn
+        : elb(`loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`);
+    const arn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${fakeHex(seed, 16)}`;
+    return { id: arn, state: { ...inputs, arn } };
+}
+
+/** A listener rule: an ARN under its listener's. */
+function listenerRule({ inputs, seed, elb }: ResourceRequest): FakeAnswer {
+    const listenerArn = typeof inputs.listenerArn === "string" ? inputs.listenerArn
+        : elb(`listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`);
+    const arn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${fakeHex(seed, 16)}`;
+    return { id: arn, state: { ...inputs, arn } };
+}
+
+/** An IAM role: its name (the ID), ARN under its path, and unique ID. */
+function role({ name, inputs, accountId, partition, seed, physical }: ResourceRequest): FakeAnswer {
+    const roleName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
+    const path = typeof inputs.path === "string" ? inputs.path : "/";
+    const arn = roleArn(partition, accountId, roleName, path);
+    return { id: roleName, state: { ...inputs, name: roleName, arn, uniqueId: `AROA${fakeHex(seed, 17).toUpperCase()}` } };
+}
+
+/** An IAM policy: its name and ARN. */
+function policy({ name, inputs, accountId, partition, seed, physical }: ResourceRequest): FakeAnswer {
+    const policyName = physical(`${name.slice(0, 56)}-${fakeHex(seed, 7)}`);
+    const arn = arnOf(partition, "iam", "", accountId, `policy/${policyName}`);
+    return { id: arn, state: { ...inputs, name: policyName, arn } };
+}
+
+/** A security group: its ID, name and ARN. */
+function securityGroup({ name, inputs, accountId, region, partition, seed, physical }: ResourceRequest): FakeAnswer {
+    const id = `sg-${fakeHex(seed, 17)}`;
+    return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: securityGroupArn(partition, region, accountId, id) } };
+}
+
+/** @pulumi/eks's Cluster (a remote component): the outputs ClusterAttachment's eks helper reads. */
+function eksCluster({ name, inputs, accountId, region, partition, seed, physical }: ResourceRequest): FakeAnswer {
+    const clusterName = physical(`${name.slice(0, 24)}-${fakeHex(seed, 7)}`);
+    const issuer = `oidc.eks.${region}.amazonaws.com/id/${fakeHex(seed, 32).toUpperCase()}`;
+    const endpoint = `https://${fakeHex(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    const clusterSg = `sg-${fakeHex(`${seed}/cluster-sg`, 17)}`;
+    return {
+        id: undefined,
+        state: {
+            eksCluster: { name: clusterName, arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`), endpoint },
+            core: { vpcId: inputs.vpcId, subnetIds: inputs.privateSubnetIds ?? inputs.subnetIds ?? [], endpoint },
+            oidcIssuer: issuer,
+            oidcProviderUrl: `https://${issuer}`,
+            oidcProviderArn: oidcProviderArn(partition, accountId, issuer),
+            clusterSecurityGroupId: clusterSg,
+            nodeSecurityGroupId: `sg-${fakeHex(`${seed}/node-sg`, 17)}`,
+            kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] }),
+        },
+    };
+}
+
+/** An IAM OIDC provider: its ARN, from its URL. */
+function openIdConnectProvider({ inputs, accountId, partition }: ResourceRequest): FakeAnswer {
+    const arn = oidcProviderArn(partition, accountId, String(inputs.url ?? ""));
+    return { id: arn, state: { ...inputs, arn } };
+}
+
+/** A VPC (and its subnets, a certificate) made in the same program: IDs and ARNs shaped as AWS's. */
+function vpc({ inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
+    const id = `vpc-${fakeHex(seed, 17)}`;
+    return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `vpc/${id}`) } };
+}
+
+/** A subnet: its ID and ARN. */
+function subnet({ inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
+    const id = `subnet-${fakeHex(seed, 17)}`;
+    return { id, state: { ...inputs, arn: arnOf(partition, "ec2", region, accountId, `subnet/${id}`) } };
+}
+
+/** An ACM certificate: its ARN. */
+function certificate({ inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
+    const arn = arnOf(partition, "acm", region, accountId, `certificate/${fakeUuid(seed)}`);
+    return { id: arn, state: { ...inputs, arn } };
+}
+
+/** A RAM resource share: its ARN. */
+function resourceShare({ inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
+    const arn = arnOf(partition, "ram", region, accountId, `resource-share/${fakeUuid(seed)}`);
+    return { id: arn, state: { ...inputs, arn } };
+}
+
+/** Any other resource: a read (`Resource.get`) answers the ID it was asked for; an AWS resource without an ARN gets one. */
+function anyResource({ args, type, name, inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
+    const id = args.custom === false ? undefined : (typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`);
+    const state: Record<string, unknown> = { ...inputs };
+    if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
+        const service = type.split(":")[1].split("/")[0];
+        state.arn = arnOf(partition, service, region, accountId, name);
+    }
+    return { id, state };
+}
+
+/** The answers of the resource types the fake cloud knows, by type token. */
+const FakeResources = new Map<string, (request: ResourceRequest) => FakeAnswer>([
+    ["aws:lb/loadBalancer:LoadBalancer", loadBalancer],
+    ["aws:lb/targetGroup:TargetGroup", targetGroup],
+    ["aws:lb/listener:Listener", listener],
+    ["aws:lb/listenerRule:ListenerRule", listenerRule],
+    ["aws:iam/role:Role", role],
+    ["aws:iam/policy:Policy", policy],
+    ["aws:ec2/securityGroup:SecurityGroup", securityGroup],
+    ["eks:index:Cluster", eksCluster],
+    ["aws:iam/openIdConnectProvider:OpenIdConnectProvider", openIdConnectProvider],
+    ["aws:ec2/vpc:Vpc", vpc],
+    ["aws:ec2/subnet:Subnet", subnet],
+    ["aws:acm/certificate:Certificate", certificate],
+    ["aws:ram/resourceShare:ResourceShare", resourceShare],
+]);

@@ -103,9 +103,48 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
     const all = loaded.stacks;
     const networks = all.filter(s => s.role === "network");
     const clusters = all.filter(s => s.role === "cluster");
-    const problems: PlanProblem[] = [];
+    const { reads, problems } = networkReads(options, project, networks, clusters);
+    const wanted = wantedStacks(options, all);
+    const relevant = (p: PlanProblem) => options.stack === undefined || p.stack === options.stack;
+    if (problems.some(relevant)) {
+        throw new PlanFailure(problems.filter(relevant));
+    }
 
-    // Which network stack each cluster stack reads.
+    const program = options.program ?? defaultProgram;
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new RangeError(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
+    }
+    const toRunNetworks = options.networkOutputs !== undefined
+        ? wanted.filter(s => s.role === "network")
+        : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
+    const toRunClusters = wanted.filter(s => s.role === "cluster");
+
+    return guardRejections(async (sink) => {
+        const run = new FleetRun(sink, concurrency, program);
+        await run.runAll(toRunNetworks, () => ({ outputs: {}, secrets: {} }));
+        const networkOutputs = options.networkOutputs;
+        await run.runAll(toRunClusters, networkOutputs !== undefined
+            ? c => servedOverride(networkOutputs, networks, c)
+            : c => run.servedFromPlans(c, reads.get(c.stack) ?? []));
+        // Let rejections nobody awaited surface before deciding.
+        await settle();
+        if (sink.length > 0) {
+            const rank = (p: PlanProblem) => (all.find(x => x.stack === p.stack)?.role === "network" ? 0 : 1);
+            throw new PlanFailure(dedupe(sink, rank));
+        }
+        return run.fleetPlan(wanted);
+    });
+}
+
+/**
+ * Which network stacks each cluster stack reads (all of them when it names
+ * none), and a problem for each cluster stack naming a network stack that is
+ * not in the fleet (unless `networkOutputs` stands in for the network).
+ */
+function networkReads(options: FleetOptions, project: string, networks: StackConfig[], clusters: StackConfig[]):
+    { reads: Map<string, StackConfig[]>; problems: PlanProblem[] } {
+    const problems: PlanProblem[] = [];
     const reads = new Map<string, StackConfig[]>();
     for (const c of clusters) {
         if (c.networkStack === undefined) {
@@ -123,106 +162,117 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
         }
         reads.set(c.stack, match);
     }
+    return { reads, problems };
+}
 
-    let wanted: StackConfig[] = all;
-    if (options.stack !== undefined) {
-        const one = all.find(s => s.stack === options.stack);
-        if (one === undefined) {
-            throw new PlanFailure([{ message: `no stack ${JSON.stringify(options.stack)} in ${options.configDir} (stacks: ${all.map(s => s.stack).join(", ")})` }]);
-        }
-        wanted = [one];
+/** The stacks to print: all of them, or the one `options.stack` names (which must exist). */
+function wantedStacks(options: FleetOptions, all: StackConfig[]): StackConfig[] {
+    if (options.stack === undefined) {
+        return all;
     }
-    const relevant = (p: PlanProblem) => options.stack === undefined || p.stack === options.stack;
-    if (problems.some(relevant)) {
-        throw new PlanFailure(problems.filter(relevant));
+    const one = all.find(s => s.stack === options.stack);
+    if (one === undefined) {
+        throw new PlanFailure([{ message: `no stack ${JSON.stringify(options.stack)} in ${options.configDir} (stacks: ${all.map(s => s.stack).join(", ")})` }]);
     }
+    return [one];
+}
 
-    const program = options.program ?? defaultProgram;
-    const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new RangeError(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
+/**
+ * What a cluster stack's stack references are served when `networkOutputs`
+ * stands in for the network: those outputs, under `network`, every network
+ * stack's name and the name the cluster stack gives.
+ */
+function servedOverride(networkOutputs: Record<string, unknown>, networks: StackConfig[], c: StackConfig): Served {
+    const served: Served = { outputs: { network: networkOutputs }, secrets: {} };
+    for (const n of networks) {
+        served.outputs[n.stack] = networkOutputs;
     }
-    const toRunNetworks = options.networkOutputs !== undefined
-        ? wanted.filter(s => s.role === "network")
-        : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
-    const toRunClusters = wanted.filter(s => s.role === "cluster");
+    if (c.networkStack !== undefined) {
+        served.outputs[c.networkStack] = networkOutputs;
+    }
+    return served;
+}
 
-    return guardRejections(async (sink) => {
-        const planned = new Map<string, StackPlan>();
-        // One frozen copy of a network stack's outputs serves every stack that reads it.
-        const shared = new Map<StackPlan, Record<string, unknown>>();
-        const sharedOutputs = (plan: StackPlan): Record<string, unknown> => {
-            let outputs = shared.get(plan);
-            if (outputs === undefined) {
-                outputs = deepFreeze(clone(plan.outputs));
-                shared.set(plan, outputs);
+/**
+ * One run of the fleet's stacks: the stacks planned so far, the ones that
+ * failed, and the frozen copies of network outputs served to cluster stacks.
+ */
+class FleetRun {
+    private readonly planned = new Map<string, StackPlan>();
+    /** One frozen copy of a network stack's outputs serves every stack that reads it. */
+    private readonly shared = new Map<StackPlan, Record<string, unknown>>();
+    private readonly failed = new Set<string>();
+
+    constructor(private readonly sink: PlanProblem[], private readonly concurrency: number, private readonly program: StackProgram) {}
+
+    /**
+     * Runs a group of stacks, `concurrency` at a time, each in its own async
+     * context; a stack `served` returns nothing for is skipped. Records each
+     * plan, or the stack as failed with its problem.
+     */
+    async runAll(group: StackConfig[], served: (s: StackConfig) => Served | undefined): Promise<void> {
+        const results = await settleEach(group, this.concurrency, s => {
+            const stackServed = served(s);
+            if (stackServed === undefined) {
+                return Promise.resolve(undefined);
             }
-            return outputs;
-        };
-        const failed = new Set<string>();
-        const runAll = async (group: StackConfig[], served: (s: StackConfig) => Served | undefined) => {
-            const results = await settleEach(group, concurrency, s => {
-                const stackServed = served(s);
-                if (stackServed === undefined) {
-                    return Promise.resolve(undefined);
-                }
-                return stackContext.run({ stack: s, sink }, () => runStack(s, stackServed, program));
-            });
-            results.forEach((r, i) => {
-                const s = group[i];
-                if (r.status === "fulfilled") {
-                    if (r.value !== undefined) {
-                        planned.set(s.stack, r.value);
-                    }
-                } else {
-                    failed.add(s.stack);
-                    sink.push({ stack: s.stack, file: s.file, message: errorMessage(r.reason) });
-                }
-            });
-        };
-        await runAll(toRunNetworks, () => ({ outputs: {}, secrets: {} }));
-        await runAll(toRunClusters, c => {
-            if (options.networkOutputs !== undefined) {
-                const served: Served = { outputs: { network: options.networkOutputs }, secrets: {} };
-                for (const n of networks) {
-                    served.outputs[n.stack] = options.networkOutputs;
-                }
-                if (c.networkStack !== undefined) {
-                    served.outputs[c.networkStack] = options.networkOutputs;
-                }
-                return served;
-            }
-            const sources = reads.get(c.stack) ?? [];
-            const broken = sources.filter(n => failed.has(n.stack));
-            if (broken.length > 0) {
-                sink.push({ stack: c.stack, file: c.file, message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed` });
-                return undefined;
-            }
-            const served: Served = { outputs: {}, secrets: {} };
-            for (const n of sources) {
-                const plan = planned.get(n.stack)!;
-                const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
-                const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
-                for (const name of names) {
-                    served.outputs[name] = sharedOutputs(plan);
-                    served.secrets[name] = secretNames;
-                }
-            }
-            return served;
+            return stackContext.run({ stack: s, sink: this.sink }, () => runStack(s, stackServed, this.program));
         });
-        // Let rejections nobody awaited surface before deciding.
-        await settle();
-        if (sink.length > 0) {
-            const rank = (p: PlanProblem) => (all.find(x => x.stack === p.stack)?.role === "network" ? 0 : 1);
-            throw new PlanFailure(dedupe(sink, rank));
+        results.forEach((r, i) => {
+            const s = group[i];
+            if (r.status === "fulfilled") {
+                if (r.value !== undefined) {
+                    this.planned.set(s.stack, r.value);
+                }
+            } else {
+                this.failed.add(s.stack);
+                this.sink.push({ stack: s.stack, file: s.file, message: errorMessage(r.reason) });
+            }
+        });
+    }
+
+    /**
+     * What a cluster stack's stack references are served: the planned outputs
+     * and secret output names of the network stacks it reads, under their
+     * names and the name it gives. Nothing (a problem instead) when one failed.
+     */
+    servedFromPlans(c: StackConfig, sources: StackConfig[]): Served | undefined {
+        const broken = sources.filter(n => this.failed.has(n.stack));
+        if (broken.length > 0) {
+            this.sink.push({ stack: c.stack, file: c.file, message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed` });
+            return undefined;
         }
+        const served: Served = { outputs: {}, secrets: {} };
+        for (const n of sources) {
+            const plan = this.planned.get(n.stack)!;
+            const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
+            const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
+            for (const name of names) {
+                served.outputs[name] = this.sharedOutputs(plan);
+                served.secrets[name] = secretNames;
+            }
+        }
+        return served;
+    }
+
+    /** The plans of the wanted stacks, network stacks first, each group by name. */
+    fleetPlan(wanted: StackConfig[]): FleetPlan {
         const order = (s: StackConfig) => (s.role === "network" ? 0 : 1);
         return {
             stacks: [...wanted]
                 .sort((a, b) => order(a) - order(b) || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0))
-                .map(s => planned.get(s.stack)!),
+                .map(s => this.planned.get(s.stack)!),
         };
-    });
+    }
+
+    private sharedOutputs(plan: StackPlan): Record<string, unknown> {
+        let outputs = this.shared.get(plan);
+        if (outputs === undefined) {
+            outputs = deepFreeze(clone(plan.outputs));
+            this.shared.set(plan, outputs);
+        }
+        return outputs;
+    }
 }
 
 /** What a stack's stack references are served: outputs and secret output names, by referenced stack name. */

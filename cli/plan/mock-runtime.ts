@@ -92,24 +92,25 @@ export async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> 
     }
 }
 
+/** A registration as the mocks saw it: its inputs and provider, and the answer (ID and state). */
+interface SeenResource {
+    id?: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    provider?: string;
+}
+
+/** What the mocks saw of each registration, by `type::name`. */
+type Seen = Map<string, SeenResource>;
+
+/**
+ * Runs the program in its own deployment state under mocks that note every
+ * answer, and records each resource it registered, in registration order.
+ */
 function record(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
     return withLocalStorage(async () => {
-        const seen = new Map<string, { id?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; provider?: string }>();
-        const mocks = options.mocks;
-        const recording: pulumi.runtime.Mocks = {
-            newResource(args) {
-                const result = mocks.newResource(args);
-                const record = (r: { id: string | undefined; state: Record<string, any> }) => {
-                    seen.set(`${args.type}::${args.name}`, { id: r.id, inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
-                    return r;
-                };
-                return result instanceof Promise ? result.then(record) : record(result);
-            },
-            call(args) {
-                return mocks.call(args);
-            },
-        };
-        await pulumi.runtime.setMocks(recording, options.project, options.stack, true);
+        const seen: Seen = new Map();
+        await pulumi.runtime.setMocks(recordingMocks(options.mocks, seen), options.project, options.stack, true);
         serveStackReferencesOnce(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
         const pending: Pending[] = [];
@@ -125,40 +126,66 @@ function record(options: RunOptions, program: () => unknown): Promise<ProgramRun
             });
             return await program();
         });
-        const urnOf = (r: pulumi.Resource): Promise<string> => (r.urn as any).promise();
         const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
         const resources: RecordedResource[] = [];
         for (const p of pending) {
-            const urn = await urnOf(p.resource);
-            const dependsOn = await resolveDependsOn(p.opts.dependsOn);
-            const parent = p.opts.parent ? await urnOf(p.opts.parent) : stackUrn;
-            const providerResource = (p.opts as pulumi.CustomResourceOptions).provider;
-            const got = seen.get(`${p.type}::${p.name}`);
-            const custom = pulumi.CustomResource.isInstance(p.resource);
-            resources.push({
-                urn,
-                type: p.type,
-                name: p.name,
-                id: custom && got?.id ? got.id : undefined,
-                read: (p.opts as pulumi.CustomResourceOptions).id !== undefined,
-                parent,
-                // The explicit provider, else the one the engine was told (inherited from a parent's `providers`).
-                provider: providerResource ? await urnOf(providerResource) : providerUrn(got?.provider),
-                custom,
-                inputs: got?.inputs ?? {},
-                outputs: got?.outputs ?? {},
-                options: {
-                    protect: p.opts.protect === true,
-                    dependsOn,
-                    retainOnDelete: p.opts.retainOnDelete === true,
-                    deleteBeforeReplace: (p.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
-                    ignoreChanges: p.opts.ignoreChanges ?? [],
-                    replaceOnChanges: p.opts.replaceOnChanges ?? [],
-                },
-            });
+            resources.push(await recordedResource(p, seen, stackUrn));
         }
         return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
     });
+}
+
+/** The mocks, noting in `seen` each registration's inputs, provider and the answer (ID and state). */
+function recordingMocks(mocks: pulumi.runtime.Mocks, seen: Seen): pulumi.runtime.Mocks {
+    return {
+        newResource(args) {
+            const result = mocks.newResource(args);
+            const record = (r: { id: string | undefined; state: Record<string, any> }) => {
+                seen.set(`${args.type}::${args.name}`, { id: r.id, inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
+                return r;
+            };
+            return result instanceof Promise ? result.then(record) : record(result);
+        },
+        call(args) {
+            return mocks.call(args);
+        },
+    };
+}
+
+/**
+ * One registration as recorded: its URNs (own, parent, provider,
+ * dependencies), what the mocks saw, and its options. What the mocks saw is
+ * read once its URNs are known: by then the mocks have answered.
+ */
+async function recordedResource(p: Pending, seen: Seen, stackUrn: string): Promise<RecordedResource> {
+    const urnOf = (r: pulumi.Resource): Promise<string> => (r.urn as any).promise();
+    const urn = await urnOf(p.resource);
+    const dependsOn = await resolveDependsOn(p.opts.dependsOn);
+    const parent = p.opts.parent ? await urnOf(p.opts.parent) : stackUrn;
+    const providerResource = (p.opts as pulumi.CustomResourceOptions).provider;
+    const got = seen.get(`${p.type}::${p.name}`);
+    const custom = pulumi.CustomResource.isInstance(p.resource);
+    return {
+        urn,
+        type: p.type,
+        name: p.name,
+        id: custom && got?.id ? got.id : undefined,
+        read: (p.opts as pulumi.CustomResourceOptions).id !== undefined,
+        parent,
+        // The explicit provider, else the one the engine was told (inherited from a parent's `providers`).
+        provider: providerResource ? await urnOf(providerResource) : providerUrn(got?.provider),
+        custom,
+        inputs: got?.inputs ?? {},
+        outputs: got?.outputs ?? {},
+        options: {
+            protect: p.opts.protect === true,
+            dependsOn,
+            retainOnDelete: p.opts.retainOnDelete === true,
+            deleteBeforeReplace: (p.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+            ignoreChanges: p.opts.ignoreChanges ?? [],
+            replaceOnChanges: p.opts.replaceOnChanges ?? [],
+        },
+    };
 }
 
 async function resolveDependsOn(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<string[]> {

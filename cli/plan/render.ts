@@ -1,5 +1,5 @@
 import * as path from "path";
-import { RecordedOptions } from "./mock-runtime";
+import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, redact } from "./secrets";
 
@@ -240,49 +240,13 @@ export function renderStackTree(s: StackPlan): string[] {
     if (s.securePaths.length > 0) {
         lines.push(`  note: secure values cannot be decrypted offline; planned with a placeholder: ${s.securePaths.join(", ")}`);
     }
-    const byParent = new Map<string, typeof s.resources>();
-    const urns = new Set(s.resources.map(r => r.urn));
-    const roots: typeof s.resources = [];
-    for (const r of s.resources) {
-        if (r.parent !== undefined && urns.has(r.parent)) {
-            const list = byParent.get(r.parent) ?? [];
-            list.push(r);
-            byParent.set(r.parent, list);
-        } else {
-            roots.push(r);
-        }
-    }
-    // Rules in evaluation order (by priority), everything else by type and name.
-    const priorityOf = (r: (typeof s.resources)[number]) => (typeof r.inputs.priority === "number" ? r.inputs.priority : undefined);
-    const order = (list: typeof s.resources) => [...list].sort((a, b) => compare(a.type, b.type)
-        || (priorityOf(a) !== undefined && priorityOf(b) !== undefined ? priorityOf(a)! - priorityOf(b)! : 0) || compare(a.name, b.name));
+    const { roots, byParent } = resourceTree(s.resources);
     const labels = targetGroupLabels(s);
-    const visit = (list: typeof s.resources, prefix: string) => {
-        const sorted = order(list);
+    const visit = (list: RecordedResource[], prefix: string) => {
+        const sorted = treeOrder(list);
         sorted.forEach((r, i) => {
             const last = i === sorted.length - 1;
-            const marks: string[] = [];
-            if (r.read) {
-                marks.push("[read]");
-            }
-            if (r.options.protect) {
-                marks.push("[protected]");
-            }
-            if (r.options.retainOnDelete) {
-                marks.push("[retain]");
-            }
-            if (r.options.deleteBeforeReplace) {
-                marks.push("[delete-before-replace]");
-            }
-            if (r.options.replaceOnChanges.length > 0) {
-                marks.push(`[replace-on ${r.options.replaceOnChanges.join(" ")}]`);
-            }
-            const details = [...keyInputs(r.inputs, r.type, labels)];
-            if (r.options.dependsOn.length > 0) {
-                details.push(`after=[${[...r.options.dependsOn].map(urnLabel).sort().join(" ")}]`);
-            }
-            const head = [`${shortType(r.type)} ${r.name}`, ...marks, ...details].join("  ");
-            lines.push(`${prefix}${last ? "└─ " : "├─ "}${head}`);
+            lines.push(`${prefix}${last ? "└─ " : "├─ "}${resourceHead(r, labels)}`);
             const children = byParent.get(r.urn);
             if (children) {
                 visit(children, `${prefix}${last ? "   " : "│  "}`);
@@ -296,6 +260,55 @@ export function renderStackTree(s: StackPlan): string[] {
     }
     lines.push(`  ${summaryLine(s.stack, [s])}`);
     return lines;
+}
+
+/** The stack's resources as a tree: those without a parent in the stack, and each resource's children, by parent URN. */
+function resourceTree(resources: RecordedResource[]): { roots: RecordedResource[]; byParent: Map<string, RecordedResource[]> } {
+    const byParent = new Map<string, RecordedResource[]>();
+    const urns = new Set(resources.map(r => r.urn));
+    const roots: RecordedResource[] = [];
+    for (const r of resources) {
+        if (r.parent !== undefined && urns.has(r.parent)) {
+            const list = byParent.get(r.parent) ?? [];
+            list.push(r);
+            byParent.set(r.parent, list);
+        } else {
+            roots.push(r);
+        }
+    }
+    return { roots, byParent };
+}
+
+/** Rules in evaluation order (by priority), everything else by type and name. */
+function treeOrder(list: RecordedResource[]): RecordedResource[] {
+    const priorityOf = (r: RecordedResource) => (typeof r.inputs.priority === "number" ? r.inputs.priority : undefined);
+    return [...list].sort((a, b) => compare(a.type, b.type)
+        || (priorityOf(a) !== undefined && priorityOf(b) !== undefined ? priorityOf(a)! - priorityOf(b)! : 0) || compare(a.name, b.name));
+}
+
+/** One resource's line in the tree: its type and name, the marks of its options, its key inputs and what it comes after. */
+function resourceHead(r: RecordedResource, labels: Map<string, string>): string {
+    const marks: string[] = [];
+    if (r.read) {
+        marks.push("[read]");
+    }
+    if (r.options.protect) {
+        marks.push("[protected]");
+    }
+    if (r.options.retainOnDelete) {
+        marks.push("[retain]");
+    }
+    if (r.options.deleteBeforeReplace) {
+        marks.push("[delete-before-replace]");
+    }
+    if (r.options.replaceOnChanges.length > 0) {
+        marks.push(`[replace-on ${r.options.replaceOnChanges.join(" ")}]`);
+    }
+    const details = [...keyInputs(r.inputs, r.type, labels)];
+    if (r.options.dependsOn.length > 0) {
+        details.push(`after=[${[...r.options.dependsOn].map(urnLabel).sort().join(" ")}]`);
+    }
+    return [`${shortType(r.type)} ${r.name}`, ...marks, ...details].join("  ");
 }
 
 /**
