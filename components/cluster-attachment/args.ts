@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { TargetProtocol, TargetProtocols, TargetType } from "../internal/values";
+import { membersOf, TargetProtocol, TargetProtocols, TargetType } from "../internal/values";
 
 /** How the ALB's security group is let in to the targets. */
 export const SecurityGroupMode = {
@@ -11,7 +11,7 @@ export const SecurityGroupMode = {
     None: "none",
 } as const;
 export type SecurityGroupMode = (typeof SecurityGroupMode)[keyof typeof SecurityGroupMode];
-export const SecurityGroupModes: readonly SecurityGroupMode[] = [SecurityGroupMode.Rules, SecurityGroupMode.Controller, SecurityGroupMode.None];
+export const SecurityGroupModes = membersOf(SecurityGroupMode);
 
 /** The IP address type of a TargetGroupBinding's targets (`spec.ipAddressType`); must match the target group's. */
 export const IpAddressType = {
@@ -21,7 +21,7 @@ export const IpAddressType = {
     Ipv6: "ipv6",
 } as const;
 export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
-export const IpAddressTypes: readonly IpAddressType[] = [IpAddressType.Ipv4, IpAddressType.Ipv6];
+export const IpAddressTypes = membersOf(IpAddressType);
 
 /** Protocols of an ALB target group (`spec.targetGroupProtocol`). */
 export const TargetGroupProtocols = TargetProtocols;

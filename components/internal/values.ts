@@ -5,6 +5,11 @@
  */
 import { Reader, integer, oneOf, text } from "./read";
 
+/** The values of a closed set declared `as const` (in declaration order, as messages list them). */
+export function membersOf<T extends string>(set: Readonly<Record<string, T>>): readonly T[] {
+    return Object.values(set);
+}
+
 /**
  * How a target group's targets are registered: `ip` registers pod IPs
  * (needed across accounts), `instance` registers nodes on a NodePort.
@@ -16,7 +21,7 @@ export const TargetType = {
     Instance: "instance",
 } as const;
 export type TargetType = (typeof TargetType)[keyof typeof TargetType];
-export const TargetTypes: readonly TargetType[] = [TargetType.Ip, TargetType.Instance];
+export const TargetTypes = membersOf(TargetType);
 
 /** The protocol from the ALB to a target group's targets. */
 export const TargetProtocol = {
@@ -26,7 +31,7 @@ export const TargetProtocol = {
     Https: "HTTPS",
 } as const;
 export type TargetProtocol = (typeof TargetProtocol)[keyof typeof TargetProtocol];
-export const TargetProtocols: readonly TargetProtocol[] = [TargetProtocol.Http, TargetProtocol.Https];
+export const TargetProtocols = membersOf(TargetProtocol);
 
 /** The Kubernetes NodePort range (fixed on EKS): where `instance` targets are registered and health-checked. */
 export const NodePortRange = { from: 30000, to: 32767 } as const;
