@@ -139,6 +139,12 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
         replaceOn: ["permissionArns"],
         source: "terraform-provider-aws ram/resource_share.go (ForceNew)",
     },
+    // terraform-provider-aws internal/service/wafv2/web_acl_association.go: no update; resource_arn and web_acl_arn ForceNew.
+    "aws:wafv2/webAclAssociation:WebAclAssociation": {
+        kind: "custom",
+        replaceOn: ["resourceArn", "webAclArn"],
+        source: "terraform-provider-aws wafv2/web_acl_association.go (ForceNew)",
+    },
     // terraform-provider-aws internal/service/ram/resource_association.go: no update; both arguments ForceNew.
     "aws:ram/resourceAssociation:ResourceAssociation": {
         kind: "custom",

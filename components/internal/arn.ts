@@ -125,21 +125,37 @@ export const ExternalIdAllowed = "expected 2 to 1224 characters of letters, digi
 export const externalId = text(ExternalIdPattern, ExternalIdAllowed);
 
 const TagKeyPattern = /^.{1,128}$/s;
+/** What ELB and IAM accept in a tag key or value: letters, digits, spaces and `_.:/=+-@` (EC2 and RAM accept these too). */
+const TagCharactersPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TagCharacters = "letters, digits, spaces and _.:/=+-@";
 
-/** Tags: keys of 1..128 characters not starting with `aws:` (AWS reserves them), string values of at most 256. */
-export const tags: Reader<Record<string, string>> = (p, path, value) => {
-    if (!isRecord(value)) {
-        p.add(path, value, isLater(value) ? KnownNow : "expected { <key>: <value> } of strings");
-        return undefined;
-    }
-    const out: Record<string, string> = {};
-    for (const [key, v] of Object.entries(value)) {
-        const ok = p.check(TagKeyPattern.test(key) && !key.startsWith("aws:"), join(path, key), key,
-            "expected a tag key of 1..128 characters not starting with \"aws:\"")
-            && p.check(typeof v === "string" && v.length <= 256, join(path, key), v, "expected a string of at most 256 characters");
-        if (ok && typeof v === "string") {
-            out[key] = v;
+/**
+ * Tags: at most `max` (what AWS's 50 per resource leaves beside the tags the
+ * caller adds itself, which `why` says), keys of 1..128 characters not
+ * starting with `aws:` (AWS reserves them), string values of at most 256, both
+ * of the characters every tagged service accepts.
+ */
+export function tagsUpTo(max: number, why: string): Reader<Record<string, string>> {
+    return (p, path, value) => {
+        if (!isRecord(value)) {
+            p.add(path, value, isLater(value) ? KnownNow : "expected { <key>: <value> } of strings");
+            return undefined;
         }
-    }
-    return out;
-};
+        const entries = Object.entries(value);
+        p.check(entries.length <= max, path, `${entries.length} tags`, `expected at most ${max} tags: ${why}`);
+        const out: Record<string, string> = {};
+        for (const [key, v] of entries) {
+            const ok = p.check(TagKeyPattern.test(key) && !key.startsWith("aws:") && TagCharactersPattern.test(key), join(path, key), key,
+                `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`)
+                && p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
+                    `expected a string of at most 256 ${TagCharacters}`);
+            if (ok && typeof v === "string") {
+                out[key] = v;
+            }
+        }
+        return out;
+    };
+}
+
+/** Tags on resources that add none of their own: at most 50. */
+export const tags: Reader<Record<string, string>> = tagsUpTo(50, "AWS allows 50 per resource");

@@ -13,6 +13,7 @@ export * as iam from "@pulumi/aws/iam";
 export * as lb from "@pulumi/aws/lb";
 export * as ram from "@pulumi/aws/ram";
 export * as vpc from "@pulumi/aws/vpc";
+export * as wafv2 from "@pulumi/aws/wafv2";
 export { getCallerIdentity, getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export { getRegionOutput } from "@pulumi/aws/getRegion";
 export { Provider } from "@pulumi/aws/provider";

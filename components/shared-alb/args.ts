@@ -1,5 +1,21 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { membersOf } from "../internal/values";
 import type { TargetProtocol, TargetType } from "../internal/values";
+
+/**
+ * How the ALB treats requests that could be read differently by it and by the
+ * targets (HTTP desync): the ALB attribute `routing.http.desync_mitigation_mode`.
+ */
+export const DesyncMitigationMode = {
+    /** Forwards every request, and only records in its metrics the ones it would block. */
+    Monitor: "monitor",
+    /** Blocks the requests that are a high risk (AWS's default). */
+    Defensive: "defensive",
+    /** Blocks every request that does not comply with RFC 7230. */
+    Strictest: "strictest",
+} as const;
+export type DesyncMitigationMode = (typeof DesyncMitigationMode)[keyof typeof DesyncMitigationMode];
+export const DesyncMitigationModes = membersOf(DesyncMitigationMode);
 
 /**
  * Inputs of `SharedAlb`. The keys that decide which resources exist and what
@@ -61,9 +77,11 @@ export interface SharedAlbArgs {
      */
     defaultService?: string;
     /**
-     * Tags for every resource that takes tags: keys of 1..128 characters not
-     * starting with `aws:` (plain), values of at most 256 (plain or Outputs).
-     * Default: no tags beyond the ones shared-alb adds.
+     * Tags for every resource that takes tags: at most 46 (AWS allows 50 per
+     * resource, and shared-alb adds up to 4 of its own, on a preview rule),
+     * keys of 1..128 characters not starting with `aws:` (plain), values of at
+     * most 256 (plain or Outputs), both of letters, digits, spaces and
+     * `_.:/=+-@`. Default: no tags beyond the ones shared-alb adds.
      * @default {}
      */
     tags?: Record<string, pulumi.Input<string>>;
@@ -96,14 +114,22 @@ export interface PreviewArgs {
 
 /** Subnets of the VPC shared with the cluster accounts through AWS RAM. */
 export interface VpcSharingArgs {
-    /** The subnets the clusters' nodes and pods use (usually private ones, not the ALB's). At least one. */
+    /** The subnets the clusters' nodes and pods use (private ones; the ALB's own `subnetIds` are refused). At least one. */
     subnetIds: string[];
     /**
      * Principals beyond the default ones: 12-digit account IDs, or an
-     * organization or organizational unit ARN. The network's own account is refused.
+     * organization or organizational unit ARN (only with
+     * `allowOrganizationPrincipals`). The network's own account is refused.
      * @default [] (only the accounts of the clusters outside the network account)
      */
     principals?: string[];
+    /**
+     * Accept an organization or OU ARN among `principals`: every account in
+     * it, today's and future ones, then sees the subnets and the VPC. Allowed
+     * only with such a principal.
+     * @default false: organization and OU principals are refused
+     */
+    allowOrganizationPrincipals?: boolean;
     /**
      * The resource share's name.
      * @default "<loadBalancer.name>-subnets"
@@ -149,12 +175,22 @@ export interface LoadBalancerArgs {
      * as its default certificate and the others through SNI, and HTTP redirects to HTTPS.
      * The first may be an Output (a certificate created in the same program);
      * the others must be plain values, because each names its listener
-     * certificate resource. Default: none (HTTP only).
+     * certificate resource. Without any, an internet-facing ALB is refused
+     * unless `allowPlainHttp` is set.
      * @default [] (HTTP only)
      */
     certificateArns?: pulumi.Input<string>[];
     /**
-     * The HTTPS listener's TLS policy.
+     * Serve plain HTTP to the internet: an internet-facing ALB without
+     * `certificateArns` is refused without it. Allowed only there (an
+     * internal ALB may serve HTTP; with certificates HTTP redirects to HTTPS).
+     * @default false
+     */
+    allowPlainHttp?: boolean;
+    /**
+     * The HTTPS listener's TLS policy: one of the ELB security policies whose
+     * lowest protocol is TLS 1.2 or 1.3 (TLS 1.0 and 1.1 policies are refused;
+     * the message lists the allowed names).
      * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
      */
     sslPolicy?: string;
@@ -174,10 +210,28 @@ export interface LoadBalancerArgs {
      */
     idleTimeout?: number;
     /**
-     * Access logs to S3. The bucket policy must allow the regional ELB log delivery.
+     * Access logs to S3. The bucket policy must allow the regional ELB log
+     * delivery. Not allowed with `existingArn` (an adopted ALB is read-only).
      * @default none: access logs off
      */
     accessLogs?: AccessLogsArgs;
+    /**
+     * How the ALB handles requests that could be read differently by it and by
+     * the targets (HTTP desync): `monitor`, `defensive` or `strictest`. Not
+     * allowed with `existingArn` (an adopted ALB is read-only).
+     * @default none: AWS's default (`defensive`)
+     */
+    desyncMitigationMode?: DesyncMitigationMode;
+    /**
+     * An AWS WAF (wafv2) regional web ACL to associate with the ALB
+     * (`arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`,
+     * in the ALB's partition and region). May be an Output (a web ACL created
+     * in the same program). Not allowed with `existingArn`: associating a web
+     * ACL changes what the adopted ALB lets through, so it belongs where that
+     * ALB is managed.
+     * @default none: no web ACL
+     */
+    webAclArn?: pulumi.Input<string>;
     /**
      * Pulumi's `protect` resource option on the ALB: any replacement or deletion
      * fails until it is turned off. Deletion protection in AWS is always on.
@@ -195,6 +249,12 @@ export interface AccessLogsArgs {
      * @default "" (the bucket root)
      */
     prefix?: string;
+    /**
+     * Whether the ALB writes access logs: `false` keeps the bucket and prefix
+     * on the ALB with logging off.
+     * @default true
+     */
+    enabled?: boolean;
 }
 
 /** One cluster behind the ALB: its account, weight and the services it runs. */

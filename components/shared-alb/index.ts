@@ -6,5 +6,5 @@ export { registrarTrustPolicy, registrarPermissions, RegistrarPolicyName } from 
 export { listenerPlan, serviceAction, ruleConditions, ListenerPlan, RulePlan, ServiceAction } from "./rules";
 export { routeRequest, forwardedTo, receivers, checkListener, AlbRequest, AlbAnswer, ListenerInput, RuleInput } from "./evaluate";
 export { PriorityLayout, Bands, describeLevel, ruleLevel, derivedPriority, derivedPreviewSlot } from "./precedence";
-export { validateVpcSharing, VpcSharingModel, OrganizationArnPattern, OrganizationalUnitArnPattern } from "./vpc-sharing";
+export { validateVpcSharing, VpcSharingModel, VpcSharingContext, OrganizationArnPattern, OrganizationalUnitArnPattern } from "./vpc-sharing";
 export { subnetArn, partitionOf, roleArn } from "../internal/arn";

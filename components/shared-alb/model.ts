@@ -3,6 +3,7 @@
  * no Pulumi runtime.
  */
 import { TargetProtocol, TargetType } from "../internal/values";
+import type { DesyncMitigationMode } from "./args";
 import { TargetGroupDefaults } from "./target-groups";
 import type { HealthCheckModel, TargetGroupModel } from "./target-groups";
 import type { VpcSharingModel } from "./vpc-sharing";
@@ -63,12 +64,19 @@ export interface LoadBalancerModel {
     existingSecurityGroupId?: string;
     /** Certificate ARNs, the listener's default first. */
     certificateArns: string[];
+    /** An internet-facing ALB without certificates may serve plain HTTP (`loadBalancer.allowPlainHttp`). */
+    allowPlainHttp: boolean;
+    /** One of the ELB security policies with TLS 1.2 or 1.3 as the lowest protocol. */
     sslPolicy: string;
     ingressCidrs: string[];
     ingressPrefixListIds: string[];
     idleTimeout: number;
-    /** Present when access logs are on. */
-    accessLogs?: { bucket: string; prefix: string };
+    /** Present when access logs are configured (`enabled` false keeps the bucket with logging off). */
+    accessLogs?: { bucket: string; prefix: string; enabled: boolean };
+    /** Absent: AWS's default (`defensive`). */
+    desyncMitigationMode?: DesyncMitigationMode;
+    /** The regional WAF web ACL associated with the ALB, when one is given. */
+    webAclArn?: string;
     protect: boolean;
 }
 

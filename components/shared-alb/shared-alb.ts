@@ -184,10 +184,24 @@ export class SharedAlb extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             idleTimeout: lbModel.idleTimeout,
             accessLogs: lbModel.accessLogs === undefined ? undefined
-                : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: true },
+                : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: lbModel.accessLogs.enabled },
+            // Absent leaves AWS's default (defensive).
+            desyncMitigationMode: lbModel.desyncMitigationMode,
             tags: tagged(model, { Name: lbModel.name }),
         }, { parent: this, protect: lbModel.protect });
+        this.webAclAssociation(name, shape, model, lb);
         return { lb, securityGroupId: sg.id };
+    }
+
+    /** The WAF web ACL in front of a created ALB (`loadBalancer.webAclArn`, which may be an Output). */
+    private webAclAssociation(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, lb: aws.lb.LoadBalancer): void {
+        if (shape.loadBalancer.webAclArn === undefined) {
+            return;
+        }
+        new aws.wafv2.WebAclAssociation(`${name}-waf`, {
+            resourceArn: lb.arn,
+            webAclArn: model.apply(m => present(m.loadBalancer.webAclArn)),
+        }, { parent: this });
     }
 
     /**

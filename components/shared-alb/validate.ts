@@ -6,16 +6,18 @@
  * validate-routing.ts. Pure: no Pulumi runtime.
  */
 import {
-    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tags,
+    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tagsUpTo,
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, optional, orThrow, text, withDefault,
+    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, text, withDefault,
 } from "../internal/read";
 import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
+import { DesyncMitigationModes } from "./args";
 import type { AccessLogsArgs, LoadBalancerArgs, PreviewArgs, SharedAlbArgs } from "./args";
 import { Defaults, FleetModel, LoadBalancerModel } from "./model";
 import { Conditions, givenKeys, readClusters, readServices } from "./validate-fleet";
+import { SharedAlbOwnTags, SharedAlbTagLimit, checkPlainHttp, checkWebAclPlace, sslPolicy, webAclArn } from "./validate-edge";
 import { assignPriorities, checkAttachment } from "./validate-routing";
 import { validateVpcSharing } from "./vpc-sharing";
 
@@ -40,7 +42,7 @@ const TopKeys = keysOf<SharedAlbArgs>({
  * @param raw the arguments, typed loosely because config arrives as parsed YAML.
  */
 export function validateSharedAlbArgs(raw: unknown): FleetModel {
-    return readFleet(new Problems(), raw);
+    return readFleet(new Problems(), raw, false);
 }
 
 /**
@@ -63,7 +65,8 @@ export function validateSharedAlbArgs(raw: unknown): FleetModel {
  */
 export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetModel {
     const p = new Problems();
-    return readFleet(p, isRecord(raw) ? withStandIns(p, raw, regionLater) : raw);
+    const regionStoodIn = isRecord(raw) && (isLater(raw.region) || (raw.region === undefined && regionLater));
+    return readFleet(p, isRecord(raw) ? withStandIns(p, raw, regionLater) : raw, regionStoodIn);
 }
 
 /** What stands in for a value known later: valid where it stands, and unlike any real one. */
@@ -73,6 +76,7 @@ const StandIn = {
     cidr: (i: number) => `255.255.${255 - Math.floor(i / 256) % 256}.${255 - (i % 256)}/32`,
     subnetId: (i: number) => `subnet-fffffffffffff${i.toString(16).padStart(4, "0")}`,
     certificateArn: (i: number) => `arn:aws:acm:us-east-1:000000000000:certificate/later-${i}`,
+    webAclArn: (region: string) => `arn:${partitionOf(region)}:wafv2:${region}:000000000000:regional/webacl/later/00000000-0000-0000-0000-000000000000`,
     tag: "",
 } as const;
 
@@ -110,7 +114,9 @@ function withStandIns(p: Problems, raw: Record<string, unknown>, regionLater: bo
         out.tags = Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, isLater(v) ? StandIn.tag : v]));
     }
     if (isRecord(raw.loadBalancer)) {
-        out.loadBalancer = loadBalancerStandIns(p, raw.loadBalancer, primaryLater);
+        // A web ACL known later stands in the region the checks see, so it is not refused for its place.
+        const region = typeof out.region === "string" && RegionPattern.test(out.region) ? out.region : StandIn.region;
+        out.loadBalancer = loadBalancerStandIns(p, raw.loadBalancer, primaryLater, region);
     }
     return out;
 }
@@ -132,10 +138,13 @@ function firstMayBeLater(p: Problems, path: string, items: unknown[], standIn: (
     });
 }
 
-/** `loadBalancer` with a stand-in for the first certificate when it is an Output (see `withStandIns`). */
-function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primaryCidrLater: boolean): Record<string, unknown> {
+/** `loadBalancer` with a stand-in for the first certificate and the web ACL when they are Outputs (see `withStandIns`). */
+function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primaryCidrLater: boolean, region: string): Record<string, unknown> {
     const out: Record<string, unknown> = { ...raw };
     const path = "loadBalancer";
+    if (isLater(raw.webAclArn)) {
+        out.webAclArn = StandIn.webAclArn(region);
+    }
     if (Array.isArray(raw.certificateArns)) {
         out.certificateArns = firstMayBeLater(p, join(path, "certificateArns"), raw.certificateArns, StandIn.certificateArn,
             "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output");
@@ -147,8 +156,12 @@ function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primary
     return out;
 }
 
-/** Reads the arguments into `p` and gives the model, or throws every problem found at once. */
-function readFleet(p: Problems, raw: unknown): FleetModel {
+/**
+ * Reads the arguments into `p` and gives the model, or throws every problem
+ * found at once. `regionStoodIn`: the region is a stand-in, so what must be
+ * in the ALB's region (the web ACL) is checked once it resolves.
+ */
+function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetModel {
     if (!isRecord(raw)) {
         throw new ConfigErrors([new ConfigError("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services")]);
     }
@@ -158,6 +171,9 @@ function readFleet(p: Problems, raw: unknown): FleetModel {
     const vpc = vpcId(p, "vpcId", raw.vpcId);
     const vpcCidrs = readVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
     const lb = readLoadBalancer(p, raw.loadBalancer, vpcCidrs);
+    if (lb?.webAclArn !== undefined && region !== undefined && !regionStoodIn) {
+        checkWebAclPlace(p, lb.webAclArn, partitionOf(region), region);
+    }
     const subnetIds = subnets(lb?.existingArn !== undefined || adopting(raw.loadBalancer))(p, "subnetIds", raw.subnetIds);
 
     const lbName = lb?.name ?? Defaults.loadBalancerName;
@@ -169,8 +185,11 @@ function readFleet(p: Problems, raw: unknown): FleetModel {
     const { services, conditions } = readServices(p, raw.services, fleet);
     const defaultService = readDefaultService(p, raw.defaultService, givenKeys(raw.services), conditions);
     const previewHeader = optional(preview)(p, "preview", raw.preview);
-    const fleetTags = withDefault(tags, {})(p, "tags", raw.tags);
-    const vpcSharing = validateVpcSharing(p, raw.vpcSharing, albAccountId, Object.values(fleet.clusters).map(c => c.accountId), `${lbName}-subnets`);
+    const fleetTags = withDefault(fleetTagsReader, {})(p, "tags", raw.tags);
+    const vpcSharing = validateVpcSharing(p, raw.vpcSharing, {
+        networkAccountId: albAccountId, clusterAccountIds: Object.values(fleet.clusters).map(c => c.accountId), defaultName: `${lbName}-subnets`,
+        albSubnetIds: Array.isArray(raw.subnetIds) ? raw.subnetIds : [],
+    });
     p.throwIfAny();
     const model: FleetModel = {
         accountId: orThrow(p, account), region: orThrow(p, region), partition: partitionOf(orThrow(p, region)), vpcId: orThrow(p, vpc), vpcCidrs,
@@ -183,6 +202,10 @@ function readFleet(p: Problems, raw: unknown): FleetModel {
     p.throwIfAny();
     return model;
 }
+
+/** `tags`: what every resource can take beside the ones shared-alb adds. */
+const fleetTagsReader = tagsUpTo(SharedAlbTagLimit,
+    `AWS allows 50 per resource, and shared-alb adds up to ${SharedAlbOwnTags} of its own (on a preview rule)`);
 
 /** Where the region comes from, for the message when it is missing. */
 const RegionMissing = "give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
@@ -252,11 +275,11 @@ const preview: Reader<string> = (p, path, value) => {
 
 const ElbNamePattern = /^(?!internal-)(?=.{1,32}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const SslPolicyPattern = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;
 
-const accessLogs = object("expected { bucket, prefix }", {
+const accessLogs = object("expected { bucket, prefix?, enabled? }", {
     bucket: text(BucketPattern, "expected an S3 bucket name (3..63 lower-case letters, digits, '.', '-')"),
     prefix: nullAsAbsent(withDefault(text(/^(?!\/)(?!.*\/$)(?!.*AWSLogs)/s, "expected a key prefix without leading or trailing '/' and without \"AWSLogs\""), "")),
+    enabled: nullAsAbsent(withDefault(flag, true)),
 } satisfies Record<keyof AccessLogsArgs, Reader<unknown>>);
 
 const CertificateAllowed = "expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)";
@@ -272,22 +295,29 @@ const loadBalancer = object("expected an object", {
     existingListenerArn: optional(text(ListenerArnPattern, ArnAllowed.listener)),
     existingSecurityGroupId: optional(securityGroupId),
     certificateArns: withDefault(list(text(CertificateArnPattern, CertificateAllowed), { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
-    sslPolicy: nullAsAbsent(withDefault(text(SslPolicyPattern, "expected an ELB security policy name such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\""),
-        Defaults.sslPolicy)),
+    allowPlainHttp: nullAsAbsent(withDefault(flag, false)),
+    sslPolicy: nullAsAbsent(withDefault<string>(sslPolicy, Defaults.sslPolicy)),
     ingressCidrs: optional(list(text(CidrPattern, IngressAllowed), { notList: `expected a list; ${IngressAllowed}`, unique: true })),
     ingressPrefixListIds: withDefault(list(text(PrefixListIdPattern, PrefixListAllowed), { notList: `expected a list; ${PrefixListAllowed}`, unique: true }), []),
     idleTimeout: nullAsAbsent(withDefault(integer(1, 4000, "an integer number of seconds"), Defaults.idleTimeout)),
     accessLogs: optional(accessLogs),
+    desyncMitigationMode: nullAsAbsent(optional(oneOf(DesyncMitigationModes))),
+    webAclArn: nullAsAbsent(optional(webAclArn)),
     protect: nullAsAbsent(withDefault(flag, true)),
 } satisfies Record<keyof LoadBalancerArgs, Reader<unknown>>);
 
 /** The keys an adopted ALB refuses: it is read-only. */
-const AdoptedReadOnly = ["internal", "idleTimeout", "accessLogs", "ingressCidrs", "ingressPrefixListIds"] as const;
+const AdoptedReadOnly = ["internal", "idleTimeout", "accessLogs", "desyncMitigationMode", "webAclArn", "ingressCidrs", "ingressPrefixListIds"] as const;
+
+/** `loadBalancer` as its reader gives it. */
+type LoadBalancerRead = NonNullable<ReturnType<typeof loadBalancer>>;
 
 /**
  * `loadBalancer`: created (the defaults), or adopted read-only with
  * `existingArn`, which then needs the listener that gets the rules and the
- * ALB's security group, and refuses what only a created ALB has.
+ * ALB's security group, and refuses what only a created ALB has. An
+ * internet-facing ALB whose listeners are created serves HTTPS unless
+ * `allowPlainHttp` says otherwise.
  */
 function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBalancerModel | undefined {
     const path = "loadBalancer";
@@ -296,7 +326,27 @@ function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBa
         return undefined;
     }
     const given = isRecord(raw) ? raw : {};
-    const at = (key: string) => join(path, key);
+    const name = checkAdoption(p, lb, given);
+    checkPlainHttp(p, {
+        internal: lb.internal, adopted: lb.existingArn !== undefined, certificates: lb.certificateArns.length,
+        allowPlainHttp: lb.allowPlainHttp, allowPlainHttpGiven: given.allowPlainHttp !== undefined && given.allowPlainHttp !== null,
+    });
+    return {
+        name, internal: lb.internal, existingArn: lb.existingArn, existingListenerArn: lb.existingListenerArn,
+        existingSecurityGroupId: lb.existingSecurityGroupId, certificateArns: lb.certificateArns, allowPlainHttp: lb.allowPlainHttp, sslPolicy: lb.sslPolicy,
+        // Who may reach the ALB by default: the world, or an internal one's VPC.
+        ingressCidrs: lb.ingressCidrs ?? (lb.internal ? vpcCidrs : ["0.0.0.0/0"]), ingressPrefixListIds: lb.ingressPrefixListIds,
+        idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, desyncMitigationMode: lb.desyncMitigationMode, webAclArn: lb.webAclArn, protect: lb.protect,
+    };
+}
+
+/**
+ * The keys that go with `existingArn` (its listener and security group, only
+ * with it) and the ones it refuses (an adopted ALB is read-only). Gives the
+ * ALB's name: the configured one, or the adopted ALB's own.
+ */
+function checkAdoption(p: Problems, lb: LoadBalancerRead, given: Record<string, unknown>): string {
+    const at = (key: string) => join("loadBalancer", key);
     if (lb.existingArn === undefined) {
         for (const key of ["existingListenerArn", "existingSecurityGroupId"] as const) {
             p.check(given[key] === undefined, at(key), given[key], "allowed only with loadBalancer.existingArn");
@@ -315,19 +365,13 @@ function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBa
         p.check(lb.certificateArns.length === 0, at("certificateArns"), given.certificateArns,
             "not allowed with loadBalancer.existingListenerArn: the adopted listener keeps its own certificates");
     }
-    let name = lb.name;
-    if (lb.existingArn !== undefined) {
-        name = lb.existingArn.split("/")[2];
-        p.check(given.name === undefined || given.name === name, at("name"), given.name, `expected the adopted ALB's own name (${name}) or nothing`);
-        for (const key of AdoptedReadOnly) {
-            p.check(given[key] === undefined, at(key), given[key], "not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed");
-        }
+    if (lb.existingArn === undefined) {
+        return lb.name;
     }
-    return {
-        name, internal: lb.internal, existingArn: lb.existingArn, existingListenerArn: lb.existingListenerArn,
-        existingSecurityGroupId: lb.existingSecurityGroupId, certificateArns: lb.certificateArns, sslPolicy: lb.sslPolicy,
-        // Who may reach the ALB by default: the world, or an internal one's VPC.
-        ingressCidrs: lb.ingressCidrs ?? (lb.internal ? vpcCidrs : ["0.0.0.0/0"]), ingressPrefixListIds: lb.ingressPrefixListIds,
-        idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, protect: lb.protect,
-    };
+    const name = lb.existingArn.split("/")[2];
+    p.check(given.name === undefined || given.name === name, at("name"), given.name, `expected the adopted ALB's own name (${name}) or nothing`);
+    for (const key of AdoptedReadOnly) {
+        p.check(given[key] === undefined, at(key), given[key], "not allowed with loadBalancer.existingArn: an adopted ALB is read-only; change it where it is managed");
+    }
+    return name;
 }

@@ -3,9 +3,14 @@ import { Problems } from "../../components/internal/errors";
 import {
     AccountIdPattern, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, OidcProviderArnPattern, OrganizationArnPattern, RoleArnPattern,
     TargetGroupArnPattern, accountId, accountRootArn, arnAccount, arnPartition, externalId, oidcProviderArn, parseRoleArn, partitionOf, roleArn, securityGroupArn,
-    subnetArn, tags, targetGroupArn,
+    subnetArn, tags, tagsUpTo, targetGroupArn,
 } from "../../components/internal/arn";
 import { Reader } from "../../components/internal/read";
+
+/** `n` distinct tags. */
+function manyTags(n: number): Record<string, string> {
+    return Object.fromEntries(Array.from({ length: n }, (_, i) => [`tag-${i}`, "x"]));
+}
 
 function messages<T>(reader: Reader<T>, value: unknown, path = "x"): string[] {
     const p = new Problems();
@@ -95,8 +100,18 @@ describe("internal/arn: partitions, ARNs, account IDs, external IDs and tags", (
             ["an external ID of one character", externalId, "x", ["x: got \"x\"; expected 2 to 1224 characters of letters, digits and +=,.@:/_-"]],
             ["tags", tags, { team: "platform", "cost-center": "" }, []],
             ["tags that are not a map", tags, ["team"], ["x: got [\"team\"]; expected { <key>: <value> } of strings"]],
-            ["a tag key AWS reserves", tags, { "aws:owner": "me" }, ["x[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 characters not starting with \"aws:\""]],
-            ["a tag value that is not a string", tags, { team: 1 }, ["x.team: got 1; expected a string of at most 256 characters"]],
+            ["a tag key AWS reserves", tags, { "aws:owner": "me" },
+                ["x[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\""]],
+            ["a tag value that is not a string", tags, { team: 1 }, ["x.team: got 1; expected a string of at most 256 letters, digits, spaces and _.:/=+-@"]],
+            ["tags of every allowed character, letters of any script included", tags, { "team name_.:/=+-@": "Équipe plateforme 2 _.:/=+-@" }, []],
+            ["a tag key with a character ELB and IAM refuse", tags, { "team,name": "x" },
+                ["x[\"team,name\"]: got \"team,name\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\""]],
+            ["a tag value with a character ELB and IAM refuse", tags, { team: "a;b" }, ["x.team: got \"a;b\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@"]],
+            ["a tag value of 257 characters", tags, { team: "v".repeat(257) },
+                [`x.team: got "${"v".repeat(257)}"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@`]],
+            ["50 tags", tags, manyTags(50), []],
+            ["51 tags: AWS allows 50 per resource", tags, manyTags(51), ["x: got \"51 tags\"; expected at most 50 tags: AWS allows 50 per resource"]],
+            ["a smaller limit says why", tagsUpTo(2, "two are left"), manyTags(3), ["x: got \"3 tags\"; expected at most 2 tags: two are left"]],
         ];
         for (const [what, reader, value, want] of table) {
             it(what, () => expect(messages(reader, value)).to.deep.equal(want));

@@ -106,6 +106,8 @@ export function fleetArgs(f: GeneratedFleet): Record<string, unknown> {
     return {
         accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        // Routing only: the HTTP listener carries the rules.
+        loadBalancer: { allowPlainHttp: true },
         clusters: f.clusters, services: f.services,
         ...(f.defaultService !== undefined ? { defaultService: f.defaultService } : {}),
         ...(f.preview ? { preview: {} } : {}),

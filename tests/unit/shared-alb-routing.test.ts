@@ -12,6 +12,8 @@ function shopFleet(preview: boolean) {
     return validateSharedAlbArgs({
         accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        // Routing only: the HTTP listener carries the rules.
+        loadBalancer: { allowPlainHttp: true },
         clusters: { blue: { accountId: "111111111111", weight: 100 }, green: { accountId: "111111111111", weight: 0, services: ["web"] } },
         services: {
             web: { port: 8080, hosts: ["shop.example.com"] },
@@ -62,6 +64,8 @@ describe("routing when clusters are at weight 0 or retiring", () => {
     const fleet = (clusters: Record<string, unknown>, preview: boolean) => validateSharedAlbArgs({
         accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        // Routing only: the HTTP listener carries the rules.
+        loadBalancer: { allowPlainHttp: true },
         clusters, services: { web: { port: 8080, hosts: ["shop.example.com"] } }, ...(preview ? { preview: {} } : {}),
     });
     const request = (headers: Record<string, string> = {}) => ({ host: "shop.example.com", path: "/", headers });

@@ -26,6 +26,7 @@ describe("listenerPlan", () => {
     it("answers 503 for a service with no weight (preview routes attach its target groups), and uses the default service and HTTP without certificates", () => {
         const args = exampleNetworkArgs();
         delete args.loadBalancer.certificateArns;
+        args.loadBalancer.allowPlainHttp = true;
         args.clusters.blue.weight = 0;
         args.preview = {};
         args.defaultService = "web";

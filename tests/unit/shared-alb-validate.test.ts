@@ -25,8 +25,8 @@ describe("validateSharedAlbArgs", () => {
         expect(model.loadBalancer).to.deep.equal({
             name: "shop-edge", internal: false, existingArn: undefined, existingListenerArn: undefined, existingSecurityGroupId: undefined,
             certificateArns: ["arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab"],
-            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
-            accessLogs: undefined, protect: true,
+            allowPlainHttp: false, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
+            accessLogs: undefined, desyncMitigationMode: undefined, webAclArn: undefined, protect: true,
         });
         // The older single vpcCidr becomes the list, primary first.
         expect([model.region, model.vpcCidrs, model.preview]).to.deep.equal(["eu-west-1", ["10.0.0.0/16"], undefined]);
@@ -167,6 +167,8 @@ describe("validateSharedAlbArgs", () => {
             "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
             "vpcCidrs: got nothing; expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)",
+            "loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give loadBalancer.certificateArns (ACM certificates), "
+            + "or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true to serve plain HTTP to the internet",
             "subnetIds: got nothing; expected at least 2 subnets in different Availability Zones (an ALB needs two)",
             "clusters: got nothing; expected at least one cluster: { <key>: { accountId, weight } }",
             "services: got nothing; expected at least one service: { <name>: { port, hosts | paths } }",
@@ -264,7 +266,7 @@ describe("validateSharedAlbArgs", () => {
         ["an unknown default service", a => { a.defaultService = "shop"; }, ["defaultService: got \"shop\"; expected one of the services: web, api"]],
         ["a misspelt key", a => { a.services.web.prot = "HTTP"; },
             ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, nodePort, hosts, paths, priority, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
-        ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
+        ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.allowPlainHttp = true; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
             ["loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef\"; allowed only with loadBalancer.existingArn"]],
         ["an external ID for a same-account cluster", a => { a.clusters.green.externalId = "abc"; },
             ["clusters.green.externalId: got \"abc\"; allowed only for a cluster in another account than accountId (same-account clusters assume no role)"]],
@@ -290,7 +292,8 @@ describe("validateSharedAlbArgs", () => {
             ["services.web.priority: got 20; the preview rule of services.web for cluster green would have priority 14, which services.api has: with preview routes an explicit priority takes the 9 below it for preview rules; space explicit priorities 10 apart"]],
         ["stickiness of a week and a second", a => { a.services.web.stickiness = { duration: 604801 }; },
             ["services.web.stickiness.duration: got 604801; expected an integer number of seconds from 1 to 604800"]],
-        ["an AWS tag key", a => { a.tags = { "aws:x": "y" }; }, ["tags[\"aws:x\"]: got \"aws:x\"; expected a tag key of 1..128 characters not starting with \"aws:\""]],
+        ["an AWS tag key", a => { a.tags = { "aws:x": "y" }; },
+            ["tags[\"aws:x\"]: got \"aws:x\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\""]],
         ["overrides of a port of 0 and a TCP protocol", a => { a.clusters.green.serviceOverrides = { api: { port: 0, protocol: "TCP" } }; }, [
             "clusters.green.serviceOverrides.api.port: got 0; expected an integer port from 1 to 65535",
             "clusters.green.serviceOverrides.api.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\"",
