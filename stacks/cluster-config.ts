@@ -2,13 +2,13 @@
  * The cluster stack's config (`alb-fleet:cluster`) and its checks against the
  * network stack's outputs. Pure: no Pulumi runtime.
  */
-import { AccountIdPattern, accountId, tags } from "../components/internal/arn";
+import { AccountIdPattern, accountId, tagsUpTo } from "../components/internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { Problems } from "../components/internal/errors";
 import {
-    Reader, check, flag, integer, isRecord, join, list, map, object, objectFields, oneOf, optional, orThrow, text, withDefault,
+    Reader, check, flag, integer, isRecord, join, list, map, nonEmpty, object, objectFields, oneOf, optional, orThrow, text, withDefault,
 } from "../components/internal/read";
-import { AllowedText, ClusterNamePattern, KeyPattern, securityGroupId, subnetId } from "../components/internal/values";
+import { AllowedText, CidrPattern, ClusterNamePattern, KeyPattern, securityGroupId, subnetId } from "../components/internal/values";
 import {
     BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
 } from "../components/cluster-attachment/args";
@@ -34,6 +34,27 @@ export interface EksConfig {
     desiredCapacity?: number;
     minSize?: number;
     maxSize?: number;
+    /**
+     * Created cluster only: the public API server endpoint (what `pulumi up`
+     * and kubectl outside the VPC reach). Default true; with it
+     * `publicAccessCidrs` is required, since EKS would open it to 0.0.0.0/0.
+     * `false` leaves the private endpoint only: the stack must then run from
+     * inside the VPC (or a network connected to it).
+     */
+    endpointPublicAccess?: boolean;
+    /**
+     * Created cluster only: the private API server endpoint in the VPC (the
+     * nodes reach the API server without leaving it). Default true; it cannot
+     * be off while the public endpoint is off too.
+     */
+    endpointPrivateAccess?: boolean;
+    /**
+     * Created cluster only: the IPv4 CIDRs that may reach the public endpoint
+     * (your deploy runners, office, VPN). Required while
+     * `endpointPublicAccess` is true; not allowed without it. No default: EKS's
+     * own (0.0.0.0/0) is never taken silently; give it explicitly to mean it.
+     */
+    publicAccessCidrs?: string[];
     /**
      * Existing cluster only: create the IAM OIDC provider of the cluster's
      * issuer when the account has none (default false: a missing provider is
@@ -61,7 +82,9 @@ export interface ClusterStackConfig {
     tags?: Record<string, string>;
 }
 
-export const EksDefaults = { instanceType: "t3.medium", desiredCapacity: 2, minSize: 2, maxSize: 4 } as const;
+export const EksDefaults = {
+    instanceType: "t3.medium", desiredCapacity: 2, minSize: 2, maxSize: 4, endpointPublicAccess: true, endpointPrivateAccess: true,
+} as const;
 
 /** A stack reference name: `stack`, `project/stack` or `org/project/stack`. */
 export const StackNamePattern = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
@@ -70,6 +93,7 @@ const clusterName = (allowed: string) => text(ClusterNamePattern, allowed);
 const size = (min: number, fallback: number) => withDefault(integer(min, 100, "an integer"), fallback);
 
 const TwoSubnets = "expected at least two subnet IDs in two availability zones";
+const PublicCidrsAllowed = "expected IPv4 CIDRs such as \"203.0.113.0/24\" that may reach the public API server endpoint";
 
 /** At least two subnets, for the cluster's two availability zones. */
 const clusterSubnets: Reader<string[]> = (p, path, value) => (Array.isArray(value) && value.length >= 2
@@ -86,7 +110,36 @@ const createdEks = objectFields("expected { name: <existing cluster> } or { crea
     desiredCapacity: size(0, EksDefaults.desiredCapacity),
     minSize: size(0, EksDefaults.minSize),
     maxSize: size(1, EksDefaults.maxSize),
+    endpointPublicAccess: withDefault(flag, EksDefaults.endpointPublicAccess),
+    endpointPrivateAccess: withDefault(flag, EksDefaults.endpointPrivateAccess),
+    publicAccessCidrs: optional(nonEmpty(list(text(CidrPattern, PublicCidrsAllowed), { notList: `expected a list; ${PublicCidrsAllowed}`, unique: true }),
+        `expected at least one CIDR; ${PublicCidrsAllowed} (or eks.endpointPublicAccess: false for a private endpoint only)`)),
 } satisfies Record<Exclude<keyof EksConfig, "createOidcProvider">, Reader<unknown>>);
+
+/**
+ * A created cluster's API server endpoints: at least one of them, and the
+ * public one only with the CIDRs that may reach it (EKS's default is
+ * 0.0.0.0/0, which is never taken silently).
+ */
+function checkEndpoints(p: Problems, path: string, eks: Partial<EksConfig>, given: Record<string, unknown>): void {
+    const { endpointPublicAccess: publicAccess, endpointPrivateAccess: privateAccess } = eks;
+    // As given: a list refused for its items is reported there, not again as missing.
+    const publicAccessCidrs = given.publicAccessCidrs;
+    if (publicAccess === undefined || privateAccess === undefined) {
+        return;
+    }
+    p.check(publicAccess || privateAccess, join(path, "endpointPrivateAccess"), privateAccess,
+        "expected true while eks.endpointPublicAccess is false: the cluster needs one API server endpoint");
+    if (publicAccess) {
+        p.check(publicAccessCidrs !== undefined, join(path, "publicAccessCidrs"), undefined,
+            "required while eks.endpointPublicAccess is true (the default): without it EKS opens the API server to 0.0.0.0/0; "
+            + "give the IPv4 CIDRs that may reach it (deploy runners, VPN), or set eks.endpointPublicAccess: false to keep the endpoint private "
+            + "(pulumi up must then run from inside the VPC)");
+    } else {
+        p.check(publicAccessCidrs === undefined, join(path, "publicAccessCidrs"), publicAccessCidrs,
+            "allowed only with eks.endpointPublicAccess: true (the CIDRs that may reach the public endpoint)");
+    }
+}
 
 /** `eks` naming an existing cluster. */
 const existingEks = object("expected { name: <existing cluster> } or { create: true, ... }", {
@@ -107,6 +160,7 @@ const eks: Reader<EksConfig> = (p, path, value) => {
         p.check(minSize <= desiredCapacity && desiredCapacity <= maxSize, join(path, "desiredCapacity"), desiredCapacity,
             `expected minSize (${minSize}) <= desiredCapacity <= maxSize (${maxSize})`);
     }
+    checkEndpoints(p, path, read?.fields ?? {}, value);
     return read?.whole;
 };
 
@@ -132,7 +186,8 @@ const clusterConfig = object<ClusterStackConfig>("expected an object { key, netw
     createNamespaces: optional(flag),
     retainNamespaces: optional(flag),
     manageCrd: optional(flag),
-    tags: optional(tags),
+    // An OIDC provider the stack creates carries its own tag (shared-alb:stack) beside these.
+    tags: optional(tagsUpTo(49, "AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)")),
 });
 
 /**

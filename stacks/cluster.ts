@@ -160,7 +160,10 @@ async function createCluster(config: ClusterStackConfig, network: NetworkOutputs
         vpcId: network.vpcId,
         privateSubnetIds: config.eks.subnetIds ?? network.vpcSharing!.subnetIds,
         nodeAssociatePublicIpAddress: false,
-        endpointPrivateAccess: true,
+        // The public endpoint only from the configured CIDRs (never EKS's default 0.0.0.0/0), or none.
+        endpointPrivateAccess: config.eks.endpointPrivateAccess ?? EksDefaults.endpointPrivateAccess,
+        endpointPublicAccess: config.eks.endpointPublicAccess ?? EksDefaults.endpointPublicAccess,
+        ...(config.eks.publicAccessCidrs !== undefined ? { publicAccessCidrs: config.eks.publicAccessCidrs } : {}),
         createOidcProvider: true,
         authenticationMode: eks.AuthenticationMode.Api,
         instanceType: config.eks.instanceType ?? EksDefaults.instanceType,

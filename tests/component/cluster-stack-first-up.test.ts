@@ -115,7 +115,7 @@ describe("cluster stack: first pulumi up of the example cluster-blue on the clus
     it("refuses createOidcProvider for a cluster the stack creates (it always gets its provider)", async () => {
         const e = await runError(clusterProgram, stackOptions("cluster-blue", c => { c.eks.createOidcProvider = true; }));
         expect(e.message).to.equal("alb-fleet:cluster.eks.createOidcProvider: got true; unknown key; expected one of create, name, version, subnetIds, "
-            + "instanceType, desiredCapacity, minSize, maxSize");
+            + "instanceType, desiredCapacity, minSize, maxSize, endpointPublicAccess, endpointPrivateAccess, publicAccessCidrs");
     });
 });
 

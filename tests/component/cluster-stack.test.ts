@@ -20,7 +20,7 @@ const blueConfig = () => ({
     key: "blue",
     networkStack: "network",
     accountId: BlueAccount,
-    eks: { create: true, name: "blue" },
+    eks: { create: true, name: "blue", publicAccessCidrs: ["203.0.113.0/24"] },
     bindings: {
         web: { namespace: "shop", service: "web", port: 80 },
         api: { namespace: "shop", service: "api", port: 80 },
@@ -101,6 +101,17 @@ describe("cluster stack: blue (created cluster, cross account)", () => {
         });
     });
 
+    it("opens the public API endpoint to the configured CIDRs only, and keeps the private one", () => {
+        const inputs = r.get("eks:index:Cluster", "blue").inputs;
+        expect([inputs.endpointPublicAccess, inputs.endpointPrivateAccess, inputs.publicAccessCidrs]).to.deep.equal([true, true, ["203.0.113.0/24"]]);
+    });
+
+    it("creates a private-only endpoint when the public one is off: no public CIDRs", async () => {
+        const r2 = await run(clusterProgram, options({ ...blueConfig(), eks: { create: true, name: "blue", endpointPublicAccess: false } }, BlueAccount));
+        const inputs = r2.get("eks:index:Cluster", "blue").inputs;
+        expect([inputs.endpointPublicAccess, inputs.endpointPrivateAccess, "publicAccessCidrs" in inputs]).to.deep.equal([false, true, false]);
+    });
+
     it("attaches through the cluster's provider, node security group and the registrar role", () => {
         const attachment = r.get("shared-alb:index:ClusterAttachment", "blue");
         expect(r.get("kubernetes:helm.sh/v3:Release", "blue-controller").parent).to.equal(attachment.urn);
@@ -136,6 +147,29 @@ describe("cluster stack: bad config fails before anything but the stack referenc
             "alb-fleet:cluster.bindings.web.namespace: got \"Shop\"; expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens"],
         ["a missing eks section", { ...greenConfig(), eks: undefined }, NetworkAccount,
             "alb-fleet:cluster.eks: got nothing; expected { name: <existing cluster> } or { create: true, ... }"],
+        ["a created cluster with a public endpoint and no CIDRs", { ...blueConfig(), eks: { create: true, name: "blue" } }, BlueAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs: got nothing; required while eks.endpointPublicAccess is true (the default): without it EKS opens "
+            + "the API server to 0.0.0.0/0; give the IPv4 CIDRs that may reach it (deploy runners, VPN), or set eks.endpointPublicAccess: false to keep "
+            + "the endpoint private (pulumi up must then run from inside the VPC)"],
+        ["an explicit public endpoint and no CIDRs", { ...blueConfig(), eks: { create: true, name: "blue", endpointPublicAccess: true } }, BlueAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs: got nothing; required while eks.endpointPublicAccess is true (the default): without it EKS opens "
+            + "the API server to 0.0.0.0/0; give the IPv4 CIDRs that may reach it (deploy runners, VPN), or set eks.endpointPublicAccess: false to keep "
+            + "the endpoint private (pulumi up must then run from inside the VPC)"],
+        ["no API endpoint at all", { ...blueConfig(), eks: { create: true, name: "blue", endpointPublicAccess: false, endpointPrivateAccess: false } }, BlueAccount,
+            "alb-fleet:cluster.eks.endpointPrivateAccess: got false; expected true while eks.endpointPublicAccess is false: the cluster needs one API server endpoint"],
+        ["public CIDRs for a private-only endpoint", { ...blueConfig(), eks: { create: true, name: "blue", endpointPublicAccess: false, publicAccessCidrs: ["203.0.113.0/24"] } },
+            BlueAccount, "alb-fleet:cluster.eks.publicAccessCidrs: got [\"203.0.113.0/24\"]; allowed only with eks.endpointPublicAccess: true (the CIDRs that may reach the public endpoint)"],
+        ["an empty list of public CIDRs", { ...blueConfig(), eks: { create: true, name: "blue", publicAccessCidrs: [] } }, BlueAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs: got []; expected at least one CIDR; expected IPv4 CIDRs such as \"203.0.113.0/24\" that may reach "
+            + "the public API server endpoint (or eks.endpointPublicAccess: false for a private endpoint only)"],
+        ["a public CIDR that is no CIDR", { ...blueConfig(), eks: { create: true, name: "blue", publicAccessCidrs: ["203.0.113.0"] } }, BlueAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs[0]: got \"203.0.113.0\"; expected IPv4 CIDRs such as \"203.0.113.0/24\" that may reach the public API server endpoint"],
+        ["a repeated public CIDR", { ...blueConfig(), eks: { create: true, name: "blue", publicAccessCidrs: ["203.0.113.0/24", "203.0.113.0/24"] } }, BlueAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs[1]: got \"203.0.113.0/24\"; expected no duplicates"],
+        ["public endpoint settings for an existing cluster", { ...greenConfig(), eks: { name: "green", publicAccessCidrs: ["203.0.113.0/24"] } }, NetworkAccount,
+            "alb-fleet:cluster.eks.publicAccessCidrs: got [\"203.0.113.0/24\"]; unknown key; expected one of name, createOidcProvider, create"],
+        ["50 tags, one more than an OIDC provider of the stack can take", { ...greenConfig(), tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "x"])) }, NetworkAccount,
+            "alb-fleet:cluster.tags: got \"50 tags\"; expected at most 49 tags: AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)"],
         ["a bad node security group", { ...greenConfig(), nodeSecurityGroupIds: ["sg-1"] }, NetworkAccount,
             "alb-fleet:cluster.nodeSecurityGroupIds[0]: got \"sg-1\"; expected a security group ID such as \"sg-0123456789abcdef0\""],
         ["a misspelt key", { ...greenConfig(), bindngs: {} }, NetworkAccount,
