@@ -75,7 +75,12 @@ describe("SharedAlb with Outputs for its inputs", () => {
             ["a certificate ARN", (a, w) => { a.loadBalancer.certificateArns = [w("arn:aws:acm:eu-west-1:111111111111:cert")]; },
                 "loadBalancer.certificateArns[0]: got \"arn:aws:acm:eu-west-1:111111111111:cert\"; expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)"],
             ["a tag value", (a, w) => { a.tags = { team: w("x".repeat(257)) }; },
-                `tags.team: got "${"x".repeat(257)}"; expected a string of at most 256 characters`],
+                `tags.team: got "${"x".repeat(257)}"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@`],
+            ["a web ACL of another region", (a, w) => { a.loadBalancer.webAclArn = w("arn:aws:wafv2:us-east-1:111111111111:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-0123456789ab"); },
+                "loadBalancer.webAclArn: got \"arn:aws:wafv2:us-east-1:111111111111:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-0123456789ab\"; "
+                + "expected a web ACL in the ALB's partition and region (arn:aws:wafv2:eu-west-1:...): a regional web ACL protects resources of its own region only"],
+            ["a web ACL that is no ARN", (a, w) => { a.loadBalancer.webAclArn = w("shop-edge-acl"); },
+                "loadBalancer.webAclArn: got \"shop-edge-acl\"; expected a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"],
             ["the region", (a, w) => { a.region = w("mars-north-1"); },
                 "region: got \"mars-north-1\"; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)"],
         ];
@@ -99,7 +104,7 @@ describe("SharedAlb with Outputs for its inputs", () => {
             later.tags = { team: pulumi.output(7) };
             const expected = "2 configuration errors:\n"
                 + "  - vpcId: got \"vpc-nope\"; expected a VPC ID such as \"vpc-0123456789abcdef0\"\n"
-                + "  - tags.team: got 7; expected a string of at most 256 characters";
+                + "  - tags.team: got 7; expected a string of at most 256 letters, digits, spaces and _.:/=+-@";
             expect(await failure(plain)).to.equal(expected);
             expect(await failure(later)).to.equal(expected);
         });

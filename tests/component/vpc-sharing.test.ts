@@ -68,6 +68,7 @@ describe("SharedAlb VPC sharing", () => {
     it("keys organization principals by their ARN", async () => {
         const args = sharedArgs();
         args.vpcSharing.principals = ["arn:aws:organizations::999999999999:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56"];
+        args.vpcSharing.allowOrganizationPrincipals = true;
         const org = await build(args);
         expect(org.ofType(T.principal).map(x => x.name)).to.deep.equal([
             "edge-share-222222222222",
