@@ -159,10 +159,11 @@ fleet: 0 to create, 3 to update, 2 to replace, 0 to delete, 4 unchanged; 5 flagg
 describe("replace-on table: covers every type the stacks register", function () {
     this.timeout(60_000);
 
-    it("the example fleet, a network with a second certificate and a cluster stack that creates its OIDC provider: no type missing, none extra", async () => {
+    it("the example fleet, a network with a second certificate and a web ACL, and a cluster stack that creates its OIDC provider: no type missing, none extra", async () => {
         const types = new Set<string>();
         const configs = exampleFleet();
         configs.network["alb-fleet:network"].loadBalancer.certificateArns.push("arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-0000-1111-2222-333344445555");
+        configs.network["alb-fleet:network"].loadBalancer.webAclArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop-edge/a1b2c3d4-5678-90ab-cdef-0123456789ab";
         for (const s of (await planFleet({ configDir: writeFleet(configs) })).stacks) {
             s.resources.forEach(r => types.add(r.type));
         }
