@@ -213,6 +213,23 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         expect(lb.certificateArns.items?.plain).to.equal(undefined);
     });
 
+    it("SharedAlb: the load balancer's, access logs' and VPC sharing's arguments, the web ACL an input, the desync mode an enum", () => {
+        const types = schema.types;
+        const lb = types[`${Pkg}:index:LoadBalancerArgs`].properties!;
+        expect(Object.keys(lb).sort()).to.deep.equal([
+            "accessLogs", "allowPlainHttp", "certificateArns", "desyncMitigationMode", "existingArn", "existingListenerArn", "existingSecurityGroupId",
+            "idleTimeout", "ingressCidrs", "ingressPrefixListIds", "internal", "name", "protect", "sslPolicy", "webAclArn",
+        ]);
+        // A web ACL created in the same program may be passed as it is; the others decide resources and are plain (the certificate list's items aside).
+        expect(Object.keys(lb).filter(k => lb[k].plain !== true)).to.deep.equal(["webAclArn"]);
+        expect(lb.webAclArn.type).to.equal("string");
+        expect(lb.desyncMitigationMode.$ref).to.equal(`#/types/${Pkg}:index:DesyncMitigationMode`);
+        expect(enumValues(schema, "DesyncMitigationMode")).to.deep.equal(["monitor", "defensive", "strictest"]);
+        expect(types[`${Pkg}:index:DesyncMitigationMode`].enum!.filter(e => !e.description).map(e => e.name)).to.deep.equal([]);
+        expect(Object.keys(types[`${Pkg}:index:AccessLogsArgs`].properties!).sort()).to.deep.equal(["bucket", "enabled", "prefix"]);
+        expect(Object.keys(types[`${Pkg}:index:VpcSharingArgs`].properties!).sort()).to.deep.equal(["allowOrganizationPrincipals", "name", "principals", "subnetIds"]);
+    });
+
     it("SharedAlb: outputs are ARNs and names, maps keyed by cluster then service, and the contract", () => {
         const outputs = schema.resources[Token.sharedAlb].properties;
         expect(Object.keys(outputs).sort()).to.deep.equal(["dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "resourceShareArn", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
