@@ -40,12 +40,14 @@ export interface EksConfig {
      * `publicAccessCidrs` is required, since EKS would open it to 0.0.0.0/0.
      * `false` leaves the private endpoint only: the stack must then run from
      * inside the VPC (or a network connected to it).
+     * @default true
      */
     endpointPublicAccess?: boolean;
     /**
      * Created cluster only: the private API server endpoint in the VPC (the
      * nodes reach the API server without leaving it). Default true; it cannot
      * be off while the public endpoint is off too.
+     * @default true
      */
     endpointPrivateAccess?: boolean;
     /**
@@ -53,6 +55,7 @@ export interface EksConfig {
      * (your deploy runners, office, VPN). Required while
      * `endpointPublicAccess` is true; not allowed without it. No default: EKS's
      * own (0.0.0.0/0) is never taken silently; give it explicitly to mean it.
+     * @default none (required while endpointPublicAccess is true)
      */
     publicAccessCidrs?: string[];
     /**

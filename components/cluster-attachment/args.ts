@@ -352,7 +352,9 @@ export interface ClusterAttachmentArgs {
      */
     manageCrd?: boolean;
     /**
-     * Tags for the AWS resources.
+     * Tags for the AWS resources (the component adds none of its own): at most
+     * 50, keys of 1..128 characters not starting with `aws:`, values of at most
+     * 256, both of letters, digits, spaces and `_.:/=+-@`.
      * @default {}
      */
     tags?: Record<string, string>;
