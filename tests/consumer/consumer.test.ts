@@ -41,6 +41,10 @@ const args: SharedAlbArgs = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.0.0.0/16",
     subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    loadBalancer: {
+        certificateArns: ["arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab"],
+        desyncMitigationMode: "strictest",
+    },
     clusters: { blue: { accountId: "222222222222", weight: 100 }, green: { accountId: "111111111111", weight: 0 } },
     services: { web: { port: 8080, hosts: ["shop.example.com"] } },
     preview: {},
