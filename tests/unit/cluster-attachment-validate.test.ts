@@ -150,6 +150,10 @@ describe("cluster-attachment validation: errors name the path, the value and wha
             "retainNamespaces: got false; only namespaces this component creates can be kept or deleted: set createNamespaces true, or drop retainNamespaces"],
         ["createNamespaces that is not a boolean", "green", a => { a.createNamespaces = "yes"; },
             "createNamespaces: got \"yes\"; expected true or false"],
+        ["51 tags (AWS allows 50 per resource; the component adds none)", "green", a => { a.tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "x"])); },
+            "tags: got \"51 tags\"; expected at most 50 tags: AWS allows 50 per resource"],
+        ["a tag value IAM refuses", "green", a => { a.tags = { team: "platform;web" }; },
+            "tags.team: got \"platform;web\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@"],
         ["a misspelt top-level key", "green", a => { a.bindigs = {}; },
             "bindigs: got {}; unknown key; expected one of clusterName, oidcProviderArn, oidcIssuer, vpcId, region, cluster, albSecurityGroupId, bindings, controller, securityGroupMode, nodeSecurityGroupIds, multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, tags"],
     ];
