@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { SslPolicies } from "../../components/shared-alb/validate-edge";
 import { runRole } from "../../stacks/programs";
 import { exampleStackConfig } from "../fixtures/stack-config";
 import { run, runError } from "../harness";
@@ -40,6 +41,36 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         expect(caught?.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
         expect(r.resources).to.deep.equal([]);
     });
+
+    const hardening: [string, (c: Record<string, any>) => void, string][] = [
+        ["plain HTTP on the internet-facing example ALB", c => { delete c.loadBalancer.certificateArns; },
+            "loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give loadBalancer.certificateArns (ACM certificates), "
+            + "or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true to serve plain HTTP to the internet"],
+        ["a TLS 1.0 policy", c => { c.loadBalancer.sslPolicy = "ELBSecurityPolicy-2016-08"; },
+            "loadBalancer.sslPolicy: got \"ELBSecurityPolicy-2016-08\"; expected an ELB security policy whose lowest protocol is TLS 1.2 or 1.3 (TLS 1.0 and 1.1 are refused): one of "
+            + SslPolicies.join(", ")],
+        ["sharing the ALB's own subnet", c => { c.vpcSharing.subnetIds = ["subnet-0a1b2c3d4e5f60001"]; },
+            "vpcSharing.subnetIds[0]: got \"subnet-0a1b2c3d4e5f60001\"; is the ALB's own subnet (subnetIds[0]): sharing it lets the cluster accounts run instances beside the ALB; "
+            + "share the private subnets the clusters' nodes and pods use instead"],
+        ["sharing with a whole organization unacknowledged", c => { c.vpcSharing.principals = ["arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5"]; },
+            "vpcSharing.principals[0]: got \"arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5\"; an organization or OU principal shares the subnets and the VPC "
+            + "with every account in it, today's and future ones: list the cluster accounts instead, or set vpcSharing.allowOrganizationPrincipals: true to accept that"],
+    ];
+    for (const [what, edit, message] of hardening) {
+        it(`refuses ${what} before registering anything`, async () => {
+            let caught: Error | undefined;
+            const r = await run(async () => {
+                try {
+                    return await runRole();
+                } catch (e) {
+                    caught = e as Error;
+                    return {};
+                }
+            }, { stack: "network", config: exampleStackConfig("network", edit) });
+            expect(caught?.message).to.equal(message);
+            expect(r.resources).to.deep.equal([]);
+        });
+    }
 
     it("refuses an unknown role", async () => {
         const err = await runError(runRole, { stack: "network", config: { "alb-fleet:role": "edge" } });
