@@ -158,6 +158,13 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
         replaceOn: KubernetesIdentity,
         source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",
     },
+    // pulumi-kubernetes provider/pkg/provider/provider.go Diff: patch resources are replaced only on
+    // .metadata.name and .metadata.namespace; every other property is patched in place.
+    "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch": {
+        kind: "custom",
+        replaceOn: KubernetesIdentity,
+        source: "pulumi-kubernetes provider/pkg/provider/provider.go (Diff of patch resources)",
+    },
     // pulumi-kubernetes provider/pkg/provider/diff.go: identity only (core/v1 has no Namespace entry);
     // the Kubernetes API refuses to rename an object, so a new name is a new namespace.
     "kubernetes:core/v1:Namespace": {

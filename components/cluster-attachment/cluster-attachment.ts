@@ -4,7 +4,7 @@ import * as k8s from "../internal/kubernetes";
 import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
-import { TargetGroupBindingCrd } from "./crd";
+import { PatchForceAnnotation, TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
     bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
@@ -330,20 +330,26 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         return release;
     }
 
-    /** The pinned TargetGroupBinding CRD, taken over from Helm's first install, kept when the attachment goes. */
-    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinition {
+    /**
+     * The pinned TargetGroupBinding CRD, applied as a patch: pulumi-kubernetes
+     * creates a plain resource client-side (AlreadyExists when the object is
+     * there), but server-side applies a `*Patch` resource, which creates the
+     * CRD when it is absent and takes over the one an earlier Helm install, or
+     * this stack before a destroy, left behind. `pulumi.com/patchForce` makes
+     * the apply win the fields another field manager owns. Retained on delete:
+     * deleting the CRD would delete every TargetGroupBinding, and a patch's
+     * delete only gives up its fields, which the API refuses for the CRD's
+     * required ones.
+     */
+    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinitionPatch {
         const { metadata, spec } = TargetGroupBindingCrd;
-        return new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
+        return new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${name}-tgb-crd`, {
             metadata: {
                 ...metadata,
-                annotations: {
-                    ...metadata.annotations,
-                    // Take the fields over from Helm's first install.
-                    "pulumi.com/patchForce": "true",
-                },
+                annotations: { ...metadata.annotations, [PatchForceAnnotation]: "true" },
             },
             // The embedded document's inferred type is narrower than the SDK's JSONSchemaProps; the CRD test pins its content.
-            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
+            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
         }, { parent: this, retainOnDelete: true });
     }
 
@@ -389,16 +395,21 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /**
-     * The namespaces of the plan: created (kept on delete unless `retain` is
-     * off), or patched with the readiness-gate label. By name.
+     * The namespaces of the plan, by name. Those to keep (`createNamespaces`
+     * with `retainNamespaces`) and those only labelled are server-side
+     * applied (`NamespacePatch`): created when absent, adopted when present;
+     * the kept ones are forgotten on delete, the labelled ones lose the label.
+     * With `retainNamespaces: false` they are `Namespace` resources the
+     * component owns and deletes, so a namespace that already exists is
+     * refused (AlreadyExists) rather than deleted later with everything in it.
      */
     private namespaces(name: string, namespaces: NamespacePlan[], retain: boolean): Record<string, pulumi.CustomResource> {
         const out: Record<string, pulumi.CustomResource> = {};
         for (const ns of namespaces) {
             const metadata = namespaceManifest(ns).metadata;
-            out[ns.name] = ns.create
-                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: retain })
-                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this });
+            out[ns.name] = ns.create && !retain
+                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this })
+                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: ns.create });
         }
         return out;
     }

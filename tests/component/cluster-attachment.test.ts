@@ -14,7 +14,7 @@ const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+    crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch",
     release: "kubernetes:helm.sh/v3:Release",
     nsPatch: "kubernetes:core/v1:NamespacePatch",
     ns: "kubernetes:core/v1:Namespace",
@@ -160,7 +160,8 @@ describe("ClusterAttachment component: green (same account)", () => {
         expect(declared.ofType(T.ingress).map(x => x.name).sort()).to.deep.equal(["green-alb-nodes-10256", "green-alb-nodes-31090", "green-alb-nodes-8080"]);
     });
 
-    it("applies the pinned TargetGroupBinding CRD, kept on delete and taken over from Helm", () => {
+    it("applies the pinned TargetGroupBinding CRD as a forced patch (created or taken over), kept on delete", () => {
+        expect(r.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")).to.deep.equal([]);
         const crd = r.get(T.crd, "green-tgb-crd");
         expect(crd.options.retainOnDelete).to.equal(true);
         expect((crd.inputs.metadata as any).name).to.equal("targetgroupbindings.elbv2.k8s.aws");
@@ -328,7 +329,7 @@ describe("ClusterAttachment component: options", () => {
         expect(r.outputs.manifests.namespaces).to.deep.equal({});
     });
 
-    it("createNamespaces: every namespace created and kept on delete, labelled where ip bindings live, waited for", async () => {
+    it("createNamespaces: every namespace server-side applied (created or adopted) and kept on delete, labelled where ip bindings live, waited for", async () => {
         const r = await run(attachmentProgram("green", {
             createNamespaces: true,
             bindings: {
@@ -337,23 +338,24 @@ describe("ClusterAttachment component: options", () => {
             },
             controller: { namespace: "lbc" },
         }), { accountId: NetworkAccount });
-        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
-        expect(r.ofType(T.ns).map(n => [n.name, n.inputs.metadata, n.options.retainOnDelete, n.read])).to.deep.equal([
+        expect(r.ofType(T.ns)).to.deep.equal([]);
+        expect(r.ofType(T.nsPatch).map(n => [n.name, n.inputs.metadata, n.options.retainOnDelete, n.read])).to.deep.equal([
             ["green-ns-api-team", { name: "api-team", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
             ["green-ns-lbc", { name: "lbc" }, true, false],
             ["green-ns-shop", { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
         ]);
-        expect(r.get(T.tgb, "green-web").options.dependsOn).to.include(r.get(T.ns, "green-ns-shop").urn);
-        expect(r.get(T.tgb, "green-api").options.dependsOn).to.include(r.get(T.ns, "green-ns-api-team").urn);
-        expect(r.get(T.tgb, "green-api").options.dependsOn).to.not.include(r.get(T.ns, "green-ns-shop").urn);
-        expect(r.get(T.release, "green-controller").options.dependsOn).to.include(r.get(T.ns, "green-ns-lbc").urn);
+        expect(r.get(T.tgb, "green-web").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-shop").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-api-team").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.not.include(r.get(T.nsPatch, "green-ns-shop").urn);
+        expect(r.get(T.release, "green-controller").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-lbc").urn);
         expect(Object.keys(r.outputs.manifests.namespaces)).to.deep.equal(["api-team", "lbc", "shop"]);
     });
 
-    it("createNamespaces with retainNamespaces false: the namespaces go with the component; the label can be off", async () => {
+    it("createNamespaces with retainNamespaces false: plain Namespace resources, deleted with the component; the label can be off", async () => {
         const r = await run(attachmentProgram("green", { createNamespaces: true, retainNamespaces: false, labelNamespaces: false }), { accountId: NetworkAccount });
         const ns = r.get(T.ns, "green-ns-shop");
         expect([ns.inputs.metadata, ns.options.retainOnDelete]).to.deep.equal([{ name: "shop" }, false]);
+        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
         // kube-system exists in every cluster: never created.
         expect(r.ofType(T.ns)).to.have.length(1);
         expect(r.get(T.release, "green-controller").options.dependsOn).to.not.include(ns.urn);
