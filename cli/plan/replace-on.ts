@@ -151,19 +151,23 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
         replaceOn: ["principal", "resourceShareArn"],
         source: "terraform-provider-aws ram/principal_association.go (ForceNew, no update)",
     },
-    // pulumi-kubernetes provider/pkg/provider/diff.go: every object is replaced on .metadata.name and
-    // .metadata.namespace (metadataForceNewProperties); apiextensions has no kind-specific entry.
-    "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": {
-        kind: "custom",
-        replaceOn: KubernetesIdentity,
-        source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",
-    },
     // pulumi-kubernetes provider/pkg/provider/provider.go Diff: patch resources are replaced only on
     // .metadata.name and .metadata.namespace; every other property is patched in place.
     "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch": {
         kind: "custom",
         replaceOn: KubernetesIdentity,
         source: "pulumi-kubernetes provider/pkg/provider/provider.go (Diff of patch resources)",
+    },
+    // pulumi-kubernetes provider/pkg/provider/diff.go: identity only (forceNew has no admissionregistration.k8s.io group).
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": {
+        kind: "custom",
+        replaceOn: KubernetesIdentity,
+        source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",
+    },
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": {
+        kind: "custom",
+        replaceOn: KubernetesIdentity,
+        source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",
     },
     // pulumi-kubernetes provider/pkg/provider/diff.go: identity only (core/v1 has no Namespace entry);
     // the Kubernetes API refuses to rename an object, so a new name is a new namespace.

@@ -357,6 +357,20 @@ export interface ClusterAttachmentArgs {
      */
     manageCrd?: boolean;
     /**
+     * Guard the TargetGroupBindings with a `ValidatingAdmissionPolicy` and its
+     * binding (`admissionregistration.k8s.io/v1`, Kubernetes 1.30 or later):
+     * a binding may name one of this cluster's shared-alb target groups only
+     * in the namespace `bindings` puts it in, and no other target group at
+     * all (by `spec.targetGroupARN`; a `spec.targetGroupName` is checked by
+     * the ARN the controller's webhook resolves it to). Deletes, and updates
+     * of bindings being deleted, are never refused. `false` leaves any
+     * namespace free to bind any target group the controller can reach: turn
+     * it off only on clusters older than 1.30, or where other
+     * TargetGroupBindings must exist.
+     * @default true
+     */
+    bindingAdmissionPolicy?: boolean;
+    /**
      * Tags for the AWS resources.
      * @default {}
      */

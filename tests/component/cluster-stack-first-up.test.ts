@@ -290,3 +290,37 @@ describe("cluster stack: first pulumi up where the cluster already has the CRD o
             + `successfully created by the Kubernetes API server: namespaces "shop" already exists\n\n${AlreadyExistsAdvice}`);
     });
 });
+
+describe("cluster stack: the TargetGroupBinding admission policy needs Kubernetes 1.30", () => {
+    const Needs = "the TargetGroupBinding admission policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1) needs Kubernetes 1.30 or later";
+    const vap = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+    /** The existing cluster "green" as EKS describes it, at another Kubernetes version. */
+    const greenAt = (version: string): Partial<HarnessOptions> => ({
+        calls: {
+            "aws:eks/getCluster:getCluster": inputs => ({
+                ...new FakeCloud({ accountId: NetworkAccount, region: "eu-west-1", stackOutputs: { network: exampleNetworkOutputs() as any } })
+                    .call({ token: "aws:eks/getCluster:getCluster", inputs }),
+                version,
+            }),
+        },
+    });
+
+    it("a cluster created at 1.29 is refused before anything is registered; at 1.30, or with the policy off, accepted", async () => {
+        const e = await runError(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.29"; }));
+        expect(e.message).to.equal(`alb-fleet:cluster.eks.version: got "1.29"; ${Needs}; create the cluster with 1.30 or later, or set bindingAdmissionPolicy: false`);
+        const at130 = await run(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.30"; }));
+        expect(at130.ofType(vap).map(x => x.name)).to.deep.equal(["blue-tgb-policy"]);
+        const off = await run(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.29"; c.bindingAdmissionPolicy = false; }));
+        expect(off.ofType(vap)).to.deep.equal([]);
+    });
+
+    it("an existing cluster at 1.29 is refused, with its version and the fix; with the policy off it is attached without it", async () => {
+        const e = await runError(clusterProgram, stackOptions("cluster-green", undefined, greenAt("1.29")));
+        expect(e.message).to.equal(`alb-fleet:cluster.eks.name: got "green"; the cluster runs Kubernetes 1.29; ${Needs}; `
+            + "upgrade the cluster, or set bindingAdmissionPolicy: false");
+        const off = await run(clusterProgram, stackOptions("cluster-green", c => { c.bindingAdmissionPolicy = false; }, greenAt("1.29")));
+        expect(off.ofType(vap)).to.deep.equal([]);
+        const current = await run(clusterProgram, stackOptions("cluster-green", undefined, greenAt("1.30")));
+        expect(current.ofType(vap).map(x => x.name)).to.deep.equal(["green-tgb-policy"]);
+    });
+});
