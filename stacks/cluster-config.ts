@@ -12,6 +12,7 @@ import { AllowedText, CidrPattern, ClusterNamePattern, KeyPattern, securityGroup
 import {
     BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
 } from "../components/cluster-attachment/args";
+import { AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
 import { bindingArgs } from "../components/cluster-attachment/validate";
 import { controllerArgs } from "../components/cluster-attachment/validate-controller";
 
@@ -82,6 +83,7 @@ export interface ClusterStackConfig {
     createNamespaces?: boolean;
     retainNamespaces?: boolean;
     manageCrd?: boolean;
+    bindingAdmissionPolicy?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -189,6 +191,7 @@ const clusterConfig = object<ClusterStackConfig>("expected an object { key, netw
     createNamespaces: optional(flag),
     retainNamespaces: optional(flag),
     manageCrd: optional(flag),
+    bindingAdmissionPolicy: optional(flag),
     // An OIDC provider the stack creates carries its own tag (shared-alb:stack) beside these.
     tags: optional(tagsUpTo(49, "AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)")),
 });
@@ -199,7 +202,13 @@ const clusterConfig = object<ClusterStackConfig>("expected an object { key, netw
  */
 export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
     const problems = new Problems();
-    return orThrow(problems, clusterConfig(problems, ClusterConfigRoot, raw));
+    const config = clusterConfig(problems, ClusterConfigRoot, raw);
+    const version = config?.eks.version;
+    if (version !== undefined && config?.bindingAdmissionPolicy !== false) {
+        problems.check(servesAdmissionPolicy(version) !== false, join(join(ClusterConfigRoot, "eks"), "version"), version,
+            `${AdmissionPolicyNeeds}; create the cluster with ${AdmissionPolicyMinKubernetes} or later, or set bindingAdmissionPolicy: false`);
+    }
+    return orThrow(problems, config);
 }
 
 /**
@@ -254,7 +263,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
 /** The ClusterAttachment args for this stack, minus the cluster facts that come from EKS. */
 export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
     "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
-    | "retainNamespaces" | "manageCrd" | "tags"> {
+    | "retainNamespaces" | "manageCrd" | "bindingAdmissionPolicy" | "tags"> {
     return {
         bindings: config.bindings,
         // A created cluster has only the system namespaces.
@@ -266,6 +275,7 @@ export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttac
         labelNamespaces: config.labelNamespaces,
         retainNamespaces: config.retainNamespaces,
         manageCrd: config.manageCrd,
+        bindingAdmissionPolicy: config.bindingAdmissionPolicy,
         tags: config.tags,
     };
 }

@@ -3,6 +3,7 @@ import * as k8s from "../components/internal/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
 import { fromEksCluster } from "../components/cluster-attachment/eks";
+import { AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
@@ -198,7 +199,7 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
     configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
     const name = config.eks.name!;
     const lookup = new Problems();
-    const { found, issuer, issuerUrl } = await lookUpCluster(lookup, name, network);
+    const { found, issuer, issuerUrl } = await lookUpCluster(lookup, name, network, plan);
 
     // IRSA needs the account's OIDC provider for the issuer: CreateRole refuses a trust naming a missing one.
     const oidc = await findOidcProvider(issuerUrl);
@@ -230,13 +231,16 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
 }
 
 /**
- * Reads an existing EKS cluster and checks that it has an OIDC issuer and
- * sits in the network's VPC (throwing the problems found so far if not).
+ * Reads an existing EKS cluster and checks that it has an OIDC issuer, sits
+ * in the network's VPC and, with the binding admission policy, runs
+ * Kubernetes 1.30 or later (throwing the problems found so far if not).
  * Returns the cluster, its issuer and the issuer as an `https://` URL.
  */
-async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs):
+async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs, plan: ResolvedAttachment):
     Promise<{ found: aws.eks.GetClusterResult; issuer: string; issuerUrl: string }> {
     const found = await aws.eks.getCluster({ name });
+    lookup.check(!plan.bindingAdmissionPolicy || servesAdmissionPolicy(found.version) !== false, `${ClusterConfigRoot}.eks.name`, name,
+        `the cluster runs Kubernetes ${found.version}; ${AdmissionPolicyNeeds}; upgrade the cluster, or set bindingAdmissionPolicy: false`);
     const issuer = found.identities?.[0]?.oidcs?.[0]?.issuer;
     lookup.check(typeof issuer === "string" && issuer.length > 0, `${ClusterConfigRoot}.eks.name`, name,
         "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)");

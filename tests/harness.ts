@@ -58,6 +58,7 @@ export async function run(program: () => unknown, options: HarnessOptions = {}):
         stackOutputs: options.stackOutputs,
         calls: options.calls,
         namespaces: options.namespaces,
+        crds: options.crds,
         oidcProviders: options.oidcProviders,
     });
     const result = await runProgram({

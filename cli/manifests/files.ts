@@ -21,6 +21,7 @@ export const ManifestFileNames: Readonly<Record<string, string>> = {
     chart: "controller-chart.yaml",
     crd: "crds.yaml",
     crds: "crds.yaml",
+    admissionPolicy: "admission-policy.yaml",
 };
 
 /**

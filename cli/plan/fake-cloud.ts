@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
+import { KubernetesCluster, TargetGroupBindingCrdName } from "./fake-kubernetes";
 
 /** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
 export interface FakeCloudContext {
@@ -14,11 +15,23 @@ export interface FakeCloudContext {
     calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
     /**
      * The namespaces of the Kubernetes cluster this stack's provider points at,
-     * answering `Namespace.get` as the API would (a read of any other fails).
+     * answering `Namespace.get` as the API would (a read of any other fails)
+     * and a plain `Namespace` create of a listed one with AlreadyExists.
      * Undefined: the offline plan cannot look into an existing cluster, and
-     * takes every namespace it is asked about as existing.
+     * takes every namespace it is asked about as existing (reads succeed) and
+     * every namespace it is to create as absent.
      */
     namespaces?: string[];
+    /**
+     * The CustomResourceDefinitions of that cluster, by name, as another
+     * field manager left them (an earlier Helm install of the controller, or
+     * this stack before a destroy, which retains its CRD): a plain create of
+     * one fails with AlreadyExists, a patch without `pulumi.com/patchForce`
+     * with a field conflict. Undefined: none, except on an existing cluster
+     * the program looked up (`aws.eks.getCluster`), which is taken to have
+     * the controller's TargetGroupBinding CRD from an earlier chart install.
+     */
+    crds?: string[];
     /**
      * The IAM OIDC providers of this account: issuer URL without `https://`
      * to the provider's tags. Undefined: every EKS issuer the fake
@@ -54,7 +67,12 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     /** The region of each explicit AWS provider the program created, by provider ID. */
     private readonly providerRegions = new Map<string, string>();
 
-    constructor(private readonly ctx: FakeCloudContext) {}
+    /** The Kubernetes cluster's objects, as the API server sees them while the program runs. */
+    private readonly cluster: KubernetesCluster;
+
+    constructor(private readonly ctx: FakeCloudContext) {
+        this.cluster = new KubernetesCluster(ctx.namespaces, ctx.crds);
+    }
 
     /**
      * Where a resource or call goes: its AWS provider's region when the
@@ -79,6 +97,10 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 return this.stackReference(request);
             case "kubernetes:core/v1:Namespace":
                 return this.namespace(request);
+            case "kubernetes:core/v1:NamespacePatch":
+            case "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition":
+            case "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch":
+                return this.cluster.write(request);
             default:
                 return (FakeResources.get(request.type) ?? anyResource)(request);
         }
@@ -118,12 +140,13 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: this.ctx.stackSecretOutputNames?.[stackName] ?? [] } };
     }
 
-    /** A namespace: a read (`Namespace.get`) answers as the cluster would, a new one is named by its metadata. */
-    private namespace({ args, name, inputs }: ResourceRequest): FakeAnswer {
+    /** A namespace: a read (`Namespace.get`) answers as the cluster would, a new one is created as the provider creates it. */
+    private namespace(request: ResourceRequest): FakeAnswer {
+        const { args } = request;
         if (typeof args.id === "string" && args.id !== "") {
             return this.readNamespace(args.id);
         }
-        return { id: String((inputs.metadata as Record<string, unknown> | undefined)?.name ?? name), state: { ...inputs } };
+        return this.cluster.write(request);
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -141,7 +164,9 @@ export class FakeCloud implements pulumi.runtime.Mocks {
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
             case "aws:eks/getCluster:getCluster": {
-                // An existing cluster, planned offline in the VPC of the network stack it references.
+                // An existing cluster, planned offline in the VPC of the network stack it references,
+                // with the CRD an earlier install of the controller's chart leaves (unless the context says).
+                this.cluster.assumeExisting(this.ctx.crds === undefined ? [TargetGroupBindingCrdName] : []);
                 const clusterName = String(inputs.name);
                 const seed = `${accountId}/${region}/eks/${clusterName}`;
                 const served = Object.values(this.ctx.stackOutputs ?? {}).find(o => typeof o.vpcId === "string");
@@ -201,8 +226,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
 
     /** `Namespace.get`: the live object, or the engine's error for a read of something absent. */
     private readNamespace(namespace: string): { id: string; state: Record<string, unknown> } {
-        const known = this.ctx.namespaces;
-        if (known !== undefined && !known.includes(namespace)) {
+        if (!this.cluster.hasNamespace(namespace)) {
             throw new Error(`resource '${namespace}' does not exist`);
         }
         const seed = `${this.ctx.accountId}/${this.ctx.region}/namespace/${namespace}`;

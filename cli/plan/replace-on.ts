@@ -157,9 +157,20 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
         replaceOn: ["principal", "resourceShareArn"],
         source: "terraform-provider-aws ram/principal_association.go (ForceNew, no update)",
     },
-    // pulumi-kubernetes provider/pkg/provider/diff.go: every object is replaced on .metadata.name and
-    // .metadata.namespace (metadataForceNewProperties); apiextensions has no kind-specific entry.
-    "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": {
+    // pulumi-kubernetes provider/pkg/provider/provider.go Diff: patch resources are replaced only on
+    // .metadata.name and .metadata.namespace; every other property is patched in place.
+    "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch": {
+        kind: "custom",
+        replaceOn: KubernetesIdentity,
+        source: "pulumi-kubernetes provider/pkg/provider/provider.go (Diff of patch resources)",
+    },
+    // pulumi-kubernetes provider/pkg/provider/diff.go: identity only (forceNew has no admissionregistration.k8s.io group).
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": {
+        kind: "custom",
+        replaceOn: KubernetesIdentity,
+        source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",
+    },
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": {
         kind: "custom",
         replaceOn: KubernetesIdentity,
         source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)",

@@ -322,35 +322,54 @@ export interface ClusterAttachmentArgs {
      */
     labelNamespaces?: boolean;
     /**
-     * Create the namespaces the objects live in (every binding's, and the
-     * controller's when it is installed outside the system namespaces) as
-     * Pulumi-managed `Namespace` resources, with the readiness-gate label
-     * where `labelNamespaces` puts it; every namespaced object waits for its
-     * namespace. For a cluster created in the same program, which has only
-     * the system namespaces. The namespaces must not exist yet: for existing
-     * namespaces leave this off (the label is patched onto them).
+     * Make sure the namespaces the objects live in exist (every binding's, and
+     * the controller's when it is installed outside the system namespaces),
+     * with the readiness-gate label where `labelNamespaces` puts it; every
+     * namespaced object waits for its namespace. They are server-side applied
+     * (`NamespacePatch`): created when absent, adopted when present (a
+     * namespace kept from before, or by an earlier attachment). For a cluster
+     * created in the same program, which has only the system namespaces.
      * @default false
      */
     createNamespaces?: boolean;
     /**
-     * Keep the namespaces created by `createNamespaces` when this component is
+     * Keep the namespaces of `createNamespaces` when this component is
      * deleted (Pulumi `retainOnDelete`): deleting a namespace deletes
-     * everything in it, workloads included. `false` deletes them with the
-     * component. Only with `createNamespaces`.
+     * everything in it, workloads included. `false` makes them `Namespace`
+     * resources the component owns and deletes with itself; a namespace that
+     * already exists is then refused (AlreadyExists) rather than taken over.
+     * Only with `createNamespaces`.
      * @default true
      */
     retainNamespaces?: boolean;
     /**
      * Manage the TargetGroupBinding CRD as a Pulumi resource at the pinned
-     * chart's version (embedded in this package), created before the release
+     * chart's version (embedded in this package), applied before the release
      * and updated on every upgrade, because Helm installs `crds/` once and never
-     * upgrades them. The chart's other CRDs are still installed by Helm on
-     * first install (Helm skips the CRD that already exists). The CRD is
-     * retained on delete, as Helm does, because deleting it deletes every
-     * TargetGroupBinding in the cluster. Requires `install: true`.
+     * upgrades them. It is server-side applied with `pulumi.com/patchForce`
+     * (`CustomResourceDefinitionPatch`): created when absent, taken over when
+     * an earlier Helm install or attachment left it. The chart's other CRDs
+     * are still installed by Helm on first install (Helm skips the CRD that
+     * already exists). The CRD is retained on delete, as Helm does, because
+     * deleting it deletes every TargetGroupBinding in the cluster. Requires
+     * `install: true`.
      * @default true
      */
     manageCrd?: boolean;
+    /**
+     * Guard the TargetGroupBindings with a `ValidatingAdmissionPolicy` and its
+     * binding (`admissionregistration.k8s.io/v1`, Kubernetes 1.30 or later):
+     * a binding may name one of this cluster's shared-alb target groups only
+     * in the namespace `bindings` puts it in, and no other target group at
+     * all (by `spec.targetGroupARN`; a `spec.targetGroupName` is checked by
+     * the ARN the controller's webhook resolves it to). Deletes, and updates
+     * of bindings being deleted, are never refused. `false` leaves any
+     * namespace free to bind any target group the controller can reach: turn
+     * it off only on clusters older than 1.30, or where other
+     * TargetGroupBindings must exist.
+     * @default true
+     */
+    bindingAdmissionPolicy?: boolean;
     /**
      * Tags for the AWS resources (the component adds none of its own): at most
      * 50, keys of 1..128 characters not starting with `aws:`, values of at most

@@ -4,7 +4,8 @@ import * as k8s from "../internal/kubernetes";
 import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
-import { TargetGroupBindingCrd } from "./crd";
+import { AdmissionPolicyObjects, admissionPolicyManifests } from "./admission-policy";
+import { PatchForceAnnotation, TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
     bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
@@ -51,6 +52,13 @@ export interface AttachmentManifests {
      * it before the chart (Helm never upgrades CRDs).
      */
     crds?: Record<string, KubernetesObject>;
+    /**
+     * The ValidatingAdmissionPolicy pinning each target group to its
+     * binding's namespace, and its ValidatingAdmissionPolicyBinding, by kind,
+     * when `bindingAdmissionPolicy` is on (Kubernetes 1.30 or later): apply
+     * them before the TargetGroupBindings.
+     */
+    admissionPolicy?: AdmissionPolicyObjects;
 }
 
 /** The controller's service account, which the IRSA trust names. */
@@ -146,6 +154,8 @@ interface Rendered {
     /** The TargetGroupBindings by service. */
     targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>;
     namespaces: NamespacePlan[];
+    /** The admission policy and its binding (absent when `bindingAdmissionPolicy` is false). */
+    admissionPolicy?: pulumi.Output<AdmissionPolicyObjects>;
     manifests: pulumi.Output<AttachmentManifests>;
 }
 
@@ -159,7 +169,8 @@ interface Rendered {
  *
  * Order (explicit `dependsOn`): role and policy, then CRD, then release, then
  * bindings; destroy runs in reverse, so bindings are deleted while the
- * controller can still deregister targets and drop finalizers. Every
+ * controller can still deregister targets and drop finalizers. The admission
+ * policy (after the CRD) and its binding come before the bindings too. Every
  * namespaced object also waits for its namespace (created with
  * `createNamespaces`, or labelled in place).
  *
@@ -314,8 +325,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     /**
      * The Kubernetes objects, in the order they depend on each other: the
      * namespaces, the CRD, the controller's release (after the IAM role and
-     * policy), then the TargetGroupBindings (after the release, or the role,
-     * and the security-group rules). Gives the release, when installed.
+     * policy), the admission policy and its binding (after the CRD), then the
+     * TargetGroupBindings (after the release, or the role, the security-group
+     * rules and the admission policy's binding). Gives the release, when installed.
      */
     private kubernetesObjects(name: string, plan: ResolvedAttachment, rendered: Rendered, iam: pulumi.Resource[],
         rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
@@ -324,26 +336,55 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const crd = plan.manageCrd ? this.crd(name) : undefined;
         const release = rendered.helmValues === undefined ? undefined
             : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
+        const guard = rendered.admissionPolicy === undefined ? [] : [this.admissionPolicy(name, rendered.admissionPolicy, crd ? [crd] : [])];
         for (const b of Object.values(plan.bindings)) {
-            this.targetGroupBinding(name, b.key, rendered.targetGroupBindings, [...(release ? [release] : iam), ...rules, ...inNamespace(b.namespace)]);
+            this.targetGroupBinding(name, b.key, rendered.targetGroupBindings,
+                [...(release ? [release] : iam), ...rules, ...guard, ...inNamespace(b.namespace)]);
         }
         return release;
     }
 
-    /** The pinned TargetGroupBinding CRD, taken over from Helm's first install, kept when the attachment goes. */
-    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinition {
+    /**
+     * The ValidatingAdmissionPolicy that pins each target group to its
+     * binding's namespace (after the CRD, whose schema the API server checks
+     * its expressions against), and its binding, which puts it in force.
+     * Gives the binding: the TargetGroupBindings wait for it, and are deleted
+     * before it.
+     */
+    private admissionPolicy(name: string, objects: pulumi.Output<AdmissionPolicyObjects>,
+        dependsOn: pulumi.Resource[]): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding {
+        const policy = objects.apply(o => o.ValidatingAdmissionPolicy);
+        const binding = objects.apply(o => o.ValidatingAdmissionPolicyBinding);
+        const created = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-tgb-policy`, {
+            metadata: policy.metadata,
+            spec: policy.spec,
+        }, { parent: this, dependsOn });
+        return new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-tgb-policy`, {
+            metadata: binding.metadata,
+            spec: binding.spec,
+        }, { parent: this, dependsOn: [created] });
+    }
+
+    /**
+     * The pinned TargetGroupBinding CRD, applied as a patch: pulumi-kubernetes
+     * creates a plain resource client-side (AlreadyExists when the object is
+     * there), but server-side applies a `*Patch` resource, which creates the
+     * CRD when it is absent and takes over the one an earlier Helm install, or
+     * this stack before a destroy, left behind. `pulumi.com/patchForce` makes
+     * the apply win the fields another field manager owns. Retained on delete:
+     * deleting the CRD would delete every TargetGroupBinding, and a patch's
+     * delete only gives up its fields, which the API refuses for the CRD's
+     * required ones.
+     */
+    private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinitionPatch {
         const { metadata, spec } = TargetGroupBindingCrd;
-        return new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-tgb-crd`, {
+        return new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${name}-tgb-crd`, {
             metadata: {
                 ...metadata,
-                annotations: {
-                    ...metadata.annotations,
-                    // Take the fields over from Helm's first install.
-                    "pulumi.com/patchForce": "true",
-                },
+                annotations: { ...metadata.annotations, [PatchForceAnnotation]: "true" },
             },
             // The embedded document's inferred type is narrower than the SDK's JSONSchemaProps; the CRD test pins its content.
-            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
+            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
         }, { parent: this, retainOnDelete: true });
     }
 
@@ -389,16 +430,21 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /**
-     * The namespaces of the plan: created (kept on delete unless `retain` is
-     * off), or patched with the readiness-gate label. By name.
+     * The namespaces of the plan, by name. Those to keep (`createNamespaces`
+     * with `retainNamespaces`) and those only labelled are server-side
+     * applied (`NamespacePatch`): created when absent, adopted when present;
+     * the kept ones are forgotten on delete, the labelled ones lose the label.
+     * With `retainNamespaces: false` they are `Namespace` resources the
+     * component owns and deletes, so a namespace that already exists is
+     * refused (AlreadyExists) rather than deleted later with everything in it.
      */
     private namespaces(name: string, namespaces: NamespacePlan[], retain: boolean): Record<string, pulumi.CustomResource> {
         const out: Record<string, pulumi.CustomResource> = {};
         for (const ns of namespaces) {
             const metadata = namespaceManifest(ns).metadata;
-            out[ns.name] = ns.create
-                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: retain })
-                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this });
+            out[ns.name] = ns.create && !retain
+                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this })
+                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: ns.create });
         }
         return out;
     }
@@ -449,13 +495,19 @@ function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFac
     const targetGroupBindings = pulumi.all([facts, targetGroupArns, pulumi.output(externalId)])
         .apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
     const bindings = Object.values(plan.bindings);
+    const admissionPolicy = plan.bindingAdmissionPolicy
+        ? targetGroupArns.apply(arns => admissionPolicyManifests(bindings.map(b => ({ targetGroupArn: arns[b.key], namespace: b.namespace }))))
+        : undefined;
     const namespaces = namespacePlan({
         bindings,
         controllerNamespace: plan.controller.install ? plan.controller.namespace : undefined,
         create: plan.createNamespaces,
         label: plan.labelNamespaces,
     });
-    return { helmValues, targetGroupBindings, namespaces, manifests: attachmentManifests(plan, helmValues, targetGroupBindings, namespaces) };
+    return {
+        helmValues, targetGroupBindings, namespaces, admissionPolicy,
+        manifests: attachmentManifests(plan, { helmValues, targetGroupBindings, admissionPolicy }, namespaces),
+    };
 }
 
 /** One TargetGroupBinding per bound service, with every field the controller's webhook would otherwise fill in. */
@@ -480,10 +532,14 @@ function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFac
     })]));
 }
 
-/** `AttachmentManifests`: the chart and its values (when installed), the namespaces, the bindings and the CRD (when managed). */
-function attachmentManifests(plan: ResolvedAttachment, helmValues: pulumi.Output<Record<string, unknown>> | undefined,
-    targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>, namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
-    return pulumi.all([helmValues, targetGroupBindings]).apply(([values, bindings]) => {
+/**
+ * `AttachmentManifests`: the chart and its values (when installed), the
+ * namespaces, the bindings, the CRD (when managed) and the admission policy
+ * (when on).
+ */
+function attachmentManifests(plan: ResolvedAttachment, rendered: Pick<Rendered, "helmValues" | "targetGroupBindings" | "admissionPolicy">,
+    namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
+    return pulumi.all([rendered.helmValues, rendered.targetGroupBindings, rendered.admissionPolicy]).apply(([values, bindings, admissionPolicy]) => {
         const out: AttachmentManifests = {
             namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
             targetGroupBindings: bindings,
@@ -500,6 +556,9 @@ function attachmentManifests(plan: ResolvedAttachment, helmValues: pulumi.Output
         }
         if (plan.manageCrd) {
             out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd };
+        }
+        if (admissionPolicy !== undefined) {
+            out.admissionPolicy = admissionPolicy;
         }
         return out;
     });

@@ -12,6 +12,12 @@
  */
 export const TargetGroupBindingCrdVersion = "3.5.0";
 
+/**
+ * The pulumi-kubernetes annotation that forces a server-side apply of a
+ * patch resource (create and update) over fields another field manager owns.
+ */
+export const PatchForceAnnotation = "pulumi.com/patchForce";
+
 // prettier-ignore
 export const TargetGroupBindingCrd = {
     "apiVersion": "apiextensions.k8s.io/v1",

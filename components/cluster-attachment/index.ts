@@ -9,6 +9,7 @@ export {
     TargetGroupBindingApiVersion, TargetGroupBindingKind,
 } from "./manifests";
 export type { TargetGroupBindingObject, TargetGroupBindingSpec, KubernetesObject } from "./manifests";
+export type { AdmissionPolicyObjects, ValidatingAdmissionPolicySpec, ValidatingAdmissionPolicyBindingSpec } from "./admission-policy";
 export { controllerTrustPolicy, controllerPermissionsPolicy } from "./policy";
 export type { PolicyDocument, PolicyStatement } from "./policy";
 export { validateClusterAttachmentArgs } from "./validate";

@@ -67,6 +67,8 @@ export interface ResolvedAttachment {
     createNamespaces: boolean;
     retainNamespaces: boolean;
     manageCrd: boolean;
+    /** Emit the ValidatingAdmissionPolicy that pins each target group to its binding's namespace. */
+    bindingAdmissionPolicy: boolean;
     bindings: Record<string, ResolvedBinding>;
     controller: ResolvedController;
     tags: Record<string, string>;

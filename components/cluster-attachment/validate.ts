@@ -31,7 +31,7 @@ export { ClusterNamePattern, OidcProviderArnPattern, TargetGroupArnPattern };
 export const ClusterAttachmentArgKeys = keysOf<ClusterAttachmentArgs>({
     clusterName: true, oidcProviderArn: true, oidcIssuer: true, vpcId: true, region: true, cluster: true, albSecurityGroupId: true, bindings: true,
     controller: true, securityGroupMode: true, nodeSecurityGroupIds: true, multiClusterTargetGroup: true, sharedVpc: true,
-    applyToCluster: true, labelNamespaces: true, createNamespaces: true, retainNamespaces: true, manageCrd: true, tags: true,
+    applyToCluster: true, labelNamespaces: true, createNamespaces: true, retainNamespaces: true, manageCrd: true, bindingAdmissionPolicy: true, tags: true,
 });
 
 /** Issuer: host and path, with or without `https://`. */
@@ -156,7 +156,7 @@ function networkEntry(p: Problems, path: string, value: unknown): NetworkEntry |
 
 /** The options: how the ALB reaches the targets, and what the component creates in the cluster. */
 type Options = Pick<ResolvedAttachment, "securityGroupMode" | "multiClusterTargetGroup" | "sharedVpc" | "applyToCluster" | "labelNamespaces"
-    | "createNamespaces" | "retainNamespaces">;
+    | "createNamespaces" | "retainNamespaces" | "bindingAdmissionPolicy">;
 
 function readOptions(p: Problems, root: string, args: Record<string, unknown>, crossAccount: boolean): Options {
     const at = (key: string) => join(root, key);
@@ -170,6 +170,7 @@ function readOptions(p: Problems, root: string, args: Record<string, unknown>, c
         labelNamespaces: bool("labelNamespaces", true),
         createNamespaces: bool("createNamespaces", false),
         retainNamespaces: bool("retainNamespaces", true),
+        bindingAdmissionPolicy: bool("bindingAdmissionPolicy", true),
     };
     if (args.retainNamespaces !== undefined && !options.createNamespaces) {
         p.add(at("retainNamespaces"), args.retainNamespaces,

@@ -6,6 +6,7 @@
  * machinery the `Release` never uses. Add a module here when the code needs
  * one; tests/cli/loaded-modules.test.ts fails when a plan loads a package index.
  */
+export * as admissionregistration from "@pulumi/kubernetes/admissionregistration";
 export * as apiextensions from "@pulumi/kubernetes/apiextensions";
 export * as core from "@pulumi/kubernetes/core";
 export * as helm from "./kubernetes-helm";

@@ -58,7 +58,8 @@ describe("compare against pulumi stack export (the example fleet, deployed with 
         ]);
         const blue = c.stacks.find(s => s.stack === "cluster-blue")!;
         expect(blue.changes.map(x => `${x.kind} ${x.name}`)).to.deep.equal([
-            "create blue-alb-nodes-8081", "replace blue-web", "delete blue-alb-nodes-8080",
+            // The admission policy follows the new target group ARN.
+            "create blue-alb-nodes-8081", "update blue-tgb-policy", "replace blue-web", "delete blue-alb-nodes-8080",
         ]);
     });
 

@@ -110,7 +110,7 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         const io = captureIo(root);
         expect(await manifests(["--out", out, "--allow-planned"], io)).to.equal(0);
         expect(io.err()).to.equal("warning: the files carry placeholder ARNs from the offline plan (--allow-planned): review them, do not apply them\n");
-        const files = ["controller-chart.yaml", "controller-values.yaml", "crds.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
+        const files = ["admission-policy.yaml", "controller-chart.yaml", "controller-values.yaml", "crds.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
         expect(fs.readdirSync(path.join(out, "cluster-blue")).sort()).to.deep.equal(files);
         expect(fs.readdirSync(path.join(out, "cluster-green")).sort()).to.deep.equal(files);
         const { doc } = await planJson();
@@ -125,6 +125,14 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         expect(read("cluster-green", "namespaces.yaml").map(d => [d.kind, d.metadata.name])).to.deep.equal([["Namespace", "shop"]]);
         expect(read("cluster-green", "crds.yaml").map(d => [d.kind, d.metadata.name, d.spec.versions.map((v: { name: string }) => v.name)]))
             .to.deep.equal([["CustomResourceDefinition", "targetgroupbindings.elbv2.k8s.aws", ["v1alpha1", "v1beta1"]]]);
+        // The policy first, then its binding; green's target groups pinned to "shop".
+        const policy = read("cluster-green", "admission-policy.yaml");
+        expect(policy.map(d => [d.apiVersion, d.kind, d.metadata.name])).to.deep.equal([
+            ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "shared-alb-targetgroupbindings"],
+            ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "shared-alb-targetgroupbindings"],
+        ]);
+        expect(policy[0].spec.variables[0].expression).to.equal(
+            `{"${network.clusters.green.targetGroups.api.arn}": "shop", "${network.clusters.green.targetGroups.web.arn}": "shop"}`);
 
         // The real network outputs replace the planned ones.
         const real = JSON.parse(JSON.stringify(network)) as NetworkOutputs;

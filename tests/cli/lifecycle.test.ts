@@ -120,7 +120,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         expect([shares(step, "shared-alb-rule-api"), shares(step, "shared-alb-rule-web")]).to.deep.equal([{ blue: "100%", green: "0%" }, { blue: "50%", green: "50%" }]);
     });
 
-    it("changes api's port on green alone (serviceOverrides): green's target group and binding are replaced at weight 0, nothing flagged", async () => {
+    it("changes api's port on green alone (serviceOverrides): green's target group and binding are replaced at weight 0, its admission policy follows, nothing flagged", async () => {
         const step = await fleet.step("api port 9100 on green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
         expectDocumented("green-port", step);
         expect(summarize(step.comparison)).to.deep.equal({
@@ -136,6 +136,8 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
                 "cluster-green": [
                     "create SecurityGroupIngressRule green-alb-sg-0c0c0c0c0c0c0c0c0-9100",
                     "update RolePolicy green-controller",
+                    // The admission policy now pins the new target group's ARN to the binding's namespace.
+                    "update ValidatingAdmissionPolicy green-tgb-policy",
                     "replace TargetGroupBinding green-api",
                     "delete SecurityGroupIngressRule green-alb-sg-0c0c0c0c0c0c0c0c0-9000",
                 ],
@@ -165,7 +167,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "0%", green: "100%" });
     });
 
-    it("moves the port to the service (services.api.port: 9100, green's override dropped): only blue's target group and binding are replaced, green is untouched", async () => {
+    it("moves the port to the service (services.api.port: 9100, green's override dropped): only blue's target group and binding are replaced (its admission policy follows), green is untouched", async () => {
         const step = await fleet.step("api port 9100 on every cluster", c => {
             network(c).services.api.port = 9100;
             delete network(c).clusters.green.serviceOverrides;
@@ -183,6 +185,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
                 ],
                 "cluster-blue": [
                     "create SecurityGroupIngressRule blue-alb-nodes-9100",
+                    "update ValidatingAdmissionPolicy blue-tgb-policy",
                     "replace TargetGroupBinding blue-api",
                     "delete SecurityGroupIngressRule blue-alb-nodes-9000",
                 ],

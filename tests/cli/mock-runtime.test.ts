@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud } from "../../cli/plan/fake-cloud";
+import { FakeCloud, FakeCloudContext } from "../../cli/plan/fake-cloud";
 import { runProgram, withoutStackTraces } from "../../cli/plan/mock-runtime";
 
 // runProgram relies on the SDK-internal `withLocalStorage` (pinned SDK):
@@ -204,5 +204,63 @@ describe("cli/plan/fake-cloud FakeCloud", () => {
             expect(new FakeCloud({ accountId: "111111111111", region }).call({ token: "aws:index/getPartition:getPartition", inputs: {} }).partition)
                 .to.equal(partition);
         }
+    });
+});
+
+describe("cli/plan/fake-cloud FakeCloud: the Kubernetes cluster's existing objects (pulumi-kubernetes 4.29+ create semantics)", () => {
+    const Crd = "targetgroupbindings.elbv2.k8s.aws";
+    const NsType = "kubernetes:core/v1:Namespace";
+    const CrdType = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+    const write = (cloud: FakeCloud, type: string, metadata: Record<string, unknown>): string => {
+        try {
+            return `ok ${cloud.newResource({ type, name: "r", inputs: { metadata }, custom: true }).id}`;
+        } catch (e) {
+            return (e as Error).message.split("\n")[0];
+        }
+    };
+    const created = (type: string, what: string) => `resource "${type}::r" was not successfully created by the Kubernetes API server: ${what} already exists`;
+    const force = { "pulumi.com/patchForce": "true" };
+    const table: [string, Partial<FakeCloudContext>, string, Record<string, unknown>, string][] = [
+        ["a plain namespace create, cluster unknown", {}, NsType, { name: "shop" }, "ok shop"],
+        ["a plain namespace create, absent", { namespaces: ["default"] }, NsType, { name: "shop" }, "ok shop"],
+        ["a plain namespace create, present", { namespaces: ["shop"] }, NsType, { name: "shop" }, created(NsType, "namespaces \"shop\"")],
+        ["a namespace patch, present", { namespaces: ["shop"] }, `${NsType}Patch`, { name: "shop" }, "ok shop"],
+        ["a namespace patch, absent (created)", { namespaces: [] }, `${NsType}Patch`, { name: "shop" }, "ok shop"],
+        ["a patch without a name", {}, `${NsType}Patch`, {}, `${NsType}Patch::r: patch resources require the \`.metadata.name\` field to be set`],
+        ["a plain CRD create, absent", { crds: [] }, CrdType, { name: Crd }, `ok ${Crd}`],
+        ["a plain CRD create, present", { crds: [Crd] }, CrdType, { name: Crd },
+            created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`)],
+        ["a forced CRD patch, present", { crds: [Crd] }, `${CrdType}Patch`, { name: Crd, annotations: force }, `ok ${Crd}`],
+        ["a CRD patch without force, present (another field manager's)", { crds: [Crd] }, `${CrdType}Patch`, { name: Crd },
+            `resource "${CrdType}Patch::r" was not successfully created by the Kubernetes API server: server-side apply field conflict detected, `
+            + "see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/"
+            + "#handle-field-conflicts-on-existing-resources for troubleshooting help"],
+        ["a CRD patch without force, absent", { crds: [] }, `${CrdType}Patch`, { name: Crd }, `ok ${Crd}`],
+    ];
+    for (const [what, ctx, type, metadata, expected] of table) {
+        it(what, () => {
+            expect(write(new FakeCloud({ accountId: "111111111111", region: "eu-west-1", ...ctx }), type, metadata)).to.equal(expected);
+        });
+    }
+
+    it("remembers what the run wrote: a created namespace can be read and not created again; a CRD patched by the run is its own", () => {
+        const cloud = new FakeCloud({ accountId: "111111111111", region: "eu-west-1", namespaces: [], crds: [] });
+        expect(write(cloud, `${NsType}Patch`, { name: "shop" })).to.equal("ok shop");
+        expect(cloud.newResource({ type: NsType, name: "read", inputs: {}, custom: true, id: "shop" }).id).to.equal("shop");
+        expect(write(cloud, NsType, { name: "shop" })).to.equal(created(NsType, "namespaces \"shop\""));
+        expect(write(cloud, `${CrdType}Patch`, { name: Crd })).to.equal(`ok ${Crd}`);
+        expect(write(cloud, `${CrdType}Patch`, { name: Crd })).to.equal(`ok ${Crd}`);
+        expect(write(cloud, CrdType, { name: Crd })).to.equal(created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`));
+    });
+
+    it("an existing cluster looked up offline is taken to have the controller's CRD from an earlier chart install, unless the context lists its CRDs", () => {
+        const lookedUp = (ctx: Partial<FakeCloudContext>): string => {
+            const cloud = new FakeCloud({ accountId: "111111111111", region: "eu-west-1", ...ctx });
+            cloud.call({ token: "aws:eks/getCluster:getCluster", inputs: { name: "green" } });
+            return write(cloud, CrdType, { name: Crd });
+        };
+        expect(lookedUp({})).to.equal(created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`));
+        expect(lookedUp({ crds: [] })).to.equal(`ok ${Crd}`);
+        expect(write(new FakeCloud({ accountId: "111111111111", region: "eu-west-1" }), CrdType, { name: Crd })).to.equal(`ok ${Crd}`);
     });
 });

@@ -23,8 +23,8 @@ describe("ClusterAttachment state", () => {
             "bindings", "controllerRoleArn", "controllerRoleName", "helmValues", "releaseName", "releaseNamespace", "securityGroupRuleIds", "serviceAccount",
         ]);
         // The property still has everything a GitOps user applies, the CRD included.
-        expect(Object.keys(r.outputs.manifests).sort()).to.deep.equal(["chart", "crds", "helmValues", "namespaces", "targetGroupBindings"]);
-        expect(r.get("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "green-tgb-crd").inputs.spec)
+        expect(Object.keys(r.outputs.manifests).sort()).to.deep.equal(["admissionPolicy", "chart", "crds", "helmValues", "namespaces", "targetGroupBindings"]);
+        expect(r.get("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch", "green-tgb-crd").inputs.spec)
             .to.deep.equal(r.outputs.manifests.crds["targetgroupbindings.elbv2.k8s.aws"].spec);
     });
 });

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { run, Run } from "../harness";
 import { ClusterAttachment } from "../../components/cluster-attachment";
 import { ClusterNetworkArgs } from "../../components/cluster-attachment/args";
+import { admissionPolicyManifests } from "../../components/cluster-attachment/admission-policy";
 import { ConfigErrors } from "../../components/internal/errors";
 import {
     AlbSecurityGroupId, attachmentArgs, attachmentProgram, BlueAccount, BlueIssuer, BlueNodesSg, GreenIssuer, GreenNodesSg,
@@ -14,11 +15,13 @@ const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+    crd: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch",
     release: "kubernetes:helm.sh/v3:Release",
     nsPatch: "kubernetes:core/v1:NamespacePatch",
     ns: "kubernetes:core/v1:Namespace",
     tgb: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+    vap: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+    vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
     k8sProvider: "pulumi:providers:kubernetes",
 };
 
@@ -66,7 +69,7 @@ describe("ClusterAttachment component: green (same account)", () => {
         r = await run(attachmentProgram("green"), { accountId: NetworkAccount });
     });
 
-    it("registers exactly the role, policy, SG rules, CRD, release, namespace label and two bindings", () => {
+    it("registers exactly the role, policy, SG rules, CRD, release, namespace label, admission policy and its binding, and two bindings", () => {
         expect(r.inventory()).to.deep.equal([
             `${T.role}::green-controller`,
             `${T.rolePolicy}::green-controller`,
@@ -77,6 +80,8 @@ describe("ClusterAttachment component: green (same account)", () => {
             `${T.release}::green-controller`,
             `${T.tgb}::green-api`,
             `${T.tgb}::green-web`,
+            `${T.vap}::green-tgb-policy`,
+            `${T.vapBinding}::green-tgb-policy`,
             `${T.k8sProvider}::green-k8s`,
             `${T.component}::green`,
         ].sort());
@@ -94,7 +99,7 @@ describe("ClusterAttachment component: green (same account)", () => {
         for (const res of r.resources.filter(x => x.type.startsWith("kubernetes:"))) {
             expect(res.provider, `${res.type} ${res.name}`).to.equal(provider);
         }
-        expect(r.resources.filter(x => x.type.startsWith("kubernetes:")).length).to.equal(5);
+        expect(r.resources.filter(x => x.type.startsWith("kubernetes:")).length).to.equal(7);
         for (const res of r.resources.filter(x => x.type.startsWith("aws:"))) {
             expect(res.provider, `${res.type} ${res.name}`).to.equal(undefined);
         }
@@ -160,7 +165,8 @@ describe("ClusterAttachment component: green (same account)", () => {
         expect(declared.ofType(T.ingress).map(x => x.name).sort()).to.deep.equal(["green-alb-nodes-10256", "green-alb-nodes-31090", "green-alb-nodes-8080"]);
     });
 
-    it("applies the pinned TargetGroupBinding CRD, kept on delete and taken over from Helm", () => {
+    it("applies the pinned TargetGroupBinding CRD as a forced patch (created or taken over), kept on delete", () => {
+        expect(r.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")).to.deep.equal([]);
         const crd = r.get(T.crd, "green-tgb-crd");
         expect(crd.options.retainOnDelete).to.equal(true);
         expect((crd.inputs.metadata as any).name).to.equal("targetgroupbindings.elbv2.k8s.aws");
@@ -188,7 +194,7 @@ describe("ClusterAttachment component: green (same account)", () => {
         ]);
     });
 
-    it("binds each service after the release, the security-group rules and its namespace's label", () => {
+    it("binds each service after the release, the security-group rules, the admission policy's binding and its namespace's label", () => {
         for (const service of ["web", "api"] as const) {
             const tgb = r.get(T.tgb, `green-${service}`);
             expect(tgb.inputs.apiVersion).to.equal("elbv2.k8s.aws/v1beta1");
@@ -200,7 +206,7 @@ describe("ClusterAttachment component: green (same account)", () => {
             expect(tgb.inputs.spec).to.deep.equal(tgbSpec("green", service));
             expect(tgb.options.dependsOn).to.have.members([
                 urnOf(r, T.release, "green-controller"), urnOf(r, T.ingress, "green-alb-nodes-8080"), urnOf(r, T.ingress, "green-alb-nodes-9000"),
-                urnOf(r, T.nsPatch, "green-ns-shop"),
+                urnOf(r, T.vapBinding, "green-tgb-policy"), urnOf(r, T.nsPatch, "green-ns-shop"),
             ]);
         }
     });
@@ -296,8 +302,10 @@ describe("ClusterAttachment component: options", () => {
         expect(r.get(T.tgb, "green-web").options.dependsOn).to.have.members([
             r.get(T.role, "green-controller").urn, r.get(T.rolePolicy, "green-controller").urn,
             r.get(T.ingress, "green-alb-nodes-8080").urn, r.get(T.ingress, "green-alb-nodes-9000").urn,
-            r.get(T.nsPatch, "green-ns-shop").urn,
+            r.get(T.vapBinding, "green-tgb-policy").urn, r.get(T.nsPatch, "green-ns-shop").urn,
         ]);
+        // Without a managed CRD the policy waits for nothing.
+        expect(r.get(T.vap, "green-tgb-policy").options.dependsOn).to.deep.equal([]);
         expect(r.outputs.manifests).to.not.have.property("chart");
         expect(r.outputs.manifests).to.not.have.property("helmValues");
         expect(r.outputs.manifests).to.not.have.property("crds");
@@ -328,7 +336,7 @@ describe("ClusterAttachment component: options", () => {
         expect(r.outputs.manifests.namespaces).to.deep.equal({});
     });
 
-    it("createNamespaces: every namespace created and kept on delete, labelled where ip bindings live, waited for", async () => {
+    it("createNamespaces: every namespace server-side applied (created or adopted) and kept on delete, labelled where ip bindings live, waited for", async () => {
         const r = await run(attachmentProgram("green", {
             createNamespaces: true,
             bindings: {
@@ -337,23 +345,24 @@ describe("ClusterAttachment component: options", () => {
             },
             controller: { namespace: "lbc" },
         }), { accountId: NetworkAccount });
-        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
-        expect(r.ofType(T.ns).map(n => [n.name, n.inputs.metadata, n.options.retainOnDelete, n.read])).to.deep.equal([
+        expect(r.ofType(T.ns)).to.deep.equal([]);
+        expect(r.ofType(T.nsPatch).map(n => [n.name, n.inputs.metadata, n.options.retainOnDelete, n.read])).to.deep.equal([
             ["green-ns-api-team", { name: "api-team", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
             ["green-ns-lbc", { name: "lbc" }, true, false],
             ["green-ns-shop", { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true, false],
         ]);
-        expect(r.get(T.tgb, "green-web").options.dependsOn).to.include(r.get(T.ns, "green-ns-shop").urn);
-        expect(r.get(T.tgb, "green-api").options.dependsOn).to.include(r.get(T.ns, "green-ns-api-team").urn);
-        expect(r.get(T.tgb, "green-api").options.dependsOn).to.not.include(r.get(T.ns, "green-ns-shop").urn);
-        expect(r.get(T.release, "green-controller").options.dependsOn).to.include(r.get(T.ns, "green-ns-lbc").urn);
+        expect(r.get(T.tgb, "green-web").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-shop").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-api-team").urn);
+        expect(r.get(T.tgb, "green-api").options.dependsOn).to.not.include(r.get(T.nsPatch, "green-ns-shop").urn);
+        expect(r.get(T.release, "green-controller").options.dependsOn).to.include(r.get(T.nsPatch, "green-ns-lbc").urn);
         expect(Object.keys(r.outputs.manifests.namespaces)).to.deep.equal(["api-team", "lbc", "shop"]);
     });
 
-    it("createNamespaces with retainNamespaces false: the namespaces go with the component; the label can be off", async () => {
+    it("createNamespaces with retainNamespaces false: plain Namespace resources, deleted with the component; the label can be off", async () => {
         const r = await run(attachmentProgram("green", { createNamespaces: true, retainNamespaces: false, labelNamespaces: false }), { accountId: NetworkAccount });
         const ns = r.get(T.ns, "green-ns-shop");
         expect([ns.inputs.metadata, ns.options.retainOnDelete]).to.deep.equal([{ name: "shop" }, false]);
+        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
         // kube-system exists in every cluster: never created.
         expect(r.ofType(T.ns)).to.have.length(1);
         expect(r.get(T.release, "green-controller").options.dependsOn).to.not.include(ns.urn);
@@ -385,5 +394,62 @@ describe("ClusterAttachment component: options", () => {
         expect((error as Error).message).to.equal(
             "bindings.admin: got \"admin\"; this cluster has no target group for service \"admin\" (it does not run it: see clusters.<key>.services of the network); expected one of \"api\", \"web\"");
         expect(r.inventory()).to.deep.equal([`${T.k8sProvider}::green-k8s`]);
+    });
+});
+
+describe("ClusterAttachment component: the TargetGroupBinding admission policy", () => {
+    let r: Run;
+    before(async () => {
+        r = await run(attachmentProgram("green", {
+            bindings: { web: { namespace: "shop", service: "web", port: 80 }, api: { namespace: "api-team", service: "api", portName: "http" } },
+        }), { accountId: NetworkAccount });
+    });
+    const expected = () => admissionPolicyManifests([
+        { targetGroupArn: tgArn("green", "web"), namespace: "shop" }, { targetGroupArn: tgArn("green", "api"), namespace: "api-team" },
+    ]);
+
+    it("applies the policy pinning each of the cluster's target groups to its binding's namespace, and its binding, as the manifests render them", () => {
+        const policy = r.get(T.vap, "green-tgb-policy");
+        const binding = r.get(T.vapBinding, "green-tgb-policy");
+        expect({ metadata: policy.inputs.metadata, spec: policy.inputs.spec }).to.deep.equal({
+            metadata: expected().ValidatingAdmissionPolicy.metadata, spec: expected().ValidatingAdmissionPolicy.spec,
+        });
+        expect((policy.inputs.spec as any).variables[0]).to.deep.equal({
+            name: "pinnedNamespaces", expression: `{"${tgArn("green", "api")}": "api-team", "${tgArn("green", "web")}": "shop"}`,
+        });
+        expect({ metadata: binding.inputs.metadata, spec: binding.inputs.spec }).to.deep.equal({
+            metadata: expected().ValidatingAdmissionPolicyBinding.metadata, spec: expected().ValidatingAdmissionPolicyBinding.spec,
+        });
+        expect(r.outputs.manifests.admissionPolicy).to.deep.equal(expected());
+    });
+
+    it("orders CRD -> policy -> its binding -> every TargetGroupBinding, all children of the component through the cluster's provider", () => {
+        const policy = r.get(T.vap, "green-tgb-policy");
+        const binding = r.get(T.vapBinding, "green-tgb-policy");
+        expect(policy.options.dependsOn).to.deep.equal([r.get(T.crd, "green-tgb-crd").urn]);
+        expect(binding.options.dependsOn).to.deep.equal([policy.urn]);
+        for (const tgb of r.ofType(T.tgb)) {
+            expect(tgb.options.dependsOn, tgb.name).to.include(binding.urn);
+        }
+        const component = r.get(T.component, "green").urn;
+        const provider = r.get(T.k8sProvider, "green-k8s").urn;
+        expect([policy, binding].map(x => [x.parent, x.provider])).to.deep.equal([[component, provider], [component, provider]]);
+    });
+
+    it("bindingAdmissionPolicy false: neither object, in pulumi up nor in the manifests, and the bindings wait for nothing more", async () => {
+        const off = await run(attachmentProgram("green", { bindingAdmissionPolicy: false }), { accountId: NetworkAccount });
+        expect([off.ofType(T.vap), off.ofType(T.vapBinding)]).to.deep.equal([[], []]);
+        expect(off.outputs.manifests).to.not.have.property("admissionPolicy");
+        expect(off.get(T.tgb, "green-web").options.dependsOn).to.have.members([
+            off.get(T.release, "green-controller").urn, off.get(T.ingress, "green-alb-nodes-8080").urn, off.get(T.ingress, "green-alb-nodes-9000").urn,
+            off.get(T.nsPatch, "green-ns-shop").urn,
+        ]);
+    });
+
+    it("applyToCluster false: no objects applied, the policy still in the manifests", async () => {
+        const gitops = await run(attachmentProgram("green", { applyToCluster: false }), { accountId: NetworkAccount });
+        expect(gitops.resources.filter(x => x.type.startsWith("kubernetes:admissionregistration"))).to.deep.equal([]);
+        expect(gitops.outputs.manifests.admissionPolicy.ValidatingAdmissionPolicy.spec.variables[0].expression)
+            .to.equal(`{"${tgArn("green", "api")}": "shop", "${tgArn("green", "web")}": "shop"}`);
     });
 });

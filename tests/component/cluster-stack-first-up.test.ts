@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "../../cli/plan/fake-cloud";
 import { runProgram } from "../../cli/plan/mock-runtime";
@@ -43,8 +44,9 @@ function namespaceOf(r: Run["resources"][number]): string | undefined {
 /**
  * Applies the plan to a cluster that has only `existing` namespaces, in the
  * most eager order the engine may choose: every object as soon as its
- * explicit dependencies exist. Returns the objects that would be sent to a
- * namespace that does not exist yet.
+ * explicit dependencies exist. A `Namespace` or a `NamespacePatch` (server-
+ * side applied: it creates an absent namespace) makes its namespace exist.
+ * Returns the objects that would be sent to a namespace that does not exist yet.
  */
 function objectsBeforeTheirNamespace(r: Run, existing: readonly string[]): string[] {
     const byUrn = new Map(r.resources.map(x => [x.urn, x]));
@@ -64,7 +66,7 @@ function objectsBeforeTheirNamespace(r: Run, existing: readonly string[]): strin
             continue;
         }
         const created = [...before(x.urn)].map(u => byUrn.get(u)).filter(d => d !== undefined)
-            .some(d => d.type === T.namespace && !d.read && (d.inputs.metadata as { name: string }).name === ns);
+            .some(d => (d.type === T.namespace || d.type === T.nsPatch) && !d.read && (d.inputs.metadata as { name: string }).name === ns);
         if (!created) {
             failing.push(`${x.type}::${x.name} in ${ns}`);
         }
@@ -83,23 +85,24 @@ describe("cluster stack: first pulumi up of the example cluster-blue on the clus
         expect(objectsBeforeTheirNamespace(r, SystemNamespaces)).to.deep.equal([]);
     });
 
-    it("creates the bindings' namespace labelled for readiness gates, kept on destroy, and reads nothing from the new cluster", () => {
-        const ns = r.get(T.namespace, "blue-ns-shop");
+    it("applies the bindings' namespace (created or adopted) labelled for readiness gates, kept on destroy, and reads nothing from the new cluster", () => {
+        const ns = r.get(T.nsPatch, "blue-ns-shop");
         expect([ns.read, ns.inputs.metadata, ns.options.retainOnDelete]).to.deep.equal([
             false, { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } }, true,
         ]);
-        expect(r.ofType(T.nsPatch)).to.deep.equal([]);
+        expect(r.ofType(T.namespace)).to.deep.equal([]);
         expect(r.resources.filter(x => x.read).map(x => x.type)).to.deep.equal(["pulumi:pulumi:StackReference"]);
     });
 
     it("the same plan without the created namespace would send both bindings into a missing namespace", () => {
-        const withoutNamespaces = { resources: r.resources.filter(x => x.type !== T.namespace) } as Run;
+        const withoutNamespaces = { resources: r.resources.filter(x => x.type !== T.nsPatch) } as Run;
         expect(objectsBeforeTheirNamespace(withoutNamespaces, SystemNamespaces)).to.deep.equal([`${T.tgb}::blue-web in shop`, `${T.tgb}::blue-api in shop`]);
     });
 
-    it("retainNamespaces false lets the namespaces go with the stack", async () => {
-        const r2 = await run(clusterProgram, stackOptions("cluster-blue", c => { c.retainNamespaces = false; }));
+    it("retainNamespaces false lets the namespaces go with the stack (owned Namespace resources)", async () => {
+        const r2 = await run(clusterProgram, stackOptions("cluster-blue", c => { c.retainNamespaces = false; }, { namespaces: [...SystemNamespaces] }));
         expect(r2.get(T.namespace, "blue-ns-shop").options.retainOnDelete).to.equal(false);
+        expect(objectsBeforeTheirNamespace(r2, SystemNamespaces)).to.deep.equal([]);
     });
 
     it("createNamespaces false (namespaces made another way): read from the new cluster, and a missing one is reported", async () => {
@@ -167,9 +170,10 @@ describe("cluster stack: an existing cluster's namespaces", () => {
             + "create it (kubectl create namespace lbc), or set createNamespaces: true to let this stack create it");
     });
 
-    it("createNamespaces on an existing cluster creates them instead of reading them", async () => {
+    it("createNamespaces on an existing cluster applies them instead of reading them", async () => {
         const r = await run(clusterProgram, stackOptions("cluster-green", c => { c.createNamespaces = true; }, { namespaces: [...SystemNamespaces] }));
-        expect(r.ofType(T.namespace).map(x => [x.name, x.read, x.options.retainOnDelete])).to.deep.equal([["green-ns-shop", false, true]]);
+        expect(r.ofType(T.namespace)).to.deep.equal([]);
+        expect(r.ofType(T.nsPatch).map(x => [x.name, x.read, x.options.retainOnDelete])).to.deep.equal([["green-ns-shop", false, true]]);
     });
 });
 
@@ -218,5 +222,105 @@ describe("cluster stack: an existing cluster's IAM OIDC provider", () => {
     it("refuses a createOidcProvider that is not a boolean", async () => {
         const e = await runError(clusterProgram, stackOptions("cluster-green", c => { c.eks.createOidcProvider = "yes"; }));
         expect(e.message).to.equal("alb-fleet:cluster.eks.createOidcProvider: got \"yes\"; expected true or false");
+    });
+});
+
+describe("cluster stack: first pulumi up where the cluster already has the CRD or the namespaces (pulumi-kubernetes >= 4.29)", () => {
+    const CrdName = "targetgroupbindings.elbv2.k8s.aws";
+    const crdPatch = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch";
+    const plainCrd = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+    /** What pulumi-kubernetes adds to an AlreadyExists of a create (provider/pkg/await/await.go), as the fake cloud words it. */
+    const AlreadyExistsAdvice = "The resource already exists in the cluster. To manage fields of an existing resource without owning its lifecycle "
+        + "use a Patch resource (e.g. NamespacePatch); to adopt it, `pulumi import`; or set upsertExistingObjects on the provider.";
+
+    /** What a `pulumi destroy` of the run leaves in the cluster: the objects it had, and the namespaces and CRDs the stack retains. */
+    function afterDestroy(r: Run, before: { namespaces: string[]; crds: string[] }): { namespaces: string[]; crds: string[] } {
+        const retained = (types: string[]) => r.resources.filter(x => types.includes(x.type) && !x.read && x.options.retainOnDelete)
+            .map(x => (x.inputs.metadata as { name: string }).name);
+        return {
+            namespaces: [...new Set([...before.namespaces, ...retained([T.namespace, T.nsPatch])])].sort(),
+            crds: [...new Set([...before.crds, ...retained([plainCrd, crdPatch])])].sort(),
+        };
+    }
+
+    /** The first `pulumi up` of a program registering one CRD resource, on a cluster that has the controller's CRD. */
+    const crdUp = (create: () => void) => runError(create, { crds: [CrdName], namespaces: [...SystemNamespaces] });
+
+    it("fresh cluster: the CRD and the namespace are created by their patches", async () => {
+        const r = await run(clusterProgram, stackOptions("cluster-blue", undefined, { namespaces: [...SystemNamespaces], crds: [] }));
+        expect(r.ofType(plainCrd)).to.deep.equal([]);
+        expect(r.get(crdPatch, "blue-tgb-crd").options.retainOnDelete).to.equal(true);
+        expect(r.ofType(T.nsPatch).map(x => x.name)).to.deep.equal(["blue-ns-shop"]);
+    });
+
+    it("an existing cluster whose controller chart was installed before (Helm left the CRD): the forced patch takes it over", async () => {
+        const r = await run(clusterProgram, stackOptions("cluster-green", undefined, { namespaces: [...SystemNamespaces, "shop"], crds: [CrdName] }));
+        expect((r.get(crdPatch, "green-tgb-crd").inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/patchForce"])
+            .to.equal("true");
+    });
+
+    it("the fake cloud answers as the provider: a plain create of that CRD is AlreadyExists, a patch without patchForce a field conflict", async () => {
+        const metadata = { name: CrdName };
+        const spec = { group: "elbv2.k8s.aws", names: { kind: "TargetGroupBinding", plural: "targetgroupbindings" }, scope: "Namespaced", versions: [] };
+        const plain = await crdUp(() => new k8s.apiextensions.v1.CustomResourceDefinition("tgb-crd", { metadata, spec }));
+        expect(plain.message).to.equal(`failed to register new resource tgb-crd [${plainCrd}]: resource "${plainCrd}::tgb-crd" was not successfully `
+            + `created by the Kubernetes API server: customresourcedefinitions.apiextensions.k8s.io "${CrdName}" already exists\n\n${AlreadyExistsAdvice}`);
+        const unforced = await crdUp(() => new k8s.apiextensions.v1.CustomResourceDefinitionPatch("tgb-crd", { metadata }));
+        expect(unforced.message).to.match(new RegExp(`^failed to register new resource tgb-crd \\[${crdPatch}\\]: resource "${crdPatch}::tgb-crd" was not `
+            + "successfully created by the Kubernetes API server: server-side apply field conflict detected, see https://www\\.pulumi\\.com/\\S+ for "
+            + "troubleshooting help\nThe resource managed by field manager \"pulumi-kubernetes-[0-9a-f]{8}\" had an apply conflict: Apply failed with 1 "
+            + "conflict: conflict with \"helm\" using apiextensions\\.k8s\\.io/v1: \\.spec\\.versions$"));
+    });
+
+    it("re-attach after pulumi destroy: the retained CRD and namespaces are adopted, nothing is created twice", async () => {
+        const fresh = { namespaces: [...SystemNamespaces], crds: [] as string[] };
+        const first = await run(clusterProgram, stackOptions("cluster-green", c => { c.createNamespaces = true; }, fresh));
+        const left = afterDestroy(first, fresh);
+        expect(left).to.deep.equal({ namespaces: [...SystemNamespaces, "shop"].sort(), crds: [CrdName] });
+        const again = await run(clusterProgram, stackOptions("cluster-green", c => { c.createNamespaces = true; }, left));
+        expect(again.inventory()).to.deep.equal(first.inventory());
+    });
+
+    it("existing namespaces with createNamespaces: adopted and kept; with retainNamespaces false refused by the API (AlreadyExists), not taken over to be deleted", async () => {
+        const world = { namespaces: [...SystemNamespaces, "shop"], crds: [CrdName] };
+        const r = await run(clusterProgram, stackOptions("cluster-green", c => { c.createNamespaces = true; }, world));
+        expect(r.ofType(T.nsPatch).map(x => [x.name, x.options.retainOnDelete])).to.deep.equal([["green-ns-shop", true]]);
+        const e = await runError(clusterProgram, stackOptions("cluster-green", c => { c.createNamespaces = true; c.retainNamespaces = false; }, world));
+        expect(e.message).to.equal(`failed to register new resource green-ns-shop [${T.namespace}]: resource "${T.namespace}::green-ns-shop" was not `
+            + `successfully created by the Kubernetes API server: namespaces "shop" already exists\n\n${AlreadyExistsAdvice}`);
+    });
+});
+
+describe("cluster stack: the TargetGroupBinding admission policy needs Kubernetes 1.30", () => {
+    const Needs = "the TargetGroupBinding admission policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1) needs Kubernetes 1.30 or later";
+    const vap = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+    /** The existing cluster "green" as EKS describes it, at another Kubernetes version. */
+    const greenAt = (version: string): Partial<HarnessOptions> => ({
+        calls: {
+            "aws:eks/getCluster:getCluster": inputs => ({
+                ...new FakeCloud({ accountId: NetworkAccount, region: "eu-west-1", stackOutputs: { network: exampleNetworkOutputs() as any } })
+                    .call({ token: "aws:eks/getCluster:getCluster", inputs }),
+                version,
+            }),
+        },
+    });
+
+    it("a cluster created at 1.29 is refused before anything is registered; at 1.30, or with the policy off, accepted", async () => {
+        const e = await runError(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.29"; }));
+        expect(e.message).to.equal(`alb-fleet:cluster.eks.version: got "1.29"; ${Needs}; create the cluster with 1.30 or later, or set bindingAdmissionPolicy: false`);
+        const at130 = await run(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.30"; }));
+        expect(at130.ofType(vap).map(x => x.name)).to.deep.equal(["blue-tgb-policy"]);
+        const off = await run(clusterProgram, stackOptions("cluster-blue", c => { c.eks.version = "1.29"; c.bindingAdmissionPolicy = false; }));
+        expect(off.ofType(vap)).to.deep.equal([]);
+    });
+
+    it("an existing cluster at 1.29 is refused, with its version and the fix; with the policy off it is attached without it", async () => {
+        const e = await runError(clusterProgram, stackOptions("cluster-green", undefined, greenAt("1.29")));
+        expect(e.message).to.equal(`alb-fleet:cluster.eks.name: got "green"; the cluster runs Kubernetes 1.29; ${Needs}; `
+            + "upgrade the cluster, or set bindingAdmissionPolicy: false");
+        const off = await run(clusterProgram, stackOptions("cluster-green", c => { c.bindingAdmissionPolicy = false; }, greenAt("1.29")));
+        expect(off.ofType(vap)).to.deep.equal([]);
+        const current = await run(clusterProgram, stackOptions("cluster-green", undefined, greenAt("1.30")));
+        expect(current.ofType(vap).map(x => x.name)).to.deep.equal(["green-tgb-policy"]);
     });
 });

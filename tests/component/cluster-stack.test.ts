@@ -172,8 +172,10 @@ describe("cluster stack: bad config fails before anything but the stack referenc
             "alb-fleet:cluster.tags: got \"50 tags\"; expected at most 49 tags: AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)"],
         ["a bad node security group", { ...greenConfig(), nodeSecurityGroupIds: ["sg-1"] }, NetworkAccount,
             "alb-fleet:cluster.nodeSecurityGroupIds[0]: got \"sg-1\"; expected a security group ID such as \"sg-0123456789abcdef0\""],
+        ["a bindingAdmissionPolicy that is not a boolean", { ...greenConfig(), bindingAdmissionPolicy: "no" }, NetworkAccount,
+            "alb-fleet:cluster.bindingAdmissionPolicy: got \"no\"; expected true or false"],
         ["a misspelt key", { ...greenConfig(), bindngs: {} }, NetworkAccount,
-            "alb-fleet:cluster.bindngs: got {}; unknown key; expected one of key, networkStack, accountId, eks, nodeSecurityGroupIds, controller, securityGroupMode, bindings, multiClusterTargetGroup, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, tags"],
+            "alb-fleet:cluster.bindngs: got {}; unknown key; expected one of key, networkStack, accountId, eks, nodeSecurityGroupIds, controller, securityGroupMode, bindings, multiClusterTargetGroup, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, bindingAdmissionPolicy, tags"],
         ["a chart too old for a cross-account cluster", { ...blueConfig(), controller: { chartVersion: "1.12.0" } }, BlueAccount,
             "alb-fleet:cluster.controller.chartVersion: got \"1.12.0\"; expected 1.13.0 or newer: clusters in RAM-shared subnets need controller v2.13.0 (chart 1.13.0)"],
     ];

@@ -112,7 +112,7 @@ function clusterAttachmentCases(get: () => Schema): void {
         const undocumented = [...props].filter(([, p]) => !(p.description ?? "").trim()).map(([k]) => k);
         expect(undocumented).to.deep.equal([]);
         expect(Object.keys(resource().inputProperties).sort()).to.deep.equal([
-            "albSecurityGroupId", "applyToCluster", "bindings", "cluster", "clusterName", "controller", "createNamespaces", "labelNamespaces",
+            "albSecurityGroupId", "applyToCluster", "bindingAdmissionPolicy", "bindings", "cluster", "clusterName", "controller", "createNamespaces", "labelNamespaces",
             "manageCrd", "multiClusterTargetGroup", "nodeSecurityGroupIds", "oidcIssuer", "oidcProviderArn", "region", "retainNamespaces",
             "securityGroupMode", "sharedVpc", "tags", "vpcId",
         ]);

@@ -35,7 +35,8 @@ describe("cluster-attachment validation: defaults", () => {
             targetType: "ip", protocol: "HTTP", fromPort: 8080, toPort: 8080, networkingPort: 8080, healthCheckPort: undefined,
         });
         expect(r.bindings.api.servicePort).to.equal("http");
-        expect([r.securityGroupMode, r.applyToCluster, r.labelNamespaces, r.manageCrd, r.multiClusterTargetGroup]).to.deep.equal(["rules", true, true, true, false]);
+        expect([r.securityGroupMode, r.applyToCluster, r.labelNamespaces, r.manageCrd, r.multiClusterTargetGroup, r.bindingAdmissionPolicy])
+            .to.deep.equal(["rules", true, true, true, false, true]);
     });
 
     it("resolves the green (same-account) example", () => {
@@ -154,8 +155,10 @@ describe("cluster-attachment validation: errors name the path, the value and wha
             "tags: got \"51 tags\"; expected at most 50 tags: AWS allows 50 per resource"],
         ["a tag value IAM refuses", "green", a => { a.tags = { team: "platform;web" }; },
             "tags.team: got \"platform;web\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@"],
+        ["a bindingAdmissionPolicy that is not a boolean", "green", a => { a.bindingAdmissionPolicy = "off"; },
+            "bindingAdmissionPolicy: got \"off\"; expected true or false"],
         ["a misspelt top-level key", "green", a => { a.bindigs = {}; },
-            "bindigs: got {}; unknown key; expected one of clusterName, oidcProviderArn, oidcIssuer, vpcId, region, cluster, albSecurityGroupId, bindings, controller, securityGroupMode, nodeSecurityGroupIds, multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, tags"],
+            "bindigs: got {}; unknown key; expected one of clusterName, oidcProviderArn, oidcIssuer, vpcId, region, cluster, albSecurityGroupId, bindings, controller, securityGroupMode, nodeSecurityGroupIds, multiClusterTargetGroup, sharedVpc, applyToCluster, labelNamespaces, createNamespaces, retainNamespaces, manageCrd, bindingAdmissionPolicy, tags"],
     ];
     for (const [what, key, mutate, message] of table) {
         it(`refuses ${what}`, () => expect(errorOf(key, mutate)).to.equal(message));
