@@ -10,7 +10,7 @@ import { sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
 import { Fetched, LivePolicy, LiveRole } from "./snapshot";
 
-/** A finding about a role, with the policy it comes from when there is one. */
+/** A finding about a role: a failure, or a warning. */
 interface Finding {
     severity: "fail" | "warn";
     text: string;
@@ -108,18 +108,13 @@ function judgeRegistrar(outputs: NetworkOutputs, key: string, c: ClusterOutputs,
     const warns = findings.filter(p => p.severity === "warn");
     if (fails.length > 0) {
         return fail("registrar.trust", subject, [...fails, ...warns].map(p => p.text).join("; "),
-            roleHint(role, offendingPolicies(role, widening.problems), [RegistrarPolicyName],
+            roleHint(role, widening.offending, [RegistrarPolicyName],
                 `pulumi up -s network to restore the registrar role's trust and policy ${RegistrarPolicyName} (trust: account ${c.accountId}, aws:PrincipalArn ${c.controllerRoleArn}, sts:ExternalId from the outputs)`));
     }
     if (warns.length > 0) {
         return warn("registrar.trust", subject, warns.map(p => p.text).join("; "), "pass the outputs with secrets shown: pulumi stack output --json --show-secrets -s network");
     }
     return pass("registrar.trust", subject, `trusts ${c.controllerRoleArn} with the external ID; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"} and nothing more`);
-}
-
-/** The policies a list of widening texts names (`inline policy X statement N: ...`). */
-function offendingPolicies(role: LiveRole, problems: readonly string[]): LivePolicy[] {
-    return role.policies.filter(p => problems.some(text => text.startsWith(`${p.kind === "inline" ? "inline" : "attached"} policy ${p.name} statement `)));
 }
 
 /**
@@ -182,7 +177,7 @@ function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs
     ];
     if (findings.length > 0) {
         return fail("controller.iam", subject, findings.map(p => p.text).join("; "),
-            roleHint(role, offendingPolicies(role, widening.problems), [ControllerPolicyName, AdditionalPolicyName],
+            roleHint(role, widening.offending, [ControllerPolicyName, AdditionalPolicyName],
                 `pulumi up -s cluster-${key} to restore the controller role's trust and policy ${ControllerPolicyName}`));
     }
     const extras = widening.extras.length > 0 ? `; ${AdditionalPolicy.declaredIn} adds ${widening.extras.join(", ")}` : "";

@@ -61,11 +61,13 @@ export interface ExtrasAllowed {
 export interface Widening {
     problems: string[];
     extras: string[];
+    /** The policies the problems come from, in the order given. */
+    offending: LivePolicy[];
 }
 
 /** Every way the role's policies grant more than the envelope (Allow statements only: a Deny never widens). */
 export function widenedGrants(policies: readonly LivePolicy[], envelope: Envelope, extrasAllowed?: ExtrasAllowed): Widening {
-    const result: Widening = { problems: [], extras: [] };
+    const result: Widening = { problems: [], extras: [], offending: [] };
     for (const policy of policies) {
         const tolerant = policy.kind === "inline" && extrasAllowed !== undefined && policy.name === extrasAllowed.policyName ? extrasAllowed : undefined;
         for (const st of statementsOf(policy.document)) {
@@ -76,6 +78,9 @@ export function widenedGrants(policies: readonly LivePolicy[], envelope: Envelop
             const found = statementWidening(st, envelope, tolerant);
             result.problems.push(...found.problems.map(p => `${where}: ${p}`));
             result.extras.push(...found.extras);
+            if (found.problems.length > 0 && !result.offending.includes(policy)) {
+                result.offending.push(policy);
+            }
         }
     }
     result.extras = [...new Set(result.extras)].sort();
@@ -87,7 +92,7 @@ type Reach =
     | { kind: "wide"; text: string }
     | { kind: "actions"; granted: Grant[]; beyond: string[]; unlisted?: string };
 
-function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAllowed | undefined): Widening {
+function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAllowed | undefined): { problems: string[]; extras: string[] } {
     const problems: string[] = [];
     const extras: string[] = [];
     if (st.notActions) {
@@ -105,9 +110,14 @@ function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAl
             continue;
         }
         reach.granted.forEach(g => granted.set(g.action, g));
+        // Outside the tolerant policy every action beyond the grant is refused; inside it, those the package forbids.
         const refused = (action: string): boolean => tolerant === undefined || [action, pattern].some(a => tolerant.forbidden.some(re => re.test(a)));
+        if (reach.unlisted !== undefined && refused(pattern)) {
+            problems.push(reach.unlisted);
+            continue;
+        }
         if (reach.unlisted !== undefined) {
-            (refused(pattern) ? problems : extras).push(refused(pattern) ? reach.unlisted : pattern);
+            extras.push(pattern);
             continue;
         }
         const refusedActions = reach.beyond.filter(refused);
@@ -141,7 +151,7 @@ function listed(actions: readonly string[]): string {
  * of a service (`iam:*`), or the granted and ungranted actions it matches
  * among the service's known actions.
  */
-export function reachOf(pattern: string, envelope: Envelope): Reach {
+function reachOf(pattern: string, envelope: Envelope): Reach {
     const colon = pattern.indexOf(":");
     const service = colon < 0 ? pattern : pattern.slice(0, colon);
     const name = colon < 0 ? "" : pattern.slice(colon + 1);

@@ -19,14 +19,14 @@ const allow = (statement: Record<string, unknown>): Record<string, unknown> => (
 
 describe("doctor: policies wider than shared-alb writes them", () => {
     it("the package's own registrar policy is not widened, however it is spelled", () => {
-        expect(widenedGrants([inline(registrarPermissions([TgA, TgB]) as unknown as PolicyDocument)], registrar)).to.deep.equal({ problems: [], extras: [] });
+        expect(widenedGrants([inline(registrarPermissions([TgA, TgB]) as unknown as PolicyDocument)], registrar)).to.deep.equal({ problems: [], extras: [], offending: [] });
         const respelled = { Statement: [
             { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: [TgB, TgA] },
             { Effect: "Allow", Action: "ElasticLoadBalancing:DescribeTargetGroups", Resource: "*" },
             { Effect: "Allow", Action: ["elasticloadbalancing:Describe?argetHealth"], Resource: ["*"] },
             { Effect: "Deny", NotAction: "elasticloadbalancing:RegisterTargets", Resource: "*" },
         ] };
-        expect(widenedGrants([inline(respelled)], registrar)).to.deep.equal({ problems: [], extras: [] });
+        expect(widenedGrants([inline(respelled)], registrar)).to.deep.equal({ problems: [], extras: [], offending: [] });
     });
 
     const cases: Array<[string, LivePolicy, string[]]> = [
@@ -117,6 +117,7 @@ describe("doctor: policies wider than shared-alb writes them", () => {
             expect(widenedGrants([inline(doc, "additional")], envelope, additional)).to.deep.equal({
                 problems: ["inline policy additional statement 1: grants iam:PassRole, elasticloadbalancing:CreateTargetGroup, which shared-alb never grants the controller (controller.additionalPolicyJson refuses it)"],
                 extras: ["ec2:DescribeSubnets", "ec2:DescribeVpc*"],
+                offending: [inline(doc, "additional")],
             });
             // The same actions in any other policy are widenings.
             expect(widenedGrants([inline(allow({ Action: "ec2:DescribeSubnets", Resource: "*" }), "target-group-binding")], envelope, additional).problems).to.deep.equal([
