@@ -3,7 +3,13 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ModifyLoadBalancerAttributesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import fc from "fast-check";
+import { createAwsClients } from "../../cli/doctor/aws-clients";
+import { runAwsChecks } from "../../cli/doctor/aws-checks";
+import { Caller, gatherAws } from "../../cli/doctor/aws-gather";
+import { Pool } from "../../cli/doctor/pool";
 import { CheckResult, Report } from "../../cli/doctor/report";
+import { AwsSnapshot, Fetched } from "../../cli/doctor/snapshot";
 import { BuiltFleet, buildFleet, testClients } from "./fleet";
 import { closedPort, Fault, FaultProxy } from "./fault-proxy";
 import { Moto, motoEnv, startMoto } from "./moto";
@@ -172,5 +178,41 @@ describe("doctor when reads fail: a check that could not tell is an error, never
         } finally {
             await aws.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: fleet.outputs.loadBalancer.arn, Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }] }));
         }
+    });
+
+    it("whatever reads fail, every result that is not an error is exactly the healthy run's (property over the live snapshot)", async () => {
+        const clients = createAwsClients(motoEnv(moto.endpoint), fleet.outputs.region);
+        let healthy: AwsSnapshot;
+        try {
+            healthy = await gatherAws(fleet.outputs, new Caller(clients, new Pool(8)));
+        } finally {
+            clients.elbv2.destroy();
+            clients.ec2.destroy();
+            clients.iam.destroy();
+        }
+        const expected = runAwsChecks(fleet.outputs, healthy);
+        expect(expected.every(c => c.status === "pass")).to.equal(true);
+        const failed: Fetched<never> = { state: "error", call: "test:Read", error: "AccessDenied: denied" };
+        type Snap = Record<string, unknown> & AwsSnapshot;
+        // Every read of the snapshot, as a way to make it fail: a top-level read, one entry of a keyed read, or one policy of a role.
+        const reads: Array<[string, (snap: Snap) => void]> = [
+            ...(["loadBalancer", "loadBalancerAttributes", "securityGroup", "vpcCidrs"] as const).map((k): [string, (snap: Snap) => void] => [k, snap => { snap[k] = failed; }]),
+            ...(["listeners", "rules", "targetGroups", "targetHealth", "roles", "controllerRoles"] as const).flatMap(k =>
+                Object.keys(healthy[k]).map((key): [string, (snap: Snap) => void] => [`${k} ${key}`, snap => { (snap[k] as Record<string, Fetched<unknown>>)[key] = failed; }])),
+            ...(["roles", "controllerRoles"] as const).flatMap(k => Object.keys(healthy[k]).map((key): [string, (snap: Snap) => void] => [`${k} ${key} policy`, snap => {
+                const role = (snap[k] as Record<string, Fetched<{ unreadable: unknown[] }>>)[key];
+                if (role.state === "ok") {
+                    role.value.unreadable.push({ name: "register-targets", call: "iam:GetRolePolicy", error: "AccessDenied: denied" });
+                }
+            }])),
+        ];
+        expect(reads.length).to.equal(4 + 1 + 1 + 4 + 4 + 1 + 1 + 2);
+        fc.assert(fc.property(fc.subarray(reads, { minLength: 1 }), chosen => {
+            const snap = JSON.parse(JSON.stringify(healthy)) as Snap;
+            chosen.forEach(([, fail]) => fail(snap));
+            const results = runAwsChecks(fleet.outputs, snap);
+            const known = new Set(expected.map(c => JSON.stringify(c)));
+            return results.some(c => c.status === "error") && results.filter(c => c.status !== "error").every(c => known.has(JSON.stringify(c)));
+        }), { numRuns: 300 });
     });
 });
