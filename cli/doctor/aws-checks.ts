@@ -26,7 +26,6 @@ export function runAwsChecks(outputs: NetworkOutputs, snap: AwsSnapshot): CheckR
     ];
 }
 
-
 /** `alb.found`, `alb.deletion-protection`, `alb.security-group`. */
 export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
     const arn = outputs.loadBalancer.arn;
