@@ -142,7 +142,7 @@ async function measure(label: string, file: string, env: NodeJS.ProcessEnv, regi
     // Warm up both paths (moto's lazy imports, SDK loading).
     const warm = await timeDoctor(file, env, 8);
     await replaySequentially(calls, env, region);
-    console.log(`doctor result: ${warm.report.checks.length} checks, ${warm.report.summary.pass} pass, ${warm.report.summary.warn} warn, ${warm.report.summary.fail} fail`);
+    console.log(`doctor result: ${warm.report.checks.length} checks, ${warm.report.summary.pass} pass, ${warm.report.summary.warn} warn, ${warm.report.summary.fail} fail, ${warm.report.summary.error} error`);
 
     const doctor: number[] = [];
     const sequential: number[] = [];

@@ -35,7 +35,8 @@ Options:
   --controller-name NAME     controller deployment name (default aws-load-balancer-controller)
   -h, --help                 this text
 
-Exit codes: 0 no failed check, 1 at least one failed check, 2 the doctor could not run.
+Exit codes: 0 no failed check, 1 at least one failed check, 2 the doctor could not run,
+3 no failed check but some could not be checked (a read they need failed).
 `;
 
 /** `shared-alb doctor`: what it accepts. */

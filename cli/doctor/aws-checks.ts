@@ -1,7 +1,7 @@
-import { arnPartition, targetGroupArn } from "../../components/internal/arn";
 import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
 import { NodePortRange } from "../../components/internal/values";
-import { evaluateTrust, isAllowed } from "./iam-policy";
+import { unreadable } from "./aws-clients";
+import { checkControllers, checkRegistrars } from "./iam-checks";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
 import { AwsSnapshot, EgressRule, Fetched, LiveRule, LiveTarget, LiveTargetGroup } from "./snapshot";
@@ -22,14 +22,9 @@ export function runAwsChecks(outputs: NetworkOutputs, snap: AwsSnapshot): CheckR
         ...checkTargetGroups(outputs, snap),
         ...checkEgress(outputs, snap),
         ...checkRegistrars(outputs, snap),
+        ...checkControllers(outputs, snap),
     ];
 }
-
-function unreadable(what: string, f: Fetched<unknown>): string {
-    return f.state === "error" ? `could not read ${what}: ${f.error}` : `could not read ${what}`;
-}
-
-const ReadHint = "grant the doctor's credentials read access (elasticloadbalancing:Describe*, ec2:DescribeSecurityGroups, ec2:DescribeVpcs, iam:GetRole*, iam:List*RolePolicies, iam:GetPolicy*) and run again";
 
 /** `alb.found`, `alb.deletion-protection`, `alb.security-group`. */
 export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
@@ -40,8 +35,13 @@ export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): C
         return [fail("alb.found", arn, "load balancer not found",
             `check that the credentials are for account ${outputs.accountId} in ${outputs.region}, and that the network stack's outputs are current (pulumi up -s network)`)];
     }
+    const attrs = snap.loadBalancerAttributes;
     if (lb.state === "error") {
-        return [warn("alb.found", arn, unreadable("the load balancer", lb), ReadHint)];
+        return [
+            unreadable("alb.found", arn, lb),
+            deletionProtection(arn, attrs),
+            unreadable("alb.security-group", arn, lb),
+        ];
     }
     const live = lb.value;
     if (live.state === "active") {
@@ -51,22 +51,27 @@ export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): C
     } else {
         out.push(fail("alb.found", arn, `load balancer ${live.name} is ${live.state}`, "look at the load balancer's state reason in the EC2 console or `aws elbv2 describe-load-balancers`"));
     }
-    const attrs = snap.loadBalancerAttributes;
-    if (attrs.state === "ok") {
-        const on = attrs.value["deletion_protection.enabled"] === "true";
-        out.push(on
-            ? pass("alb.deletion-protection", arn, "deletion protection is on")
-            : fail("alb.deletion-protection", arn, "deletion protection is off: the pet load balancer can be deleted and its DNS name lost",
-                `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${arn} --attributes Key=deletion_protection.enabled,Value=true, then pulumi up -s network`));
-    } else {
-        out.push(warn("alb.deletion-protection", arn, unreadable("the load balancer attributes", attrs), ReadHint));
-    }
+    out.push(deletionProtection(arn, attrs));
     const sg = outputs.loadBalancer.securityGroupId;
     out.push(live.securityGroups.includes(sg)
         ? pass("alb.security-group", arn, `security group ${sg} is attached`)
         : fail("alb.security-group", arn, `security group ${sg} from the outputs is not attached (attached: ${live.securityGroups.join(", ") || "none"})`,
             "pulumi up -s network to reattach it; the cluster stacks allow ingress from this group only"));
     return out;
+}
+
+function deletionProtection(arn: string, attrs: AwsSnapshot["loadBalancerAttributes"]): CheckResult {
+    if (attrs.state === "error") {
+        return unreadable("alb.deletion-protection", arn, attrs);
+    }
+    if (attrs.state === "missing") {
+        // Only when the load balancer itself is gone, which alb.found reports.
+        return fail("alb.deletion-protection", arn, "no attributes: the load balancer was not found", "see alb.found");
+    }
+    return attrs.value["deletion_protection.enabled"] === "true"
+        ? pass("alb.deletion-protection", arn, "deletion protection is on")
+        : fail("alb.deletion-protection", arn, "deletion protection is off: the pet load balancer can be deleted and its DNS name lost",
+            `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${arn} --attributes Key=deletion_protection.enabled,Value=true, then pulumi up -s network`);
 }
 
 /** `listener.found`, `listener.rule`, `listener.weights`, `listener.preview`. */
@@ -77,7 +82,7 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
         if (!l || l.state === "missing") {
             out.push(fail("listener.found", `${role} ${arn}`, `${role} listener not found`, "pulumi up -s network to recreate it, or refresh the outputs file"));
         } else if (l.state === "error") {
-            out.push(warn("listener.found", `${role} ${arn}`, unreadable(`the ${role} listener`, l), ReadHint));
+            out.push(unreadable("listener.found", `${role} ${arn}`, l));
         } else {
             out.push(pass("listener.found", `${role} ${arn}`, `${l.value.protocol} listener on port ${l.value.port}`));
         }
@@ -89,10 +94,14 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
     const rules = snap.rules[target.arn];
     for (const [service, svc] of sortedEntries(outputs.services)) {
         const subject = `service ${service}`;
-        if (!rules || rules.state !== "ok") {
-            if (rules?.state === "error") {
-                out.push(warn("listener.rule", subject, unreadable(`the rules of the ${target.role} listener`, rules), ReadHint));
+        if (rules?.state === "error") {
+            out.push(unreadable("listener.rule", subject, rules), unreadable("listener.weights", subject, rules));
+            if (svc.previewRuleArns !== undefined) {
+                out.push(unreadable("listener.preview", subject, rules));
             }
+            continue;
+        }
+        if (!rules || rules.state !== "ok") {
             // A missing listener is already reported by listener.found.
             continue;
         }
@@ -106,8 +115,13 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
         }
     }
     const defaultPreviews = outputs.preview?.defaultActionRuleArns ?? {};
-    if (rules?.state === "ok" && outputs.defaultService !== undefined && Object.keys(defaultPreviews).length > 0) {
-        out.push(checkPreviewRules(outputs, outputs.defaultService, defaultPreviews, rules.value, `default action (service ${outputs.defaultService})`));
+    if (outputs.defaultService !== undefined && Object.keys(defaultPreviews).length > 0) {
+        const label = `default action (service ${outputs.defaultService})`;
+        if (rules?.state === "ok") {
+            out.push(checkPreviewRules(outputs, outputs.defaultService, defaultPreviews, rules.value, label));
+        } else if (rules?.state === "error") {
+            out.push(unreadable("listener.preview", label, rules));
+        }
     }
     return out;
 }
@@ -239,7 +253,7 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
 /** `tg.found`, `tg.vpc`, `tg.config`, `tg.healthy`, `tg.target-port`. */
 export function checkTargetGroups(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
     const out: CheckResult[] = [];
-    const lbVpc = snap.loadBalancer.state === "ok" ? snap.loadBalancer.value.vpcId : outputs.vpcId;
+    const lb = snap.loadBalancer;
     for (const e of expectedTargetGroups(outputs)) {
         const subject = `${e.cluster}/${e.service} ${e.tg.arn}`;
         const f = snap.targetGroups[e.tg.arn];
@@ -249,19 +263,28 @@ export function checkTargetGroups(outputs: NetworkOutputs, snap: AwsSnapshot): C
             continue;
         }
         if (f.state === "error") {
-            out.push(warn("tg.found", subject, unreadable(`target group ${e.tg.name}`, f), ReadHint));
+            const ids = ["tg.found", "tg.vpc", "tg.config", "tg.healthy", "tg.target-port"] as const;
+            out.push(...ids.map(id => unreadable(id, subject, f)));
             continue;
         }
         const tg = f.value;
         out.push(pass("tg.found", subject, `target group ${tg.name} exists`));
-        out.push(tg.vpcId === lbVpc
-            ? pass("tg.vpc", subject, `in the load balancer's VPC ${lbVpc}`)
-            : fail("tg.vpc", subject, `target group is in ${tg.vpcId}, the load balancer in ${lbVpc}: the ALB cannot forward to it`,
-                `recreate the target group in ${lbVpc} (pulumi up -s network with the right vpcId)`));
+        out.push(checkVpc(subject, tg, lb.state === "ok" ? lb.value.vpcId : lb.state === "error" ? lb : outputs.vpcId));
         out.push(checkConfig(e, tg));
         out.push(...checkHealth(e, snap.targetHealth[e.tg.arn]));
     }
     return out;
+}
+
+/** `tg.vpc`: the target group is in the load balancer's VPC (the outputs' VPC when the load balancer is gone; unknown when it could not be read). */
+function checkVpc(subject: string, tg: LiveTargetGroup, lbVpc: string | { call: string; error: string }): CheckResult {
+    if (typeof lbVpc !== "string") {
+        return unreadable("tg.vpc", subject, lbVpc);
+    }
+    return tg.vpcId === lbVpc
+        ? pass("tg.vpc", subject, `in the load balancer's VPC ${lbVpc}`)
+        : fail("tg.vpc", subject, `target group is in ${tg.vpcId}, the load balancer in ${lbVpc}: the ALB cannot forward to it`,
+            `recreate the target group in ${lbVpc} (pulumi up -s network with the right vpcId)`);
 }
 
 function checkConfig(e: ExpectedTargetGroup, tg: LiveTargetGroup): CheckResult {
@@ -302,7 +325,7 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
         return [];
     }
     if (f.state === "error") {
-        return [warn("tg.healthy", subject, unreadable("target health", f), ReadHint)];
+        return [unreadable("tg.healthy", subject, f), unreadable("tg.target-port", subject, f)];
     }
     const targets = f.value;
     const counts = countStates(targets);
@@ -361,19 +384,22 @@ function portsText(r: { fromPort: number; toPort: number }): string {
     return r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
 }
 
-/** `sg.alb-egress`: one result per distinct port or port range the ALB must reach. */
-export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
-    const sgId = outputs.loadBalancer.securityGroupId;
-    const sg = snap.securityGroup;
-    if (sg.state === "missing") {
-        return [fail("sg.alb-egress", sgId, "the load balancer's security group does not exist", "pulumi up -s network to recreate it")];
-    }
-    if (sg.state === "error") {
-        return [warn("sg.alb-egress", sgId, unreadable("the security group", sg), ReadHint)];
-    }
-    const vpcCidrs = snap.vpcCidrs.state === "ok" ? snap.vpcCidrs.value : [];
-    // Port range -> who needs it.
-    const ranges = new Map<string, { fromPort: number; toPort: number; users: string[] }>();
+/** A port range the ALB must reach, and who needs it. */
+interface NeededRange {
+    fromPort: number;
+    toPort: number;
+    users: string[];
+}
+
+/**
+ * The port ranges the ALB security group must open: each target group's
+ * traffic ports and, when it differs, its health-check port (from the
+ * outputs, else the live target group). A target group that could not be
+ * read, with no health-check port in the outputs, is listed in `unknown`.
+ */
+function neededRanges(outputs: NetworkOutputs, snap: AwsSnapshot): { ranges: NeededRange[]; unknown: Array<{ who: string; read: { call: string; error: string } }> } {
+    const ranges = new Map<string, NeededRange>();
+    const unknown: Array<{ who: string; read: { call: string; error: string } }> = [];
     const need = (r: { fromPort: number; toPort: number }, why: string): void => {
         const key = portsText(r);
         const entry = ranges.get(key) ?? { ...r, users: [] };
@@ -384,14 +410,39 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
         const traffic = trafficPorts(e.tg);
         need(traffic, `${e.cluster}/${e.service}`);
         const live = snap.targetGroups[e.tg.arn];
+        if (e.tg.healthCheckPort === undefined && live?.state === "error") {
+            unknown.push({ who: `${e.cluster}/${e.service}`, read: live });
+        }
         const hcPort = e.tg.healthCheckPort
             ?? (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) ? Number(live.value.healthCheckPort) : undefined);
         if (hcPort !== undefined && (hcPort < traffic.fromPort || hcPort > traffic.toPort)) {
             need({ fromPort: hcPort, toPort: hcPort }, `${e.cluster}/${e.service} health check`);
         }
     }
+    return { ranges: [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort), unknown };
+}
+
+/**
+ * `sg.alb-egress`: one result per distinct port or port range the ALB must
+ * reach. Without the VPC's CIDRs (their read failed), only a rule to
+ * anywhere, a security group or a prefix list proves a range reachable, and
+ * a rule to part of some network cannot be judged.
+ */
+export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
+    const sgId = outputs.loadBalancer.securityGroupId;
+    const sg = snap.securityGroup;
+    if (sg.state === "missing") {
+        return [fail("sg.alb-egress", sgId, "the load balancer's security group does not exist", "pulumi up -s network to recreate it")];
+    }
+    if (sg.state === "error") {
+        return [unreadable("sg.alb-egress", sgId, sg)];
+    }
+    const vpc = snap.vpcCidrs;
+    const cidrsRead = vpc.state === "ok" ? undefined : vpc.state === "error" ? vpc : { call: "ec2:DescribeVpcs", error: `VPC ${outputs.vpcId} not found` };
+    const vpcCidrs = vpc.state === "ok" ? vpc.value : [];
+    const { ranges, unknown } = neededRanges(outputs, snap);
     const out: CheckResult[] = [];
-    for (const r of [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort)) {
+    for (const r of ranges) {
         const ports = portsText(r);
         const subject = `${sgId} port ${ports}`;
         const users = r.users.length > 3 ? `${r.users.slice(0, 3).join(", ")} and ${r.users.length - 3} more` : r.users.join(", ");
@@ -399,6 +450,8 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
         if (reachesVpc(sg.value.egress, r.fromPort, r.toPort, vpcCidrs)) {
             const dest = [...new Set(partial.map(describeDest))];
             out.push(pass("sg.alb-egress", subject, `egress allows tcp ${ports} to ${dest.join(", ")} (${users})`));
+        } else if (partial.length > 0 && cidrsRead !== undefined) {
+            out.push(unreadable("sg.alb-egress", subject, cidrsRead));
         } else if (partial.length > 0) {
             out.push(warn("sg.alb-egress", subject, `egress on tcp ${ports} only reaches ${partial.map(describeDest).join(", ")}, not the whole VPC ${vpcCidrs.join(", ") || "(CIDR unknown)"} (${users})`,
                 "make sure every target IP is inside the allowed ranges, or pulumi up -s network to restore the VPC-wide rules (vpcCidrs lists every CIDR of the VPC)"));
@@ -407,6 +460,7 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
                 `pulumi up -s network, or aws ec2 authorize-security-group-egress --group-id ${sgId} --ip-permissions IpProtocol=tcp,FromPort=${r.fromPort},ToPort=${r.toPort},IpRanges=[{CidrIp=${vpcCidrs[0] ?? "<vpc-cidr>"}}]`));
         }
     }
+    out.push(...unknown.map(u => unreadable("sg.alb-egress", `${sgId} health check of ${u.who}`, u.read)));
     return out;
 }
 
@@ -476,67 +530,6 @@ export function cidrContains(outer: string, inner: string): boolean {
     }
     const mask = ol === 0 ? 0 : (~0 << (32 - ol)) >>> 0;
     return ((o & mask) >>> 0) === ((i & mask) >>> 0);
-}
-
-/** `registrar.trust`: one result per cross-account cluster. */
-export function checkRegistrars(outputs: NetworkOutputs, snap: AwsSnapshot): CheckResult[] {
-    const out: CheckResult[] = [];
-    for (const [key, c] of sortedEntries(outputs.clusters)) {
-        if (c.accountId === outputs.accountId) {
-            continue;
-        }
-        const roleArn = c.registrarRoleArn ?? "";
-        const subject = `${key} ${roleArn}`;
-        const f = snap.roles[roleArn];
-        if (!f || f.state === "missing") {
-            out.push(fail("registrar.trust", subject, `registrar role for cross-account cluster ${key} does not exist: its controller cannot register targets`,
-                "pulumi up -s network to recreate the role, then restart the controller in the cluster"));
-            continue;
-        }
-        if (f.state === "error") {
-            out.push(warn("registrar.trust", subject, unreadable("the registrar role", f), ReadHint));
-            continue;
-        }
-        const role = f.value;
-        const externalId = c.externalId && c.externalId !== "[secret]" ? c.externalId : undefined;
-        const trust = evaluateTrust(role.trustPolicy, { accountId: c.accountId, controllerRoleArn: c.controllerRoleArn, externalId });
-        const problems = trust.map(t => ({ severity: t.severity, text: `trust policy ${t.text}` }));
-        const docs = role.policies.map(p => p.document);
-        const tgs = sortedEntries(c.targetGroups);
-        for (const action of ["RegisterTargets", "DeregisterTargets"]) {
-            const denied = tgs.filter(([, tg]) => !isAllowed(docs, `elasticloadbalancing:${action}`, tg.arn)).map(([svc]) => svc);
-            if (denied.length > 0) {
-                problems.push({ severity: "fail", text: `policy does not allow ${action} on the target group of ${denied.join(", ")}` });
-            }
-        }
-        for (const action of ["DescribeTargetGroups", "DescribeTargetHealth"]) {
-            if (!isAllowed(docs, `elasticloadbalancing:${action}`, "*")) {
-                problems.push({ severity: "fail", text: `policy does not allow ${action} on "*"` });
-            }
-        }
-        const probe = targetGroupArn(arnPartition(outputs.loadBalancer.arn), outputs.region, outputs.accountId, "doctor-probe-not-a-real-group", "0000000000000000");
-        const otherTgs = sortedEntries(outputs.clusters).filter(([k]) => k !== key).flatMap(([, oc]) => Object.values(oc.targetGroups).map(tg => tg.arn));
-        if ([probe, ...otherTgs].some(arn => isAllowed(docs, "elasticloadbalancing:RegisterTargets", arn))) {
-            problems.push({ severity: "warn", text: "policy allows RegisterTargets beyond this cluster's target groups" });
-        }
-        for (const u of role.unreadable) {
-            problems.push({ severity: "warn", text: `policy ${u.name} unreadable (${u.error})` });
-        }
-        const fails = problems.filter(p => p.severity === "fail");
-        const warns = problems.filter(p => p.severity === "warn");
-        if (fails.length > 0) {
-            out.push(fail("registrar.trust", subject, [...fails, ...warns].map(p => p.text).join("; "),
-                `pulumi up -s network to restore the registrar role's trust and policy (trust: account ${c.accountId}, aws:PrincipalArn ${c.controllerRoleArn}, sts:ExternalId from the outputs)`));
-        } else if (warns.length > 0) {
-            out.push(warn("registrar.trust", subject, warns.map(p => p.text).join("; "),
-                externalId === undefined && c.externalId === "[secret]"
-                    ? "pass the outputs with secrets shown: pulumi stack output --json --show-secrets -s network"
-                    : "narrow the role to what the network stack grants: pulumi up -s network"));
-        } else {
-            out.push(pass("registrar.trust", subject, `trusts ${c.controllerRoleArn} with the external ID; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"}`));
-        }
-    }
-    return out;
 }
 
 function shortArn(arn: string): string {

@@ -2,6 +2,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { DoctorError } from "./errors";
+import { CheckId, CheckResult, couldNotCheck } from "./report";
 
 /** The three SDK clients a doctor run uses. */
 export interface AwsClients {
@@ -102,4 +103,27 @@ export function oneLine(err: unknown): string {
         return `${head}${err.message}`.replace(/\s+/g, " ").trim();
     }
     return String(err).replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The fix for an AWS read that failed, by what the error says: throttled
+ * past the retries, denied, unreachable, or anything else.
+ */
+export function readHint(read: { error: string }): string {
+    if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(read.error)) {
+        return "AWS throttled the doctor past its 5 attempts: run it again later, or with a lower --concurrency";
+    }
+    if (/AccessDenied|UnauthorizedOperation|AuthorizationError|not authorized/i.test(read.error)) {
+        return "grant the doctor's credentials the read permissions listed in docs/doctor.md (elasticloadbalancing:Describe*, ec2:DescribeSecurityGroups, ec2:DescribeVpcs, "
+            + "iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion) and run again";
+    }
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|TimeoutError|socket hang up/i.test(read.error)) {
+        return "the endpoint did not answer: check AWS_ENDPOINT_URL (and the per-service variables), the network path and the region, and run again";
+    }
+    return "look at the error above (region, endpoint, credentials) and run again";
+}
+
+/** A check that could not tell because an AWS read failed, with the fix for that error. */
+export function unreadable(id: CheckId, subject: string, read: { call: string; error: string }): CheckResult {
+    return couldNotCheck(id, subject, read, readHint(read));
 }

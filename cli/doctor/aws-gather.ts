@@ -23,10 +23,11 @@ import { parseRoleArn } from "../../components/internal/arn";
 import { NetworkOutputs } from "../../components/internal/contract";
 import { AwsClients, isFatalAwsError, isNotFound, oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
+import { FailedRead } from "./report";
 import { expectedTargetGroups, serviceListener } from "./outputs";
 import { Pool } from "./pool";
 import {
-    AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LiveRole, LiveRule, LiveSecurityGroup,
+    AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LivePolicy, LiveRole, LiveRule, LiveSecurityGroup,
     LiveTarget, LiveTargetGroup, PolicyDocument,
 } from "./snapshot";
 
@@ -41,19 +42,50 @@ interface Sender {
     send(command: never): Promise<unknown>;
 }
 
+/** The IAM service prefix of each client's actions. */
+const ServicePrefix: Record<RecordedCall["client"], string> = { elbv2: "elasticloadbalancing", ec2: "ec2", iam: "iam" };
+
+/**
+ * A call that failed, named as the IAM action it needs
+ * (`elasticloadbalancing:DescribeRules`), with the SDK's error as `cause`.
+ */
+export class ReadError extends Error {
+    constructor(readonly call: string, readonly subject: string, readonly cause: unknown) {
+        super(`${call} failed: ${oneLine(cause)}`);
+        this.name = "ReadError";
+    }
+}
+
+/** The IAM action of a command: `DescribeRulesCommand` on the elbv2 client is `elasticloadbalancing:DescribeRules`. */
+export function actionOf(client: RecordedCall["client"], command: { constructor: { name: string } }): string {
+    return `${ServicePrefix[client]}:${command.constructor.name.replace(/Command$/, "")}`;
+}
+
 /**
  * Sends every call through the pool and records it, so the bench can replay
- * the exact same calls one by one.
+ * the exact same calls one by one. A call that fails for any reason but
+ * "not found" is kept in {@link failedReads}, and rejects with a
+ * {@link ReadError} that names it.
  */
 export class Caller {
     readonly calls: RecordedCall[] = [];
+    readonly failedReads: FailedRead[] = [];
 
     constructor(readonly clients: AwsClients, readonly pool: Pool) {}
 
-    send<O>(client: RecordedCall["client"], command: { input: unknown }): Promise<O> {
-        this.calls.push({ client, command: command as RecordedCall["command"] });
+    async send<O>(client: RecordedCall["client"], command: { input: unknown }, subject = ""): Promise<O> {
+        const recorded = command as RecordedCall["command"];
+        this.calls.push({ client, command: recorded });
         const sender = this.clients[client] as unknown as Sender;
-        return this.pool.run(() => sender.send(command as never) as Promise<O>);
+        try {
+            return await this.pool.run(() => sender.send(command as never) as Promise<O>);
+        } catch (err) {
+            const call = actionOf(client, recorded);
+            if (!isNotFound(err)) {
+                this.failedReads.push({ call, subject, error: oneLine(err) });
+            }
+            throw new ReadError(call, subject, err);
+        }
     }
 }
 
@@ -63,21 +95,22 @@ const ArnBatch = 20;
 /**
  * Reads everything the AWS checks need, with the calls in parallel on the
  * pool. A missing resource becomes `missing`, an error on one read becomes
- * `error` for that read; an error that means AWS cannot be reached at all
- * (no credentials, no endpoint) raises {@link DoctorError}.
+ * `error` naming that read. Only when the first read (the load balancer)
+ * cannot reach AWS at all (no credentials, no endpoint) does it raise
+ * {@link DoctorError}: nothing could be checked.
  */
 export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promise<AwsSnapshot> {
     const tgArns = unique(expectedTargetGroups(outputs).map(e => e.tg.arn));
     const listenerArns = unique(Object.values(outputs.loadBalancer.listenerArns));
     const ruleListener = serviceListener(outputs);
-    const roleArns = unique(Object.values(outputs.clusters)
-        .filter(c => c.accountId !== outputs.accountId && c.registrarRoleArn)
-        .map(c => c.registrarRoleArn as string));
+    const clusters = Object.values(outputs.clusters);
+    const roleArns = unique(clusters.filter(c => c.accountId !== outputs.accountId && c.registrarRoleArn).map(c => c.registrarRoleArn as string));
+    const controllerArns = unique(clusters.filter(c => c.accountId === outputs.accountId).map(c => c.controllerRoleArn));
 
     // The load balancer first: if this one call cannot reach AWS, nothing can.
-    const loadBalancer = await fetch(() => describeLoadBalancer(caller, outputs.loadBalancer.arn));
+    const loadBalancer = await fetch(() => describeLoadBalancer(caller, outputs.loadBalancer.arn), true);
 
-    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles] = await Promise.all([
+    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles] = await Promise.all([
         fetch(() => describeAttributes(caller, outputs.loadBalancer.arn)),
         byArn(listenerArns, arns => describeListeners(caller, arns)),
         ruleListener ? keyed([ruleListener.arn], arn => fetch(() => describeRules(caller, arn))) : Promise.resolve({}),
@@ -86,23 +119,30 @@ export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promis
         fetch(() => describeSecurityGroup(caller, outputs.loadBalancer.securityGroupId)),
         fetch(() => describeVpcCidrs(caller, outputs.vpcId)),
         keyed(roleArns, arn => fetch(() => readRole(caller, arn))),
+        keyed(controllerArns, arn => fetch(() => readRole(caller, arn))),
     ]);
-    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles };
+    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles };
 }
 
-/** Runs a read; maps not-found to `missing`, other errors to `error`, fatal ones to a throw. */
-async function fetch<T>(read: () => Promise<T | undefined>): Promise<Fetched<T>> {
+/**
+ * Runs a read; maps not-found to `missing`, any other error to `error`
+ * naming the call that failed. With `abortWhenUnreachable`, an error that
+ * means AWS cannot be reached at all raises {@link DoctorError} instead.
+ */
+async function fetch<T>(read: () => Promise<T | undefined>, abortWhenUnreachable = false): Promise<Fetched<T>> {
     try {
         const value = await read();
         return value === undefined ? { state: "missing" } : { state: "ok", value };
     } catch (err) {
-        if (isFatalAwsError(err)) {
-            throw new DoctorError(`cannot reach AWS: ${oneLine(err)}`);
-        }
-        if (isNotFound(err)) {
+        const cause = err instanceof ReadError ? err.cause : err;
+        if (isNotFound(cause)) {
             return { state: "missing" };
         }
-        return { state: "error", error: oneLine(err) };
+        const call = err instanceof ReadError ? err.call : "(unknown call)";
+        if (abortWhenUnreachable && isFatalAwsError(cause)) {
+            throw new DoctorError(`cannot reach AWS: ${call} failed: ${oneLine(cause)}; nothing was checked`);
+        }
+        return { state: "error", call, error: oneLine(cause) };
     }
 }
 
@@ -130,7 +170,7 @@ async function byArn<T extends { arn: string }>(arns: string[], describe: (arns:
             }
             return;
         }
-        if (batch.length === 1 || whole.state === "error" && !/NotFound/.test(whole.error)) {
+        if (batch.length === 1 || whole.state === "error") {
             for (const arn of batch) {
                 result[arn] = whole.state === "missing" ? { state: "missing" } : whole;
             }
@@ -148,7 +188,7 @@ async function byArn<T extends { arn: string }>(arns: string[], describe: (arns:
 
 async function describeLoadBalancer(caller: Caller, arn: string): Promise<LiveLoadBalancer | undefined> {
     const out = await caller.send<{ LoadBalancers?: Array<{ LoadBalancerArn?: string; LoadBalancerName?: string; State?: { Code?: string }; VpcId?: string; SecurityGroups?: string[] }> }>(
-        "elbv2", new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
+        "elbv2", new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }), arn);
     const lb = out.LoadBalancers?.[0];
     if (!lb) {
         return undefined;
@@ -164,13 +204,13 @@ async function describeLoadBalancer(caller: Caller, arn: string): Promise<LiveLo
 
 async function describeAttributes(caller: Caller, arn: string): Promise<Record<string, string>> {
     const out = await caller.send<{ Attributes?: Array<{ Key?: string; Value?: string }> }>(
-        "elbv2", new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }));
+        "elbv2", new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), arn);
     return Object.fromEntries((out.Attributes ?? []).map(a => [a.Key ?? "", a.Value ?? ""]));
 }
 
 async function describeListeners(caller: Caller, arns: string[]): Promise<LiveListener[]> {
     const out = await caller.send<{ Listeners?: Array<{ ListenerArn?: string; Port?: number; Protocol?: string }> }>(
-        "elbv2", new DescribeListenersCommand({ ListenerArns: arns }));
+        "elbv2", new DescribeListenersCommand({ ListenerArns: arns }), arns.join(", "));
     return (out.Listeners ?? []).map(l => ({ arn: l.ListenerArn ?? "", port: l.Port ?? 0, protocol: l.Protocol ?? "" }));
 }
 
@@ -179,7 +219,7 @@ async function describeRules(caller: Caller, listenerArn: string): Promise<LiveR
     let marker: string | undefined;
     do {
         const out = await caller.send<{ Rules?: Rule[]; NextMarker?: string }>(
-            "elbv2", new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: 400, ...(marker ? { Marker: marker } : {}) }));
+            "elbv2", new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: 400, ...(marker ? { Marker: marker } : {}) }), listenerArn);
         rules.push(...(out.Rules ?? []));
         marker = out.NextMarker;
     } while (marker);
@@ -187,7 +227,7 @@ async function describeRules(caller: Caller, listenerArn: string): Promise<LiveR
     const arns = rules.filter(r => !r.IsDefault && r.RuleArn).map(r => r.RuleArn as string);
     await Promise.all(chunks(arns, ArnBatch).map(async batch => {
         const out = await caller.send<{ TagDescriptions?: Array<{ ResourceArn?: string; Tags?: Array<{ Key?: string; Value?: string }> }> }>(
-            "elbv2", new DescribeTagsCommand({ ResourceArns: batch }));
+            "elbv2", new DescribeTagsCommand({ ResourceArns: batch }), `rules of ${listenerArn}`);
         for (const d of out.TagDescriptions ?? []) {
             tags[d.ResourceArn ?? ""] = Object.fromEntries((d.Tags ?? []).map(t => [t.Key ?? "", t.Value ?? ""]));
         }
@@ -234,7 +274,7 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
 }
 
 async function describeTargetGroups(caller: Caller, arns: string[]): Promise<LiveTargetGroup[]> {
-    const out = await caller.send<{ TargetGroups?: TargetGroup[] }>("elbv2", new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+    const out = await caller.send<{ TargetGroups?: TargetGroup[] }>("elbv2", new DescribeTargetGroupsCommand({ TargetGroupArns: arns }), arns.join(", "));
     return (out.TargetGroups ?? []).map(tg => ({
         arn: tg.TargetGroupArn ?? "",
         name: tg.TargetGroupName ?? "",
@@ -251,7 +291,7 @@ async function describeTargetGroups(caller: Caller, arns: string[]): Promise<Liv
 
 async function describeTargetHealth(caller: Caller, arn: string): Promise<LiveTarget[]> {
     const out = await caller.send<{ TargetHealthDescriptions?: Array<{ Target?: { Id?: string; Port?: number }; TargetHealth?: { State?: string; Reason?: string; Description?: string } }> }>(
-        "elbv2", new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+        "elbv2", new DescribeTargetHealthCommand({ TargetGroupArn: arn }), arn);
     return (out.TargetHealthDescriptions ?? []).map(d => ({
         id: d.Target?.Id ?? "",
         ...(d.Target?.Port !== undefined ? { port: Number(d.Target.Port) } : {}),
@@ -266,7 +306,7 @@ async function describeSecurityGroup(caller: Caller, groupId: string): Promise<L
         IpProtocol?: string; FromPort?: number; ToPort?: number;
         IpRanges?: Array<{ CidrIp?: string }>; Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
         UserIdGroupPairs?: Array<{ GroupId?: string }>; PrefixListIds?: Array<{ PrefixListId?: string }>;
-    }> }> }>("ec2", new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+    }> }> }>("ec2", new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }), groupId);
     const sg = out.SecurityGroups?.[0];
     if (!sg) {
         return undefined;
@@ -285,7 +325,7 @@ async function describeSecurityGroup(caller: Caller, groupId: string): Promise<L
 
 async function describeVpcCidrs(caller: Caller, vpcId: string): Promise<string[] | undefined> {
     const out = await caller.send<{ Vpcs?: Array<{ CidrBlock?: string; CidrBlockAssociationSet?: Array<{ CidrBlock?: string; CidrBlockState?: { State?: string } }> }> }>(
-        "ec2", new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+        "ec2", new DescribeVpcsCommand({ VpcIds: [vpcId] }), vpcId);
     const vpc = out.Vpcs?.[0];
     if (!vpc) {
         return undefined;
@@ -303,57 +343,86 @@ export function roleNameFromArn(arn: string): string {
     return parseRoleArn(arn)?.name ?? arn.split("/").pop() ?? arn;
 }
 
+/**
+ * A role with its trust policy and every inline and attached policy. A
+ * policy that cannot be read (or is not a policy document) is listed in
+ * `unreadable` with the read that failed: the checks then cannot tell what
+ * the role may do.
+ */
 async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefined> {
     const name = roleNameFromArn(arn);
-    const role = await caller.send<{ Role?: { Arn?: string; AssumeRolePolicyDocument?: string } }>("iam", new GetRoleCommand({ RoleName: name }));
+    const role = await caller.send<{ Role?: { Arn?: string; AssumeRolePolicyDocument?: string } }>("iam", new GetRoleCommand({ RoleName: name }), name);
     if (!role.Role) {
         return undefined;
     }
+    const trustPolicy = readDocument(role.Role.AssumeRolePolicyDocument);
     const live: LiveRole = {
         arn: role.Role.Arn ?? arn,
         name,
-        trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
+        trustPolicy: trustPolicy ?? {},
         policies: [],
-        unreadable: [],
+        unreadable: trustPolicy ? [] : [{ name: "trust policy", call: "iam:GetRole", error: "the trust policy is not a JSON policy document" }],
     };
-    const inlineNames: string[] = [];
+    const [inlineNames, attached] = await Promise.all([listInline(caller, name), listAttached(caller, name)]);
+    const read = async (policy: { name: string; kind: LivePolicy["kind"]; arn?: string }, get: () => Promise<string | undefined>, call: string): Promise<void> => {
+        try {
+            const document = readDocument(await get());
+            if (document) {
+                live.policies.push({ ...policy, document });
+            } else {
+                live.unreadable.push({ name: policy.name, call, error: "not a JSON policy document" });
+            }
+        } catch (err) {
+            live.unreadable.push({ name: policy.name, call: err instanceof ReadError ? err.call : call, error: oneLine(err instanceof ReadError ? err.cause : err) });
+        }
+    };
+    await Promise.all([
+        ...inlineNames.map(policyName => read({ name: policyName, kind: "inline" }, async () => (await caller.send<{ PolicyDocument?: string }>(
+            "iam", new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }), `${name}/${policyName}`)).PolicyDocument, "iam:GetRolePolicy")),
+        ...attached.map(p => read({ name: p.PolicyName ?? p.PolicyArn ?? "", kind: "managed", ...(p.PolicyArn ? { arn: p.PolicyArn } : {}) },
+            () => managedDocument(caller, p.PolicyArn ?? ""), "iam:GetPolicyVersion")),
+    ]);
+    live.policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    live.unreadable.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return live;
+}
+
+async function listInline(caller: Caller, roleName: string): Promise<string[]> {
+    const names: string[] = [];
     let marker: string | undefined;
     do {
         const out = await caller.send<{ PolicyNames?: string[]; IsTruncated?: boolean; Marker?: string }>(
-            "iam", new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }));
-        inlineNames.push(...(out.PolicyNames ?? []));
+            "iam", new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }), roleName);
+        names.push(...(out.PolicyNames ?? []));
         marker = out.IsTruncated ? out.Marker : undefined;
     } while (marker);
+    return names;
+}
+
+async function listAttached(caller: Caller, roleName: string): Promise<Array<{ PolicyArn?: string; PolicyName?: string }>> {
     const attached: Array<{ PolicyArn?: string; PolicyName?: string }> = [];
+    let marker: string | undefined;
     do {
         const out = await caller.send<{ AttachedPolicies?: Array<{ PolicyArn?: string; PolicyName?: string }>; IsTruncated?: boolean; Marker?: string }>(
-            "iam", new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }));
+            "iam", new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }), roleName);
         attached.push(...(out.AttachedPolicies ?? []));
         marker = out.IsTruncated ? out.Marker : undefined;
     } while (marker);
-    await Promise.all([
-        ...inlineNames.map(async policyName => {
-            try {
-                const out = await caller.send<{ PolicyDocument?: string }>("iam", new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
-                live.policies.push({ name: policyName, kind: "inline", document: parsePolicy(out.PolicyDocument) });
-            } catch (err) {
-                live.unreadable.push({ name: policyName, error: oneLine(err) });
-            }
-        }),
-        ...attached.map(async p => {
-            const policyName = p.PolicyName ?? p.PolicyArn ?? "";
-            try {
-                const policy = await caller.send<{ Policy?: { DefaultVersionId?: string } }>("iam", new GetPolicyCommand({ PolicyArn: p.PolicyArn }));
-                const version = await caller.send<{ PolicyVersion?: { Document?: string } }>(
-                    "iam", new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn, VersionId: policy.Policy?.DefaultVersionId }));
-                live.policies.push({ name: policyName, kind: "managed", document: parsePolicy(version.PolicyVersion?.Document) });
-            } catch (err) {
-                live.unreadable.push({ name: policyName, error: oneLine(err) });
-            }
-        }),
-    ]);
-    live.policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return live;
+    return attached;
+}
+
+/** The default version's document of a managed policy. */
+async function managedDocument(caller: Caller, policyArn: string): Promise<string | undefined> {
+    const policy = await caller.send<{ Policy?: { DefaultVersionId?: string } }>("iam", new GetPolicyCommand({ PolicyArn: policyArn }), policyArn);
+    const version = await caller.send<{ PolicyVersion?: { Document?: string } }>(
+        "iam", new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId }), policyArn);
+    return version.PolicyVersion?.Document;
+}
+
+/** A policy document as IAM returns it, parsed; undefined when it is missing or not a JSON object. */
+export function readDocument(raw: string | undefined): PolicyDocument | undefined {
+    const doc = parsePolicy(raw);
+    return Object.keys(doc).length > 0 ? doc : undefined;
 }
 
 /** IAM returns policy documents URL-encoded; emulators sometimes do not. */

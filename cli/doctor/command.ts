@@ -16,7 +16,8 @@ import { CheckResult, exitCodeFor, Report, summarize } from "./report";
  * `shared-alb doctor`: reads the network stack's outputs, checks the live
  * fleet through the AWS APIs (and optionally one cluster's Kubernetes side),
  * prints a report and returns the exit code: 0 no failed check, 1 at least
- * one failed check, 2 the doctor could not run.
+ * one failed check, 3 none failed but a check could not tell because a read
+ * it needs failed, 2 the doctor could not run.
  *
  * @param argv the arguments after `doctor`
  * @param io the process streams, environment and working directory
@@ -81,7 +82,7 @@ async function check(args: DoctorArgs, io: CliIo): Promise<number> {
             checks.push(...runK8sChecks(outputs, k8sTarget, kube));
         }
         progress.clear();
-        const report: Report = { checks, summary: summarize(checks) };
+        const report: Report = { checks, summary: summarize(checks), failedReads: [...caller.failedReads, ...(kube?.failedReads ?? [])] };
         if (args.json) {
             io.stdout.write(renderJson(report));
         } else {

@@ -4,7 +4,7 @@ import { oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
 import { sortedEntries } from "./outputs";
 import { Pool } from "./pool";
-import { CheckResult, fail, pass, warn } from "./report";
+import { CheckResult, couldNotCheck, FailedRead, fail, pass, warn } from "./report";
 import { Fetched } from "./snapshot";
 
 /** Where the Kubernetes side of one cluster is, from the command line. */
@@ -49,6 +49,8 @@ export interface K8sSnapshot {
     bindings: Fetched<LiveBinding[]>;
     /** Services by `namespace/name`. */
     services: Record<string, Fetched<LiveService>>;
+    /** The reads that failed (404 aside), in order. */
+    failedReads: FailedRead[];
 }
 
 /** Loads the kubeconfig and picks the context; bad files are a {@link DoctorError}. */
@@ -73,17 +75,17 @@ export function loadKubeConfig(path: string, context: string | undefined): k8s.K
     return kc;
 }
 
-async function read<T>(pool: Pool, fn: () => Promise<T>): Promise<Fetched<T>> {
+/** One Kubernetes read: 404 is `missing`; any other failure is `error` naming the request, and is kept in `failedReads`. */
+async function read<T>(pool: Pool, failedReads: FailedRead[], call: string, subject: string, fn: () => Promise<T>): Promise<Fetched<T>> {
     try {
         return { state: "ok", value: await pool.run(fn) };
     } catch (err) {
         if (err instanceof k8s.ApiException && err.code === 404) {
             return { state: "missing" };
         }
-        if (err instanceof k8s.ApiException) {
-            return { state: "error", error: `HTTP ${err.code}: ${apiMessage(err)}` };
-        }
-        return { state: "error", error: oneLine(err) };
+        const error = err instanceof k8s.ApiException ? `HTTP ${err.code}: ${apiMessage(err)}` : oneLine(err);
+        failedReads.push({ call, subject, error });
+        return { state: "error", call, error };
     }
 }
 
@@ -113,8 +115,10 @@ export async function gatherK8s(kc: k8s.KubeConfig, target: K8sTarget, pool: Poo
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const failedReads: FailedRead[] = [];
+    const deployment = `${target.controllerNamespace}/${target.controllerName}`;
     const [controller, bindings] = await Promise.all([
-        read(pool, async (): Promise<LiveDeployment> => {
+        read(pool, failedReads, "get deployments.apps", deployment, async (): Promise<LiveDeployment> => {
             const d = await apps.readNamespacedDeployment({ name: target.controllerName, namespace: target.controllerNamespace });
             const cond = d.status?.conditions?.find(c => c.type === "Available");
             return {
@@ -123,7 +127,7 @@ export async function gatherK8s(kc: k8s.KubeConfig, target: K8sTarget, pool: Poo
                 ...(cond ? { availableCondition: { status: cond.status, ...(cond.reason ? { reason: cond.reason } : {}), ...(cond.message ? { message: cond.message } : {}) } } : {}),
             };
         }),
-        read(pool, async (): Promise<LiveBinding[]> => {
+        read(pool, failedReads, "list targetgroupbindings.elbv2.k8s.aws", "all namespaces", async (): Promise<LiveBinding[]> => {
             const list = await custom.listClusterCustomObject({ group: "elbv2.k8s.aws", version: "v1beta1", plural: "targetgroupbindings" }) as { items?: unknown[] };
             return (list.items ?? []).map(toBinding);
         }),
@@ -133,13 +137,13 @@ export async function gatherK8s(kc: k8s.KubeConfig, target: K8sTarget, pool: Poo
         const refs = [...new Set(bindings.value.filter(b => b.serviceName).map(b => `${b.namespace}/${b.serviceName}`))];
         await Promise.all(refs.map(async ref => {
             const [namespace, name] = ref.split("/");
-            services[ref] = await read(pool, async (): Promise<LiveService> => {
+            services[ref] = await read(pool, failedReads, "get services", ref, async (): Promise<LiveService> => {
                 const svc = await core.readNamespacedService({ name, namespace });
                 return { ports: (svc.spec?.ports ?? []).map(p => ({ port: p.port, ...(p.name ? { name: p.name } : {}) })) };
             });
         }));
     }
-    return { server: kc.getCurrentCluster()?.server ?? "", controller, bindings, services };
+    return { server: kc.getCurrentCluster()?.server ?? "", controller, bindings, services, failedReads };
 }
 
 function toBinding(item: unknown): LiveBinding {
@@ -180,11 +184,7 @@ export function runK8sChecks(outputs: NetworkOutputs, target: K8sTarget, snap: K
         retiring: cluster.retiring === true,
         left: bindingsLeft(cluster, snap.bindings),
     };
-    const controller = controllerCheck(checked);
-    if (snap.controller.state === "error" && snap.bindings.state === "error") {
-        return [controller];
-    }
-    return [controller, ...retiringChecks(checked), ...targetGroupChecks(checked)];
+    return [controllerCheck(checked), ...retiringChecks(checked), ...targetGroupChecks(checked)];
 }
 
 /** One cluster as the Kubernetes checks see it. */
@@ -209,18 +209,27 @@ function bindingsLeft(cluster: ClusterChecked["cluster"], b: K8sSnapshot["bindin
     return b.state === "ok" ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg))) : b.state === "missing" ? [] : undefined;
 }
 
+/** The fix for a Kubernetes read that failed. */
+function kubeReadHint(server: string): string {
+    return `check that ${server} answers (--kubeconfig, --context) and that the credentials may get the controller deployment, list targetgroupbindings.elbv2.k8s.aws in all namespaces and get services`;
+}
+
 /** `k8s.controller`: the controller deployment exists and is available (or is gone with a retiring cluster's last binding). */
 function controllerCheck({ target, snap, key, retiring, left }: ClusterChecked): CheckResult {
     const deploy = `${key} ${target.controllerNamespace}/${target.controllerName}`;
     const c = snap.controller;
+    if (c.state === "error") {
+        return couldNotCheck("k8s.controller", deploy, c, kubeReadHint(snap.server));
+    }
+    if (retiring && c.state === "missing" && snap.bindings.state === "error") {
+        // Gone is expected once a retiring cluster has no binding left; whether it has any is unknown.
+        return couldNotCheck("k8s.controller", deploy, snap.bindings, kubeReadHint(snap.server));
+    }
     if (retiring && c.state === "missing" && left !== undefined && left.length === 0) {
         return pass("k8s.controller", deploy, `not installed: cluster ${key} is retiring and has no TargetGroupBinding left`);
     } else if (c.state === "missing") {
         return fail("k8s.controller", deploy, "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
             `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`);
-    } else if (c.state === "error") {
-        return fail("k8s.controller", deploy, `cannot read the controller deployment from ${snap.server}: ${c.error}`,
-            "check --kubeconfig/--context and that the credentials may read deployments and targetgroupbindings");
     } else if (c.value.availableReplicas >= 1 && c.value.availableCondition?.status !== "False") {
         return pass("k8s.controller", deploy, `available (${c.value.availableReplicas}/${c.value.replicas} replicas)`);
     }
@@ -230,9 +239,12 @@ function controllerCheck({ target, snap, key, retiring, left }: ClusterChecked):
 }
 
 /** `k8s.retiring`: a retiring cluster can be removed from the network config once no binding points at its target groups. */
-function retiringChecks({ key, retiring, left }: ClusterChecked): CheckResult[] {
-    if (!retiring || left === undefined) {
+function retiringChecks({ snap, key, retiring, left }: ClusterChecked): CheckResult[] {
+    if (!retiring) {
         return [];
+    }
+    if (left === undefined) {
+        return snap.bindings.state === "error" ? [couldNotCheck("k8s.retiring", key, snap.bindings, kubeReadHint(snap.server))] : [];
     }
     return [left.length === 0
         ? pass("k8s.retiring", key, `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`)
@@ -265,10 +277,12 @@ function targetGroupChecks(checked: ClusterChecked): CheckResult[] {
 function bindingChecks({ outputs, target, snap, cluster, key }: ClusterChecked, service: string, tg: TargetGroupOutputs): CheckResult[] {
     const subject = `${key}/${service}`;
     const b = snap.bindings;
-    if (b.state !== "ok") {
-        return [fail("k8s.tgb.found", subject, b.state === "missing"
-            ? "the TargetGroupBinding CRD is not installed"
-            : `cannot list TargetGroupBindings: ${b.error}`, `pulumi up -s cluster-${key} (installs the controller's CRDs)`)];
+    if (b.state === "error") {
+        const ids = ["k8s.tgb.found", "k8s.tgb.service", "k8s.tgb.reconciled", ...(cluster.accountId !== outputs.accountId ? ["k8s.tgb.role"] as const : [])] as const;
+        return ids.map(id => couldNotCheck(id, subject, b, kubeReadHint(snap.server)));
+    }
+    if (b.state === "missing") {
+        return [fail("k8s.tgb.found", subject, "the TargetGroupBinding CRD is not installed", `pulumi up -s cluster-${key} (installs the controller's CRDs)`)];
     }
     const matches = b.value.filter(x => binds(x, tg));
     if (matches.length === 0) {
@@ -303,7 +317,7 @@ function checkService(where: string, tgb: LiveBinding, snap: K8sSnapshot): Check
             `create the Service or fix spec.serviceRef.name of ${tgb.namespace}/${tgb.name}`);
     }
     if (s.state === "error") {
-        return warn("k8s.tgb.service", where, `cannot read Service ${ref}: ${s.error}`, "let the doctor's credentials read services");
+        return couldNotCheck("k8s.tgb.service", where, s, kubeReadHint(snap.server));
     }
     const port = tgb.servicePort;
     const found = s.value.ports.find(p => (typeof port === "number" ? p.port === port : p.name === port || String(p.port) === port));

@@ -19,6 +19,7 @@ export const CheckIds = [
     "tg.target-port",
     "sg.alb-egress",
     "registrar.trust",
+    "controller.iam",
     "k8s.controller",
     "k8s.retiring",
     "k8s.tgb.found",
@@ -30,8 +31,12 @@ export const CheckIds = [
 /** One of {@link CheckIds}. */
 export type CheckId = (typeof CheckIds)[number];
 
-/** Outcome of one check. */
-export const Statuses = ["pass", "warn", "fail"] as const;
+/**
+ * Outcome of one check. `error`: a read the check needs failed (denied,
+ * throttled past the retries, unreachable), so it could not tell; never a
+ * pass.
+ */
+export const Statuses = ["pass", "warn", "fail", "error"] as const;
 export type Status = (typeof Statuses)[number];
 
 /** One line of the report. */
@@ -43,7 +48,7 @@ export interface CheckResult {
     subject: string;
     /** What was found, in one sentence. */
     message: string;
-    /** For warn and fail: the one-line fix. Empty for pass. */
+    /** For warn, fail and error: the one-line fix. Empty for pass. */
     hint: string;
 }
 
@@ -52,12 +57,25 @@ export interface Summary {
     pass: number;
     warn: number;
     fail: number;
+    error: number;
+}
+
+/** A read (one AWS API call or Kubernetes request) that failed, so the checks that needed it could not tell. */
+export interface FailedRead {
+    /** The call, e.g. `elasticloadbalancing:DescribeRules` or `list targetgroupbindings.elbv2.k8s.aws`. */
+    call: string;
+    /** What it read: an ARN, a role name, `namespace/name`. */
+    subject: string;
+    /** The error as one line, e.g. `AccessDenied: User ... is not authorized`. */
+    error: string;
 }
 
 /** The `--json` document. */
 export interface Report {
     checks: CheckResult[];
     summary: Summary;
+    /** Every read that failed (empty when all succeeded), in the order they were made. */
+    failedReads: FailedRead[];
 }
 
 /** A passing result. */
@@ -75,16 +93,27 @@ export function fail(id: CheckId, subject: string, message: string, hint: string
     return { id, status: "fail", subject, message, hint };
 }
 
+/**
+ * A check that could not tell because a read it needs failed: the message
+ * names the read and why (`could not check: <call> failed: <reason>`).
+ */
+export function couldNotCheck(id: CheckId, subject: string, read: { call: string; error: string }, hint: string): CheckResult {
+    return { id, status: "error", subject, message: `could not check: ${read.call} failed: ${read.error}`, hint };
+}
+
 /** Counts results by status. */
 export function summarize(checks: readonly CheckResult[]): Summary {
-    const summary: Summary = { pass: 0, warn: 0, fail: 0 };
+    const summary: Summary = { pass: 0, warn: 0, fail: 0, error: 0 };
     for (const check of checks) {
         summary[check.status] += 1;
     }
     return summary;
 }
 
-/** Exit code for a finished run: 1 when anything failed, else 0. */
-export function exitCodeFor(summary: Summary): 0 | 1 {
-    return summary.fail > 0 ? 1 : 0;
+/**
+ * Exit code for a finished run: 1 when a check failed; else 3 when a check
+ * could not be checked (a read failed); else 0.
+ */
+export function exitCodeFor(summary: Summary): 0 | 1 | 3 {
+    return summary.fail > 0 ? 1 : summary.error > 0 ? 3 : 0;
 }

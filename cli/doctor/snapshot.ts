@@ -4,11 +4,15 @@
  * without any cloud.
  */
 
-/** A read that found the thing, found it missing, or could not tell. */
+/**
+ * A read that found the thing, found it missing, or could not tell: then
+ * `call` names the read that failed (`elasticloadbalancing:DescribeRules`)
+ * and `error` says why, in one line.
+ */
 export type Fetched<T> =
     | { state: "ok"; value: T }
     | { state: "missing" }
-    | { state: "error"; error: string };
+    | { state: "error"; call: string; error: string };
 
 export interface LiveLoadBalancer {
     arn: string;
@@ -90,14 +94,23 @@ export interface LiveSecurityGroup {
 /** An IAM policy document as parsed JSON (shape checked by the evaluator). */
 export type PolicyDocument = Record<string, unknown>;
 
+/** One policy of a role: inline (by name) or attached managed (by name and ARN). */
+export interface LivePolicy {
+    name: string;
+    kind: "inline" | "managed";
+    /** Attached managed policies: the policy's ARN. */
+    arn?: string;
+    document: PolicyDocument;
+}
+
 export interface LiveRole {
     arn: string;
     name: string;
     trustPolicy: PolicyDocument;
     /** Inline and attached managed policies, by name. */
-    policies: Array<{ name: string; kind: "inline" | "managed"; document: PolicyDocument }>;
-    /** Policies that could not be read (name and error). */
-    unreadable: Array<{ name: string; error: string }>;
+    policies: LivePolicy[];
+    /** Policies that could not be read: the policy, the read that failed and why. */
+    unreadable: Array<{ name: string; call: string; error: string }>;
 }
 
 /** Everything the AWS checks look at. Keys are ARNs. */
@@ -113,4 +126,6 @@ export interface AwsSnapshot {
     vpcCidrs: Fetched<string[]>;
     /** Registrar roles by role ARN. */
     roles: Record<string, Fetched<LiveRole>>;
+    /** Controller roles of the clusters in the network's own account, by role ARN. */
+    controllerRoles: Record<string, Fetched<LiveRole>>;
 }

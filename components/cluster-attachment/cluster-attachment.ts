@@ -11,7 +11,7 @@ import {
     bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
 } from "./manifests";
-import { arnPartition, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
+import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
 import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
 import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
@@ -278,7 +278,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const partition = arnPartition(plan.role.arn);
         const policy = new aws.iam.RolePolicy(`${name}-controller`, {
             role: role.name,
-            name: "target-group-binding",
+            name: ControllerPolicyName,
             policy: pulumi.all([facts, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
                 registrarRoleArn: plan.registrarRoleArn,
                 targetGroupArns: Object.values(arns),
@@ -292,7 +292,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         if (additionalPolicyJson !== undefined) {
             dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
                 role: role.name,
-                name: "additional",
+                name: AdditionalPolicyName,
                 policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
             }, { parent: this }));
         }

@@ -7,6 +7,11 @@ import { PolicyDocument, PolicyStatement } from "../internal/iam";
 export { PolicyDocument, PolicyStatement };
 export { arnPartition, parseRoleArn, securityGroupArn } from "../internal/arn";
 
+/** The name of the controller role's inline policy (the doctor looks for it). */
+export const ControllerPolicyName = "target-group-binding";
+/** The name of the inline policy that carries `controller.additionalPolicyJson`. */
+export const AdditionalPolicyName = "additional";
+
 /** The audience EKS's IRSA webhook puts in projected tokens. */
 export const IrsaAudience = "sts.amazonaws.com";
 

@@ -58,9 +58,15 @@ describe("doctor AWS checks against moto_server", function () {
         for (const id of ["alb.found", "alb.deletion-protection", "tg.found", "tg.vpc", "tg.healthy", "listener.weights", "sg.alb-egress", "registrar.trust"]) {
             expect(ids.has(id as never), id).to.equal(true);
         }
-        // green is in the network account: no registrar check for it.
+        // green is in the network account: no registrar for it, and its controller role is readable there.
         expect(report.checks.filter(c => c.id === "registrar.trust").map(c => c.subject.split(" ")[0])).to.deep.equal(["blue"]);
-        expect(report.summary).to.deep.equal({ pass: report.checks.length, warn: 0, fail: 0 });
+        expect(only(report, "controller.iam", "green")).to.deep.include({
+            subject: "green arn:aws:iam::123456789012:role/green-lb-controller",
+            message: "trusts one service account through an OIDC provider of account 123456789012; may register into 2 target groups",
+        });
+        expect(report.checks.filter(c => c.id === "controller.iam")).to.have.length(1);
+        expect(report.summary).to.deep.equal({ pass: report.checks.length, warn: 0, fail: 0, error: 0 });
+        expect(report.failedReads).to.deep.equal([]);
     });
 
     it("alb.found fails when the load balancer ARN does not exist", async () => {
@@ -290,7 +296,8 @@ describe("doctor AWS checks against moto_server", function () {
             const { report } = await doctor(moto, fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
-            expect(c.message).to.equal("trust policy trusts AWS:222222222222 without an aws:PrincipalArn condition, so any role there may assume it");
+            expect(c.message).to.equal(`trust policy statement 1 allows ["sts:TagSession"] besides sts:AssumeRole; `
+                + "trust policy trusts AWS:222222222222 without an aws:PrincipalArn condition, so any role there may assume it");
         });
 
         it("fails when the external ID differs", async () => {
@@ -310,19 +317,41 @@ describe("doctor AWS checks against moto_server", function () {
             expect(c.message).to.equal("policy does not allow RegisterTargets on the target group of web; policy does not allow DeregisterTargets on the target group of web");
         });
 
-        it("accepts an equivalent policy spelled differently, and warns when it is broader than the cluster", async () => {
+        it("accepts an equivalent policy spelled differently", async () => {
+            const blue = fleet.outputs.clusters.blue.targetGroups;
+            const doc = {
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: [blue.web.arn, blue.api.arn] },
+                    { Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: ["*"] },
+                ],
+            };
+            await aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }));
+            const { code, report } = await doctor(moto, fleet.outputs);
+            expect(only(report, "registrar.trust", "blue")).to.deep.include({
+                status: "pass", message: "trusts arn:aws:iam::222222222222:role/blue-lb-controller with the external ID; may register into 2 target groups and nothing more",
+            });
+            expect(code).to.equal(0);
+        });
+
+        it("fails a policy broader than the cluster's target groups, saying what is widened and how to put it back", async () => {
             const doc = {
                 Version: "2012-10-17",
                 Statement: [
                     { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" },
-                    { Effect: "Allow", Action: "elasticloadbalancing:Describe*", Resource: ["*"] },
+                    { Effect: "Allow", Action: "elasticloadbalancing:DescribeTarget*", Resource: ["*"] },
                 ],
             };
             await aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }));
-            const { report } = await doctor(moto, fleet.outputs);
+            const { code, report } = await doctor(moto, fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
-            expect(c.status).to.equal("warn");
-            expect(c.message).to.equal("policy allows RegisterTargets beyond this cluster's target groups");
+            expect(c.status).to.equal("fail");
+            expect(c.message).to.equal(`inline policy register-targets statement 1: resource "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" on `
+                + "elasticloadbalancing:DeregisterTargets, elasticloadbalancing:RegisterTargets reaches beyond the target groups of cluster blue; "
+                + `inline policy register-targets statement 2: grants "elasticloadbalancing:DescribeTarget*" (elasticloadbalancing:DescribeTargetGroupAttributes), which shared-alb does not grant`);
+            expect(c.hint).to.equal("pulumi up -s network to restore the registrar role's trust and policy register-targets (trust: account 222222222222, "
+                + "aws:PrincipalArn arn:aws:iam::222222222222:role/blue-lb-controller, sts:ExternalId from the outputs)");
+            expect(code).to.equal(1);
         });
     });
 

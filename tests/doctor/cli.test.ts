@@ -5,6 +5,7 @@ import * as path from "path";
 import { NetworkOutputs } from "../../components/internal/contract";
 import { CheckIds, Report, Statuses } from "../../cli/doctor/report";
 import { buildFleet, testClients } from "./fleet";
+import { closedPort } from "./fault-proxy";
 import { Moto, motoEnv, startMoto } from "./moto";
 import { runDoctor } from "./run";
 import { Spawned, spawnCollect } from "../spawn";
@@ -48,12 +49,13 @@ describe("shared-alb doctor command line", function () {
             expect(run.stdout).not.to.include("\u001b[");
         });
 
-        it("--json prints exactly { checks, summary } on stdout and nothing else", async () => {
+        it("--json prints exactly { checks, summary, failedReads } on stdout and nothing else", async () => {
             const run = await runDoctor(["--json", "--network-outputs", outputsFile], { env: motoEnv(moto.endpoint) });
             expect(run.code).to.equal(0);
             const doc = JSON.parse(run.stdout) as Report;
-            expect(Object.keys(doc)).to.deep.equal(["checks", "summary"]);
-            expect(Object.keys(doc.summary)).to.deep.equal(["pass", "warn", "fail"]);
+            expect(Object.keys(doc)).to.deep.equal(["checks", "summary", "failedReads"]);
+            expect(Object.keys(doc.summary)).to.deep.equal(["pass", "warn", "fail", "error"]);
+            expect(doc.failedReads).to.deep.equal([]);
             expect(doc.checks.length).to.be.greaterThan(10);
             for (const c of doc.checks) {
                 expect(Object.keys(c)).to.deep.equal(["id", "status", "subject", "message", "hint"]);
@@ -150,11 +152,11 @@ describe("shared-alb doctor command line", function () {
             });
         }
 
-        it("when AWS cannot be reached (nothing listens on the endpoint)", async () => {
-            const run = await runDoctor(["--network-outputs", outputsFile], { env: { ...motoEnv("http://127.0.0.1:9"), } });
+        it("when AWS cannot be reached (nothing listens on the endpoint), naming the first read", async () => {
+            const run = await runDoctor(["--network-outputs", outputsFile], { env: { ...motoEnv(`http://127.0.0.1:${await closedPort()}`) } });
             expect(run.code).to.equal(2);
             expect(run.stdout).to.equal("");
-            expect(run.stderr).to.match(/^shared-alb doctor: cannot reach AWS: .*ECONNREFUSED.*\n$/);
+            expect(run.stderr).to.match(/^shared-alb doctor: cannot reach AWS: elasticloadbalancing:DescribeLoadBalancers failed: .*ECONNREFUSED.*; nothing was checked\n$/);
         });
 
         it("without credentials, as a subprocess with an empty environment", async () => {

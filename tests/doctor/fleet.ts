@@ -8,6 +8,9 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs } from "../../components/internal/contract";
+import { oidcProviderArn } from "../../components/internal/arn";
+import { ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy } from "../../components/cluster-attachment/policy";
+import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "../../components/shared-alb/policy";
 
 /** moto's account: every resource it creates lives here. */
 export const NetworkAccount = "123456789012";
@@ -66,28 +69,33 @@ export function testClients(endpoint: string): AwsTestClients {
     return { elbv2: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), iam: new IAMClient(config) };
 }
 
-/** The registrar role's trust policy, built as the network stack builds it. */
+/** The registrar role's trust policy, built by the network stack's own function. */
 export function trustPolicy(clusterAccount: string, controllerRoleArn: string, externalId: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${clusterAccount}:root` },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:PrincipalArn": controllerRoleArn, "sts:ExternalId": externalId } },
-        }],
-    });
+    return JSON.stringify(registrarTrustPolicy("aws", clusterAccount, controllerRoleArn, externalId));
 }
 
-/** The registrar role's one inline policy. */
+/** The registrar role's one inline policy, built by the network stack's own function. */
 export function registerPolicy(targetGroupArns: string[]): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            { Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroupArns },
-            { Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
-        ],
-    });
+    return JSON.stringify(registrarPermissions(targetGroupArns));
+}
+
+/** The OIDC issuer of a test cluster (in the network account for a same-account cluster). */
+export function oidcIssuer(key: string): string {
+    return `https://oidc.eks.${Region}.amazonaws.com/id/${key.toUpperCase()}0123456789ABCDEF`;
+}
+
+/** A same-account cluster's controller role trust (IRSA), built by the cluster stack's own function. */
+export function controllerTrust(accountId: string, key: string): string {
+    const issuer = oidcIssuer(key);
+    return JSON.stringify(controllerTrustPolicy({
+        oidcProviderArn: oidcProviderArn("aws", accountId, issuer), oidcIssuer: issuer,
+        namespace: "kube-system", serviceAccountName: "aws-load-balancer-controller",
+    }));
+}
+
+/** A same-account cluster's controller policy (`rules` security-group mode, ip targets), built by the cluster stack's own function. */
+export function controllerPolicy(targetGroupArns: string[]): string {
+    return JSON.stringify(controllerPermissionsPolicy({ targetGroupArns, securityGroupMode: "rules", nodeSecurityGroupArns: [], ipTargets: true }));
 }
 
 /** What the builder made, for fault injection. */
@@ -105,7 +113,8 @@ export interface BuiltFleet {
  * one tagged rule per service forwarding to every cluster by weight, weight 0
  * included, optional preview rules, a tagged target group per cluster and
  * service with registered ip targets, registrar roles for cross-account
- * clusters) and returns the matching outputs.
+ * clusters) and, as the cluster stack would, the controller role of each
+ * same-account cluster; returns the matching outputs.
  */
 export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFleet): Promise<BuiltFleet> {
     const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: VpcCidr }));
@@ -156,12 +165,19 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
             }
             out.targetGroups[svc.name] = { arn, name, port, protocol: "HTTP", targetType: "ip" };
         }
+        if (!cross) {
+            const roleName = `${cl.key}-lb-controller`;
+            await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: controllerTrust(cl.accountId, cl.key) }));
+            await c.iam.send(new PutRolePolicyCommand({
+                RoleName: roleName, PolicyName: ControllerPolicyName, PolicyDocument: controllerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
+            }));
+        }
         if (cross) {
             const externalId = `ext-${cl.key}-0123456789`;
             const roleName = `shared-alb-registrar-${cl.key}`;
             const role = await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy(cl.accountId, controllerRoleArn, externalId) }));
             await c.iam.send(new PutRolePolicyCommand({
-                RoleName: roleName, PolicyName: "register-targets",
+                RoleName: roleName, PolicyName: RegistrarPolicyName,
                 PolicyDocument: registerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
             }));
             out.registrarRoleArn = role.Role?.Arn as string;

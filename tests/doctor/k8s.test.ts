@@ -14,6 +14,8 @@ interface FakeCluster {
     deployment?: Record<string, unknown>;
     bindings?: Array<Record<string, unknown>>;
     services: Record<string, Record<string, unknown>>;
+    /** Paths answered 403 Forbidden, as an API server does for a request RBAC denies. */
+    forbidden?: string[];
 }
 
 /**
@@ -36,6 +38,9 @@ class FakeApiServer {
                 res.end(JSON.stringify(body));
             };
             const notFound = (): void => send(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `${url.pathname} not found` });
+            if (this.state.forbidden?.includes(url.pathname)) {
+                return send(403, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403, message: `User "doctor" cannot get ${url.pathname}` });
+            }
             let m: RegExpMatchArray | null;
             if ((m = url.pathname.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/))) {
                 return this.state.deployment && m[1] === "kube-system" && m[2] === "aws-load-balancer-controller"
@@ -142,7 +147,7 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
     async function k8sChecks(extra: string[] = [], file = outputsFile): Promise<{ code: number; report: Report; stderr: string }> {
         const run = await runDoctor(["--network-outputs", file, "--json", "--cluster", "blue", "--kubeconfig", config, ...extra], { env: motoEnv(moto.endpoint) });
         if (run.code === 2) {
-            return { code: 2, report: { checks: [], summary: { pass: 0, warn: 0, fail: 0 } }, stderr: run.stderr };
+            return { code: 2, report: { checks: [], summary: { pass: 0, warn: 0, fail: 0, error: 0 }, failedReads: [] }, stderr: run.stderr };
         }
         const report = JSON.parse(run.stdout) as Report;
         return { code: run.code, report: { ...report, checks: report.checks.filter(c => c.id.startsWith("k8s.")) }, stderr: run.stderr };
@@ -282,13 +287,57 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         expect(code).to.equal(1);
     });
 
-    it("reports an unreachable API server as a failed k8s.controller check (exit 1), not a crash", async () => {
-        const { code, report } = await k8sChecks(["--context", "unreachable"]);
-        expect(code).to.equal(1);
-        const c = line(report, "k8s.controller", "blue");
-        expect(c.status).to.equal("fail");
-        expect(c.message).to.match(/^cannot read the controller deployment from http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
-        expect(report.checks).to.have.length(1);
+    it("an unreachable API server: every Kubernetes check could not tell (error, exit 3), each naming the read, and none passes", async () => {
+        const run = await runDoctor(["--network-outputs", outputsFile, "--json", "--cluster", "blue", "--kubeconfig", config, "--context", "unreachable"], { env: motoEnv(moto.endpoint) });
+        expect(run.code).to.equal(3);
+        const report = JSON.parse(run.stdout) as Report;
+        const k8s = report.checks.filter(c => c.id.startsWith("k8s."));
+        expect(k8s.map(c => `${c.status} ${c.id} ${c.subject}`)).to.deep.equal([
+            "error k8s.controller blue kube-system/aws-load-balancer-controller",
+            ...["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `error k8s.tgb.${c} blue/${svc}`)),
+        ]);
+        expect(line(report, "k8s.controller", "blue").message).to.match(/^could not check: get deployments\.apps failed: .*ECONNREFUSED/);
+        expect(line(report, "k8s.tgb.found", "blue/api").message).to.match(/^could not check: list targetgroupbindings\.elbv2\.k8s\.aws failed: .*ECONNREFUSED/);
+        expect(line(report, "k8s.controller", "blue").hint).to.equal("check that http://127.0.0.1:9 answers (--kubeconfig, --context) and that the credentials may get the controller deployment, "
+            + "list targetgroupbindings.elbv2.k8s.aws in all namespaces and get services");
+        expect(report.failedReads.map(r => `${r.call} ${r.subject}`)).to.deep.equal([
+            "get deployments.apps kube-system/aws-load-balancer-controller", "list targetgroupbindings.elbv2.k8s.aws all namespaces",
+        ]);
+        // The AWS side was read and checked as usual.
+        expect(report.checks.filter(c => !c.id.startsWith("k8s.")).every(c => c.status === "pass")).to.equal(true);
+    });
+
+    it("a binding list RBAC denies: the binding checks could not tell (error, exit 3), the controller still passes", async () => {
+        api.state.forbidden = ["/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings"];
+        const { code, report } = await k8sChecks();
+        expect(report.checks.map(c => `${c.status} ${c.id} ${c.subject}`)).to.deep.equal([
+            "pass k8s.controller blue kube-system/aws-load-balancer-controller",
+            ...["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `error k8s.tgb.${c} blue/${svc}`)),
+        ]);
+        expect(line(report, "k8s.tgb.found", "blue/web").message).to.equal(
+            `could not check: list targetgroupbindings.elbv2.k8s.aws failed: HTTP 403: User "doctor" cannot get /apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`);
+        expect(code).to.equal(3);
+    });
+
+    it("one Service RBAC denies: only its k8s.tgb.service could not tell", async () => {
+        api.state.forbidden = ["/api/v1/namespaces/shop/services/web"];
+        const { code, report } = await k8sChecks();
+        expect(report.checks.filter(c => c.status !== "pass").map(c => `${c.status} ${c.id} ${c.subject}: ${c.message}`)).to.deep.equal([
+            `error k8s.tgb.service blue/web shop/web: could not check: get services failed: HTTP 403: User "doctor" cannot get /api/v1/namespaces/shop/services/web`,
+        ]);
+        expect(code).to.equal(3);
+    });
+
+    it("a retiring cluster without its controller whose binding list is denied: neither k8s.controller nor k8s.retiring passes", async () => {
+        delete api.state.deployment;
+        api.state.forbidden = ["/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings"];
+        const { code, report } = await k8sChecks([], retiringOutputs());
+        expect(report.checks.filter(c => !c.id.startsWith("k8s.tgb.")).map(c => `${c.status} ${c.id}: ${c.message}`)).to.deep.equal([
+            `error k8s.controller: could not check: list targetgroupbindings.elbv2.k8s.aws failed: HTTP 403: User "doctor" cannot get /apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`,
+            `error k8s.retiring: could not check: list targetgroupbindings.elbv2.k8s.aws failed: HTTP 403: User "doctor" cannot get /apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`,
+        ]);
+        expect(report.checks.every(c => c.status === "error")).to.equal(true);
+        expect(code).to.equal(3);
     });
 
     it("exits 2 for a context the kubeconfig does not have", async () => {

@@ -14,6 +14,11 @@ export interface Moto {
     reset(): Promise<void>;
 }
 
+/** A moto of its own, with its process, for tests that need another configuration. */
+export interface OwnMoto extends Moto {
+    stop(): Promise<void>;
+}
+
 let started: Promise<Moto> | undefined;
 let child: ChildProcess | undefined;
 
@@ -30,8 +35,21 @@ export function motoEnv(endpoint: string): Record<string, string> {
 
 /** Starts moto (once) and resolves when it answers. */
 export function startMoto(): Promise<Moto> {
-    started ??= launch();
+    started ??= launch({}).then(m => {
+        child = m.process;
+        return m;
+    });
     return started;
+}
+
+/**
+ * Starts another moto with extra environment (e.g.
+ * `MOTO_IAM_LOAD_MANAGED_POLICIES=true`, which makes every reset slower, so
+ * only the tests that need AWS managed policies pay for it).
+ */
+export async function startOwnMoto(env: NodeJS.ProcessEnv): Promise<OwnMoto> {
+    const m = await launch(env);
+    return { endpoint: m.endpoint, reset: m.reset, stop: () => stopProcess(m.process) };
 }
 
 /** Stops the moto started by {@link startMoto}, if any. */
@@ -39,6 +57,10 @@ export async function stopMoto(): Promise<void> {
     const proc = child;
     child = undefined;
     started = undefined;
+    await stopProcess(proc);
+}
+
+async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
     if (proc && proc.exitCode === null && proc.pid !== undefined) {
         const exited = new Promise<void>(resolve => proc.once("exit", () => resolve()));
         proc.kill("SIGTERM");
@@ -49,15 +71,14 @@ export async function stopMoto(): Promise<void> {
     }
 }
 
-async function launch(): Promise<Moto> {
+async function launch(env: NodeJS.ProcessEnv): Promise<Moto & { process: ChildProcess }> {
     const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" });
     if (which.status !== 0) {
         throw new Error("moto_server is not installed or not on PATH: the doctor tests need it (pip install 'moto[server]'); refusing to skip them");
     }
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const proc = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
-    child = proc;
+    const proc = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
     let stderr = "";
     proc.stderr?.on("data", (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-4000);
@@ -73,7 +94,7 @@ async function launch(): Promise<Moto> {
             throw new Error(`moto_server exited with code ${proc.exitCode} before answering: ${stderr}`);
         }
         if (await answers(`${endpoint}/moto-api/`)) {
-            return { endpoint, reset: () => post(`${endpoint}/moto-api/reset`) };
+            return { endpoint, reset: () => post(`${endpoint}/moto-api/reset`), process: proc };
         }
         await new Promise(resolve => setTimeout(resolve, 100));
     }

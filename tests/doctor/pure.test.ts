@@ -67,12 +67,29 @@ describe("doctor pure helpers", () => {
                 { severity: "warn", text: "external ID not compared: the outputs hide it as [secret]" },
             ]);
         });
-        it("warns about a PrincipalArn wildcard broader than the controller", () => {
+        it("fails a PrincipalArn wildcard broader than the controller (shared-alb writes the role's ARN alone)", () => {
             const broad = { ...good, Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/*" }, StringEquals: { "sts:ExternalId": "ext-1" } } };
             expect(evaluateTrust(trust(broad), expected)).to.deep.equal([
-                { severity: "warn", text: `aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/*"] admits more than the controller role ${Controller}` },
+                { severity: "fail", text: `aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/*"] admits more than the controller role ${Controller}` },
             ]);
         });
+        const widened: Array<[string, Record<string, unknown>, string]> = [
+            ["more actions than sts:AssumeRole", { ...good, Action: ["sts:AssumeRole", "sts:TagSession"] }, `statement 1 allows ["sts:TagSession"] besides sts:AssumeRole`],
+            ["sts:*", { ...good, Action: "sts:*" }, `statement 1 allows ["sts:*"] besides sts:AssumeRole`],
+            ["NotAction", { ...good, Action: undefined, NotAction: "sts:AssumeRoleWithSAML" }, `statement 1 allows every action but ["sts:AssumeRoleWithSAML"] (NotAction) besides sts:AssumeRole`],
+            ["principal *", { ...good, Principal: "*" }, `statement 1 trusts "*" (every AWS account), not account 222222222222 alone`],
+            ["NotPrincipal", { ...good, Principal: undefined, NotPrincipal: { AWS: "arn:aws:iam::333333333333:root" } },
+                "statement 1 uses NotPrincipal: it trusts every principal but AWS:arn:aws:iam::333333333333:root"],
+            ["an external ID wildcard", { ...good, Condition: { StringEquals: { "aws:PrincipalArn": Controller }, StringLike: { "sts:ExternalId": "ext-*" } } },
+                `sts:ExternalId condition ["ext-*"] admits more than one external ID`],
+            ["two external IDs", { ...good, Condition: { StringEquals: { "aws:PrincipalArn": Controller, "sts:ExternalId": ["ext-1", "ext-2"] } } },
+                `sts:ExternalId condition ["ext-1","ext-2"] admits more than one external ID`],
+        ];
+        for (const [what, statement, text] of widened) {
+            it(`fails ${what}`, () => {
+                expect(evaluateTrust(trust(JSON.parse(JSON.stringify(statement)) as Record<string, unknown>), expected)).to.deep.equal([{ severity: "fail", text }]);
+            });
+        }
         it("fails an extra statement that lets someone else assume the role", () => {
             expect(evaluateTrust(trust([good, { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]), expected)).to.deep.equal([
                 { severity: "fail", text: "statement 2 also allows sts:AssumeRole for Service:ec2.amazonaws.com" },
