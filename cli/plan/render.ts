@@ -160,7 +160,11 @@ export function keyInputs(inputs: Record<string, unknown>, type = "", labels: Re
     return shown;
 }
 
-/** A listener rule's conditions: `host=a.example.com|b.example.com path=/api/* x-shared-alb-cluster=blue`. */
+/**
+ * A listener rule's conditions: `host=a.example.com|b.example.com path=/api/*
+ * x-shared-alb-cluster=blue source=203.0.113.0/24`; a secret header value
+ * (one carrying the preview token) reads `[secret]`.
+ */
 function ruleConditions(conditions: unknown): string | undefined {
     if (!Array.isArray(conditions) || conditions.length === 0) {
         return undefined;
@@ -179,6 +183,9 @@ function ruleConditions(conditions: unknown): string | undefined {
         }
         if (isObject(c.httpHeader)) {
             parts.push(`${String(c.httpHeader.httpHeaderName)}=${values(c.httpHeader)}`);
+        }
+        if (c.sourceIp !== undefined) {
+            parts.push(`source=${values(c.sourceIp)}`);
         }
     }
     return parts.join(" ");
