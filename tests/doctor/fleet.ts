@@ -38,6 +38,8 @@ export interface FleetSpec {
     services: FleetService[];
     /** Preview routes with this header: a rule per cluster and service, forwarding to that cluster only. */
     previewHeader?: string;
+    /** With preview routes: the token the header values carry after the cluster key (`<key>.<token>`). */
+    previewToken?: string;
     /** Outputs as network stacks before rule ARNs were exported (the doctor then finds rules by tag). */
     legacyOutputs?: boolean;
 }
@@ -188,7 +190,7 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
                     ListenerArn: listenerArn, Priority: priority - 9 + slot,
                     Conditions: [
                         { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
-                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [cl.key] } },
+                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [spec.previewToken === undefined ? cl.key : `${cl.key}.${spec.previewToken}`] } },
                     ],
                     Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }] } }],
                 }));
@@ -234,7 +236,9 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         },
         services,
         clusters,
-        ...(spec.previewHeader !== undefined ? { preview: { header: spec.previewHeader, defaultActionRuleArns: {} } } : {}),
+        ...(spec.previewHeader !== undefined
+            ? { preview: { header: spec.previewHeader, defaultActionRuleArns: {}, ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}) } }
+            : {}),
     };
     return { outputs, vpcId, ruleArns, previewRuleArns };
 }
