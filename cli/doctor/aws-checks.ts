@@ -159,6 +159,14 @@ function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[]
 }
 
 /**
+ * Whether a live preview rule's source CIDRs are the ones the outputs say
+ * (none in the outputs: any, as before preview sources existed).
+ */
+function sameSources(live: string[], wanted: string[]): boolean {
+    return wanted.length === 0 || (live.length === wanted.length && wanted.every(c => live.includes(c)));
+}
+
+/**
  * Whether a live preview rule's header value names the cluster: its key, or
  * with `preview.tokenRequired` the key, a dot and a token (the token is in
  * no output, so only its presence is checked). Compared case-insensitively,
@@ -177,7 +185,8 @@ export function previewValueNames(value: string, cluster: string, tokenRequired:
 function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Record<string, string>, rules: LiveRule[], label = `service ${service}`): CheckResult {
     const header = (outputs.preview?.header ?? "").toLowerCase();
     const token = outputs.preview?.tokenRequired === true;
-    const value = `<cluster>${token ? ".<token>" : ""}`;
+    const sources = outputs.preview?.sourceCidrs ?? [];
+    const value = `<cluster>${token ? ".<token>" : ""}${sources.length > 0 ? ` from ${sources.join(", ")}` : ""}`;
     const problems: string[] = [];
     for (const [cluster, arn] of sortedEntries(arns)) {
         const rule = rules.find(r => r.arn === arn);
@@ -186,6 +195,8 @@ function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Recor
             problems.push(`${cluster}: rule ${arn} not found`);
         } else if (!(rule.headers[header] ?? []).some(v => previewValueNames(v, cluster, token))) {
             problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}${token ? ".<token>" : ""}`);
+        } else if (!sameSources(rule.sourceIps ?? [], sources)) {
+            problems.push(`${cluster}: priority ${rule.priority} takes requests from ${(rule.sourceIps ?? []).join(", ") || "any source"}, not only from ${sources.join(", ")}`);
         } else if (tg === undefined || rule.forward?.length !== 1 || rule.forward[0].targetGroupArn !== tg.arn) {
             problems.push(`${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`);
         }

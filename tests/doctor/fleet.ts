@@ -40,6 +40,8 @@ export interface FleetSpec {
     previewHeader?: string;
     /** With preview routes: the token the header values carry after the cluster key (`<key>.<token>`). */
     previewToken?: string;
+    /** With preview routes: the source CIDRs every preview rule requires. */
+    previewSources?: string[];
     /** Outputs as network stacks before rule ARNs were exported (the doctor then finds rules by tag). */
     legacyOutputs?: boolean;
 }
@@ -191,6 +193,7 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
                     Conditions: [
                         { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
                         { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [spec.previewToken === undefined ? cl.key : `${cl.key}.${spec.previewToken}`] } },
+                        ...(spec.previewSources !== undefined ? [{ Field: "source-ip", SourceIpConfig: { Values: spec.previewSources } }] : []),
                     ],
                     Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }] } }],
                 }));
@@ -237,7 +240,11 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         services,
         clusters,
         ...(spec.previewHeader !== undefined
-            ? { preview: { header: spec.previewHeader, defaultActionRuleArns: {}, ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}) } }
+            ? { preview: {
+                header: spec.previewHeader, defaultActionRuleArns: {},
+                ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}),
+                ...(spec.previewSources !== undefined ? { sourceCidrs: spec.previewSources } : {}),
+            } }
             : {}),
     };
     return { outputs, vpcId, ruleArns, previewRuleArns };
