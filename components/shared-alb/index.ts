@@ -1,5 +1,6 @@
 export * from "./args";
 export { SharedAlb, TagKeys, targetPortRanges, TargetPortRange, egressDescription } from "./shared-alb";
+export type { NetworkStackOutputs } from "./outputs";
 export { validateSharedAlbArgs, FleetModel, ClusterModel, ServiceModel, LoadBalancerModel, HealthCheckModel, PreviewModel, Limits, Defaults } from "./validate";
 export { targetGroupName, registrarRoleName, defaultControllerRoleName } from "./naming";
 export { registrarTrustPolicy, registrarPermissions, RegistrarPolicyName } from "./policy";
