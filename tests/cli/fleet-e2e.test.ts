@@ -8,7 +8,9 @@ import { main as plan } from "../../cli/plan/command";
 import { SecretPlaceholder } from "../../cli/plan/config";
 import { planFleet } from "../../cli/plan/fleet";
 import { JsonPlan, JsonResource } from "../../cli/plan/render";
-import { NetworkOutputs } from "../../components/internal/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterOutputs, NetworkOutputs } from "../../components/internal/contract";
+import { runRole } from "../../stacks/programs";
 import { documentedOutputs, showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
@@ -117,6 +119,23 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
             .flatMap(a => a.forward?.targetGroups.map(t => t.arn) ?? []));
         expect(arns).to.have.length(4);
         expect(arns.filter(a => !forwarded.has(a))).to.deep.equal([]);
+    });
+
+    it("serves the network's clusters to a cluster stack as a secret output, as the engine does: getOutputDetails gives it as secretValue", async () => {
+        const fleet = await planFleet({
+            configDir: path.join(root, "stacks", "config"), stack: "cluster-blue",
+            program: async () => {
+                if (new pulumi.Config("alb-fleet").require("role") === "network") {
+                    return runRole();
+                }
+                const network = new pulumi.StackReference("network");
+                const clusters = await network.getOutputDetails("clusters");
+                const region = await network.getOutputDetails("region");
+                const read = (clusters.value ?? clusters.secretValue) as Record<string, ClusterOutputs>;
+                return { clustersInValue: clusters.value !== undefined, region: region.value, blueExternalId: read.blue.externalId };
+            },
+        });
+        expect(fleet.stacks[0].outputs).to.deep.equal({ clustersInValue: false, region: "eu-west-1", blueExternalId: await blueExternalId() });
     });
 
     it("plans a secure: preview token offline, showing the preview rules' header values as [secret] only", async () => {
