@@ -5,7 +5,7 @@ import {
     ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
 } from "../components/internal/arn";
 import { ConfigError, Problems } from "../components/internal/errors";
-import { Reader, check, flag, integer, isRecord, list, map, object, optional } from "../components/internal/read";
+import { Reader, check, flag, integer, isRecord, join, list, map, object, optional } from "../components/internal/read";
 import { NodePortRange } from "../components/internal/values";
 import { InputError, describeFsError } from "./input-files";
 
@@ -58,8 +58,11 @@ export function parseNetworkOutputs(text: string, label: string, options: ReadOp
     if (isRecord(value) && Object.keys(value).length === 0) {
         throw new InputError(`network outputs from ${label} are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); ${Expected}`);
     }
-    if (options.refuseSecrets === true && JSON.stringify(value).includes("\"[secret]\"")) {
-        throw new InputError(`network outputs from ${label} hold "[secret]" placeholders; export them with \`pulumi stack output --json --show-secrets -s network\``);
+    const hidden = options.refuseSecrets === true ? hiddenSecretPaths(value) : [];
+    if (hidden.length > 0) {
+        throw new InputError(`network outputs from ${label} hold "[secret]" placeholders (${hidden.join(", ")}): the files need these values in clear `
+            + "(a TargetGroupBinding's spec.assumeRoleExternalId is the registrar role's external ID, which the controller passes to sts:AssumeRole); "
+            + "export them with `pulumi stack output --json --show-secrets -s network`");
     }
     const problems = validateNetworkOutputs(value);
     if (problems.length === 1) {
@@ -69,6 +72,27 @@ export function parseNetworkOutputs(text: string, label: string, options: ReadOp
         throw new InputError(`network outputs from ${label} do not match the contract (${problems.length} problems):\n${problems.map(p => `  - ${p.message}`).join("\n")}`);
     }
     return value as NetworkOutputs;
+}
+
+/**
+ * The paths of the `"[secret]"` placeholders `pulumi stack output --json`
+ * writes for secrets without `--show-secrets` (`clusters.blue.externalId`),
+ * found without recursion.
+ */
+export function hiddenSecretPaths(value: unknown): string[] {
+    const found: string[] = [];
+    const pending: [unknown, string][] = [[value, ""]];
+    while (pending.length > 0) {
+        const [v, at] = pending.pop()!;
+        if (v === "[secret]") {
+            found.push(at || "(top level)");
+        } else if (Array.isArray(v)) {
+            v.forEach((item, i) => pending.push([item, join(at, i)]));
+        } else if (isRecord(v)) {
+            Object.keys(v).forEach(k => pending.push([v[k], join(at, k)]));
+        }
+    }
+    return found.sort();
 }
 
 function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -152,7 +176,12 @@ function cluster(networkAccountId: unknown): Reader<unknown> {
     };
 }
 
-const preview = object("expected an object with header and defaultActionRuleArns", { header: str, defaultActionRuleArns: arnMap }, allowed);
+const preview = object("expected an object with header and defaultActionRuleArns", {
+    header: str,
+    defaultActionRuleArns: arnMap,
+    sourceCidrs: optional(strings),
+    tokenRequired: optional(flag),
+}, allowed);
 
 /** A map that must have an entry, said with `allowed` (the map's own shape is its reader's to say). */
 function nonEmptyMap<T>(reader: Reader<Record<string, T>>, allowed: string): Reader<Record<string, T>> {

@@ -55,7 +55,12 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /**
  * The network stack's outputs, read at once (each `getOutput` would go through
- * all of them again), checked for the outputs a cluster stack needs.
+ * all of them again), checked for the outputs a cluster stack needs. They
+ * hold the external IDs, secrets: the engine then marks `outputs` a secret as
+ * a whole (and `clusters` among its secret output names, which
+ * `getOutputDetails` answers as `secretValue`). The values are read here
+ * because they decide which resources exist; the one secret among them, this
+ * cluster's external ID, goes on as a secret (ClusterAttachment marks it).
  */
 async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string): Promise<NetworkOutputs> {
     const outputs = await valueOf(ref.outputs);

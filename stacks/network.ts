@@ -24,25 +24,23 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     problems.check(caller.accountId === model.accountId, "accountId", model.accountId,
         `the AWS credentials are for account ${caller.accountId}: deploy the network stack with the network account's credentials`);
     problems.throwIfAny();
-    const alb = new SharedAlb("shared-alb", args);
-    const o = alb.outputs;
-    const outputs: Record<string, unknown> = {
-        accountId: o.accountId,
-        region: o.region,
-        vpcId: o.vpcId,
-        securityGroupId: o.securityGroupId,
-        loadBalancer: o.loadBalancer,
-        services: o.services,
-        clusters: o.clusters,
-    };
-    if (model.vpcSharing !== undefined) {
-        outputs.vpcSharing = o.vpcSharing;
+    const alb = new SharedAlb("shared-alb", withSecrets(args));
+    return { ...alb.stackOutputs };
+}
+
+/**
+ * The arguments with the values that are secrets (`preview.token`,
+ * `clusters.<key>.externalId`) made Pulumi secrets. The config key holds
+ * them in clear once read as an object (a `secure:` value inside it only
+ * makes the whole key secret), so they are marked again here, whether or
+ * not they were given as `secure:` values.
+ */
+export function withSecrets(args: SharedAlbArgs): SharedAlbArgs {
+    const out: SharedAlbArgs = { ...args };
+    if (args.preview?.token !== undefined && args.preview.token !== null) {
+        out.preview = { ...args.preview, token: pulumi.secret(args.preview.token) };
     }
-    if (model.defaultService !== undefined) {
-        outputs.defaultService = o.defaultService;
-    }
-    if (model.preview !== undefined) {
-        outputs.preview = o.preview;
-    }
-    return outputs;
+    out.clusters = Object.fromEntries(Object.entries(args.clusters).map(([key, c]) => [key,
+        c.externalId === undefined || c.externalId === null ? c : { ...c, externalId: pulumi.secret(c.externalId) }]));
+    return out;
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { FakeCloud, FakeCloudContext } from "../cli/plan/fake-cloud";
 import { withInvokeDetails } from "../cli/plan/fleet";
 import { ProgramRun, RecordedResource, runProgram } from "../cli/plan/mock-runtime";
+import { isSecretMarker } from "../cli/plan/secrets";
 
 /**
  * The one mock harness for component and stack tests: runs a program under
@@ -79,4 +80,10 @@ export async function runError(program: () => unknown, options: HarnessOptions =
         return e as Error;
     }
     throw new Error("expected the program to fail, but it succeeded");
+}
+
+/** The value of a recorded secret (`{ <sig>: <secret sig>, value }`); fails the test when the value is not a secret. */
+export function secretValue(recorded: unknown): any {
+    expect(isSecretMarker(recorded), `expected a secret, got ${JSON.stringify(recorded)}`).to.equal(true);
+    return (recorded as { value: unknown }).value;
 }

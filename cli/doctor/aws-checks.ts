@@ -173,27 +173,51 @@ function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[]
 }
 
 /**
+ * Whether a live preview rule's source CIDRs are the ones the outputs say
+ * (none in the outputs: any, as before preview sources existed).
+ */
+function sameSources(live: string[], wanted: string[]): boolean {
+    return wanted.length === 0 || (live.length === wanted.length && wanted.every(c => live.includes(c)));
+}
+
+/**
+ * Whether a live preview rule's header value names the cluster: its key, or
+ * with `preview.tokenRequired` the key, a dot and a token (the token is in
+ * no output, so only its presence is checked). Compared case-insensitively,
+ * as the ALB compares header values.
+ */
+export function previewValueNames(value: string, cluster: string, tokenRequired: boolean): boolean {
+    const v = value.toLowerCase();
+    return tokenRequired ? v.startsWith(`${cluster}.`) && v.length > cluster.length + 1 : v === cluster;
+}
+
+/**
  * `listener.preview`: every preview rule of a service (or of the default
  * action) exists, carries the preview header with its cluster's key, and
  * forwards only to that cluster's target group of the service.
  */
 function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Record<string, string>, rules: LiveRule[], label = `service ${service}`): CheckResult {
     const header = (outputs.preview?.header ?? "").toLowerCase();
+    const token = outputs.preview?.tokenRequired === true;
+    const sources = outputs.preview?.sourceCidrs ?? [];
+    const value = `<cluster>${token ? ".<token>" : ""}${sources.length > 0 ? ` from ${sources.join(", ")}` : ""}`;
     const problems: string[] = [];
     for (const [cluster, arn] of sortedEntries(arns)) {
         const rule = rules.find(r => r.arn === arn);
         const tg = outputs.clusters[cluster]?.targetGroups[service];
         if (rule === undefined) {
             problems.push(`${cluster}: rule ${arn} not found`);
-        } else if (!(rule.headers[header] ?? []).some(v => v.toLowerCase() === cluster)) {
-            problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}`);
+        } else if (!(rule.headers[header] ?? []).some(v => previewValueNames(v, cluster, token))) {
+            problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}${token ? ".<token>" : ""}`);
+        } else if (!sameSources(rule.sourceIps ?? [], sources)) {
+            problems.push(`${cluster}: priority ${rule.priority} takes requests from ${(rule.sourceIps ?? []).join(", ") || "any source"}, not only from ${sources.join(", ")}`);
         } else if (tg === undefined || rule.forward?.length !== 1 || rule.forward[0].targetGroupArn !== tg.arn) {
             problems.push(`${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`);
         }
     }
     const clusters = Object.keys(arns).sort().join(", ");
     return problems.length === 0
-        ? pass("listener.preview", label, `preview rules of ${clusters} send ${outputs.preview?.header}: <cluster> to that cluster`)
+        ? pass("listener.preview", label, `preview rules of ${clusters} send ${outputs.preview?.header}: ${value} to that cluster`)
         : fail("listener.preview", label, `preview rules differ from the outputs: ${problems.join("; ")}`,
             "pulumi up -s network puts the preview rules back (or refresh the outputs file)");
 }

@@ -249,6 +249,7 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
     const hosts: string[] = [];
     const paths: string[] = [];
     const headers: Record<string, string[]> = {};
+    const sourceIps: string[] = [];
     for (const c of rule.Conditions ?? []) {
         if (c.Field === "host-header") {
             hosts.push(...(c.HostHeaderConfig?.Values ?? c.Values ?? []));
@@ -257,6 +258,8 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
         } else if (c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName) {
             const name = c.HttpHeaderConfig.HttpHeaderName.toLowerCase();
             headers[name] = [...(headers[name] ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
+        } else if (c.Field === "source-ip") {
+            sourceIps.push(...(c.SourceIpConfig?.Values ?? []));
         }
     }
     return {
@@ -268,6 +271,7 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
         hosts,
         paths,
         headers,
+        ...(sourceIps.length > 0 ? { sourceIps } : {}),
         ...(forward ? { forward } : {}),
         ...(fixed?.FixedResponseConfig?.StatusCode ? { fixedResponseStatus: fixed.FixedResponseConfig.StatusCode } : {}),
     };

@@ -49,6 +49,8 @@ export interface LiveRule {
     hosts: string[];
     paths: string[];
     headers: Record<string, string[]>;
+    /** The CIDRs of its `source-ip` condition, when it has one. */
+    sourceIps?: string[];
 }
 
 export interface LiveTargetGroup {

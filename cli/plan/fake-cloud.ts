@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
 import { KubernetesCluster, TargetGroupBindingCrdName } from "./fake-kubernetes";
+import { secretMarker } from "./secrets";
 
 /** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
 export interface FakeCloudContext {
@@ -381,6 +382,36 @@ function resourceShare({ inputs, accountId, region, partition, seed }: ResourceR
     return { id: arn, state: { ...inputs, arn } };
 }
 
+/** The characters `random.RandomPassword` draws from, by class, with its default special characters. */
+const PasswordClasses = {
+    lower: "abcdefghijklmnopqrstuvwxyz",
+    upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    numeric: "0123456789",
+    special: "!@#$%&*()-_=+[]{}<>:?",
+} as const;
+
+/**
+ * A random password: the same characters for the same stack, resource and
+ * arguments (length and classes), drawn from the classes it allows, with
+ * `result` a secret, as the provider's is. The ID is the provider's `none`.
+ */
+function randomPassword({ inputs, seed }: ResourceRequest): FakeAnswer {
+    const special = typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : PasswordClasses.special;
+    const charset = [
+        inputs.lower === false ? "" : PasswordClasses.lower,
+        inputs.upper === false ? "" : PasswordClasses.upper,
+        inputs.numeric === false ? "" : PasswordClasses.numeric,
+        inputs.special === false ? "" : special,
+    ].join("");
+    const length = typeof inputs.length === "number" ? inputs.length : 0;
+    const draws = fakeHex(`${seed}/${JSON.stringify([length, charset])}`, 4 * length);
+    let result = "";
+    for (let i = 0; i < length; i++) {
+        result += charset[parseInt(draws.slice(4 * i, 4 * i + 4), 16) % charset.length];
+    }
+    return { id: "none", state: { ...inputs, result: secretMarker(result), bcryptHash: secretMarker(`$2a$10$${fakeHex(`${seed}/bcrypt`, 53)}`) } };
+}
+
 /** Any other resource: a read (`Resource.get`) answers the ID it was asked for; an AWS resource without an ARN gets one. */
 function anyResource({ args, type, name, inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
     const id = args.custom === false ? undefined : (typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`);
@@ -407,4 +438,5 @@ const FakeResources = new Map<string, (request: ResourceRequest) => FakeAnswer>(
     ["aws:ec2/subnet:Subnet", subnet],
     ["aws:acm/certificate:Certificate", certificate],
     ["aws:ram/resourceShare:ResourceShare", resourceShare],
+    ["random:index/randomPassword:RandomPassword", randomPassword],
 ]);

@@ -52,6 +52,11 @@ export interface StackPlan {
     securePaths: string[];
     /** Secret top-level output names of the stacks its stack references read, by referenced name. */
     referencedSecrets: Record<string, string[]>;
+    /**
+     * Where the secrets are in those outputs, by referenced name: the engine
+     * keeps a stack reference's outputs with each secret in its place.
+     */
+    referencedSecretPaths: Record<string, ValuePath[]>;
     /** Values the fake cloud made up answering lookups of existing infrastructure, sorted (see `FakeCloud.assumed`). */
     assumedValues: string[];
 }
@@ -122,7 +127,7 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
 
     return guardRejections(async (sink) => {
         const run = new FleetRun(sink, concurrency, program);
-        await run.runAll(toRunNetworks, () => ({ outputs: {}, secrets: {} }));
+        await run.runAll(toRunNetworks, () => ({ outputs: {}, secrets: {}, secretPaths: {} }));
         const networkOutputs = options.networkOutputs;
         await run.runAll(toRunClusters, networkOutputs !== undefined
             ? c => servedOverride(networkOutputs, networks, c)
@@ -183,7 +188,7 @@ function wantedStacks(options: FleetOptions, all: StackConfig[]): StackConfig[] 
  * stack's name and the name the cluster stack gives.
  */
 function servedOverride(networkOutputs: Record<string, unknown>, networks: StackConfig[], c: StackConfig): Served {
-    const served: Served = { outputs: { network: networkOutputs }, secrets: {} };
+    const served: Served = { outputs: { network: networkOutputs }, secrets: {}, secretPaths: {} };
     for (const n of networks) {
         served.outputs[n.stack] = networkOutputs;
     }
@@ -242,7 +247,7 @@ class FleetRun {
             this.sink.push({ stack: c.stack, file: c.file, message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed` });
             return undefined;
         }
-        const served: Served = { outputs: {}, secrets: {} };
+        const served: Served = { outputs: {}, secrets: {}, secretPaths: {} };
         for (const n of sources) {
             const plan = this.planned.get(n.stack)!;
             const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
@@ -250,6 +255,7 @@ class FleetRun {
             for (const name of names) {
                 served.outputs[name] = this.sharedOutputs(plan);
                 served.secrets[name] = secretNames;
+                served.secretPaths[name] = plan.secretOutputPaths;
             }
         }
         return served;
@@ -275,10 +281,11 @@ class FleetRun {
     }
 }
 
-/** What a stack's stack references are served: outputs and secret output names, by referenced stack name. */
+/** What a stack's stack references are served: outputs, secret output names and secret paths, by referenced stack name. */
 interface Served {
     outputs: Record<string, Record<string, unknown>>;
     secrets: Record<string, string[]>;
+    secretPaths: Record<string, ValuePath[]>;
 }
 
 async function runStack(cfg: StackConfig, served: Served, program: StackProgram): Promise<StackPlan> {
@@ -306,6 +313,7 @@ async function runStack(cfg: StackConfig, served: Served, program: StackProgram)
         secretOutputPaths,
         securePaths: cfg.securePaths,
         referencedSecrets: served.secrets,
+        referencedSecretPaths: served.secretPaths,
         assumedValues: [...cloud.assumed].sort(),
     };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretMarker, secretMarker } from "./secrets";
 
 // Internal to the SDK and absent from its typings (the SDK is pinned in
 // package.json; tests/cli/mock-runtime.test.ts covers it): each call gets its
@@ -112,6 +113,7 @@ function record(options: RunOptions, program: () => unknown): Promise<ProgramRun
         const seen: Seen = new Map();
         await pulumi.runtime.setMocks(recordingMocks(options.mocks, seen), options.project, options.stack, true);
         serveStackReferencesOnce(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
+        recordSecretsWhereTheyAre(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals, seen);
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
         const pending: Pending[] = [];
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -230,11 +232,59 @@ interface ReadResourceResponse {
     setProperties(properties: Struct): void;
 }
 type ReadCallback = (err: unknown, response?: ReadResourceResponse) => void;
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> };
+}
 interface MockMonitorInternals {
     readonly mocks: pulumi.runtime.Mocks;
     readonly resources: Map<string, { urn: string; id: string | null; state: unknown }>;
     newUrn(parent: string, type: string, name: string): string;
     readResource(req: ReadResourceRequest, callback: ReadCallback): Promise<void>;
+    registerResource(req: RegisterResourceRequest, callback: (err: unknown, response?: unknown) => void): Promise<void>;
+}
+
+/**
+ * The SDK deserializes a registration's inputs for the mocks with every
+ * secret lifted to the top of its property (`spec` whole, for a secret
+ * `spec.assumeRoleExternalId`); the engine keeps a secret where the program
+ * put it. This records the inputs with each secret back in its place, read
+ * from the request as sent, so a plan shows and compares the rest.
+ */
+function recordSecretsWhereTheyAre(monitor: MockMonitorInternals, seen: Seen): void {
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => register(req, (err, response) => {
+        const got = seen.get(`${req.getType()}::${req.getName()}`);
+        if (err === null && got !== undefined) {
+            const sent = req.getObject().toJavaScript();
+            got.inputs = Object.fromEntries(Object.entries(got.inputs).map(([k, v]) => [k, secretsInPlace(v, sent[k])]));
+        }
+        callback(err, response);
+    });
+}
+
+/** `lifted` (a deserialized value) with its secret markers where `sent` (the same value as serialized) has them. */
+function secretsInPlace(lifted: unknown, sent: unknown): unknown {
+    const value = isSecretMarker(lifted) ? (lifted as { value: unknown }).value : lifted;
+    if (isSecretMarker(sent)) {
+        return secretMarker(value);
+    }
+    if (Array.isArray(value) && Array.isArray(sent)) {
+        return value.map((v, i) => secretsInPlace(v, sent[i]));
+    }
+    if (isPlain(value) && isPlain(sent)) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsInPlace(v, sent[k])]));
+    }
+    return value;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return false;
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ReadResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as { ReadResourceResponse: new () => ReadResourceResponse };

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
-import { SecretText, redact } from "./secrets";
+import { SecretText, ValuePath, redact } from "./secrets";
 
 /** One resource in `plan --json`. */
 export interface JsonResource {
@@ -74,13 +74,18 @@ export function toJsonPlan(plan: FleetPlan): JsonPlan {
     };
 }
 
-/** For a stack reference, the paths of the referenced stack's secret outputs in its state. */
-function referenceSecretPaths(s: StackPlan, r: StackPlan["resources"][number]): string[][] {
+/**
+ * For a stack reference, the paths of the referenced stack's secrets in its
+ * state: each where the referenced program put it (a cluster's external ID,
+ * not the whole `clusters`), as the engine keeps them.
+ */
+function referenceSecretPaths(s: StackPlan, r: StackPlan["resources"][number]): ValuePath[] {
     if (r.type !== "pulumi:pulumi:StackReference") {
         return [];
     }
     const name = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
-    return (s.referencedSecrets[name] ?? []).map(n => ["outputs", n]);
+    const paths = s.referencedSecretPaths?.[name];
+    return paths !== undefined ? paths.map(p => ["outputs", ...p]) : (s.referencedSecrets[name] ?? []).map(n => ["outputs", n]);
 }
 
 /** `plan --json` output text (with a trailing newline). */
@@ -160,7 +165,11 @@ export function keyInputs(inputs: Record<string, unknown>, type = "", labels: Re
     return shown;
 }
 
-/** A listener rule's conditions: `host=a.example.com|b.example.com path=/api/* x-shared-alb-cluster=blue`. */
+/**
+ * A listener rule's conditions: `host=a.example.com|b.example.com path=/api/*
+ * x-shared-alb-cluster=blue source=203.0.113.0/24`; a secret header value
+ * (one carrying the preview token) reads `[secret]`.
+ */
 function ruleConditions(conditions: unknown): string | undefined {
     if (!Array.isArray(conditions) || conditions.length === 0) {
         return undefined;
@@ -179,6 +188,9 @@ function ruleConditions(conditions: unknown): string | undefined {
         }
         if (isObject(c.httpHeader)) {
             parts.push(`${String(c.httpHeader.httpHeaderName)}=${values(c.httpHeader)}`);
+        }
+        if (c.sourceIp !== undefined) {
+            parts.push(`source=${values(c.sourceIp)}`);
         }
     }
     return parts.join(" ");

@@ -125,6 +125,14 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
         replaceOn: ["name", "namePrefix", "role"],
         source: "terraform-provider-aws iam/role_policy.go (ForceNew)",
     },
+    // terraform-provider-random internal/provider/resource_password.go (bridged by @pulumi/random 4.21.2):
+    // RequiresReplace on every argument (keepers when their values are not null, override_special unless it
+    // goes from "" to null): a new password, so a new external ID.
+    "random:index/randomPassword:RandomPassword": {
+        kind: "custom",
+        replaceOn: ["keepers", "length", "special", "upper", "lower", "number", "numeric", "minNumeric", "minUpper", "minLower", "minSpecial", "overrideSpecial"],
+        source: "terraform-provider-random resource_password.go (RequiresReplace)",
+    },
     // terraform-provider-aws internal/service/iam/openid_connect_provider.go: ForceNew on url; client IDs
     // and thumbprints are updated in place.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {

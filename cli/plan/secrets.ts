@@ -11,6 +11,11 @@ const SecretSig = "1b47061264138c4ac30d75fd1eb44270";
 /** A path into a JSON value: object keys and array indexes. */
 export type ValuePath = readonly (string | number)[];
 
+/** A value in the wire form of a secret, as a resource's state holds one (the fake cloud answers secret outputs so). */
+export function secretMarker(value: unknown): Record<string, unknown> {
+    return { [SigKey]: SecretSig, value };
+}
+
 /** True for a deserialized secret property `{ <sig>: <secret sig>, value }`. */
 export function isSecretMarker(value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SigKey] === SecretSig;

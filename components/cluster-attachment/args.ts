@@ -81,7 +81,9 @@ export interface ClusterNetworkArgs {
     registrarRoleArn?: string;
     /**
      * Cross-account clusters only: the external ID the registrar role
-     * requires (`spec.assumeRoleExternalId`). May be a secret.
+     * requires (`spec.assumeRoleExternalId`). A secret: the network stack
+     * exports it as one, and the component keeps it one (a secret field of
+     * each binding's spec, and of `manifests`) whether or not it arrives as one.
      * @default none
      */
     externalId?: pulumi.Input<string>;

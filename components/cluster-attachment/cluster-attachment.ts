@@ -9,7 +9,7 @@ import { PatchForceAnnotation, TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
     bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
-    TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, targetGroupBindingManifest,
+    TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, TargetGroupBindingSpecKeys, targetGroupBindingManifest,
 } from "./manifests";
 import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
 import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
@@ -151,8 +151,12 @@ interface Ingress {
 interface Rendered {
     /** The controller's Helm values (absent when `controller.install` is false). */
     helmValues?: pulumi.Output<Record<string, unknown>>;
-    /** The TargetGroupBindings by service. */
+    /** The TargetGroupBindings by service, as the manifests write them (a secret when they hold the external ID). */
     targetGroupBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>;
+    /** The same without the external ID: the binding resources get it as a secret field of their own. */
+    unsignedBindings: pulumi.Output<Record<string, TargetGroupBindingObject>>;
+    /** Cross-account: the external ID, a secret. */
+    externalId?: pulumi.Output<string>;
     namespaces: NamespacePlan[];
     /** The admission policy and its binding (absent when `bindingAdmissionPolicy` is false). */
     admissionPolicy?: pulumi.Output<AdmissionPolicyObjects>;
@@ -211,8 +215,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const bindings = Object.values(plan.bindings);
         const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
             .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
+        // A secret, whether or not it arrived as one.
         const externalId = args.cluster.externalId === undefined ? undefined
-            : pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id));
+            : pulumi.secret(pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id)));
 
         const controller = this.controllerRole(name, args, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
         const ingress = this.securityGroupRules(name, args, plan, facts);
@@ -338,8 +343,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
         const guard = rendered.admissionPolicy === undefined ? [] : [this.admissionPolicy(name, rendered.admissionPolicy, crd ? [crd] : [])];
         for (const b of Object.values(plan.bindings)) {
-            this.targetGroupBinding(name, b.key, rendered.targetGroupBindings,
-                [...(release ? [release] : iam), ...rules, ...guard, ...inNamespace(b.namespace)]);
+            this.targetGroupBinding(name, b.key, rendered, [...(release ? [release] : iam), ...rules, ...guard, ...inNamespace(b.namespace)]);
         }
         return release;
     }
@@ -410,15 +414,24 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         }, { parent: this, dependsOn });
     }
 
-    /** One service's TargetGroupBinding, replaced (the old one deleted first) when an immutable field changes. */
-    private targetGroupBinding(name: string, key: string, objects: pulumi.Output<Record<string, TargetGroupBindingObject>>,
-        dependsOn: pulumi.Resource[]): k8s.apiextensions.CustomResource {
-        const obj = objects.apply(all => all[key]);
+    /**
+     * One service's TargetGroupBinding, replaced (the old one deleted first)
+     * when an immutable field changes. Across accounts its spec is given
+     * field by field, so the external ID is a secret of its own and the rest
+     * (the target group, the role) stays readable in state and plans.
+     */
+    private targetGroupBinding(name: string, key: string, rendered: Rendered, dependsOn: pulumi.Resource[]): k8s.apiextensions.CustomResource {
+        const obj = rendered.unsignedBindings.apply(all => all[key]);
+        const externalId = rendered.externalId;
+        const spec = externalId === undefined ? obj.spec : {
+            ...Object.fromEntries(TargetGroupBindingSpecKeys.filter(k => k !== "assumeRoleExternalId").map(k => [k, obj.spec.apply(s => s[k])])),
+            assumeRoleExternalId: externalId,
+        };
         return new k8s.apiextensions.CustomResource(`${name}-${key}`, {
             apiVersion: TargetGroupBindingApiVersion,
             kind: TargetGroupBindingKind,
             metadata: obj.metadata,
-            spec: obj.spec,
+            spec,
         }, {
             parent: this,
             dependsOn,
@@ -481,7 +494,7 @@ function checkedNodeSecurityGroupIds(args: ClusterAttachmentArgs): pulumi.Output
  * all of it as `AttachmentManifests` for GitOps.
  */
 function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>, roleArn: pulumi.Output<string | undefined>,
-    targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Input<string> | undefined): Rendered {
+    targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Output<string> | undefined): Rendered {
     const helmValues = plan.controller.install ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
         clusterName: f.clusterName,
         region: f.region,
@@ -492,8 +505,9 @@ function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFac
         resources: plan.controller.resources,
         extraValues: plan.controller.extraValues,
     })) : undefined;
-    const targetGroupBindings = pulumi.all([facts, targetGroupArns, pulumi.output(externalId)])
-        .apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
+    const unsignedBindings = pulumi.all([facts, targetGroupArns]).apply(([f, arns]) => targetGroupBindingManifests(plan, f, arns, undefined));
+    const targetGroupBindings = externalId === undefined ? unsignedBindings
+        : pulumi.all([facts, targetGroupArns, externalId]).apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
     const bindings = Object.values(plan.bindings);
     const admissionPolicy = plan.bindingAdmissionPolicy
         ? targetGroupArns.apply(arns => admissionPolicyManifests(bindings.map(b => ({ targetGroupArn: arns[b.key], namespace: b.namespace }))))
@@ -505,7 +519,7 @@ function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFac
         label: plan.labelNamespaces,
     });
     return {
-        helmValues, targetGroupBindings, namespaces, admissionPolicy,
+        helmValues, targetGroupBindings, unsignedBindings, externalId, namespaces, admissionPolicy,
         manifests: attachmentManifests(plan, { helmValues, targetGroupBindings, admissionPolicy }, namespaces),
     };
 }

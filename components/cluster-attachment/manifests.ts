@@ -2,6 +2,7 @@
  * Kubernetes objects for the TargetGroupBinding path, as plain objects valid
  * against the controller's v3.5.0 CRD (crd.ts). Pure: no Pulumi runtime.
  */
+import { keysOf } from "../internal/read";
 
 export const TargetGroupBindingApiVersion = "elbv2.k8s.aws/v1beta1";
 export const TargetGroupBindingKind = "TargetGroupBinding";
@@ -48,6 +49,12 @@ export interface TargetGroupBindingSpec {
     multiClusterTargetGroup?: boolean;
     networking?: { ingress: { from: NetworkingPeer[]; ports: NetworkingPort[] }[] };
 }
+
+/** Every field a TargetGroupBinding spec may have, in the order the manifests write them (the compiler keeps the list whole). */
+export const TargetGroupBindingSpecKeys = keysOf<TargetGroupBindingSpec>({
+    targetGroupARN: true, targetGroupProtocol: true, targetType: true, ipAddressType: true, vpcID: true, serviceRef: true,
+    iamRoleArnToAssume: true, assumeRoleExternalId: true, multiClusterTargetGroup: true, networking: true,
+});
 
 export interface KubernetesObject<S = unknown> {
     apiVersion: string;

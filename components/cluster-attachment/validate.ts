@@ -10,7 +10,7 @@ import {
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, isIntIn, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, text, withDefault,
+    Reader, check, checkKnownKeys, flag, input, isIntIn, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
 } from "../internal/read";
 import {
     AllowedText, ClusterNamePattern, Dns1123SubdomainPattern, KeyPattern, NodePortRange, PortNamePattern, TargetProtocol, TargetType,
@@ -118,7 +118,7 @@ const networkEntryFields = object("expected this cluster's entry of the network 
     controllerRoleArn: check((v): v is string => typeof v === "string" && parseRoleArn(v) !== undefined,
         ArnAllowed.role),
     registrarRoleArn: optional(check((v): v is string => typeof v === "string" && parseRoleArn(v) !== undefined, "expected the registrar role ARN in the network account")),
-    externalId: optional(input(externalId)),
+    externalId: optional(externalId),
     targetGroups: map(() => targetGroup, { notMap: "expected the cluster's target groups keyed by service" }),
 } satisfies Record<keyof ClusterNetworkArgs, Reader<unknown>>, { otherKeys: "allowed" });
 
@@ -143,7 +143,7 @@ function networkEntry(p: Problems, path: string, value: unknown): NetworkEntry |
         p.check(registrar.accountId !== c.accountId, join(path, "registrarRoleArn"), c.registrarRoleArn,
             `expected a role in the network account, not in the cluster's own account ${c.accountId}`);
     } else if (value.externalId !== undefined) {
-        p.add(join(path, "externalId"), value.externalId, "an external ID needs a registrarRoleArn (cross-account clusters only)");
+        p.add(join(path, "externalId"), redacted(value.externalId), "an external ID needs a registrarRoleArn (cross-account clusters only)");
     }
     if (role === undefined || p.count > before) {
         return undefined;

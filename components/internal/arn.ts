@@ -5,7 +5,7 @@
  * `aws-cn` or `aws-us-gov` fleet gets the same ARNs everywhere. Pure: no
  * Pulumi runtime.
  */
-import { KnownNow, Reader, check, isLater, isRecord, join, text } from "./read";
+import { KnownNow, Reader, check, isLater, isRecord, join, secretText } from "./read";
 
 /** The partition prefix of an ARN, any partition (`arn:aws:`, `arn:aws-cn:`, `arn:aws-us-gov:`...). */
 const Arn = "arn:aws[a-z-]*:";
@@ -121,8 +121,12 @@ export const accountId: Reader<string> = check((v): v is string => typeof v === 
 /** What `sts:ExternalId` accepts: 2..1224 characters of `\w+=,.@:/-`. */
 export const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
 export const ExternalIdAllowed = "expected 2 to 1224 characters of letters, digits and +=,.@:/_-";
-/** An external ID a registrar role requires (not a secret: it defends against the confused deputy). */
-export const externalId = text(ExternalIdPattern, ExternalIdAllowed);
+/**
+ * An external ID a registrar role requires, as a secret: typed
+ * `Input<string>` (read later when an Output), and shown in a message by
+ * its length only.
+ */
+export const externalId = secretText(ExternalIdPattern, ExternalIdAllowed);
 
 const TagKeyPattern = /^.{1,128}$/s;
 /** What ELB and IAM accept in a tag key or value: letters, digits, spaces and `_.:/=+-@` (EC2 and RAM accept these too). */

@@ -33,6 +33,17 @@ export interface PreviewOutputs {
     /** The header whose value (a cluster key) sends a request to that cluster's target group. */
     header: string;
     /**
+     * The source CIDRs a preview request must come from (empty: any source).
+     * Absent in outputs of older versions (then: any source).
+     */
+    sourceCidrs?: string[];
+    /**
+     * Whether the header value must carry the preview token after the cluster
+     * key (`<cluster key>.<token>`). The token itself is never an output.
+     * Absent in outputs of older versions (then: no token).
+     */
+    tokenRequired?: boolean;
+    /**
      * The header-only preview rules that stand in for the listener's default
      * action (the `defaultService`), by cluster key; empty without a default service.
      */
@@ -104,7 +115,11 @@ export interface ClusterOutputs {
     controllerRoleArn: string;
     /** Cross-account clusters only: the role the controller assumes in the ALB's account. */
     registrarRoleArn?: string;
-    /** Cross-account clusters only: the external ID the registrar role requires. */
+    /**
+     * Cross-account clusters only: the external ID the registrar role
+     * requires, a secret (`"[secret]"` in `pulumi stack output --json`
+     * without `--show-secrets`).
+     */
     externalId?: string;
     /** The services the cluster runs, sorted (its target groups). Absent in outputs of older versions (then: every service). */
     services?: string[];

@@ -66,10 +66,24 @@ export class ConfigErrors extends Error {
     }
 }
 
-/** Renders a received value compactly for an error message; a value known only later (an Output) reads `an Output`. */
+/**
+ * A secret received where a message would show the value: the message shows
+ * `description` instead (its length, what is wrong with it), never the value.
+ */
+export class Redacted {
+    constructor(readonly description: string) {}
+}
+
+/**
+ * Renders a received value compactly for an error message; a value known
+ * only later (an Output) reads `an Output`, a `Redacted` secret its description.
+ */
 export function describeValue(value: unknown): string {
     if (value === undefined) {
         return "nothing";
+    }
+    if (value instanceof Redacted) {
+        return value.description;
     }
     if (isLater(value)) {
         return "an Output";

@@ -11,7 +11,7 @@
  * (see `input`). Pure: no Pulumi runtime; a Pulumi Output is recognised by
  * its brand.
  */
-import { Problems } from "./errors";
+import { Problems, Redacted } from "./errors";
 import { containsLater, isLater } from "./later";
 
 export { containsLater, isLater };
@@ -99,6 +99,37 @@ export function nullAsAbsent<T>(reader: Reader<T>): Reader<T> {
  */
 export function input<T>(reader: Reader<T>): Reader<T> {
     return (p, path, value) => (containsLater(value) ? undefined : reader(p, path, value));
+}
+
+/** How a refused secret is shown in a message: its length or its kind, never its value. */
+export function redacted(value: unknown): Redacted {
+    if (typeof value === "string") {
+        return new Redacted(`a secret of ${value.length} character${value.length === 1 ? "" : "s"}`);
+    }
+    if (isLater(value)) {
+        return new Redacted("an Output");
+    }
+    const kind = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+    return new Redacted(`a secret that is ${kind}, not a string`);
+}
+
+/**
+ * A secret string matching `pattern`, typed `Input<string>`: read now when
+ * known, left for later (as `input` does) when it is an Output. A refused one
+ * is shown by its length, never its value; `why` may say more than
+ * `allowed` about what is wrong with it.
+ */
+export function secretText(pattern: RegExp, allowed: string, why: (value: string) => string | undefined = () => undefined): Reader<string> {
+    return (p, path, value) => {
+        if (containsLater(value)) {
+            return undefined;
+        }
+        if (typeof value === "string" && pattern.test(value)) {
+            return value;
+        }
+        p.add(path, redacted(value), (typeof value === "string" ? why(value) : undefined) ?? allowed);
+        return undefined;
+    };
 }
 
 export interface ListOptions<T> {

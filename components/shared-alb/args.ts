@@ -93,23 +93,49 @@ export interface SharedAlbArgs {
     vpcSharing?: VpcSharingArgs;
     /**
      * Preview routes: for every cluster and service it runs, a rule with the
-     * service's conditions plus the header `<header>: <cluster key>`,
-     * forwarding only to that cluster's target group, placed just before the
-     * service's own rule. A request carrying the header goes where normal
-     * routing would send it, but to the named cluster (weight 0 or not).
-     * Present turns them on.
+     * service's conditions plus the header `<header>: <cluster key>` (with
+     * `preview.token`: `<cluster key>.<token>`) and, with
+     * `preview.sourceCidrs`, the client's source address, forwarding only to
+     * that cluster's target group, placed just before the service's own rule.
+     * A request that passes them goes where normal routing would send it, but
+     * to the named cluster (weight 0 or not). Present turns them on. On an
+     * internet-facing ALB they need `sourceCidrs` or `token` (or both):
+     * cluster keys are easy to guess.
      * @default none: no preview rules
      */
     preview?: PreviewArgs;
 }
 
-/** Preview routes: requests carrying a header that names a cluster go to that cluster's target group. */
+/**
+ * Preview routes: requests carrying a header that names a cluster go to that
+ * cluster's target group, restricted to the given source networks and/or
+ * to requests that also carry the token.
+ */
 export interface PreviewArgs {
     /**
      * The request header that names the cluster: an HTTP header name of at most 40 characters, not `Host`.
      * @default "x-shared-alb-cluster"
      */
     header?: string;
+    /**
+     * IPv4 CIDRs preview requests must come from: every preview rule gets a
+     * `source-ip` condition with them. The ALB compares the address that
+     * connects to it (behind a CDN or proxy, the proxy's), never
+     * `X-Forwarded-For`. 1 to 3 CIDRs, not `0.0.0.0/0`; each counts in a
+     * rule's 5 condition values, with the service's hosts and paths and the header.
+     * @default none: any source (an internet-facing ALB then needs `token`)
+     */
+    sourceCidrs?: string[];
+    /**
+     * A shared secret the header value must carry after the cluster key:
+     * `<header>: <cluster key>.<token>`. 16 to 100 characters of letters,
+     * digits and `._~+/=-` (no `*` or `?`: the ALB reads them as wildcards);
+     * the ALB compares it case-insensitively. Give it as a secret (in the
+     * network stack, a `secure:` config value): the rules keep it secret in
+     * state, and plans and errors never print it.
+     * @default none: the header value is the cluster key alone (an internet-facing ALB then needs `sourceCidrs`)
+     */
+    token?: pulumi.Input<string>;
 }
 
 /** Subnets of the VPC shared with the cluster accounts through AWS RAM. */
@@ -310,11 +336,14 @@ export interface ClusterArgs {
      */
     controllerRoleName?: string;
     /**
-     * The external ID the registrar role requires (2..1224 characters of
-     * `\w+=,.@:/-`). Not a secret: it defends against the confused deputy.
-     * @default a stable 32-hex digest of the ALB account, ALB name, cluster key and cluster account
+     * Cross-account clusters only: the external ID the registrar role
+     * requires (`sts:ExternalId`, 2..1224 characters of `\w+=,.@:/-`), which
+     * the cluster's TargetGroupBindings pass. Treated as a secret: give it as
+     * one (in the network stack, a `secure:` config value); it stays secret in
+     * state, in the outputs and in plans, and messages never print it.
+     * @default a random 32-character ID of letters and digits, generated once per cluster and kept in state (`random.RandomPassword` `<name>-external-id-<key>`)
      */
-    externalId?: string;
+    externalId?: pulumi.Input<string>;
 }
 
 /** One cluster's target group settings of a service, laid over `services.<name>`. Every key is optional. */

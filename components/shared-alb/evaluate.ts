@@ -15,10 +15,13 @@
  */
 import { globMatch, wildcardCount } from "./glob";
 
-export interface ConditionInput {
+/** One rule condition; `V` is the type of a header value (a secret Output where the component builds one). */
+export interface ConditionInput<V = string> {
     hostHeader?: { values: string[] };
     pathPattern?: { values: string[] };
-    httpHeader?: { httpHeaderName: string; values: string[] };
+    httpHeader?: { httpHeaderName: string; values: V[] };
+    /** IPv4 CIDRs the request's source address must be in (the address that connects to the ALB). */
+    sourceIp?: { values: string[] };
 }
 
 export interface WeightedTargetGroupInput {
@@ -49,6 +52,8 @@ export interface AlbRequest {
     host: string;
     path: string;
     headers?: Record<string, string | string[]>;
+    /** The IPv4 address that connects to the ALB; absent: matched by no `source-ip` condition. */
+    sourceIp?: string;
 }
 
 /** Which rule answered (its priority, or `default`) and its action. */
@@ -90,22 +95,25 @@ function checkConditions(where: string, conditions: ConditionInput[]): void {
     let wildcards = 0;
     let hosts = 0;
     let paths = 0;
+    let sources = 0;
     for (const c of conditions) {
-        const kinds = [c.hostHeader, c.pathPattern, c.httpHeader].filter(x => x !== undefined);
+        const kinds = [c.hostHeader, c.pathPattern, c.httpHeader, c.sourceIp].filter(x => x !== undefined);
         if (kinds.length !== 1) {
-            throw new Error(`${where}: each condition needs exactly one of hostHeader, pathPattern, httpHeader`);
+            throw new Error(`${where}: each condition needs exactly one of hostHeader, pathPattern, httpHeader, sourceIp`);
         }
-        const list = (c.hostHeader ?? c.pathPattern ?? c.httpHeader)!.values;
+        const list = kinds[0]!.values;
         if (list.length < 1 || list.length > RuleLimits.valuesPerCondition) {
             throw new Error(`${where}: a condition takes 1 to ${RuleLimits.valuesPerCondition} values, got ${list.length}`);
         }
         values += list.length;
-        wildcards += list.reduce((n, v) => n + wildcardCount(v), 0);
+        // Source IP conditions take CIDRs, no wildcards.
+        wildcards += c.sourceIp ? 0 : list.reduce((n, v) => n + wildcardCount(v), 0);
         hosts += c.hostHeader ? 1 : 0;
         paths += c.pathPattern ? 1 : 0;
+        sources += c.sourceIp ? 1 : 0;
     }
-    if (hosts > 1 || paths > 1) {
-        throw new Error(`${where}: at most one host-header and one path-pattern condition per rule`);
+    if (hosts > 1 || paths > 1 || sources > 1) {
+        throw new Error(`${where}: at most one host-header, one path-pattern and one source-ip condition per rule`);
     }
     if (values > RuleLimits.valuesPerRule) {
         throw new Error(`${where}: ${values} condition values; a rule takes at most ${RuleLimits.valuesPerRule}`);
@@ -152,10 +160,31 @@ export function conditionsMatch(conditions: ConditionInput[], request: AlbReques
         if (c.pathPattern) {
             return c.pathPattern.values.some(v => globMatch(v, request.path, { caseInsensitive: false }));
         }
+        if (c.sourceIp) {
+            return request.sourceIp !== undefined && c.sourceIp.values.some(cidr => inCidr(request.sourceIp!, cidr));
+        }
         const header = c.httpHeader!;
         const sent = headerValues(request, header.httpHeaderName);
         return header.values.some(v => sent.some(s => globMatch(v, s, { caseInsensitive: true })));
     });
+}
+
+/** An IPv4 address as a 32-bit number; undefined when it is not one. */
+function ipv4(address: string): number | undefined {
+    const parts = address.split(".");
+    if (parts.length !== 4 || !parts.every(x => /^\d{1,3}$/.test(x) && Number(x) <= 255)) {
+        return undefined;
+    }
+    return parts.reduce((n, x) => n * 256 + Number(x), 0);
+}
+
+/** Whether an IPv4 address is inside an IPv4 CIDR. */
+export function inCidr(address: string, cidr: string): boolean {
+    const [network, bits] = cidr.split("/");
+    const a = ipv4(address);
+    const n = ipv4(network);
+    const size = 2 ** (32 - Number(bits));
+    return a !== undefined && n !== undefined && Math.floor(a / size) === Math.floor(n / size);
 }
 
 /** The rule that answers a request, as the ALB evaluates the listener. */

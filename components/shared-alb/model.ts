@@ -46,6 +46,14 @@ export interface FleetModel {
 export interface PreviewModel {
     /** The request header whose value names the cluster. */
     header: string;
+    /** The source CIDRs every preview rule requires (`source-ip`); empty: any source. */
+    sourceCidrs: string[];
+    /**
+     * Whether the header value carries `preview.token` after the cluster key
+     * (`<key>.<token>`). The token itself is not in the model: it is a secret,
+     * which the component reads apart from the rest.
+     */
+    token: boolean;
     /**
      * Priorities of the header-only preview rules that stand in for the
      * listener's default action (the `defaultService`), by cluster key; empty
@@ -90,8 +98,13 @@ export interface ClusterModel {
     controllerRoleArn: string;
     /** Cross-account only. */
     registrarRoleName?: string;
-    /** Cross-account only: the external ID the registrar role requires (given, or the default digest). */
-    externalId?: string;
+    /**
+     * Cross-account only: where the external ID the registrar role requires
+     * comes from: `given` (`clusters.<key>.externalId`) or `generated` (a
+     * random one the component keeps in state). The value is a secret, not
+     * in the model: the component reads it apart from the rest.
+     */
+    externalId?: ExternalIdSource;
     /** The services this cluster runs (all unless `clusters.<key>.services` narrows them), sorted. */
     services: string[];
     /** Where the cluster's preview rules sit in each service's block of priorities (1..9). */
@@ -103,6 +116,9 @@ export interface ClusterModel {
      */
     retiring: boolean;
 }
+
+/** Where a cross-account cluster's external ID comes from. */
+export type ExternalIdSource = "given" | "generated";
 
 export interface ServiceModel {
     name: string;

@@ -58,12 +58,11 @@ export function registrarRoleName(loadBalancerName: string, clusterKey: string):
 }
 
 /**
- * The default external ID of a cross-account cluster: stable for the same ALB
- * account, ALB name, cluster key and cluster account, different for any other.
+ * The random external ID of a cross-account cluster (`random.RandomPassword`
+ * arguments): 32 letters and digits, about 190 bits, every character one
+ * `sts:ExternalId` accepts. Changing these replaces every generated ID.
  */
-export function defaultExternalId(albAccountId: string, loadBalancerName: string, clusterKey: string, clusterAccountId: string): string {
-    return digest(["external-id", albAccountId, loadBalancerName, clusterKey, clusterAccountId], 32);
-}
+export const ExternalIdPassword = { length: 32, special: false, upper: true, lower: true, numeric: true } as const;
 
 /** A logical-name-safe key for a CIDR or ARN (`10.0.0.0/16` -> `10-0-0-0-16`). */
 export function nameKey(value: string): string {

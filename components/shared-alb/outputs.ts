@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
+import { keysOf } from "../internal/read";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
 
 /** The Outputs the contract is made of. */
@@ -66,6 +67,8 @@ export function buildNetworkOutputs(model: FleetModel, from: KnownSources): Netw
     if (preview !== undefined) {
         out.preview = {
             header: preview.header,
+            sourceCidrs: [...preview.sourceCidrs],
+            tokenRequired: preview.token,
             defaultActionRuleArns: Object.fromEntries(Object.keys(preview.defaultActionPriorities).map(c => [c, from.ruleArns[`default-preview-${c}`]])),
         };
     }
@@ -118,7 +121,71 @@ function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources):
     const registrarRoleArn = from.registrarRoleArns[c.key];
     if (registrarRoleArn !== undefined) {
         out.registrarRoleArn = registrarRoleArn;
-        out.externalId = c.externalId;
+    }
+    return out;
+}
+
+/**
+ * The contract's `clusters` with each cross-account cluster's external ID:
+ * a secret as a whole as soon as one ID is in it.
+ */
+export function clustersWithExternalIds(outputs: pulumi.Output<NetworkOutputs>, externalIds: Record<string, pulumi.Output<string>>):
+    pulumi.Output<Record<string, ClusterOutputs>> {
+    return pulumi.all([outputs, pulumi.all(externalIds)]).apply(([o, ids]) => Object.fromEntries(Object.entries(o.clusters)
+        .map(([key, entry]) => [key, ids[key] === undefined ? entry : { ...entry, externalId: ids[key] }])));
+}
+
+/** The fields of a cluster's entry, in the contract's order (the compiler keeps the list whole). */
+const ClusterOutputKeys = keysOf<ClusterOutputs>({
+    accountId: true, weight: true, retiring: true, controllerRoleArn: true, registrarRoleArn: true, externalId: true, services: true,
+    previewSlot: true, targetGroups: true,
+});
+
+/**
+ * The network outputs contract as a stack exports it, each value an Output
+ * of its own: a cluster's entry field by field, so its external ID is a
+ * secret and nothing else is (one Output holding it would be a secret as a
+ * whole, and `pulumi stack output --json` would hide the whole entry).
+ * Fields absent from an entry resolve to nothing, which a stack output omits.
+ */
+export interface NetworkStackOutputs {
+    accountId: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+    vpcId: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    loadBalancer: pulumi.Output<NetworkOutputs["loadBalancer"]>;
+    services: pulumi.Output<NetworkOutputs["services"]>;
+    /** By cluster key, then field; `externalId` (cross-account clusters) is a secret. */
+    clusters: Record<string, Record<string, pulumi.Output<unknown>>>;
+    /** With `vpcSharing` only. */
+    vpcSharing?: pulumi.Output<NetworkOutputs["vpcSharing"]>;
+    /** With a `defaultService` only. */
+    defaultService?: pulumi.Output<string | undefined>;
+    /** With preview routes only. */
+    preview?: pulumi.Output<NetworkOutputs["preview"]>;
+}
+
+/** The contract as a stack exports it (see `NetworkStackOutputs`); `shape` says which clusters and optional outputs there are. */
+export function networkStackOutputs(shape: FleetModel, outputs: pulumi.Output<NetworkOutputs>,
+    externalIds: Record<string, pulumi.Output<string>>): NetworkStackOutputs {
+    const clusters: NetworkStackOutputs["clusters"] = {};
+    for (const key of Object.keys(shape.clusters)) {
+        const entry = outputs.apply(o => o.clusters[key]);
+        const fields = Object.fromEntries(ClusterOutputKeys.filter(k => k !== "externalId").map(k => [k, entry.apply(c => c[k])]));
+        clusters[key] = externalIds[key] === undefined ? fields : { ...fields, externalId: externalIds[key] };
+    }
+    const out: NetworkStackOutputs = {
+        accountId: outputs.accountId, region: outputs.region, vpcId: outputs.vpcId, securityGroupId: outputs.securityGroupId,
+        loadBalancer: outputs.loadBalancer, services: outputs.services, clusters,
+    };
+    if (shape.vpcSharing !== undefined) {
+        out.vpcSharing = outputs.vpcSharing;
+    }
+    if (shape.defaultService !== undefined) {
+        out.defaultService = outputs.defaultService;
+    }
+    if (shape.preview !== undefined) {
+        out.preview = outputs.preview;
     }
     return out;
 }

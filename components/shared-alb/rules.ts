@@ -26,9 +26,21 @@ export interface RulePlan {
     priority: number;
     hosts: string[];
     paths: string[];
-    /** Preview rules: the header and the value it must carry (the cluster key). */
-    header?: { name: string; value: string };
+    /**
+     * Preview rules: the header, the cluster key its value names, and
+     * whether the value carries the token after the key (`<key>.<token>`).
+     */
+    header?: PreviewHeader;
+    /** Preview rules: the source CIDRs a request must come from (empty: any source). */
+    sourceCidrs: string[];
     action: ServiceAction;
+}
+
+/** The header condition of a preview rule. */
+export interface PreviewHeader {
+    name: string;
+    cluster: string;
+    token: boolean;
 }
 
 /** The listener setup the model calls for. */
@@ -76,11 +88,12 @@ export function listenerPlan(model: FleetModel): ListenerPlan {
     const rules: RulePlan[] = [];
     const preview = model.preview;
     for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
-        rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, action: serviceAction(s) });
+        rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, sourceCidrs: [], action: serviceAction(s) });
         for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
             rules.push({
                 kind: "preview", service: s.name, cluster, priority, hosts: s.hosts, paths: s.paths,
-                header: { name: preview!.header, value: cluster }, action: previewAction(s.name, cluster),
+                header: { name: preview!.header, cluster, token: preview!.token }, sourceCidrs: [...preview!.sourceCidrs],
+                action: previewAction(s.name, cluster),
             });
         }
     }
@@ -88,7 +101,8 @@ export function listenerPlan(model: FleetModel): ListenerPlan {
         for (const [cluster, priority] of Object.entries(preview.defaultActionPriorities)) {
             rules.push({
                 kind: "default-preview", service: model.defaultService, cluster, priority, hosts: [], paths: [],
-                header: { name: preview.header, value: cluster }, action: previewAction(model.defaultService, cluster),
+                header: { name: preview.header, cluster, token: preview.token }, sourceCidrs: [...preview.sourceCidrs],
+                action: previewAction(model.defaultService, cluster),
             });
         }
     }
@@ -101,9 +115,30 @@ export function listenerPlan(model: FleetModel): ListenerPlan {
     };
 }
 
-/** A rule's conditions in the shape of `aws.lb.ListenerRule` inputs. */
-export function ruleConditions(rule: RulePlan): ConditionInput[] {
-    const conditions: ConditionInput[] = [];
+/**
+ * The value a preview request's header must carry: the cluster key, or with
+ * a token `<cluster key>.<token>` (cluster keys have no `.`).
+ */
+export function previewHeaderValue(cluster: string, token?: string): string {
+    return token === undefined ? cluster : `${cluster}.${token}`;
+}
+
+/** The header value of a preview rule without a token: the cluster key. */
+function tokenlessValue(header: PreviewHeader): string {
+    if (header.token) {
+        throw new Error(`shared-alb: the preview rule of cluster ${header.cluster} needs its token to build its header value`);
+    }
+    return previewHeaderValue(header.cluster);
+}
+
+/**
+ * A rule's conditions in the shape of `aws.lb.ListenerRule` inputs: hosts,
+ * paths, the preview header, the source CIDRs. A preview header's value is
+ * `headerValue` of it: the cluster key by default; a rule whose value
+ * carries the token needs `headerValue` (the component gives a secret).
+ */
+export function ruleConditions<V = string>(rule: RulePlan, headerValue: (header: PreviewHeader) => V | string = tokenlessValue): ConditionInput<V | string>[] {
+    const conditions: ConditionInput<V | string>[] = [];
     if (rule.hosts.length > 0) {
         conditions.push({ hostHeader: { values: [...rule.hosts] } });
     }
@@ -111,7 +146,10 @@ export function ruleConditions(rule: RulePlan): ConditionInput[] {
         conditions.push({ pathPattern: { values: [...rule.paths] } });
     }
     if (rule.header !== undefined) {
-        conditions.push({ httpHeader: { httpHeaderName: rule.header.name, values: [rule.header.value] } });
+        conditions.push({ httpHeader: { httpHeaderName: rule.header.name, values: [headerValue(rule.header)] } });
+    }
+    if (rule.sourceCidrs.length > 0) {
+        conditions.push({ sourceIp: { values: [...rule.sourceCidrs] } });
     }
     return conditions;
 }

@@ -1,17 +1,20 @@
 import * as aws from "../internal/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { subnetArn } from "../internal/arn";
-import { NetworkOutputs } from "../internal/contract";
+import * as random from "../internal/random";
+import { externalId, subnetArn } from "../internal/arn";
+import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
 import { ConfigErrors, withFixedMessage } from "../internal/errors";
 import { isLater } from "../internal/later";
+import { Reader, join, readOrThrow } from "../internal/read";
 import { SharedAlbArgs } from "./args";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
-import { nameKey } from "./naming";
-import { networkOutputs } from "./outputs";
+import { ExternalIdPassword, nameKey } from "./naming";
+import { NetworkStackOutputs, clustersWithExternalIds, networkOutputs, networkStackOutputs } from "./outputs";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
 import { egressDescription, portsKey, targetPortRanges } from "./ports";
-import { RulePlan, ServiceAction, listenerPlan, ruleConditions, ruleKey } from "./rules";
-import { planSharedAlbArgs, validateSharedAlbArgs } from "./validate";
+import { RulePlan, ServiceAction, listenerPlan, previewHeaderValue, ruleConditions, ruleKey } from "./rules";
+import { SecretInputs, withSecretInputs, withoutSecretInputs } from "./secret-inputs";
+import { planSharedAlbArgs, previewToken, validateSharedAlbArgs } from "./validate";
 
 export { TargetPortRange, egressDescription, targetPortRanges } from "./ports";
 
@@ -43,6 +46,9 @@ interface Balancer {
 
 /** The target groups by cluster key, then service name. */
 type TargetGroups = Record<string, Record<string, aws.lb.TargetGroup>>;
+
+/** The contract as a stack exports it, by component (see `stackOutputs`). */
+const stackOutputsOf = new WeakMap<SharedAlb, NetworkStackOutputs>();
 
 /**
  * The pet Application Load Balancer in front of several clusters: the ALB
@@ -78,13 +84,20 @@ export class SharedAlb extends pulumi.ComponentResource {
     readonly ruleArns: pulumi.Output<Record<string, string>>;
     /** Registrar role ARNs by cluster key: only the clusters in another account than accountId have one. */
     readonly registrarRoleArns: pulumi.Output<Record<string, string>>;
+    /**
+     * The contract's `clusters` (as in `outputs`) with each cross-account
+     * cluster's `externalId`: a secret, since it holds the external IDs.
+     */
+    readonly clusters: pulumi.Output<Record<string, ClusterOutputs>>;
     /** The ARN of the AWS RAM resource share of the cluster subnets; undefined without vpcSharing. */
     readonly resourceShareArn: pulumi.Output<string | undefined>;
     /**
      * The network outputs contract, which the network stack exports and the
      * cluster stacks, shared-alb manifests and shared-alb doctor read: the
      * account, region, VPC, load balancer, and per service and per cluster
-     * what a cluster stack needs to attach (docs/outputs.md).
+     * what a cluster stack needs to attach (docs/outputs.md), except the
+     * clusters' external IDs, secrets that would make all of it a secret:
+     * they are in `clusters`, and in `stackOutputs`, the contract to export.
      */
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
@@ -93,13 +106,16 @@ export class SharedAlb extends pulumi.ComponentResource {
         // Everything known now is checked before anything, the component included, is registered; Outputs once they resolve.
         const shape = planSharedAlbArgs(args, isLater(args.region) || (args.region === undefined && providerRegion !== undefined));
         super("shared-alb:index:SharedAlb", name, {}, opts);
-        const model = this.resolved(args, providerRegion);
+        const { region, ...others } = args;
+        const { rest, secrets } = withoutSecretInputs(others);
+        const model = this.resolved(rest, secrets, region ?? providerRegion);
         const facts = this.facts(shape, model);
         const balancer = this.balancer(name, shape, model, facts);
         const targetGroups = this.targetGroupsOf(name, shape, model, facts);
         const listenerArns = this.listeners(name, shape, model, balancer.lb, targetGroups);
-        const rules = this.listenerRules(name, shape, model, listenerArns, targetGroups);
-        const registrarRoles = this.registrarRolesOf(name, shape, model, facts, targetGroups);
+        const rules = this.listenerRules(name, shape, model, listenerArns, targetGroups, this.previewToken(shape, secrets));
+        const externalIds = this.externalIdsOf(name, shape, secrets);
+        const registrarRoles = this.registrarRolesOf(name, shape, model, facts, targetGroups, externalIds);
         const resourceShare = this.subnetShare(name, shape, model, facts);
 
         this.loadBalancerArn = balancer.lb.arn;
@@ -118,11 +134,23 @@ export class SharedAlb extends pulumi.ComponentResource {
             targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))), ruleArns: mapValues(rules, r => r.arn), registrarRoleArns: mapValues(registrarRoles, r => r.arn),
             resourceShareArn: resourceShare?.arn,
         });
+        this.clusters = clustersWithExternalIds(this.outputs, externalIds);
+        stackOutputsOf.set(this, networkStackOutputs(shape, this.outputs, externalIds));
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId,
             listenerArns: this.listenerArns, targetGroupArns: this.targetGroupArns, targetGroupNames: this.targetGroupNames, ruleArns: this.ruleArns,
-            registrarRoleArns: this.registrarRoleArns, resourceShareArn: this.resourceShareArn, outputs: this.outputs,
+            registrarRoleArns: this.registrarRoleArns, clusters: this.clusters, resourceShareArn: this.resourceShareArn, outputs: this.outputs,
         });
+    }
+
+    /**
+     * The whole network outputs contract as a stack exports it (external IDs
+     * included, each a secret of its own): `export const { accountId, ... } =
+     * alb.stackOutputs`. A TypeScript getter, not an output of the
+     * component's schema (its clusters' fields are Outputs each).
+     */
+    get stackOutputs(): NetworkStackOutputs {
+        return stackOutputsOf.get(this)!;
     }
 
     /**
@@ -131,16 +159,50 @@ export class SharedAlb extends pulumi.ComponentResource {
      * that arrived as an Output fails here with the message its plain value
      * gets, on this component.
      */
-    private resolved(args: SharedAlbArgs, providerRegion: pulumi.Output<string | undefined> | undefined): pulumi.Output<FleetModel> {
-        const { region, ...rest } = args;
-        return pulumi.all([pulumi.output(rest), region ?? providerRegion]).apply(([known, r]) => {
-            try {
-                return validateSharedAlbArgs({ ...known, region: r });
-            } catch (e) {
-                // The message the plain value gets, on this component, however many children the value reaches.
-                throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+    private resolved(rest: Record<string, unknown>, secrets: SecretInputs, region: pulumi.Input<string | undefined> | undefined): pulumi.Output<FleetModel> {
+        // The secrets go back in as given: a plain one is checked here, an Output where it is used (`checkedSecret`).
+        return pulumi.all([pulumi.output(rest), region]).apply(([known, r]) => this.configChecked(
+            () => validateSharedAlbArgs(withSecretInputs({ ...(known as Record<string, unknown>), region: r }, secrets))));
+    }
+
+    /** Runs a check; its config errors fail on this component with the message a plain value gets, however many children the value reaches. */
+    private configChecked<T>(check: () => T): T {
+        try {
+            return check();
+        } catch (e) {
+            throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+        }
+    }
+
+    /** A secret argument, checked once it resolves (a plain one was checked with the rest), and kept a secret. */
+    private checkedSecret(reader: Reader<string>, path: string, value: unknown): pulumi.Output<string> {
+        return pulumi.secret(pulumi.output(value as pulumi.Input<string>).apply((v: unknown) => this.configChecked(() => {
+            const read = readOrThrow(reader, path, v);
+            if (read === undefined) {
+                throw new Error(`shared-alb: ${path} was refused, and no problem was recorded`);
             }
-        });
+            return read;
+        })));
+    }
+
+    /** The preview token, a secret, when the header values carry one. */
+    private previewToken(shape: FleetModel, secrets: SecretInputs): pulumi.Output<string> | undefined {
+        return shape.preview?.token ? this.checkedSecret(previewToken, join("preview", "token"), secrets.previewToken) : undefined;
+    }
+
+    /**
+     * The external ID of each cross-account cluster, a secret: the one given,
+     * or a random one kept in state, keyed by cluster (adding or removing a
+     * cluster leaves every other's alone).
+     */
+    private externalIdsOf(name: string, shape: FleetModel, secrets: SecretInputs): Record<string, pulumi.Output<string>> {
+        const out: Record<string, pulumi.Output<string>> = {};
+        for (const c of Object.values(shape.clusters).filter(x => x.crossAccount)) {
+            out[c.key] = c.externalId === "given"
+                ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), secrets.externalIds[c.key])
+                : pulumi.secret(new random.RandomPassword(`${name}-external-id-${c.key}`, { ...ExternalIdPassword }, { parent: this }).result);
+        }
+        return out;
     }
 
     /** The check that the deploying credentials are in the network account, which every child waits on. */
@@ -318,14 +380,16 @@ export class SharedAlb extends pulumi.ComponentResource {
 
     /** One rule per service with conditions, and with preview routes one per cluster and service (and default action). */
     private listenerRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, listenerArns: Record<string, pulumi.Output<string>>,
-        targetGroups: TargetGroups): Record<string, aws.lb.ListenerRule> {
+        targetGroups: TargetGroups, token: pulumi.Output<string> | undefined): Record<string, aws.lb.ListenerRule> {
         const plan = listenerPlan(shape);
         const out: Record<string, aws.lb.ListenerRule> = {};
+        // With a token, a preview header's value is a secret of its own: the rule's other conditions stay readable.
+        const headerValue = token === undefined ? undefined : (h: { cluster: string }) => token.apply(t => previewHeaderValue(h.cluster, t));
         for (const rule of plan.rules) {
             out[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
                 listenerArn: listenerArns[plan.rulesOn],
                 priority: rule.priority,
-                conditions: ruleConditions(rule),
+                conditions: headerValue === undefined ? ruleConditions(rule) : ruleConditions(rule, headerValue),
                 actions: [action(rule.action, targetGroups)],
                 tags: tagged(model, ruleTags(rule)),
             }, { parent: this });
@@ -335,15 +399,15 @@ export class SharedAlb extends pulumi.ComponentResource {
 
     /** A registrar role per cross-account cluster, trusted by its controller role only, registering into its own target groups only. */
     private registrarRolesOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts,
-        targetGroups: TargetGroups): Record<string, aws.iam.Role> {
+        targetGroups: TargetGroups, externalIds: Record<string, pulumi.Output<string>>): Record<string, aws.iam.Role> {
         const out: Record<string, aws.iam.Role> = {};
         for (const cluster of Object.values(shape.clusters).filter(c => c.crossAccount)) {
             const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
                 name: facts.ready.apply(() => present(cluster.registrarRoleName)),
                 description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${shape.loadBalancer.name}`,
-                // In the region's partition, known once the region is.
-                assumeRolePolicy: model.apply(m => JSON.stringify(registrarTrustPolicy(m.partition, cluster.accountId, m.clusters[cluster.key].controllerRoleArn,
-                    present(cluster.externalId)))),
+                // In the region's partition, known once the region is; a secret, as it holds the external ID.
+                assumeRolePolicy: pulumi.all([model, externalIds[cluster.key]]).apply(([m, id]) => JSON.stringify(registrarTrustPolicy(m.partition,
+                    cluster.accountId, m.clusters[cluster.key].controllerRoleArn, id))),
                 maxSessionDuration: 3600,
                 tags: tagged(model, { [TagKeys.cluster]: cluster.key }),
             }, { parent: this });

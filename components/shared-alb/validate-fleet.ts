@@ -7,14 +7,14 @@
 import { accountId, externalId, roleArn } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, text, withDefault,
+    Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, redacted, text, withDefault,
 } from "../internal/read";
 import { AllowedText, KeyPattern, roleName } from "../internal/values";
 import type { ClusterArgs, ServiceArgs, StickinessArgs } from "./args";
 import { literalCount, wildcardCount } from "./glob";
 import { Limits } from "./limits";
 import { ClusterModel, Defaults, ServiceModel } from "./model";
-import { defaultControllerRoleName, defaultExternalId, registrarRoleName, targetGroupName } from "./naming";
+import { defaultControllerRoleName, registrarRoleName, targetGroupName } from "./naming";
 import { PriorityLayout, derivedPreviewSlot } from "./precedence";
 import {
     Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupModel, TargetGroupSettings, overrideLayer, resolveSettings,
@@ -95,7 +95,7 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
         serviceOverrides: optional(serviceOverrides(context.serviceNames)),
         previewSlot: nullAsAbsent(withDefault(integer(1, PriorityLayout.previewSlots), derivedPreviewSlot(key))),
         controllerRoleName: nullAsAbsent(withDefault(roleName, defaultControllerRoleName(key))),
-        externalId: optional(externalId),
+        externalId: nullAsAbsent(optional(externalId)),
     } satisfies Record<keyof ClusterArgs, Reader<unknown>>);
     return (p, path, value) => {
         const c = fields(p, path, value);
@@ -104,7 +104,8 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
         }
         p.check(!c.retiring || c.weight === 0, join(path, "weight"), c.weight, `clusters.${key} is retiring and takes no traffic: expected 0 (or leave weight out)`);
         const crossAccount = c.accountId !== context.albAccountId;
-        p.check(crossAccount || c.externalId === undefined, join(path, "externalId"), c.externalId,
+        const givenId = isRecord(value) && value.externalId !== undefined && value.externalId !== null;
+        p.check(crossAccount || !givenId, join(path, "externalId"), redacted(isRecord(value) ? value.externalId : undefined),
             "allowed only for a cluster in another account than accountId (same-account clusters assume no role)");
         const services = [...(c.services ?? context.serviceNames)].sort();
         overrides[key] = clusterOverrides(p, path, key, c.serviceOverrides ?? {}, services);
@@ -112,7 +113,7 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
             key, accountId: c.accountId, weight: c.retiring ? 0 : c.weight, crossAccount,
             controllerRoleName: c.controllerRoleName, controllerRoleArn: roleArn(context.partition, c.accountId, c.controllerRoleName),
             registrarRoleName: crossAccount ? registrarRoleName(context.loadBalancerName, key) : undefined,
-            externalId: crossAccount ? c.externalId ?? defaultExternalId(context.albAccountId, context.loadBalancerName, key, c.accountId) : undefined,
+            externalId: crossAccount ? (givenId ? "given" : "generated") : undefined,
             services, previewSlot: c.previewSlot, retiring: c.retiring,
         };
     };

@@ -12,6 +12,7 @@ import {
 } from "./precedence";
 import { Limits } from "./limits";
 import type { FleetModel, PreviewModel, ServiceModel } from "./model";
+import type { PreviewRead } from "./validate";
 
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;
@@ -24,7 +25,7 @@ const hasRule = (s: ServiceModel) => s.hosts.length + s.paths.length > 0;
  * priorities; reports collisions, overlapping rules the derived order cannot
  * rank, and the quotas. Returns the preview model (undefined when off).
  */
-export function assignPriorities(p: Problems, model: FleetModel, previewHeader: string | undefined): PreviewModel | undefined {
+export function assignPriorities(p: Problems, model: FleetModel, previewRead: PreviewRead | undefined): PreviewModel | undefined {
     const services = Object.values(model.services);
     const derivedOwners = new Map<number, string>();
     for (const s of services.filter(x => hasRule(x) && !x.explicitPriority)) {
@@ -37,15 +38,13 @@ export function assignPriorities(p: Problems, model: FleetModel, previewHeader: 
     }
     checkPrecedence(p, services);
     let preview: PreviewModel | undefined;
-    if (previewHeader !== undefined) {
-        preview = { header: previewHeader, defaultActionPriorities: {} };
+    if (previewRead !== undefined) {
+        preview = { ...previewRead, defaultActionPriorities: {} };
         checkPreviewSlots(p, model);
         const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
         for (const s of services.filter(hasRule)) {
             s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
-            p.check(previewed(s).length === 0 || s.hosts.length + s.paths.length < ConditionValuesPerRule, join(join("services", s.name), "hosts"),
-                { hosts: s.hosts, paths: s.paths },
-                `expected at most ${ConditionValuesPerRule - 1} hosts and paths together with preview routes on (the header is a preview rule's ${ConditionValuesPerRule}th condition value)`);
+            checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
         }
         if (model.defaultService !== undefined) {
             const fallback = model.services[model.defaultService];
@@ -60,6 +59,19 @@ export function assignPriorities(p: Problems, model: FleetModel, previewHeader: 
         `expected at most ${RuleQuota} listener rules on the ALB (its quota): ${rules} service rule${rules === 1 ? "" : "s"} and ${previews} preview rule${previews === 1 ? "" : "s"}; `
         + "narrow clusters.<key>.services or turn preview routes off");
     return preview;
+}
+
+/**
+ * A preview rule evaluates the service's hosts and paths, the header and
+ * the source CIDRs: at most 5 condition values in all, as any ALB rule.
+ */
+function checkPreviewConditionValues(p: Problems, s: ServiceModel, previewed: boolean, sourceCidrs: number): void {
+    const room = ConditionValuesPerRule - 1 - sourceCidrs;
+    const adds = sourceCidrs === 0 ? "the header" : `the header and the ${sourceCidrs} preview.sourceCidrs`;
+    p.check(!previewed || s.hosts.length + s.paths.length <= room, join(join("services", s.name), "hosts"), { hosts: s.hosts, paths: s.paths },
+        `expected at most ${room} hosts and paths together with preview routes on: a preview rule adds ${adds} to them, `
+        + `and an ALB rule evaluates at most ${ConditionValuesPerRule} condition values`
+        + (sourceCidrs > 0 ? "; give fewer hosts or paths, or fewer preview.sourceCidrs" : ""));
 }
 
 function levelOf(priority: number): number {
@@ -148,6 +160,6 @@ export function checkAttachment(p: Problems, model: FleetModel): void {
             `every cluster that runs ${s.name} has weight 0 and preview routes are off: its rule answers a fixed 503 and its target groups `
             + `(${staying.join(", ")}) are in no forward action, so they are not health-checked and pods behind readiness gates never become Ready; `
             + "give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), "
-            + "or turn preview routes on (preview: {}): each cluster's preview rule keeps its target group attached");
+            + "or turn preview routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
     }
 }

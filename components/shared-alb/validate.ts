@@ -10,11 +10,13 @@ import {
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, text, withDefault,
+    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, secretText, text,
+    withDefault,
 } from "../internal/read";
 import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
 import { DesyncMitigationModes } from "./args";
 import type { AccessLogsArgs, LoadBalancerArgs, PreviewArgs, SharedAlbArgs } from "./args";
+import { Limits } from "./limits";
 import { Defaults, FleetModel, LoadBalancerModel } from "./model";
 import { Conditions, givenKeys, readClusters, readServices } from "./validate-fleet";
 import { SharedAlbOwnTags, SharedAlbTagLimit, checkPlainHttp, checkWebAclPlace, sslPolicy, webAclArn } from "./validate-edge";
@@ -184,7 +186,8 @@ function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetMode
     });
     const { services, conditions } = readServices(p, raw.services, fleet);
     const defaultService = readDefaultService(p, raw.defaultService, givenKeys(raw.services), conditions);
-    const previewHeader = optional(preview)(p, "preview", raw.preview);
+    const previewRead = optional(preview)(p, "preview", raw.preview);
+    checkPreviewAccess(p, raw.preview, previewRead, lb);
     const fleetTags = withDefault(fleetTagsReader, {})(p, "tags", raw.tags);
     const vpcSharing = validateVpcSharing(p, raw.vpcSharing, {
         networkAccountId: albAccountId, clusterAccountIds: Object.values(fleet.clusters).map(c => c.accountId), defaultName: `${lbName}-subnets`,
@@ -197,7 +200,7 @@ function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetMode
         vpcSharing,
     };
     // Priorities, preview rules and the quotas that depend on them, once every value is known good.
-    model.preview = assignPriorities(p, model, previewHeader);
+    model.preview = assignPriorities(p, model, previewRead);
     checkAttachment(p, model);
     p.throwIfAny();
     return model;
@@ -263,15 +266,74 @@ function subnets(adopted: boolean): Reader<string[]> {
 /** An HTTP header name (an RFC 7230 token), at most 40 characters. */
 const HeaderNamePattern = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,40}$/;
 
-/** `preview`: present turns preview routes on; gives the header name. */
-const preview: Reader<string> = (p, path, value) => {
-    const read = object<Required<PreviewArgs>>("expected { header? } (present: preview routes on)", {
+/**
+ * A preview token: characters an ALB header condition compares literally
+ * (no `*` or `?` wildcards), at most 100 so that `<cluster key>.<token>`
+ * fits the 128 characters of a condition value.
+ */
+export const PreviewTokenPattern = /^[A-Za-z0-9._~+/=-]{16,100}$/;
+const PreviewTokenAllowed = "expected 16 to 100 characters of letters, digits and ._~+/=- (for example the output of `openssl rand -hex 24`)";
+
+/** `preview.token`: a secret, never shown in a message. */
+export const previewToken = secretText(PreviewTokenPattern, PreviewTokenAllowed,
+    v => (/[*?]/.test(v) ? `'*' and '?' are wildcards in an ALB header condition, so a token with them would match other values too; ${PreviewTokenAllowed}` : undefined));
+
+const SourceCidrAllowed = "expected IPv4 CIDRs such as \"203.0.113.0/24\": the networks testers connect from";
+
+/** A preview source CIDR: any but the whole Internet, which would restrict nothing. */
+const sourceCidr: Reader<string> = (p, path, value) => {
+    const read = text(CidrPattern, SourceCidrAllowed)(p, path, value);
+    return read !== undefined && p.check(!read.endsWith("/0"), path, read,
+        "matches every source, so it restricts nothing: name the networks testers connect from (or leave sourceCidrs out and give preview.token)") ? read : undefined;
+};
+
+/** `preview.sourceCidrs`: 1 to 3 (one ALB condition's values). */
+const sourceCidrs: Reader<string[]> = (p, path, value) => {
+    const read = nonEmpty(list(sourceCidr, { notList: `expected a list; ${SourceCidrAllowed}`, unique: true }),
+        "expected at least one CIDR (leave sourceCidrs out for any source)")(p, path, value);
+    return read !== undefined && p.check(read.length <= Limits.valuesPerCondition, path, read,
+        `expected at most ${Limits.valuesPerCondition} CIDRs (the values of one ALB rule condition)`) ? read : undefined;
+};
+
+/** What `preview` gives: the header, the source CIDRs, and whether a token is given (its value is read apart: a secret). */
+export interface PreviewRead {
+    header: string;
+    sourceCidrs: string[];
+    token: boolean;
+}
+
+/** `preview`: present turns preview routes on. */
+const preview: Reader<PreviewRead> = (p, path, value) => {
+    const read = object("expected { header?, sourceCidrs?, token? } (present: preview routes on)", {
         header: nullAsAbsent(withDefault(text(HeaderNamePattern, "expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-"),
             Defaults.previewHeader)),
-    })(p, path, value);
-    return read !== undefined && p.check(read.header.toLowerCase() !== "host", join(path, "header"), read.header,
-        "the Host header cannot be an http-header condition; pick another name") ? read.header : undefined;
+        sourceCidrs: nullAsAbsent(withDefault(sourceCidrs, [])),
+        token: nullAsAbsent(optional(previewToken)),
+    } satisfies Record<keyof PreviewArgs, Reader<unknown>>)(p, path, value);
+    if (read === undefined || !p.check(read.header.toLowerCase() !== "host", join(path, "header"), read.header,
+        "the Host header cannot be an http-header condition; pick another name")) {
+        return undefined;
+    }
+    const token = isRecord(value) && value.token !== undefined && value.token !== null;
+    return { header: read.header, sourceCidrs: read.sourceCidrs, token };
 };
+
+/**
+ * Preview routes on an ALB that may face the Internet (not internal, or
+ * adopted: its scheme is not known here) need `sourceCidrs` or `token`:
+ * otherwise anyone who sends the header with a guessable cluster key reaches
+ * a cluster that is not released.
+ */
+function checkPreviewAccess(p: Problems, raw: unknown, read: PreviewRead | undefined, lb: LoadBalancerModel | undefined): void {
+    if (read === undefined || lb === undefined || (lb.internal && lb.existingArn === undefined) || read.sourceCidrs.length > 0 || read.token) {
+        return;
+    }
+    const facing = lb.existingArn === undefined ? "an internet-facing ALB" : "an adopted ALB (which may face the Internet)";
+    const internal = lb.existingArn === undefined ? ", or make the ALB internal (loadBalancer.internal: true)" : "";
+    p.add("preview", raw, `preview routes on ${facing} let anyone who sends "${read.header}: <cluster key>" (keys are easy to guess) reach `
+        + "a cluster before it takes traffic: restrict them with preview.sourceCidrs (the networks testers connect from) "
+        + `and/or preview.token (a secret the header value must carry: <cluster key>.<token>)${internal}`);
+}
 
 const ElbNamePattern = /^(?!internal-)(?=.{1,32}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

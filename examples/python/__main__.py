@@ -26,18 +26,21 @@ alb = shared_alb.SharedAlb(
         "web": {"port": 8080, "hosts": ["shop.example.com"], "health_check": {"path": "/healthz"}},
         "api": {"port": 9000, "paths": ["/api/*"], "health_check": {"path": "/healthz"}},
     },
-    preview={},
+    # Preview routes, from the testers' network only (a documentation range here).
+    preview={"source_cidrs": ["203.0.113.0/24"]},
     vpc_sharing={"subnet_ids": ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]},
     tags={"team": "platform"},
 )
 
 # The network outputs contract, key by key, as the cluster stacks read it.
+# `clusters` comes from the component's `clusters` output: the entries with
+# each cross-account cluster's external ID, which makes it a secret.
 pulumi.export("accountId", alb.outputs.account_id)
 pulumi.export("region", alb.outputs.region)
 pulumi.export("vpcId", alb.outputs.vpc_id)
 pulumi.export("securityGroupId", alb.outputs.security_group_id)
 pulumi.export("loadBalancer", alb.outputs.load_balancer)
 pulumi.export("services", alb.outputs.services)
-pulumi.export("clusters", alb.outputs.clusters)
+pulumi.export("clusters", alb.clusters)
 pulumi.export("vpcSharing", alb.outputs.vpc_sharing)
 pulumi.export("preview", alb.outputs.preview)

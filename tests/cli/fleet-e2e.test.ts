@@ -5,8 +5,12 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { main as manifests } from "../../cli/manifests/command";
 import { main as plan } from "../../cli/plan/command";
+import { SecretPlaceholder } from "../../cli/plan/config";
+import { planFleet } from "../../cli/plan/fleet";
 import { JsonPlan, JsonResource } from "../../cli/plan/render";
-import { NetworkOutputs } from "../../components/internal/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterOutputs, NetworkOutputs } from "../../components/internal/contract";
+import { runRole } from "../../stacks/programs";
 import { documentedOutputs, showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
@@ -19,6 +23,14 @@ async function planJson(argv: string[] = []): Promise<{ text: string; doc: JsonP
     expect(io.err()).to.equal("");
     expect(code).to.equal(0);
     return { text: io.out(), doc: JSON.parse(io.out()) as JsonPlan };
+}
+
+/** Blue's external ID as the network stack plans it (the fake cloud's random.RandomPassword), in clear. */
+async function blueExternalId(): Promise<string> {
+    const fleet = await planFleet({ configDir: path.join(root, "stacks", "config"), stack: "network" });
+    const id = (fleet.stacks[0].outputs as unknown as NetworkOutputs).clusters.blue.externalId;
+    expect(id).to.match(/^[A-Za-z0-9]{32}$/);
+    return id!;
 }
 
 function tgbs(resources: JsonResource[]): Record<string, { targetGroupARN: string; iamRoleArnToAssume?: string; assumeRoleExternalId?: string }> {
@@ -41,7 +53,11 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         expect(blue["shared-alb-web"].targetGroupARN).to.equal(network.clusters.blue.targetGroups.web.arn);
         expect(blue["shared-alb-api"].targetGroupARN).to.equal(network.clusters.blue.targetGroups.api.arn);
         expect(blue["shared-alb-web"].iamRoleArnToAssume).to.equal(network.clusters.blue.registrarRoleArn);
-        expect(blue["shared-alb-web"].assumeRoleExternalId).to.equal(network.clusters.blue.externalId);
+        // The external ID is a secret wherever it is: in the network outputs, alone, and in the bindings' spec, alone.
+        expect([network.clusters.blue.externalId, blue["shared-alb-web"].assumeRoleExternalId]).to.deep.equal(["[secret]", "[secret]"]);
+        const registrar = doc.stacks[0].resources.find(r => r.name === "shared-alb-registrar-blue" && r.type === "aws:iam/role:Role")!;
+        expect((registrar.inputs as Record<string, unknown>).assumeRolePolicy).to.equal("[secret]");
+        expect(JSON.stringify(doc)).to.not.include(await blueExternalId());
         const green = tgbs(doc.stacks[2].resources);
         expect(green["shared-alb-web"].targetGroupARN).to.equal(network.clusters.green.targetGroups.web.arn);
         expect(green["shared-alb-web"].iamRoleArnToAssume).to.equal(undefined);
@@ -69,11 +85,11 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         expect(await plan(["--stack", "network"], tree)).to.equal(0);
         const lines = tree.out().split("\n");
         expect(lines.filter(l => l.includes("ListenerRule "))).to.deep.equal([
-            "     ├─ ListenerRule shared-alb-preview-api-blue  priority=31743  when=[path=/api/* x-shared-alb-cluster=blue]  forward=[blue:1]",
-            "     ├─ ListenerRule shared-alb-preview-api-green  priority=31744  when=[path=/api/* x-shared-alb-cluster=green]  forward=[green:1]",
+            "     ├─ ListenerRule shared-alb-preview-api-blue  priority=31743  when=[path=/api/* x-shared-alb-cluster=blue source=203.0.113.0/24]  forward=[blue:1]",
+            "     ├─ ListenerRule shared-alb-preview-api-green  priority=31744  when=[path=/api/* x-shared-alb-cluster=green source=203.0.113.0/24]  forward=[green:1]",
             "     ├─ ListenerRule shared-alb-rule-api  priority=31750  when=[path=/api/*]  forward=[blue:100 green:0]",
-            "     ├─ ListenerRule shared-alb-preview-web-blue  priority=44013  when=[host=shop.example.com x-shared-alb-cluster=blue]  forward=[blue:1]",
-            "     ├─ ListenerRule shared-alb-preview-web-green  priority=44014  when=[host=shop.example.com x-shared-alb-cluster=green]  forward=[green:1]",
+            "     ├─ ListenerRule shared-alb-preview-web-blue  priority=44013  when=[host=shop.example.com x-shared-alb-cluster=blue source=203.0.113.0/24]  forward=[blue:1]",
+            "     ├─ ListenerRule shared-alb-preview-web-green  priority=44014  when=[host=shop.example.com x-shared-alb-cluster=green source=203.0.113.0/24]  forward=[green:1]",
             "     ├─ ListenerRule shared-alb-rule-web  priority=44020  when=[host=shop.example.com]  forward=[blue:100 green:0]",
         ]);
         expect(lines.filter(l => l.includes("SecurityGroupEgressRule "))).to.deep.equal([
@@ -105,11 +121,52 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
         expect(arns.filter(a => !forwarded.has(a))).to.deep.equal([]);
     });
 
+    it("serves the network's clusters to a cluster stack as a secret output, as the engine does: getOutputDetails gives it as secretValue", async () => {
+        const fleet = await planFleet({
+            configDir: path.join(root, "stacks", "config"), stack: "cluster-blue",
+            program: async () => {
+                if (new pulumi.Config("alb-fleet").require("role") === "network") {
+                    return runRole();
+                }
+                const network = new pulumi.StackReference("network");
+                const clusters = await network.getOutputDetails("clusters");
+                const region = await network.getOutputDetails("region");
+                const read = (clusters.value ?? clusters.secretValue) as Record<string, ClusterOutputs>;
+                return { clustersInValue: clusters.value !== undefined, region: region.value, blueExternalId: read.blue.externalId };
+            },
+        });
+        expect(fleet.stacks[0].outputs).to.deep.equal({ clustersInValue: false, region: "eu-west-1", blueExternalId: await blueExternalId() });
+    });
+
+    it("plans a secure: preview token offline, showing the preview rules' header values as [secret] only", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-token-"));
+        for (const f of fs.readdirSync(path.join(root, "stacks", "config"))) {
+            fs.copyFileSync(path.join(root, "stacks", "config", f), path.join(dir, f));
+        }
+        const file = path.join(dir, "Pulumi.network.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("      sourceCidrs: [203.0.113.0/24]\n",
+            "      sourceCidrs: [203.0.113.0/24]\n      token:\n        secure: v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"));
+        const io = captureIo(root);
+        expect(await plan(["--config-dir", dir, "--stack", "network"], io)).to.equal(0);
+        const lines = io.out().split("\n");
+        expect(lines[1]).to.equal("  note: secure values cannot be decrypted offline; planned with a placeholder: alb-fleet:network.preview.token");
+        expect(lines.filter(l => l.includes("ListenerRule shared-alb-preview-api"))).to.deep.equal([
+            "     ├─ ListenerRule shared-alb-preview-api-blue  priority=31743  when=[path=/api/* x-shared-alb-cluster=[secret] source=203.0.113.0/24]  forward=[blue:1]",
+            "     ├─ ListenerRule shared-alb-preview-api-green  priority=31744  when=[path=/api/* x-shared-alb-cluster=[secret] source=203.0.113.0/24]  forward=[green:1]",
+        ]);
+        const json = captureIo(root);
+        expect(await plan(["--json", "--config-dir", dir, "--stack", "network"], json)).to.equal(0);
+        expect(json.out()).to.not.include(SecretPlaceholder);
+        const doc = JSON.parse(json.out()) as JsonPlan;
+        expect((doc.stacks[0].outputs as NetworkOutputs).preview).to.deep.include({ tokenRequired: true, sourceCidrs: ["203.0.113.0/24"] });
+    });
+
     it("manifests writes every cluster's YAML with the planned, or the given, network ARNs", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-e2e-"));
         const io = captureIo(root);
         expect(await manifests(["--out", out, "--allow-planned"], io)).to.equal(0);
-        expect(io.err()).to.equal("warning: the files carry placeholder ARNs from the offline plan (--allow-planned): review them, do not apply them\n");
+        expect(io.err()).to.equal("note: cluster-blue: these files contain values marked secret; keep them out of plain Git (use SOPS or Sealed Secrets)\n"
+            + "warning: the files carry placeholder ARNs from the offline plan (--allow-planned): review them, do not apply them\n");
         const files = ["admission-policy.yaml", "controller-chart.yaml", "controller-values.yaml", "crds.yaml", "namespaces.yaml", "targetgroupbindings.yaml"];
         expect(fs.readdirSync(path.join(out, "cluster-blue")).sort()).to.deep.equal(files);
         expect(fs.readdirSync(path.join(out, "cluster-green")).sort()).to.deep.equal(files);
@@ -121,6 +178,8 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
             ["TargetGroupBinding", "shared-alb-api", network.clusters.blue.targetGroups.api.arn],
             ["TargetGroupBinding", "shared-alb-web", network.clusters.blue.targetGroups.web.arn],
         ]);
+        // The controller reads the external ID from the spec: the files carry it in clear.
+        expect(blue.map(d => d.spec.assumeRoleExternalId)).to.deep.equal([await blueExternalId(), await blueExternalId()]);
         expect(read("cluster-blue", "controller-values.yaml")[0].clusterName).to.equal("blue");
         expect(read("cluster-green", "namespaces.yaml").map(d => [d.kind, d.metadata.name])).to.deep.equal([["Namespace", "shop"]]);
         expect(read("cluster-green", "crds.yaml").map(d => [d.kind, d.metadata.name, d.spec.versions.map((v: { name: string }) => v.name)]))
@@ -136,6 +195,8 @@ describe("shared-alb plan and manifests over the example fleet (stacks/config)",
 
         // The real network outputs replace the planned ones.
         const real = JSON.parse(JSON.stringify(network)) as NetworkOutputs;
+        // As `pulumi stack output --json --show-secrets` gives it.
+        real.clusters.blue.externalId = await blueExternalId();
         real.clusters.green.targetGroups.web.arn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/green-web-real/0123456789abcdef";
         fs.writeFileSync(path.join(out, "network.json"), JSON.stringify(real));
         const io2 = captureIo(root);

@@ -251,7 +251,7 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         expect(outputsOf(step).clusters.blue).to.deep.include({ retiring: true, weight: 0, registrarRoleArn: "arn:aws:iam::111111111111:role/shop-edge-registrar-blue" });
     });
 
-    it("removes blue once its cluster stack is destroyed: its target groups, registrar role and RAM principal go, nothing flagged", async () => {
+    it("removes blue once its cluster stack is destroyed: its target groups, registrar role, external ID and RAM principal go, nothing flagged", async () => {
         const step = await fleet.step("remove blue", c => {
             delete network(c).clusters.blue;
             delete c["cluster-blue"];
@@ -267,6 +267,8 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
                     "delete TargetGroup shared-alb-tg-blue-api",
                     "delete TargetGroup shared-alb-tg-blue-web",
                     "delete PrincipalAssociation shared-alb-share-222222222222",
+                    // Its external ID goes with its registrar role; no other cluster's changes.
+                    "delete RandomPassword shared-alb-external-id-blue",
                 ],
                 "cluster-green": [],
             },

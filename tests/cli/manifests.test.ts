@@ -122,10 +122,16 @@ describe("shared-alb manifests", () => {
         expect(incomplete.err).to.equal("shared-alb manifests: network outputs from partial.json do not match the contract (2 problems):\n"
             + "  - services.web.port: got 0; expected an integer from 1 to 65535\n"
             + "  - clusters.blue.targetGroups: got nothing; expected an object of target groups keyed by service\n");
-        fs.writeFileSync(path.join(cwd, "masked.json"), JSON.stringify({ clusters: { blue: { externalId: "[secret]" } } }));
-        const masked = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "masked.json"], cwd);
-        expect(masked.code).to.equal(1);
-        expect(masked.err).to.equal("shared-alb manifests: network outputs from masked.json hold \"[secret]\" placeholders; export them with `pulumi stack output --json --show-secrets -s network`\n");
+        // As `pulumi stack output --json` writes them without --show-secrets: the external IDs are secrets.
+        const masked = exampleNetworkOutputs() as unknown as Record<string, any>;
+        masked.clusters.blue.externalId = "[secret]";
+        masked.clusters.red = { ...masked.clusters.blue };
+        fs.writeFileSync(path.join(cwd, "masked.json"), JSON.stringify(masked));
+        const hidden = await manifests(["--out", "out", "--config-dir", fleet(), "--network-outputs", "masked.json"], cwd);
+        expect(hidden.code).to.equal(1);
+        expect(hidden.err).to.equal("shared-alb manifests: network outputs from masked.json hold \"[secret]\" placeholders (clusters.blue.externalId, clusters.red.externalId): "
+            + "the files need these values in clear (a TargetGroupBinding's spec.assumeRoleExternalId is the registrar role's external ID, which the controller passes to "
+            + "sts:AssumeRole); export them with `pulumi stack output --json --show-secrets -s network`\n");
         const net = await manifests(["--out", "out", "--config-dir", fleet(), "--stack", "network", "--allow-planned"], cwd);
         expect(net.code).to.equal(1);
         expect(net.err).to.equal("shared-alb manifests: failed, nothing written\nerror: plan: stack network is a network stack; manifests are written for cluster stacks\n");

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud, FakeCloudContext } from "../../cli/plan/fake-cloud";
 import { runProgram, withoutStackTraces } from "../../cli/plan/mock-runtime";
+import { isSecretMarker, secretMarker } from "../../cli/plan/secrets";
 
 // runProgram relies on the SDK-internal `withLocalStorage` (pinned SDK):
 // these tests prove each run keeps its own deployment state.
@@ -141,6 +142,21 @@ describe("cli/plan/mock-runtime runProgram", () => {
         expect(run.outputs).to.deep.equal({ isSecret: true });
     });
 
+    it("records a registration's secrets where the program put them, not lifted to the top of the property", async () => {
+        const r = await runProgram({ project: "p", stack: "s", mocks: cloud() }, () => {
+            new Res("test:index:Binding", "b", {
+                spec: { arn: "tg-arn", role: pulumi.output("role-arn"), externalId: pulumi.secret("ext-1") },
+                conditions: [{ values: ["a"] }, { values: [pulumi.secret("green.token")] }],
+                whole: pulumi.secret({ a: 1 }),
+            });
+            return {};
+        });
+        const inputs = r.resources.find(x => x.name === "b")!.inputs;
+        expect(inputs.spec).to.deep.equal({ arn: "tg-arn", role: "role-arn", externalId: secretMarker("ext-1") });
+        expect(inputs.conditions).to.deep.equal([{ values: ["a"] }, { values: [secretMarker("green.token")] }]);
+        expect(inputs.whole).to.deep.equal(secretMarker({ a: 1 }));
+    });
+
     it("rejects with the program's error", async () => {
         const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
             throw new Error("program failed");
@@ -191,6 +207,25 @@ describe("cli/plan/mock-runtime runProgram", () => {
 });
 
 describe("cli/plan/fake-cloud FakeCloud", () => {
+    const password = (name: string, inputs: Record<string, unknown>, accountId = "111111111111") =>
+        new FakeCloud({ accountId, region: "eu-west-1" }).newResource({ type: "random:index/randomPassword:RandomPassword", name, inputs, custom: true });
+
+    it("answers random.RandomPassword as the provider would, offline: a secret result of the length and classes asked, the same every time", () => {
+        const a = password("edge-external-id-blue", { length: 32, special: false, upper: true, lower: true, numeric: true });
+        expect(a.id).to.equal("none");
+        expect(isSecretMarker(a.state.result)).to.equal(true);
+        const result = (a.state.result as { value: string }).value;
+        expect(result).to.match(/^[A-Za-z0-9]{32}$/);
+        expect(isSecretMarker(a.state.bcryptHash)).to.equal(true);
+        expect(password("edge-external-id-blue", { length: 32, special: false, upper: true, lower: true, numeric: true }).state.result).to.deep.equal(a.state.result);
+        // Another resource, another stack's account or other arguments: another value.
+        const other = (p: { state: Record<string, unknown> }) => (p.state.result as { value: string }).value;
+        expect(other(password("edge-external-id-red", { length: 32, special: false }))).to.not.equal(result);
+        expect(other(password("edge-external-id-blue", { length: 32, special: false }, "333333333333"))).to.not.equal(result);
+        expect(other(password("x", { length: 12, upper: false, numeric: false, special: false }))).to.match(/^[a-z]{12}$/);
+        expect(other(password("x", { length: 40, lower: false, upper: false, numeric: false, overrideSpecial: "-_" }))).to.match(/^[-_]{40}$/);
+    });
+
     const arnOf = (region: string, type: string, inputs: Record<string, unknown> = {}): unknown =>
         new FakeCloud({ accountId: "111111111111", region }).newResource({ type, name: "x", inputs, custom: true }).state.arn;
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
-import { run, Run } from "../harness";
+import { run, Run, secretValue } from "../harness";
 import { ClusterAttachment } from "../../components/cluster-attachment";
 import { ClusterNetworkArgs } from "../../components/cluster-attachment/args";
 import { admissionPolicyManifests } from "../../components/cluster-attachment/admission-policy";
@@ -269,13 +269,17 @@ describe("ClusterAttachment component: blue (cross account)", () => {
         });
     });
 
-    it("binds through the registrar role with the external ID", () => {
+    it("binds through the registrar role with the external ID, a secret field of its own in the binding's spec", () => {
         for (const service of ["web", "api"] as const) {
-            expect(r.get(T.tgb, `blue-${service}`).inputs.spec).to.deep.equal(tgbSpec("blue", service, {
+            const spec = r.get(T.tgb, `blue-${service}`).inputs.spec as Record<string, unknown>;
+            expect(secretValue(spec.assumeRoleExternalId)).to.equal("shared-alb-blue-5e0c1d2f");
+            expect({ ...spec, assumeRoleExternalId: "shared-alb-blue-5e0c1d2f" }).to.deep.equal(tgbSpec("blue", service, {
                 iamRoleArnToAssume: `arn:aws:iam::${NetworkAccount}:role/shared-alb-registrar-blue`,
                 assumeRoleExternalId: "shared-alb-blue-5e0c1d2f",
             }));
         }
+        // The manifests for GitOps carry it in clear: the controller reads it from the spec.
+        expect(r.outputs.manifests.targetGroupBindings.web.spec.assumeRoleExternalId).to.equal("shared-alb-blue-5e0c1d2f");
     });
 
     it("installs the controller with blue's values and the SG rules on blue's nodes", () => {

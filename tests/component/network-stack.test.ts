@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { SslPolicies } from "../../components/shared-alb/validate-edge";
 import { runRole } from "../../stacks/programs";
 import { exampleStackConfig } from "../fixtures/stack-config";
-import { run, runError } from "../harness";
+import { ValuePath, findSecretPaths } from "../../cli/plan/secrets";
+import { run, runError, secretValue } from "../harness";
 
 describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
     it("builds the example fleet's pet ALB and exports the outputs contract", async () => {
@@ -18,13 +19,50 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         expect(r.outputs.vpcSharing.principals).to.deep.equal(["222222222222"]);
         expect(r.outputs.vpcSharing.subnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]);
         // Preview routes are on in the example: one rule per cluster and service, listed by service in the outputs.
-        expect(r.outputs.preview).to.deep.equal({ header: "x-shared-alb-cluster", defaultActionRuleArns: {} });
+        expect(r.outputs.preview).to.deep.equal({ header: "x-shared-alb-cluster", sourceCidrs: ["203.0.113.0/24"], tokenRequired: false, defaultActionRuleArns: {} });
         expect(Object.keys(r.outputs.services.web.previewRuleArns).sort()).to.deep.equal(["blue", "green"]);
         const rules = r.ofType("aws:lb/listenerRule:ListenerRule").map(x => [x.name, x.inputs.priority]).sort((a, b) => (a[1] as number) - (b[1] as number));
         expect(rules).to.deep.equal([
             ["shared-alb-preview-api-blue", 31743], ["shared-alb-preview-api-green", 31744], ["shared-alb-rule-api", 31750],
             ["shared-alb-preview-web-blue", 44013], ["shared-alb-preview-web-green", 44014], ["shared-alb-rule-web", 44020],
         ]);
+    });
+
+    it("exports blue's generated external ID as a secret of its own, the rest of the contract in clear", async () => {
+        let secretPaths: ValuePath[] = [];
+        const r = await run(async () => {
+            const raw = await runRole();
+            secretPaths = await findSecretPaths(raw);
+            return raw;
+        }, { stack: "network", config: exampleStackConfig("network") });
+        expect(secretPaths).to.deep.equal([["clusters", "blue", "externalId"]]);
+        const id = secretValue(r.get("random:index/randomPassword:RandomPassword", "shared-alb-external-id-blue").outputs.result);
+        expect(r.outputs.clusters.blue.externalId).to.equal(id);
+        const trust = JSON.parse(secretValue(r.get("aws:iam/role:Role", "shared-alb-registrar-blue").inputs.assumeRolePolicy));
+        expect(trust.Statement[0].Condition.StringEquals["sts:ExternalId"]).to.equal(id);
+    });
+
+    it("keeps a configured external ID and preview token secret, though the config key is read as an object", async () => {
+        const token = "0123456789abcdef0123456789abcdef";
+        const config = exampleStackConfig("network", c => {
+            c.clusters.blue.externalId = "ext-blue-from-config";
+            c.preview.token = token;
+        });
+        let secretPaths: ValuePath[] = [];
+        const r = await run(async () => {
+            const raw = await runRole();
+            secretPaths = await findSecretPaths(raw);
+            return raw;
+        }, { stack: "network", config });
+        expect(secretPaths).to.deep.equal([["clusters", "blue", "externalId"]]);
+        expect(r.ofType("random:index/randomPassword:RandomPassword")).to.deep.equal([]);
+        expect(r.outputs.clusters.blue.externalId).to.equal("ext-blue-from-config");
+        const trust = JSON.parse(secretValue(r.get("aws:iam/role:Role", "shared-alb-registrar-blue").inputs.assumeRolePolicy));
+        expect(trust.Statement[0].Condition.StringEquals["sts:ExternalId"]).to.equal("ext-blue-from-config");
+        const header = (r.get("aws:lb/listenerRule:ListenerRule", "shared-alb-preview-web-green").inputs.conditions as any[])[1].httpHeader;
+        expect(secretValue(header.values[0])).to.equal(`green.${token}`);
+        expect(r.outputs.preview).to.deep.include({ tokenRequired: true });
+        expect(JSON.stringify(r.outputs)).to.not.include(token);
     });
 
     it("refuses a bad config with the config path before registering anything", async () => {

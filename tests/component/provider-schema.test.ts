@@ -230,9 +230,21 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         expect(Object.keys(types[`${Pkg}:index:VpcSharingArgs`].properties!).sort()).to.deep.equal(["allowOrganizationPrincipals", "name", "principals", "subnetIds"]);
     });
 
+    it("SharedAlb: the secrets (the preview token, a cluster's external ID) are inputs, so a secret Output can carry them; the source CIDRs plain", () => {
+        const preview = schema.types[`${Pkg}:index:PreviewArgs`].properties!;
+        expect(Object.keys(preview).sort()).to.deep.equal(["header", "sourceCidrs", "token"]);
+        expect([preview.token.type, preview.token.plain]).to.deep.equal(["string", undefined]);
+        expect([preview.sourceCidrs.type, preview.sourceCidrs.items?.type, preview.sourceCidrs.plain]).to.deep.equal(["array", "string", true]);
+        const cluster = schema.types[`${Pkg}:index:ClusterArgs`].properties!;
+        expect([cluster.externalId.type, cluster.externalId.plain]).to.deep.equal(["string", undefined]);
+        expect(cluster.accountId.plain).to.equal(true);
+    });
+
     it("SharedAlb: outputs are ARNs and names, maps keyed by cluster then service, and the contract", () => {
         const outputs = schema.resources[Token.sharedAlb].properties;
-        expect(Object.keys(outputs).sort()).to.deep.equal(["dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "resourceShareArn", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        expect(Object.keys(outputs).sort()).to.deep.equal(["clusters", "dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "resourceShareArn", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        // The contract's cluster entries with their external IDs (a secret at run time).
+        expect(outputs.clusters.additionalProperties?.$ref).to.equal(`#/types/${Pkg}:index:ClusterOutputs`);
         for (const nested of ["targetGroupArns", "targetGroupNames"]) {
             expect(outputs[nested].additionalProperties?.additionalProperties?.type, nested).to.equal("string");
         }
@@ -240,7 +252,7 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
             expect(outputs[flat].additionalProperties?.type, flat).to.equal("string");
         }
         expect(outputs.outputs.$ref).to.equal(`#/types/${Pkg}:index:NetworkOutputs`);
-        expect(schema.resources[Token.sharedAlb].required?.slice().sort()).to.deep.equal(["dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        expect(schema.resources[Token.sharedAlb].required?.slice().sort()).to.deep.equal(["clusters", "dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
     });
 
     it("SharedAlb: every argument examples/yaml passes is an input of the schema, by the same path", () => {

@@ -1,8 +1,9 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigErrors } from "../../components/internal/errors";
 import { SharedAlb } from "../../components/shared-alb";
 import { ListenerInput, RuleInput, receivers, routeRequest } from "../../components/shared-alb/evaluate";
-import { Run, run, runError } from "../harness";
+import { Run, run, runError, secretValue } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 const T = {
@@ -17,13 +18,27 @@ const T = {
     rule: "aws:lb/listenerRule:ListenerRule",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    random: "random:index/randomPassword:RandomPassword",
 } as const;
 
 function build(args: Record<string, any> = exampleNetworkArgs()): Promise<Run> {
-    return run(() => {
+    return run(async () => {
         const alb = new SharedAlb("edge", args as any);
-        return { outputs: alb.outputs };
+        const stack = alb.stackOutputs;
+        return {
+            outputs: alb.outputs, clusters: alb.clusters, stack,
+            secret: {
+                outputs: await pulumi.isSecret(alb.outputs), clusters: await pulumi.isSecret(alb.clusters),
+                stack: Object.fromEntries(await Promise.all(Object.entries(stack.clusters).flatMap(([key, fields]) =>
+                    Object.entries(fields).map(async ([k, v]) => [`${key}.${k}`, await pulumi.isSecret(v)] as const)))),
+            },
+        };
     });
+}
+
+/** The example fleet's external ID of blue as the fake cloud's random.RandomPassword answers it. */
+function generatedId(r: Run, key = "blue"): string {
+    return secretValue(r.get(T.random, `edge-external-id-${key}`).outputs.result);
 }
 
 describe("SharedAlb component", () => {
@@ -46,6 +61,7 @@ describe("SharedAlb component", () => {
             `${T.tg}::edge-tg-green-web`,
             `${T.role}::edge-registrar-blue`,
             `${T.rolePolicy}::edge-registrar-blue`,
+            `${T.random}::edge-external-id-blue`,
             `${T.component}::edge`,
             `${T.egress}::edge-out-8080`,
             `${T.egress}::edge-out-9000`,
@@ -124,11 +140,12 @@ describe("SharedAlb component", () => {
     it("gives the cross-account cluster a registrar role scoped to its own target groups", () => {
         const role = r.get(T.role, "edge-registrar-blue");
         expect(role.inputs.name).to.equal("shop-edge-registrar-blue");
-        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).to.deep.equal({
+        // A secret: it holds the external ID.
+        expect(JSON.parse(secretValue(role.inputs.assumeRolePolicy))).to.deep.equal({
             Version: "2012-10-17",
             Statement: [{
                 Sid: "ControllerOfCluster", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "sts:ExternalId": "034e4c719e06a9fef670a09bbcad68f7" } },
+                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "sts:ExternalId": generatedId(r) } },
             }],
         });
         const policy = r.get(T.rolePolicy, "edge-registrar-blue");
@@ -170,7 +187,49 @@ describe("SharedAlb component", () => {
             },
         });
         expect(o.clusters.blue.registrarRoleArn).to.equal("arn:aws:iam::111111111111:role/shop-edge-registrar-blue");
-        expect(o.clusters.blue.externalId).to.equal("034e4c719e06a9fef670a09bbcad68f7");
+        // The external IDs are secrets: not in `outputs`, which stays readable, but in `clusters` (a secret) and in `stackOutputs` on their own.
+        expect(o.clusters.blue).to.not.have.property("externalId");
+        expect(r.outputs.secret.outputs).to.equal(false);
+        expect(r.outputs.secret.clusters).to.equal(true);
+        expect(r.outputs.clusters).to.deep.equal({ ...o.clusters, blue: { ...o.clusters.blue, externalId: generatedId(r) } });
+        expect(r.outputs.secret.stack).to.deep.equal({
+            "blue.accountId": false, "blue.weight": false, "blue.retiring": false, "blue.controllerRoleArn": false, "blue.registrarRoleArn": false,
+            "blue.services": false, "blue.previewSlot": false, "blue.targetGroups": false, "blue.externalId": true,
+            "green.accountId": false, "green.weight": false, "green.retiring": false, "green.controllerRoleArn": false, "green.registrarRoleArn": false,
+            "green.services": false, "green.previewSlot": false, "green.targetGroups": false,
+        });
+        expect(r.outputs.stack.clusters.blue).to.deep.equal({ ...o.clusters.blue, externalId: generatedId(r), previewSlot: undefined });
+        expect(Object.keys(r.outputs.stack).sort()).to.deep.equal(["accountId", "clusters", "loadBalancer", "region", "securityGroupId", "services", "vpcId"]);
+    });
+
+    it("generates each cross-account cluster's external ID with a random.RandomPassword kept in state, keyed by cluster", () => {
+        const password = r.get(T.random, "edge-external-id-blue");
+        expect(password.inputs).to.deep.equal({ length: 32, special: false, upper: true, lower: true, numeric: true });
+        expect(password.parent).to.equal(r.get(T.component, "edge").urn);
+        expect(generatedId(r)).to.match(/^[A-Za-z0-9]{32}$/);
+        // The same-account cluster assumes no role and has none.
+        expect(r.ofType(T.random).map(x => x.name)).to.deep.equal(["edge-external-id-blue"]);
+    });
+
+    it("takes a given external ID, plain or an Output, as a secret, and generates none for it", async () => {
+        for (const given of ["ext-blue-0123456789", pulumi.output("ext-blue-0123456789")]) {
+            const args = exampleNetworkArgs();
+            args.clusters.blue.externalId = given;
+            const run = await build(args);
+            expect(run.ofType(T.random)).to.deep.equal([]);
+            const trust = JSON.parse(secretValue(run.get(T.role, "edge-registrar-blue").inputs.assumeRolePolicy));
+            expect(trust.Statement[0].Condition.StringEquals["sts:ExternalId"]).to.equal("ext-blue-0123456789");
+            expect([run.outputs.secret.clusters, run.outputs.secret.stack["blue.externalId"]]).to.deep.equal([true, true]);
+            expect(run.outputs.clusters.blue.externalId).to.equal("ext-blue-0123456789");
+        }
+    });
+
+    it("refuses a given external ID that arrives as an Output once it resolves, without printing it", async () => {
+        const args = exampleNetworkArgs();
+        args.clusters.blue.externalId = pulumi.secret("not allowed!");
+        const err = await runError(() => new SharedAlb("edge", args as any));
+        expect(err.message).to.contain("clusters.blue.externalId: got a secret of 12 characters; expected 2 to 1224 characters of letters, digits and +=,.@:/_-");
+        expect(err.message).to.not.contain("not allowed!");
     });
 
     it("touches nothing of the ALB or other clusters when a cluster is added or re-weighted", async () => {
@@ -181,7 +240,12 @@ describe("SharedAlb component", () => {
         const added = after.inventory().filter(x => !r.inventory().includes(x));
         expect(added).to.deep.equal([
             `${T.tg}::edge-tg-red-api`, `${T.tg}::edge-tg-red-web`, `${T.role}::edge-registrar-red`, `${T.rolePolicy}::edge-registrar-red`,
+            `${T.random}::edge-external-id-red`,
         ].sort());
+        // blue keeps its external ID, and its trust policy with it; red gets its own.
+        expect(generatedId(after)).to.equal(generatedId(r));
+        expect(after.get(T.role, "edge-registrar-blue").inputs.assumeRolePolicy).to.deep.equal(r.get(T.role, "edge-registrar-blue").inputs.assumeRolePolicy);
+        expect(generatedId(after, "red")).to.not.equal(generatedId(r));
         for (const res of r.resources) {
             const same = after.resources.find(x => x.urn === res.urn)!;
             if (res.type === T.rule) {
@@ -237,7 +301,7 @@ describe("SharedAlb component", () => {
 
     it("retires a cluster: weight 0, no preview rules, its target groups (in the forward at 0) and registrar role kept, retiring in the outputs", async () => {
         const args = exampleNetworkArgs();
-        args.preview = {};
+        args.preview = { sourceCidrs: ["203.0.113.0/24"] };
         args.clusters.blue = { accountId: "222222222222", retiring: true };
         args.clusters.green.weight = 100;
         const after = await build(args);
@@ -276,7 +340,7 @@ describe("SharedAlb component", () => {
 
     it("routes requests as planned once the ALB evaluates the registered rules (preview header included)", async () => {
         const args = exampleNetworkArgs();
-        args.preview = {};
+        args.preview = { sourceCidrs: ["203.0.113.0/24"] };
         args.services.checkout = { port: 8080, hosts: ["shop.example.com"], paths: ["/checkout/*"] };
         args.clusters.green.services = ["web", "api"];
         args.defaultService = "web";
@@ -286,7 +350,7 @@ describe("SharedAlb component", () => {
             rules: run.ofType(T.rule).map(x => x.inputs as unknown as RuleInput),
             defaultActions: run.get(T.listener, "edge-https").inputs.defaultActions as ListenerInput["defaultActions"],
         };
-        const to = (path: string, headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "Shop.Example.com", path, headers }));
+        const to = (path: string, headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "Shop.Example.com", path, headers, sourceIp: "203.0.113.9" }));
         expect(to("/checkout/cart")).to.deep.equal([tg("blue", "checkout")]);
         expect(to("/api/orders")).to.deep.equal([tg("blue", "api")]);
         expect(to("/")).to.deep.equal([tg("blue", "web")]);
@@ -294,9 +358,12 @@ describe("SharedAlb component", () => {
         expect(to("/api/orders", { "x-shared-alb-cluster": "green" })).to.deep.equal([tg("green", "api")]);
         expect(to("/checkout/cart", { "x-shared-alb-cluster": "green" })).to.deep.equal([tg("blue", "checkout")]);
         // Requests no rule matches: the default service, or with the header the named cluster's target group of it.
-        const other = (headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "other.example.org", path: "/", headers }));
+        const other = (headers?: Record<string, string>) => receivers(routeRequest(listener, { host: "other.example.org", path: "/", headers, sourceIp: "203.0.113.9" }));
         expect(other()).to.deep.equal([tg("blue", "web")]);
         expect(other({ "x-shared-alb-cluster": "green" })).to.deep.equal([tg("green", "web")]);
+        // From outside the preview sources the header changes nothing.
+        expect(receivers(routeRequest(listener, { host: "shop.example.com", path: "/", headers: { "x-shared-alb-cluster": "green" }, sourceIp: "192.0.2.1" })))
+            .to.deep.equal([tg("blue", "web")]);
         // Every target group is in some rule's forward action, so every one is health-checked.
         const attached = new Set(listener.rules.flatMap(x => x.actions.flatMap(a => a.forward?.targetGroups.map(t => t.arn) ?? [])));
         expect([...attached].sort()).to.deep.equal(run.ofType(T.tg).map(x => x.outputs.arn as string).sort());
@@ -307,13 +374,64 @@ describe("SharedAlb component", () => {
         expect(preview.inputs.tags).to.deep.include({ "shared-alb:service": "web", "shared-alb:cluster": "green", "shared-alb:preview": "service" });
         const o = run.outputs.outputs;
         expect(o.preview).to.deep.equal({
-            header: "x-shared-alb-cluster",
+            header: "x-shared-alb-cluster", sourceCidrs: ["203.0.113.0/24"], tokenRequired: false,
             defaultActionRuleArns: { blue: run.get(T.rule, "edge-default-preview-blue").outputs.arn, green: run.get(T.rule, "edge-default-preview-green").outputs.arn },
         });
         expect(o.defaultService).to.equal("web");
         expect(o.services.checkout.previewRuleArns).to.deep.equal({ blue: run.get(T.rule, "edge-preview-checkout-blue").outputs.arn });
         expect(o.clusters.green).to.deep.include({ services: ["api", "web"], previewSlot: 4 });
         expect(Object.keys(o.clusters.green.targetGroups).sort()).to.deep.equal(["api", "web"]);
+    });
+
+    it("puts the preview token in the preview rules' header values only, each a secret of its own", async () => {
+        const token = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+        for (const given of [token, pulumi.secret(token)]) {
+            const args = exampleNetworkArgs();
+            args.preview = { token: given, sourceCidrs: ["203.0.113.0/24"] };
+            const run = await build(args);
+            const conditions = run.get(T.rule, "edge-preview-api-green").inputs.conditions as any[];
+            expect(conditions).to.have.length(3);
+            expect(conditions[0]).to.deep.equal({ pathPattern: { values: ["/api/*"] } });
+            expect(conditions[1].httpHeader.httpHeaderName).to.equal("x-shared-alb-cluster");
+            expect(secretValue(conditions[1].httpHeader.values[0])).to.equal(`green.${token}`);
+            expect(conditions[2]).to.deep.equal({ sourceIp: { values: ["203.0.113.0/24"] } });
+            expect(secretValue((run.get(T.rule, "edge-preview-web-blue").inputs.conditions as any[])[1].httpHeader.values[0])).to.equal(`blue.${token}`);
+            // The service rules, the outputs and every other resource never see it.
+            const elsewhere = run.resources.filter(x => !x.name.startsWith("edge-preview-"));
+            expect(JSON.stringify(elsewhere.map(x => x.inputs))).to.not.include(token);
+            expect(JSON.stringify(run.outputs.outputs)).to.not.include(token);
+            expect(run.outputs.outputs.preview).to.deep.include({ sourceCidrs: ["203.0.113.0/24"], tokenRequired: true });
+        }
+    });
+
+    it("refuses a preview token that arrives as an Output once it resolves, without printing it", async () => {
+        const args = exampleNetworkArgs();
+        args.preview = { token: pulumi.secret("green*0123456789abcdef") };
+        const err = await runError(() => new SharedAlb("edge", args as any));
+        expect(err.message).to.contain("preview.token: got a secret of 22 characters; '*' and '?' are wildcards in an ALB header condition, "
+            + "so a token with them would match other values too; expected 16 to 100 characters of letters, digits and ._~+/=- (for example the output of `openssl rand -hex 24`)");
+        expect(err.message).to.not.contain("0123456789abcdef");
+    });
+
+    it("refuses open preview routes on an internet-facing ALB before registering anything, and keeps them on an internal one", async () => {
+        const args = exampleNetworkArgs();
+        args.preview = {};
+        let caught: Error | undefined;
+        const r = await run(() => {
+            try {
+                new SharedAlb("edge", args as any);
+            } catch (e) {
+                caught = e as Error;
+            }
+            return {};
+        });
+        expect(caught!.message).to.match(/^preview: got \{\}; preview routes on an internet-facing ALB let anyone who sends "x-shared-alb-cluster: <cluster key>"/);
+        expect(r.resources).to.deep.equal([]);
+        args.loadBalancer.internal = true;
+        const internal = await build(args);
+        expect(internal.get(T.rule, "edge-preview-web-green").inputs.conditions).to.deep.equal([
+            { hostHeader: { values: ["shop.example.com"] } }, { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["green"] } },
+        ]);
     });
 
     it("lets a registrar role register only into the target groups of the services its cluster runs", async () => {

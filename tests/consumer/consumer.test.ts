@@ -47,7 +47,7 @@ const args: SharedAlbArgs = {
     },
     clusters: { blue: { accountId: "222222222222", weight: 100 }, green: { accountId: "111111111111", weight: 0 } },
     services: { web: { port: 8080, hosts: ["shop.example.com"] } },
-    preview: {},
+    preview: { sourceCidrs: ["203.0.113.0/24"] },
 };
 
 async function main(): Promise<void> {
@@ -124,7 +124,7 @@ describe("the npm package, as a components-only consumer installs it", function 
         // leaves out the doctor's. The peers are this repository's pinned copies, linked (not
         // installed: --legacy-peer-deps), so no second SDK copy exists; @pulumi/eks is not.
         run("npm", ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
-        const peers = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes"];
+        const peers = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"];
         for (const peer of peers) {
             link(project, peer, path.join(root, "node_modules", peer));
         }

@@ -232,6 +232,50 @@ describe("doctor AWS checks against moto_server", function () {
         expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not forward to the cluster's target group green-web alone");
     });
 
+    it("listener.preview accepts <cluster>.<token> header values when the outputs require a token, and fails a rule without one", async () => {
+        await moto.reset();
+        const token = "9f8e7d6c5b4a39281706f5e4";
+        const previewed = await buildFleet(aws, { ...DefaultFleet, previewHeader: "x-shared-alb-cluster", previewToken: token });
+        const healthy = await doctor(moto, previewed.outputs);
+        expect(failing(healthy.report)).to.deep.equal([]);
+        expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
+            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster>.<token> to that cluster",
+        });
+        // The token taken out of green's rule: the header alone would open it again.
+        await aws.elbv2.send(new ModifyRuleCommand({
+            RuleArn: previewed.previewRuleArns.web.green,
+            Conditions: [
+                { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
+                { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
+            ],
+        }));
+        const { report } = await doctor(moto, previewed.outputs);
+        expect(failing(report)).to.deep.equal(["listener.preview service web"]);
+        expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not match x-shared-alb-cluster: green.<token>");
+    });
+
+    it("listener.preview fails a preview rule that no longer requires the source CIDRs of the outputs", async () => {
+        await moto.reset();
+        const previewed = await buildFleet(aws, { ...DefaultFleet, previewHeader: "x-shared-alb-cluster", previewSources: ["203.0.113.0/24"] });
+        const healthy = await doctor(moto, previewed.outputs);
+        expect(failing(healthy.report)).to.deep.equal([]);
+        expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
+            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> from 203.0.113.0/24 to that cluster",
+        });
+        // The source condition dropped outside the stack: anyone with the header reaches green.
+        await aws.elbv2.send(new ModifyRuleCommand({
+            RuleArn: previewed.previewRuleArns.web.green,
+            Conditions: [
+                { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
+                { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
+            ],
+        }));
+        const { report } = await doctor(moto, previewed.outputs);
+        expect(failing(report)).to.deep.equal(["listener.preview service web"]);
+        expect(only(report, "listener.preview", "service web").message).to.equal(
+            "preview rules differ from the outputs: green: priority 12 takes requests from any source, not only from 203.0.113.0/24");
+    });
+
     it("sg.alb-egress fails when the ALB security group cannot reach a target port", async () => {
         await aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: fleet.outputs.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
         const { code, report } = await doctor(moto, fleet.outputs);

@@ -41,6 +41,10 @@ export interface FleetSpec {
     services: FleetService[];
     /** Preview routes with this header: a rule per cluster and service, forwarding to that cluster only. */
     previewHeader?: string;
+    /** With preview routes: the token the header values carry after the cluster key (`<key>.<token>`). */
+    previewToken?: string;
+    /** With preview routes: the source CIDRs every preview rule requires. */
+    previewSources?: string[];
     /** Outputs as network stacks before rule ARNs were exported (the doctor then finds rules by tag). */
     legacyOutputs?: boolean;
 }
@@ -204,7 +208,8 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
                     ListenerArn: listenerArn, Priority: priority - 9 + slot,
                     Conditions: [
                         { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
-                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [cl.key] } },
+                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [spec.previewToken === undefined ? cl.key : `${cl.key}.${spec.previewToken}`] } },
+                        ...(spec.previewSources !== undefined ? [{ Field: "source-ip", SourceIpConfig: { Values: spec.previewSources } }] : []),
                     ],
                     Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }] } }],
                 }));
@@ -250,7 +255,13 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         },
         services,
         clusters,
-        ...(spec.previewHeader !== undefined ? { preview: { header: spec.previewHeader, defaultActionRuleArns: {} } } : {}),
+        ...(spec.previewHeader !== undefined
+            ? { preview: {
+                header: spec.previewHeader, defaultActionRuleArns: {},
+                ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}),
+                ...(spec.previewSources !== undefined ? { sourceCidrs: spec.previewSources } : {}),
+            } }
+            : {}),
     };
     return { outputs, vpcId, ruleArns, previewRuleArns };
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { cidrContains } from "../../cli/doctor/aws-checks";
+import { cidrContains, previewValueNames } from "../../cli/doctor/aws-checks";
 import { parsePolicy, roleNameFromArn } from "../../cli/doctor/aws-gather";
 import { evaluateTrust, isAllowed, wildcardMatch } from "../../cli/doctor/iam-policy";
 import { Pool } from "../../cli/doctor/pool";
@@ -9,6 +9,23 @@ const Tg = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue
 const Controller = "arn:aws:iam::222222222222:role/blue-lb-controller";
 
 describe("doctor pure helpers", () => {
+    it("previewValueNames: the cluster key, or with a required token the key, a dot and something", () => {
+        const cases: [string, string, boolean, boolean][] = [
+            ["green", "green", false, true],
+            ["GREEN", "green", false, true],
+            ["green.0123456789abcdef", "green", false, false],
+            ["green.0123456789abcdef", "green", true, true],
+            ["Green.ABC", "green", true, true],
+            ["green", "green", true, false],
+            ["green.", "green", true, false],
+            ["greenish.0123", "green", true, false],
+            ["blue.0123", "green", true, false],
+        ];
+        for (const [value, cluster, token, names] of cases) {
+            expect(previewValueNames(value, cluster, token), `${value} ${cluster} ${token}`).to.equal(names);
+        }
+    });
+
     describe("isAllowed (semantic IAM policy reading)", () => {
         const cases: Array<[string, Record<string, unknown>, string, string, boolean]> = [
             ["string action, string resource", { Statement: { Effect: "Allow", Action: "elasticloadbalancing:RegisterTargets", Resource: Tg } }, "elasticloadbalancing:RegisterTargets", Tg, true],

@@ -43,6 +43,19 @@ describe("ALB evaluator", () => {
         it(what, () => expect(answer(request)).to.deep.equal(want));
     }
 
+    it("matches a source-ip condition on the address that connects, inside any of its CIDRs, never without one", () => {
+        const sources: ListenerInput = {
+            rules: [rule(1, [{ httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["green"] } }, { sourceIp: { values: ["203.0.113.0/24", "198.51.100.7/32"] } }], "preview")],
+            defaultActions: fixed("404"),
+        };
+        const from = (sourceIp?: string) => routeRequest(sources, { host: "a.test", path: "/", headers: { "x-shared-alb-cluster": "green" }, sourceIp }).rule;
+        expect([from("203.0.113.0"), from("203.0.113.255"), from("198.51.100.7")]).to.deep.equal([1, 1, 1]);
+        expect([from("203.0.114.0"), from("198.51.100.6"), from("198.51.100.8"), from(undefined), from("not-an-ip")]).to.deep.equal(Array(5).fill("default"));
+        // Sources forwarded in X-Forwarded-For do not count.
+        expect(routeRequest(sources, { host: "a.test", path: "/", headers: { "x-shared-alb-cluster": "green", "x-forwarded-for": "203.0.113.9" }, sourceIp: "192.0.2.1" }).rule)
+            .to.equal("default");
+    });
+
     it("returns the forward's target groups with their weights; only those above 0 receive requests", () => {
         const a = routeRequest({ rules: [{ priority: 1, conditions: [{ pathPattern: { values: ["/a"] } }], actions: forward(["blue", 100], ["green", 0]) }], defaultActions: fixed("404") },
             { host: "x.test", path: "/a" });
@@ -63,6 +76,11 @@ describe("ALB evaluator", () => {
             "rule 1: a forward takes 1 to 5 target groups, got 6"],
         ["a priority of 50001", { rules: [rule(50001, [{ pathPattern: { values: ["/a"] } }], "a")], defaultActions: fixed("404") },
             "rule 50001: priority must be an integer from 1 to 50000"],
+        ["six condition values, source CIDRs counted", { rules: [rule(1, [{ hostHeader: { values: ["a.io", "b.io"] } }, { httpHeader: { httpHeaderName: "x", values: ["y"] } },
+            { sourceIp: { values: ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"] } }], "a")], defaultActions: fixed("404") },
+        "rule 1: 6 condition values; a rule takes at most 5"],
+        ["two source-ip conditions", { rules: [rule(1, [{ sourceIp: { values: ["203.0.113.0/24"] } }, { sourceIp: { values: ["198.51.100.0/24"] } }], "a")], defaultActions: fixed("404") },
+            "rule 1: at most one host-header, one path-pattern and one source-ip condition per rule"],
     ];
     for (const [what, l, message] of refusals) {
         it(`refuses ${what}, as the ALB API would`, () => expect(() => checkListener(l)).to.throw(message));

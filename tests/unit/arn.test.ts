@@ -97,7 +97,7 @@ describe("internal/arn: partitions, ARNs, account IDs, external IDs and tags", (
             ["an account ID YAML read as a number", accountId, 12345678901,
                 ["x: got 12345678901; expected a 12-digit AWS account ID such as \"111111111111\"; quote it in YAML: \"012345678901\" (unquoted, YAML reads it as the number 12345678901)"]],
             ["an external ID", externalId, "shared-alb-blue-5e0c1d2f", []],
-            ["an external ID of one character", externalId, "x", ["x: got \"x\"; expected 2 to 1224 characters of letters, digits and +=,.@:/_-"]],
+            ["an external ID of one character", externalId, "x", ["x: got a secret of 1 character; expected 2 to 1224 characters of letters, digits and +=,.@:/_-"]],
             ["tags", tags, { team: "platform", "cost-center": "" }, []],
             ["tags that are not a map", tags, ["team"], ["x: got [\"team\"]; expected { <key>: <value> } of strings"]],
             ["a tag key AWS reserves", tags, { "aws:owner": "me" },

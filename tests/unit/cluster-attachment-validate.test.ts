@@ -109,7 +109,7 @@ describe("cluster-attachment validation: errors name the path, the value and wha
         ["a registrar role in the cluster's own account", "blue", a => { a.cluster.registrarRoleArn = "arn:aws:iam::222222222222:role/r"; },
             "cluster.registrarRoleArn: got \"arn:aws:iam::222222222222:role/r\"; expected a role in the network account, not in the cluster's own account 222222222222"],
         ["an external ID without a registrar role", "green", a => { a.cluster.externalId = "abc"; },
-            "cluster.externalId: got \"abc\"; an external ID needs a registrarRoleArn (cross-account clusters only)"],
+            "cluster.externalId: got a secret of 3 characters; an external ID needs a registrarRoleArn (cross-account clusters only)"],
         ["cross-account with instance targets", "blue", a => { a.cluster.targetGroups.web.targetType = "instance"; },
             "cluster.targetGroups.web.targetType: got \"instance\"; a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume"],
         ["a cross-account cluster name over 56 characters", "blue", a => { a.clusterName = "c".repeat(57); },

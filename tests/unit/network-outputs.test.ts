@@ -27,6 +27,13 @@ describe("validateNetworkOutputs", () => {
         expect(messagesOf(o => { o.clusters.blue.externalId = "[secret]"; })).to.deep.equal([]);
     });
 
+    it("accepts preview outputs with and without the restrictions of this version", () => {
+        expect(messagesOf(o => { o.preview = { header: "x-shared-alb-cluster", defaultActionRuleArns: {} }; })).to.deep.equal([]);
+        expect(messagesOf(o => {
+            o.preview = { header: "x-shared-alb-cluster", defaultActionRuleArns: {}, sourceCidrs: ["203.0.113.0/24"], tokenRequired: true };
+        })).to.deep.equal([]);
+    });
+
     const table: [string, (o: Outputs) => void, string[]][] = [
         ["an empty ARN", o => { o.clusters.blue.controllerRoleArn = ""; }, ["clusters.blue.controllerRoleArn: got \"\"; expected a non-empty string"]],
         ["a user ARN as controller role", o => { o.clusters.blue.controllerRoleArn = "arn:aws:iam::222222222222:user/lbc"; }, [
@@ -39,6 +46,12 @@ describe("validateNetworkOutputs", () => {
             `clusters.green.targetGroups.web.arn: got ${JSON.stringify(exampleNetworkOutputs().loadBalancer.arn)}; expected a target group ARN`,
         ]],
         ["no listener", o => { o.loadBalancer.listenerArns = {}; }, ["loadBalancer.listenerArns: got {}; expected at least one of http, https, existing"]],
+        ["preview sources that are not a list, and a token flag that is not a boolean", o => {
+            o.preview = { header: "x-shared-alb-cluster", defaultActionRuleArns: {}, sourceCidrs: "203.0.113.0/24", tokenRequired: "yes" };
+        }, [
+            "preview.sourceCidrs: got \"203.0.113.0/24\"; expected a list of strings",
+            "preview.tokenRequired: got \"yes\"; expected true or false",
+        ]],
         ["an external ID with a space", o => { o.clusters.blue.externalId = "not allowed"; }, [
             "clusters.blue.externalId: got \"not allowed\"; expected 2 to 1224 characters of letters, digits and +=,.@:/_-",
         ]],

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { ActionInput, ListenerInput } from "../../components/shared-alb/evaluate";
-import { ListenerPlan, RulePlan, ServiceAction, listenerPlan, ruleConditions } from "../../components/shared-alb/rules";
+import { ListenerPlan, PreviewHeader, RulePlan, ServiceAction, listenerPlan, ruleConditions } from "../../components/shared-alb/rules";
 import { FleetModel, validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { ConfigErrors } from "../../components/internal/errors";
 
@@ -8,7 +8,7 @@ import { ConfigErrors } from "../../components/internal/errors";
 export const tgArn = (cluster: string, service: string): string => `tg:${cluster}/${service}`;
 
 /** The plan's rules as the evaluator reads them (`aws.lb.ListenerRule` inputs), target groups as `tg:<cluster>/<service>`. */
-export function toListener(plan: ListenerPlan): ListenerInput {
+export function toListener(plan: ListenerPlan, headerValue?: (header: PreviewHeader) => string): ListenerInput {
     const action = (a: ServiceAction | { kind: "not-found" }): ActionInput => {
         switch (a.kind) {
             case "forward":
@@ -20,7 +20,7 @@ export function toListener(plan: ListenerPlan): ListenerInput {
         }
     };
     return {
-        rules: plan.rules.map(r => ({ priority: r.priority, conditions: ruleConditions(r), actions: [action(r.action)] })),
+        rules: plan.rules.map(r => ({ priority: r.priority, conditions: headerValue ? ruleConditions(r, headerValue) : ruleConditions(r), actions: [action(r.action)] })),
         defaultActions: [action(plan.defaultAction)],
     };
 }
@@ -110,7 +110,8 @@ export function fleetArgs(f: GeneratedFleet): Record<string, unknown> {
         loadBalancer: { allowPlainHttp: true },
         clusters: f.clusters, services: f.services,
         ...(f.defaultService !== undefined ? { defaultService: f.defaultService } : {}),
-        ...(f.preview ? { preview: {} } : {}),
+        // Open preview routes need an internal ALB (internet-facing ones take sourceCidrs or a token).
+        ...(f.preview ? { preview: {}, loadBalancer: { internal: true } } : {}),
     };
 }
 

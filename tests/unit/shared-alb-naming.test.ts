@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { partitionOf } from "../../components/internal/arn";
+import { ExternalIdPattern, partitionOf } from "../../components/internal/arn";
 import {
-    defaultExternalId, nameKey, registrarRoleName, targetGroupName,
+    ExternalIdPassword, nameKey, registrarRoleName, targetGroupName,
 } from "../../components/shared-alb/naming";
 
 const base = { loadBalancerName: "shop-edge", cluster: "blue", service: "web", vpcId: "vpc-0a1b2c3d4e5f60718", port: 8080, protocol: "HTTP", targetType: "ip" };
@@ -62,10 +62,15 @@ describe("registrarRoleName", () => {
     });
 });
 
-describe("defaultExternalId", () => {
-    it("is a stable 32-hex digest that differs per cluster", () => {
-        expect(defaultExternalId("111111111111", "shop-edge", "blue", "222222222222")).to.equal("034e4c719e06a9fef670a09bbcad68f7");
-        expect(defaultExternalId("111111111111", "shop-edge", "red", "222222222222")).to.not.equal("034e4c719e06a9fef670a09bbcad68f7");
+describe("ExternalIdPassword", () => {
+    it("asks random.RandomPassword for 32 letters and digits, no special characters", () => {
+        expect(ExternalIdPassword).to.deep.equal({ length: 32, special: false, upper: true, lower: true, numeric: true });
+    });
+
+    it("gives only IDs sts:ExternalId accepts", () => {
+        fc.assert(fc.property(fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${ExternalIdPassword.length}}$`)), id => {
+            expect(ExternalIdPattern.test(id), id).to.equal(true);
+        }));
     });
 });
 

@@ -1,26 +1,25 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { checkListener, forwardedTo, receivers, routeRequest } from "../../components/shared-alb/evaluate";
-import { listenerPlan } from "../../components/shared-alb/rules";
+import { listenerPlan, previewHeaderValue } from "../../components/shared-alb/rules";
 import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import {
     ExpectedRefusal, GeneratedFleet, UnmatchedHost, UnmatchedPath, exampleRequests, fleets, ruleAt, tgArn, toListener, tryPlan,
 } from "./routing-fixtures";
 
-/** The example fleet with a checkout service that shares web's host, and green running web only. */
-function shopFleet(preview: boolean) {
+/** The example fleet with a checkout service that shares web's host, and green running web only (an internal ALB, whose preview routes may be open). */
+function shopFleet(preview: boolean | Record<string, unknown>) {
     return validateSharedAlbArgs({
         accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-        // Routing only: the HTTP listener carries the rules.
-        loadBalancer: { allowPlainHttp: true },
         clusters: { blue: { accountId: "111111111111", weight: 100 }, green: { accountId: "111111111111", weight: 0, services: ["web"] } },
         services: {
             web: { port: 8080, hosts: ["shop.example.com"] },
             checkout: { port: 8080, hosts: ["shop.example.com"], paths: ["/checkout/*"] },
             api: { port: 9000, paths: ["/api/*"] },
         },
-        ...(preview ? { preview: {} } : {}),
+        loadBalancer: { internal: true },
+        ...(preview ? { preview: preview === true ? {} : preview } : {}),
     });
 }
 
@@ -51,6 +50,30 @@ describe("routing of planned rules (evaluated as the ALB evaluates them)", () =>
         expect(green("/api/orders")).to.deep.equal([tgArn("blue", "api")]);
     });
 
+    it("routes the preview header only from the preview source CIDRs", () => {
+        const plan = listenerPlan(shopFleet({ sourceCidrs: ["203.0.113.0/24", "198.51.100.7/32"] }));
+        const from = (sourceIp: string | undefined) => receivers(routeRequest(toListener(plan),
+            { host: "shop.example.com", path: "/", headers: { "x-shared-alb-cluster": "green" }, ...(sourceIp ? { sourceIp } : {}) }));
+        expect(from("203.0.113.77")).to.deep.equal([tgArn("green", "web")]);
+        expect(from("198.51.100.7")).to.deep.equal([tgArn("green", "web")]);
+        // From anywhere else the header changes nothing: blue answers, as for everyone.
+        expect(from("198.51.100.8")).to.deep.equal([tgArn("blue", "web")]);
+        expect(from("192.0.2.1")).to.deep.equal([tgArn("blue", "web")]);
+        expect(from(undefined)).to.deep.equal([tgArn("blue", "web")]);
+    });
+
+    it("routes the preview header only with the token after the cluster key (compared as the ALB does, case-insensitively)", () => {
+        const token = "9f8e7d6c5b4a39281706f5e4";
+        const plan = listenerPlan(shopFleet({ token }));
+        const listener = toListener(plan, h => previewHeaderValue(h.cluster, token));
+        const sending = (value: string) => receivers(routeRequest(listener, { host: "shop.example.com", path: "/", headers: { "x-shared-alb-cluster": value } }));
+        expect(sending(`green.${token}`)).to.deep.equal([tgArn("green", "web")]);
+        expect(sending(`GREEN.${token.toUpperCase()}`)).to.deep.equal([tgArn("green", "web")]);
+        for (const guess of ["green", "green.", `green.${token.slice(1)}`, `blue.${token}x`, token]) {
+            expect(sending(guess), guess).to.deep.equal([tgArn("blue", "web")]);
+        }
+    });
+
     it("would misroute with every preview rule ahead of every service rule (the layout it avoids)", () => {
         const plan = listenerPlan(shopFleet(true));
         // Same rules and relative orders, but the preview rules moved to 1, 2, ... ahead of every service rule.
@@ -66,9 +89,10 @@ describe("routing when clusters are at weight 0 or retiring", () => {
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
         // Routing only: the HTTP listener carries the rules.
         loadBalancer: { allowPlainHttp: true },
-        clusters, services: { web: { port: 8080, hosts: ["shop.example.com"] } }, ...(preview ? { preview: {} } : {}),
+        clusters, services: { web: { port: 8080, hosts: ["shop.example.com"] } }, ...(preview ? { preview: { sourceCidrs: ["203.0.113.0/24"] } } : {}),
     });
-    const request = (headers: Record<string, string> = {}) => ({ host: "shop.example.com", path: "/", headers });
+    // From the preview source network: the preview rules see the request.
+    const request = (headers: Record<string, string> = {}) => ({ host: "shop.example.com", path: "/", headers, sourceIp: "203.0.113.10" });
 
     it("a fresh fleet at weight 0 with preview routes: the rule answers 503, each cluster's target group is attached through its preview rule", () => {
         const plan = listenerPlan(fleet({ blue: { accountId: "111111111111" }, green: { accountId: "111111111111" } }, true));
@@ -83,7 +107,7 @@ describe("routing when clusters are at weight 0 or retiring", () => {
             "services.web.weights: got {\"blue\":0,\"green\":0}; every cluster that runs web has weight 0 and preview routes are off: its rule answers a "
             + "fixed 503 and its target groups (blue, green) are in no forward action, so they are not health-checked and pods behind readiness gates never "
             + "become Ready; give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), or turn preview "
-            + "routes on (preview: {}): each cluster's preview rule keeps its target group attached");
+            + "routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
     });
 
     it("a retiring cluster stays in the forward at weight 0 and loses its preview rule: its header goes where normal routing sends it", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { registrarPermissions, registrarTrustPolicy } from "../../components/shared-alb/policy";
-import { listenerPlan, ruleConditions } from "../../components/shared-alb/rules";
+import { listenerPlan, previewHeaderValue, ruleConditions } from "../../components/shared-alb/rules";
 import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
@@ -14,9 +14,9 @@ describe("listenerPlan", () => {
         expect(plan).to.deep.equal({
             createListeners: true, https: true, rulesOn: "https", defaultAction: { kind: "not-found" },
             rules: [
-                { kind: "service", service: "web", priority: 10, hosts: ["shop.example.com"], paths: [],
+                { kind: "service", service: "web", priority: 10, hosts: ["shop.example.com"], paths: [], sourceCidrs: [],
                     action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }], stickinessDuration: undefined } },
-                { kind: "service", service: "api", priority: 31750, hosts: [], paths: ["/api/*"],
+                { kind: "service", service: "api", priority: 31750, hosts: [], paths: ["/api/*"], sourceCidrs: [],
                     action: { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 25 }], stickinessDuration: 3600 } },
             ],
         });
@@ -28,7 +28,7 @@ describe("listenerPlan", () => {
         delete args.loadBalancer.certificateArns;
         args.loadBalancer.allowPlainHttp = true;
         args.clusters.blue.weight = 0;
-        args.preview = {};
+        args.preview = { token: "0123456789abcdef0123" };
         args.defaultService = "web";
         args.services.web.weights = { green: 1 };
         const plan = listenerPlan(validateSharedAlbArgs(args));
@@ -54,11 +54,11 @@ describe("listenerPlan", () => {
 
     it("adds a preview rule per cluster and service just below the service's rule, and header-only ones for the default action last", () => {
         const args = exampleNetworkArgs();
-        args.preview = { header: "X-Preview" };
+        args.preview = { header: "X-Preview", sourceCidrs: ["203.0.113.0/24"] };
         args.defaultService = "web";
         args.clusters.green.services = ["web"];
         const plan = listenerPlan(validateSharedAlbArgs(args));
-        expect(plan.rules.map(r => [r.priority, r.kind, r.service, r.cluster, r.header?.value])).to.deep.equal([
+        expect(plan.rules.map(r => [r.priority, r.kind, r.service, r.cluster, r.header?.cluster])).to.deep.equal([
             [31743, "preview", "api", "blue", "blue"],
             [31750, "service", "api", undefined, undefined],
             [44013, "preview", "web", "blue", "blue"],
@@ -70,9 +70,28 @@ describe("listenerPlan", () => {
         const preview = plan.rules.find(r => r.kind === "preview" && r.cluster === "green")!;
         expect(ruleConditions(preview)).to.deep.equal([
             { hostHeader: { values: ["shop.example.com"] } }, { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } },
+            { sourceIp: { values: ["203.0.113.0/24"] } },
         ]);
         expect(preview.action).to.deep.equal({ kind: "forward", service: "web", targets: [{ cluster: "green", weight: 1 }] });
-        expect(ruleConditions(plan.rules[6])).to.deep.equal([{ httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } }]);
+        expect(ruleConditions(plan.rules[6])).to.deep.equal([
+            { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } }, { sourceIp: { values: ["203.0.113.0/24"] } },
+        ]);
+        // A service's own rule has neither the header nor the sources.
+        expect(ruleConditions(plan.rules[4])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
+    });
+
+    it("with a token, the header value is <cluster key>.<token>, which only a caller holding the token can build", () => {
+        const args = exampleNetworkArgs();
+        args.preview = { token: "0123456789abcdef0123" };
+        const plan = listenerPlan(validateSharedAlbArgs(args));
+        const preview = plan.rules.find(r => r.kind === "preview" && r.cluster === "green" && r.service === "api")!;
+        expect(preview.header).to.deep.equal({ name: "x-shared-alb-cluster", cluster: "green", token: true });
+        expect(preview.sourceCidrs).to.deep.equal([]);
+        expect(ruleConditions(preview, h => previewHeaderValue(h.cluster, "0123456789abcdef0123"))).to.deep.equal([
+            { pathPattern: { values: ["/api/*"] } }, { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["green.0123456789abcdef0123"] } },
+        ]);
+        expect(() => ruleConditions(preview)).to.throw("shared-alb: the preview rule of cluster green needs its token to build its header value");
+        expect(previewHeaderValue("green")).to.equal("green");
     });
 
     it("adds rules to an adopted listener only", () => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { ConfigErrors } from "../../components/internal/errors";
 import { listenerPlan } from "../../components/shared-alb/rules";
-import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import { PreviewTokenPattern, validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 type Args = Record<string, any>;
@@ -16,6 +17,22 @@ function messagesOf(mutate: (a: Args) => void): string[] {
         return (e as ConfigErrors).errors.map(err => err.message);
     }
     throw new Error("expected validation to fail");
+}
+
+/** The refusal of preview routes that anyone may use, on `where`, with `header`. */
+const OpenPreview = (where: string, header: string) => `preview routes on ${where} let anyone who sends "${header}: <cluster key>" (keys are easy to guess) reach `
+    + "a cluster before it takes traffic: restrict them with preview.sourceCidrs (the networks testers connect from) "
+    + "and/or preview.token (a secret the header value must carry: <cluster key>.<token>)";
+
+const TokenAllowed = "expected 16 to 100 characters of letters, digits and ._~+/=- (for example the output of `openssl rand -hex 24`)";
+
+/** Adopts an existing ALB and listener instead of creating them. */
+function adopt(a: Args): void {
+    a.loadBalancer = {
+        existingArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/edge/0123456789abcdef",
+        existingListenerArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/00000000000000aa",
+        existingSecurityGroupId: "sg-0123456789abcdef0",
+    };
 }
 
 describe("validateSharedAlbArgs", () => {
@@ -34,7 +51,7 @@ describe("validateSharedAlbArgs", () => {
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
-            externalId: "034e4c719e06a9fef670a09bbcad68f7", services: ["api", "web"], previewSlot: 3, retiring: false,
+            externalId: "generated", services: ["api", "web"], previewSlot: 3, retiring: false,
         });
         expect(model.clusters.green).to.deep.equal({
             key: "green", accountId: "111111111111", weight: 0, crossAccount: false, controllerRoleName: "shared-alb-lbc-green",
@@ -86,18 +103,44 @@ describe("validateSharedAlbArgs", () => {
     it("narrows a cluster to the services it runs: target groups, weights and preview rules follow", () => {
         const args = exampleNetworkArgs();
         args.clusters.green.services = ["web"];
-        args.preview = {};
+        args.preview = { sourceCidrs: ["203.0.113.0/24"] };
         const model = validateSharedAlbArgs(args);
         expect(model.clusters.green.services).to.deep.equal(["web"]);
         expect(model.services.api).to.deep.include({ clusters: ["blue"], weights: { blue: 100 }, previewPriorities: { blue: 31743 } });
         expect(Object.keys(model.services.api.targetGroups)).to.deep.equal(["blue"]);
         expect(model.services.web).to.deep.include({ clusters: ["blue", "green"], previewPriorities: { blue: 44013, green: 44014 } });
-        expect(model.preview).to.deep.equal({ header: "x-shared-alb-cluster", defaultActionPriorities: {} });
+        expect(model.preview).to.deep.equal({ header: "x-shared-alb-cluster", sourceCidrs: ["203.0.113.0/24"], token: false, defaultActionPriorities: {} });
+    });
+
+    it("keeps preview routes open on an internal ALB, and takes a token (read apart: the model only knows there is one)", () => {
+        const internal = exampleNetworkArgs();
+        internal.loadBalancer.internal = true;
+        internal.preview = {};
+        expect(validateSharedAlbArgs(internal).preview).to.deep.equal({ header: "x-shared-alb-cluster", sourceCidrs: [], token: false, defaultActionPriorities: {} });
+        const tokened = exampleNetworkArgs();
+        tokened.preview = { token: "0123456789abcdef0123", sourceCidrs: ["203.0.113.0/24", "198.51.100.7/32"] };
+        const model = validateSharedAlbArgs(tokened);
+        expect(model.preview).to.deep.equal({
+            header: "x-shared-alb-cluster", sourceCidrs: ["203.0.113.0/24", "198.51.100.7/32"], token: true, defaultActionPriorities: {},
+        });
+        expect(JSON.stringify(model)).to.not.include("0123456789abcdef0123");
+    });
+
+    it("never shows a secret it refuses, whatever is wrong with it", () => {
+        // Every token starts with a mark no message has, so finding it in one means the token leaked.
+        const refused = fc.string({ maxLength: 140 }).map(t => `Zq9~${t}`).filter(t => !PreviewTokenPattern.test(t));
+        fc.assert(fc.property(refused, token => {
+            const messages = messagesOf(a => { a.preview = { token }; a.clusters.blue.externalId = `${token} `; });
+            expect(messages).to.have.length(2);
+            for (const m of messages) {
+                expect(m.includes(token), m).to.equal(false);
+            }
+        }));
     });
 
     it("places an explicit priority's preview rules in the nine priorities below it", () => {
         const args = exampleNetworkArgs();
-        args.preview = {};
+        args.preview = { sourceCidrs: ["203.0.113.0/24"] };
         args.defaultService = "web";
         args.services.api.priority = 100;
         const model = validateSharedAlbArgs(args);
@@ -134,7 +177,7 @@ describe("validateSharedAlbArgs", () => {
 
     it("keeps a retiring cluster's target groups and registrar role, at weight 0 and without preview rules", () => {
         const args = exampleNetworkArgs();
-        args.preview = {};
+        args.preview = { sourceCidrs: ["203.0.113.0/24"] };
         args.defaultService = "web";
         args.clusters.blue = { accountId: "222222222222", retiring: true };
         args.clusters.green.weight = 100;
@@ -225,7 +268,7 @@ describe("validateSharedAlbArgs", () => {
         ["a weight for a cluster that does not run the service", a => { a.clusters.green.services = ["web"]; a.services.api.weights = { green: 10 }; },
             ["services.api.weights.green: got 10; cluster green does not run service api: add api to clusters.green.services, or drop the weight"]],
         ["a preview slot of 10", a => { a.clusters.green.previewSlot = 10; }, ["clusters.green.previewSlot: got 10; expected an integer from 1 to 9"]],
-        ["two clusters with one preview slot", a => { a.preview = {}; a.clusters.green.previewSlot = 3; },
+        ["two clusters with one preview slot", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.clusters.green.previewSlot = 3; },
             ["clusters.green.previewSlot: got 3; clusters.blue has preview slot 3 too and both run api, web: their preview rules would take the same priorities; set clusters.green.previewSlot to a free slot (1, 2, 4, 5, 6, 7, 8, 9)"]],
         ["a preview header with a space", a => { a.preview = { header: "x cluster" }; },
             ["preview.header: got \"x cluster\"; expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-"]],
@@ -269,7 +312,7 @@ describe("validateSharedAlbArgs", () => {
         ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.allowPlainHttp = true; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
             ["loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef\"; allowed only with loadBalancer.existingArn"]],
         ["an external ID for a same-account cluster", a => { a.clusters.green.externalId = "abc"; },
-            ["clusters.green.externalId: got \"abc\"; allowed only for a cluster in another account than accountId (same-account clusters assume no role)"]],
+            ["clusters.green.externalId: got a secret of 3 characters; allowed only for a cluster in another account than accountId (same-account clusters assume no role)"]],
         ["a world CIDR typo", a => { a.loadBalancer.ingressCidrs = ["0.0.0.0/33"]; },
             ["loadBalancer.ingressCidrs[0]: got \"0.0.0.0/33\"; expected IPv4 CIDRs such as \"203.0.113.0/24\""]],
         ["two services with the same conditions", a => { a.services.api.paths = []; a.services.api.hosts = ["shop.example.com"]; },
@@ -278,17 +321,44 @@ describe("validateSharedAlbArgs", () => {
             ["services.web.paths: got [\"/a\",\"/b\",\"/c\",\"/d\"]; expected at most 3 (values of one ALB rule condition)"]],
         ["six condition values", a => { a.services.web.paths = ["/a", "/b", "/c"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
             ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\",\"/c\"]}; expected at most 5 hosts and paths together (match evaluations per ALB rule)"]],
-        ["five condition values with preview routes", a => { a.preview = {}; a.services.web.paths = ["/a", "/b"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
-            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\"]}; expected at most 4 hosts and paths together with preview routes on (the header is a preview rule's 5th condition value)"]],
+        ["five condition values with preview routes", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.web.paths = ["/a", "/b"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
+            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\"]}; expected at most 3 hosts and paths together with preview routes on: a preview rule adds the header and the 1 preview.sourceCidrs to them, and an ALB rule evaluates at most 5 condition values; give fewer hosts or paths, or fewer preview.sourceCidrs"]],
+        ["five condition values with a token", a => { a.preview = { token: "0123456789abcdef0123" }; a.services.web.paths = ["/a", "/b"]; a.services.web.hosts = ["shop.example.com", "shop.example.io", "shop.example.org"]; },
+            ["services.web.hosts: got {\"hosts\":[\"shop.example.com\",\"shop.example.io\",\"shop.example.org\"],\"paths\":[\"/a\",\"/b\"]}; expected at most 4 hosts and paths together with preview routes on: a preview rule adds the header to them, and an ALB rule evaluates at most 5 condition values"]],
+        ["open preview routes on an internet-facing ALB", a => { a.preview = {}; },
+            [`preview: got {}; ${OpenPreview("an internet-facing ALB", "x-shared-alb-cluster")}, or make the ALB internal (loadBalancer.internal: true)`]],
+        ["open preview routes with their own header", a => { a.preview = { header: "X-Canary", sourceCidrs: null, token: null }; },
+            [`preview: got {"header":"X-Canary","sourceCidrs":null,"token":null}; ${OpenPreview("an internet-facing ALB", "X-Canary")}, or make the ALB internal (loadBalancer.internal: true)`]],
+        ["open preview routes on an adopted ALB", a => { adopt(a); a.preview = {}; },
+            [`preview: got {}; ${OpenPreview("an adopted ALB (which may face the Internet)", "x-shared-alb-cluster")}`]],
+        ["preview routes open to every source", a => { a.preview = { sourceCidrs: ["0.0.0.0/0"] }; },
+            ["preview.sourceCidrs[0]: got \"0.0.0.0/0\"; matches every source, so it restricts nothing: name the networks testers connect from (or leave sourceCidrs out and give preview.token)"]],
+        ["preview source CIDRs that are no CIDRs, or none", a => { a.preview = { sourceCidrs: ["203.0.113.0", "198.51.100.0/24", "198.51.100.0/24"] }; }, [
+            "preview.sourceCidrs[0]: got \"203.0.113.0\"; expected IPv4 CIDRs such as \"203.0.113.0/24\": the networks testers connect from",
+            "preview.sourceCidrs[2]: got \"198.51.100.0/24\"; expected no duplicates",
+        ]],
+        ["an empty list of preview sources", a => { a.preview = { sourceCidrs: [] }; },
+            ["preview.sourceCidrs: got []; expected at least one CIDR (leave sourceCidrs out for any source)"]],
+        ["four preview source CIDRs", a => { a.preview = { sourceCidrs: ["203.0.113.0/26", "203.0.113.64/26", "203.0.113.128/26", "203.0.113.192/26"] }; },
+            ["preview.sourceCidrs: got [\"203.0.113.0/26\",\"203.0.113.64/26\",\"203.0.113.128/26\",\"203.0.113.192/26\"]; expected at most 3 CIDRs (the values of one ALB rule condition)"]],
+        ["a short preview token", a => { a.preview = { token: "0123456789" }; },
+            [`preview.token: got a secret of 10 characters; ${TokenAllowed}`]],
+        ["a preview token with a wildcard", a => { a.preview = { token: "0123456789abcdef*" }; },
+            [`preview.token: got a secret of 17 characters; '*' and '?' are wildcards in an ALB header condition, so a token with them would match other values too; ${TokenAllowed}`]],
+        ["a preview token of 101 characters", a => { a.preview = { token: "x".repeat(101) }; }, [`preview.token: got a secret of 101 characters; ${TokenAllowed}`]],
+        ["a preview token with a space", a => { a.preview = { token: "correct horse battery staple" }; }, [`preview.token: got a secret of 28 characters; ${TokenAllowed}`]],
+        ["a preview token that is a number", a => { a.preview = { token: 1234567890123456 }; }, [`preview.token: got a secret that is a number, not a string; ${TokenAllowed}`]],
+        ["a bad external ID", a => { a.clusters.blue.externalId = "not allowed here"; },
+            ["clusters.blue.externalId: got a secret of 16 characters; expected 2 to 1224 characters of letters, digits and +=,.@:/_-"]],
         ["two overlapping services the derived order cannot rank", a => { a.services.shop = { port: 8080, hosts: ["sh?p.example.com"] }; },
             ["services.shop: got {\"hosts\":[\"sh?p.example.com\"],\"paths\":[]}; services.web and services.shop both match a request (host shop.example.com, any path) but their derived priorities cannot order them by specificity (both rank as host only: 15-16 literal characters); set priority (1..999, lower wins) on the one that must win"]],
         ["two services whose derived priorities collide", a => { a.services = { shop: { port: 8080, hosts: ["shop.example.com"] }, maps: { port: 8080, hosts: ["maps.example.com"] } }; },
             ["services.maps.priority: got 44060; derived, and services.shop derives the same priority (both rank as host only: 15-16 literal characters and their names' digests pick the same place); set priority (1..999, lower wins) on services.shop or services.maps, or rename one"]],
-        ["an explicit priority too low for its preview rules", a => { a.preview = {}; a.services.web.priority = 5; }, [
+        ["an explicit priority too low for its preview rules", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.web.priority = 5; }, [
             "services.web.priority: got 5; the preview rule of services.web for cluster blue would have priority -2: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
             "services.web.priority: got 5; the preview rule of services.web for cluster green would have priority -1: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
         ]],
-        ["explicit priorities closer than ten with preview routes", a => { a.preview = {}; a.services.web.priority = 20; a.services.api.priority = 14; },
+        ["explicit priorities closer than ten with preview routes", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.web.priority = 20; a.services.api.priority = 14; },
             ["services.web.priority: got 20; the preview rule of services.web for cluster green would have priority 14, which services.api has: with preview routes an explicit priority takes the 9 below it for preview rules; space explicit priorities 10 apart"]],
         ["stickiness of a week and a second", a => { a.services.web.stickiness = { duration: 604801 }; },
             ["services.web.stickiness.duration: got 604801; expected an integer number of seconds from 1 to 604800"]],
@@ -350,10 +420,10 @@ describe("validateSharedAlbArgs", () => {
 
     it("counts preview rules in the rules quota and every target group, weight 0 included, in the target groups quota", () => {
         const many = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`s${i}`, { port: 8080, paths: [`/s${i}/*`], priority: 10 * (i + 1) }]));
-        expect(messagesOf(a => { a.services = many(34); a.preview = {}; })).to.deep.equal([
+        expect(messagesOf(a => { a.services = many(34); a.preview = { sourceCidrs: ["203.0.113.0/24"] }; })).to.deep.equal([
             "services: got \"102 listener rules\"; expected at most 100 listener rules on the ALB (its quota): 34 service rules and 68 preview rules; narrow clusters.<key>.services or turn preview routes off",
         ]);
-        expect(listenerPlan(validateSharedAlbArgs({ ...exampleNetworkArgs(), services: many(33), preview: {} })).rules).to.have.length(99);
+        expect(listenerPlan(validateSharedAlbArgs({ ...exampleNetworkArgs(), services: many(33), preview: { token: "0123456789abcdef0123" } })).rules).to.have.length(99);
         expect(messagesOf(a => {
             a.services = many(21);
             for (const k of ["c1", "c2", "c3"]) {
