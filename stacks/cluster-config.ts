@@ -14,6 +14,7 @@ import {
 } from "../components/cluster-attachment/args";
 import { bindingArgs } from "../components/cluster-attachment/validate";
 import { controllerArgs } from "../components/cluster-attachment/validate-controller";
+import { own } from "../components/internal/data";
 
 /** The config key, used as the root of every error path. */
 export const ClusterConfigRoot = "alb-fleet:cluster";
@@ -210,13 +211,14 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const problems = new Problems();
     const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), ClusterConfigRoot);
     const clusters = isRecord(network.clusters) ? network.clusters : {};
-    const entry = clusters[config.key];
-    if (entry === undefined) {
+    const found = own(clusters, config.key);
+    if (!isRecord(found)) {
         const known = Object.keys(clusters).sort();
         problems.add(p("key"), config.key, `the network stack ${JSON.stringify(config.networkStack)} has no cluster ${JSON.stringify(config.key)}; `
             + `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
         problems.throwIfAny();
     }
+    const entry = found as ClusterOutputs;
     const accountOk = problems.check(entry.accountId === config.accountId, p("accountId"), config.accountId,
         `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`);
     const services = isRecord(network.services) ? Object.keys(network.services).sort() : [];
@@ -224,7 +226,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
         if (!services.includes(svc)) {
             problems.add(p("bindings", svc), svc, `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; `
                 + `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`);
-        } else if (!isRecord(entry.targetGroups) || entry.targetGroups[svc] === undefined) {
+        } else if (!isRecord(entry.targetGroups) || own(entry.targetGroups, svc) === undefined) {
             const runs = Array.isArray(entry.services) ? entry.services : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
             problems.add(p("bindings", svc), svc, `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack `
                 + `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); `

@@ -29,6 +29,7 @@ import {
     AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LiveRole, LiveRule, LiveSecurityGroup,
     LiveTarget, LiveTargetGroup, PolicyDocument,
 } from "./snapshot";
+import { own } from "../../components/internal/data";
 
 /** One SDK call as made: which client, and the command (its class and input). */
 export interface RecordedCall {
@@ -216,7 +217,7 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
             paths.push(...(c.PathPatternConfig?.Values ?? c.Values ?? []));
         } else if (c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName) {
             const name = c.HttpHeaderConfig.HttpHeaderName.toLowerCase();
-            headers[name] = [...(headers[name] ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
+            headers[name] = [...(own(headers, name) ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
         }
     }
     return {

@@ -2,6 +2,7 @@ import * as path from "path";
 import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, redact } from "./secrets";
+import { own } from "../../components/internal/data";
 
 /** One resource in `plan --json`. */
 export interface JsonResource {
@@ -80,7 +81,7 @@ function referenceSecretPaths(s: StackPlan, r: StackPlan["resources"][number]): 
         return [];
     }
     const name = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
-    return (s.referencedSecrets[name] ?? []).map(n => ["outputs", n]);
+    return (own(s.referencedSecrets, name) ?? []).map(n => ["outputs", n]);
 }
 
 /** `plan --json` output text (with a trailing newline). */

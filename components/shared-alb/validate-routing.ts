@@ -12,6 +12,7 @@ import {
 } from "./precedence";
 import { Limits } from "./limits";
 import type { FleetModel, PreviewModel, ServiceModel } from "./model";
+import { own } from "../internal/data";
 
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;
@@ -47,8 +48,8 @@ export function assignPriorities(p: Problems, model: FleetModel, previewHeader: 
                 { hosts: s.hosts, paths: s.paths },
                 `expected at most ${ConditionValuesPerRule - 1} hosts and paths together with preview routes on (the header is a preview rule's ${ConditionValuesPerRule}th condition value)`);
         }
-        if (model.defaultService !== undefined) {
-            const fallback = model.services[model.defaultService];
+        const fallback = model.defaultService !== undefined ? own(model.services, model.defaultService) : undefined;
+        if (fallback !== undefined) {
             preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
         }
     }
