@@ -63,9 +63,9 @@ export function formatBytes(bytes: number): string {
     return `${bytes} bytes`;
 }
 
-/** The refusal of a file larger than `limit` bytes: its size and the limit. */
+/** The refusal of a file larger than `limit` bytes: its size and the limit, both to the byte. */
 export function tooLarge(bytes: number, limit: number): DocumentError {
-    return new DocumentError("", `the file is ${formatBytes(bytes)}, larger than the limit of ${formatBytes(limit)}`);
+    return new DocumentError("", `the file is ${bytes} bytes, larger than the limit of ${formatBytes(limit)} (${limit} bytes)`);
 }
 
 /**

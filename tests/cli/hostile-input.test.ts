@@ -118,7 +118,7 @@ describe("hostile input: stack config files refused with the file, the place and
         ["an alias bomb", text => `${text}bomb0: &b0 [${Array(10).fill("x").join(",")}]\nbomb1: &b1 [${Array(10).fill("*b0").join(",")}]\n`
             + `bomb2: [${Array(10).fill("*b1").join(",")}]\n`,
         "its aliases expand to too many nodes; expected at most 100 nodes reached through aliases"],
-        ["a file over 1 MiB", text => `${text}# ${"x".repeat(1024 * 1024)}\n`, "the file is 1.0 MiB, larger than the limit of 1 MiB"],
+        ["a file over 1 MiB", text => `${text}# ${"x".repeat(1024 * 1024)}\n`, `the file is ${Buffer.byteLength(example("network")) + 1024 * 1024 + 3} bytes, larger than the limit of 1 MiB (1048576 bytes)`],
     ];
     for (const [what, edit, message] of table) {
         it(what, async () => {
@@ -147,7 +147,7 @@ describe("hostile input: BEFORE files of plan --compare name the file and the pa
     const table: [string, (doc: PlanDoc) => unknown, string][] = [
         ["resources not a list", doc => { doc.stacks[0].resources = { a: 1 }; return doc; },
             "stacks[0].resources: got {\"a\":1}; expected a list of resources"],
-        ["a stack that is not an object", doc => { doc.stacks[1] = "cluster-blue"; return doc; },
+        ["a stack that is not an object", doc => { (doc.stacks as unknown[])[1] = "cluster-blue"; return doc; },
             "stacks[1]: got \"cluster-blue\"; expected a stack { stack, resources, outputs, ... }"],
         ["a resource without options", doc => { delete (doc.stacks[0].resources as Record<string, unknown>[])[0].options; return doc; },
             "stacks[0].resources[0].options: got nothing; expected the resource's options { protect, retainOnDelete, deleteBeforeReplace, ... }"],
@@ -179,7 +179,7 @@ describe("hostile input: BEFORE files of plan --compare name the file and the pa
         expect(r.err).to.equal("shared-alb plan: --compare: deep.json: nested more than 100 levels deep (line 1, column 111); "
             + "expected at most 100 levels of lists and maps\n");
         const huge = await run(plan, ["--compare", "huge.json", "--config-dir", path.join(root, "stacks/config")], cwd);
-        expect(huge.err).to.equal("shared-alb plan: --compare: huge.json: the file is 256.0 MiB, larger than the limit of 256 MiB\n");
+        expect(huge.err).to.equal("shared-alb plan: --compare: huge.json: the file is 268435457 bytes, larger than the limit of 256 MiB (268435456 bytes)\n");
         expect([r.code, huge.code]).to.deep.equal([1, 1]);
     });
 });
@@ -191,7 +191,7 @@ describe("hostile input: network outputs files for doctor and manifests", functi
     fs.closeSync(fs.openSync(path.join(cwd, "huge.json"), "w"));
     fs.truncateSync(path.join(cwd, "huge.json"), 16 * 1024 * 1024 + 1);
     const deep = "network outputs from deep.json: nested more than 100 levels deep (line 1, column 113); expected at most 100 levels of lists and maps";
-    const huge = "network outputs from huge.json: the file is 16.0 MiB, larger than the limit of 16 MiB";
+    const huge = "network outputs from huge.json: the file is 16777217 bytes, larger than the limit of 16 MiB (16777216 bytes)";
 
     it("doctor: a 100,000-deep file (it crashed the doctor) and a file over 16 MiB", async () => {
         for (const [file, message] of [["deep.json", deep], ["huge.json", huge]]) {
