@@ -7,7 +7,7 @@ import {
 import { ConfigError, Problems } from "../components/internal/errors";
 import { Reader, check, flag, integer, isRecord, list, map, object, optional } from "../components/internal/read";
 import { NodePortRange } from "../components/internal/values";
-import { DocumentError, parseJsonData } from "../components/internal/data";
+import { DocumentError, parseJsonData, refuseReservedKeys } from "../components/internal/data";
 import { FileSizeLimits, InputError, describeFsError, formatBytes, tooLarge } from "./input-files";
 
 // The network stack's outputs as the commands read them back from
@@ -53,6 +53,7 @@ export function parseNetworkOutputs(text: string, label: string, options: ReadOp
     let value: unknown;
     try {
         value = parseJsonData(text);
+        refuseReservedKeys(value);
     } catch (e) {
         const reason = e instanceof DocumentError ? e.message : String(e);
         throw new InputError(reason.startsWith("not JSON")
@@ -187,6 +188,12 @@ function cluster(networkAccountId: unknown): Reader<unknown> {
 
 const preview = object("expected an object with header and defaultActionRuleArns", { header: str, defaultActionRuleArns: arnMap }, allowed);
 
+const vpcSharing = object("expected an object with resourceShareArn, subnetIds and principals", {
+    resourceShareArn: str,
+    subnetIds: strings,
+    principals: strings,
+}, allowed);
+
 /** A map that must have an entry, said with `allowed` (the map's own shape is its reader's to say). */
 function nonEmptyMap<T>(reader: Reader<Record<string, T>>, allowed: string): Reader<Record<string, T>> {
     return (p, path, value) => {
@@ -219,6 +226,7 @@ export function validateNetworkOutputs(value: unknown): readonly ConfigError[] {
         clusters: map(() => cluster(value.accountId), { notMap: "expected an object keyed by cluster key" }),
         defaultService: optional(str),
         preview: optional(preview),
+        vpcSharing: optional(vpcSharing),
     }, allowed)(p, "", value);
     return p.errors;
 }

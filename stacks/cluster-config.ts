@@ -239,7 +239,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const crossAccount = network.accountId !== config.accountId;
     problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
         crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
-    const sharing = network.vpcSharing;
+    const sharing = isRecord(network.vpcSharing) && Array.isArray(network.vpcSharing.principals) ? network.vpcSharing : undefined;
     if (accountOk && crossAccount && sharing !== undefined && sharing.principals.every(principal => AccountIdPattern.test(principal))
         && !sharing.principals.includes(config.accountId)) {
         problems.add(p("accountId"), config.accountId, `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts `

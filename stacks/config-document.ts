@@ -3,7 +3,7 @@
  * the engine passes it to a program: a JSON string, read as data. Pure: no
  * Pulumi runtime.
  */
-import { DocumentError, parseJsonData } from "../components/internal/data";
+import { DocumentError, parseJsonData, refuseReservedKeys } from "../components/internal/data";
 import { ConfigError } from "../components/internal/errors";
 
 /**
@@ -13,7 +13,9 @@ import { ConfigError } from "../components/internal/errors";
  */
 export function configDocument(text: string, key: string): unknown {
     try {
-        return parseJsonData(text);
+        const doc = parseJsonData(text);
+        refuseReservedKeys(doc);
+        return doc;
     } catch (e) {
         if (e instanceof DocumentError) {
             // The value as received, cut short: a refused document may be megabytes.

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DocumentError, dataMap } from "../../components/internal/data";
+import { DocumentError, dataMap, refuseReservedKeys } from "../../components/internal/data";
 import { FileSizeLimits, InputError, describeFsError, parseYamlData, readLimitedFile } from "../input-files";
 
 /**
@@ -141,6 +141,7 @@ function readConfigMap(file: string, problems: string[]): Record<string, unknown
     let doc: unknown;
     try {
         doc = parseYamlData(readLimitedFile(file, path.basename(file), FileSizeLimits.config));
+        refuseReservedKeys(doc);
     } catch (e) {
         if (!(e instanceof DocumentError || e instanceof InputError)) {
             throw e;

@@ -181,8 +181,9 @@ export function parseJsonData(text: string, maxDepth: number = DocumentLimits.ma
     return toData(parsed, maxDepth);
 }
 
-/** The paths (under `path`) of every map key named `key` in `value`, found with a stack (no recursion). */
-export function pathsOfKey(value: unknown, key: string, path: string): string[] {
+/** The paths (under `path`) of every map key in `value` that `wanted` picks, found with a stack (no recursion), sorted. */
+export function pathsOfKey(value: unknown, wanted: string | ((key: string) => boolean), path: string): string[] {
+    const picks = typeof wanted === "string" ? (k: string) => k === wanted : wanted;
     const found: string[] = [];
     const pending: { value: unknown; path: string }[] = [{ value, path }];
     while (pending.length > 0) {
@@ -191,7 +192,7 @@ export function pathsOfKey(value: unknown, key: string, path: string): string[] 
             next.value.forEach((v, i) => pending.push({ value: v, path: joinPath(next.path, i) }));
         } else if (typeof next.value === "object" && next.value !== null) {
             for (const [k, v] of Object.entries(next.value)) {
-                if (k === key) {
+                if (picks(k)) {
                     found.push(joinPath(next.path, k));
                 }
                 pending.push({ value: v, path: joinPath(next.path, k) });
@@ -199,4 +200,33 @@ export function pathsOfKey(value: unknown, key: string, path: string): string[] 
         }
     }
     return found.sort();
+}
+
+/**
+ * The key Pulumi's wire format marks secrets, assets, archives and resource
+ * references with (`specialSigKey` in @pulumi/pulumi's runtime/rpc.js).
+ */
+export const PulumiSignatureKey = "4dabf18193072939515e22adb298388d";
+
+/**
+ * Whether the Pulumi SDK gives `key` a meaning of its own: the signature key
+ * of its wire format, or one of its brands (`__pulumiOutput`,
+ * `__pulumiResource`, `__pulumiAsset`..., each read by an `isInstance`).
+ */
+export function isPulumiReservedKey(key: string): boolean {
+    return key === PulumiSignatureKey || key.startsWith("__pulumi");
+}
+
+/**
+ * Refuses a document (a stack config, a network outputs file) that holds a
+ * key the Pulumi SDK reserves ({@link isPulumiReservedKey}): handed to the
+ * SDK as data, such a map is read as a secret, asset, Output or resource
+ * instead (under the mock runtime, its resource never registers). Throws a
+ * `DocumentError` at the first one, under `path`.
+ */
+export function refuseReservedKeys(doc: unknown, path = ""): void {
+    const [first] = pathsOfKey(doc, isPulumiReservedKey, path);
+    if (first !== undefined) {
+        throw new DocumentError(first, "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data");
+    }
 }

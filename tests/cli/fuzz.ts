@@ -52,6 +52,12 @@ export interface Mutation {
 /** Keys every JavaScript object answers to. */
 export const PrototypeKeys = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"] as const;
 
+/** Keys the Pulumi SDK gives a meaning: its Output and resource brands, and its wire format's signature key, each with a value it acts on. */
+const PulumiKeys: readonly [string, unknown][] = [
+    ["__pulumiOutput", true], ["__pulumiResource", true], ["__pulumiCustomResource", true],
+    ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"],
+];
+
 const OtherValues: readonly unknown[] = [
     "", "x", 0, -1, 1.5, true, false, null, [], {}, ["a"], { a: 1 }, "111111111111", "arn:aws:iam::111111111111:role/x",
 ];
@@ -199,6 +205,13 @@ export const Mutations: readonly Mutation[] = [
         const all = maps(doc);
         if (all.length > 0) {
             setOwn(r.pick(all), r.pick(PrototypeKeys), copy(r.pick(OtherValues)));
+        }
+    }),
+    structural("a key the Pulumi SDK reserves added", (doc, r) => {
+        const all = maps(doc);
+        if (all.length > 0) {
+            const [key, value] = r.pick(PulumiKeys);
+            setOwn(r.pick(all), key, value);
         }
     }),
     structural("a key renamed to a prototype-ish name", (doc, r) => rename(randomSlot(doc, r, true), r.pick(PrototypeKeys))),

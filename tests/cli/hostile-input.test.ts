@@ -95,6 +95,16 @@ describe("hostile input: keys named like JavaScript's own members are data", fun
             + "the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the tag would never be applied\n");
     });
 
+    it("a key the Pulumi SDK reserves is refused by its path (a secret's signature key made the plan wait forever)", async () => {
+        const dir = fleetWith((stack, text) => (stack === "cluster-blue"
+            ? edited(text, "      team: platform", "      4dabf18193072939515e22adb298388d: 1b47061264138c4ac30d75fd1eb44270") : text));
+        const r = await run(plan, ["--config-dir", dir, "--stack", "cluster-blue"]);
+        expect([r.code, r.out]).to.deep.equal([1, ""]);
+        expect(r.err).to.equal("shared-alb plan: failed, nothing planned\n"
+            + "error: stack cluster-blue (Pulumi.cluster-blue.yaml): config[\"alb-fleet:cluster\"].tags.4dabf18193072939515e22adb298388d: "
+            + "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data\n");
+    });
+
     it("a `__proto__` key anywhere in controller.extraValues is refused by its path", async () => {
         const dir = fleetWith((stack, text) => (stack === "cluster-green"
             ? edited(text, "    securityGroupMode: rules\n", "    securityGroupMode: rules\n    controller:\n      extraValues:\n        nodeSelector:\n          __proto__: x\n")
@@ -205,6 +215,15 @@ describe("hostile input: network outputs files for doctor and manifests", functi
             const r = await run(manifests, ["--network-outputs", file, "--out", "out", "--config-dir", path.join(root, "stacks/config")], cwd);
             expect([r.code, r.out, r.err]).to.deep.equal([1, "", `shared-alb manifests: ${message}\n`]);
         }
+    });
+
+    it("a key the Pulumi SDK reserves (an Output's brand) is refused by its path", async () => {
+        const outputs = JSON.parse(fs.readFileSync(path.join(root, "tests/cli/golden/plan.json"), "utf8")).stacks[0].outputs;
+        outputs.loadBalancer.__pulumiOutput = true;
+        fs.writeFileSync(path.join(cwd, "branded.json"), JSON.stringify(outputs));
+        const r = await run(doctor, ["--network-outputs", "branded.json"], cwd);
+        expect([r.code, r.out, r.err]).to.deep.equal([2, "", "shared-alb doctor: network outputs from branded.json: loadBalancer.__pulumiOutput: "
+            + "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data\n"]);
     });
 
     it("stdin over 16 MiB is refused as it is read", async () => {

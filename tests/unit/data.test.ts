@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { DocumentError, DocumentLimits, dataMap, hasOwn, isDataMap, jsonTooDeep, own, parseJsonData, pathsOfKey, toData } from "../../components/internal/data";
+import {
+    DocumentError, DocumentLimits, PulumiSignatureKey, dataMap, hasOwn, isDataMap, isPulumiReservedKey, jsonTooDeep, own, parseJsonData, pathsOfKey,
+    refuseReservedKeys, toData,
+} from "../../components/internal/data";
 import { parseYamlData, yamlTooDeep } from "../../cli/input-files";
 
 /** The message a document function throws for `text`, or "" when it reads it. */
@@ -83,6 +86,14 @@ describe("internal/data: documents read as data", () => {
         it("finds every key of a name at any depth, with its path", () => {
             const doc = toData(JSON.parse("{\"a\": [{\"__proto__\": 1}], \"b\": {\"c\": {\"__proto__\": {}}}}"));
             expect(pathsOfKey(doc, "__proto__", "x")).to.deep.equal(["x.a[0].__proto__", "x.b.c.__proto__"]);
+        });
+        it("refuses the keys the Pulumi SDK reserves, at the first one's path", () => {
+            expect([PulumiSignatureKey, "__pulumiOutput", "__pulumiResource", "__pulumiAsset", "__pulumi", "_pulumiOutput", "pulumi", "__proto__"]
+                .map(isPulumiReservedKey)).to.deep.equal([true, true, true, true, true, false, false, false]);
+            const doc = toData(JSON.parse(`{"a": {"b": [{"${PulumiSignatureKey}": "x"}]}, "c": {"__pulumiOutput": true}}`));
+            expect(() => refuseReservedKeys(doc)).to.throw(DocumentError, `a.b[0].${PulumiSignatureKey}: a key the Pulumi SDK reserves `
+                + "(it would read this map as a secret, asset, Output or resource); expected plain data");
+            expect(() => refuseReservedKeys(toData({ a: { __proto__x: 1 } }))).not.to.throw();
         });
     });
 
