@@ -5,7 +5,6 @@ import { evaluateTrust, isAllowed } from "./iam-policy";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
 import { AwsSnapshot, EgressRule, Fetched, LiveRule, LiveTarget, LiveTargetGroup } from "./snapshot";
-import { own } from "../../components/internal/data";
 
 /** Tag keys the network stack puts on rules and target groups. */
 export const ServiceTag = "shared-alb:service";
@@ -169,10 +168,10 @@ function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Recor
     const problems: string[] = [];
     for (const [cluster, arn] of sortedEntries(arns)) {
         const rule = rules.find(r => r.arn === arn);
-        const tg = own(own(outputs.clusters, cluster)?.targetGroups, service);
+        const tg = outputs.clusters[cluster]?.targetGroups[service];
         if (rule === undefined) {
             problems.push(`${cluster}: rule ${arn} not found`);
-        } else if (!(own(rule.headers, header) ?? []).some(v => v.toLowerCase() === cluster)) {
+        } else if (!(rule.headers[header] ?? []).some(v => v.toLowerCase() === cluster)) {
             problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}`);
         } else if (tg === undefined || rule.forward?.length !== 1 || rule.forward[0].targetGroupArn !== tg.arn) {
             problems.push(`${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`);
@@ -191,9 +190,9 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
     // Expected weight by target group ARN: every cluster that runs the service.
     const expected = new Map<string, { cluster: string; weight: number }>();
     for (const [cluster, c] of sortedEntries(outputs.clusters)) {
-        const tg = own(c.targetGroups, service);
+        const tg = c.targetGroups[service];
         if (tg) {
-            expected.set(tg.arn, { cluster, weight: own(weights, cluster) ?? c.weight });
+            expected.set(tg.arn, { cluster, weight: weights[cluster] ?? c.weight });
         }
     }
     const total = [...expected.values()].reduce((sum, e) => sum + e.weight, 0);

@@ -29,7 +29,7 @@ import {
     AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LiveRole, LiveRule, LiveSecurityGroup,
     LiveTarget, LiveTargetGroup, PolicyDocument,
 } from "./snapshot";
-import { own } from "../../components/internal/data";
+import { dataMap } from "../../components/internal/data";
 
 /** One SDK call as made: which client, and the command (its class and input). */
 export interface RecordedCall {
@@ -209,7 +209,8 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
     }
     const hosts: string[] = [];
     const paths: string[] = [];
-    const headers: Record<string, string[]> = {};
+    // Keyed by header names from AWS, looked up by the header of the outputs file: a map without a prototype.
+    const headers = dataMap<string[]>();
     for (const c of rule.Conditions ?? []) {
         if (c.Field === "host-header") {
             hosts.push(...(c.HostHeaderConfig?.Values ?? c.Values ?? []));
@@ -217,7 +218,7 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
             paths.push(...(c.PathPatternConfig?.Values ?? c.Values ?? []));
         } else if (c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName) {
             const name = c.HttpHeaderConfig.HttpHeaderName.toLowerCase();
-            headers[name] = [...(own(headers, name) ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
+            headers[name] = [...(headers[name] ?? []), ...(c.HttpHeaderConfig.Values ?? [])];
         }
     }
     return {

@@ -1,5 +1,4 @@
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { own } from "../../components/internal/data";
 
 // Read and checked the same way as by `manifests --network-outputs`.
 export { loadNetworkOutputs, parseNetworkOutputs } from "../network-outputs";
@@ -28,8 +27,8 @@ export function expectedTargetGroups(outputs: NetworkOutputs): ExpectedTargetGro
 }
 
 function expectedWeight(outputs: NetworkOutputs, cluster: string, c: ClusterOutputs, service: string): number {
-    const svc: ServiceOutputs | undefined = own(outputs.services, service);
-    const weight = own(svc?.weights, cluster);
+    const svc: ServiceOutputs | undefined = outputs.services[service];
+    const weight = svc?.weights[cluster];
     return weight ?? c.weight;
 }
 
@@ -41,7 +40,7 @@ export function sortedEntries<T>(record: Record<string, T>): Array<[string, T]> 
 /** The listener that carries the service rules: https, else http, else existing. */
 export function serviceListener(outputs: NetworkOutputs): { role: string; arn: string } | undefined {
     for (const role of ["https", "http", "existing"]) {
-        const arn = own(outputs.loadBalancer.listenerArns, role);
+        const arn = outputs.loadBalancer.listenerArns[role];
         if (arn) {
             return { role, arn };
         }

@@ -62,6 +62,15 @@ describe("hostile input: keys named like JavaScript's own members are data", fun
         expect(r.out).to.contain("TargetGroupBinding blue-constructor");
     });
 
+    it("bindings in a namespace named `constructor` that the stack neither creates nor labels plan (it was \"'dependsOn' was passed a value that was not a Resource\")", async () => {
+        const dir = fleetWith((stack, text) => (stack === "cluster-green"
+            ? edited(edited(text, /namespace: shop/g, "namespace: constructor"), "    key: green\n", "    key: green\n    labelNamespaces: false\n") : text));
+        const r = await run(plan, ["--config-dir", dir, "--stack", "cluster-green"]);
+        expect([r.code, r.err]).to.deep.equal([0, ""]);
+        expect(r.out).to.contain("├─ TargetGroupBinding green-api  [delete-before-replace]  [replace-on spec.targetGroupARN spec.targetType spec.ipAddressType "
+            + "spec.vpcID]  namespace=\"constructor\"  name=\"shared-alb-api\"  after=[Release:green-controller ");
+    });
+
     for (const key of ["toString", "constructor", "hasOwnProperty", "valueOf"]) {
         it(`a tag named \`${key}\` in a cluster stack is applied (toString made plan exit 0 with nothing printed)`, async () => {
             const dir = fleetWith((stack, text) => (stack === "cluster-blue" ? edited(text, "      team: platform", `      ${key}: platform`) : text));
