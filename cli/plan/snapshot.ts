@@ -5,7 +5,7 @@
 import { JsonPlan } from "./render";
 import { isDefaultProvider, ReplaceRules } from "./replace-on";
 import { SecretText } from "./secrets";
-import { DocumentError, hasOwn, own, parseJsonData } from "../../components/internal/data";
+import { DocumentError, hasOwn, own, parseJsonData, refuseReservedKeys } from "../../components/internal/data";
 import { ConfigError } from "../../components/internal/errors";
 import { deploymentProblems, planDocumentProblems } from "./before-shape";
 
@@ -111,6 +111,7 @@ export function readSnapshots(text: string, file: string): SnapshotStack[] {
     let doc: unknown;
     try {
         doc = parseJsonData(text);
+        refuseReservedKeys(doc, "", { signatures: "allowed" });
     } catch (e) {
         throw e instanceof DocumentError ? new SnapshotError(`${file}: ${e.message}`) : e;
     }
@@ -126,7 +127,8 @@ export function readSnapshots(text: string, file: string): SnapshotStack[] {
         refuseProblems(file, deploymentProblems(deployment, "deployment"));
         return [exportSnapshot(deployment, file)];
     }
-    if (isRecord(doc) && (hasOwn(doc, "resources") || isRecord(doc.manifest))) {
+    // A deployment alone (no `deployment` key): recognised by its resources list or its manifest.
+    if (isRecord(doc) && (Array.isArray(doc.resources) || isRecord(doc.manifest))) {
         refuseProblems(file, deploymentProblems(doc, ""));
         return [exportSnapshot(doc, file)];
     }

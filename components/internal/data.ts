@@ -222,10 +222,13 @@ export function isPulumiReservedKey(key: string): boolean {
  * key the Pulumi SDK reserves ({@link isPulumiReservedKey}): handed to the
  * SDK as data, such a map is read as a secret, asset, Output or resource
  * instead (under the mock runtime, its resource never registers). Throws a
- * `DocumentError` at the first one, under `path`.
+ * `DocumentError` at the first one, under `path`. A stack export holds
+ * secrets in the wire format: `signatures: "allowed"` lets the signature
+ * key through.
  */
-export function refuseReservedKeys(doc: unknown, path = ""): void {
-    const [first] = pathsOfKey(doc, isPulumiReservedKey, path);
+export function refuseReservedKeys(doc: unknown, path = "", options: { signatures?: "allowed" } = {}): void {
+    const reserved = options.signatures === "allowed" ? (k: string) => k !== PulumiSignatureKey && isPulumiReservedKey(k) : isPulumiReservedKey;
+    const [first] = pathsOfKey(doc, reserved, path);
     if (first !== undefined) {
         throw new DocumentError(first, "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data");
     }

@@ -175,6 +175,8 @@ describe("hostile input: BEFORE files of plan --compare name the file and the pa
         ["a URN of another stack", doc => { (doc.stacks[0].resources as Record<string, unknown>[])[0].urn = "urn:pulumi:other::alb-fleet::t::n"; return doc; },
             "stacks[0].resources[0].urn: got \"urn:pulumi:other::alb-fleet::t::n\"; expected a URN of stack \"network\", the stack it is listed under"],
         ["stacks not a list", () => ({ stacks: { network: {} } }), "stacks: got {\"network\":{}}; expected a list of stacks"],
+        ["an Output's brand as a key", doc => { (doc.stacks[1].resources as Record<string, unknown>[])[0].__pulumiOutput = true; return doc; },
+            "stacks[1].resources[0].__pulumiOutput: a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data"],
         ["a deployment that is not an object", () => ({ version: 3, deployment: [] }),
             "deployment: got []; expected the deployment of `pulumi stack export`: an object with resources"],
         ["an export resource without a type", () => ({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:network::alb-fleet::x::y" }] } }),
