@@ -134,7 +134,7 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
         }
         report("stack configs", t, Date.now() - started);
         expect(t.failures).to.deep.equal([]);
-        expect(t.accepted, "some mutations plan").to.be.greaterThan(3);
+        expect(t.accepted, "some mutations plan").to.be.greaterThan(0);
         expect(t.clean, "some mutations are refused").to.be.greaterThan(30);
     });
 
