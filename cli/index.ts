@@ -140,12 +140,34 @@ export function endQuietlyOnBrokenPipe(stream: NodeJS.WritableStream): void {
     });
 }
 
+/**
+ * Never exit 0 without an answer: when the process runs out of work (Node's
+ * `beforeExit`) while the command's promise is still pending, something it
+ * awaited will never settle (a failure swallowed where nothing listened), and
+ * Node would exit 0 with nothing printed or written. Says so on stderr and
+ * sets exit code 1 instead. `events` is the process, or a stand-in in tests.
+ */
+export function failIfUnsettled(command: Promise<unknown>, stderr: NodeJS.WritableStream,
+    events: Pick<NodeJS.Process, "once" | "exitCode"> = process): void {
+    let settled = false;
+    const done = () => {
+        settled = true;
+    };
+    command.then(done, done);
+    events.once("beforeExit", () => {
+        if (!settled) {
+            stderr.write("shared-alb: the command stopped before it finished: something it waited for never completed (a bug in shared-alb)\n");
+            events.exitCode = 1;
+        }
+    });
+}
+
 if (require.main === module) {
     // Before any command loads the Pulumi SDKs (Node >= 22.1; nothing otherwise).
     enableCompileCache();
     endQuietlyOnBrokenPipe(process.stdout);
     endQuietlyOnBrokenPipe(process.stderr);
-    run(process.argv.slice(2), processIo()).then(
+    const command = run(process.argv.slice(2), processIo()).then(
         code => {
             process.exitCode = code;
         },
@@ -154,4 +176,5 @@ if (require.main === module) {
             process.exitCode = 1;
         },
     );
+    failIfUnsettled(command, process.stderr);
 }

@@ -1,4 +1,4 @@
-import { readFile } from "fs/promises";
+import { readFile, stat } from "fs/promises";
 import * as path from "path";
 import { NetworkOutputs } from "../components/internal/contract";
 import {
@@ -7,7 +7,8 @@ import {
 import { ConfigError, Problems } from "../components/internal/errors";
 import { Reader, check, flag, integer, isRecord, join, list, map, object, optional } from "../components/internal/read";
 import { NodePortRange } from "../components/internal/values";
-import { InputError, describeFsError } from "./input-files";
+import { DocumentError, parseJsonData, refuseReservedKeys } from "../components/internal/data";
+import { FileSizeLimits, InputError, describeFsError, formatBytes, tooLarge } from "./input-files";
 
 // The network stack's outputs as the commands read them back from
 // `pulumi stack output --json -s network` (`doctor`, `manifests --network-outputs`).
@@ -21,17 +22,17 @@ const Expected = "expected the JSON of `pulumi stack output --json -s network`";
  * command.
  */
 export async function loadNetworkOutputs(source: string, cwd: string, stdin: NodeJS.ReadableStream, options: ReadOptions = {}): Promise<NetworkOutputs> {
+    const label = source === "-" ? "stdin" : source;
     let text: string;
-    if (source === "-") {
-        text = await readAll(stdin);
-    } else {
-        try {
-            text = await readFile(path.resolve(cwd, source), "utf8");
-        } catch (e) {
-            throw new InputError(`cannot read network outputs ${JSON.stringify(source)}: ${describeFsError(e)}`);
+    try {
+        text = source === "-" ? await readAll(stdin, FileSizeLimits.outputs) : await readOutputsFile(path.resolve(cwd, source), source);
+    } catch (e) {
+        if (e instanceof DocumentError) {
+            throw new InputError(`network outputs from ${label}: ${e.message}`);
         }
+        throw e;
     }
-    return parseNetworkOutputs(text, source === "-" ? "stdin" : source, options);
+    return parseNetworkOutputs(text, label, options);
 }
 
 /** How strictly to read the outputs. */
@@ -51,9 +52,13 @@ export function parseNetworkOutputs(text: string, label: string, options: ReadOp
     }
     let value: unknown;
     try {
-        value = JSON.parse(text);
+        value = parseJsonData(text);
+        refuseReservedKeys(value);
     } catch (e) {
-        throw new InputError(`network outputs from ${label} are not JSON (${(e as Error).message}); ${Expected}`);
+        const reason = e instanceof DocumentError ? e.message : String(e);
+        throw new InputError(reason.startsWith("not JSON")
+            ? `network outputs from ${label} are ${reason}; ${Expected}`
+            : `network outputs from ${label}: ${reason}`);
     }
     if (isRecord(value) && Object.keys(value).length === 0) {
         throw new InputError(`network outputs from ${label} are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); ${Expected}`);
@@ -95,10 +100,39 @@ export function hiddenSecretPaths(value: unknown): string[] {
     return found.sort();
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** An outputs file's text, its size checked before it is read. */
+async function readOutputsFile(file: string, shown: string): Promise<string> {
+    try {
+        const { size } = await stat(file);
+        if (size > FileSizeLimits.outputs) {
+            throw tooLarge(size, FileSizeLimits.outputs);
+        }
+        return await readFile(file, "utf8");
+    } catch (e) {
+        if (e instanceof DocumentError) {
+            throw e;
+        }
+        throw new InputError(`cannot read network outputs ${JSON.stringify(shown)}: ${describeFsError(e)}`);
+    }
+}
+
+/** Everything on `stream`; refused (`DocumentError`) as soon as it passes `limit` bytes. */
+function readAll(stream: NodeJS.ReadableStream, limit: number): Promise<string> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+        let size = 0;
+        const onData = (chunk: Buffer | string) => {
+            const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+            size += buffer.length;
+            if (size > limit) {
+                stream.removeListener("data", onData);
+                stream.pause();
+                reject(new DocumentError("", `more than ${formatBytes(limit)}, the limit`));
+                return;
+            }
+            chunks.push(buffer);
+        };
+        stream.on("data", onData);
         stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
         stream.on("error", err => reject(new InputError(`cannot read network outputs from stdin: ${err.message}`)));
     });
@@ -183,6 +217,12 @@ const preview = object("expected an object with header and defaultActionRuleArns
     tokenRequired: optional(flag),
 }, allowed);
 
+const vpcSharing = object("expected an object with resourceShareArn, subnetIds and principals", {
+    resourceShareArn: str,
+    subnetIds: strings,
+    principals: strings,
+}, allowed);
+
 /** A map that must have an entry, said with `allowed` (the map's own shape is its reader's to say). */
 function nonEmptyMap<T>(reader: Reader<Record<string, T>>, allowed: string): Reader<Record<string, T>> {
     return (p, path, value) => {
@@ -215,6 +255,7 @@ export function validateNetworkOutputs(value: unknown): readonly ConfigError[] {
         clusters: map(() => cluster(value.accountId), { notMap: "expected an object keyed by cluster key" }),
         defaultService: optional(str),
         preview: optional(preview),
+        vpcSharing: optional(vpcSharing),
     }, allowed)(p, "", value);
     return p.errors;
 }

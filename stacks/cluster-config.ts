@@ -15,6 +15,7 @@ import {
 import { AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
 import { bindingArgs } from "../components/cluster-attachment/validate";
 import { controllerArgs } from "../components/cluster-attachment/validate-controller";
+import { own } from "../components/internal/data";
 
 /** The config key, used as the root of every error path. */
 export const ClusterConfigRoot = "alb-fleet:cluster";
@@ -219,13 +220,14 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const problems = new Problems();
     const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), ClusterConfigRoot);
     const clusters = isRecord(network.clusters) ? network.clusters : {};
-    const entry = clusters[config.key];
-    if (entry === undefined) {
+    const found = own(clusters, config.key);
+    if (!isRecord(found)) {
         const known = Object.keys(clusters).sort();
         problems.add(p("key"), config.key, `the network stack ${JSON.stringify(config.networkStack)} has no cluster ${JSON.stringify(config.key)}; `
             + `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
         problems.throwIfAny();
     }
+    const entry = found as ClusterOutputs;
     const accountOk = problems.check(entry.accountId === config.accountId, p("accountId"), config.accountId,
         `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`);
     const services = isRecord(network.services) ? Object.keys(network.services).sort() : [];
@@ -233,7 +235,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
         if (!services.includes(svc)) {
             problems.add(p("bindings", svc), svc, `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; `
                 + `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`);
-        } else if (!isRecord(entry.targetGroups) || entry.targetGroups[svc] === undefined) {
+        } else if (!isRecord(entry.targetGroups) || own(entry.targetGroups, svc) === undefined) {
             const runs = Array.isArray(entry.services) ? entry.services : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
             problems.add(p("bindings", svc), svc, `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack `
                 + `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); `
@@ -246,7 +248,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const crossAccount = network.accountId !== config.accountId;
     problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
         crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
-    const sharing = network.vpcSharing;
+    const sharing = isRecord(network.vpcSharing) && Array.isArray(network.vpcSharing.principals) ? network.vpcSharing : undefined;
     if (accountOk && crossAccount && sharing !== undefined && sharing.principals.every(principal => AccountIdPattern.test(principal))
         && !sharing.principals.includes(config.accountId)) {
         problems.add(p("accountId"), config.accountId, `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts `

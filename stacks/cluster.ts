@@ -13,6 +13,7 @@ import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,
 } from "./cluster-config";
+import { configDocument } from "./config-document";
 import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./cluster-lookups";
 
 /** The network outputs a cluster stack needs (it also reads `vpcSharing` when there is one). */
@@ -98,7 +99,7 @@ interface ClusterTarget {
  * registered.
  */
 export async function clusterProgram(): Promise<Record<string, unknown>> {
-    const config = validateClusterConfigShape(new pulumi.Config("alb-fleet").requireObject<unknown>("cluster"));
+    const config = validateClusterConfigShape(configDocument(new pulumi.Config("alb-fleet").require("cluster"), ClusterConfigRoot));
 
     const network = await readNetworkOutputs(new pulumi.StackReference(config.networkStack), config.networkStack);
     const entry = checkAgainstNetwork(config, network);

@@ -4,6 +4,7 @@ import { Problems } from "../components/internal/errors";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
 import { validateSharedAlbArgs } from "../components/shared-alb/validate";
+import { configDocument } from "./config-document";
 
 /**
  * The network stack: the pet ALB and everything it owns, from the structured
@@ -12,7 +13,7 @@ import { validateSharedAlbArgs } from "../components/shared-alb/validate";
  */
 export async function networkProgram(): Promise<Record<string, unknown>> {
     const config = new pulumi.Config("alb-fleet");
-    const network = config.requireObject<SharedAlbArgs>("network");
+    const network = configDocument(config.require("network"), "alb-fleet:network") as SharedAlbArgs;
     const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
     // The config first (no AWS call needed), then the credentials: each fails as
     // one config error before anything is registered. SharedAlb checks both

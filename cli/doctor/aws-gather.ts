@@ -30,6 +30,7 @@ import {
     AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LivePolicy, LiveRole, LiveRule, LiveSecurityGroup,
     LiveTarget, LiveTargetGroup, PolicyDocument,
 } from "./snapshot";
+import { dataMap } from "../../components/internal/data";
 
 /** One SDK call as made: which client, and the command (its class and input). */
 export interface RecordedCall {
@@ -248,7 +249,8 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
     }
     const hosts: string[] = [];
     const paths: string[] = [];
-    const headers: Record<string, string[]> = {};
+    // Keyed by header names from AWS, looked up by the header of the outputs file: a map without a prototype.
+    const headers = dataMap<string[]>();
     const sourceIps: string[] = [];
     for (const c of rule.Conditions ?? []) {
         if (c.Field === "host-header") {

@@ -2,9 +2,9 @@
  * `plan --compare`: reads the BEFORE files, compares the planned fleet with
  * them, prints the tree or the JSON document, and returns the exit code.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { describeFsError, InputError } from "../input-files";
+import { DocumentError } from "../../components/internal/data";
+import { FileSizeLimits, InputError, readLimitedFile } from "../input-files";
 import { CliIo } from "../io";
 import { ChangeKind, Comparison, compareFleet, CompareOptions, ResourceChange, StackComparison } from "./compare";
 import { FleetPlan } from "./fleet";
@@ -41,9 +41,9 @@ export interface JsonComparison {
 /** One BEFORE file's text; throws `InputError` worded as every command words an unreadable input file. */
 function readBefore(file: string, cwd: string): string {
     try {
-        return fs.readFileSync(path.resolve(cwd, file), "utf8");
+        return readLimitedFile(path.resolve(cwd, file), file, FileSizeLimits.before);
     } catch (e) {
-        throw new InputError(`cannot read ${JSON.stringify(file)}: ${describeFsError(e)}`);
+        throw e instanceof DocumentError ? new SnapshotError(`${file}: ${e.message}`) : e;
     }
 }
 

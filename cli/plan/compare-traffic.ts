@@ -206,7 +206,7 @@ function clustersRemoved(before: SnapshotStack, after: SnapshotStack): Flag[] {
     if (was === undefined || is === undefined) {
         return [];
     }
-    return Object.keys(was).sort().filter(k => !(k in is)).filter(k => !(isRecord(was[k]) && was[k].retiring === true)).map(k => {
+    return Object.keys(was).sort().filter(k => !Object.hasOwn(is, k)).filter(k => !(isRecord(was[k]) && was[k].retiring === true)).map(k => {
         const crossAccount = isRecord(was[k]) && was[k].registrarRoleArn !== undefined;
         return {
             stack: after.stack, kind: "cluster-removed-without-retiring" as const,

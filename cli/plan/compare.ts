@@ -7,6 +7,7 @@ import { SecretText } from "./secrets";
 import { resourceLabel as label, SnapshotFormat, SnapshotResource, SnapshotStack } from "./snapshot";
 import { formatPath, ImmutableFields, pathContains, ReplaceRules, replacingProperties, valuesAt } from "./replace-on";
 import { trafficChecks } from "./compare-traffic";
+import { own } from "../../components/internal/data";
 
 export interface CompareOptions {
     /**
@@ -173,7 +174,7 @@ function judgeUpdate(
     if (was.provider !== is.provider || (is.provider !== undefined && replaced.has(is.provider))) {
         replaceOn.push("provider");
     }
-    const rule = ReplaceRules[is.type];
+    const rule = own(ReplaceRules, is.type);
     if (rule !== undefined && rule.kind !== "component") {
         replaceOn.push(...replacingProperties(rule, oldInputs, newInputs, is.replaceOnChanges, (x, y) => eq.same(x, y)));
     } else if (rule === undefined && paths.length > 0) {
@@ -350,7 +351,7 @@ function equality(assumed: string[]): Equality {
         }
         if (isRecord(b) && isRecord(a)) {
             const keys = new Set([...Object.keys(b), ...Object.keys(a)].filter(k => !k.startsWith("__")));
-            return [...keys].every(k => same(b[k], a[k]));
+            return [...keys].every(k => same(own(b, k), own(a, k)));
         }
         return b === a;
     };
@@ -374,10 +375,10 @@ function diffPaths(before: Record<string, unknown>, after: Record<string, unknow
         }
         if (isRecord(b) && isRecord(a)) {
             for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
-                if (k.startsWith("__") || (lenientRemovals && !(k in a))) {
+                if (k.startsWith("__") || (lenientRemovals && !Object.hasOwn(a, k))) {
                     continue;
                 }
-                visit(b[k], a[k], [...path, k]);
+                visit(own(b, k), own(a, k), [...path, k]);
             }
             return;
         }
@@ -497,7 +498,7 @@ function albSecurityGroupGone(c: ResourceChange, { was, albSecurityGroups }: Cha
 
 /** A field the controller's webhook keeps immutable, updated in place. */
 function immutableFieldUpdated(c: ResourceChange): ChangeFlag | undefined {
-    const immutable = ImmutableFields[c.type] ?? [];
+    const immutable = own(ImmutableFields, c.type) ?? [];
     const frozen = c.kind === "update" ? c.paths.filter(p => immutable.some(f => pathContains(f, p))) : [];
     if (frozen.length === 0) {
         return undefined;
@@ -514,7 +515,7 @@ function immutableFieldUpdated(c: ResourceChange): ChangeFlag | undefined {
  * provider deletes first by itself when the object's identity is what changes.
  */
 function replacedCreateFirst(c: ResourceChange): ChangeFlag | undefined {
-    const identity = ReplaceRules[c.type]?.replaceOn ?? [];
+    const identity = own(ReplaceRules, c.type)?.replaceOn ?? [];
     if (!(c.kind === "replace" && c.type.startsWith("kubernetes:") && !c.deleteBeforeReplace
         && c.replaceOn.length > 0 && c.replaceOn.every(p => !identity.includes(p) && p !== "provider"))) {
         return undefined;
@@ -552,7 +553,7 @@ function namespaceGone(c: ResourceChange, { was }: ChangeSeen): ChangeFlag | und
 
 /** A change to a resource whose type has no replace-on rule. */
 function noReplaceRule(c: ResourceChange): ChangeFlag | undefined {
-    if (ReplaceRules[c.type] !== undefined || !(c.kind === "update" || c.kind === "replace")) {
+    if (own(ReplaceRules, c.type) !== undefined || !(c.kind === "update" || c.kind === "replace")) {
         return undefined;
     }
     return {

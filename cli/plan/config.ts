@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { describeFsError } from "../input-files";
+import { DocumentError, dataMap, refuseReservedKeys } from "../../components/internal/data";
+import { FileSizeLimits, InputError, describeFsError, parseYamlData, readLimitedFile } from "../input-files";
 
 /**
  * The roles a stack config may name in `<project>:role`. Kept equal to
@@ -140,10 +140,13 @@ function readStackConfig(file: string, stack: string, project: string, problems:
 function readConfigMap(file: string, problems: string[]): Record<string, unknown> | undefined {
     let doc: unknown;
     try {
-        doc = parseYaml(fs.readFileSync(file, "utf8"));
+        doc = parseYamlData(readLimitedFile(file, path.basename(file), FileSizeLimits.config));
+        refuseReservedKeys(doc);
     } catch (e) {
-        // The parser's whole message: the line and column, and the lines around them.
-        problems.push(`not valid YAML: ${(e as Error).message.trimEnd()}`);
+        if (!(e instanceof DocumentError || e instanceof InputError)) {
+            throw e;
+        }
+        problems.push(e.message);
         return undefined;
     }
     if (!isObject(doc) || !isObject(doc.config)) {
@@ -160,10 +163,10 @@ function readConfigMap(file: string, problems: string[]): Record<string, unknown
  */
 function engineConfig(docConfig: Record<string, unknown>, project: string):
     { config: Record<string, string>; secretKeys: string[]; securePaths: string[]; plain: Record<string, unknown> } {
-    const config: Record<string, string> = {};
+    const config = dataMap<string>();
     const secretKeys: string[] = [];
     const securePaths: string[] = [];
-    const plain: Record<string, unknown> = {};
+    const plain = dataMap<unknown>();
     for (const rawKey of Object.keys(docConfig).sort()) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         const before = securePaths.length;
@@ -206,7 +209,7 @@ function replaceSecure(value: unknown, at: string, found: string[]): unknown {
             found.push(at);
             return SecretPlaceholder;
         }
-        const out: Record<string, unknown> = {};
+        const out = dataMap<unknown>();
         for (const k of keys) {
             out[k] = replaceSecure(value[k], `${at}.${k}`, found);
         }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
 import { KubernetesCluster, TargetGroupBindingCrdName } from "./fake-kubernetes";
 import { secretMarker } from "./secrets";
+import { own } from "../../components/internal/data";
 
 /** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
 export interface FakeCloudContext {
@@ -134,11 +135,11 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     /** A stack reference: the outputs of the stack it names, which must be one of this plan's. */
     private stackReference({ name, inputs }: ResourceRequest): FakeAnswer {
         const stackName = (inputs.name as string) ?? name;
-        const outputs = this.ctx.stackOutputs?.[stackName];
+        const outputs = own(this.ctx.stackOutputs, stackName);
         if (outputs === undefined) {
             throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
         }
-        return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: this.ctx.stackSecretOutputNames?.[stackName] ?? [] } };
+        return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: own(this.ctx.stackSecretOutputNames, stackName) ?? [] } };
     }
 
     /** A namespace: a read (`Namespace.get`) answers as the cluster would, a new one is created as the provider creates it. */

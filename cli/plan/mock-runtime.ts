@@ -118,6 +118,7 @@ function record(options: RunOptions, program: () => unknown): Promise<ProgramRun
         const pending: Pending[] = [];
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(args => {
+                checkRenderable(args.type, args.name, args.props);
                 pending.push({
                     type: args.type,
                     name: args.name,
@@ -135,6 +136,29 @@ function record(options: RunOptions, program: () => unknown): Promise<ProgramRun
         }
         return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
     });
+}
+
+/**
+ * Refuses, before it is registered, a resource whose inputs the SDK cannot
+ * register: it renders every top-level input with a template string
+ * (`transferProperties` in @pulumi/pulumi's runtime/rpc.js), and when that
+ * throws (an object whose `toString` is data, or that has none) the
+ * registration fails where nothing awaits it: the resource's URN never
+ * resolves, so the plan would wait on it until the process ran out of work
+ * and exited 0 with nothing printed. Thrown here, the error fails the stack.
+ */
+export function checkRenderable(type: string, name: string, props: Record<string, unknown> | undefined): void {
+    for (const [key, value] of Object.entries(props ?? {})) {
+        if (typeof value !== "object" || value === null || pulumi.Output.isInstance(value) || value instanceof Promise) {
+            continue;
+        }
+        try {
+            String(value);
+        } catch (e) {
+            throw new Error(`resource ${name} (${type}): input ${JSON.stringify(key)} cannot be registered: the Pulumi SDK renders every input as text, `
+                + `and this one cannot be (${(e as Error).message})`);
+        }
+    }
 }
 
 /** The mocks, noting in `seen` each registration's inputs, provider and the answer (ID and state). */

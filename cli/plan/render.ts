@@ -2,6 +2,7 @@ import * as path from "path";
 import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, ValuePath, redact } from "./secrets";
+import { own } from "../../components/internal/data";
 
 /** One resource in `plan --json`. */
 export interface JsonResource {
@@ -84,8 +85,8 @@ function referenceSecretPaths(s: StackPlan, r: StackPlan["resources"][number]): 
         return [];
     }
     const name = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
-    const paths = s.referencedSecretPaths?.[name];
-    return paths !== undefined ? paths.map(p => ["outputs", ...p]) : (s.referencedSecrets[name] ?? []).map(n => ["outputs", n]);
+    const paths = own(s.referencedSecretPaths, name);
+    return paths !== undefined ? paths.map(p => ["outputs", ...p]) : (own(s.referencedSecrets, name) ?? []).map(n => ["outputs", n]);
 }
 
 /** `plan --json` output text (with a trailing newline). */

@@ -5,6 +5,9 @@
 import { JsonPlan } from "./render";
 import { isDefaultProvider, ReplaceRules } from "./replace-on";
 import { SecretText } from "./secrets";
+import { DocumentError, hasOwn, own, parseJsonData, refuseReservedKeys } from "../../components/internal/data";
+import { ConfigError } from "../../components/internal/errors";
+import { deploymentProblems, planDocumentProblems } from "./before-shape";
 
 /** One resource of a snapshot. */
 export interface SnapshotResource {
@@ -107,20 +110,46 @@ export function planSnapshots(plan: JsonPlan, file = ""): SnapshotStack[] {
 export function readSnapshots(text: string, file: string): SnapshotStack[] {
     let doc: unknown;
     try {
-        doc = JSON.parse(text);
+        doc = parseJsonData(text);
+        refuseReservedKeys(doc, "", { signatures: "allowed" });
     } catch (e) {
-        throw new SnapshotError(`${file}: not JSON (${(e as Error).message})`);
+        throw e instanceof DocumentError ? new SnapshotError(`${file}: ${e.message}`) : e;
     }
-    if (isRecord(doc) && Array.isArray(doc.stacks)) {
+    if (isRecord(doc) && hasOwn(doc, "stacks")) {
+        refuseProblems(file, planDocumentProblems(doc));
         return planSnapshots(doc as unknown as JsonPlan, file);
     }
-    const deployment = isRecord(doc) && isRecord(doc.deployment) ? doc.deployment : doc;
-    if (isRecord(deployment) && (Array.isArray(deployment.resources) || isRecord(deployment.manifest))) {
+    if (isRecord(doc) && hasOwn(doc, "deployment")) {
+        if (!isRecord(doc.deployment)) {
+            refuseProblems(file, [new ConfigError("deployment", doc.deployment, "expected the deployment of `pulumi stack export`: an object with resources")]);
+        }
+        const deployment = doc.deployment as Record<string, unknown>;
+        refuseProblems(file, deploymentProblems(deployment, "deployment"));
         return [exportSnapshot(deployment, file)];
+    }
+    // A deployment alone (no `deployment` key): recognised by its resources list or its manifest.
+    if (isRecord(doc) && (Array.isArray(doc.resources) || isRecord(doc.manifest))) {
+        refuseProblems(file, deploymentProblems(doc, ""));
+        return [exportSnapshot(doc, file)];
     }
     throw new SnapshotError(`${file}: expected the output of \`shared-alb plan --json\` ({ "stacks": [...] }) `
         + "or of `pulumi stack export` ({ \"version\": 3, \"deployment\": { \"resources\": [...] } })");
 }
+
+/** Throws the shape problems of a BEFORE file, if any, as one `SnapshotError` naming the file and each path. */
+function refuseProblems(file: string, problems: readonly ConfigError[]): void {
+    if (problems.length === 1) {
+        throw new SnapshotError(`${file}: ${problems[0].message}`);
+    }
+    if (problems.length > 1) {
+        const shown = problems.slice(0, MaxProblemsShown).map(p => `  - ${p.message}`);
+        const more = problems.length > MaxProblemsShown ? [`  (and ${problems.length - MaxProblemsShown} more)`] : [];
+        throw new SnapshotError(`${file}: ${problems.length} problems:\n${[...shown, ...more].join("\n")}`);
+    }
+}
+
+/** How many of a BEFORE file's shape problems are listed. */
+const MaxProblemsShown = 20;
 
 /** One stack from a deployment of `pulumi stack export`. */
 function exportSnapshot(deployment: Record<string, unknown>, file: string): SnapshotStack {
@@ -135,7 +164,7 @@ function exportSnapshot(deployment: Record<string, unknown>, file: string): Snap
     // Children of a component whose children the offline plan cannot see (a multi-language component).
     const insideOpaque = (r: Record<string, unknown>): boolean => {
         for (let parent = byUrn.get(String(r.parent ?? "")); parent !== undefined; parent = byUrn.get(String(parent.parent ?? ""))) {
-            if (ReplaceRules[String(parent.type)]?.kind === "remote-component") {
+            if (own(ReplaceRules, String(parent.type))?.kind === "remote-component") {
                 return true;
             }
         }

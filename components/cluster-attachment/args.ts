@@ -225,7 +225,8 @@ export interface ControllerArgs {
      * component manages (clusterName, region, vpcId, serviceAccount,
      * replicaCount, resources, ingress class and webhook switches,
      * controllerConfig, podDisruptionBudget, keepTLSSecret) are refused: use the
-     * dedicated fields. Free-form chart values.
+     * dedicated fields. Free-form chart values; a key `__proto__` at any depth
+     * is refused (the Pulumi SDK drops it from resource inputs).
      * @default {}
      */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form chart values: `any` is the schema's free-form value (pulumi.json#/Any)
@@ -374,8 +375,9 @@ export interface ClusterAttachmentArgs {
     bindingAdmissionPolicy?: boolean;
     /**
      * Tags for the AWS resources (the component adds none of its own): at most
-     * 50, keys of 1..128 characters not starting with `aws:`, values of at most
-     * 256, both of letters, digits, spaces and `_.:/=+-@`.
+     * 50, keys of 1..128 characters not starting with `aws:` and other than
+     * `__proto__` (the Pulumi SDK drops it from resource inputs), values of at
+     * most 256, both of letters, digits, spaces and `_.:/=+-@`.
      * @default {}
      */
     tags?: Record<string, string>;

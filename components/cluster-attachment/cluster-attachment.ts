@@ -15,6 +15,7 @@ import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPer
 import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
 import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
+import { hasOwn } from "../internal/data";
 
 /** The chart and release a GitOps user installs with the rendered values. */
 export interface ControllerChartRef {
@@ -337,7 +338,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     private kubernetesObjects(name: string, plan: ResolvedAttachment, rendered: Rendered, iam: pulumi.Resource[],
         rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
         const namespaceObjects = this.namespaces(name, rendered.namespaces, plan.retainNamespaces);
-        const inNamespace = (ns: string): pulumi.Resource[] => namespaceObjects[ns] ? [namespaceObjects[ns]] : [];
+        const inNamespace = (ns: string): pulumi.Resource[] => (hasOwn(namespaceObjects, ns) ? [namespaceObjects[ns]] : []);
         const crd = plan.manageCrd ? this.crd(name) : undefined;
         const release = rendered.helmValues === undefined ? undefined
             : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);

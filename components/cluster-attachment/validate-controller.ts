@@ -4,7 +4,8 @@
  * checks of its chart version, chart values and additional policy. Pure: no
  * Pulumi runtime.
  */
-import { RoleArnPattern } from "../internal/arn";
+import { DroppedInputKey, RoleArnPattern } from "../internal/arn";
+import { dataMap, pathsOfKey } from "../internal/data";
 import { Problems } from "../internal/errors";
 import { Reader, flag, input, integer, isRecord, join, object, optional, readOrThrow, text, withDefault } from "../internal/read";
 import { dns1123Label, dns1123Subdomain } from "../internal/values";
@@ -40,12 +41,14 @@ export const chartValues: Reader<Record<string, unknown>> = (p, path, value) => 
         p.add(path, value, "expected a map of chart values");
         return undefined;
     }
-    const out: Record<string, unknown> = {};
+    const out = dataMap<unknown>();
     for (const [key, v] of Object.entries(value)) {
         const managed = ManagedValueKeys.some(k => k === key);
+        const dropped = pathsOfKey(v, DroppedInputKey, join(path, key));
+        dropped.forEach(at => p.add(at, DroppedInputKey, "expected another key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the chart would never see it"));
         if (p.check(!managed, join(path, key), v, "this value is set by the component for TargetGroupBinding-only mode; use the controller options instead")
             && p.check(ChartValueKeys.some(k => k === key), join(path, key), v,
-                `chart ${ControllerChart.version} has no value ${JSON.stringify(key)} (the chart ignores unknown keys silently)`)) {
+                `chart ${ControllerChart.version} has no value ${JSON.stringify(key)} (the chart ignores unknown keys silently)`) && dropped.length === 0) {
             out[key] = v;
         }
     }

@@ -21,6 +21,7 @@ import {
 } from "./args";
 import { MaxCrossAccountClusterName, ResolvedAttachment, ResolvedBinding } from "./model";
 import { readController } from "./validate-controller";
+import { own } from "../internal/data";
 
 export { ControllerDefaults, MaxCrossAccountClusterName } from "./model";
 export type { ResolvedAttachment, ResolvedBinding, ResolvedController } from "./model";
@@ -252,7 +253,7 @@ function bindingOf(key: string, context: BindingContext): Reader<ResolvedBinding
         p.check(other === undefined, isRecord(value) && value.name !== undefined ? join(path, "name") : path, b.name,
             `binding "${other}" already uses the TargetGroupBinding name ${JSON.stringify(b.name)} in namespace ${JSON.stringify(b.namespace)}`);
         context.names.set(id, key);
-        const tg = context.entry?.targetGroups[key];
+        const tg = own(context.entry?.targetGroups, key);
         return tg === undefined ? undefined : resolveBinding(p, path, key, b, tg, context);
     };
 }

@@ -5,6 +5,7 @@
  * `aws-cn` or `aws-us-gov` fleet gets the same ARNs everywhere. Pure: no
  * Pulumi runtime.
  */
+import { dataMap } from "./data";
 import { KnownNow, Reader, check, isLater, isRecord, join, secretText } from "./read";
 
 /** The partition prefix of an ARN, any partition (`arn:aws:`, `arn:aws-cn:`, `arn:aws-us-gov:`...). */
@@ -134,10 +135,19 @@ const TagCharactersPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TagCharacters = "letters, digits, spaces and _.:/=+-@";
 
 /**
+ * The one key the Pulumi SDK cannot carry in a resource's inputs: it copies
+ * inputs into plain objects by assignment (`serializeProperty` in
+ * @pulumi/pulumi's runtime/rpc.js), and assigning `__proto__` sets nothing.
+ */
+export const DroppedInputKey = "__proto__";
+
+/**
  * Tags: at most `max` (what AWS's 50 per resource leaves beside the tags the
  * caller adds itself, which `why` says), keys of 1..128 characters not
- * starting with `aws:` (AWS reserves them), string values of at most 256, both
- * of the characters every tagged service accepts.
+ * starting with `aws:` (AWS reserves them) and other than `__proto__` (see
+ * {@link DroppedInputKey}), string values of at most 256, both of the
+ * characters every tagged service accepts. Read into a data map:
+ * `constructor`, `toString` and the like are tags like any other.
  */
 export function tagsUpTo(max: number, why: string): Reader<Record<string, string>> {
     return (p, path, value) => {
@@ -147,10 +157,12 @@ export function tagsUpTo(max: number, why: string): Reader<Record<string, string
         }
         const entries = Object.entries(value);
         p.check(entries.length <= max, path, `${entries.length} tags`, `expected at most ${max} tags: ${why}`);
-        const out: Record<string, string> = {};
+        const out = dataMap<string>();
         for (const [key, v] of entries) {
             const ok = p.check(TagKeyPattern.test(key) && !key.startsWith("aws:") && TagCharactersPattern.test(key), join(path, key), key,
                 `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`)
+                && p.check(key !== DroppedInputKey, join(path, key), key,
+                    "expected another tag key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the tag would never be applied")
                 && p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
                     `expected a string of at most 256 ${TagCharacters}`);
             if (ok && typeof v === "string") {

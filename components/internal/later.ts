@@ -3,6 +3,7 @@
  * pure modules load no SDK) or a promise, as an argument typed `Input<T>`
  * may be.
  */
+import { isDataMap } from "./data";
 
 /** Whether a value is known only later: an Output or a promise. */
 export function isLater(value: unknown): boolean {
@@ -29,7 +30,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
         return false;
     }
     const prototype: unknown = Object.getPrototypeOf(value);
-    return prototype === Object.prototype || prototype === null;
+    return prototype === Object.prototype || prototype === null || isDataMap(value);
 }
 
 /** A copy of `value` with every value known only later replaced by `stand`, for messages. */

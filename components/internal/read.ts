@@ -11,6 +11,7 @@
  * (see `input`). Pure: no Pulumi runtime; a Pulumi Output is recognised by
  * its brand.
  */
+import { dataMap, own } from "./data";
 import { Problems, Redacted } from "./errors";
 import { containsLater, isLater } from "./later";
 
@@ -186,7 +187,9 @@ export interface MapOptions {
 /**
  * A map keyed by name, each entry read with `entry` (given its key) at
  * `path.<key>`. Gives the entries whose key and value passed (the others
- * recorded), so one bad entry does not hide the problems of the rest.
+ * recorded), so one bad entry does not hide the problems of the rest, as a
+ * data map (components/internal/data.ts): a key such as `constructor` is
+ * an entry like any other.
  */
 export function map<T>(entry: (key: string) => Reader<T>, options: MapOptions): Reader<Record<string, T>> {
     return (p, path, value) => {
@@ -194,7 +197,7 @@ export function map<T>(entry: (key: string) => Reader<T>, options: MapOptions): 
             p.add(path, value, isLater(value) ? KnownNow : options.notMap);
             return undefined;
         }
-        const out: Record<string, T> = {};
+        const out = dataMap<T>();
         for (const [key, raw] of Object.entries(value)) {
             const at = join(path, key);
             const keyOk = options.key === undefined || p.check(options.key.pattern.test(key), at, key, options.key.allowed);
@@ -241,7 +244,7 @@ export function objectFields<T>(notObject: string, fields: Fields<T>, options: {
         const passed = new Set<keyof T>();
         for (const key of keys) {
             const before = p.count;
-            const field = fields[key](p, join(path, String(key)), value[String(key)]);
+            const field = fields[key](p, join(path, String(key)), own(value, String(key)));
             if (field !== undefined) {
                 // Absent stays absent, so layers of settings spread over each other key by key.
                 read[key] = field;

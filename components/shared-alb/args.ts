@@ -79,9 +79,10 @@ export interface SharedAlbArgs {
     /**
      * Tags for every resource that takes tags: at most 46 (AWS allows 50 per
      * resource, and shared-alb adds up to 4 of its own, on a preview rule),
-     * keys of 1..128 characters not starting with `aws:` (plain), values of at
-     * most 256 (plain or Outputs), both of letters, digits, spaces and
-     * `_.:/=+-@`. Default: no tags beyond the ones shared-alb adds.
+     * keys of 1..128 characters not starting with `aws:` and other than
+     * `__proto__`, which the Pulumi SDK drops from resource inputs (plain),
+     * values of at most 256 (plain or Outputs), both of letters, digits,
+     * spaces and `_.:/=+-@`. Default: no tags beyond the ones shared-alb adds.
      * @default {}
      */
     tags?: Record<string, pulumi.Input<string>>;

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
 import { keysOf } from "../internal/read";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
+import { own } from "../internal/data";
 
 /** The Outputs the contract is made of. */
 export interface OutputSources {
@@ -100,7 +101,7 @@ function serviceOutputs(model: FleetModel, s: ServiceModel, from: KnownSources):
 /** A cluster's entry: what its stack needs to attach (roles, the services it runs, their target groups). */
 function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources): ClusterOutputs {
     const targetGroups: Record<string, TargetGroupOutputs> = {};
-    for (const [service, tg] of Object.entries(from.targetGroups[c.key] ?? {})) {
+    for (const [service, tg] of Object.entries(own(from.targetGroups, c.key) ?? {})) {
         const m = model.services[service].targetGroups[c.key];
         const out: TargetGroupOutputs = { arn: tg.arn, name: tg.name, port: m.port, protocol: m.protocol, targetType: m.targetType };
         if (m.healthCheck.port !== undefined) {
@@ -118,7 +119,7 @@ function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources):
     if (model.preview !== undefined) {
         out.previewSlot = c.previewSlot;
     }
-    const registrarRoleArn = from.registrarRoleArns[c.key];
+    const registrarRoleArn = own(from.registrarRoleArns, c.key);
     if (registrarRoleArn !== undefined) {
         out.registrarRoleArn = registrarRoleArn;
     }

@@ -19,6 +19,7 @@ import { PriorityLayout, derivedPreviewSlot } from "./precedence";
 import {
     Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupModel, TargetGroupSettings, overrideLayer, resolveSettings,
 } from "./target-groups";
+import { own } from "../internal/data";
 
 /** A cluster key or service name: it ends up in resource names. */
 export const NameKeyPattern = new RegExp(`^(?=.{1,${Limits.maxKeyLength}}$)${KeyPattern.source.slice(1)}`);
@@ -195,8 +196,8 @@ function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners
             return undefined;
         }
         const s = read.whole;
-        const own = s === undefined ? undefined : { path, set: s };
-        const settings = own === undefined ? undefined : resolveSettings(p, own);
+        const serviceLayer = s === undefined ? undefined : { path, set: s };
+        const settings = serviceLayer === undefined ? undefined : resolveSettings(p, serviceLayer);
         // The checks across fields run when their fields passed, whatever the others did.
         const { hosts, paths, priority } = read.fields;
         if (hosts !== undefined && paths !== undefined) {
@@ -208,29 +209,29 @@ function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners
             p.check(other === undefined, join(path, "priority"), priority, `expected a priority unique on the listener; services.${other} has it`);
             owners.priorities.set(priority, name);
         }
-        if (s === undefined || own === undefined || settings === undefined) {
+        if (s === undefined || serviceLayer === undefined || settings === undefined) {
             return undefined;
         }
         // Weights in the order the clusters are given (messages echo them so); the clusters sorted.
         const running = Object.values(fleet.clusters).filter(c => c.services.includes(name));
-        const weights = Object.fromEntries(running.map(c => [c.key, s.weights?.[c.key] ?? c.weight]));
+        const weights = Object.fromEntries(running.map(c => [c.key, own(s.weights, c.key) ?? c.weight]));
         const serving = running.map(c => c.key).sort();
         return {
             name, ...settings, hosts: s.hosts, paths: s.paths,
             priority: s.priority ?? 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
             previewPriorities: {}, deregistrationDelay: s.deregistrationDelay, slowStart: s.slowStart,
-            stickinessDuration: s.stickiness?.duration, targetGroups: targetGroupsOf(p, fleet, name, own, settings, serving),
+            stickinessDuration: s.stickiness?.duration, targetGroups: targetGroupsOf(p, fleet, name, serviceLayer, settings, serving),
         };
     };
 }
 
 /** The target group of each cluster that runs a service: the service's settings, or the cluster's override laid over them, and its name. */
-function targetGroupsOf(p: Problems, fleet: ClusterModels, service: string, own: Layer<ServiceSettings>, settings: TargetGroupSettings,
+function targetGroupsOf(p: Problems, fleet: ClusterModels, service: string, serviceLayer: Layer<ServiceSettings>, settings: TargetGroupSettings,
     clusters: string[]): Record<string, TargetGroupModel> {
     const out: Record<string, TargetGroupModel> = {};
     for (const cluster of clusters) {
-        const override = fleet.overrides[cluster]?.[service];
-        const tg = override === undefined ? settings : resolveSettings(p, own, override);
+        const override = own(own(fleet.overrides, cluster), service);
+        const tg = override === undefined ? settings : resolveSettings(p, serviceLayer, override);
         const { loadBalancerName, vpcId } = fleet.context;
         out[cluster] = { ...tg, name: targetGroupName({ loadBalancerName, cluster, service, vpcId, ...tg }) };
     }
@@ -246,7 +247,7 @@ function weightOf(fleet: ClusterModels, service: string, cluster: string): Reade
         if (!p.check(fleet.given.includes(cluster), path, value, `expected a weight for a known cluster; clusters are: ${fleet.given.join(", ") || "(none)"}`)) {
             return undefined;
         }
-        const c = fleet.clusters[cluster];
+        const c = own(fleet.clusters, cluster);
         if (c === undefined) {
             // The cluster's own problems are reported with it.
             return integer(0, Limits.maxWeight)(p, path, value);

@@ -13,6 +13,7 @@ import {
 import { Limits } from "./limits";
 import type { FleetModel, PreviewModel, ServiceModel } from "./model";
 import type { PreviewRead } from "./validate";
+import { own } from "../internal/data";
 
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;
@@ -46,8 +47,8 @@ export function assignPriorities(p: Problems, model: FleetModel, previewRead: Pr
             s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
             checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
         }
-        if (model.defaultService !== undefined) {
-            const fallback = model.services[model.defaultService];
+        const fallback = model.defaultService !== undefined ? own(model.services, model.defaultService) : undefined;
+        if (fallback !== undefined) {
             preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
         }
     }

@@ -55,6 +55,12 @@ describe("validateNetworkOutputs", () => {
         ["an external ID with a space", o => { o.clusters.blue.externalId = "not allowed"; }, [
             "clusters.blue.externalId: got \"not allowed\"; expected 2 to 1224 characters of letters, digits and +=,.@:/_-",
         ]],
+        ["vpcSharing principals that are not a list (a cluster stack failed on it with a TypeError)",
+            o => { o.vpcSharing = { resourceShareArn: "arn:aws:ram:eu-west-1:111111111111:resource-share/x", subnetIds: [], principals: 1e308 }; },
+            ["vpcSharing.principals: got 1e+308; expected a list of strings"]],
+        ["vpcSharing that is not an object", o => { o.vpcSharing = "shared"; }, [
+            "vpcSharing: got \"shared\"; expected an object with resourceShareArn, subnetIds and principals",
+        ]],
     ];
     for (const [what, mutate, want] of table) {
         it(`refuses ${what}`, () => expect(messagesOf(mutate)).to.deep.equal(want));
