@@ -49,6 +49,15 @@ describe("doctor AWS checks against moto_server", function () {
         fleet = await buildFleet(aws);
     });
 
+    /** Green's web preview rule changed outside the stack to the path and the bare header: no token, no source networks. */
+    const openGreenPreview = (ruleArn: string) => aws.elbv2.send(new ModifyRuleCommand({
+        RuleArn: ruleArn,
+        Conditions: [
+            { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
+            { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
+        ],
+    }));
+
     it("passes every check on a healthy fleet and exits 0", async () => {
         const { code, report } = await doctor(moto, fleet.outputs);
         expect(failing(report)).to.deep.equal([]);
@@ -242,13 +251,7 @@ describe("doctor AWS checks against moto_server", function () {
             status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster>.<token> to that cluster",
         });
         // The token taken out of green's rule: the header alone would open it again.
-        await aws.elbv2.send(new ModifyRuleCommand({
-            RuleArn: previewed.previewRuleArns.web.green,
-            Conditions: [
-                { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
-                { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
-            ],
-        }));
+        await openGreenPreview(previewed.previewRuleArns.web.green);
         const { report } = await doctor(moto, previewed.outputs);
         expect(failing(report)).to.deep.equal(["listener.preview service web"]);
         expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not match x-shared-alb-cluster: green.<token>");
@@ -263,13 +266,7 @@ describe("doctor AWS checks against moto_server", function () {
             status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> from 203.0.113.0/24 to that cluster",
         });
         // The source condition dropped outside the stack: anyone with the header reaches green.
-        await aws.elbv2.send(new ModifyRuleCommand({
-            RuleArn: previewed.previewRuleArns.web.green,
-            Conditions: [
-                { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
-                { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
-            ],
-        }));
+        await openGreenPreview(previewed.previewRuleArns.web.green);
         const { report } = await doctor(moto, previewed.outputs);
         expect(failing(report)).to.deep.equal(["listener.preview service web"]);
         expect(only(report, "listener.preview", "service web").message).to.equal(

@@ -3,21 +3,11 @@ import fc from "fast-check";
 import { ConfigErrors } from "../../components/internal/errors";
 import { SslPolicies } from "../../components/shared-alb/validate-edge";
 import { LoadBalancerModel, planSharedAlbArgs, validateSharedAlbArgs } from "../../components/shared-alb/validate";
-import { exampleNetworkArgs } from "../fixtures/network";
+import { exampleNetworkArgs, networkMessages } from "../fixtures/network";
 
 type Args = Record<string, any>;
 
-function messagesOf(mutate: (a: Args) => void): string[] {
-    const args = exampleNetworkArgs();
-    mutate(args);
-    try {
-        validateSharedAlbArgs(args);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigErrors);
-        return (e as ConfigErrors).errors.map(err => err.message);
-    }
-    return [];
-}
+const messagesOf = networkMessages;
 
 function loadBalancerOf(mutate: (a: Args) => void): LoadBalancerModel {
     const args = exampleNetworkArgs();

@@ -1,23 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { ConfigErrors } from "../../components/internal/errors";
 import { listenerPlan } from "../../components/shared-alb/rules";
 import { PreviewTokenPattern, validateSharedAlbArgs } from "../../components/shared-alb/validate";
-import { exampleNetworkArgs } from "../fixtures/network";
+import { exampleNetworkArgs, networkMessages } from "../fixtures/network";
 
 type Args = Record<string, any>;
 
-function messagesOf(mutate: (a: Args) => void): string[] {
-    const args = exampleNetworkArgs();
-    mutate(args);
-    try {
-        validateSharedAlbArgs(args);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigErrors);
-        return (e as ConfigErrors).errors.map(err => err.message);
-    }
-    throw new Error("expected validation to fail");
-}
+const messagesOf = networkMessages;
 
 /** The refusal of preview routes that anyone may use, on `where`, with `header`. */
 const OpenPreview = (where: string, header: string) => `preview routes on ${where} let anyone who sends "${header}: <cluster key>" (keys are easy to guess) reach `
