@@ -282,3 +282,44 @@ describe("hostile input: never an exit 0 without its output", () => {
         expect(events.exitCode).to.equal(0);
     });
 });
+
+describe("hostile input: a cluster, service and namespace named `constructor` with a preview token, a given external ID and the admission policy", function () {
+    this.timeout(120000);
+    const token = "tokenvalue0123456789abcdef";
+    const externalId = "blue-external-id-0123456789";
+
+    it("plans every stack, keeps the token and the external ID out of the plan, and pins the target group to namespace `constructor`", async () => {
+        const dir = fleetWith((stack, text) => {
+            const renamed = text.replace(/^ {6}web:$/m, "      constructor:");
+            if (stack === "network") {
+                return edited(edited(edited(renamed, /^ {6}green:$/m, "      constructor:"),
+                    "      sourceCidrs: [203.0.113.0/24]\n", `      sourceCidrs: [203.0.113.0/24]\n      token: ${token}\n`),
+                "        weight: 100\n", `        weight: 100\n        externalId: ${externalId}\n`);
+            }
+            return stack === "cluster-green"
+                ? edited(edited(renamed, "    key: green", "    key: constructor"), /namespace: shop\n {8}service: web/, "namespace: constructor\n        service: web")
+                : renamed;
+        });
+        const r = await run(plan, ["--config-dir", dir, "--json"]);
+        expect({ code: r.code, err: r.err }).to.deep.equal({ code: 0, err: "" });
+        expect(r.out).to.not.contain(token);
+        expect(r.out).to.not.contain(externalId);
+        const stacks = (JSON.parse(r.out) as { stacks: { stack: string; resources: JsonResource[]; outputs: Record<string, any> }[] }).stacks;
+        const resource = (stack: string, name: string) => stacks.find(s => s.stack === stack)!.resources.find(x => x.name === name)!;
+        const network = stacks.find(s => s.stack === "network")!.outputs;
+        expect(resource("network", "shared-alb-preview-constructor-constructor").inputs.conditions).to.deep.equal([
+            { hostHeader: { values: ["shop.example.com"] } },
+            { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["[secret]"] } },
+            { sourceIp: { values: ["203.0.113.0/24"] } },
+        ]);
+        expect(network.clusters.blue.externalId).to.equal("[secret]");
+        expect(network.preview.tokenRequired).to.equal(true);
+        // A same-account cluster has no external ID (it was `{}`, Object's own `constructor`, which its stack then refused).
+        expect(Object.keys(network.clusters.constructor)).to.not.include("externalId");
+        const pinned = (resource("cluster-green", "constructor-tgb-policy").inputs.spec as { variables: { name: string; expression: string }[] })
+            .variables.find(v => v.name === "pinnedNamespaces")!.expression;
+        const arns = network.clusters.constructor.targetGroups;
+        expect(JSON.parse(pinned)).to.deep.equal({ [arns.constructor.arn]: "constructor", [arns.api.arn]: "shop" });
+        expect((resource("cluster-blue", "blue-constructor").inputs.spec as Record<string, unknown>).assumeRoleExternalId).to.equal("[secret]");
+    });
+});
