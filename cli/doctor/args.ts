@@ -25,7 +25,8 @@ export const Usage = `Usage: shared-alb doctor --network-outputs FILE|- [options
 Checks a live shared-ALB fleet through the AWS APIs and says what is wrong.
 
 Options:
-  --network-outputs FILE|-   JSON of \`pulumi stack output --json -s network\` (- reads stdin)
+  --network-outputs FILE|-   JSON of \`pulumi stack output --json --show-secrets -s network\` (- reads stdin);
+                             without --show-secrets the external IDs are not compared
   --json                     machine-readable report on stdout
   --concurrency N            parallel AWS/Kubernetes calls, 1..64 (default 8)
   --cluster KEY              also check this cluster's Kubernetes side

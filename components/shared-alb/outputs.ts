@@ -133,7 +133,7 @@ function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources):
 export function clustersWithExternalIds(outputs: pulumi.Output<NetworkOutputs>, externalIds: Record<string, pulumi.Output<string>>):
     pulumi.Output<Record<string, ClusterOutputs>> {
     return pulumi.all([outputs, pulumi.all(externalIds)]).apply(([o, ids]) => Object.fromEntries(Object.entries(o.clusters)
-        .map(([key, entry]) => [key, ids[key] === undefined ? entry : { ...entry, externalId: ids[key] }])));
+        .map(([key, entry]) => [key, own(ids, key) === undefined ? entry : { ...entry, externalId: own(ids, key) }])));
 }
 
 /** The fields of a cluster's entry, in the contract's order (the compiler keeps the list whole). */
@@ -171,9 +171,10 @@ export function networkStackOutputs(shape: FleetModel, outputs: pulumi.Output<Ne
     externalIds: Record<string, pulumi.Output<string>>): NetworkStackOutputs {
     const clusters: NetworkStackOutputs["clusters"] = {};
     for (const key of Object.keys(shape.clusters)) {
-        const entry = outputs.apply(o => o.clusters[key]);
+        const entry = outputs.apply(o => own(o.clusters, key)!);
         const fields = Object.fromEntries(ClusterOutputKeys.filter(k => k !== "externalId").map(k => [k, entry.apply(c => c[k])]));
-        clusters[key] = externalIds[key] === undefined ? fields : { ...fields, externalId: externalIds[key] };
+        const id = own(externalIds, key);
+        clusters[key] = id === undefined ? fields : { ...fields, externalId: id };
     }
     const out: NetworkStackOutputs = {
         accountId: outputs.accountId, region: outputs.region, vpcId: outputs.vpcId, securityGroupId: outputs.securityGroupId,

@@ -7,6 +7,7 @@
  * of its own instead, reaching only the rule conditions, trust policies and
  * outputs that hold it. Pure: no Pulumi runtime.
  */
+import { dataMap } from "../internal/data";
 import { isRecord } from "../internal/read";
 
 /** The secret arguments, as given (plain strings or Outputs). */
@@ -19,14 +20,14 @@ export interface SecretInputs {
 /** The arguments without their secrets, and the secrets. Arguments of another shape are left whole (their reader refuses them). */
 export function withoutSecretInputs(args: Record<string, unknown>): { rest: Record<string, unknown>; secrets: SecretInputs } {
     const rest: Record<string, unknown> = { ...args };
-    const secrets: SecretInputs = { externalIds: {} };
+    const secrets: SecretInputs = { externalIds: dataMap() };
     if (isRecord(args.preview) && args.preview.token !== undefined) {
         const { token, ...preview } = args.preview;
         secrets.previewToken = token;
         rest.preview = preview;
     }
     if (isRecord(args.clusters)) {
-        const clusters: Record<string, unknown> = {};
+        const clusters = dataMap();
         for (const [key, cluster] of Object.entries(args.clusters)) {
             if (isRecord(cluster) && cluster.externalId !== undefined) {
                 const { externalId, ...others } = cluster;

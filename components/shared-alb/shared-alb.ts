@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "../internal/random";
 import { externalId, subnetArn } from "../internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
+import { dataMap, own } from "../internal/data";
 import { ConfigErrors, withFixedMessage } from "../internal/errors";
 import { isLater } from "../internal/later";
 import { Reader, join, readOrThrow } from "../internal/read";
@@ -196,10 +197,11 @@ export class SharedAlb extends pulumi.ComponentResource {
      * cluster leaves every other's alone).
      */
     private externalIdsOf(name: string, shape: FleetModel, secrets: SecretInputs): Record<string, pulumi.Output<string>> {
-        const out: Record<string, pulumi.Output<string>> = {};
+        // A data map: a same-account cluster named like an Object member (`constructor`) has no ID, not that member.
+        const out = dataMap<pulumi.Output<string>>();
         for (const c of Object.values(shape.clusters).filter(x => x.crossAccount)) {
             out[c.key] = c.externalId === "given"
-                ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), secrets.externalIds[c.key])
+                ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), own(secrets.externalIds, c.key))
                 : pulumi.secret(new random.RandomPassword(`${name}-external-id-${c.key}`, { ...ExternalIdPassword }, { parent: this }).result);
         }
         return out;

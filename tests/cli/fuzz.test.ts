@@ -11,7 +11,7 @@ import { FleetPlan, planFleet } from "../../cli/plan/fleet";
 import { renderJson, toJsonPlan } from "../../cli/plan/render";
 import { deployedValues, stackExport } from "../fixtures/stack-export";
 import { spawnCollect } from "../spawn";
-import { CrashPattern, Format, Mutated, Mutation, Mutations, Rng, writeMutated } from "./fuzz";
+import { CrashPattern, EveryOption, Format, Mutated, Mutation, Mutations, Rng, withOptions, writeMutated } from "./fuzz";
 import { captureIo } from "./helpers";
 
 // Fuzzing where input enters: a few hundred seeded mutations (fuzz.ts) of the
@@ -25,7 +25,7 @@ const root = path.resolve(__dirname, "../..");
 /** The seed: fixed, so every run makes the same mutations; `SHARED_ALB_FUZZ_SEED` explores others (a failure names its mutation). */
 const Seed = Number(process.env.SHARED_ALB_FUZZ_SEED ?? 18_06);
 /** Mutations per corpus. */
-const Counts = { configs: 120, before: 120, outputs: 90 } as const;
+const Counts = { configs: 120, everyOption: 60, before: 120, outputs: 90 } as const;
 /** A command that takes longer than this is taken to hang. */
 const HangMs = 30000;
 
@@ -99,6 +99,46 @@ function report(name: string, t: Tally, ms: number): void {
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `shared-alb-fuzz-${prefix}-`));
 
+/**
+ * `count` mutations of the example stack configs (each first passed through
+ * `start`), one stack's file at a time, through plan and, for some cluster
+ * stacks, manifests: no failure allowed, and some mutations must still plan.
+ */
+async function fuzzConfigs(name: string, count: number, r: Rng, start: (text: string, stack: string) => string): Promise<Tally> {
+    const started = Date.now();
+    const t = tally();
+    const stacks = ["network", "cluster-blue", "cluster-green"];
+    const texts = Object.fromEntries(stacks.map(s => [s, start(fs.readFileSync(path.join(root, "stacks/config", `Pulumi.${s}.yaml`), "utf8"), s)]));
+    const unmutated = tmp("config");
+    stacks.forEach(s => fs.writeFileSync(path.join(unmutated, `Pulumi.${s}.yaml`), texts[s]));
+    const baseline = await runIn(plan, ["--config-dir", unmutated], unmutated);
+    expect({ code: baseline.code, err: baseline.err }, "the configs plan before they are mutated").to.deep.equal({ code: 0, err: "" });
+    fs.rmSync(unmutated, { recursive: true, force: true });
+    for (let i = 0; i < count; i++) {
+        const stack = stacks[i % stacks.length];
+        const m = mutationFor(Math.floor(i / stacks.length), "yaml");
+        const dir = tmp("config");
+        for (const s of stacks) {
+            const file = path.join(dir, `Pulumi.${s}.yaml`);
+            writeMutated(file, s === stack ? m.apply(texts[s], "yaml", r, FileSizeLimits.config) : { text: texts[s] });
+        }
+        const file = `Pulumi.${stack}.yaml`;
+        const label = `config #${i} (${m.name}, ${file})`;
+        t.mutations++;
+        const planned = await runIn(plan, ["--config-dir", dir, "--stack", stack], dir);
+        judge(t, label, planned, [file], out => out.startsWith(`${stack} (`) && /\nfleet: \d+ resources/.test(out));
+        if (stack !== "network" && i % 4 === 1) {
+            const written = await runIn(manifests, ["--config-dir", dir, "--stack", stack, "--allow-planned", "--out", "out"], dir);
+            judge(t, `${label} manifests`, written, [file], out => out.includes(`wrote out/${stack}/targetgroupbindings.yaml`));
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    report(name, t, Date.now() - started);
+    expect(t.failures).to.deep.equal([]);
+    expect(t.accepted, "some mutations plan").to.be.greaterThan(0);
+    return t;
+}
+
 describe("fuzz: hostile input everywhere it enters (seeded)", function () {
     this.timeout(300000);
     let fleet: FleetPlan;
@@ -108,34 +148,13 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
     });
 
     it(`${Counts.configs} mutations of the example stack configs: plan (and manifests) refuse them naming the file, or plan them`, async () => {
-        const started = Date.now();
-        const t = tally();
-        const r = new Rng(Seed);
-        const stacks = ["network", "cluster-blue", "cluster-green"];
-        const texts = Object.fromEntries(stacks.map(s => [s, fs.readFileSync(path.join(root, "stacks/config", `Pulumi.${s}.yaml`), "utf8")]));
-        for (let i = 0; i < Counts.configs; i++) {
-            const stack = stacks[i % stacks.length];
-            const m = mutationFor(Math.floor(i / stacks.length), "yaml");
-            const dir = tmp("config");
-            for (const s of stacks) {
-                const file = path.join(dir, `Pulumi.${s}.yaml`);
-                writeMutated(file, s === stack ? m.apply(texts[s], "yaml", r, FileSizeLimits.config) : { text: texts[s] });
-            }
-            const file = `Pulumi.${stack}.yaml`;
-            const label = `config #${i} (${m.name}, ${file})`;
-            t.mutations++;
-            const planned = await runIn(plan, ["--config-dir", dir, "--stack", stack], dir);
-            judge(t, label, planned, [file], out => out.startsWith(`${stack} (`) && /\nfleet: \d+ resources/.test(out));
-            if (stack !== "network" && i % 4 === 1) {
-                const written = await runIn(manifests, ["--config-dir", dir, "--stack", stack, "--allow-planned", "--out", "out"], dir);
-                judge(t, `${label} manifests`, written, [file], out => out.includes(`wrote out/${stack}/targetgroupbindings.yaml`));
-            }
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-        report("stack configs", t, Date.now() - started);
-        expect(t.failures).to.deep.equal([]);
-        expect(t.accepted, "some mutations plan").to.be.greaterThan(0);
+        const t = await fuzzConfigs("stack configs", Counts.configs, new Rng(Seed), text => text);
         expect(t.clean, "some mutations are refused").to.be.greaterThan(30);
+    });
+
+    it(`${Counts.everyOption} mutations of the example stack configs with every option they leave out set (preview token, external ID, WAF, access logs, EKS endpoints, admission policy...)`, async () => {
+        const t = await fuzzConfigs("stack configs with every option", Counts.everyOption, new Rng(Seed + 3), (text, stack) => withOptions(text, EveryOption[stack]));
+        expect(t.clean, "some mutations are refused").to.be.greaterThan(15);
     });
 
     it(`${Counts.before} mutations of a BEFORE document (plan --json and a stack export): plan --compare refuses them naming the file, or compares`, async () => {

@@ -257,3 +257,49 @@ export function writeMutated(file: string, m: Mutated): void {
 
 /** What a crash looks like in what a command printed: a JavaScript error's name or wording, or a stack frame. */
 export const CrashPattern = /TypeError|RangeError|ReferenceError|Maximum call stack|Cannot read propert|Cannot convert|is not a function|is not iterable|\n\s+at \S.*:\d+:\d+|unexpected error/;
+
+/**
+ * The options the example stack configs leave out, set on each of them, so
+ * that the fuzz test's mutations reach these keys too: the network's TLS
+ * policy, desync mode, access logs, WAF web ACL, OU principals of the RAM
+ * share, and its two secrets (the preview token and an external ID, as
+ * `secure:` values); blue's EKS endpoints, version and admission policy;
+ * green's admission policy turned off.
+ */
+export const EveryOption: Readonly<Record<string, readonly [string, unknown][]>> = {
+    "network": [
+        ["loadBalancer.sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"],
+        ["loadBalancer.desyncMitigationMode", "strictest"],
+        ["loadBalancer.accessLogs", { bucket: "shop-edge-logs", prefix: "alb", enabled: true }],
+        ["loadBalancer.webAclArn", "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"],
+        ["preview.token", { secure: "v1:c2hhcmVkLWFsYi1mdXp6LXRva2Vu" }],
+        ["clusters.blue.externalId", { secure: "v1:c2hhcmVkLWFsYi1mdXp6LWlk" }],
+        ["vpcSharing.principals", ["arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-c3d4e5f6"]],
+        ["vpcSharing.allowOrganizationPrincipals", true],
+    ],
+    "cluster-blue": [
+        ["eks.version", "1.33"],
+        ["eks.endpointPublicAccess", true],
+        ["eks.endpointPrivateAccess", true],
+        ["bindingAdmissionPolicy", true],
+    ],
+    "cluster-green": [
+        ["bindingAdmissionPolicy", false],
+    ],
+};
+
+/** A stack config text (YAML) with `options` set under its structured key (`alb-fleet:network` or `alb-fleet:cluster`), by dotted path. */
+export function withOptions(text: string, options: readonly [string, unknown][]): string {
+    const doc = parseYaml(text) as { config: Record<string, Record<string, unknown>> };
+    const key = Object.keys(doc.config).find(k => k === "alb-fleet:network" || k === "alb-fleet:cluster")!;
+    for (const [dotted, value] of options) {
+        const parts = dotted.split(".");
+        let at = doc.config[key];
+        for (const part of parts.slice(0, -1)) {
+            at[part] ??= {};
+            at = at[part] as Record<string, unknown>;
+        }
+        at[parts[parts.length - 1]] = copy(value);
+    }
+    return serialize(doc, "yaml");
+}

@@ -10,7 +10,9 @@ import { failIfUnsettled } from "../../cli/index";
 import { main as manifests } from "../../cli/manifests/command";
 import { main as plan } from "../../cli/plan/command";
 import { runProgram } from "../../cli/plan/mock-runtime";
+import { SslPolicies } from "../../components/shared-alb/validate-edge";
 import { configDocument } from "../../stacks/config-document";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { captureIo } from "./helpers";
 
 // Hostile input where it enters: the stack configs, the BEFORE files of
@@ -280,5 +282,129 @@ describe("hostile input: never an exit 0 without its output", () => {
         await done;
         events.emit("beforeExit");
         expect(events.exitCode).to.equal(0);
+    });
+});
+
+/** The example fleet's configs with `set` applied (dotted paths under the structured key) in `stack`'s file; `undefined` deletes the key. */
+function fleetSetting(stack: string, set: Record<string, unknown>): string {
+    return fleetWith((s, text) => {
+        if (s !== stack) {
+            return text;
+        }
+        const doc = parseYaml(text) as { config: Record<string, Record<string, unknown>> };
+        const key = stack === "network" ? "alb-fleet:network" : "alb-fleet:cluster";
+        for (const [dotted, value] of Object.entries(set)) {
+            const parts = dotted.split(".");
+            let at = doc.config[key];
+            for (const part of parts.slice(0, -1)) {
+                at[part] ??= {};
+                at = at[part] as Record<string, unknown>;
+            }
+            if (value === undefined) {
+                delete at[parts[parts.length - 1]];
+            } else {
+                at[parts[parts.length - 1]] = value;
+            }
+        }
+        return stringifyYaml(doc);
+    });
+}
+
+describe("hostile input: the preview, external ID, hardening and EKS keys, given the wrong type, refused by their path before anything is planned", function () {
+    this.timeout(120000);
+    const sslAllowed = `expected an ELB security policy whose lowest protocol is TLS 1.2 or 1.3 (TLS 1.0 and 1.1 are refused): one of ${SslPolicies.join(", ")}`;
+    const cidrs = "expected IPv4 CIDRs such as \"203.0.113.0/24\"";
+    const endpointCidrs = `${cidrs} that may reach the public API server endpoint`;
+    const previewCidrs = `${cidrs}: the networks testers connect from`;
+    const token = "expected 16 to 100 characters of letters, digits and ._~+/=- (for example the output of `openssl rand -hex 24`)";
+    const externalId = "expected 2 to 1224 characters of letters, digits and +=,.@:/_-";
+    const webAcl = "expected a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)";
+    const table: [string, Record<string, unknown>, string][] = [
+        ["network", { "preview.token": 5 }, `preview.token: got a secret that is a number, not a string; ${token}`],
+        ["network", { "preview.token": ["a"] }, `preview.token: got a secret that is a list, not a string; ${token}`],
+        ["network", { "preview.token": { a: 1 } }, `preview.token: got a secret that is an object, not a string; ${token}`],
+        ["network", { "preview.sourceCidrs": "203.0.113.0/24" }, `preview.sourceCidrs: got "203.0.113.0/24"; expected a list; ${previewCidrs}`],
+        ["network", { "preview.sourceCidrs": [5] }, `preview.sourceCidrs[0]: got 5; ${previewCidrs}`],
+        ["network", { "preview.sourceCidrs": { a: 1 } }, `preview.sourceCidrs: got {"a":1}; expected a list; ${previewCidrs}`],
+        ["network", { "preview.sourceCidrs": [] }, "preview.sourceCidrs: got []; expected at least one CIDR (leave sourceCidrs out for any source)"],
+        ["network", { preview: null }, "preview: got null; expected { header?, sourceCidrs?, token? } (present: preview routes on)"],
+        ["network", { preview: [] }, "preview: got []; expected { header?, sourceCidrs?, token? } (present: preview routes on)"],
+        ["network", { "clusters.blue.externalId": 5 }, `clusters.blue.externalId: got a secret that is a number, not a string; ${externalId}`],
+        ["network", { "clusters.blue.externalId": ["a"] }, `clusters.blue.externalId: got a secret that is a list, not a string; ${externalId}`],
+        ["network", { "loadBalancer.webAclArn": 5 }, `loadBalancer.webAclArn: got 5; ${webAcl}`],
+        ["network", { "loadBalancer.webAclArn": ["x"] }, `loadBalancer.webAclArn: got ["x"]; ${webAcl}`],
+        ["network", { "loadBalancer.accessLogs": 5 }, "loadBalancer.accessLogs: got 5; expected { bucket, prefix?, enabled? }"],
+        ["network", { "loadBalancer.accessLogs": null }, "loadBalancer.accessLogs: got null; expected { bucket, prefix?, enabled? }"],
+        ["network", { "loadBalancer.accessLogs": [] }, "loadBalancer.accessLogs: got []; expected { bucket, prefix?, enabled? }"],
+        ["network", { "loadBalancer.accessLogs": { bucket: 5 } },
+            "loadBalancer.accessLogs.bucket: got 5; expected an S3 bucket name (3..63 lower-case letters, digits, '.', '-')"],
+        ["network", { "loadBalancer.desyncMitigationMode": 5 }, "loadBalancer.desyncMitigationMode: got 5; expected one of \"monitor\", \"defensive\", \"strictest\""],
+        ["network", { "loadBalancer.desyncMitigationMode": ["strictest"] },
+            "loadBalancer.desyncMitigationMode: got [\"strictest\"]; expected one of \"monitor\", \"defensive\", \"strictest\""],
+        ["network", { "loadBalancer.sslPolicy": ["x"] }, `loadBalancer.sslPolicy: got ["x"]; ${sslAllowed}`],
+        ["network", { "loadBalancer.allowPlainHttp": "true" }, "loadBalancer.allowPlainHttp: got \"true\"; expected true or false"],
+        ["network", { "loadBalancer.allowPlainHttp": 1 }, "loadBalancer.allowPlainHttp: got 1; expected true or false"],
+        ["network", { "vpcSharing.allowOrganizationPrincipals": "yes" }, "vpcSharing.allowOrganizationPrincipals: got \"yes\"; expected true or false"],
+        ["network", { "vpcSharing.principals": "333333333333" }, "vpcSharing.principals: got \"333333333333\"; expected a list of 12-digit account IDs or organization / OU ARNs"],
+        ["network", { "vpcSharing.principals": [null] }, "vpcSharing.principals[0]: got null; expected a 12-digit account ID, an organization ARN "
+            + "(arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"],
+        ["cluster-green", { bindingAdmissionPolicy: "no" }, "alb-fleet:cluster.bindingAdmissionPolicy: got \"no\"; expected true or false"],
+        ["cluster-green", { bindingAdmissionPolicy: null }, "alb-fleet:cluster.bindingAdmissionPolicy: got null; expected true or false"],
+        ["cluster-green", { bindingAdmissionPolicy: [] }, "alb-fleet:cluster.bindingAdmissionPolicy: got []; expected true or false"],
+        ["cluster-blue", { "eks.publicAccessCidrs": "203.0.113.0/24" }, `alb-fleet:cluster.eks.publicAccessCidrs: got "203.0.113.0/24"; expected a list; ${endpointCidrs}`],
+        ["cluster-blue", { "eks.publicAccessCidrs": null }, `alb-fleet:cluster.eks.publicAccessCidrs: got null; expected a list; ${endpointCidrs}`],
+        ["cluster-blue", { "eks.publicAccessCidrs": [5] }, `alb-fleet:cluster.eks.publicAccessCidrs[0]: got 5; ${endpointCidrs}`],
+        ["cluster-blue", { "eks.publicAccessCidrs": { a: "b" } }, `alb-fleet:cluster.eks.publicAccessCidrs: got {"a":"b"}; expected a list; ${endpointCidrs}`],
+        ["cluster-blue", { "eks.endpointPublicAccess": "false" }, "alb-fleet:cluster.eks.endpointPublicAccess: got \"false\"; expected true or false"],
+        ["cluster-blue", { "eks.endpointPrivateAccess": 5 }, "alb-fleet:cluster.eks.endpointPrivateAccess: got 5; expected true or false"],
+        ["cluster-blue", { "eks.version": 1.29 }, "alb-fleet:cluster.eks.version: got 1.29; expected a Kubernetes version such as \"1.33\""],
+    ];
+    for (const [stack, set, message] of table) {
+        it(`${stack}: ${JSON.stringify(set)}`, async () => {
+            const r = await run(plan, ["--config-dir", fleetSetting(stack, set), "--stack", stack]);
+            expect({ code: r.code, out: r.out }).to.deep.equal({ code: 1, out: "" });
+            expect(r.err).to.equal(`shared-alb plan: failed, nothing planned\nerror: stack ${stack} (Pulumi.${stack}.yaml): ${message}\n`);
+        });
+    }
+});
+
+describe("hostile input: a cluster, service and namespace named `constructor` with a preview token, a given external ID and the admission policy", function () {
+    this.timeout(120000);
+    const token = "tokenvalue0123456789abcdef";
+    const externalId = "blue-external-id-0123456789";
+
+    it("plans every stack, keeps the token and the external ID out of the plan, and pins the target group to namespace `constructor`", async () => {
+        const dir = fleetWith((stack, text) => {
+            const renamed = text.replace(/^ {6}web:$/m, "      constructor:");
+            if (stack === "network") {
+                return edited(edited(edited(renamed, /^ {6}green:$/m, "      constructor:"),
+                    "      sourceCidrs: [203.0.113.0/24]\n", `      sourceCidrs: [203.0.113.0/24]\n      token: ${token}\n`),
+                "        weight: 100\n", `        weight: 100\n        externalId: ${externalId}\n`);
+            }
+            return stack === "cluster-green"
+                ? edited(edited(renamed, "    key: green", "    key: constructor"), /namespace: shop\n {8}service: web/, "namespace: constructor\n        service: web")
+                : renamed;
+        });
+        const r = await run(plan, ["--config-dir", dir, "--json"]);
+        expect({ code: r.code, err: r.err }).to.deep.equal({ code: 0, err: "" });
+        expect(r.out).to.not.contain(token);
+        expect(r.out).to.not.contain(externalId);
+        const stacks = (JSON.parse(r.out) as { stacks: { stack: string; resources: JsonResource[]; outputs: Record<string, any> }[] }).stacks;
+        const resource = (stack: string, name: string) => stacks.find(s => s.stack === stack)!.resources.find(x => x.name === name)!;
+        const network = stacks.find(s => s.stack === "network")!.outputs;
+        expect(resource("network", "shared-alb-preview-constructor-constructor").inputs.conditions).to.deep.equal([
+            { hostHeader: { values: ["shop.example.com"] } },
+            { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["[secret]"] } },
+            { sourceIp: { values: ["203.0.113.0/24"] } },
+        ]);
+        expect(network.clusters.blue.externalId).to.equal("[secret]");
+        expect(network.preview.tokenRequired).to.equal(true);
+        // A same-account cluster has no external ID (it was `{}`, Object's own `constructor`, which its stack then refused).
+        expect(Object.keys(network.clusters.constructor)).to.not.include("externalId");
+        const pinned = (resource("cluster-green", "constructor-tgb-policy").inputs.spec as { variables: { name: string; expression: string }[] })
+            .variables.find(v => v.name === "pinnedNamespaces")!.expression;
+        const arns = network.clusters.constructor.targetGroups;
+        expect(JSON.parse(pinned)).to.deep.equal({ [arns.constructor.arn]: "constructor", [arns.api.arn]: "shop" });
+        expect((resource("cluster-blue", "blue-constructor").inputs.spec as Record<string, unknown>).assumeRoleExternalId).to.equal("[secret]");
     });
 });

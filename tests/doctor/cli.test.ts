@@ -178,5 +178,8 @@ describe("shared-alb doctor command line", function () {
         const run = await runDoctor(["--help"]);
         expect(run.code).to.equal(0);
         expect(run.stdout).to.include("Usage: shared-alb doctor --network-outputs FILE|- [options]");
+        // The outputs as docs/doctor.md exports them: with the external IDs the registrar and binding checks compare.
+        expect(run.stdout).to.include("  --network-outputs FILE|-   JSON of `pulumi stack output --json --show-secrets -s network` (- reads stdin);\n"
+            + "                             without --show-secrets the external IDs are not compared\n");
     });
 });
