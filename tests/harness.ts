@@ -82,6 +82,27 @@ export async function runError(program: () => unknown, options: HarnessOptions =
     throw new Error("expected the program to fail, but it succeeded");
 }
 
+/**
+ * Runs a program whose body must throw, catching the error inside the
+ * program so the run completes: the error, and the run to show what was
+ * registered before it (a refusal registers nothing).
+ */
+export async function runRefused(program: () => unknown, options: HarnessOptions = {}): Promise<{ error: Error; run: Run }> {
+    let error: Error | undefined;
+    const recorded = await run(async () => {
+        try {
+            return await program();
+        } catch (e) {
+            error = e as Error;
+            return {};
+        }
+    }, options);
+    if (error === undefined) {
+        throw new Error("expected the program to refuse, but it succeeded");
+    }
+    return { error, run: recorded };
+}
+
 /** The value of a recorded secret (`{ <sig>: <secret sig>, value }`); fails the test when the value is not a secret. */
 export function secretValue(recorded: unknown): any {
     expect(isSecretMarker(recorded), `expected a secret, got ${JSON.stringify(recorded)}`).to.equal(true);

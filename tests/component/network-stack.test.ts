@@ -3,7 +3,7 @@ import { SslPolicies } from "../../components/shared-alb/validate-edge";
 import { runRole } from "../../stacks/programs";
 import { exampleStackConfig } from "../fixtures/stack-config";
 import { ValuePath, findSecretPaths } from "../../cli/plan/secrets";
-import { run, runError, secretValue } from "../harness";
+import { run, runError, runRefused, secretValue } from "../harness";
 
 describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
     it("builds the example fleet's pet ALB and exports the outputs contract", async () => {
@@ -65,22 +65,8 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         expect(JSON.stringify(r.outputs)).to.not.include(token);
     });
 
-    it("refuses a bad config with the config path before registering anything", async () => {
-        const config = exampleStackConfig("network", c => { c.clusters.blue.weight = 1000; });
-        let caught: Error | undefined;
-        const r = await run(async () => {
-            try {
-                return await runRole();
-            } catch (e) {
-                caught = e as Error;
-                return {};
-            }
-        }, { stack: "network", config });
-        expect(caught?.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
-        expect(r.resources).to.deep.equal([]);
-    });
-
-    const hardening: [string, (c: Record<string, any>) => void, string][] = [
+    const refusals: [string, (c: Record<string, any>) => void, string][] = [
+        ["a bad weight, with the config path", c => { c.clusters.blue.weight = 1000; }, "clusters.blue.weight: got 1000; expected an integer from 0 to 999"],
         ["plain HTTP on the internet-facing example ALB", c => { delete c.loadBalancer.certificateArns; },
             "loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give loadBalancer.certificateArns (ACM certificates), "
             + "or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true to serve plain HTTP to the internet"],
@@ -94,18 +80,10 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
             "vpcSharing.principals[0]: got \"arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5\"; an organization or OU principal shares the subnets and the VPC "
             + "with every account in it, today's and future ones: list the cluster accounts instead, or set vpcSharing.allowOrganizationPrincipals: true to accept that"],
     ];
-    for (const [what, edit, message] of hardening) {
+    for (const [what, edit, message] of refusals) {
         it(`refuses ${what} before registering anything`, async () => {
-            let caught: Error | undefined;
-            const r = await run(async () => {
-                try {
-                    return await runRole();
-                } catch (e) {
-                    caught = e as Error;
-                    return {};
-                }
-            }, { stack: "network", config: exampleStackConfig("network", edit) });
-            expect(caught?.message).to.equal(message);
+            const { error, run: r } = await runRefused(runRole, { stack: "network", config: exampleStackConfig("network", edit) });
+            expect(error.message).to.equal(message);
             expect(r.resources).to.deep.equal([]);
         });
     }

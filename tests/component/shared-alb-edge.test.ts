@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { SharedAlb } from "../../components/shared-alb";
-import { Run, run } from "../harness";
+import { Run, run, runRefused } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 const T = {
@@ -67,16 +67,8 @@ describe("SharedAlb edge options: access logs, desync mitigation, WAF web ACL, p
     });
 
     it("refuses plain HTTP to the internet before registering anything, the component included", async () => {
-        let caught: unknown;
-        const r = await run(() => {
-            try {
-                new SharedAlb("edge", withLoadBalancer(lb => { delete lb.certificateArns; }) as any);
-            } catch (e) {
-                caught = e;
-            }
-            return {};
-        });
-        expect((caught as Error).message).to.equal("loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give "
+        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", withLoadBalancer(lb => { delete lb.certificateArns; }) as any));
+        expect(caught.message).to.equal("loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give "
             + "loadBalancer.certificateArns (ACM certificates), or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true "
             + "to serve plain HTTP to the internet");
         expect(r.inventory()).to.deep.equal([]);

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as aws from "../../components/internal/aws";
 import { SharedAlb } from "../../components/shared-alb";
 import { RecordedResource } from "../../cli/plan/mock-runtime";
-import { Run, run, runError, secretValue } from "../harness";
+import { Run, run, runError, runRefused, secretValue } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 const Component = "shared-alb:index:SharedAlb";
@@ -125,16 +125,8 @@ describe("SharedAlb with Outputs for its inputs", () => {
             it(what, async () => {
                 const args = exampleNetworkArgs();
                 set(args);
-                let caught: Error | undefined;
-                const r = await run(() => {
-                    try {
-                        new SharedAlb("edge", args as any);
-                    } catch (e) {
-                        caught = e as Error;
-                    }
-                    return {};
-                });
-                expect(caught?.message).to.equal(message);
+                const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", args as any));
+                expect(caught.message).to.equal(message);
                 expect(r.resources).to.deep.equal([]);
             });
         }
@@ -219,16 +211,8 @@ describe("SharedAlb's region and partition", () => {
     const Missing = "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
 
     it("refuses to build without a region or a provider, before anything is registered", async () => {
-        let caught: Error | undefined;
-        const r = await run(() => {
-            try {
-                new SharedAlb("edge", regionless("eu-west-1", "aws") as any);
-            } catch (e) {
-                caught = e as Error;
-            }
-            return {};
-        });
-        expect(caught?.message).to.equal(Missing);
+        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", regionless("eu-west-1", "aws") as any));
+        expect(caught.message).to.equal(Missing);
         expect(r.resources).to.deep.equal([]);
     });
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigErrors } from "../../components/internal/errors";
 import { SharedAlb } from "../../components/shared-alb";
 import { ListenerInput, RuleInput, receivers, routeRequest } from "../../components/shared-alb/evaluate";
-import { Run, run, runError, secretValue } from "../harness";
+import { Run, run, runError, runRefused, secretValue } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 const T = {
@@ -416,16 +416,8 @@ describe("SharedAlb component", () => {
     it("refuses open preview routes on an internet-facing ALB before registering anything, and keeps them on an internal one", async () => {
         const args = exampleNetworkArgs();
         args.preview = {};
-        let caught: Error | undefined;
-        const r = await run(() => {
-            try {
-                new SharedAlb("edge", args as any);
-            } catch (e) {
-                caught = e as Error;
-            }
-            return {};
-        });
-        expect(caught!.message).to.match(/^preview: got \{\}; preview routes on an internet-facing ALB let anyone who sends "x-shared-alb-cluster: <cluster key>"/);
+        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", args as any));
+        expect(caught.message).to.match(/^preview: got \{\}; preview routes on an internet-facing ALB let anyone who sends "x-shared-alb-cluster: <cluster key>"/);
         expect(r.resources).to.deep.equal([]);
         args.loadBalancer.internal = true;
         const internal = await build(args);
@@ -483,17 +475,9 @@ describe("SharedAlb component", () => {
     it("refuses bad input before registering anything, the component included", async () => {
         const args = exampleNetworkArgs();
         args.clusters.blue.weight = 1000;
-        let caught: Error | undefined;
-        const r = await run(() => {
-            try {
-                new SharedAlb("edge", args as any);
-            } catch (e) {
-                caught = e as Error;
-            }
-            return {};
-        });
+        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", args as any));
         expect(caught).to.be.instanceOf(ConfigErrors);
-        expect(caught!.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
+        expect(caught.message).to.equal("clusters.blue.weight: got 1000; expected an integer from 0 to 999");
         expect(r.resources).to.deep.equal([]);
     });
 });
