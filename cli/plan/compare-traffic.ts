@@ -84,6 +84,7 @@ export function trafficChecks(ctx: CompareContext): Flag[] {
         flags.push(...weightedTargetGroups(after.stack, was, is, ctx.changes));
         flags.push(...newWeightedTargetGroups(after.stack, was, is, ctx.changes));
         flags.push(...priorityChanges(after.stack, before, after, ctx.changes));
+        flags.push(...prioritiesStillHeld(after.stack, before, after, ctx.changes));
         if (ctx.options.maxShift !== undefined) {
             flags.push(...weightShifts(after.stack, was, is, ctx.options.maxShift));
         }
@@ -171,6 +172,107 @@ function priorityChanges(stack: string, before: SnapshotStack, after: SnapshotSt
             safe: "move one rule per update, to a free priority; for a swap, go through a free priority first",
         };
     });
+}
+
+/** A listener rule at a priority on a listener: who holds it before the update, or takes it in the update. */
+interface RuleAt {
+    rule: ResourceChange;
+    /** The listener's URN (or the rule's listenerArn when the stack does not own the listener). */
+    listener: string;
+    priority: number;
+    /** The priority it moves from (a rule that moves). */
+    from?: number;
+}
+
+/**
+ * The listener each rule of a stack is on, keyed by the listener's URN so
+ * that BEFORE and the plan agree whatever ARNs they hold; a replaced listener
+ * is another listener after the update.
+ */
+function ruleListeners(s: SnapshotStack, changes: Map<string, ResourceChange>, after: boolean): Map<string, string> {
+    const byArn = new Map<string, SnapshotResource>();
+    for (const l of s.resources.filter(r => r.type === "aws:lb/listener:Listener")) {
+        for (const arn of [l.outputs.arn, l.id]) {
+            if (typeof arn === "string") {
+                byArn.set(arn, l);
+            }
+        }
+    }
+    const out = new Map<string, string>();
+    for (const r of s.resources.filter(x => x.type === "aws:lb/listenerRule:ListenerRule")) {
+        const listener = byArn.get(String(r.inputs.listenerArn));
+        const replaced = after && listener !== undefined && changes.get(listener.urn)?.kind === "replace";
+        out.set(r.urn, listener === undefined ? String(r.inputs.listenerArn) : `${listener.urn}${replaced ? " (replaced)" : ""}`);
+    }
+    return out;
+}
+
+/** A rule's priority, when it has one. */
+function priorityOf(r: SnapshotResource | undefined): number | undefined {
+    return typeof r?.inputs.priority === "number" ? r.inputs.priority : undefined;
+}
+
+/**
+ * Listener rules created, moved or replaced at a priority that a rule deleted,
+ * moved or replaced (creating the new one first) in the same update still
+ * holds on the same listener: the engine deletes at the end of the update,
+ * and SetRulePriorities moves one rule at a time, so CreateRule or
+ * SetRulePriorities fails with PriorityInUse, on every re-run too.
+ */
+function prioritiesStillHeld(stack: string, before: SnapshotStack, after: SnapshotStack, changes: Map<string, ResourceChange>): Flag[] {
+    const rules = (s: SnapshotStack) => new Map(s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule").map(r => [r.urn, r]));
+    const [was, is] = [rules(before), rules(after)];
+    const [oldListeners, newListeners] = [ruleListeners(before, changes, false), ruleListeners(after, changes, true)];
+    const holders: RuleAt[] = [];
+    const takers: RuleAt[] = [];
+    for (const c of [...changes.values()].filter(x => x.type === "aws:lb/listenerRule:ListenerRule")) {
+        const [old, now] = [priorityOf(was.get(c.urn)), priorityOf(is.get(c.urn))];
+        const moved = c.kind === "update" && c.paths.includes("priority");
+        if (old !== undefined && (c.kind === "delete" || moved || (c.kind === "replace" && !c.deleteBeforeReplace))) {
+            holders.push({ rule: c, listener: oldListeners.get(c.urn)!, priority: old });
+        }
+        if (now !== undefined && (c.kind === "create" || moved || c.kind === "replace")) {
+            takers.push({ rule: c, listener: newListeners.get(c.urn)!, priority: now, from: old });
+        }
+    }
+    return takers.flatMap(t => holders
+        .filter(h => h.listener === t.listener && h.priority === t.priority && (h.rule.urn !== t.rule.urn || t.rule.kind === "replace"))
+        .map(h => priorityInUse(stack, t, h, listenerLabel(before, h.listener), priorityOf(is.get(h.rule.urn)))));
+}
+
+/** How a flag names a listener: by its resource, or by its ARN when the stack does not own it. */
+function listenerLabel(s: SnapshotStack, key: string): string {
+    const listener = s.resources.find(r => r.urn === key);
+    return listener === undefined ? `listener ${key}` : label(listener);
+}
+
+/** The flag of a rule taking a priority that another rule still holds. */
+function priorityInUse(stack: string, taker: RuleAt, holder: RuleAt, listener: string, holderNext: number | undefined): Flag {
+    const p = taker.priority;
+    const takes = {
+        create: `is created at priority ${p}`,
+        update: `moves from priority ${String(taker.from)} to ${p}`,
+        replace: `is replaced by a rule created at priority ${p}`,
+        delete: "",
+    }[taker.rule.kind];
+    const moves = holder.rule.kind === "update";
+    const self = taker.rule.urn === holder.rule.urn;
+    const holds = moves
+        ? `until it moves to priority ${String(holderNext)}`
+        : `until ${holder.rule.kind === "delete" || self ? "it is" : "its old rule is"} deleted at the end of the update`;
+    const holderLabel = self ? "its old rule" : label(holder.rule);
+    const then = `then ${taker.rule.kind === "update" ? "move" : "create"} ${label(taker.rule)} in a later update`;
+    return {
+        stack, urn: taker.rule.urn, kind: "rule-priority-in-use",
+        message: `${label(taker.rule)} ${takes} on ${listener}, which ${holderLabel} still holds ${holds}`,
+        reason: "the engine creates and updates rules as the program registers them and deletes removed resources only at the end of the update, "
+            + "and SetRulePriorities moves one rule at a time: CreateRule or SetRulePriorities at a priority another rule of the listener holds "
+            + "fails with PriorityInUse, and every re-run of pulumi up repeats it",
+        safe: moves
+            ? `take two updates: first move ${label(holder.rule)} to a free priority, ${then}; for a swap, go through a free priority first`
+            : `take two updates: first the one that deletes ${label(holder.rule)} (e.g. retire or remove its cluster or service on its own), `
+                + `${then} (e.g. add the new cluster or service then)`,
+    };
 }
 
 /** Forward actions in which a target group's share moves by more than `maxShift` points. */

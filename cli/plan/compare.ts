@@ -54,7 +54,7 @@ export const FlagKinds = [
     "weighted-target-group-replaced", "weighted-target-group-deleted", "new-target-group-weighted",
     "binding-immutable-field-updated", "binding-replaced-create-first",
     "cluster-removed-without-retiring", "eks-cluster-replaced", "eks-cluster-deleted", "namespace-deleted",
-    "rule-priority-changed", "weight-shift", "no-replace-rule",
+    "rule-priority-changed", "rule-priority-in-use", "weight-shift", "no-replace-rule",
 ] as const;
 export type FlagKind = (typeof FlagKinds)[number];
 

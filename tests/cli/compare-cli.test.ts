@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { main } from "../../cli/plan/command";
+import { FlagKinds } from "../../cli/plan/compare";
 import { JsonComparison } from "../../cli/plan/compare-output";
 import { planFleet } from "../../cli/plan/fleet";
 import { ReplaceRules } from "../../cli/plan/replace-on";
@@ -174,5 +175,80 @@ describe("replace-on table: covers every type the stacks register", function () 
         });
         oidc.resources.forEach(r => types.add(r.type));
         expect([...types].sort()).to.deep.equal(Object.keys(ReplaceRules).sort());
+    });
+});
+
+describe("shared-alb plan --compare on the example fleet: retiring a cluster and adding one in the same update", function () {
+    this.timeout(120_000);
+
+    async function planExample(argv: string[]) {
+        const io = captureIo();
+        const code = await main(argv, io);
+        return { code, out: io.out(), err: io.err() };
+    }
+
+    /** The example fleet's configs (a temp copy of stacks/config) with the network stack's clusters edited. */
+    function exampleWith(edit: (clusters: Record<string, Record<string, unknown>>) => void): string {
+        const configs = exampleFleet();
+        edit(configs.network["alb-fleet:network"].clusters);
+        return writeFleet(configs);
+    }
+
+    async function beforeOf(dir: string): Promise<string> {
+        const r = await planExample(["--config-dir", dir, "--json"]);
+        const file = path.join(dir, "before.json");
+        fs.writeFileSync(file, r.out);
+        return file;
+    }
+
+    const retireGreen = (c: Record<string, Record<string, unknown>>) => { c.green.retiring = true; };
+    const addRed = (c: Record<string, Record<string, unknown>>) => { c.red = { accountId: "111111111111", weight: 0 }; };
+    const urn = (name: string) => `urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shared-alb-${name}`;
+    const held = (service: string, priority: number) => `ListenerRule shared-alb-preview-${service}-red is created at priority ${priority} on Listener `
+        + `shared-alb-https, which ListenerRule shared-alb-preview-${service}-green still holds until it is deleted at the end of the update`;
+
+    it("exit 3: red's preview rules are created at the priorities green's deleted preview rules still hold", async () => {
+        const before = await beforeOf(exampleWith(() => undefined));
+        const dir = exampleWith(c => { retireGreen(c); addRed(c); });
+        const tree = await planExample(["--config-dir", dir, "--compare", before]);
+        expect([tree.code, tree.err]).to.deep.equal([3, ""]);
+        const flagged = tree.out.slice(tree.out.indexOf("flagged ("));
+        expect(flagged.split("\n").filter(l => l.startsWith("  ✗") || l.startsWith("      safe way"))).to.deep.equal([
+            `  ✗ network: ${held("api", 31744)}`,
+            "      safe way: take two updates: first the one that deletes ListenerRule shared-alb-preview-api-green (e.g. retire or remove its cluster "
+                + "or service on its own), then create ListenerRule shared-alb-preview-api-red in a later update (e.g. add the new cluster or service then)",
+            `  ✗ network: ${held("web", 44014)}`,
+            "      safe way: take two updates: first the one that deletes ListenerRule shared-alb-preview-web-green (e.g. retire or remove its cluster "
+                + "or service on its own), then create ListenerRule shared-alb-preview-web-red in a later update (e.g. add the new cluster or service then)",
+        ]);
+        expect(tree.out).to.contain("fleet: 4 to create, 2 to update, 0 to replace, 2 to delete, 49 unchanged; 2 flagged\n");
+        const json = await planExample(["--config-dir", dir, "--compare", before, "--json"]);
+        const doc = JSON.parse(json.out) as JsonComparison;
+        expect([json.code, doc.flags.map(f => [f.stack, f.urn, f.kind, f.message])]).to.deep.equal([3, [
+            ["network", urn("preview-api-red"), "rule-priority-in-use", held("api", 31744)],
+            ["network", urn("preview-web-red"), "rule-priority-in-use", held("web", 44014)],
+        ]]);
+    });
+
+    it("the two-step way flags nothing: retire green in one update, add red in the next", async () => {
+        const before = await beforeOf(exampleWith(() => undefined));
+        const retiredDir = exampleWith(retireGreen);
+        const retired = await planExample(["--config-dir", retiredDir, "--compare", before]);
+        expect([retired.code, retired.out.split("\n").at(-2)]).to.deep.equal([0, "fleet: 0 to create, 0 to update, 0 to replace, 2 to delete, 51 unchanged; nothing flagged"]);
+        const added = await planExample(["--config-dir", exampleWith(c => { retireGreen(c); addRed(c); }), "--compare", await beforeOf(retiredDir)]);
+        expect([added.code, added.out.split("\n").at(-2)]).to.deep.equal([0, "fleet: 4 to create, 2 to update, 0 to replace, 0 to delete, 49 unchanged; nothing flagged"]);
+    });
+});
+
+describe("docs/cli.md: the flags of plan --compare", () => {
+    it("the table names every kind of flag, and no other", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "cli.md"), "utf8");
+        const table = text.slice(text.indexOf("What is flagged (`kind` in `--json`):"));
+        const lines = table.split("\n");
+        const start = lines.indexOf("| Kind | When |") + 2;
+        const end = lines.findIndex((l, i) => i >= start && !l.startsWith("|"));
+        const rows = lines.slice(start, end).map(l => l.split(" | ")[0]);
+        const kinds = rows.flatMap(cell => [...cell.matchAll(/`([a-z-]+)`/g)].map(m => m[1]));
+        expect(kinds).to.deep.equal([...FlagKinds]);
     });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as fc from "fast-check";
 import { compareFleet, CompareOptions, Flag } from "../../cli/plan/compare";
 import { SnapshotResource, SnapshotStack } from "../../cli/plan/snapshot";
 
@@ -186,9 +187,11 @@ describe("compare: the changes that hurt are flagged with the reason and the saf
             [network({ clusters: { green: {} } }).build()]], []],
         ["a rule's priority changed", () => [[network().build()], [network({ apiPriority: 30 }).build()]],
             [["rule-priority-changed", "ListenerRule rule-api moves from priority 20 to 30"]]],
-        ["two rules swapping priorities", () => [[network().build()], [network({ apiPriority: 10, webPriority: 20 }).build()]], [
+        ["two rules swapping priorities (on a listener the stack does not own, named by its ARN)", () => [[network().build()], [network({ apiPriority: 10, webPriority: 20 }).build()]], [
             ["rule-priority-changed", "ListenerRule rule-api moves from priority 20 to 10 (taking the priority of ListenerRule rule-web, which moves too)"],
+            ["rule-priority-in-use", `ListenerRule rule-api moves from priority 20 to 10 on listener ${listenerArn}, which ListenerRule rule-web still holds until it moves to priority 20`],
             ["rule-priority-changed", "ListenerRule rule-web moves from priority 10 to 20 (taking the priority of ListenerRule rule-api, which moves too)"],
+            ["rule-priority-in-use", `ListenerRule rule-web moves from priority 10 to 20 on listener ${listenerArn}, which ListenerRule rule-api still holds until it moves to priority 10`],
         ]],
         ["weights moving more than --max-shift", () => [[network().build()], [network({ weights: { blue: 50, green: 50 } }).build()], { maxShift: 25 }],
             [["weight-shift", "ListenerRule rule-web moves more than 25 points of traffic at once: tg-blue-web 100% -> 50%, tg-green-web 0% -> 50%"]]],
@@ -223,5 +226,92 @@ describe("compare: the changes that hurt are flagged with the reason and the saf
             + "only then remove the key and pulumi up -s network");
         const [sameAccount] = compareFleet([network().build()], [network({ clusters: { blue: {} } }).build()]).flags;
         expect(sameAccount.reason).to.equal("its target groups are deleted while its cluster stack's TargetGroupBindings still point at them");
+    });
+});
+
+/** A network stack of two listeners and the given rules: name -> [listener, priority]. */
+function ruleSet(rules: Record<string, [string, number]>, extra: Record<string, Partial<SnapshotResource>> = {}): SnapshotStack {
+    const b = new StackBuilder("network");
+    const arn = (l: string) => `arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/shop/0a0a0a0a0a0a0a0a/${l}0000000000000`;
+    for (const l of ["https", "http"]) {
+        b.add(T.listener, l, { port: l === "https" ? 443 : 80 }, { id: arn(l), outputs: { arn: arn(l) } });
+    }
+    for (const [name, [listener, priority]] of Object.entries(rules)) {
+        b.add(T.rule, name, { listenerArn: arn(listener), priority, actions: [{ type: "fixed-response", fixedResponse: { statusCode: "404" } }] },
+            { id: `rule-${name}`, ...extra[name] });
+    }
+    return b.build();
+}
+
+describe("compare: a rule created or moved at a priority that a rule deleted or moved in the same update still holds", () => {
+    const inUse = (before: SnapshotStack, after: SnapshotStack) => flagsOf([before], [after]).filter(([kind]) => kind === "rule-priority-in-use");
+    const cases: [string, SnapshotStack, SnapshotStack, [string, string][]][] = [
+        ["a rule created at the priority of a deleted one", ruleSet({ green: ["https", 5] }), ruleSet({ red: ["https", 5] }), [
+            ["rule-priority-in-use", "ListenerRule red is created at priority 5 on Listener https, which ListenerRule green still holds until it is deleted at the end of the update"],
+        ]],
+        ["a rule moved onto the priority of a deleted one", ruleSet({ a: ["https", 5], b: ["https", 6] }), ruleSet({ b: ["https", 5] }), [
+            ["rule-priority-changed", "ListenerRule b moves from priority 6 to 5"],
+            ["rule-priority-in-use", "ListenerRule b moves from priority 6 to 5 on Listener https, which ListenerRule a still holds until it is deleted at the end of the update"],
+        ]],
+        ["two rules swapping priorities", ruleSet({ a: ["https", 5], b: ["https", 6] }), ruleSet({ a: ["https", 6], b: ["https", 5] }), [
+            ["rule-priority-changed", "ListenerRule a moves from priority 5 to 6 (taking the priority of ListenerRule b, which moves too)"],
+            ["rule-priority-in-use", "ListenerRule a moves from priority 5 to 6 on Listener https, which ListenerRule b still holds until it moves to priority 5"],
+            ["rule-priority-changed", "ListenerRule b moves from priority 6 to 5 (taking the priority of ListenerRule a, which moves too)"],
+            ["rule-priority-in-use", "ListenerRule b moves from priority 6 to 5 on Listener https, which ListenerRule a still holds until it moves to priority 6"],
+        ]],
+        ["a rule created at a priority freed in an earlier update: no flag", ruleSet({ a: ["https", 4] }), ruleSet({ a: ["https", 4], red: ["https", 5] }), []],
+        ["a rule created at the priority a deleted rule holds on another listener: no flag", ruleSet({ green: ["http", 5] }), ruleSet({ red: ["https", 5] }), []],
+        ["a rule moved to a free priority while another is deleted: no flag", ruleSet({ a: ["https", 5], b: ["https", 6] }), ruleSet({ b: ["https", 7] }), [
+            ["rule-priority-changed", "ListenerRule b moves from priority 6 to 7"],
+        ]],
+        ["a rule replaced (its provider changes) by creating the new one first", ruleSet({ a: ["https", 5] }, { a: { provider: "aws-old" } }),
+            ruleSet({ a: ["https", 5] }, { a: { provider: "aws-new" } }), [
+                ["rule-priority-in-use", "ListenerRule a is replaced by a rule created at priority 5 on Listener https, which its old rule still holds until it is deleted at the end of the update"],
+            ]],
+        ["a rule replaced by deleting it first: no flag", ruleSet({ a: ["https", 5] }, { a: { provider: "aws-old", deleteBeforeReplace: true } }),
+            ruleSet({ a: ["https", 5] }, { a: { provider: "aws-new", deleteBeforeReplace: true } }), []],
+    ];
+    for (const [what, before, after, expected] of cases) {
+        it(what, () => {
+            expect(flagsOf([before], [after]).filter(([kind]) => kind.startsWith("rule-priority"))).to.deep.equal(expected);
+        });
+    }
+
+    it("says why, and the two-step way for a deleted and for a moved holder", () => {
+        const [deleted] = compareFleet([ruleSet({ green: ["https", 5] })], [ruleSet({ red: ["https", 5] })]).flags;
+        expect([deleted.urn, deleted.reason, deleted.safe]).to.deep.equal([
+            "urn:pulumi:network::alb-fleet::aws:lb/listenerRule:ListenerRule::red",
+            "the engine creates and updates rules as the program registers them and deletes removed resources only at the end of the update, "
+                + "and SetRulePriorities moves one rule at a time: CreateRule or SetRulePriorities at a priority another rule of the listener holds "
+                + "fails with PriorityInUse, and every re-run of pulumi up repeats it",
+            "take two updates: first the one that deletes ListenerRule green (e.g. retire or remove its cluster or service on its own), "
+                + "then create ListenerRule red in a later update (e.g. add the new cluster or service then)",
+        ]);
+        const moved = compareFleet([ruleSet({ a: ["https", 5] })], [ruleSet({ a: ["https", 6], red: ["https", 5] })]).flags;
+        expect(moved.filter(f => f.kind === "rule-priority-in-use").map(f => [f.message, f.safe])).to.deep.equal([[
+            "ListenerRule red is created at priority 5 on Listener https, which ListenerRule a still holds until it moves to priority 6",
+            "take two updates: first move ListenerRule a to a free priority, then create ListenerRule red in a later update; for a swap, go through a free priority first",
+        ]]);
+    });
+
+    it("flags exactly the created or moved rules whose new priority a deleted or moved rule holds in BEFORE on the same listener", () => {
+        const listener = fc.constantFrom("https", "http");
+        const rules = (prefix: string) => fc.uniqueArray(fc.tuple(listener, fc.integer({ min: 1, max: 6 })), { maxLength: 8, selector: ([l, p]) => `${l}/${p}` })
+            .map(list => list.map(([l, p], i) => ({ name: `${prefix}${i}`, listener: l, priority: p })));
+        // BEFORE's rules, AFTER's, and which of BEFORE's rules AFTER keeps (the others are deleted, their names free for AFTER's).
+        const sides = fc.tuple(rules("r"), rules("r"), fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }));
+        fc.assert(fc.property(sides, ([was, is, keep]) => {
+            // A kept rule stays on its listener: AFTER's rule of the same name takes the listener of BEFORE's only when they match.
+            const after = is.filter(r => !was.some(w => w.name === r.name && (w.listener !== r.listener || !keep[Number(r.name.slice(1))])));
+            const before = Object.fromEntries(was.map(r => [r.name, [r.listener, r.priority] as [string, number]]));
+            const flagged = inUse(ruleSet(before), ruleSet(Object.fromEntries(after.map(r => [r.name, [r.listener, r.priority] as [string, number]]))))
+                .map(([, message]) => message.split(" ")[1]).sort();
+            const oldOf = new Map(was.map(r => [r.name, r]));
+            const newOf = new Map(after.map(r => [r.name, r]));
+            const freed = was.filter(r => newOf.get(r.name)?.priority !== r.priority);
+            const taking = after.filter(r => oldOf.get(r.name)?.priority !== r.priority);
+            const expected = taking.flatMap(t => freed.filter(h => h.name !== t.name && h.listener === t.listener && h.priority === t.priority).map(() => t.name)).sort();
+            expect(flagged).to.deep.equal(expected);
+        }), { numRuns: 300 });
     });
 });
