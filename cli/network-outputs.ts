@@ -1,6 +1,6 @@
 import { readFile, stat } from "fs/promises";
 import * as path from "path";
-import { NetworkOutputs } from "../components/internal/contract";
+import { HiddenSecret, NetworkOutputs } from "../components/internal/contract";
 import {
     ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
 } from "../components/internal/arn";
@@ -89,7 +89,7 @@ export function hiddenSecretPaths(value: unknown): string[] {
     const pending: [unknown, string][] = [[value, ""]];
     while (pending.length > 0) {
         const [v, at] = pending.pop()!;
-        if (v === "[secret]") {
+        if (v === HiddenSecret) {
             found.push(at || "(top level)");
         } else if (Array.isArray(v)) {
             v.forEach((item, i) => pending.push([item, join(at, i)]));
@@ -158,7 +158,7 @@ const roleArn = strMatching(v => parseRoleArn(v) !== undefined, ArnAllowed.role)
 const targetGroupArn = strMatching(matches(TargetGroupArnPattern), ArnAllowed.targetGroup);
 const listenerArn = strMatching(matches(ListenerArnPattern), ArnAllowed.listener);
 /** The external ID, or the `[secret]` placeholder of outputs exported without `--show-secrets` (the doctor warns about it). */
-const externalIdOrHidden = strMatching(v => v === "[secret]" || ExternalIdPattern.test(v), ExternalIdAllowed);
+const externalIdOrHidden = strMatching(v => v === HiddenSecret || ExternalIdPattern.test(v), ExternalIdAllowed);
 const strings = list(str, { notList: "expected a list of strings" });
 const arnMap = map(() => str, { notMap: "expected an object of rule ARNs keyed by cluster" });
 const allowed = { otherKeys: "allowed" } as const;

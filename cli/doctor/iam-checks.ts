@@ -1,5 +1,5 @@
 import { arnPartition, securityGroupArn } from "../../components/internal/arn";
-import { ClusterOutputs, NetworkOutputs } from "../../components/internal/contract";
+import { ClusterOutputs, NetworkOutputs, shownExternalId } from "../../components/internal/contract";
 import { AdditionalPolicyName, ControllerPolicyName, controllerPermissionsPolicy } from "../../components/cluster-attachment/policy";
 import { ForbiddenActionPatterns } from "../../components/cluster-attachment/validate-controller";
 import { RegistrarPolicyName, registrarPermissions } from "../../components/shared-alb/policy";
@@ -72,23 +72,33 @@ export function checkRegistrars(outputs: NetworkOutputs, snap: { roles: Record<s
         const roleArn = c.registrarRoleArn ?? "";
         const subject = `${key} ${roleArn}`;
         const f = snap.roles[roleArn];
-        if (!f || f.state === "missing") {
-            out.push(fail("registrar.trust", subject, `registrar role for cross-account cluster ${key} does not exist: its controller cannot register targets`,
-                "pulumi up -s network to recreate the role, then restart the controller in the cluster"));
-            continue;
-        }
-        if (f.state === "error") {
-            out.push(unreadable("registrar.trust", subject, f));
-            continue;
-        }
-        const unread = unreadablePolicies(f.value);
-        out.push(unread ? unreadable("registrar.trust", subject, unread) : judgeRegistrar(outputs, key, c, f.value, subject));
+        out.push(judgeFetchedRole("registrar.trust", subject, f,
+            () => fail("registrar.trust", subject, `registrar role for cross-account cluster ${key} does not exist: its controller cannot register targets`,
+                "pulumi up -s network to recreate the role, then restart the controller in the cluster"),
+            role => judgeRegistrar(outputs, key, c, role, subject)));
     }
     return out;
 }
 
+/**
+ * A role check on what was fetched: `missing` when the role does not exist,
+ * an error result when the role or one of its policies could not be read
+ * (never a pass), else `judge` on the role.
+ */
+function judgeFetchedRole(id: CheckResult["id"], subject: string, fetched: Fetched<LiveRole> | undefined,
+    missing: () => CheckResult, judge: (role: LiveRole) => CheckResult): CheckResult {
+    if (!fetched || fetched.state === "missing") {
+        return missing();
+    }
+    if (fetched.state === "error") {
+        return unreadable(id, subject, fetched);
+    }
+    const unread = unreadablePolicies(fetched.value);
+    return unread ? unreadable(id, subject, unread) : judge(fetched.value);
+}
+
 function judgeRegistrar(outputs: NetworkOutputs, key: string, c: ClusterOutputs, role: LiveRole, subject: string): CheckResult {
-    const externalId = c.externalId && c.externalId !== "[secret]" ? c.externalId : undefined;
+    const externalId = shownExternalId(c);
     const tgs = sortedEntries(c.targetGroups);
     const docs = role.policies.map(p => p.document);
     const envelope = envelopeOf(registrarPermissions(tgs.map(([, tg]) => tg.arn)), {
@@ -132,17 +142,10 @@ export function checkControllers(outputs: NetworkOutputs, snap: { controllerRole
         }
         const subject = `${key} ${c.controllerRoleArn}`;
         const f = snap.controllerRoles[c.controllerRoleArn];
-        if (!f || f.state === "missing") {
-            out.push(warn("controller.iam", subject, `controller role of cluster ${key} does not exist: its controller cannot register targets, unless it runs with a role of its own`,
-                `pulumi up -s cluster-${key} creates it; with controller.createRole false, the role you bring is not checked`));
-            continue;
-        }
-        if (f.state === "error") {
-            out.push(unreadable("controller.iam", subject, f));
-            continue;
-        }
-        const unread = unreadablePolicies(f.value);
-        out.push(unread ? unreadable("controller.iam", subject, unread) : judgeController(outputs, key, c, f.value, subject));
+        out.push(judgeFetchedRole("controller.iam", subject, f,
+            () => warn("controller.iam", subject, `controller role of cluster ${key} does not exist: its controller cannot register targets, unless it runs with a role of its own`,
+                `pulumi up -s cluster-${key} creates it; with controller.createRole false, the role you bring is not checked`),
+            role => judgeController(outputs, key, c, role, subject)));
     }
     return out;
 }

@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
-import { NetworkOutputs, TargetGroupOutputs } from "../../components/internal/contract";
+import { NetworkOutputs, TargetGroupOutputs, shownExternalId } from "../../components/internal/contract";
 import { oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
 import { sortedEntries } from "./outputs";
@@ -304,7 +304,7 @@ function bindingChecks({ outputs, target, snap, cluster, key }: ClusterChecked, 
             `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`));
     }
     if (cluster.accountId !== outputs.accountId) {
-        out.push(checkRole(where, tgb, cluster.registrarRoleArn, cluster.externalId));
+        out.push(checkRole(where, tgb, cluster.registrarRoleArn, shownExternalId(cluster)));
     }
     return out;
 }
@@ -333,7 +333,7 @@ function checkRole(where: string, tgb: LiveBinding, roleArn: string | undefined,
     if (tgb.iamRoleArnToAssume !== roleArn) {
         problems.push(`iamRoleArnToAssume is ${tgb.iamRoleArnToAssume ?? "unset"}, expected ${roleArn}`);
     }
-    if (externalId && externalId !== "[secret]" && tgb.assumeRoleExternalId !== externalId) {
+    if (externalId !== undefined && tgb.assumeRoleExternalId !== externalId) {
         problems.push(tgb.assumeRoleExternalId ? "assumeRoleExternalId differs from the outputs' external ID" : "assumeRoleExternalId is unset");
     }
     return problems.length > 0

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { HiddenSecret } from "../../components/internal/contract";
 
 /** What a plan prints in place of a secret value. */
-export const SecretText = "[secret]";
+export const SecretText = HiddenSecret;
 
 // The wire form of a secret in deserialized resource properties
 // (`specialSigKey` / `specialSecretSig` of @pulumi/pulumi/runtime/rpc).

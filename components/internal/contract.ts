@@ -155,3 +155,11 @@ export interface VpcSharingOutputs {
     /** The principals the subnets are shared with: the accounts of the clusters outside the network account, and the principals given in vpcSharing.principals. */
     principals: string[];
 }
+
+/** What `pulumi stack output --json` writes for a secret without `--show-secrets`. */
+export const HiddenSecret = "[secret]";
+
+/** A cluster's external ID when the outputs show it; undefined when it has none or it is hidden as `"[secret]"`. */
+export function shownExternalId(cluster: Pick<ClusterOutputs, "externalId">): string | undefined {
+    return cluster.externalId && cluster.externalId !== HiddenSecret ? cluster.externalId : undefined;
+}
