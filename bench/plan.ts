@@ -72,11 +72,10 @@ function networkConfig(clusters: number): Record<string, unknown> {
     const serviceMap: Record<string, unknown> = {};
     const groups = Math.ceil(clusters / GroupSize);
     for (let g = 0; g < groups; g++) {
-        services.slice(0, servicesPerCluster(clusters)).forEach((s, i) => {
+        services.slice(0, servicesPerCluster(clusters)).forEach(s => {
             serviceMap[serviceName(s, g)] = {
                 port: ports[s],
                 ...(s === "web" ? { hosts: [g === 0 ? "shop.example.com" : `shop-${g + 1}.example.com`] } : { paths: [g === 0 ? `/${s}/*` : `/g${g + 1}/${s}/*`] }),
-                priority: 100 + (g * services.length + i) * 10,
                 healthCheck: { path: "/healthz", interval: 15, timeout: 5 },
             };
         });

@@ -138,6 +138,10 @@ function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[]
     if (svc.ruleArn === undefined && svc.hosts !== undefined && svc.paths !== undefined && svc.hosts.length + svc.paths.length === 0) {
         return { result: pass("listener.rule", subject, `no rule: the ${listenerRole} listener's default action serves it`) };
     }
+    if (svc.ruleArn === undefined && svc.priority !== undefined && Object.values(svc.weights).every(w => w === 0) && tagged.length === 0) {
+        return { result: pass("listener.rule", subject, `no rule of its own while no cluster gives it weight (priority ${svc.priority} is kept for it): `
+            + "its requests go where they went before it was added; its clusters' preview rules keep its target groups attached") };
+    }
     if (svc.ruleArn !== undefined) {
         const rule = rules.find(r => r.arn === svc.ruleArn);
         if (rule !== undefined) {

@@ -92,9 +92,17 @@ export interface ServiceOutputs {
     paths?: string[];
     /** `instance` targets: the service's own declared NodePort (absent: the NodePort range 30000-32767); a cluster may override it. */
     nodePort?: number;
-    /** The service's listener rule; absent for a default service without hosts or paths (it has none) and in older outputs. */
+    /**
+     * The service's listener rule; absent for a default service without
+     * hosts or paths (it has none), for a service no cluster gives weight
+     * (it has only preview rules), and in older outputs.
+     */
     ruleArn?: string;
-    /** The priority of that rule. */
+    /**
+     * The priority of that rule, or the one kept for it while it has no rule
+     * (no cluster gives it weight); the next update reads it back to keep the
+     * rule where it is (`deployedAllocation`).
+     */
     priority?: number;
     /** With preview routes: the service's preview rule per cluster key. */
     previewRuleArns?: Record<string, string>;

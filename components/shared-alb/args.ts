@@ -105,6 +105,32 @@ export interface SharedAlbArgs {
      * @default none: no preview rules
      */
     preview?: PreviewArgs;
+    /**
+     * The rule priorities and preview slots the ALB is deployed with, as the
+     * network outputs of the last update record them
+     * (`services.<name>.priority`, `clusters.<key>.previewSlot`): a rule or
+     * cluster that stays keeps its place, and nothing new takes a place a
+     * rule deleted in the same update still holds. The network stack reads
+     * it from its own outputs (`readDeployedAllocation`); a program of its
+     * own passes what `deployedAllocationOf` gives for its previous outputs.
+     * @default none: every place is allocated afresh from the config (stable
+     * while names' digests do not collide; see docs/routing.md)
+     */
+    deployedAllocation?: DeployedAllocationArgs;
+}
+
+/** Where the deployed rules sit: by service, its rule's priority; by cluster, its preview slot. */
+export interface DeployedAllocationArgs {
+    /**
+     * The deployed rule priority of each service (1..50000), removed services included.
+     * @default {}
+     */
+    priorities?: Record<string, number>;
+    /**
+     * The deployed preview slot of each cluster (1..9), removed clusters included.
+     * @default {}
+     */
+    previewSlots?: Record<string, number>;
 }
 
 /**
@@ -418,10 +444,20 @@ export interface ServiceArgs {
      * The listener rule priority, 1..999, unique; explicit priorities precede
      * every derived one. With preview routes the nine priorities below it
      * take the service's preview rules, so space explicit ones ten apart.
-     * @default derived from the service's own hosts and paths (band and
-     * specificity) and a digest of its name, from 1010 up; see docs/routing.md
+     * A priority that puts this rule before a more specific one it overlaps
+     * is refused unless `shadows` lists that one.
+     * @default derived: kept as deployed (`deployedAllocation`), else a free
+     * block of the band and specificity of the service's own hosts and paths,
+     * from 1010 up; see docs/routing.md
      */
     priority?: number;
+    /**
+     * Services whose requests this one may take where both match: a more
+     * specific service this one precedes (by an explicit `priority`), or one
+     * of equal specificity it must precede. Each must overlap this service.
+     * @default [] (overlapping rules are ordered by specificity; a tie is refused)
+     */
+    shadows?: string[];
     /**
      * Per-cluster weights for this service, overriding the clusters' default
      * weights; only for clusters that run the service.

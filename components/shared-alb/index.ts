@@ -6,6 +6,9 @@ export { targetGroupName, registrarRoleName, defaultControllerRoleName } from ".
 export { registrarTrustPolicy, registrarPermissions, RegistrarPolicyName } from "./policy";
 export { listenerPlan, serviceAction, ruleConditions, ListenerPlan, RulePlan, ServiceAction } from "./rules";
 export { routeRequest, forwardedTo, receivers, checkListener, AlbRequest, AlbAnswer, ListenerInput, RuleInput } from "./evaluate";
-export { PriorityLayout, Bands, describeLevel, ruleLevel, derivedPriority, derivedPreviewSlot } from "./precedence";
+export { PriorityLayout, Bands, describeLevel, ruleLevel, preferredPriority, preferredPreviewSlot } from "./precedence";
+export { DeployedAllocation } from "./allocate";
+export { deployedAllocationOf } from "./deployed";
+export { readDeployedAllocation, ownStackName } from "./deployed-read";
 export { validateVpcSharing, VpcSharingModel, VpcSharingContext, OrganizationArnPattern, OrganizationalUnitArnPattern } from "./vpc-sharing";
 export { subnetArn, partitionOf, roleArn } from "../internal/arn";

@@ -107,8 +107,14 @@ export interface ClusterModel {
     externalId?: ExternalIdSource;
     /** The services this cluster runs (all unless `clusters.<key>.services` narrows them), sorted. */
     services: string[];
-    /** Where the cluster's preview rules sit in each service's block of priorities (1..9). */
+    /**
+     * Where the cluster's preview rules sit in each service's block of
+     * priorities (1..9): the given `clusters.<key>.previewSlot`, the deployed
+     * one, or a free one (see allocate.ts). Retiring clusters keep theirs.
+     */
     previewSlot: number;
+    /** `clusters.<key>.previewSlot` was given. */
+    previewSlotGiven: boolean;
     /**
      * Leaving the fleet (`clusters.<key>.retiring`): weight 0 everywhere and
      * no preview rules, but its target groups (still in the forward actions at
@@ -132,6 +138,8 @@ export interface ServiceModel {
     priority: number;
     /** The priority was set in the config (1..999) rather than derived. */
     explicitPriority: boolean;
+    /** The services whose overlapping requests this one may take although they are more specific (`services.<name>.shadows`), sorted. */
+    shadows: string[];
     /** The clusters that run the service, sorted: each has a target group and an entry in the forward action. */
     clusters: string[];
     /** Effective weight of every cluster that runs the service (0 included). */

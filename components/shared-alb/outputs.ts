@@ -90,6 +90,9 @@ function serviceOutputs(model: FleetModel, s: ServiceModel, from: KnownSources):
     }
     if (arn !== undefined) {
         out.ruleArn = arn;
+    }
+    // Recorded for a weightless service too (its preview rules sit in its block): the next update keeps it (see allocate.ts).
+    if (s.hosts.length + s.paths.length > 0) {
         out.priority = s.priority;
     }
     if (model.preview !== undefined) {

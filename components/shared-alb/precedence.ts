@@ -1,17 +1,16 @@
 /**
- * Listener rule priorities: banded by specificity, stable by construction.
- * A derived priority is a function of the service's own conditions and name
- * only, never of the other services, so adding or removing a service never
- * renumbers another rule (the provider applies priority changes one rule at
- * a time, and two rules swapping priorities fail with `PriorityInUse`).
+ * Listener rule precedence: the priority layout, specificity levels, and the
+ * checks that overlapping rules are ordered as their specificity (or the
+ * config's `shadows`) says. Where each rule goes is allocate.ts's work.
  * Pure: no Pulumi runtime.
  *
  * Layout (see docs/routing.md):
  * - 1..999: explicit `services.<name>.priority`; they precede every derived one.
  * - 1010..49800: derived rules, in blocks of ten. A service's rule takes the
  *   block's top priority (a multiple of ten); the nine below it belong to its
- *   preview rules, one per cluster slot. Blocks are ordered by specificity
- *   level (most specific first), then by a digest of the service name.
+ *   preview rules, one per cluster slot. Blocks are banded by specificity
+ *   level (most specific first); within a level a new service prefers the
+ *   block a digest of its name picks.
  * - 49991..49999: preview rules of the default action (the `defaultService`),
  *   evaluated after every other rule.
  */
@@ -29,7 +28,7 @@ export const PriorityLayout = {
     blockSize: 10,
     /** Priority of the first derived rule (block 0). */
     firstDerived: 1010,
-    /** Blocks per specificity level: the places a name digest picks from. */
+    /** Blocks per specificity level: the places a level's derived rules take (a name digest picks the preferred one). */
     namePlaces: 122,
     /** Preview slots per block (1..9), one per cluster. */
     previewSlots: 9,
@@ -127,19 +126,19 @@ export function describeLevel(level: number): string {
     return `${Bands[2]}: ${chars(Buckets.host, level - HostAndPathLevels - Buckets.path.length)}`;
 }
 
-/** Where a service name's digest places its block within a level (0..namePlaces-1). */
+/** The block a service name's digest prefers within a level (0..namePlaces-1). */
 export function namePlace(service: string): number {
     return parseInt(digest(["priority", service], 8), 16) % PriorityLayout.namePlaces;
 }
 
-/** The derived rule priority of a service: its level's blocks, the place its name picks. */
-export function derivedPriority(hosts: readonly string[], paths: readonly string[], service: string): number {
+/** The priority a new service's derived rule prefers: its level's blocks, the place its name picks. */
+export function preferredPriority(hosts: readonly string[], paths: readonly string[], service: string): number {
     const block = ruleLevel(hosts, paths) * PriorityLayout.namePlaces + namePlace(service);
     return PriorityLayout.firstDerived + PriorityLayout.blockSize * block;
 }
 
-/** A cluster's preview slot derived from its key (1..9), when `clusters.<key>.previewSlot` is not set. */
-export function derivedPreviewSlot(clusterKey: string): number {
+/** The preview slot (1..9) a new cluster prefers, picked by its key's digest. */
+export function preferredPreviewSlot(clusterKey: string): number {
     return 1 + parseInt(digest(["preview-slot", clusterKey], 8), 16) % PriorityLayout.previewSlots;
 }
 
@@ -185,12 +184,26 @@ export interface RankedRule {
     hosts: readonly string[];
     paths: readonly string[];
     priority: number;
-    /** The priority was set explicitly (the user orders it; no overlap check). */
+    /** The priority was set explicitly (`services.<name>.priority`). */
     explicit: boolean;
+    /** The services whose overlapping requests this rule may take although they are more specific (`services.<name>.shadows`). */
+    shadows: readonly string[];
 }
 
-/** Why two derived rules cannot be ordered by specificity. */
+/**
+ * Why two overlapping rules are not ordered right:
+ * - `tie`: derived rules that rank at one specificity for a request both
+ *   match; nothing says which one gets it.
+ * - `shadowing`: the rule evaluated first is less specific than the other
+ *   for a request both match, and its `shadows` does not list the other.
+ * - `reversed`: the later rule's `shadows` lists the first one, yet the
+ *   first one comes first and gets the requests.
+ */
+export type PrecedenceKind = "tie" | "shadowing" | "reversed";
+
+/** Two overlapping rules in the wrong order, or in none. */
 export interface PrecedenceConflict {
+    kind: PrecedenceKind;
     /** The rule evaluated first. */
     first: string;
     second: string;
@@ -201,21 +214,21 @@ export interface PrecedenceConflict {
 }
 
 /**
- * Pairs of derived rules that can match one request but whose order does not
- * follow specificity: for every host and path value pair of the first rule
+ * Pairs of rules that can match one request but are not in the order their
+ * specificity calls for: for every host and path value pair of the first
  * that matches a request some value pair of the second also matches, the
- * first's pair must rank strictly more specific. Rules at the same level
- * that overlap fail this, and so does a rule that comes first by its least
- * specific value while another of its values is not more specific than the
- * later rule's. Explicit priorities are the user's order and are not checked.
+ * first's pair must rank strictly more specific, unless the first rule's
+ * `shadows` lists the second. Two explicit priorities, or an explicit and a
+ * derived one, at equal specificity are the user's order; two derived rules
+ * at equal specificity are a tie the config must break.
  */
 export function precedenceConflicts(rules: readonly RankedRule[]): PrecedenceConflict[] {
-    const derived = rules.filter(r => !r.explicit && r.hosts.length + r.paths.length > 0)
+    const ordered = rules.filter(r => r.hosts.length + r.paths.length > 0)
         .sort((a, b) => a.priority - b.priority || (a.service < b.service ? -1 : 1));
     const out: PrecedenceConflict[] = [];
-    for (let i = 0; i < derived.length; i++) {
-        for (let j = i + 1; j < derived.length; j++) {
-            const conflict = firstConflict(derived[i], derived[j]);
+    for (let i = 0; i < ordered.length; i++) {
+        for (let j = i + 1; j < ordered.length; j++) {
+            const conflict = pairConflict(ordered[i], ordered[j]);
             if (conflict !== undefined) {
                 out.push(conflict);
             }
@@ -224,19 +237,34 @@ export function precedenceConflicts(rules: readonly RankedRule[]): PrecedenceCon
     return out;
 }
 
-function firstConflict(first: RankedRule, second: RankedRule): PrecedenceConflict | undefined {
+/** A request both rules match with the levels of the matching value pairs, less specific first first, then ties. */
+export function overlaps(first: RankedRule | { hosts: readonly string[]; paths: readonly string[] },
+    second: { hosts: readonly string[]; paths: readonly string[] }): Array<{ witness: Witness; firstLevel: number; secondLevel: number }> {
+    const out: Array<{ witness: Witness; firstLevel: number; secondLevel: number }> = [];
     for (const a of valuePairs(first.hosts, first.paths)) {
         for (const b of valuePairs(second.hosts, second.paths)) {
-            const firstLevel = pairLevel(a[0], a[1]);
-            const secondLevel = pairLevel(b[0], b[1]);
-            if (firstLevel < secondLevel) {
-                continue;
-            }
             const witness = pairWitness(a, b);
             if (witness !== undefined) {
-                return { first: first.service, second: second.service, witness, firstLevel, secondLevel };
+                out.push({ witness, firstLevel: pairLevel(a[0], a[1]), secondLevel: pairLevel(b[0], b[1]) });
             }
         }
     }
-    return undefined;
+    return out;
+}
+
+function pairConflict(first: RankedRule, second: RankedRule): PrecedenceConflict | undefined {
+    if (first.shadows.includes(second.service)) {
+        return undefined;
+    }
+    const found = overlaps(first, second);
+    const conflict = (kind: PrecedenceKind, o: (typeof found)[number]) => ({ kind, first: first.service, second: second.service, ...o });
+    const worse = found.find(o => o.firstLevel > o.secondLevel);
+    if (second.shadows.includes(first.service) && found.length > 0) {
+        return conflict("reversed", worse ?? found[0]);
+    }
+    if (worse !== undefined) {
+        return conflict("shadowing", worse);
+    }
+    const tie = found.find(o => o.firstLevel === o.secondLevel);
+    return tie !== undefined && !first.explicit && !second.explicit ? conflict("tie", tie) : undefined;
 }

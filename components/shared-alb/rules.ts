@@ -62,7 +62,8 @@ export interface ListenerPlan {
  * health-checked, so a standby cluster's pods pass their readiness gates),
  * or a fixed 503 when no cluster carries weight. ALB's handling of a
  * forward whose weights are all 0 is not documented, so that case keeps the
- * explicit 503.
+ * explicit 503; only the listener's default action (the `defaultService`)
+ * can be in it, as a weightless service has no rule (`hasServiceRule`).
  */
 export function serviceAction(service: ServiceModel): ServiceAction {
     const targets = service.clusters.map(cluster => ({ cluster, weight: service.weights[cluster] }));
@@ -73,6 +74,17 @@ export function serviceAction(service: ServiceModel): ServiceAction {
         };
     }
     return { kind: "forward", service: service.name, targets, stickinessDuration: service.stickinessDuration };
+}
+
+/**
+ * Whether a service has a rule of its own: it has hosts or paths, and some
+ * cluster gives it weight. A weightless service has only its clusters'
+ * preview rules (which keep its target groups attached and health-checked):
+ * its requests go where they went before it was added, instead of to a
+ * fixed 503 of its own.
+ */
+export function hasServiceRule(service: ServiceModel): boolean {
+    return service.hosts.length + service.paths.length > 0 && service.clusters.some(c => service.weights[c] > 0);
 }
 
 /** A preview rule's action: only the named cluster's target group. */
@@ -88,7 +100,9 @@ export function listenerPlan(model: FleetModel): ListenerPlan {
     const rules: RulePlan[] = [];
     const preview = model.preview;
     for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
-        rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, sourceCidrs: [], action: serviceAction(s) });
+        if (hasServiceRule(s)) {
+            rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, sourceCidrs: [], action: serviceAction(s) });
+        }
         for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
             rules.push({
                 kind: "preview", service: s.name, cluster, priority, hosts: s.hosts, paths: s.paths,

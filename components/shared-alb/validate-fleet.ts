@@ -15,7 +15,7 @@ import { literalCount, wildcardCount } from "./glob";
 import { Limits } from "./limits";
 import { ClusterModel, Defaults, ServiceModel } from "./model";
 import { defaultControllerRoleName, registrarRoleName, targetGroupName } from "./naming";
-import { PriorityLayout, derivedPreviewSlot } from "./precedence";
+import { PriorityLayout } from "./precedence";
 import {
     Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupModel, TargetGroupSettings, overrideLayer, resolveSettings,
 } from "./target-groups";
@@ -78,6 +78,12 @@ function clusterServices(serviceNames: string[]): Reader<string[]> {
     "expected at least one service (leave services out for all of them, or remove the cluster)");
 }
 
+/** An entry of `services.<name>.shadows`: another service (whether their rules overlap is checked with the priorities). */
+function shadowedService(serviceNames: string[], self: string): Reader<string> {
+    const others = serviceNames.filter(s => s !== self);
+    return check((v): v is string => typeof v === "string" && others.includes(v), `expected another service: ${others.join(", ") || "(none)"}`);
+}
+
 /** `clusters.<key>.serviceOverrides`: overrides of known services, keyed by service name. */
 function serviceOverrides(serviceNames: string[]): Reader<Record<string, OverrideLayer>> {
     return map(service => (p, path, value) => (p.check(serviceNames.includes(service), path, value,
@@ -94,7 +100,7 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
         retiring: nullAsAbsent(withDefault(flag, false)),
         services: optional(clusterServices(context.serviceNames)),
         serviceOverrides: optional(serviceOverrides(context.serviceNames)),
-        previewSlot: nullAsAbsent(withDefault(integer(1, PriorityLayout.previewSlots), derivedPreviewSlot(key))),
+        previewSlot: nullAsAbsent(optional(integer(1, PriorityLayout.previewSlots))),
         controllerRoleName: nullAsAbsent(withDefault(roleName, defaultControllerRoleName(key))),
         externalId: nullAsAbsent(optional(externalId)),
     } satisfies Record<keyof ClusterArgs, Reader<unknown>>);
@@ -115,7 +121,8 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
             controllerRoleName: c.controllerRoleName, controllerRoleArn: roleArn(context.partition, c.accountId, c.controllerRoleName),
             registrarRoleName: crossAccount ? registrarRoleName(context.loadBalancerName, key) : undefined,
             externalId: crossAccount ? (givenId ? "given" : "generated") : undefined,
-            services, previewSlot: c.previewSlot, retiring: c.retiring,
+            // The slot itself is allocated with the priorities, once every cluster is read.
+            services, previewSlot: c.previewSlot ?? 0, previewSlotGiven: c.previewSlot !== undefined, retiring: c.retiring,
         };
     };
 }
@@ -184,6 +191,8 @@ function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners
         hosts: withDefault(list(host, { notList: `expected a list; ${HostAllowed}`, unique: h => h.toLowerCase() }), []),
         paths: withDefault(list(pathPattern, { notList: `expected a list; ${PathAllowed}`, unique: true }), []),
         priority: optional(integer(1, PriorityLayout.explicitMax, "an integer (explicit priorities precede every derived one, which start at 1010)")),
+        shadows: nullAsAbsent(withDefault(list(shadowedService(fleet.context.serviceNames, name),
+            { notList: "expected a list of service names", unique: true }), [])),
         weights: optional(map(cluster => weightOf(fleet, name, cluster), { notMap: "expected { <cluster>: weight }" })),
         healthCheck: ServiceSettingsFields.healthCheck,
         deregistrationDelay: nullAsAbsent(withDefault(integer(0, 3600, seconds), Defaults.deregistrationDelay)),
@@ -218,7 +227,7 @@ function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners
         const serving = running.map(c => c.key).sort();
         return {
             name, ...settings, hosts: s.hosts, paths: s.paths,
-            priority: s.priority ?? 0, explicitPriority: s.priority !== undefined, clusters: serving, weights,
+            priority: s.priority ?? 0, explicitPriority: s.priority !== undefined, shadows: [...s.shadows].sort(), clusters: serving, weights,
             previewPriorities: {}, deregistrationDelay: s.deregistrationDelay, slowStart: s.slowStart,
             stickinessDuration: s.stickiness?.duration, targetGroups: targetGroupsOf(p, fleet, name, serviceLayer, settings, serving),
         };

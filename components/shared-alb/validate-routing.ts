@@ -1,18 +1,20 @@
 /**
  * The checks and numbers that depend on the whole set of services: rule and
- * preview rule priorities, their collisions, the order of overlapping rules,
- * and the rules quota. Runs after every single value was found good. Pure:
- * no Pulumi runtime.
+ * preview rule priorities (allocated from the deployed state, allocate.ts),
+ * `shadows`, the order of overlapping rules, and the rules quota. Runs after
+ * every single value was found good. Pure: no Pulumi runtime.
  */
 import { Problems } from "../internal/errors";
 import { join } from "../internal/read";
+import { DeployedAllocation, allocatePreviewSlots, allocatePriorities } from "./allocate";
 import {
-    PriorityLayout, defaultActionPreviewPriority, derivedPriority, describeLevel, describeWitness, precedenceConflicts,
-    previewPriority,
+    PriorityLayout, defaultActionPreviewPriority, describeLevel, describeWitness, overlaps, precedenceConflicts,
+    preferredPreviewSlot, previewPriority,
 } from "./precedence";
 import { Limits } from "./limits";
 import type { FleetModel, PreviewModel, ServiceModel } from "./model";
 import type { PreviewRead } from "./validate";
+import { hasServiceRule } from "./rules";
 import { own } from "../internal/data";
 
 const RuleQuota = Limits.rulesPerListener;
@@ -21,45 +23,70 @@ const ConditionValuesPerRule = Limits.conditionValuesPerRule;
 const hasRule = (s: ServiceModel) => s.hosts.length + s.paths.length > 0;
 
 /**
- * Sets every service's rule priority (explicit, or derived from its own
- * conditions and name) and, with preview routes on, its preview rules'
- * priorities; reports collisions, overlapping rules the derived order cannot
- * rank, and the quotas. Returns the preview model (undefined when off).
+ * Sets every service's rule priority and, with preview routes on, every
+ * cluster's preview slot and the preview rules' priorities, keeping what
+ * `deployed` records (see allocate.ts); reports `shadows` that acknowledge
+ * nothing, overlapping rules in the wrong order or in none, and the quotas.
+ * Returns the preview model (undefined when off).
  */
-export function assignPriorities(p: Problems, model: FleetModel, previewRead: PreviewRead | undefined): PreviewModel | undefined {
+export function assignPriorities(p: Problems, model: FleetModel, previewRead: PreviewRead | undefined,
+    deployed: DeployedAllocation | undefined): PreviewModel | undefined {
     const services = Object.values(model.services);
-    const derivedOwners = new Map<number, string>();
-    for (const s of services.filter(x => hasRule(x) && !x.explicitPriority)) {
-        s.priority = derivedPriority(s.hosts, s.paths, s.name);
-        const other = derivedOwners.get(s.priority);
-        p.check(other === undefined, join(join("services", s.name), "priority"), s.priority,
-            `derived, and services.${other} derives the same priority (both rank as ${describeLevel(levelOf(s.priority))} `
-            + `and their names' digests pick the same place); set priority (1..${PriorityLayout.explicitMax}, lower wins) on services.${other} or services.${s.name}, or rename one`);
-        derivedOwners.set(s.priority, s.name);
+    const ruled = services.filter(hasRule);
+    checkShadows(p, model);
+    const priorities = allocatePriorities(p, ruled.map(s => ({
+        name: s.name, hosts: s.hosts, paths: s.paths, explicit: s.explicitPriority ? s.priority : undefined, shadows: s.shadows,
+    })), deployed);
+    for (const s of ruled) {
+        s.priority = own(priorities, s.name) ?? 0;
     }
-    checkPrecedence(p, services);
-    let preview: PreviewModel | undefined;
-    if (previewRead !== undefined) {
-        preview = { ...previewRead, defaultActionPriorities: {} };
-        checkPreviewSlots(p, model);
-        const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
-        for (const s of services.filter(hasRule)) {
-            s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
-            checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
+    if (ruled.some(s => s.priority === 0)) {
+        return undefined;
+    }
+    checkPrecedence(p, ruled);
+    const clusters = Object.values(model.clusters);
+    if (previewRead === undefined) {
+        for (const c of clusters) {
+            c.previewSlot = c.previewSlotGiven ? c.previewSlot : preferredPreviewSlot(c.key);
         }
-        const fallback = model.defaultService !== undefined ? own(model.services, model.defaultService) : undefined;
-        if (fallback !== undefined) {
-            preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
+    } else {
+        const slots = allocatePreviewSlots(p, clusters.map(c => ({
+            key: c.key, explicit: c.previewSlotGiven ? c.previewSlot : undefined, services: c.services,
+        })), deployed);
+        for (const c of clusters) {
+            c.previewSlot = own(slots, c.key) ?? 0;
         }
     }
+    const preview = previewRead === undefined || clusters.some(c => c.previewSlot === 0) ? undefined : previewRules(p, model, previewRead);
     checkUniquePriorities(p, model);
-    const rules = services.filter(hasRule).length;
+    checkRuleQuota(p, model, preview);
+    return preview;
+}
+
+/** The preview model: each service's preview rules, and the default action's, at their clusters' slots. */
+function previewRules(p: Problems, model: FleetModel, previewRead: PreviewRead): PreviewModel {
+    const preview: PreviewModel = { ...previewRead, defaultActionPriorities: {} };
+    const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
+    for (const s of Object.values(model.services).filter(hasRule)) {
+        s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
+        checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
+    }
+    const fallback = model.defaultService !== undefined ? own(model.services, model.defaultService) : undefined;
+    if (fallback !== undefined) {
+        preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
+    }
+    return preview;
+}
+
+/** Service and preview rules together within the ALB's rules quota. */
+function checkRuleQuota(p: Problems, model: FleetModel, preview: PreviewModel | undefined): void {
+    const services = Object.values(model.services);
+    const rules = services.filter(hasServiceRule).length;
     const previews = services.reduce((n, s) => n + Object.keys(s.previewPriorities).length, 0)
         + Object.keys(preview?.defaultActionPriorities ?? {}).length;
     p.check(rules + previews <= RuleQuota, "services", `${rules + previews} listener rules`,
         `expected at most ${RuleQuota} listener rules on the ALB (its quota): ${rules} service rule${rules === 1 ? "" : "s"} and ${previews} preview rule${previews === 1 ? "" : "s"}; `
         + "narrow clusters.<key>.services or turn preview routes off");
-    return preview;
 }
 
 /**
@@ -75,42 +102,76 @@ function checkPreviewConditionValues(p: Problems, s: ServiceModel, previewed: bo
         + (sourceCidrs > 0 ? "; give fewer hosts or paths, or fewer preview.sourceCidrs" : ""));
 }
 
-function levelOf(priority: number): number {
-    return Math.floor((priority - PriorityLayout.firstDerived) / PriorityLayout.blockSize / PriorityLayout.namePlaces);
+/**
+ * `services.<name>.shadows`: each entry must name a service whose rule
+ * overlaps this one's (the defaultService without hosts or paths has no
+ * rule), and two services may not list each other.
+ */
+function checkShadows(p: Problems, model: FleetModel): void {
+    for (const s of Object.values(model.services)) {
+        s.shadows.forEach((name, i) => {
+            const at = join(join(join("services", s.name), "shadows"), i);
+            const other = model.services[name];
+            if (!hasRule(s) || !hasRule(other)) {
+                const ruleless = hasRule(s) ? other.name : s.name;
+                p.add(at, name, `services.${ruleless} has no hosts or paths, so no rule (it answers only what no rule matches): there is nothing to order; remove it`);
+            } else if (overlaps(s, other).length === 0) {
+                p.add(at, name, `services.${s.name} and services.${name} match no common request, so neither can shadow the other; remove it`);
+            } else if (other.shadows.includes(s.name)) {
+                p.check(s.name > name, at, name, `services.${name}.shadows lists ${s.name} too: only one of them can get the requests both match; keep one of the two`);
+            }
+        });
+    }
 }
 
-/** Derived rules that can match one request must be ranked by specificity; explicit ones are the user's order. */
+/** Overlapping rules must be ordered by specificity, or as `shadows` acknowledges; a tie of derived rules must be broken. */
 function checkPrecedence(p: Problems, services: ServiceModel[]): void {
-    const ranked = services.filter(hasRule).map(s => ({ service: s.name, hosts: s.hosts, paths: s.paths, priority: s.priority, explicit: s.explicitPriority }));
+    const ranked = services.map(s => ({ service: s.name, hosts: s.hosts, paths: s.paths, priority: s.priority, explicit: s.explicitPriority, shadows: s.shadows }));
+    const byName = new Map(services.map(s => [s.name, s]));
     for (const c of precedenceConflicts(ranked)) {
-        const second = services.find(s => s.name === c.second)!;
-        const levels = c.firstLevel === c.secondLevel
+        const first = byName.get(c.first)!;
+        const second = byName.get(c.second)!;
+        const request = `a request both match (${describeWitness(c.witness)})`;
+        const ranks = c.firstLevel === c.secondLevel
             ? `both rank as ${describeLevel(c.firstLevel)}`
             : `services.${c.first}'s matching values rank as ${describeLevel(c.firstLevel)}, services.${c.second}'s as ${describeLevel(c.secondLevel)}`;
-        p.add(join("services", c.second), { hosts: second.hosts, paths: second.paths },
-            `services.${c.first} and services.${c.second} both match a request (${describeWitness(c.witness)}) but their derived priorities cannot order them by specificity (${levels}); `
-            + `set priority (1..${PriorityLayout.explicitMax}, lower wins) on the one that must win`);
+        const order = `services.${c.first} (priority ${first.priority}) precedes services.${c.second} (priority ${second.priority})`;
+        switch (c.kind) {
+            case "tie":
+                p.add(join("services", c.second), { hosts: second.hosts, paths: second.paths },
+                    `services.${c.first} and services.${c.second} both match a request (${describeWitness(c.witness)}) at the same specificity (${ranks}): nothing says which one gets it; `
+                    + `add ${c.second} to services.${c.first}.shadows for ${c.first} to get it (or ${c.first} to services.${c.second}.shadows), `
+                    + `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`);
+                break;
+            case "shadowing":
+                p.add(shadowingPath(first, second), shadowingPath(first, second).endsWith("priority") ? first.priority : { hosts: second.hosts, paths: second.paths },
+                    `${order} but is less specific for ${request} (${ranks}): services.${c.second} would never get it; ${shadowingFix(first, second)}`);
+                break;
+            case "reversed":
+                p.add(join(join("services", c.second), "shadows"), second.shadows,
+                    `lists ${c.first}, but ${order} and gets ${request}; ${second.explicitPriority || first.explicitPriority
+                        ? `give services.${c.second} a priority below ${first.priority}` : `derived priorities follow specificity: give services.${c.second} a priority (1..${PriorityLayout.explicitMax}, lower wins)`}, `
+                    + `or remove ${c.first} from it`);
+                break;
+        }
     }
 }
 
-/** Clusters that run a common service need different preview slots: their preview rules share the service's block (retiring ones have none). */
-function checkPreviewSlots(p: Problems, model: FleetModel): void {
-    const clusters = Object.values(model.clusters).filter(c => !c.retiring).sort((a, b) => (a.key < b.key ? -1 : 1));
-    const reported = new Set<string>();
-    for (const [i, a] of clusters.entries()) {
-        for (const b of clusters.slice(i + 1)) {
-            const shared = a.services.filter(s => b.services.includes(s));
-            if (a.previewSlot !== b.previewSlot || shared.length === 0 || reported.has(b.key)) {
-                continue;
-            }
-            reported.add(b.key);
-            const taken = new Set(clusters.filter(c => c.key !== b.key && c.services.some(s => b.services.includes(s))).map(c => c.previewSlot));
-            const free = Array.from({ length: PriorityLayout.previewSlots }, (_, k) => k + 1).filter(k => !taken.has(k));
-            p.add(join(join("clusters", b.key), "previewSlot"), b.previewSlot,
-                `clusters.${a.key} has preview slot ${a.previewSlot} too and both run ${shared.join(", ")}: their preview rules would take the same priorities; `
-                + `set clusters.${b.key}.previewSlot to a free slot (${free.join(", ") || "none left: narrow clusters.<key>.services"})`);
-        }
+/** Where a less specific rule ordered first is reported: its explicit priority, else the later rule. */
+function shadowingPath(first: ServiceModel, second: ServiceModel): string {
+    return first.explicitPriority ? join(join("services", first.name), "priority") : join("services", second.name);
+}
+
+/** How to undo (or acknowledge) a less specific rule ordered first. */
+function shadowingFix(first: ServiceModel, second: ServiceModel): string {
+    const acknowledge = `add ${second.name} to services.${first.name}.shadows if it is meant to`;
+    if (first.explicitPriority && second.explicitPriority) {
+        return `give services.${second.name} a priority below ${first.priority}, or ${acknowledge}`;
     }
+    if (first.explicitPriority) {
+        return `leave services.${first.name}.priority out (derived priorities follow specificity), give services.${second.name} a priority below ${first.priority}, or ${acknowledge}`;
+    }
+    return `its values rank on both sides of services.${second.name}'s: split it into services whose values rank alike, or ${acknowledge}`;
 }
 
 /** No two rules, preview rules included, may share a priority (explicit priorities take the nine below them for preview rules). */
@@ -141,12 +202,12 @@ function checkUniquePriorities(p: Problems, model: FleetModel): void {
  * Every target group of a cluster that stays must be attached to the ALB
  * (named in some rule's or listener's forward action), or it is not
  * health-checked and its pods never pass their readiness gates. A service
- * whose clusters all have weight 0 answers a fixed 503: how the ALB treats a
- * forward whose weights are all 0 is not documented (the API reference gives
- * each weight 0..999, and nothing for their sum), so shared-alb does not
- * rely on it. Its target groups are then attached only by the clusters'
- * preview rules: without preview routes such a config is refused. Retiring
- * clusters are leaving and need no attachment.
+ * whose clusters all have weight 0 has no rule of its own (it would capture
+ * requests that went elsewhere, and how the ALB treats a forward whose
+ * weights are all 0 is not documented: the API reference gives each weight
+ * 0..999, and nothing for their sum). Its target groups are then attached
+ * only by the clusters' preview rules: without preview routes such a config
+ * is refused. Retiring clusters are leaving and need no attachment.
  */
 export function checkAttachment(p: Problems, model: FleetModel): void {
     if (model.preview !== undefined) {
@@ -158,8 +219,8 @@ export function checkAttachment(p: Problems, model: FleetModel): void {
             continue;
         }
         p.add(join(join("services", s.name), "weights"), s.weights,
-            `every cluster that runs ${s.name} has weight 0 and preview routes are off: its rule answers a fixed 503 and its target groups `
-            + `(${staying.join(", ")}) are in no forward action, so they are not health-checked and pods behind readiness gates never become Ready; `
+            `every cluster that runs ${s.name} has weight 0 and preview routes are off: it has no rule of its own while no cluster gives it weight, `
+            + `so its target groups (${staying.join(", ")}) are in no forward action, not health-checked, and pods behind readiness gates never become Ready; `
             + "give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), "
             + "or turn preview routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
     }

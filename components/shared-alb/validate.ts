@@ -21,6 +21,7 @@ import { Defaults, FleetModel, LoadBalancerModel } from "./model";
 import { Conditions, givenKeys, readClusters, readServices } from "./validate-fleet";
 import { SharedAlbOwnTags, SharedAlbTagLimit, checkPlainHttp, checkWebAclPlace, sslPolicy, webAclArn } from "./validate-edge";
 import { assignPriorities, checkAttachment } from "./validate-routing";
+import { optionalDeployedAllocation } from "./deployed";
 import { validateVpcSharing } from "./vpc-sharing";
 
 export { Defaults } from "./model";
@@ -31,7 +32,7 @@ export type { HealthCheckModel, TargetGroupModel } from "./target-groups";
 /** The top-level keys, in the order messages list them. */
 const TopKeys = keysOf<SharedAlbArgs>({
     accountId: true, region: true, vpcId: true, vpcCidr: true, vpcCidrs: true, subnetIds: true, loadBalancer: true, clusters: true,
-    services: true, defaultService: true, tags: true, vpcSharing: true, preview: true,
+    services: true, defaultService: true, tags: true, vpcSharing: true, preview: true, deployedAllocation: true,
 });
 
 /**
@@ -189,6 +190,7 @@ function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetMode
     const previewRead = optional(preview)(p, "preview", raw.preview);
     checkPreviewAccess(p, raw.preview, previewRead, lb);
     const fleetTags = withDefault(fleetTagsReader, {})(p, "tags", raw.tags);
+    const deployed = optionalDeployedAllocation(p, "deployedAllocation", raw.deployedAllocation);
     const vpcSharing = validateVpcSharing(p, raw.vpcSharing, {
         networkAccountId: albAccountId, clusterAccountIds: Object.values(fleet.clusters).map(c => c.accountId), defaultName: `${lbName}-subnets`,
         albSubnetIds: Array.isArray(raw.subnetIds) ? raw.subnetIds : [],
@@ -200,7 +202,7 @@ function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetMode
         vpcSharing,
     };
     // Priorities, preview rules and the quotas that depend on them, once every value is known good.
-    model.preview = assignPriorities(p, model, previewRead);
+    model.preview = assignPriorities(p, model, previewRead, deployed);
     checkAttachment(p, model);
     p.throwIfAny();
     return model;

@@ -3,6 +3,9 @@ import { ActionInput, ListenerInput } from "../../components/shared-alb/evaluate
 import { ListenerPlan, PreviewHeader, RulePlan, ServiceAction, listenerPlan, ruleConditions } from "../../components/shared-alb/rules";
 import { FleetModel, validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { ConfigErrors } from "../../components/internal/errors";
+import type { DeployedAllocation } from "../../components/shared-alb/allocate";
+import { deployedAllocationOf } from "../../components/shared-alb/deployed";
+import { buildNetworkOutputs } from "../../components/shared-alb/outputs";
 
 /** A stand-in target group ARN naming its cluster and service. */
 export const tgArn = (cluster: string, service: string): string => `tg:${cluster}/${service}`;
@@ -101,9 +104,10 @@ export const fleets: fc.Arbitrary<GeneratedFleet> = fc.record({
     return { clusters, services, defaultService, preview: g.preview };
 });
 
-/** The SharedAlb args of a generated fleet. */
-export function fleetArgs(f: GeneratedFleet): Record<string, unknown> {
+/** The SharedAlb args of a generated fleet, deployed as `deployed` says when given. */
+export function fleetArgs(f: GeneratedFleet, deployed?: DeployedAllocation): Record<string, unknown> {
     return {
+        ...(deployed !== undefined ? { deployedAllocation: deployed } : {}),
         accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
         // Routing only: the HTTP listener carries the rules.
@@ -115,10 +119,17 @@ export function fleetArgs(f: GeneratedFleet): Record<string, unknown> {
     };
 }
 
-/** The validated model and plan of a fleet, or the messages it was refused with. */
-export function tryPlan(f: GeneratedFleet): { model: FleetModel; plan: ListenerPlan } | { refused: string[] } {
+/** The allocation a planned fleet records in its outputs (what the next update reads back). */
+export function allocationOf(model: FleetModel): DeployedAllocation {
+    return deployedAllocationOf(buildNetworkOutputs(model, {
+        loadBalancer: { arn: "", name: "", dnsName: "", zoneId: "" }, securityGroupId: "", listenerArns: {}, targetGroups: {}, ruleArns: {}, registrarRoleArns: {},
+    })) as DeployedAllocation;
+}
+
+/** The validated model and plan of a fleet (deployed as `deployed` says), or the messages it was refused with. */
+export function tryPlan(f: GeneratedFleet, deployed?: DeployedAllocation): { model: FleetModel; plan: ListenerPlan } | { refused: string[] } {
     try {
-        const model = validateSharedAlbArgs(fleetArgs(f));
+        const model = validateSharedAlbArgs(fleetArgs(f, deployed));
         return { model, plan: listenerPlan(model) };
     } catch (e) {
         if (e instanceof ConfigErrors) {
@@ -129,9 +140,10 @@ export function tryPlan(f: GeneratedFleet): { model: FleetModel; plan: ListenerP
 }
 
 /**
- * Refusals the generator can legitimately run into: overlaps the derived
- * order cannot rank, digest collisions, quota-free limits, and services
- * whose clusters all have weight 0 without preview routes (their target
- * groups would be attached nowhere).
+ * Refusals the generator can legitimately run into: overlaps at equal
+ * specificity (or a rule whose values rank on both sides of another's),
+ * single-value limits, and services whose clusters all have weight 0
+ * without preview routes (their target groups would be attached nowhere).
+ * Never a collision of names or slots.
  */
-export const ExpectedRefusal = /derived priorities cannot order them|derives the same priority|preview slot|wildcards|hosts and paths together|shadow each other|has weight 0 and preview routes are off/;
+export const ExpectedRefusal = /at the same specificity|shadow each other|is less specific for a request both match|wildcards|hosts and paths together|has weight 0 and preview routes are off/;

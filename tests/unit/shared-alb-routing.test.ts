@@ -4,7 +4,7 @@ import { checkListener, forwardedTo, receivers, routeRequest } from "../../compo
 import { listenerPlan, previewHeaderValue } from "../../components/shared-alb/rules";
 import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import {
-    ExpectedRefusal, GeneratedFleet, UnmatchedHost, UnmatchedPath, exampleRequests, fleets, ruleAt, tgArn, toListener, tryPlan,
+    ExpectedRefusal, GeneratedFleet, UnmatchedHost, UnmatchedPath, allocationOf, exampleRequests, fleets, ruleAt, tgArn, toListener, tryPlan,
 } from "./routing-fixtures";
 
 /** The example fleet with a checkout service that shares web's host, and green running web only (an internal ALB, whose preview routes may be open). */
@@ -94,20 +94,22 @@ describe("routing when clusters are at weight 0 or retiring", () => {
     // From the preview source network: the preview rules see the request.
     const request = (headers: Record<string, string> = {}) => ({ host: "shop.example.com", path: "/", headers, sourceIp: "203.0.113.10" });
 
-    it("a fresh fleet at weight 0 with preview routes: the rule answers 503, each cluster's target group is attached through its preview rule", () => {
+    it("a fresh fleet at weight 0 with preview routes: no rule of its own (requests fall through), each cluster's target group is attached through its preview rule", () => {
         const plan = listenerPlan(fleet({ blue: { accountId: "111111111111" }, green: { accountId: "111111111111" } }, true));
         const listener = toListener(plan);
-        expect(routeRequest(listener, request()).action).to.deep.equal({ type: "fixed-response", fixedResponse: { statusCode: "503" } });
+        expect(plan.rules.map(r => `${r.kind} ${r.cluster}`)).to.deep.equal(["preview blue", "preview green"]);
+        expect(routeRequest(listener, request())).to.deep.include({ rule: "default" });
+        expect(routeRequest(listener, request()).action).to.deep.equal({ type: "fixed-response", fixedResponse: { statusCode: "404" } });
         expect(receivers(routeRequest(listener, request({ "x-shared-alb-cluster": "green" })))).to.deep.equal([tgArn("green", "web")]);
         expect(receivers(routeRequest(listener, request({ "x-shared-alb-cluster": "blue" })))).to.deep.equal([tgArn("blue", "web")]);
     });
 
     it("the same fleet without preview routes is refused, naming the service, its clusters and both fixes", () => {
         expect(() => fleet({ blue: { accountId: "111111111111" }, green: { accountId: "111111111111" } }, false)).to.throw(
-            "services.web.weights: got {\"blue\":0,\"green\":0}; every cluster that runs web has weight 0 and preview routes are off: its rule answers a "
-            + "fixed 503 and its target groups (blue, green) are in no forward action, so they are not health-checked and pods behind readiness gates never "
-            + "become Ready; give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), or turn preview "
-            + "routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
+            "services.web.weights: got {\"blue\":0,\"green\":0}; every cluster that runs web has weight 0 and preview routes are off: it has no rule "
+            + "of its own while no cluster gives it weight, so its target groups (blue, green) are in no forward action, not health-checked, and pods behind "
+            + "readiness gates never become Ready; give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), "
+            + "or turn preview routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
     });
 
     it("a retiring cluster stays in the forward at weight 0 and loses its preview rule: its header goes where normal routing sends it", () => {
@@ -121,8 +123,8 @@ describe("routing when clusters are at weight 0 or retiring", () => {
 
     it("a fleet whose only clusters of a service are retiring is not refused (they are leaving), and attaches them nowhere", () => {
         const plan = listenerPlan(fleet({ blue: { accountId: "111111111111", retiring: true } }, false));
-        expect(routeRequest(toListener(plan), request()).action.type).to.equal("fixed-response");
-        expect(plan.rules.map(r => r.kind)).to.deep.equal(["service"]);
+        expect(routeRequest(toListener(plan), request())).to.deep.include({ rule: "default" });
+        expect(plan.rules).to.deep.equal([]);
     });
 });
 
@@ -148,19 +150,37 @@ describe("routing properties over generated service sets", () => {
         fc.assert(accepted((f, { model, plan }) => {
             const listener = toListener(plan);
             for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
+                const weighted = Object.values(s.weights).some(w => w > 0);
                 for (const request of exampleRequests(s.hosts, s.paths)) {
                     const normal = routeRequest(listener, request);
-                    expect(ruleAt(plan, normal.rule), `${JSON.stringify(request)} for ${s.name}`).to.deep.include({ kind: "service", service: s.name });
-                    if (Object.values(s.weights).some(w => w > 0)) {
+                    if (!weighted) {
+                        // A weightless service captures nothing: no rule of its own answers.
+                        expect(ruleAt(plan, normal.rule)?.service, `${JSON.stringify(request)} for weightless ${s.name}`).to.not.equal(s.name);
+                    } else {
+                        expect(ruleAt(plan, normal.rule), `${JSON.stringify(request)} for ${s.name}`).to.deep.include({ kind: "service", service: s.name });
                         // Every cluster that runs it is attached; only those with weight receive.
                         expect(forwardedTo(normal)).to.deep.equal(Object.fromEntries(s.clusters.map(c => [tgArn(c, s.name), s.weights[c]])));
                         expect(receivers(normal)).to.deep.equal(s.clusters.filter(c => s.weights[c] > 0).map(c => tgArn(c, s.name)).sort());
                     }
+                    // Where normal routing sends the request: this service's rule, another's (a weightless one falls through), or the default.
+                    const normalService = normal.rule === "default" ? model.defaultService : ruleAt(plan, normal.rule)?.service;
+                    const previews = (cluster: string, service: string | undefined) => f.preview && service !== undefined
+                        && model.services[service].clusters.includes(cluster) && !model.clusters[cluster].retiring;
+                    const weightless = (name: string) => Object.values(model.services[name].weights).every(w => w === 0);
                     for (const cluster of Object.keys(f.clusters)) {
                         const previewed = routeRequest(listener, { ...request, headers: { "x-shared-alb-cluster": cluster } });
-                        if (f.preview && s.clusters.includes(cluster) && !model.clusters[cluster].retiring) {
-                            expect(receivers(previewed), `${cluster} previewing ${s.name}`).to.deep.equal([tgArn(cluster, s.name)]);
+                        const taker = ruleAt(plan, previewed.rule);
+                        const at = `${cluster}: ${s.name} ${JSON.stringify(request)}`;
+                        if (taker?.kind === "preview" || taker?.kind === "default-preview") {
+                            // The header reaches the named cluster alone, through a preview rule no later than the normal answer.
+                            expect(taker.cluster, at).to.equal(cluster);
+                            expect(receivers(previewed), at).to.deep.equal([tgArn(cluster, taker.service)]);
+                            expect(normal.rule === "default" || (previewed.rule as number) < (normal.rule as number), at).to.equal(true);
+                            // Where the cluster runs the service normal routing picks, its preview rule takes it, unless a more specific weightless one does first.
+                            const expected = previews(cluster, s.name) ? s.name : previews(cluster, normalService) ? normalService : undefined;
+                            expect(taker.service === expected || weightless(taker.service), at).to.equal(true);
                         } else {
+                            expect(previews(cluster, s.name) || previews(cluster, normalService), at).to.equal(false);
                             expect(previewed).to.deep.equal(normal);
                         }
                     }
@@ -227,10 +247,11 @@ describe("routing properties over generated service sets", () => {
             const removed = names[pick % names.length];
             const before = tryPlan(f);
             fc.pre(!("refused" in before));
+            const deployed = "model" in before ? allocationOf(before.model) : undefined;
             const services = Object.fromEntries(Object.entries(f.services).filter(([n]) => n !== removed));
             const clusters = Object.fromEntries(Object.entries(f.clusters).map(([k, c]) => [k, c.services ? { ...c, services: c.services.filter(s => s !== removed) } : c]));
             fc.pre(Object.values(clusters).every(c => c.services === undefined || c.services.length > 0));
-            const after = tryPlan({ ...f, services, clusters, defaultService: f.defaultService === removed ? undefined : f.defaultService });
+            const after = tryPlan({ ...f, services, clusters, defaultService: f.defaultService === removed ? undefined : f.defaultService }, deployed);
             expect("refused" in after, JSON.stringify(after)).to.equal(false);
             const priorities = (p: ReturnType<typeof tryPlan>) => Object.fromEntries(("plan" in p ? p.plan.rules : []).map(r => [`${r.kind}/${r.service}/${r.cluster ?? ""}`, r.priority]));
             const kept = priorities(before);
@@ -246,15 +267,17 @@ describe("routing properties over generated service sets", () => {
         fc.assert(fc.property(fleets, fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), (f, extra) => {
             fc.pre(f.preview && !(extra in f.clusters));
             const before = tryPlan(f);
-            const after = tryPlan({ ...f, clusters: { ...f.clusters, [extra]: { accountId: "111111111111", weight: 1 } } });
-            fc.pre(!("refused" in before) && !("refused" in after));
+            fc.pre(!("refused" in before));
+            const after = tryPlan({ ...f, clusters: { ...f.clusters, [extra]: { accountId: "111111111111", weight: 1 } } }, "model" in before ? allocationOf(before.model) : undefined);
+            expect("refused" in after, JSON.stringify(after)).to.equal(false);
             const rules = (p: ReturnType<typeof tryPlan>) => ("plan" in p ? p.plan.rules : []);
             const now = new Map(rules(after).map(r => [`${r.kind}/${r.service}/${r.cluster ?? ""}`, r.priority]));
             for (const r of rules(before)) {
                 expect(now.get(`${r.kind}/${r.service}/${r.cluster ?? ""}`), `${r.kind} ${r.service} ${r.cluster ?? ""}`).to.equal(r.priority);
             }
+            // New: the cluster's preview rules, and the own rule of a service that was weightless until this cluster came.
             expect(rules(after).filter(r => !rules(before).some(b => b.kind === r.kind && b.service === r.service && b.cluster === r.cluster))
-                .every(r => r.cluster === extra)).to.equal(true);
+                .every(r => r.cluster === extra || r.kind === "service")).to.equal(true);
         }), { numRuns: 200 });
     });
 });

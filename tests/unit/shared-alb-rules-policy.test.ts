@@ -7,23 +7,23 @@ import { exampleNetworkArgs } from "../fixtures/network";
 describe("listenerPlan", () => {
     it("puts the rules on HTTPS when certificates exist, forwarding to every cluster that runs the service, weight 0 included", () => {
         const args = exampleNetworkArgs();
-        args.services.web.priority = 10;
+        args.services.api.priority = 10;
         args.services.api.weights = { green: 25 };
         args.services.api.stickiness = { duration: 3600 };
         const plan = listenerPlan(validateSharedAlbArgs(args));
         expect(plan).to.deep.equal({
             createListeners: true, https: true, rulesOn: "https", defaultAction: { kind: "not-found" },
             rules: [
-                { kind: "service", service: "web", priority: 10, hosts: ["shop.example.com"], paths: [], sourceCidrs: [],
-                    action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }], stickinessDuration: undefined } },
-                { kind: "service", service: "api", priority: 31750, hosts: [], paths: ["/api/*"], sourceCidrs: [],
+                { kind: "service", service: "api", priority: 10, hosts: [], paths: ["/api/*"], sourceCidrs: [],
                     action: { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 25 }], stickinessDuration: 3600 } },
+                { kind: "service", service: "web", priority: 44020, hosts: ["shop.example.com"], paths: [], sourceCidrs: [],
+                    action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }], stickinessDuration: undefined } },
             ],
         });
-        expect(ruleConditions(plan.rules[0])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
+        expect(ruleConditions(plan.rules[1])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
     });
 
-    it("answers 503 for a service with no weight (preview routes attach its target groups), and uses the default service and HTTP without certificates", () => {
+    it("gives a service with no weight no rule of its own (preview rules attach its target groups), and uses the default service and HTTP without certificates", () => {
         const args = exampleNetworkArgs();
         delete args.loadBalancer.certificateArns;
         args.loadBalancer.allowPlainHttp = true;
@@ -37,9 +37,10 @@ describe("listenerPlan", () => {
         expect(plan.defaultAction).to.deep.equal({
             kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 0 }, { cluster: "green", weight: 1 }], stickinessDuration: undefined,
         });
-        expect(plan.rules.find(r => r.kind === "service" && r.service === "api")!.action).to.deep.equal({
-            kind: "fixed-response", statusCode: "503", contentType: "text/plain", messageBody: "service api has no cluster with weight above 0",
-        });
+        expect(plan.rules.filter(r => r.service === "api").map(r => [r.kind, r.cluster, r.action])).to.deep.equal([
+            ["preview", "blue", { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 1 }] }],
+            ["preview", "green", { kind: "forward", service: "api", targets: [{ cluster: "green", weight: 1 }] }],
+        ]);
     });
 
     it("forwards a service only to the clusters that run it", () => {

@@ -40,12 +40,12 @@ describe("validateSharedAlbArgs", () => {
         expect(model.clusters.blue).to.deep.equal({
             key: "blue", accountId: "222222222222", weight: 100, crossAccount: true, controllerRoleName: "shared-alb-lbc-blue",
             controllerRoleArn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", registrarRoleName: "shop-edge-registrar-blue",
-            externalId: "generated", services: ["api", "web"], previewSlot: 3, retiring: false,
+            externalId: "generated", services: ["api", "web"], previewSlot: 3, previewSlotGiven: false, retiring: false,
         });
         expect(model.clusters.green).to.deep.equal({
             key: "green", accountId: "111111111111", weight: 0, crossAccount: false, controllerRoleName: "shared-alb-lbc-green",
             controllerRoleArn: "arn:aws:iam::111111111111:role/shared-alb-lbc-green", registrarRoleName: undefined, externalId: undefined,
-            services: ["api", "web"], previewSlot: 4, retiring: false,
+            services: ["api", "web"], previewSlot: 4, previewSlotGiven: false, retiring: false,
         });
         expect(model.services.web).to.deep.include({
             name: "web", port: 8080, protocol: "HTTP", targetType: "ip", nodePort: undefined, hosts: ["shop.example.com"], paths: [],
@@ -194,7 +194,7 @@ describe("validateSharedAlbArgs", () => {
 
     const table: [string, (a: Args) => void, string[]][] = [
         ["a non-object", a => { for (const k of Object.keys(a)) { delete a[k]; } a.x = 1; }, [
-            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, vpcCidrs, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing, preview",
+            "x: got 1; unknown key; expected one of accountId, region, vpcId, vpcCidr, vpcCidrs, subnetIds, loadBalancer, clusters, services, defaultService, tags, vpcSharing, preview, deployedAllocation",
             "accountId: got nothing; expected a 12-digit AWS account ID such as \"111111111111\"",
             "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
             "vpcId: got nothing; expected a VPC ID such as \"vpc-0123456789abcdef0\"",
@@ -257,8 +257,8 @@ describe("validateSharedAlbArgs", () => {
         ["a weight for a cluster that does not run the service", a => { a.clusters.green.services = ["web"]; a.services.api.weights = { green: 10 }; },
             ["services.api.weights.green: got 10; cluster green does not run service api: add api to clusters.green.services, or drop the weight"]],
         ["a preview slot of 10", a => { a.clusters.green.previewSlot = 10; }, ["clusters.green.previewSlot: got 10; expected an integer from 1 to 9"]],
-        ["two clusters with one preview slot", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.clusters.green.previewSlot = 3; },
-            ["clusters.green.previewSlot: got 3; clusters.blue has preview slot 3 too and both run api, web: their preview rules would take the same priorities; set clusters.green.previewSlot to a free slot (1, 2, 4, 5, 6, 7, 8, 9)"]],
+        ["two clusters given one preview slot", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.clusters.blue.previewSlot = 3; a.clusters.green.previewSlot = 3; },
+            ["clusters.green.previewSlot: got 3; clusters.blue has preview slot 3 too and both run api, web: their preview rules would take the same priorities; set clusters.green.previewSlot to a free slot (1, 2, 4, 5, 6, 7, 8, 9), or leave it out"]],
         ["a preview header with a space", a => { a.preview = { header: "x cluster" }; },
             ["preview.header: got \"x cluster\"; expected an HTTP header name: 1 to 40 letters, digits and !#$%&'+.^_`|~-"]],
         ["the Host header for previews", a => { a.preview = { header: "Host" }; },
@@ -297,7 +297,7 @@ describe("validateSharedAlbArgs", () => {
             ["services.web.hosts: got []; expected at least one host or path (only the defaultService may have neither)"]],
         ["an unknown default service", a => { a.defaultService = "shop"; }, ["defaultService: got \"shop\"; expected one of the services: web, api"]],
         ["a misspelt key", a => { a.services.web.prot = "HTTP"; },
-            ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, nodePort, hosts, paths, priority, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
+            ["services.web.prot: got \"HTTP\"; unknown key; expected one of port, protocol, targetType, nodePort, hosts, paths, priority, shadows, weights, healthCheck, deregistrationDelay, slowStart, stickiness"]],
         ["a listener without an existing ALB", a => { delete a.loadBalancer.certificateArns; a.loadBalancer.allowPlainHttp = true; a.loadBalancer.existingListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef"; },
             ["loadBalancer.existingListenerArn: got \"arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef\"; allowed only with loadBalancer.existingArn"]],
         ["an external ID for a same-account cluster", a => { a.clusters.green.externalId = "abc"; },
@@ -340,12 +340,10 @@ describe("validateSharedAlbArgs", () => {
         ["a bad external ID", a => { a.clusters.blue.externalId = "not allowed here"; },
             ["clusters.blue.externalId: got a secret of 16 characters; expected 2 to 1224 characters of letters, digits and +=,.@:/_-"]],
         ["two overlapping services the derived order cannot rank", a => { a.services.shop = { port: 8080, hosts: ["sh?p.example.com"] }; },
-            ["services.shop: got {\"hosts\":[\"sh?p.example.com\"],\"paths\":[]}; services.web and services.shop both match a request (host shop.example.com, any path) but their derived priorities cannot order them by specificity (both rank as host only: 15-16 literal characters); set priority (1..999, lower wins) on the one that must win"]],
-        ["two services whose derived priorities collide", a => { a.services = { shop: { port: 8080, hosts: ["shop.example.com"] }, maps: { port: 8080, hosts: ["maps.example.com"] } }; },
-            ["services.maps.priority: got 44060; derived, and services.shop derives the same priority (both rank as host only: 15-16 literal characters and their names' digests pick the same place); set priority (1..999, lower wins) on services.shop or services.maps, or rename one"]],
-        ["an explicit priority too low for its preview rules", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.web.priority = 5; }, [
-            "services.web.priority: got 5; the preview rule of services.web for cluster blue would have priority -2: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
-            "services.web.priority: got 5; the preview rule of services.web for cluster green would have priority -1: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
+            ["services.shop: got {\"hosts\":[\"sh?p.example.com\"],\"paths\":[]}; services.web and services.shop both match a request (host shop.example.com, any path) at the same specificity (both rank as host only: 15-16 literal characters): nothing says which one gets it; add shop to services.web.shadows for web to get it (or web to services.shop.shadows), or give one a priority (1..999, lower wins)"]],
+        ["an explicit priority too low for its preview rules", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.api.priority = 5; }, [
+            "services.api.priority: got 5; the preview rule of services.api for cluster blue would have priority -2: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
+            "services.api.priority: got 5; the preview rule of services.api for cluster green would have priority -1: with preview routes an explicit priority takes the 9 below it for preview rules; use 10..999",
         ]],
         ["explicit priorities closer than ten with preview routes", a => { a.preview = { sourceCidrs: ["203.0.113.0/24"] }; a.services.web.priority = 20; a.services.api.priority = 14; },
             ["services.web.priority: got 20; the preview rule of services.web for cluster green would have priority 14, which services.api has: with preview routes an explicit priority takes the 9 below it for preview rules; space explicit priorities 10 apart"]],
