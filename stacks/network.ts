@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../components/internal/errors";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
+import { readDeployedAllocation } from "../components/shared-alb/deployed-read";
 import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 import { configDocument } from "./config-document";
 
@@ -19,13 +20,19 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     // one config error before anything is registered. SharedAlb checks both
     // again for other programs, but a credentials mismatch it finds can only
     // surface through its children's inputs.
+    const misplaced = new Problems();
+    misplaced.check(network.deployedAllocation === undefined, "deployedAllocation", network.deployedAllocation,
+        "the network stack reads it from its own outputs (the last update's priorities and preview slots): remove it from alb-fleet:network");
+    misplaced.throwIfAny();
     const model = validateSharedAlbArgs(args);
     const caller = await aws.getCallerIdentity();
     const problems = new Problems();
     problems.check(caller.accountId === model.accountId, "accountId", model.accountId,
         `the AWS credentials are for account ${caller.accountId}: deploy the network stack with the network account's credentials`);
     problems.throwIfAny();
-    const alb = new SharedAlb("shared-alb", withSecrets(args));
+    // Rules and clusters that stay keep the places this stack's last update gave them.
+    const deployedAllocation = await readDeployedAllocation();
+    const alb = new SharedAlb("shared-alb", withSecrets({ ...args, deployedAllocation }));
     return { ...alb.stackOutputs };
 }
 

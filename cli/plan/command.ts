@@ -7,7 +7,7 @@ import { DefaultConfigDir, PlanCommand } from "./args";
 import { colourTree } from "./colour";
 import { PlanFailure, formatProblem, planFleet, StackProgram } from "./fleet";
 import { renderJson, renderTree } from "./render";
-import { runComparison } from "./compare-output";
+import { deployedOutputs, readBeforeFiles, runComparison } from "./compare-output";
 
 /** Dependencies a test may replace. */
 export interface PlanDeps {
@@ -24,10 +24,17 @@ export async function run(args: ParsedArgs, io: CliIo, deps: PlanDeps = {}): Pro
     const maxShift = maxShiftOption(args);
     const configDir = resolveConfigDir(args, io);
     try {
-        const plan = await planFleet({ configDir, stack: args.options.get("stack"), program: deps.program });
-        const before = args.lists.get("compare");
-        if (before !== undefined) {
-            return runComparison(plan, [...before], { maxShift, json: args.flags.has("json") }, io);
+        const files = args.lists.get("compare");
+        // BEFORE is the deployed state: the network stacks plan from its outputs, as `pulumi up` reads its own last outputs.
+        const before = files === undefined ? undefined : readBeforeFiles([...files], io);
+        if (typeof before === "number") {
+            return before;
+        }
+        const plan = await planFleet({
+            configDir, stack: args.options.get("stack"), program: deps.program, deployedOutputs: before === undefined ? undefined : deployedOutputs(before),
+        });
+        if (files !== undefined && before !== undefined) {
+            return runComparison(plan, [...files], before, { maxShift, json: args.flags.has("json") }, io);
         }
         if (args.flags.has("json")) {
             io.stdout.write(renderJson(plan));

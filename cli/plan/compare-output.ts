@@ -48,19 +48,34 @@ function readBefore(file: string, cwd: string): string {
 }
 
 /**
- * Reads the BEFORE files (relative to `cwd`), compares the plan with them and
- * prints the result. Returns 0 when nothing is flagged, 3 when something is,
- * 1 when a file cannot be read or does not belong to this fleet.
+ * Reads the BEFORE files (relative to `cwd`): their stacks, or 1 (the exit
+ * code) after saying why one cannot be read.
  */
-export function runComparison(plan: FleetPlan, files: string[], options: CompareOptions & { json: boolean }, io: CliIo): number {
-    let before: SnapshotStack[];
+export function readBeforeFiles(files: string[], io: CliIo): SnapshotStack[] | number {
     try {
-        before = files.flatMap(f => readSnapshots(readBefore(f, io.cwd), f));
+        return files.flatMap(f => readSnapshots(readBefore(f, io.cwd), f));
     } catch (e) {
         const message = e instanceof SnapshotError || e instanceof InputError ? e.message : String(e);
         io.stderr.write(`shared-alb plan: --compare: ${message}\n`);
         return 1;
     }
+}
+
+/**
+ * The deployed outputs of BEFORE's stacks, by stack name: what each planned
+ * network stack reads as its own last outputs (the rule priorities and
+ * preview slots it keeps), as `pulumi up` would read them after BEFORE.
+ */
+export function deployedOutputs(before: SnapshotStack[]): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(before.map(s => [s.stack, s.outputs]));
+}
+
+/**
+ * Compares the plan with the BEFORE files' stacks (read by `readBeforeFiles`)
+ * and prints the result. Returns 0 when nothing is flagged, 3 when something
+ * is, 1 when a file does not belong to this fleet.
+ */
+export function runComparison(plan: FleetPlan, files: string[], before: SnapshotStack[], options: CompareOptions & { json: boolean }, io: CliIo): number {
     const after = planSnapshots(toJsonPlan(plan));
     const project = after[0]?.project;
     const foreign = before.find(s => project !== undefined && s.project !== "" && s.project !== project);

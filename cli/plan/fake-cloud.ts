@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
 import { KubernetesCluster, TargetGroupBindingCrdName } from "./fake-kubernetes";
 import { secretMarker } from "./secrets";
+import { ownStackName } from "../../components/shared-alb/deployed-read";
 import { own } from "../../components/internal/data";
 
 /** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
@@ -132,10 +133,14 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         return { id, state: { ...inputs } };
     }
 
-    /** A stack reference: the outputs of the stack it names, which must be one of this plan's. */
+    /**
+     * A stack reference: the outputs of the stack it names, which must be one
+     * of this plan's; the running stack itself has none unless given (a
+     * stack never deployed, as the engine answers).
+     */
     private stackReference({ name, inputs }: ResourceRequest): FakeAnswer {
         const stackName = (inputs.name as string) ?? name;
-        const outputs = own(this.ctx.stackOutputs, stackName);
+        const outputs = own(this.ctx.stackOutputs, stackName) ?? (stackName === ownStackName() ? {} : undefined);
         if (outputs === undefined) {
             throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
         }

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "./fake-cloud";
-import { RecordedResource, runProgram } from "./mock-runtime";
+import { PlanOrganization, RecordedResource, runProgram } from "./mock-runtime";
+import { own } from "../../components/internal/data";
 import { ValuePath, findSecretPaths } from "./secrets";
 import { LoadedConfigs, StackConfig, StackRole, loadStackConfigs, shortStackName } from "./config";
 
@@ -33,6 +34,13 @@ export interface FleetOptions {
      * @default 1
      */
     concurrency?: number;
+    /**
+     * The outputs of the stacks as deployed (`plan --compare BEFORE`'s), by
+     * stack name: each network stack reads its own as `pulumi up` would, and
+     * keeps the rule priorities and preview slots they record. Absent: every
+     * network stack plans as never deployed.
+     */
+    deployedOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** One planned stack. */
@@ -127,7 +135,7 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
 
     return guardRejections(async (sink) => {
         const run = new FleetRun(sink, concurrency, program);
-        await run.runAll(toRunNetworks, () => ({ outputs: {}, secrets: {}, secretPaths: {} }));
+        await run.runAll(toRunNetworks, n => servedOwnOutputs(project, n, options.deployedOutputs));
         const networkOutputs = options.networkOutputs;
         await run.runAll(toRunClusters, networkOutputs !== undefined
             ? c => servedOverride(networkOutputs, networks, c)
@@ -194,6 +202,20 @@ function servedOverride(networkOutputs: Record<string, unknown>, networks: Stack
     }
     if (c.networkStack !== undefined) {
         served.outputs[c.networkStack] = networkOutputs;
+    }
+    return served;
+}
+
+/**
+ * What a network stack's reference to itself is served: its deployed
+ * outputs when given, else none (the fake cloud answers a stack never
+ * deployed).
+ */
+function servedOwnOutputs(project: string, n: StackConfig, deployed: Record<string, Record<string, unknown>> | undefined): Served {
+    const served: Served = { outputs: {}, secrets: {}, secretPaths: {} };
+    const outputs = own(deployed, n.stack);
+    if (outputs !== undefined) {
+        served.outputs[`${PlanOrganization}/${project}/${n.stack}`] = outputs;
     }
     return served;
 }

@@ -93,6 +93,9 @@ export async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> 
     }
 }
 
+/** The organization a planned stack is in: the one a DIY backend gives every stack. */
+export const PlanOrganization = "organization";
+
 /** A registration as the mocks saw it: its inputs and provider, and the answer (ID and state). */
 interface SeenResource {
     id?: string;
@@ -111,7 +114,7 @@ type Seen = Map<string, SeenResource>;
 function record(options: RunOptions, program: () => unknown): Promise<ProgramRun> {
     return withLocalStorage(async () => {
         const seen: Seen = new Map();
-        await pulumi.runtime.setMocks(recordingMocks(options.mocks, seen), options.project, options.stack, true);
+        await pulumi.runtime.setMocks(recordingMocks(options.mocks, seen), options.project, options.stack, true, PlanOrganization);
         serveStackReferencesOnce(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
         recordSecretsWhereTheyAre(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals, seen);
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);

@@ -6,7 +6,10 @@ import { expectedTargetGroups, loadNetworkOutputs, serviceListener } from "../..
 import { FileSizeLimits } from "../../cli/input-files";
 import { main as manifests } from "../../cli/manifests/command";
 import { main as plan } from "../../cli/plan/command";
-import { runComparison } from "../../cli/plan/compare-output";
+import { deployedOutputs, readBeforeFiles, runComparison } from "../../cli/plan/compare-output";
+import { deployedAllocationOf } from "../../components/shared-alb/deployed";
+import { validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import { exampleNetworkArgs } from "../fixtures/network";
 import { FleetPlan, planFleet } from "../../cli/plan/fleet";
 import { renderJson, toJsonPlan } from "../../cli/plan/render";
 import { deployedValues, stackExport } from "../fixtures/stack-export";
@@ -172,7 +175,16 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
             t.mutations++;
             let code: number;
             try {
-                code = runComparison(fleet, [file], { json: i % 4 < 2 }, io);
+                const before = readBeforeFiles([file], io);
+                if (typeof before === "number") {
+                    code = before;
+                } else {
+                    // What the network stack would keep from BEFORE's outputs: read leniently, never a crash.
+                    for (const outputs of Object.values(deployedOutputs(before))) {
+                        validateSharedAlbArgs({ ...exampleNetworkArgs(), deployedAllocation: deployedAllocationOf(outputs) });
+                    }
+                    code = runComparison(fleet, [file], before, { json: i % 4 < 2 }, io);
+                }
             } catch (e) {
                 code = -1;
                 io.stderr.write(`threw ${(e as Error).stack ?? String(e)}`);

@@ -201,11 +201,20 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         expect(service.protocol.$ref).to.equal(`#/types/${Pkg}:index:TargetProtocol`);
         expect(service.targetType.$ref).to.equal(`#/types/${Pkg}:index:TargetType`);
         expect(service.weights.additionalProperties?.type).to.equal("number");
+        expect([service.shadows.type, service.shadows.items?.type, service.shadows.plain]).to.deep.equal(["array", "string", true]);
+        // The deployed allocation decides rule priorities before anything is registered: plain maps of numbers.
+        expect(inputs.deployedAllocation.$ref).to.equal(`#/types/${Pkg}:index:DeployedAllocationArgs`);
+        const deployed = schema.types[`${Pkg}:index:DeployedAllocationArgs`].properties!;
+        expect([deployed.priorities.additionalProperties?.type, deployed.previewSlots.additionalProperties?.type]).to.deep.equal(["number", "number"]);
+        expect([inputs.deployedAllocation.plain, deployed.priorities.plain]).to.deep.equal([true, true]);
     });
 
     it("SharedAlb: the VPC, subnets, CIDRs, certificates and tag values are inputs; cluster keys, service names and accountId plain", () => {
         const inputs = schema.resources[Token.sharedAlb].inputProperties;
-        expect(Object.keys(inputs).sort()).to.deep.equal(["accountId", "clusters", "defaultService", "loadBalancer", "preview", "region", "services", "subnetIds", "tags", "vpcCidr", "vpcCidrs", "vpcId", "vpcSharing"]);
+        expect(Object.keys(inputs).sort()).to.deep.equal([
+            "accountId", "clusters", "defaultService", "deployedAllocation", "loadBalancer", "preview", "region", "services", "subnetIds", "tags", "vpcCidr", "vpcCidrs",
+            "vpcId", "vpcSharing",
+        ]);
         expect([inputs.vpcId.plain, inputs.vpcCidr.plain, inputs.region.plain]).to.deep.equal([undefined, undefined, undefined]);
         expect([inputs.subnetIds.items?.plain, inputs.vpcCidrs.items?.plain, inputs.tags.additionalProperties?.plain]).to.deep.equal([undefined, undefined, undefined]);
         expect([inputs.accountId.plain, inputs.clusters.plain, inputs.services.plain]).to.deep.equal([true, true, true]);
