@@ -245,6 +245,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
                 + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
         }
     }
+    checkWeightedBound(problems, config, network, entry);
     const crossAccount = network.accountId !== config.accountId;
     problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
         crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
@@ -260,6 +261,30 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     }
     problems.throwIfAny();
     return entry;
+}
+
+/**
+ * Every service the network gives this cluster a weight above 0 must be
+ * bound: the ALB forwards that share of the service's requests to the
+ * cluster's target group, which without a TargetGroupBinding has no targets,
+ * so each of them fails with 503. The weight is the service's for the
+ * cluster (`services.<name>.weights`), else the cluster's own. A service at
+ * weight 0 may stay unbound (it is added to the cluster before it is bound).
+ */
+function checkWeightedBound(problems: Problems, config: ClusterStackConfig, network: NetworkOutputs, entry: ClusterOutputs): void {
+    const runs = isRecord(entry.targetGroups) ? Object.keys(entry.targetGroups).sort() : [];
+    const bound = Object.keys(config.bindings);
+    const services = isRecord(network.services) ? network.services : {};
+    for (const svc of runs.filter(s => !bound.includes(s))) {
+        const weights = own(services, svc)?.weights;
+        const weight = (isRecord(weights) ? own(weights, config.key) : undefined) ?? entry.weight;
+        if (typeof weight === "number" && weight > 0) {
+            problems.add(join(ClusterConfigRoot, "bindings"), bound, `the network stack ${JSON.stringify(config.networkStack)} sends service `
+                + `${JSON.stringify(svc)} weight ${weight} to cluster ${JSON.stringify(config.key)}, but no binding here registers its pods: that share `
+                + `of its requests would fail with 503; add bindings.${svc} (namespace, service, port), or set the weight to 0 in the network stack first `
+                + `(services.${svc}.weights.${config.key}, or clusters.${config.key}.weight) and run it`);
+        }
+    }
 }
 
 /** The ClusterAttachment args for this stack, minus the cluster facts that come from EKS. */

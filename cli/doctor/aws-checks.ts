@@ -3,6 +3,7 @@ import { NodePortRange } from "../../components/internal/values";
 import { unreadable } from "./aws-clients";
 import { checkControllers, checkRegistrars } from "./iam-checks";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
+import { checkTargetQuota } from "./quota-checks";
 import { CheckResult, fail, pass, warn } from "./report";
 import { AwsSnapshot, EgressRule, Fetched, LiveRule, LiveTarget, LiveTargetGroup } from "./snapshot";
 
@@ -20,6 +21,7 @@ export function runAwsChecks(outputs: NetworkOutputs, snap: AwsSnapshot): CheckR
         ...checkLoadBalancer(outputs, snap),
         ...checkListeners(outputs, snap),
         ...checkTargetGroups(outputs, snap),
+        checkTargetQuota(outputs, snap),
         ...checkEgress(outputs, snap),
         ...checkRegistrars(outputs, snap),
         ...checkControllers(outputs, snap),

@@ -1,6 +1,7 @@
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import {
     Action,
+    DescribeAccountLimitsCommand,
     DescribeListenersCommand,
     DescribeLoadBalancerAttributesCommand,
     DescribeLoadBalancersCommand,
@@ -111,7 +112,7 @@ export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promis
     // The load balancer first: if this one call cannot reach AWS, nothing can.
     const loadBalancer = await fetch(() => describeLoadBalancer(caller, outputs.loadBalancer.arn), true);
 
-    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles] = await Promise.all([
+    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles, accountLimits] = await Promise.all([
         fetch(() => describeAttributes(caller, outputs.loadBalancer.arn)),
         byArn(listenerArns, arns => describeListeners(caller, arns)),
         ruleListener ? keyed([ruleListener.arn], arn => fetch(() => describeRules(caller, arn))) : Promise.resolve({}),
@@ -121,8 +122,9 @@ export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promis
         fetch(() => describeVpcCidrs(caller, outputs.vpcId)),
         keyed(roleArns, arn => fetch(() => readRole(caller, arn))),
         keyed(controllerArns, arn => fetch(() => readRole(caller, arn))),
+        fetch(() => describeAccountLimits(caller, `account ${outputs.accountId} in ${outputs.region}`)),
     ]);
-    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles };
+    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles, accountLimits };
 }
 
 /**
@@ -305,6 +307,24 @@ async function describeTargetHealth(caller: Caller, arn: string): Promise<LiveTa
         ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
         ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
     }));
+}
+
+/** The account's Elastic Load Balancing limits in the client's region, every page, by name. */
+async function describeAccountLimits(caller: Caller, subject: string): Promise<Record<string, string>> {
+    // Keyed by names from AWS: a map without a prototype.
+    const limits = dataMap<string>();
+    let marker: string | undefined;
+    do {
+        const out = await caller.send<{ Limits?: Array<{ Name?: string; Max?: string }>; NextMarker?: string }>(
+            "elbv2", new DescribeAccountLimitsCommand(marker ? { Marker: marker } : {}), subject);
+        for (const limit of out.Limits ?? []) {
+            if (limit.Name !== undefined && limit.Max !== undefined) {
+                limits[limit.Name] = String(limit.Max);
+            }
+        }
+        marker = out.NextMarker;
+    } while (marker);
+    return limits;
 }
 
 async function describeSecurityGroup(caller: Caller, groupId: string): Promise<LiveSecurityGroup | undefined> {

@@ -17,6 +17,7 @@ export const CheckIds = [
     "tg.config",
     "tg.healthy",
     "tg.target-port",
+    "alb.target-quota",
     "sg.alb-egress",
     "registrar.trust",
     "controller.iam",

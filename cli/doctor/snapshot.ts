@@ -130,4 +130,10 @@ export interface AwsSnapshot {
     roles: Record<string, Fetched<LiveRole>>;
     /** Controller roles of the clusters in the network's own account, by role ARN. */
     controllerRoles: Record<string, Fetched<LiveRole>>;
+    /**
+     * The account's Elastic Load Balancing limits in the ALB's region, by name
+     * (`targets-per-application-load-balancer`), each maximum as AWS gives
+     * it: a string of digits.
+     */
+    accountLimits: Fetched<Record<string, string>>;
 }

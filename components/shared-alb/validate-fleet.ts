@@ -9,7 +9,7 @@ import { Problems } from "../internal/errors";
 import {
     Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, redacted, text, withDefault,
 } from "../internal/read";
-import { AllowedText, KeyPattern, roleName } from "../internal/values";
+import { AllowedText, KeyPattern, TargetType, roleName } from "../internal/values";
 import type { ClusterArgs, ServiceArgs, StickinessArgs } from "./args";
 import { literalCount, wildcardCount } from "./glob";
 import { Limits } from "./limits";
@@ -241,10 +241,34 @@ function targetGroupsOf(p: Problems, fleet: ClusterModels, service: string, serv
     for (const cluster of clusters) {
         const override = own(own(fleet.overrides, cluster), service);
         const tg = override === undefined ? settings : resolveSettings(p, serviceLayer, override);
+        checkCrossAccountTargets(p, fleet, service, cluster, tg.targetType, override?.set.targetType !== undefined ? override.path : serviceLayer.path);
         const { loadBalancerName, vpcId } = fleet.context;
         out[cluster] = { ...tg, name: targetGroupName({ loadBalancerName, cluster, service, vpcId, ...tg }) };
     }
     return out;
+}
+
+/**
+ * A cross-account cluster's target groups take `ip` targets only: its
+ * TargetGroupBindings assume the registrar role (`iamRoleArnToAssume`), and
+ * the AWS Load Balancer Controller's validating webhook refuses such a
+ * binding with `instance` targets ("Unable to use instance target type while
+ * using assume role", `checkAssumeRoleConfig` in
+ * webhooks/elbv2/targetgroupbinding_validator.go, v3.5.0). Its mutator
+ * copies the target group's type into a binding that gives none, so leaving
+ * the type out of the binding does not help. Reported at the layer that set
+ * `instance`: the cluster's override, else the service.
+ */
+function checkCrossAccountTargets(p: Problems, fleet: ClusterModels, service: string, cluster: string, type: TargetType, setBy: string): void {
+    const c = own(fleet.clusters, cluster);
+    if (c === undefined || !c.crossAccount || type !== TargetType.Instance) {
+        return;
+    }
+    const override = join(join(join(join("clusters", cluster), "serviceOverrides"), service), "targetType");
+    const fix = setBy === join("services", service) ? `set ${override}: ip for this cluster, or targetType: ip here for every cluster` : "set it to ip";
+    p.add(join(setBy, "targetType"), type, `cluster ${cluster} is in account ${c.accountId}, not the ALB's ${fleet.context.albAccountId}: its `
+        + "TargetGroupBindings assume the registrar role (iamRoleArnToAssume), and the AWS Load Balancer Controller's webhook rejects \"instance\" "
+        + `targets with an assumed role; expected "ip" for cluster ${cluster}: ${fix}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { exampleStackConfig } from "../fixtures/stack-config";
-import { run, runError, Run, secretValue } from "../harness";
+import { run, runError, runRefused, Run, secretValue } from "../harness";
 import { clusterProgram } from "../../stacks/cluster";
 import { BlueAccount, exampleNetworkOutputs, NetworkAccount, tgArn, VpcId } from "./cluster-attachment-fixtures";
 
@@ -225,6 +225,35 @@ describe("cluster stack: bindings follow the services the network lets the clust
         const error = await runError(clusterProgram, { ...options(greenConfig(), NetworkAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
         expect(error.message).to.equal("alb-fleet:cluster.bindings.api: got \"api\"; cluster \"green\" does not run service \"api\" in the network stack \"network\" "
             + "(it runs \"web\"); add it to clusters.green.services of the network config and run the network stack first, or drop the binding");
+    });
+
+    /** The refusal of a cluster stack that leaves a weighted service unbound. */
+    const unbound = (cluster: string, bound: string[], service: string, weight: number) => `alb-fleet:cluster.bindings: got ${JSON.stringify(bound)}; `
+        + `the network stack "network" sends service "${service}" weight ${weight} to cluster "${cluster}", but no binding here registers its pods: that share `
+        + `of its requests would fail with 503; add bindings.${service} (namespace, service, port), or set the weight to 0 in the network stack first `
+        + `(services.${service}.weights.${cluster}, or clusters.${cluster}.weight) and run it`;
+    const weighted: [string, () => Record<string, any>, string, (o: ReturnType<typeof exampleNetworkOutputs>) => void, string][] = [
+        ["blue leaves api (weight 100) unbound", () => ({ ...blueConfig(), bindings: { web: blueConfig().bindings.web } }), BlueAccount, () => undefined,
+            unbound("blue", ["web"], "api", 100)],
+        ["green leaves api unbound while the service weighs it 10 (the cluster's own weight is 0)", () => ({ ...greenConfig(), bindings: { web: greenConfig().bindings.web } }),
+            NetworkAccount, o => { o.services.api.weights.green = 10; }, unbound("green", ["web"], "api", 10)],
+        ["only the unbound service is named, whatever the bound one weighs", () => ({ ...blueConfig(), bindings: { web: blueConfig().bindings.web } }),
+            BlueAccount, o => { o.services.web.weights.blue = 5; }, unbound("blue", ["web"], "api", 100)],
+    ];
+    for (const [what, config, account, edit, message] of weighted) {
+        it(`refuses a weight above 0 on a service the stack does not bind: ${what}`, async () => {
+            const outputs = exampleNetworkOutputs();
+            edit(outputs);
+            const { error, run: r } = await runRefused(clusterProgram, { ...options(config(), account), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+            expect(error.message).to.equal(message);
+            expect(r.inventory()).to.deep.equal(["pulumi:pulumi:StackReference::network"]);
+        });
+    }
+
+    it("leaves a service at weight 0 unbound: it is added to the cluster before it is bound", async () => {
+        const config = { ...greenConfig(), bindings: { web: greenConfig().bindings.web } };
+        const r = await run(clusterProgram, options(config, NetworkAccount));
+        expect(r.ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map(x => x.name)).to.deep.equal(["green-web"]);
     });
 
     it("binds only the services the cluster runs", async () => {

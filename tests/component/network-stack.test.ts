@@ -79,6 +79,10 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         ["sharing with a whole organization unacknowledged", c => { c.vpcSharing.principals = ["arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5"]; },
             "vpcSharing.principals[0]: got \"arn:aws:organizations::999999999999:organization/o-a1b2c3d4e5\"; an organization or OU principal shares the subnets and the VPC "
             + "with every account in it, today's and future ones: list the cluster accounts instead, or set vpcSharing.allowOrganizationPrincipals: true to accept that"],
+        ["instance targets for the cross-account cluster blue", c => { c.services.api.targetType = "instance"; },
+            "services.api.targetType: got \"instance\"; cluster blue is in account 222222222222, not the ALB's 111111111111: its TargetGroupBindings assume the "
+            + "registrar role (iamRoleArnToAssume), and the AWS Load Balancer Controller's webhook rejects \"instance\" targets with an assumed role; "
+            + "expected \"ip\" for cluster blue: set clusters.blue.serviceOverrides.api.targetType: ip for this cluster, or targetType: ip here for every cluster"],
     ];
     for (const [what, edit, message] of refusals) {
         it(`refuses ${what} before registering anything`, async () => {

@@ -133,6 +133,29 @@ describe("SharedAlb with Outputs for its inputs", () => {
     });
 });
 
+describe("SharedAlb and the controller's refusal of instance targets across accounts", () => {
+    it("refuses a cross-account cluster's instance targets before anything is registered; a same-account cluster keeps them", async () => {
+        const args = exampleNetworkArgs();
+        args.services.web.targetType = "instance";
+        args.clusters.green.serviceOverrides = { api: { targetType: "instance" } };
+        args.clusters.blue.serviceOverrides = { api: { targetType: "instance" } };
+        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", args as any));
+        const why = "cluster blue is in account 222222222222, not the ALB's 111111111111: its TargetGroupBindings assume the registrar role (iamRoleArnToAssume), "
+            + "and the AWS Load Balancer Controller's webhook rejects \"instance\" targets with an assumed role; expected \"ip\" for cluster blue: ";
+        expect(caught.message).to.equal([
+            "2 configuration errors:",
+            `  - services.web.targetType: got "instance"; ${why}set clusters.blue.serviceOverrides.web.targetType: ip for this cluster, or targetType: ip here for every cluster`,
+            `  - clusters.blue.serviceOverrides.api.targetType: got "instance"; ${why}set it to ip`,
+        ].join("\n"));
+        expect(r.resources).to.deep.equal([]);
+        args.clusters.blue.serviceOverrides = { web: { targetType: "ip" } };
+        const accepted = await run(() => ({ outputs: new SharedAlb("edge", args as any).outputs }));
+        const types = accepted.outputs.outputs.clusters;
+        expect([types.blue.targetGroups.web.targetType, types.blue.targetGroups.api.targetType, types.green.targetGroups.web.targetType, types.green.targetGroups.api.targetType])
+            .to.deep.equal(["ip", "ip", "instance", "instance"]);
+    });
+});
+
 describe("SharedAlb's region and partition", () => {
     /** The example fleet with its subnets shared, a certificate in `region`, and no region of its own. */
     function regionless(region: string, partition: string): Record<string, any> {

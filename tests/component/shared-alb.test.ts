@@ -441,6 +441,8 @@ describe("SharedAlb component", () => {
         const args = exampleNetworkArgs();
         delete args.vpcCidr;
         args.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
+        // Instance targets only for clusters in the ALB's account: a cross-account one is refused them.
+        args.clusters.blue.accountId = "111111111111";
         args.services.api.targetType = "instance";
         args.services.api.healthCheck.port = 10256;
         args.services.web.healthCheck.port = 8081;

@@ -74,7 +74,7 @@ describe("doctor when reads fail: a check that could not tell is an error, never
         expect(report.checks.find(c => c.id === "sg.alb-egress")?.message).to.equal(
             `could not check: ec2:DescribeSecurityGroups failed: UnauthorizedOperation: User: arn:aws:iam::123456789012:user/doctor is not authorized to perform: ec2:DescribeSecurityGroups`);
         expect([...new Set(report.failedReads.map(r => r.call))].sort()).to.deep.equal([
-            "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
+            "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "elasticloadbalancing:DescribeAccountLimits",
             "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancers",
             "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
             "iam:GetRole",
@@ -112,8 +112,9 @@ describe("doctor when reads fail: a check that could not tell is an error, never
             ...["blue/api", "blue/web", "green/api", "green/web"].flatMap(tg => ["found", "vpc", "config", "healthy", "target-port"].map(c => `error tg.${c} ${tg} targetgroup/${tg.replace("/", "-")}`)),
             ...["blue/api", "blue/web", "green/api", "green/web"].map(tg => `error sg.alb-egress ${sg()} health check of ${tg}`),
         ]],
-        ["DescribeTargetHealth of one target group", () => ({ action: "DescribeTargetHealth", params: { TargetGroupArn: blue().targetGroups.api.arn } }),
-            ["error tg.healthy blue/api targetgroup/blue-api", "error tg.target-port blue/api targetgroup/blue-api"]],
+        ["DescribeTargetHealth of one target group (the target quota cannot sum the targets then)", () => ({ action: "DescribeTargetHealth", params: { TargetGroupArn: blue().targetGroups.api.arn } }),
+            ["error tg.healthy blue/api targetgroup/blue-api", "error tg.target-port blue/api targetgroup/blue-api", "error alb.target-quota loadbalancer/app/shared-alb"]],
+        ["DescribeAccountLimits", () => ({ action: "DescribeAccountLimits" }), ["error alb.target-quota loadbalancer/app/shared-alb"]],
         ["DescribeSecurityGroups", () => ({ action: "DescribeSecurityGroups" }), () => [`error sg.alb-egress ${sg()}`]],
         ["DescribeVpcs (the egress rules reach 10.0.0.0/16: only the VPC's CIDRs tell whether that is all of it)", () => ({ action: "DescribeVpcs" }),
             () => [`error sg.alb-egress ${sg()} port 3000`, `error sg.alb-egress ${sg()} port 8080`]],
@@ -148,6 +149,7 @@ describe("doctor when reads fail: a check that could not tell is an error, never
         expect(report.checks.filter(c => c.status !== "pass").map(c => `${brief(c)}: ${c.message}`)).to.deep.equal([
             "error tg.healthy blue/web targetgroup/blue-web: could not check: elasticloadbalancing:DescribeTargetHealth failed: Throttling: Rate exceeded",
             "error tg.target-port blue/web targetgroup/blue-web: could not check: elasticloadbalancing:DescribeTargetHealth failed: Throttling: Rate exceeded",
+            "error alb.target-quota loadbalancer/app/shared-alb: could not check: elasticloadbalancing:DescribeTargetHealth failed: Throttling: Rate exceeded",
         ]);
         expect(report.checks.find(c => c.status === "error")?.hint).to.equal("AWS throttled the doctor past its 5 attempts: run it again later, or with a lower --concurrency");
         expect(proxy.calls.filter(c => c === "elasticloadbalancing:DescribeTargetHealth")).to.have.length(3 + 5);
@@ -196,7 +198,7 @@ describe("doctor when reads fail: a check that could not tell is an error, never
         type Snap = Record<string, unknown> & AwsSnapshot;
         // Every read of the snapshot, as a way to make it fail: a top-level read, one entry of a keyed read, or one policy of a role.
         const reads: Array<[string, (snap: Snap) => void]> = [
-            ...(["loadBalancer", "loadBalancerAttributes", "securityGroup", "vpcCidrs"] as const).map((k): [string, (snap: Snap) => void] => [k, snap => { snap[k] = failed; }]),
+            ...(["loadBalancer", "loadBalancerAttributes", "securityGroup", "vpcCidrs", "accountLimits"] as const).map((k): [string, (snap: Snap) => void] => [k, snap => { snap[k] = failed; }]),
             ...(["listeners", "rules", "targetGroups", "targetHealth", "roles", "controllerRoles"] as const).flatMap(k =>
                 Object.keys(healthy[k]).map((key): [string, (snap: Snap) => void] => [`${k} ${key}`, snap => { (snap[k] as Record<string, Fetched<unknown>>)[key] = failed; }])),
             ...(["roles", "controllerRoles"] as const).flatMap(k => Object.keys(healthy[k]).map((key): [string, (snap: Snap) => void] => [`${k} ${key} policy`, snap => {
@@ -206,7 +208,7 @@ describe("doctor when reads fail: a check that could not tell is an error, never
                 }
             }])),
         ];
-        expect(reads.length).to.equal(4 + 1 + 1 + 4 + 4 + 1 + 1 + 2);
+        expect(reads.length).to.equal(5 + 1 + 1 + 4 + 4 + 1 + 1 + 2);
         fc.assert(fc.property(fc.subarray(reads, { minLength: 1 }), chosen => {
             const snap = JSON.parse(JSON.stringify(healthy)) as Snap;
             chosen.forEach(([, fail]) => fail(snap));

@@ -13,6 +13,11 @@ const OpenPreview = (where: string, header: string) => `preview routes on ${wher
     + "a cluster before it takes traffic: restrict them with preview.sourceCidrs (the networks testers connect from) "
     + "and/or preview.token (a secret the header value must carry: <cluster key>.<token>)";
 
+/** The refusal of `instance` targets for a cross-account cluster of the example (account 222222222222), with `fix`. */
+const crossAccountInstance = (cluster: string, fix: string) => `cluster ${cluster} is in account 222222222222, not the ALB's 111111111111: its TargetGroupBindings `
+    + "assume the registrar role (iamRoleArnToAssume), and the AWS Load Balancer Controller's webhook rejects \"instance\" targets with an assumed role; "
+    + `expected "ip" for cluster ${cluster}: ${fix}`;
+
 const TokenAllowed = "expected 16 to 100 characters of letters, digits and ._~+/=- (for example the output of `openssl rand -hex 24`)";
 
 /** Adopts an existing ALB and listener instead of creating them. */
@@ -156,6 +161,8 @@ describe("validateSharedAlbArgs", () => {
     it("carries a service's NodePort to clusters that keep instance targets, and takes a cluster's own", () => {
         const args = exampleNetworkArgs();
         args.services.web = { ...args.services.web, targetType: "instance", nodePort: 30080 };
+        // Instance targets are for clusters in the ALB's account (a cross-account one is refused them: see the table below).
+        args.clusters.blue.accountId = "111111111111";
         args.clusters.green.serviceOverrides = { web: { targetType: "ip" } };
         args.clusters.red = { accountId: "111111111111", weight: 1, serviceOverrides: { web: { nodePort: 31080 } } };
         const tgs = validateSharedAlbArgs(args).services.web.targetGroups;
@@ -370,6 +377,20 @@ describe("validateSharedAlbArgs", () => {
         ["an override's health check interval at the service's timeout", a => { a.clusters.green.serviceOverrides = { api: { healthCheck: { interval: 5, mather: "200" } } }; }, [
             "clusters.green.serviceOverrides.api.healthCheck.mather: got \"200\"; unknown key; expected one of path, port, protocol, matcher, interval, timeout, healthyThreshold, unhealthyThreshold",
             "clusters.green.serviceOverrides.api.healthCheck.interval: got 5; expected an interval above the timeout (5 s)",
+        ]],
+        ["instance targets for a cross-account cluster, set by the service", a => { a.services.web.targetType = "instance"; }, [
+            `services.web.targetType: got "instance"; ${crossAccountInstance("blue", "set clusters.blue.serviceOverrides.web.targetType: ip for this cluster, or targetType: ip here for every cluster")}`,
+        ]],
+        ["instance targets for a cross-account cluster, set by its override", a => { a.clusters.blue.serviceOverrides = { api: { targetType: "instance", nodePort: 30090 } }; }, [
+            `clusters.blue.serviceOverrides.api.targetType: got "instance"; ${crossAccountInstance("blue", "set it to ip")}`,
+        ]],
+        ["instance targets for two cross-account clusters, one of them keeping ip", a => {
+            a.services.api.targetType = "instance";
+            a.clusters.red = { accountId: "333333333333", weight: 0 };
+            a.clusters.blue.serviceOverrides = { api: { targetType: "ip" } };
+        }, [
+            "services.api.targetType: got \"instance\"; " + crossAccountInstance("red",
+                "set clusters.red.serviceOverrides.api.targetType: ip for this cluster, or targetType: ip here for every cluster").replace("222222222222", "333333333333"),
         ]],
         ["a retiring cluster with weight", a => { a.clusters.blue.retiring = true; },
             ["clusters.blue.weight: got 100; clusters.blue is retiring and takes no traffic: expected 0 (or leave weight out)"]],
