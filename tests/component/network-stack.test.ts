@@ -28,6 +28,30 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
         ]);
     });
 
+    it("reads its own last outputs through a stack reference to itself and keeps the priorities and preview slots they record", async () => {
+        const self = "organization/alb-fleet/network";
+        const deployed = {
+            services: { web: { priority: 44500 }, api: { priority: 31750 }, gone: { priority: 44020 } },
+            clusters: { blue: { previewSlot: 7 }, green: { previewSlot: 4, externalId: "not read" }, old: { previewSlot: 3 } },
+        };
+        const r = await run(runRole, { stack: "network", config: exampleStackConfig("network", c => { c.clusters.red = { accountId: "111111111111" }; }),
+            stackOutputs: { [self]: deployed } });
+        expect(r.get("pulumi:pulumi:StackReference", "deployed-allocation").inputs.name).to.equal(self);
+        const rules = r.ofType("aws:lb/listenerRule:ListenerRule").map(x => [x.name, x.inputs.priority]).sort((a, b) => (a[1] as number) - (b[1] as number));
+        // web and api stay; red's digest picks 4 (green's), and 3 and 7 are held (old's rules are deleted only at the end): it takes 1.
+        expect(rules).to.deep.equal([
+            ["shared-alb-preview-api-red", 31741], ["shared-alb-preview-api-green", 31744], ["shared-alb-preview-api-blue", 31747], ["shared-alb-rule-api", 31750],
+            ["shared-alb-preview-web-red", 44491], ["shared-alb-preview-web-green", 44494], ["shared-alb-preview-web-blue", 44497], ["shared-alb-rule-web", 44500],
+        ]);
+        expect([r.outputs.services.web.priority, r.outputs.clusters.red.previewSlot]).to.deep.equal([44500, 1]);
+    });
+
+    it("refuses deployedAllocation in its config: it reads it from its own outputs", async () => {
+        const { error, run: r } = await runRefused(runRole, { stack: "network", config: exampleStackConfig("network", c => { c.deployedAllocation = { priorities: { web: 1010 } }; }) });
+        expect(error.message).to.contain("deployedAllocation: got {\"priorities\":{\"web\":1010}}; the network stack reads it from its own outputs (the last update's priorities and preview slots): remove it from alb-fleet:network");
+        expect(r.resources.map(x => x.type)).to.deep.equal([]);
+    });
+
     it("exports blue's generated external ID as a secret of its own, the rest of the contract in clear", async () => {
         let secretPaths: ValuePath[] = [];
         const r = await run(async () => {
