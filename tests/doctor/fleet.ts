@@ -11,6 +11,7 @@ import { ClusterOutputs, NetworkOutputs, ServiceOutputs } from "../../components
 import { oidcProviderArn } from "../../components/internal/arn";
 import { ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy } from "../../components/cluster-attachment/policy";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "../../components/shared-alb/policy";
+import { Moto, startMoto } from "./moto";
 
 /** moto's account: every resource it creates lives here. */
 export const NetworkAccount = "123456789012";
@@ -264,4 +265,29 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
             : {}),
     };
     return { outputs, vpcId, ruleArns, previewRuleArns };
+}
+
+/** What a suite that rebuilds the fleet before each test reads: moto, its clients, the fleet just built. */
+export interface FreshFleet {
+    moto: Moto;
+    aws: AwsTestClients;
+    fleet: BuiltFleet;
+}
+
+/**
+ * Mocha hooks for the calling suite: moto started once, reset and the
+ * default fleet built again before each test. The returned object is filled
+ * in by the hooks; read it inside tests and hooks only.
+ */
+export function freshFleetEachTest(): FreshFleet {
+    const state = {} as FreshFleet;
+    before(async () => {
+        state.moto = await startMoto();
+        state.aws = testClients(state.moto.endpoint);
+    });
+    beforeEach(async () => {
+        await state.moto.reset();
+        state.fleet = await buildFleet(state.aws);
+    });
+    return state;
 }

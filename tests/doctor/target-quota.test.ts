@@ -8,9 +8,9 @@ import { NetworkOutputs } from "../../components/internal/contract";
 import { checkTargetQuota } from "../../cli/doctor/quota-checks";
 import { CheckResult, Report } from "../../cli/doctor/report";
 import { AwsSnapshot, Fetched, LiveTarget } from "../../cli/doctor/snapshot";
-import { AwsTestClients, BuiltFleet, buildFleet, testClients } from "./fleet";
+import { freshFleetEachTest } from "./fleet";
 import { FaultProxy } from "./fault-proxy";
-import { Moto, motoEnv, startMoto } from "./moto";
+import { motoEnv } from "./moto";
 import { runDoctor } from "./run";
 
 /**
@@ -43,24 +43,12 @@ function quotaCheck(report: Report): Omit<CheckResult, "subject"> {
 
 describe("doctor alb.target-quota against moto_server (quota 30 there)", function () {
     this.timeout(60_000);
-    let moto: Moto;
-    let aws: AwsTestClients;
-    let fleet: BuiltFleet;
-
-    before(async () => {
-        moto = await startMoto();
-        aws = testClients(moto.endpoint);
-    });
-
-    beforeEach(async () => {
-        await moto.reset();
-        fleet = await buildFleet(aws);
-    });
+    const fresh = freshFleetEachTest();
 
     /** Registers `count` more ip targets in green's web target group, which has weight 0: registered targets count whatever the weight. */
     async function registerOnGreenWeb(count: number): Promise<void> {
         const targets = Array.from({ length: count }, (_, i) => ({ Id: `10.0.1.${100 + i}`, Port: 3000 }));
-        await aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: fleet.outputs.clusters.green.targetGroups.web.arn, Targets: targets }));
+        await fresh.aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: fresh.fleet.outputs.clusters.green.targetGroups.web.arn, Targets: targets }));
     }
 
     const cases: Array<[string, number, number, Omit<CheckResult, "subject">]> = [
@@ -86,7 +74,7 @@ describe("doctor alb.target-quota against moto_server (quota 30 there)", functio
             if (extra > 0) {
                 await registerOnGreenWeb(extra);
             }
-            const { code, report } = await doctor(moto.endpoint, fleet.outputs);
+            const { code, report } = await doctor(fresh.moto.endpoint, fresh.fleet.outputs);
             expect(quotaCheck(report)).to.deep.equal(expected);
             expect(report.checks.filter(c => c.status === "fail").map(c => c.id)).to.deep.equal(exit === 1 ? ["alb.target-quota"] : []);
             expect(code).to.equal(exit);
@@ -95,10 +83,10 @@ describe("doctor alb.target-quota against moto_server (quota 30 there)", functio
 
     it("counts a retiring cluster's targets too: every target group of the outputs", async () => {
         await registerOnGreenWeb(20);
-        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fleet.outputs));
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fresh.fleet.outputs));
         outputs.clusters.green = { ...outputs.clusters.green, retiring: true, weight: 0 };
         outputs.services.api.weights.green = 0;
-        const { report } = await doctor(moto.endpoint, outputs);
+        const { report } = await doctor(fresh.moto.endpoint, outputs);
         expect(quotaCheck(report)).to.deep.include({ status: "warn" });
         expect(quotaCheck(report).message).to.match(/^28 targets registered in 4 target groups \(blue 4, green 24\): 93% of /);
     });
@@ -106,14 +94,14 @@ describe("doctor alb.target-quota against moto_server (quota 30 there)", functio
     describe("when DescribeAccountLimits is denied", () => {
         let proxy: FaultProxy;
         before(async () => {
-            proxy = new FaultProxy(moto.endpoint);
+            proxy = new FaultProxy(fresh.moto.endpoint);
             await proxy.start();
         });
         after(() => proxy.stop());
 
         it("the check could not tell: an error naming the read, the read listed, exit 3", async () => {
             proxy.faults = [{ action: "DescribeAccountLimits" }];
-            const { code, report } = await doctor(proxy.url, fleet.outputs);
+            const { code, report } = await doctor(proxy.url, fresh.fleet.outputs);
             const denied = "AccessDenied: User: arn:aws:iam::123456789012:user/doctor is not authorized to perform: elasticloadbalancing:DescribeAccountLimits";
             expect(quotaCheck(report)).to.deep.equal({
                 id: "alb.target-quota", status: "error",
