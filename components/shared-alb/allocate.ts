@@ -147,13 +147,12 @@ export function orderEdges(services: readonly PriorityRequest[]): OrderEdge[] {
  * unless it must precede a rule of an earlier level (it is more specific
  * than that rule for every request both match although another of its
  * values ranks later, or `shadows` says so): then that rule's level, where
- * the level's order puts it first. Gives the levels and the edges between
- * rules that share one.
+ * rule's order puts it first. Gives each derived rule's level.
  */
 function placementLevels(services: readonly PriorityRequest[], edges: readonly OrderEdge[]): Map<string, number> {
     const levels = new Map(services.filter(s => s.explicit === undefined).map(s => [s.name, ruleLevel(s.hosts, s.paths)]));
-    // Levels only ever move earlier; a cycle of orders (no order exists) stops after a bounded number of rounds.
-    for (let round = 0; round <= levels.size; round++) {
+    // Levels only ever move earlier, each at most LevelCount times; a cycle of orders (no order exists) stops there too.
+    for (let round = 0; round <= levels.size * LevelCount; round++) {
         const late = edges.find(e => levels.get(e.first)! > levels.get(e.second)!);
         if (late === undefined) {
             break;
