@@ -110,8 +110,8 @@ export function evaluated<R extends ResourceView>(l: ListenerRules<R>): Listener
 
 /**
  * A rule, read; undefined for a rule with a condition the evaluator does not
- * model (HTTP method, query string): it is taken as matching no witness
- * request, which carries neither.
+ * model (HTTP method, query string, regex values): it is taken as matching no
+ * witness request.
  */
 function readRule<R extends ResourceView>(r: R): ReadRule<R> | undefined {
     const where = resourceLabel(r);
@@ -129,18 +129,21 @@ function readRule<R extends ResourceView>(r: R): ReadRule<R> | undefined {
         conditions.push(read);
     }
     const actions = Array.isArray(r.inputs.actions) ? r.inputs.actions : [];
-    if (actions.length !== 1) {
-        throw new Error(`${where}: actions: expected exactly one action, got ${actions.length}`);
+    if (actions.length === 0) {
+        throw new Error(`${where}: actions: expected an action, got none`);
     }
     const tags = r.inputs.tags;
     const service = isRecord(tags) && typeof tags[ServiceTag] === "string" ? tags[ServiceTag] : r.name;
     return {
-        resource: r, rule: { priority, conditions, actions: [readAction(actions[0], `${where}: actions[0]`)] },
+        // The last action is the one that answers (an authenticate action comes before it).
+        resource: r, rule: { priority, conditions, actions: [readAction(actions[actions.length - 1], `${where}: actions[${actions.length - 1}]`)] },
         values: ruleValues(conditions), plain: matchesPlainRequests(conditions), service,
     };
 }
 
 const Kinds = ["hostHeader", "pathPattern", "httpHeader", "sourceIp"] as const;
+/** The longest host name or path pattern a condition takes (the ALB API's limit). */
+const MaxPatternLength = 128;
 
 /** One condition; undefined when it is of a kind the evaluator does not model. */
 function readCondition(c: unknown, where: string): ConditionInput | undefined {
@@ -156,9 +159,17 @@ function readCondition(c: unknown, where: string): ConditionInput | undefined {
     }
     const kind = set[0] as (typeof Kinds)[number];
     const body = c[kind];
+    if (isRecord(body) && body.regexValues !== undefined && body.regexValues !== null && body.values === undefined) {
+        // Regex matching: not modelled.
+        return undefined;
+    }
     const values = isRecord(body) && Array.isArray(body.values) && body.values.every(v => typeof v === "string") ? body.values as string[] : undefined;
     if (values === undefined || (kind === "httpHeader" && typeof (body as Record<string, unknown>).httpHeaderName !== "string")) {
         throw new Error(`${where}.${kind}: expected { ${kind === "httpHeader" ? "httpHeaderName, " : ""}values: [strings] }`);
+    }
+    const long = (kind === "hostHeader" || kind === "pathPattern") ? values.find(v => v.length > MaxPatternLength) : undefined;
+    if (long !== undefined) {
+        throw new Error(`${where}.${kind}: a value of ${long.length} characters; the ALB takes at most ${MaxPatternLength}`);
     }
     return kind === "httpHeader"
         ? { httpHeader: { httpHeaderName: (body as Record<string, string>).httpHeaderName, values } }
