@@ -180,7 +180,7 @@ function destination(l: Landing): string {
 }
 
 /** A landing in words: `service web (ListenerRule shared-alb-rule-web, priority 44020: shared-alb-tg-blue-web)`. */
-export function describeLanding(l: Landing): string {
+function describeLanding(l: Landing): string {
     const where = l.priority === "default" ? `the default action of ${l.listenerLabel}` : `${label(l.owner!)}, priority ${l.priority}`;
     if (l.receivers.length > 0) {
         const services = [...new Set(l.receivers.map(t => t.service).filter((s): s is string => s !== undefined))];
