@@ -7,6 +7,7 @@ import { SecretText } from "./secrets";
 import { resourceLabel as label, SnapshotFormat, SnapshotResource, SnapshotStack } from "./snapshot";
 import { formatPath, ImmutableFields, pathContains, ReplaceRules, replacingProperties, valuesAt } from "./replace-on";
 import { trafficChecks } from "./compare-traffic";
+import { landingChecks } from "./compare-landing";
 import { own } from "../../components/internal/data";
 
 export interface CompareOptions {
@@ -51,7 +52,7 @@ export interface StackComparison {
 export const FlagKinds = [
     "load-balancer-replaced", "load-balancer-deleted",
     "alb-security-group-replaced", "alb-security-group-deleted",
-    "weighted-target-group-replaced", "weighted-target-group-deleted", "new-target-group-weighted",
+    "weighted-target-group-replaced", "weighted-target-group-deleted", "new-target-group-weighted", "request-destination-changed",
     "binding-immutable-field-updated", "binding-replaced-create-first",
     "cluster-removed-without-retiring", "eks-cluster-replaced", "eks-cluster-deleted", "namespace-deleted",
     "rule-priority-changed", "rule-priority-in-use", "weight-shift", "no-replace-rule",
@@ -116,7 +117,7 @@ export function compareFleet(before: SnapshotStack[], after: SnapshotStack[], op
     });
     const context: CompareContext = { before: byName, after, changes: judged, options };
     const order = new Map(after.map((s, i) => [s.stack, i]));
-    const flags = [...resourceChecks(context), ...trafficChecks(context)].sort((a, b) =>
+    const flags = [...resourceChecks(context), ...trafficChecks(context), ...landingChecks(context)].sort((a, b) =>
         (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0) || compareText(a.urn ?? "", b.urn ?? "")
         || FlagKinds.indexOf(a.kind) - FlagKinds.indexOf(b.kind) || compareText(a.message, b.message));
     return { stacks, flags };

@@ -3,6 +3,7 @@ import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, ValuePath, redact } from "./secrets";
 import { own } from "../../components/internal/data";
+import { PrecedenceEntry, precedenceLines, precedenceOf, ListenerPrecedence } from "./overlaps";
 
 /** One resource in `plan --json`. */
 export interface JsonResource {
@@ -32,6 +33,8 @@ export interface JsonStack {
      * other values there. Sorted.
      */
     assumedValues: string[];
+    /** For every two services whose listener rules overlap: a request both match, and the service whose rule answers it first. */
+    precedence: PrecedenceEntry[];
 }
 
 /** The whole document `plan --json` prints. */
@@ -71,8 +74,20 @@ export function toJsonPlan(plan: FleetPlan): JsonPlan {
                 })),
             outputs: redact(s.outputs, s.secretOutputPaths),
             assumedValues: [...s.assumedValues],
+            precedence: stackPrecedence(s).flatMap(l => l.entries),
         })),
     };
+}
+
+/** The overlaps of a stack's listener rules, read from their registered inputs (secrets redacted); an error names the stack. */
+export function stackPrecedence(s: StackPlan): ListenerPrecedence[] {
+    const routing = s.resources.filter(r => r.type === "aws:lb/listener:Listener" || r.type === "aws:lb/listenerRule:ListenerRule")
+        .map(r => ({ ...r, inputs: redact(r.inputs) as Record<string, unknown>, outputs: redact(r.outputs) as Record<string, unknown> }));
+    try {
+        return precedenceOf(routing);
+    } catch (e) {
+        throw new Error(`stack ${s.stack}: ${(e as Error).message}`);
+    }
 }
 
 /**
@@ -271,6 +286,7 @@ export function renderStackTree(s: StackPlan): string[] {
     if (outputKeys.length > 0) {
         lines.push(`  outputs: ${outputKeys.join(", ")}`);
     }
+    lines.push(...precedenceLines(stackPrecedence(s)).map(l => `  ${l}`));
     lines.push(`  ${summaryLine(s.stack, [s])}`);
     return lines;
 }

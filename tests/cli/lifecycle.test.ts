@@ -100,6 +100,27 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         });
     }
 
+    it("the shortcut of adding a service with weight at once is flagged: its requests reach target groups created in the same update", async () => {
+        const step = await fleet.shortcut("add checkout with weight", c => {
+            network(c).services.checkout = { port: 8081, hosts: ["shop.example.com"], paths: ["/checkout/*"], healthCheck: { path: "/healthz" } };
+            for (const stack of ["cluster-blue", "cluster-green"]) {
+                c[stack]["alb-fleet:cluster"].bindings.checkout = { namespace: "shop", service: "checkout", port: 80 };
+            }
+        });
+        expectDocumented("shortcut-service-weighted", step);
+        const priority = (rule: string) => (step.plan.stacks[0].resources.find(r => r.name === rule)!.inputs as any).priority as number;
+        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
+            "request-destination-changed",
+            `request shop.example.com /checkout/x moves from service web (ListenerRule shared-alb-rule-web, priority ${priority("shared-alb-rule-web")}: `
+                + "shared-alb-tg-blue-web, shared-alb-tg-green-web) to service checkout (ListenerRule shared-alb-rule-checkout, priority "
+                + `${priority("shared-alb-rule-checkout")}: shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout), created in this update `
+                + "(shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout)",
+            "a target group created in this update has no targets until its cluster stack binds it: these requests fail (503) until then",
+            "add the service or cluster at weight 0 first (its target groups are created and health-checked while they get no requests), run its "
+                + "cluster stacks and check its targets are healthy (doctor, the preview route), then give it weight in a later update",
+        ]]);
+    });
+
     it("the shortcut of changing api's port on green while it carries half of api is flagged with the reason and the safe way", async () => {
         const step = await fleet.shortcut("api port 9100 on weighted green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
         expectDocumented("shortcut-port-weighted", step);

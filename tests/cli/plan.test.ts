@@ -64,7 +64,7 @@ describe("shared-alb plan", () => {
         expect(Object.keys(doc)).to.deep.equal(["stacks"]);
         expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([["network", "network"], ["cluster-blue", "cluster"], ["cluster-green", "cluster"]]);
         for (const s of doc.stacks) {
-            expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs", "assumedValues"]);
+            expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs", "assumedValues", "precedence"]);
             for (const res of s.resources) {
                 expect(Object.keys(res)).to.deep.equal(["urn", "type", "name", "id", "read", "parent", "provider", "inputs", "outputs", "options"]);
                 expect(Object.keys(res.options)).to.deep.equal(["protect", "dependsOn", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges"]);

@@ -188,6 +188,8 @@ describe("compare: the changes that hurt are flagged with the reason and the saf
         ["a rule's priority changed", () => [[network().build()], [network({ apiPriority: 30 }).build()]],
             [["rule-priority-changed", "ListenerRule rule-api moves from priority 20 to 30"]]],
         ["two rules swapping priorities (on a listener the stack does not own, named by its ARN)", () => [[network().build()], [network({ apiPriority: 10, webPriority: 20 }).build()]], [
+            // Neither rule has conditions: the fixed 503 of rule-api now answers every request first.
+            ["request-destination-changed", "request x / moves from (ListenerRule rule-web, priority 10: tg-blue-web) to a fixed 503 response (ListenerRule rule-api, priority 10)"],
             ["rule-priority-changed", "ListenerRule rule-api moves from priority 20 to 10 (taking the priority of ListenerRule rule-web, which moves too)"],
             ["rule-priority-in-use", `ListenerRule rule-api moves from priority 20 to 10 on listener ${listenerArn}, which ListenerRule rule-web still holds until it moves to priority 20`],
             ["rule-priority-changed", "ListenerRule rule-web moves from priority 10 to 20 (taking the priority of ListenerRule rule-api, which moves too)"],
