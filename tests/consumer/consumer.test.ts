@@ -154,10 +154,12 @@ describe("the npm package, as a components-only consumer installs it", function 
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("ships only compiled components, the CLI, the stack programs and the README", () => {
+    it("ships only compiled components, the CLI, the stack programs, the README, LICENSE and CHANGELOG, with no install script", () => {
         const installed = path.join(project, "node_modules", "shared-alb");
         const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
-        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["README.md", "package.json"]);
+        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+        const scripts = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        expect(["preinstall", "install", "postinstall", "prepare"].filter(s => s in scripts)).to.deep.equal([]);
         expect(files).to.include("dist/components/index.d.ts");
         expect(files).to.include("dist/cli/index.js");
     });
