@@ -77,6 +77,99 @@ function runPythonExample(): { name: string; kwargs: Record<string, unknown>; ex
     }
 }
 
+/** The cluster-green stack's arguments that are values (stacks/config/Pulumi.cluster-green.yaml); the rest come from the network stack. */
+function greenValues(): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(root, "stacks/config/Pulumi.cluster-green.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+    const c = doc.config["alb-fleet:cluster"];
+    const sgs = c.nodeSecurityGroupIds as string[];
+    return {
+        clusterName: (c.eks as { name: string }).name, nodeSecurityGroupIds: Object.fromEntries(sgs.map(id => [id, id])),
+        securityGroupMode: c.securityGroupMode, bindings: c.bindings, tags: c.tags,
+    };
+}
+
+/** Runs examples/python-cluster/__main__.py with stand-ins that record the ClusterAttachment call; a stack reference's output reads `network:<path>`. */
+function runPythonClusterExample(): { name: string; kwargs: Record<string, unknown>; providers: string[]; exports: string[] } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-py-"));
+    try {
+        const record = path.join(dir, "record.json");
+        const write = (file: string, lines: string[]) => {
+            fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+            fs.writeFileSync(path.join(dir, file), lines.join("\n"));
+        };
+        write("pulumi/__init__.py", [
+            "import json, os",
+            "EXPORTS = []",
+            "class Ref:",
+            "    def __init__(self, at): self.at = at",
+            "    def __getitem__(self, key): return Ref(self.at + '.' + key)",
+            "    def apply(self, f): return f(self)",
+            "class StackReference:",
+            "    def __init__(self, name): self.name = name",
+            "    def get_output(self, key): return Ref(self.name + ':' + key)",
+            "class Config:",
+            "    def require(self, key): return 'config:' + key",
+            "    def require_secret(self, key): return 'secret-config:' + key",
+            "class ResourceOptions:",
+            "    def __init__(self, providers=None): self.providers = providers",
+            "def get_organization(): return 'org'",
+            "def export(name, value):",
+            "    EXPORTS.append(name)",
+            "    rec = json.load(open(os.environ['RECORD']))",
+            "    rec['exports'] = EXPORTS",
+            "    json.dump(rec, open(os.environ['RECORD'], 'w'))",
+        ]);
+        write("pulumi_kubernetes/__init__.py", [
+            "class Provider:",
+            "    def __init__(self, name, kubeconfig): self.name = name + '(' + kubeconfig + ')'",
+        ]);
+        write("pulumi_shared_alb/__init__.py", [
+            "import json, os",
+            "class ClusterAttachment:",
+            "    def __init__(self, resource_name, opts=None, **kwargs):",
+            "        plain = lambda v: v.at if hasattr(v, 'at') else v",
+            "        json.dump({'name': resource_name, 'kwargs': {k: plain(v) for k, v in kwargs.items()},",
+            "                   'providers': [p.name for p in opts.providers], 'exports': []}, open(os.environ['RECORD'], 'w'))",
+            "        self.controller_role_arn = None",
+            "        self.bindings = None",
+        ]);
+        execFileSync("python3", [path.join(examples, "python-cluster", "__main__.py")], {
+            env: { ...process.env, PYTHONPATH: dir, RECORD: record, PYTHONDONTWRITEBYTECODE: "1" },
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        return JSON.parse(fs.readFileSync(record, "utf8")) as { name: string; kwargs: Record<string, unknown>; providers: string[]; exports: string[] };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+interface SchemaProp { $ref?: string; plain?: boolean; properties?: Record<string, SchemaProp>; additionalProperties?: SchemaProp; items?: SchemaProp; type?: string }
+
+/** Every property path of `value` that the shipped schema has no property for, under resource `token`'s inputs. */
+function notInSchema(token: string, value: Record<string, unknown>): string[] {
+    const schema = JSON.parse(fs.readFileSync(path.join(root, "schema.json"), "utf8")) as {
+        resources: Record<string, { inputProperties: Record<string, SchemaProp> }>; types: Record<string, SchemaProp>;
+    };
+    const missing: string[] = [];
+    const walk = (v: unknown, prop: SchemaProp | undefined, at: string): void => {
+        if (prop === undefined) {
+            missing.push(at);
+            return;
+        }
+        const type = prop.$ref?.startsWith("#/types/") ? schema.types[prop.$ref.slice("#/types/".length)] : prop;
+        if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+            for (const [k, x] of Object.entries(v)) {
+                walk(x, type.properties?.[k] ?? type.additionalProperties, `${at}.${k}`);
+            }
+        }
+    };
+    for (const [k, v] of Object.entries(value)) {
+        walk(v, schema.resources[token].inputProperties[k], k);
+    }
+    return missing;
+}
+
 const contractKeys = ["accountId", "region", "vpcId", "securityGroupId", "loadBalancer", "services", "clusters", "vpcSharing", "preview"];
 
 describe("examples/: the network stack from YAML and Python", () => {
@@ -123,5 +216,47 @@ describe("examples/: the network stack from YAML and Python", () => {
             const shown = b.lines.filter(l => l.trim() !== "...");
             expect(showsExactLines(shown, sources[b.lang]), `README.md:${b.line}`).to.deep.equal({ ok: true });
         }
+    });
+
+    describe("the cluster side: cluster-green's ClusterAttachment from YAML and Python, fed by the network stack's outputs", () => {
+        const fromNetwork = {
+            vpcId: "${network.outputs[\"vpcId\"]}", region: "${network.outputs[\"region\"]}",
+            albSecurityGroupId: "${network.outputs[\"securityGroupId\"]}", cluster: "${network.outputs[\"clusters\"][\"green\"]}",
+        };
+
+        it("the YAML program passes the cluster-green stack's values, and the network's entry and facts from the stack reference (no literal copied)", () => {
+            const doc = parse(fs.readFileSync(path.join(examples, "yaml-cluster", "Pulumi.yaml"), "utf8")) as {
+                runtime: string; config: Record<string, { type: string; secret?: boolean }>;
+                resources: Record<string, { type: string; properties: Record<string, unknown>; options?: { providers: string[] } }>;
+            };
+            expect(doc.runtime).to.equal("yaml");
+            expect(Object.keys(doc.resources)).to.deep.equal(["network", "green-k8s", "green"]);
+            expect(doc.resources.network).to.deep.equal({ type: "pulumi:pulumi:StackReference", properties: { name: "${pulumi.organization}/alb-fleet/network" } });
+            expect(doc.config.kubeconfig).to.deep.equal({ type: "string", secret: true });
+            const green = doc.resources.green;
+            expect(green.type).to.equal("shared-alb:index:ClusterAttachment");
+            expect(green.options).to.deep.equal({ providers: ["${green-k8s}"] });
+            expect(green.properties).to.deep.equal({ ...greenValues(), ...fromNetwork, oidcProviderArn: "${oidcProviderArn}", oidcIssuer: "${oidcIssuer}" });
+        });
+
+        it("every property the YAML program passes is an input of the shipped schema, by the same path", () => {
+            const doc = parse(fs.readFileSync(path.join(examples, "yaml-cluster", "Pulumi.yaml"), "utf8")) as { resources: Record<string, { properties: Record<string, unknown> }> };
+            expect(notInSchema("shared-alb:index:ClusterAttachment", doc.resources.green.properties)).to.deep.equal([]);
+            expect(notInSchema("shared-alb:index:ClusterAttachment", { clusterName: "x", bogus: { a: 1 }, bindings: { web: { namespace: "shop", prot: 80 } } }))
+                .to.deep.equal(["bogus", "bindings.web.prot"]);
+        });
+
+        it("the Python program passes the same in snake_case, the cluster entry as the stack reference's output", function () {
+            this.timeout(30000);
+            const run = runPythonClusterExample();
+            expect(run.name).to.equal("green");
+            expect(run.providers).to.deep.equal(["green-k8s(secret-config:kubeconfig)"]);
+            const net = (at: string) => `org/alb-fleet/network:${at}`;
+            expect(camelKeys(run.kwargs)).to.deep.equal({
+                ...greenValues(), vpcId: net("vpcId"), region: net("region"), albSecurityGroupId: net("securityGroupId"), cluster: net("clusters.green"),
+                oidcProviderArn: "config:oidcProviderArn", oidcIssuer: "config:oidcIssuer",
+            });
+            expect(run.exports).to.deep.equal(["controllerRoleArn", "bindings"]);
+        });
     });
 });

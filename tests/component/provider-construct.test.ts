@@ -11,7 +11,11 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { ClusterAttachment, ClusterAttachmentArgs, SharedAlb, SharedAlbArgs } from "../../index";
 import { RecordedResource } from "../../cli/plan/mock-runtime";
-import { run } from "../harness";
+import { constructComponent } from "../../components/provider/provider";
+import { KnownAtPreview, PackageSchema, resolvePlainInputs } from "../../components/provider/resolve";
+import { serveShippedSchema } from "../../components/provider/plugin";
+import { ConfigErrors } from "../../components/internal/errors";
+import { run, runRefused } from "../harness";
 import { GreenNodesSg, attachmentArgs } from "./cluster-attachment-fixtures";
 
 /**
@@ -138,5 +142,85 @@ describe("construct through the component provider", function () {
         });
         expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
         expect(direct.ofType(Token.sharedAlb)).to.have.length(1);
+    });
+
+    describe("a plain input given as one output (YAML's ${network.outputs[\"clusters\"][\"blue\"]})", () => {
+        const schemaText = fs.readFileSync(path.join(Root, "schema.json"), "utf8");
+        const schema = JSON.parse(schemaText) as PackageSchema;
+        const k8sProvider = () => new k8s.Provider("blue-k8s", { kubeconfig: "{}" });
+        /** An Output whose value is not known yet, as the engine sends a value a resource of this update will set. */
+        const unknown = (): pulumi.Output<never> => new (pulumi.Output as unknown as new (...a: unknown[]) => pulumi.Output<never>)(
+            new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false), Promise.resolve(new Set()));
+        const readOutput = async (o: unknown): Promise<{ known: boolean; secret: boolean; value: unknown }> => {
+            expect(pulumi.Output.isInstance(o), "an Output").to.equal(true);
+            return {
+                known: await (Reflect.get(o as object, "isKnown") as Promise<boolean>),
+                secret: await (Reflect.get(o as object, "isSecret") as Promise<boolean>),
+                value: await (Reflect.get(o as object, "promise") as () => Promise<unknown>).call(o),
+            };
+        };
+
+        it("a known output is resolved: the same resources as the constructor given the values", async () => {
+            const direct = await run(() => {
+                new ClusterAttachment("blue", attachmentArgs("blue"), { providers: { kubernetes: k8sProvider() } });
+            });
+            const constructed = await run(async () => {
+                const args = attachmentArgs("blue");
+                const inputs = await overTheWire({ ...args, cluster: pulumi.output(args.cluster) }, true);
+                expect(pulumi.Output.isInstance(inputs.cluster)).to.equal(true);
+                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+            });
+            expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
+            expect(direct.resources.length).to.be.greaterThan(5);
+        });
+
+        it("a secret one: plain fields become values, the inputs inside it stay secret outputs", async () => {
+            await run(async () => {
+                const args = attachmentArgs("blue");
+                const inputs = await overTheWire({ ...args, cluster: pulumi.secret(args.cluster) }, true);
+                const resolved = await resolvePlainInputs(schema, Token.clusterAttachment, inputs);
+                const cluster = resolved.cluster as Record<string, unknown> & { targetGroups: Record<string, Record<string, unknown>> };
+                expect([cluster.accountId, cluster.controllerRoleArn, cluster.registrarRoleArn]).to.deep.equal(
+                    [args.cluster.accountId, args.cluster.controllerRoleArn, args.cluster.registrarRoleArn]);
+                expect(await readOutput(cluster.externalId)).to.deep.equal({ known: true, secret: true, value: args.cluster.externalId });
+                expect(await readOutput(cluster.targetGroups.web.arn)).to.deep.equal({ known: true, secret: true, value: args.cluster.targetGroups.web.arn });
+                expect([cluster.targetGroups.web.port, cluster.targetGroups.web.protocol]).to.deep.equal([8080, "HTTP"]);
+                // The other inputs are as they came.
+                expect(resolved.bindings).to.deep.equal(args.bindings);
+                expect(resolved.vpcId).to.equal(args.vpcId);
+            });
+        });
+
+        it("an output not known yet is refused, every such place named, before anything is registered", async () => {
+            const { error, run: refused } = await runRefused(async () => {
+                const args = attachmentArgs("blue");
+                const inputs = await overTheWire({ ...args, cluster: unknown(), bindings: { ...args.bindings, web: unknown() }, vpcId: unknown() }, true);
+                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+            });
+            expect(error).to.be.instanceOf(ConfigErrors);
+            // In the order the inputs arrive (by name); vpcId is an input, where an output is taken as it is.
+            expect(error.message).to.equal(`2 configuration errors:\n  - bindings.web: got an Output; ${KnownAtPreview}\n  - cluster: got an Output; ${KnownAtPreview}`);
+            expect(KnownAtPreview).to.equal("expected a plain value, or an output known at preview (a stack reference's output is): it decides which resources exist, "
+                + "and this output's value is not known yet (it comes from a resource that this update creates or changes)");
+            expect(refused.ofType(Token.clusterAttachment)).to.deep.equal([]);
+            expect(refused.resources.filter(r => !r.type.startsWith("pulumi:providers:"))).to.deep.equal([]);
+        });
+
+        it("the plugin's provider (the SDK's, served by the package) resolves it too, and serves the shipped schema", async () => {
+            class Served extends ComponentProvider {}
+            serveShippedSchema(Served, Root);
+            const provider = new Served({ name: "shared-alb", dirname: Root, components: [SharedAlb, ClusterAttachment] });
+            expect(await provider.getSchema()).to.equal(schemaText);
+            const direct = await run(() => {
+                new ClusterAttachment("blue", attachmentArgs("blue"), { providers: { kubernetes: k8sProvider() } });
+            });
+            const constructed = await run(async () => {
+                const args = attachmentArgs("blue");
+                const inputs = await overTheWire({ ...args, cluster: pulumi.secret(args.cluster) }, true);
+                const result = await provider.construct("blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+                expect(Object.keys(result.state).sort()).to.deep.equal(Object.keys(schema.resources[Token.clusterAttachment].properties).sort());
+            });
+            expect(constructed.inventory()).to.deep.equal(direct.inventory());
+        });
     });
 });

@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { ClusterAttachment, SharedAlb } from "../../index";
+import { schemaPath } from "../../tools/schema";
 
 /**
  * The schema the SDK's component provider derives from the TypeScript
@@ -178,6 +179,10 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
     let schema: Schema;
     before(async () => {
         schema = await schemaOf([SharedAlb, ClusterAttachment]);
+    });
+
+    it("is the schema.json the package ships, which the plugin serves (npm run schema writes it)", () => {
+        expect(fs.readFileSync(schemaPath, "utf8"), "schema.json differs from the sources: npm run schema").to.equal(`${JSON.stringify(schema, null, 2)}\n`);
     });
 
     it("is the shared-alb package with both resources, as components", () => {

@@ -80,6 +80,15 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     return r.stdout;
 }
 
+/** Runs a command like `run`, and returns what it printed on stderr (npm's warnings). */
+function runWarnings(command: string, args: string[], cwd: string): string {
+    const r = spawnSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.status !== 0) {
+        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+    }
+    return r.stderr;
+}
+
 /**
  * Starts tsc over `files`, strict and without skipLibCheck, as a consumer's
  * own tsconfig would have it. Checking every declaration file of the AWS
@@ -112,6 +121,7 @@ describe("the npm package, as a components-only consumer installs it", function 
     let dir: string;
     let project: string;
     let compiled: { plain: Promise<void>; eks: Promise<void> };
+    let installWarnings = "";
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-consumer-"));
@@ -123,7 +133,8 @@ describe("the npm package, as a components-only consumer installs it", function 
         // The package's own dependencies come from the registry (or the cache); --omit=optional
         // leaves out the doctor's. The peers are this repository's pinned copies, linked (not
         // installed: --legacy-peer-deps), so no second SDK copy exists; @pulumi/eks is not.
-        run("npm", ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
+        // Scripts are not ignored: the tarball must have none that npm would run or ask to allow.
+        installWarnings = runWarnings("npm", ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", tarball], project);
         const peers = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"];
         for (const peer of peers) {
             link(project, peer, path.join(root, "node_modules", peer));
@@ -154,10 +165,15 @@ describe("the npm package, as a components-only consumer installs it", function 
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("ships only compiled components, the CLI, the stack programs and the README", () => {
+    it("ships only compiled components, the CLI, the stack programs, the README, LICENSE and CHANGELOG, with no install script", () => {
         const installed = path.join(project, "node_modules", "shared-alb");
         const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
-        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["README.md", "package.json"]);
+        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+        const scripts = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        expect(["preinstall", "install", "postinstall", "prepare"].filter(s => s in scripts)).to.deep.equal([]);
+        // npm lists a tarball's install scripts (prepare included) for the user to allow: none here.
+        expect(installWarnings).to.not.include("install-scripts");
+        expect(installWarnings).to.not.include("shared-alb@");
         expect(files).to.include("dist/components/index.d.ts");
         expect(files).to.include("dist/cli/index.js");
     });
