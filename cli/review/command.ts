@@ -36,7 +36,9 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         throw e;
     }
     const changes = new Map<string, ResourceChange>(previews.flatMap(p => p.changes.map(c => [c.urn, c] as const)));
-    const comparison = compareChanges(previews.map(p => p.before), previews.map(p => p.after), changes, { maxShift });
+    const compared = compareChanges(previews.map(p => p.before), previews.map(p => p.after), changes, { maxShift });
+    // The engine decided every replacement itself: the replace-on table's gaps (no-replace-rule) do not apply.
+    const comparison = { ...compared, flags: compared.flags.filter(f => f.kind !== "no-replace-rule") };
     const sources = previews.map(p => ({ file: p.before.file, format: p.before.format, stacks: [p.before.stack] }));
     io.stdout.write(args.flags.has("json")
         ? `${JSON.stringify(toJsonComparison(comparison, sources), null, 2)}\n`

@@ -215,7 +215,8 @@ interface Sides {
  * ({@link UnknownStringValue}) is tied to the resource it comes from: the
  * resource whose ID or output the same place held in BEFORE, else the one
  * created or replaced resource the property depends on
- * (`propertyDependencies`); it then reads `<new arn of URN>` in the input and
+ * (`propertyDependencies`) that no other unknown of the resource is tied
+ * to; it then reads `<new arn of URN>` in the input and
  * in that resource's outputs, so rules still name their target groups.
  * Unknowns tied to nothing read {@link UnknownText}.
  */
@@ -229,30 +230,40 @@ function knownAfter(sides: Sides): { before: SnapshotStack; after: SnapshotStack
     });
     const byUrn = new Map(after.map(r => [r.urn, r]));
     for (const r of after) {
+        const heldBefore = (path: (string | number)[]) => {
+            const held = old.has(r.urn) ? valuesAt(old.get(r.urn)!.inputs, formatPath(path))[0] : undefined;
+            const from = typeof held === "string" ? producers.get(held) : undefined;
+            return from !== undefined && byUrn.has(from.urn) ? from : undefined;
+        };
+        // First the unknowns whose place held a resource's value in BEFORE, then the rest among the dependencies left.
+        const tied = new Set<string>();
+        mapUnknowns(r.inputs, path => {
+            tied.add(heldBefore(path)?.urn ?? "");
+            return "";
+        });
         const dependencies = sides.dependencies.get(r.urn) ?? {};
         r.inputs = mapUnknowns(r.inputs, path => {
-            const held = old.get(r.urn) !== undefined ? valuesAt(old.get(r.urn)!.inputs, formatPath(path))[0] : undefined;
-            const from = typeof held === "string" ? producers.get(held) : undefined;
-            const candidates = (dependencies[String(path[0])] ?? []).filter(u => renewed.has(u) && byUrn.has(u));
-            const source = from !== undefined && byUrn.has(from.urn) ? from
-                : candidates.length === 1 ? { urn: candidates[0], key: /arn$/i.test(String(path[path.length - 1])) ? "arn" : "id" } : undefined;
-            if (source === undefined) {
-                return UnknownText;
-            }
-            const value = `<new ${source.key} of ${source.urn}>`;
-            const target = byUrn.get(source.urn)!;
-            if (source.key === "id") {
-                target.id = value;
-            } else {
-                target.outputs = { ...target.outputs, [source.key]: value };
-            }
-            return value;
+            const candidates = (dependencies[String(path[0])] ?? []).filter(u => renewed.has(u) && byUrn.has(u) && !tied.has(u));
+            const source = heldBefore(path)
+                ?? (candidates.length === 1 ? { urn: candidates[0], key: /arn$/i.test(String(path[path.length - 1])) ? "arn" : "id" } : undefined);
+            return source === undefined ? UnknownText : newValue(byUrn.get(source.urn)!, source.key);
         });
     }
     const snapshot = (resources: SnapshotResource[]): SnapshotStack => ({
         stack: sides.stack, project: sides.project, format: "preview", file: sides.file, resources, outputs: {}, assumedValues: [],
     });
     return { before: snapshot(sides.before), after: snapshot(after) };
+}
+
+/** `<new KEY of URN>`, set on the resource (its ID, or its output KEY) where AFTER refers to it. */
+function newValue(target: SnapshotResource, key: string): string {
+    const value = `<new ${key} of ${target.urn}>`;
+    if (key === "id") {
+        target.id = value;
+    } else {
+        target.outputs = { ...target.outputs, [key]: value };
+    }
+    return value;
 }
 
 /** Which resource (and which top-level output, or `id`) holds each string value of BEFORE. */
