@@ -10,6 +10,7 @@ import { planSnapshots } from "../../cli/plan/snapshot";
 import { main } from "../../cli/review/command";
 import { UnknownStringValue } from "../../cli/review/preview";
 import { previewDigests, PreviewShown } from "../fixtures/preview";
+import { documentedOutputs, showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 import { exampleFleet, FleetConfigs, writeFleet } from "./lifecycle";
 
@@ -291,5 +292,13 @@ refresh, discard, discard-replaced, remove-pending-replace, import, import-repla
     it("--help prints the usage, exit 0", async () => {
         const r = await review(["--help"]);
         expect([r.code, r.out.split("\n")[0]]).to.deep.equal([0, "Usage: shared-alb review PREVIEW.json [PREVIEW.json ...] [--max-shift N] [--json]"]);
+    });
+
+    it("docs/cli.md's review example is made of exact lines of review's output for that change (api's port 9000 -> 9100)", async () => {
+        const previews = writePreviews(await update(c => { network(c).services.api.port = 9100; }));
+        const r = await review(["network.json"], path.dirname(previews[0]));
+        const shown = documentedOutputs(path.join(__dirname, "..", "..", "docs", "cli.md"), "review").get("api-port") ?? [];
+        expect([r.code, shown.length]).to.deep.equal([3, 1]);
+        expect(showsExactLines(shown[0], r.out), r.out).to.deep.equal({ ok: true });
     });
 });
