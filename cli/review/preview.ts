@@ -266,15 +266,21 @@ function newValue(target: SnapshotResource, key: string): string {
     return value;
 }
 
-/** Which resource (and which top-level output, or `id`) holds each string value of BEFORE. */
+/**
+ * Which resource (and which top-level output, or `id`) computed each string
+ * value of BEFORE: a value one of its inputs holds came from elsewhere (a
+ * rule's `listenerArn` output is its listener's ARN).
+ */
 function valueProducers(resources: SnapshotResource[]): Map<string, { urn: string; key: string }> {
     const out = new Map<string, { urn: string; key: string }>();
     for (const r of resources.filter(x => !x.read)) {
-        if (r.id !== undefined) {
+        const given = new Set<string>();
+        walkStrings(r.inputs, v => given.add(v));
+        if (r.id !== undefined && !given.has(r.id)) {
             out.set(r.id, { urn: r.urn, key: "id" });
         }
         for (const [key, value] of Object.entries(r.outputs)) {
-            if (typeof value === "string" && value.length >= 8 && value !== SecretText) {
+            if (typeof value === "string" && value.length >= 8 && value !== SecretText && !given.has(value)) {
                 out.set(value, { urn: r.urn, key });
             }
         }
