@@ -140,11 +140,30 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
         await expectSameFlags(await update(() => undefined, {}, described), ["alb-security-group-replaced"]);
     });
 
-    it("a weighted target group deleted: weighted-target-group-deleted", async () => {
+    it("a weighted target group deleted: weighted-target-group-deleted, and the requests it answered change destination (request-destination-changed)", async () => {
         const gone = (plan: JsonPlan) => {
             plan.stacks[0].resources = plan.stacks[0].resources.filter(r => r.name !== "shared-alb-tg-blue-api");
         };
-        await expectSameFlags(await update(() => undefined, {}, gone), ["weighted-target-group-deleted"]);
+        const doc = await expectSameFlags(await update(() => undefined, {}, gone), ["request-destination-changed", "weighted-target-group-deleted"]);
+        expect(doc.flags.map(f => f.urn!.split("::").pop())).to.deep.equal(["shared-alb-rule-api", "shared-alb-tg-blue-api"]);
+    });
+
+    it("a change to a type outside the replace-on table: plan --compare flags no-replace-rule, review (the engine decided) flags nothing", async () => {
+        const bucket = (tag: string) => (plan: JsonPlan) => {
+            const sg = plan.stacks[0].resources.find(r => r.name === "shared-alb-sg")!;
+            plan.stacks[0].resources.push({
+                ...sg, type: "aws:s3/bucket:Bucket", name: "logs", urn: "urn:pulumi:network::alb-fleet::aws:s3/bucket:Bucket::logs", id: "shop-logs-0a1b2c3d",
+                parent: null, inputs: { bucket: "shop-logs-0a1b2c3d", tags: { owner: tag } }, outputs: { arn: "arn:aws:s3:::shop-logs-0a1b2c3d" },
+            });
+        };
+        const u = await update(() => undefined, {}, bucket("platform"), () => undefined);
+        bucket("edge")(u.before);
+        const compared = compareFleet(planSnapshots(u.before, "before.json"), planSnapshots(u.plan), {});
+        expect(compared.flags.map(f => [f.kind, f.message])).to.deep.equal([
+            ["no-replace-rule", "Bucket logs (aws:s3/bucket:Bucket) changes tags.owner and its type has no replace-on rule"],
+        ]);
+        const r = await reviewJson(u);
+        expect([r.code, r.doc.flags, r.doc.stacks[0].updated.map(x => [x.name, x.paths])]).to.deep.equal([0, [], [["logs", ["tags.owner"]]]]);
     });
 
     it("a TargetGroupBinding's target group changed in place (no replaceOnChanges): binding-immutable-field-updated", async () => {
