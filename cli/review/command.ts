@@ -6,7 +6,7 @@ import * as path from "path";
 import { ParsedArgs, runCommand, UsageError } from "../args";
 import { FileSizeLimits, InputError, readLimitedFile } from "../input-files";
 import { CliIo } from "../io";
-import { compareChanges, ResourceChange } from "../plan/compare";
+import { compareChanges, Comparison, ResourceChange } from "../plan/compare";
 import { FlaggedExitCode, renderComparison, toJsonComparison } from "../plan/compare-output";
 import { DocumentError } from "../../components/internal/data";
 import { ReviewCommand } from "./args";
@@ -36,7 +36,14 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
         throw e;
     }
     const changes = new Map<string, ResourceChange>(previews.flatMap(p => p.changes.map(c => [c.urn, c] as const)));
-    const compared = compareChanges(previews.map(p => p.before), previews.map(p => p.after), changes, { maxShift });
+    let compared: Comparison;
+    try {
+        compared = compareChanges(previews.map(p => p.before), previews.map(p => p.after), changes, { maxShift });
+    } catch (e) {
+        // A resource the checks cannot read (a listener rule's actions of another shape), named with its stack and file.
+        io.stderr.write(`shared-alb review: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+    }
     // The engine decided every replacement itself: the replace-on table's gaps (no-replace-rule) do not apply.
     const comparison = { ...compared, flags: compared.flags.filter(f => f.kind !== "no-replace-rule") };
     const sources = previews.map(p => ({ file: p.before.file, format: p.before.format, stacks: [p.before.stack] }));

@@ -320,4 +320,15 @@ refresh, discard, discard-replaced, remove-pending-replace, import, import-repla
         expect([r.code, shown.length]).to.deep.equal([3, 1]);
         expect(showsExactLines(shown[0], r.out), r.out).to.deep.equal({ ok: true });
     });
+
+    it("exit 1 when a listener rule the checks evaluate cannot be read (its priority unknown), naming the rule", async () => {
+        const preview = JSON.parse(fs.readFileSync(files[0], "utf8")) as { steps: { op: string; urn: string; newState?: { inputs: Record<string, unknown> } }[] };
+        const rule = preview.steps.find(x => x.urn.endsWith("::shared-alb-rule-web"))!;
+        rule.op = "update";
+        rule.newState!.inputs.priority = UnknownStringValue;
+        const r = await review([write("unknown-priority.json", JSON.stringify(preview))], dir);
+        expect([r.code, r.out]).to.deep.equal([1, ""]);
+        expect(r.err).to.equal("shared-alb review: unknown-priority.json: stack network as previewed: ListenerRule shared-alb-rule-web: priority: "
+            + "got \"[unknown]\"; expected a number\n");
+    });
 });
