@@ -2,8 +2,9 @@
  * The one command-line layer of `shared-alb`. Each command declares its
  * options in a {@link CommandSpec}; {@link runCommand} parses argv against it
  * and turns `--help`, usage errors and unreadable input files into the same
- * output and exit codes for every command. Options only, nothing positional:
- * `--flag`, `--option VALUE`, `--option=VALUE`; `-h` and `--help` everywhere.
+ * output and exit codes for every command. Options (`--flag`, `--option VALUE`,
+ * `--option=VALUE`; `-h` and `--help` everywhere), and file arguments only for
+ * a command whose spec names them (`review PREVIEW.json ...`).
  * A new option is one more entry in a spec (and a line of its usage text).
  */
 import { CliIo } from "./io";
@@ -25,6 +26,8 @@ export interface CommandSpec {
     /** The `--help` text. */
     usage: string;
     options: readonly OptionSpec[];
+    /** The placeholder of the command's file arguments (`PREVIEW.json`), when it takes any; without it, every argument is an option. */
+    operands?: string;
     /** The exit code when an input file cannot be read: 1, or 2 where 1 means something else (doctor). */
     inputErrorExit: number;
 }
@@ -35,6 +38,8 @@ export interface ParsedArgs {
     options: ReadonlyMap<string, string>;
     /** The values of repeatable options, in the order given. */
     lists: ReadonlyMap<string, readonly string[]>;
+    /** The arguments that are not options, in order (only for a spec with `operands`). */
+    operands: readonly string[];
     /** `-h` or `--help` was given (the rest of the line is then not checked). */
     help: boolean;
 }
@@ -50,15 +55,20 @@ export class UsageError extends Error {
 const HelpArgs = ["-h", "--help"];
 
 /** Parses argv (the arguments after the command name) against a spec; throws {@link UsageError}. */
-export function parseArgs(spec: Pick<CommandSpec, "options">, argv: readonly string[]): ParsedArgs {
+export function parseArgs(spec: Pick<CommandSpec, "options" | "operands">, argv: readonly string[]): ParsedArgs {
     const flags = new Set<string>();
     const options = new Map<string, string>();
     const lists = new Map<string, string[]>();
+    const operands: string[] = [];
     if (argv.some(arg => HelpArgs.includes(arg))) {
-        return { flags, options, lists, help: true };
+        return { flags, options, lists, operands, help: true };
     }
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
+        if (spec.operands !== undefined && !arg.startsWith("-") && arg !== "") {
+            operands.push(arg);
+            continue;
+        }
         if (!arg.startsWith("--") || arg === "--") {
             throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
         }
@@ -95,7 +105,7 @@ export function parseArgs(spec: Pick<CommandSpec, "options">, argv: readonly str
         }
         options.set(name, value);
     }
-    return { flags, options, lists, help: false };
+    return { flags, options, lists, operands, help: false };
 }
 
 /**

@@ -5,6 +5,7 @@ import { DoctorCommand } from "./doctor/args";
 import { CliIo } from "./io";
 import { ManifestsCommand } from "./manifests/args";
 import { PlanCommand } from "./plan/args";
+import { ReviewCommand } from "./review/args";
 
 /** A command module: runs the command on its parsed arguments and returns the exit code. */
 export interface CommandModule {
@@ -29,6 +30,8 @@ export const DoctorPackages = [
 const commands: readonly Command[] = [
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     { spec: PlanCommand, load: () => require("./plan/command") as CommandModule },
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    { spec: ReviewCommand, load: () => require("./review/command") as CommandModule },
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     { spec: ManifestsCommand, load: () => require("./manifests/command") as CommandModule },
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -47,6 +47,8 @@ export const FileSizeLimits = {
     config: 1024 * 1024,
     /** A BEFORE file of `plan --compare` (a `plan --json` of the fleet, or a `pulumi stack export`). */
     before: 256 * 1024 * 1024,
+    /** A preview file of `review` (the output of `pulumi preview --json`). */
+    preview: 256 * 1024 * 1024,
     /** A network outputs file (`pulumi stack output --json`), for `doctor` and `manifests`. */
     outputs: 16 * 1024 * 1024,
 } as const;

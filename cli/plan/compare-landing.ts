@@ -67,7 +67,7 @@ function listenersOf(s: SnapshotStack, side: "before" | "after"): Map<string, Li
     try {
         return new Map(readListeners(s.resources).map(l => [l.key, l]));
     } catch (e) {
-        const where = side === "before" ? `${s.file}: stack ${s.stack}` : `stack ${s.stack} as planned`;
+        const where = side === "before" ? `${s.file}: stack ${s.stack}` : s.format === "preview" ? `${s.file}: stack ${s.stack} as previewed` : `stack ${s.stack} as planned`;
         throw new Error(`${where}: ${(e as Error).message}`);
     }
 }

@@ -120,13 +120,16 @@ export function toJsonComparison(c: Comparison, sources: BeforeSource[]): JsonCo
     };
 }
 
+/** How the tree names the program that wrote a BEFORE (or preview) file. */
+const SourceNames: Record<SnapshotFormat, string> = { plan: "plan --json", export: "pulumi stack export", preview: "pulumi preview --json" };
+
 const Marks: Record<ChangeKind, string> = { create: "+ ", update: "~ ", replace: "+-", delete: "- " };
 
 /** The comparison as a readable tree: per stack its changes, then the flags with reason and safe way, then a summary. */
 export function renderComparison(c: Comparison, sources: BeforeSource[]): string {
     const lines: string[] = [];
     for (const s of sources) {
-        lines.push(`before: ${s.file} (${s.format === "plan" ? "plan --json" : "pulumi stack export"}: ${s.stacks.join(", ") || "no stack"})`);
+        lines.push(`${s.format === "preview" ? "preview" : "before"}: ${s.file} (${SourceNames[s.format]}: ${s.stacks.join(", ") || "no stack"})`);
     }
     lines.push("");
     for (const s of c.stacks) {
@@ -134,7 +137,8 @@ export function renderComparison(c: Comparison, sources: BeforeSource[]): string
             lines.push(`${s.stack}: not in BEFORE, not compared`, "");
             continue;
         }
-        lines.push(`${s.stack} (${s.status === "new" ? "new stack" : `against ${s.before!.file}`})`);
+        const against = s.before?.format === "preview" ? `previewed in ${s.before.file}` : `against ${s.before?.file}`;
+        lines.push(`${s.stack} (${s.status === "new" ? "new stack" : against})`);
         for (const x of s.changes) {
             const details: string[] = [];
             if (x.kind === "update") {

@@ -93,16 +93,19 @@ const KindOrder: Record<ChangeKind, number> = { create: 0, update: 1, replace: 2
  * them, so replacements cascade as they would in a deployment.
  */
 export function compareFleet(before: SnapshotStack[], after: SnapshotStack[], options: CompareOptions = {}): Comparison {
-    const byName = new Map<string, SnapshotStack>();
-    for (const s of before) {
-        if (byName.has(s.stack)) {
-            throw new Error(`stack ${s.stack} is in two BEFORE files: ${byName.get(s.stack)!.file} and ${s.file}`);
-        }
-        byName.set(s.stack, s);
-    }
-    const fleetPlanGiven = before.some(s => s.format === "plan");
+    const byName = stacksByName(before);
     const pairs = after.filter(s => byName.has(s.stack)).map(s => ({ after: s, before: byName.get(s.stack)! }));
-    const judged = judgeChanges(pairs, byName);
+    return compareChanges(before, after, judgeChanges(pairs, byName), options);
+}
+
+/**
+ * Runs the checks of {@link compareFleet} on changes taken as given (by URN,
+ * e.g. the engine's own steps from `pulumi preview --json`) instead of
+ * judging them from the inputs and the replace-on table.
+ */
+export function compareChanges(before: SnapshotStack[], after: SnapshotStack[], judged: Map<string, ResourceChange>, options: CompareOptions = {}): Comparison {
+    const byName = stacksByName(before);
+    const fleetPlanGiven = before.some(s => s.format === "plan");
     const stacks: StackComparison[] = after.map(s => {
         const b = byName.get(s.stack);
         if (b === undefined) {
@@ -121,6 +124,18 @@ export function compareFleet(before: SnapshotStack[], after: SnapshotStack[], op
         (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0) || compareText(a.urn ?? "", b.urn ?? "")
         || FlagKinds.indexOf(a.kind) - FlagKinds.indexOf(b.kind) || compareText(a.message, b.message));
     return { stacks, flags };
+}
+
+/** The BEFORE stacks by name; throws when two files hold the same stack. */
+function stacksByName(before: SnapshotStack[]): Map<string, SnapshotStack> {
+    const byName = new Map<string, SnapshotStack>();
+    for (const s of before) {
+        if (byName.has(s.stack)) {
+            throw new Error(`stack ${s.stack} is in two BEFORE files: ${byName.get(s.stack)!.file} and ${s.file}`);
+        }
+        byName.set(s.stack, s);
+    }
+    return byName;
 }
 
 /** Which URNs of the compared stacks are created, updated, replaced or deleted, iterated until replacements settle. */

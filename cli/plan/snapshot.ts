@@ -29,8 +29,8 @@ export interface SnapshotResource {
     ignoreChanges: string[];
 }
 
-/** Where a snapshot comes from. */
-export type SnapshotFormat = "plan" | "export";
+/** Where a snapshot comes from: `plan --json`, `pulumi stack export`, or one side of `pulumi preview --json` (`shared-alb review`). */
+export type SnapshotFormat = "plan" | "export" | "preview";
 
 /** One stack's snapshot. */
 export interface SnapshotStack {

@@ -8,6 +8,7 @@ import { DoctorCommand } from "../../cli/doctor/args";
 import { run } from "../../cli/index";
 import { ManifestsCommand } from "../../cli/manifests/args";
 import { PlanCommand } from "../../cli/plan/args";
+import { ReviewCommand } from "../../cli/review/args";
 import {
     blockCommands, ConfigEdit, DocCommand, documentationFiles, fencedBlocks, inlineCommands, offlineSession, sharedAlbArgs, shellWords,
     simpleCommands,
@@ -16,7 +17,7 @@ import { showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
 const root = path.resolve(__dirname, "..", "..");
-const Specs = { plan: PlanCommand, manifests: ManifestsCommand, doctor: DoctorCommand } as const;
+const Specs = { plan: PlanCommand, review: ReviewCommand, manifests: ManifestsCommand, doctor: DoctorCommand } as const;
 const docs = documentationFiles(root).map(file => {
     const text = fs.readFileSync(path.join(root, file), "utf8");
     return { file, text, blocks: fencedBlocks(file, text) };
@@ -77,7 +78,7 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
 
     it("finds the documented shared-alb commands (the check below has something to check)", () => {
         const cli = [...commands, ...mentions].filter(c => sharedAlbArgs(c) !== undefined).map(c => sharedAlbArgs(c)![0]);
-        expect(new Set(cli)).to.include.members(["plan", "manifests", "doctor"]);
+        expect(new Set(cli)).to.include.members(["plan", "review", "manifests", "doctor"]);
     });
 
     it("every shared-alb command they name exists and accepts the options given", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
  * (`$ ...`) and elisions (`...`). A file may show several excerpts of one
  * output: every block marked with an id is returned, in the file's order.
  */
-export function documentedOutputs(file: string, command: "plan" | "plan --compare"): Map<string, string[][]> {
+export function documentedOutputs(file: string, command: "plan" | "plan --compare" | "review"): Map<string, string[][]> {
     const lines = fs.readFileSync(file, "utf8").split("\n");
     const marker = new RegExp(`^\\s*<!-- ${command.replace(/-/g, "\\-")}: ([a-z0-9-]+) -->$`);
     const out = new Map<string, string[][]>();

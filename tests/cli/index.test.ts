@@ -39,9 +39,9 @@ describe("shared-alb dispatcher", () => {
             ["manifest", "shared-alb: unknown command \"manifest\" (did you mean manifests?)"],
             ["docter", "shared-alb: unknown command \"docter\" (did you mean doctor?)"],
             ["man", "shared-alb: unknown command \"man\" (did you mean manifests?)"],
-            ["deploy", "shared-alb: unknown command \"deploy\" (commands: plan, manifests, doctor)"],
-            ["toString", "shared-alb: unknown command \"toString\" (commands: plan, manifests, doctor)"],
-            ["--json", "shared-alb: unknown option \"--json\" (commands: plan, manifests, doctor)"],
+            ["deploy", "shared-alb: unknown command \"deploy\" (commands: plan, review, manifests, doctor)"],
+            ["toString", "shared-alb: unknown command \"toString\" (commands: plan, review, manifests, doctor)"],
+            ["--json", "shared-alb: unknown option \"--json\" (commands: plan, review, manifests, doctor)"],
         ];
         for (const [arg, line] of cases) {
             const io = captureIo();
