@@ -109,6 +109,18 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
         expect(ci.filter(l => /^npm /.test(l))).to.deep.equal(["npm ci --no-audit --no-fund", "npm test"]);
     });
 
+    it("states the Node versions CI tests: engines, the pinned Node 22 of .ci/node22, in README and docs/development.md", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } };
+        expect(pkg.engines.node).to.equal(">=22");
+        const pinned = /^version=(22\.\d+\.\d+)$/m.exec(fs.readFileSync(path.join(root, ".ci", "node22"), "utf8"));
+        expect(pinned, ".ci/node22 version=").to.not.equal(null);
+        for (const file of ["README.md", "docs/development.md"]) {
+            const text = docs.find(d => d.file === file)!.text.replace(/\s+/g, " ");
+            expect(text, file).to.include(`Node ${pinned![1]}`);
+            expect(text, file).to.include("`>=22`");
+        }
+    });
+
     it("finds the documented shared-alb commands (the check below has something to check)", () => {
         const cli = [...commands, ...mentions].filter(c => sharedAlbArgs(c) !== undefined).map(c => sharedAlbArgs(c)![0]);
         expect(new Set(cli)).to.include.members(["plan", "review", "manifests", "doctor"]);
