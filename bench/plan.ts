@@ -9,7 +9,11 @@
 // of its group's 3 services as the 100 fit (3 up to 33 clusters, 2 at 50, 1 at 100).
 // Runs the compiled CLI (dist/), as a user of the package does.
 //
-//   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli [LABEL=]PATH/TO/dist/cli/index.js ...]
+//   npm run bench -- [--runs N] [--sizes 1,10,50,100] [--cli [LABEL=]PATH/TO/dist/cli/index.js ...] [--node PATH/TO/node ...]
+//
+// Every figure is measured under each Node.js runtime in turn (`--node`,
+// repeatable; by default this node and Node 22 from .ci/node22 when this one
+// is another version), one table per runtime.
 //
 // Every round runs each measurement once, in the same order (bare load, then
 // for each fleet the plan of each build and the floor), so a change in the
@@ -214,8 +218,47 @@ function options(argv: string[], name: string): string[] {
     return argv.flatMap((a, i) => (a === name && i + 1 < argv.length ? [argv[i + 1]] : []));
 }
 
+/**
+ * The Node.js binaries to measure under: `--node PATH` (repeatable), else
+ * this one and, when this one is not Node 22, the Node 22 of `.ci/node22`
+ * (the registry's pinned node@22, installed once into the user's cache).
+ */
+function runtimes(argv: string[]): string[] {
+    const given = options(argv, "--node");
+    if (given.length > 0) {
+        return given.map(n => fs.realpathSync(path.resolve(n)));
+    }
+    if (process.versions.node.split(".")[0] === "22") {
+        return [process.execPath];
+    }
+    const found = spawnSync(path.join(root, ".ci", "node22"), [], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (found.status !== 0) {
+        console.log(`note: no Node 22 (.ci/node22 exited ${found.status}): measuring node ${process.version} only`);
+        return [process.execPath];
+    }
+    return [process.execPath, found.stdout.trim()];
+}
+
+/** The arguments without `--node PATH` pairs. */
+function withoutNode(argv: string[]): string[] {
+    return argv.filter((a, i) => a !== "--node" && argv[i - 1] !== "--node");
+}
+
 function main(): void {
     const argv = process.argv.slice(2);
+    const nodes = runtimes(argv);
+    if (nodes.length > 1 || nodes[0] !== fs.realpathSync(process.execPath)) {
+        // One full run per runtime, each under that runtime (the plans it spawns use its binary).
+        for (const node of nodes) {
+            const r = spawnSync(node, ["-r", require.resolve("ts-node/register/transpile-only"), __filename, ...withoutNode(argv), "--node", node],
+                { cwd: root, stdio: "inherit" });
+            if (r.status !== 0) {
+                throw new Error(`the benchmark under ${node} exited ${r.status ?? r.signal}`);
+            }
+            console.log("");
+        }
+        return;
+    }
     const runs = Number(options(argv, "--runs")[0] ?? 5) || 5;
     const sizes = (options(argv, "--sizes")[0] ?? "1,10,50,100").split(",").filter(s => s.trim() !== "").map(Number);
     // `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds.

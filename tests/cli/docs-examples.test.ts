@@ -10,7 +10,7 @@ import { ManifestsCommand } from "../../cli/manifests/args";
 import { PlanCommand } from "../../cli/plan/args";
 import { ReviewCommand } from "../../cli/review/args";
 import {
-    blockCommands, ConfigEdit, DocCommand, documentationFiles, fencedBlocks, inlineCommands, offlineSession, sharedAlbArgs, shellWords,
+    blockCommands, cliScripts, ConfigEdit, DocCommand, documentationFiles, fencedBlocks, inlineCommands, offlineSession, sharedAlbArgs, shellWords,
     simpleCommands,
 } from "./docs-examples";
 import { showsExactLines } from "./documented";
@@ -74,6 +74,51 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
         expect(shellWords(`curl -H 'x-shared-alb-cluster: green' https://x/ # a comment`)).to.deep.equal(["curl", "-H", "x-shared-alb-cluster: green", "https://x/"]);
         expect(simpleCommands("f", 1, "npm ci && npx shared-alb plan --json > before.json   # note").map(c => [c.words, c.stdoutTo]))
             .to.deep.equal([[["npm", "ci"], undefined], [["npx", "shared-alb", "plan", "--json"], "before.json"]]);
+    });
+
+    it("reads npm scripts that run the CLI as shared-alb commands, only those that build dist/ first", () => {
+        const scriptsOf = cliScripts({
+            plan: "tsc -b tsconfig.build.json && node dist/cli/index.js plan",
+            "shared-alb": "tsc -b tsconfig.build.json && node dist/cli/index.js",
+            stale: "node dist/cli/index.js plan",
+            build: "tsc -b tsconfig.build.json",
+        });
+        expect([...scriptsOf]).to.deep.equal([["plan", ["plan"]], ["shared-alb", []]]);
+        const cases: [string, string[] | undefined][] = [
+            ["npm run plan", ["plan"]],
+            ["npm run plan -- --stack network", ["plan", "--stack", "network"]],
+            ["npm run -s plan -- --json", ["plan", "--json"]],
+            ["npm run --silent shared-alb -- manifests --out clusters", ["manifests", "--out", "clusters"]],
+            ["npm run stale", undefined],
+            ["npm run build", undefined],
+            ["npm run plan --stack network", undefined],
+            ["npx shared-alb plan --json", ["plan", "--json"]],
+        ];
+        for (const [line, args] of cases) {
+            expect(sharedAlbArgs(simpleCommands("f", 1, line)[0], scriptsOf), line).to.deep.equal(args);
+        }
+    });
+
+    it("README's two commands: npm ci then a plan script that builds first, and the test command .ci/run runs", () => {
+        const readme = docs.find(d => d.file === "README.md")!;
+        const heading = readme.text.split("\n").indexOf("## Try it: two commands") + 1;
+        const block = readme.blocks.find(b => b.line > heading)!;
+        expect(block.lines.map(l => shellWords(l).join(" "))).to.deep.equal(["npm ci && npm run plan", "npm test"]);
+        expect(sharedAlbArgs(simpleCommands("README.md", block.line, block.lines[0])[1])).to.deep.equal(["plan"]);
+        const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8").split("\n");
+        expect(ci.filter(l => /^npm /.test(l))).to.deep.equal(["npm ci --no-audit --no-fund", "npm test"]);
+    });
+
+    it("states the Node versions CI tests: engines, the pinned Node 22 of .ci/node22, in README and docs/development.md", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } };
+        expect(pkg.engines.node).to.equal(">=22");
+        const pinned = /^version=(22\.\d+\.\d+)$/m.exec(fs.readFileSync(path.join(root, ".ci", "node22"), "utf8"));
+        expect(pinned, ".ci/node22 version=").to.not.equal(null);
+        for (const file of ["README.md", "docs/development.md"]) {
+            const text = docs.find(d => d.file === file)!.text.replace(/\s+/g, " ");
+            expect(text, file).to.include(`Node ${pinned![1]}`);
+            expect(text, file).to.include("`>=22`");
+        }
     });
 
     it("finds the documented shared-alb commands (the check below has something to check)", () => {

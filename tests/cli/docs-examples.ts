@@ -125,7 +125,7 @@ export function blockCommands(block: DocBlock): DocCommand[] {
     });
 }
 
-/** `shared-alb ...` commands in inline code spans of the prose (outside fenced blocks). */
+/** `shared-alb ...` commands (and npm scripts that run it) in inline code spans of the prose (outside fenced blocks). */
 export function inlineCommands(file: string, text: string): DocCommand[] {
     const out: DocCommand[] = [];
     let fenced = false;
@@ -137,8 +137,8 @@ export function inlineCommands(file: string, text: string): DocCommand[] {
         if (fenced) {
             return;
         }
-        for (const m of l.matchAll(/`((?:npx )?shared-alb [^`]+)`/g)) {
-            out.push(...simpleCommands(file, i + 1, m[1]));
+        for (const m of l.matchAll(/`((?:npx )?shared-alb [^`]+|npm run [^`]+)`/g)) {
+            out.push(...simpleCommands(file, i + 1, m[1]).filter(c => sharedAlbArgs(c) !== undefined));
         }
     });
     return out;
@@ -198,14 +198,45 @@ export function offlineSession(block: DocBlock): SessionStep[] | undefined {
     return steps;
 }
 
-/** The arguments of a `shared-alb` (or `npx shared-alb`) command; `undefined` for any other command. */
-export function sharedAlbArgs(command: DocCommand): string[] | undefined {
+/**
+ * The package.json scripts that run this repository's CLI: script name to
+ * the arguments the script passes before the reader's. Only scripts that
+ * bring dist/ up to date first (`tsc -b tsconfig.build.json && node
+ * dist/cli/index.js ...`) count, so a documented script never runs older
+ * code than the sources.
+ */
+export function cliScripts(scripts: Record<string, string>): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [name, command] of Object.entries(scripts)) {
+        const m = /^tsc -b tsconfig\.build\.json && node dist\/cli\/index\.js((?: [a-z-]+)*)$/.exec(command);
+        if (m !== null) {
+            out.set(name, m[1].split(" ").filter(w => w !== ""));
+        }
+    }
+    return out;
+}
+
+const repositoryScripts = cliScripts((JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+}).scripts);
+
+/**
+ * The arguments of a `shared-alb` (or `npx shared-alb`) command, or of an
+ * `npm run [-s] <script> [-- ARGS]` of a script that runs the CLI;
+ * `undefined` for any other command.
+ */
+export function sharedAlbArgs(command: DocCommand, scripts: ReadonlyMap<string, string[]> = repositoryScripts): string[] | undefined {
     const [first, second, ...rest] = command.words;
     if (first === "npx" && second === "shared-alb") {
         return rest;
     }
     if (first === "shared-alb") {
         return second === undefined ? [] : [second, ...rest];
+    }
+    if (first === "npm" && second === "run") {
+        const [script, ...after] = rest.filter(w => w !== "-s" && w !== "--silent");
+        const fixed = scripts.get(script);
+        return fixed === undefined || (after.length > 0 && after[0] !== "--") ? undefined : [...fixed, ...after.slice(1)];
     }
     return undefined;
 }

@@ -27,7 +27,7 @@ import { GreenNodesSg, attachmentArgs } from "./cluster-attachment-fixtures";
 
 const Root = path.resolve(__dirname, "..", "..");
 const Token = { sharedAlb: "shared-alb:index:SharedAlb", clusterAttachment: "shared-alb:index:ClusterAttachment" } as const;
-/** The first `construct` runs the analyzer (the schema): seconds. */
+/** The first `construct` runs the analyzer (the schema): seconds; the others reuse it. */
 const AnalyzerTimeout = 180_000;
 
 /** The plugin's gRPC server's own decoding of `construct`'s inputs (internal to the SDK, so not in its typings). */
@@ -90,6 +90,9 @@ function networkArgs(): SharedAlbArgs {
 
 describe("construct through the component provider", function () {
     this.timeout(AnalyzerTimeout);
+    // One provider with both components, as the plugin serves them: its
+    // schema (the analyzer's work) is derived on the first construct and kept.
+    const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [SharedAlb, ClusterAttachment] });
 
     it("ClusterAttachment: the example fleet's cluster-green builds the same resources as the constructor", async () => {
         const k8sProvider = () => new k8s.Provider("green-k8s", { kubeconfig: "{}" });
@@ -98,8 +101,6 @@ describe("construct through the component provider", function () {
         });
         let state: Record<string, pulumi.Output<unknown>> = {};
         const constructed = await run(async () => {
-            // ClusterAttachment alone: the schema of SharedAlb is the other case's.
-            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [ClusterAttachment] });
             const result = await provider.construct("green", Token.clusterAttachment, await overTheWire(greenArgs()),
                 { providers: { kubernetes: k8sProvider() } });
             state = result.state as Record<string, pulumi.Output<unknown>>;
@@ -126,7 +127,6 @@ describe("construct through the component provider", function () {
             // An output inside a plain value stays an output, inside it.
             expect(pulumi.Output.isInstance(inputs.cluster)).to.equal(false);
             expect(pulumi.Output.isInstance((inputs.cluster as ClusterAttachmentArgs["cluster"]).targetGroups.web.arn)).to.equal(true);
-            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [ClusterAttachment] });
             await provider.construct("green", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
         });
         expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
@@ -137,7 +137,6 @@ describe("construct through the component provider", function () {
             new SharedAlb("shared-alb", networkArgs());
         });
         const constructed = await run(async () => {
-            const provider = new ComponentProvider({ name: "shared-alb", dirname: Root, components: [SharedAlb, ClusterAttachment] });
             await provider.construct("shared-alb", Token.sharedAlb, await overTheWire(networkArgs()), {});
         });
         expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
