@@ -236,14 +236,17 @@ function projectOf(urns: string[]): string {
     return "";
 }
 
-function stringList(value: unknown): string[] {
+/** The strings of a JSON list (nothing else: a document read from a file may hold anything). */
+export function stringList(value: unknown): string[] {
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
+/** A JSON object, or an empty one for anything else. */
+export function asRecord(value: unknown): Record<string, unknown> {
     return isRecord(value) ? value : {};
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a JSON value is an object (not a list, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -7,7 +7,7 @@
 import { ChangeKind, ResourceChange } from "../plan/compare";
 import { formatPath, isDefaultProvider, valuesAt } from "../plan/replace-on";
 import { SecretText } from "../plan/secrets";
-import { parseUrn, SnapshotResource, SnapshotStack } from "../plan/snapshot";
+import { asRecord, isRecord, parseUrn, SnapshotResource, SnapshotStack, stringList } from "../plan/snapshot";
 import { DocumentError, parseJsonData, PulumiSignatureKey } from "../../components/internal/data";
 import { previewShapeProblems, PreviewStep, ReviewFlags, StepOps } from "./preview-shape";
 
@@ -338,14 +338,3 @@ function walkStrings(value: unknown, visit: (s: string) => void): void {
     }
 }
 
-function stringList(value: unknown): string[] {
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-    return isRecord(value) ? value : {};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
