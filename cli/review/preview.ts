@@ -337,4 +337,3 @@ function walkStrings(value: unknown, visit: (s: string) => void): void {
         Object.values(value).forEach(v => walkStrings(v, visit));
     }
 }
-
