@@ -16,7 +16,7 @@
 import { Problems } from "../internal/errors";
 import { join } from "../internal/read";
 import { own } from "../internal/data";
-import { LevelCount, PriorityLayout, describeLevel, namePlace, overlaps, preferredPreviewSlot, ruleLevel } from "./precedence";
+import { LevelCount, PriorityLayout, Witness, describeLevel, describeWitness, namePlace, overlaps, preferredPreviewSlot, ruleLevel } from "./precedence";
 
 /**
  * The rule priorities and preview slots a network stack was deployed with:
@@ -113,6 +113,8 @@ export interface PriorityRequest {
 export interface OrderEdge {
     first: string;
     second: string;
+    /** A request both match. */
+    witness: Witness;
 }
 
 /**
@@ -133,9 +135,9 @@ export function orderEdges(services: readonly PriorityRequest[]): OrderEdge[] {
             }
             const signs = new Set(found.map(o => Math.sign(o.firstLevel - o.secondLevel)));
             if (a.shadows.includes(b.name) || (!b.shadows.includes(a.name) && signs.size === 1 && signs.has(-1))) {
-                edges.push({ first: a.name, second: b.name });
+                edges.push({ first: a.name, second: b.name, witness: found[0].witness });
             } else if (b.shadows.includes(a.name) || (signs.size === 1 && signs.has(1))) {
-                edges.push({ first: b.name, second: a.name });
+                edges.push({ first: b.name, second: a.name, witness: found[0].witness });
             }
         }
     }
@@ -185,10 +187,11 @@ export function allocatePriorities(p: Problems, services: readonly PriorityReque
     }
     const derived = services.filter(x => x.explicit === undefined);
     const edges = orderEdges(services);
+    const cyclic = reportCycles(p, derived, edges);
     const blocks = keptBlocks(derived, edges, deployed);
     const held = new Set(Object.values(deployed?.priorities ?? {}).filter(v => v >= PriorityLayout.firstDerived).map(blockOf));
     const levels = placementLevels(services, edges);
-    for (const name of topologicalOrder(derived.filter(x => !blocks.has(x.name)).map(x => x.name), edges)) {
+    for (const name of topologicalOrder(derived.filter(x => !blocks.has(x.name) && !cyclic.has(x.name)).map(x => x.name), edges)) {
         const block = freeBlock(name, edges, blocks, held, levels.get(name)! * PriorityLayout.namePlaces + namePlace(name));
         if (block === undefined) {
             const s = derived.find(x => x.name === name)!;
@@ -203,6 +206,55 @@ export function allocatePriorities(p: Problems, services: readonly PriorityReque
         priorities[name] = priorityOf(block);
     }
     return priorities;
+}
+
+/**
+ * Rules whose orders form a cycle (each must precede the next, for a request
+ * they both match, and the last the first): no priorities can keep them all.
+ * Reports each cycle once, with the requests, and gives the rules on one.
+ */
+function reportCycles(p: Problems, derived: readonly PriorityRequest[], edges: readonly OrderEdge[]): Set<string> {
+    const onCycle = new Set<string>();
+    for (const s of derived) {
+        if (onCycle.has(s.name)) {
+            continue;
+        }
+        const cycle = cycleThrough(s.name, edges);
+        if (cycle === undefined) {
+            continue;
+        }
+        cycle.forEach(e => onCycle.add(e.first));
+        const steps = cycle.map(e => `services.${e.first} before services.${e.second} (more specific for ${describeWitness(e.witness)})`);
+        const first = derived.find(x => x.name === cycle[0].first)!;
+        p.add(join("services", first.name), { hosts: first.hosts, paths: first.paths },
+            `services ${cycle.map(e => e.first).join(", ")} cannot be ordered: each must come before the next for a request both match, and the last before the first: `
+            + `${steps.join(", ")}; let one of them take the other's requests (add ${cycle[0].first} to services.${cycle[0].second}.shadows), `
+            + `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`);
+    }
+    return onCycle;
+}
+
+/** The edges of a cycle back to `start`, when one exists (the shortest by breadth-first search). */
+function cycleThrough(start: string, edges: readonly OrderEdge[]): OrderEdge[] | undefined {
+    const via = new Map<string, OrderEdge>();
+    const queue = [start];
+    while (queue.length > 0) {
+        const at = queue.shift()!;
+        for (const e of edges.filter(x => x.first === at)) {
+            if (e.second === start) {
+                const path = [e];
+                for (let n = at; n !== start; n = via.get(n)!.first) {
+                    path.unshift(via.get(n)!);
+                }
+                return path;
+            }
+            if (!via.has(e.second)) {
+                via.set(e.second, e);
+                queue.push(e.second);
+            }
+        }
+    }
+    return undefined;
 }
 
 /**

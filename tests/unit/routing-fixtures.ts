@@ -146,4 +146,4 @@ export function tryPlan(f: GeneratedFleet, deployed?: DeployedAllocation): { mod
  * without preview routes (their target groups would be attached nowhere).
  * Never a collision of names or slots.
  */
-export const ExpectedRefusal = /at the same specificity|shadow each other|is less specific for a request both match|wildcards|hosts and paths together|has weight 0 and preview routes are off/;
+export const ExpectedRefusal = /at the same specificity|cannot be ordered|shadow each other|is less specific for a request both match|wildcards|hosts and paths together|has weight 0 and preview routes are off/;

@@ -260,6 +260,19 @@ describe("rule allocation: explicit priorities and shadows", () => {
         expect(landing(args, "shop.example.com", "/v2/x").service).to.equal("billing");
     });
 
+    it("refuses rules whose orders go round in a cycle, naming each step and its request, and accepts the cycle broken by shadows", () => {
+        const cycle = (a: Record<string, any>) => {
+            a.services = { a: { port: 8080, paths: ["/a*", "/?/b/api"] }, c: { port: 8080, paths: ["/*/a"] }, e: { port: 8080, paths: ["/b/?/*"] } };
+        };
+        expect(networkMessages(cycle)).to.deep.equal([
+            "services.a: got {\"hosts\":[],\"paths\":[\"/a*\",\"/?/b/api\"]}; services a, e, c cannot be ordered: each must come before the next for a request both "
+            + "match, and the last before the first: services.a before services.e (more specific for any host, path /b/b/api), services.e before services.c "
+            + "(more specific for any host, path /b/x/a), services.c before services.a (more specific for any host, path /a/a); let one of them take the "
+            + "other's requests (add a to services.e.shadows), or give one a priority (1..999, lower wins)",
+        ]);
+        expect(networkMessages(a => { cycle(a); a.services.e.shadows = ["a"]; })).to.deep.equal([]);
+    });
+
     it("refuses shadows that acknowledge nothing or contradict the order", () => {
         const base = () => exampleNetworkArgs();
         const cases: Array<[string, (a: Record<string, any>) => void, string[]]> = [
@@ -328,6 +341,33 @@ describe("rule allocation over generated fleets (realistic names, shared domains
         return signs.has(0) || (signs.has(1) && signs.has(-1));
     }
 
+    /** The oracle's orders: the more specific of two overlapping rules (for every request both match) first. */
+    function mustPrecede(rules: Array<Rule & { name: string }>): Array<[string, string]> {
+        const edges: Array<[string, string]> = [];
+        for (const [i, a] of rules.entries()) {
+            for (const b of rules.slice(i + 1)) {
+                const signs = new Set(overlaps(a, b).map(o => Math.sign(o.firstLevel - o.secondLevel)));
+                if (signs.size === 1 && signs.has(-1)) {
+                    edges.push([a.name, b.name]);
+                } else if (signs.size === 1 && signs.has(1)) {
+                    edges.push([b.name, a.name]);
+                }
+            }
+        }
+        return edges;
+    }
+
+    /** Whether some rules' orders go round in a cycle (no priorities can keep them all). */
+    function hasCycle(edges: Array<[string, string]>): boolean {
+        const left = new Set(edges.flat());
+        for (let removed = true; removed;) {
+            const free = [...left].filter(n => !edges.some(([a, b]) => b === n && left.has(a)));
+            free.forEach(n => left.delete(n));
+            removed = free.length > 0;
+        }
+        return left.size > 0;
+    }
+
     /** The value pair levels of a rule that match a request. */
     function matchLevel(r: Rule, host: string, path: string): number | undefined {
         const levels = valuePairs(r.hosts, r.paths)
@@ -344,7 +384,10 @@ describe("rule allocation over generated fleets (realistic names, shared domains
             const clusters = Object.fromEntries(g.clusters.map(k => [k, { accountId: account, weight: 0 }]));
             const args = domainFleet(services, clusters);
             const rules = g.services.map(([n, c]) => ({ name: n, ...c }));
-            const conflicts = rules.flatMap((a, i) => rules.slice(i + 1).filter(b => conflict(a, b)).map(b => [a.name, b.name]));
+            const conflicts: string[][] = rules.flatMap((a, i) => rules.slice(i + 1).filter(b => conflict(a, b)).map(b => [a.name, b.name]));
+            if (hasCycle(mustPrecede(rules))) {
+                conflicts.push(["a cycle of orders"]);
+            }
             let model;
             try {
                 model = validateSharedAlbArgs(args);
@@ -352,6 +395,14 @@ describe("rule allocation over generated fleets (realistic names, shared domains
                 const messages = (e as ConfigErrors).errors.map(x => x.message);
                 expect(conflicts, messages.join("\n")).to.not.deep.equal([]);
                 for (const m of messages) {
+                    for (const [, a, b, host = "any.example.com", path = "/anything"] of m.matchAll(
+                        /services\.([a-z]+) before services\.([a-z]+) \(more specific for (?:host (\S+)|any host), (?:path ([^\s)]+)|any path)\)/g)) {
+                        const rank = (s: string) => matchLevel(rules.find(r => r.name === s)!, host, path);
+                        expect(rank(a)! < rank(b)!, `${a} before ${b} at ${host}${path}: ${m}`).to.equal(true);
+                    }
+                    if (m.includes("cannot be ordered")) {
+                        continue;
+                    }
                     const named = /services\.([a-z]+) and services\.([a-z]+) both match a request \((?:host (\S+)|any host), (?:path (\S+)|any path)\)/.exec(m)
                         ?? /services\.([a-z]+) (?:and|\(priority \d+\) precedes) services\.([a-z]+).*?for a request both match \((?:host (\S+)|any host), (?:path (\S+)|any path)\)/.exec(m);
                     if (named === null) {
