@@ -304,7 +304,7 @@ function freeBlock(name: string, edges: readonly OrderEdge[], blocks: ReadonlyMa
 }
 
 /** Names in an order that keeps every edge (ties by name); names on a cycle come last, by name. */
-export function topologicalOrder(names: readonly string[], edges: readonly OrderEdge[]): string[] {
+function topologicalOrder(names: readonly string[], edges: readonly OrderEdge[]): string[] {
     const left = new Set(names);
     const out: string[] = [];
     for (;;) {

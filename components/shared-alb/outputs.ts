@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
 import { keysOf } from "../internal/read";
 import { ClusterModel, FleetModel, ServiceModel } from "./model";
+import { hasConditions } from "./rules";
 import { own } from "../internal/data";
 
 /** The Outputs the contract is made of. */
@@ -92,7 +93,7 @@ function serviceOutputs(model: FleetModel, s: ServiceModel, from: KnownSources):
         out.ruleArn = arn;
     }
     // Recorded for a weightless service too (its preview rules sit in its block): the next update keeps it (see allocate.ts).
-    if (s.hosts.length + s.paths.length > 0) {
+    if (hasConditions(s)) {
         out.priority = s.priority;
     }
     if (model.preview !== undefined) {

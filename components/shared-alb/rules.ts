@@ -76,6 +76,11 @@ export function serviceAction(service: ServiceModel): ServiceAction {
     return { kind: "forward", service: service.name, targets, stickinessDuration: service.stickinessDuration };
 }
 
+/** Whether a service has rule conditions (hosts or paths): only the `defaultService` may have none, and it then has no rule. */
+export function hasConditions(service: Pick<ServiceModel, "hosts" | "paths">): boolean {
+    return service.hosts.length + service.paths.length > 0;
+}
+
 /**
  * Whether a service has a rule of its own: it has hosts or paths, and some
  * cluster gives it weight. A weightless service has only its clusters'
@@ -84,7 +89,7 @@ export function serviceAction(service: ServiceModel): ServiceAction {
  * fixed 503 of its own.
  */
 export function hasServiceRule(service: ServiceModel): boolean {
-    return service.hosts.length + service.paths.length > 0 && service.clusters.some(c => service.weights[c] > 0);
+    return hasConditions(service) && service.clusters.some(c => service.weights[c] > 0);
 }
 
 /** A preview rule's action: only the named cluster's target group. */
@@ -99,7 +104,7 @@ export function listenerPlan(model: FleetModel): ListenerPlan {
     const https = createListeners && lb.certificateArns.length > 0;
     const rules: RulePlan[] = [];
     const preview = model.preview;
-    for (const s of Object.values(model.services).filter(x => x.hosts.length + x.paths.length > 0)) {
+    for (const s of Object.values(model.services).filter(hasConditions)) {
         if (hasServiceRule(s)) {
             rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, sourceCidrs: [], action: serviceAction(s) });
         }

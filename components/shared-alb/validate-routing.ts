@@ -14,13 +14,12 @@ import {
 import { Limits } from "./limits";
 import type { FleetModel, PreviewModel, ServiceModel } from "./model";
 import type { PreviewRead } from "./validate";
-import { hasServiceRule } from "./rules";
+import { hasConditions, hasServiceRule } from "./rules";
 import { own } from "../internal/data";
 
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;
 
-const hasRule = (s: ServiceModel) => s.hosts.length + s.paths.length > 0;
 
 /**
  * Sets every service's rule priority and, with preview routes on, every
@@ -32,7 +31,7 @@ const hasRule = (s: ServiceModel) => s.hosts.length + s.paths.length > 0;
 export function assignPriorities(p: Problems, model: FleetModel, previewRead: PreviewRead | undefined,
     deployed: DeployedAllocation | undefined): PreviewModel | undefined {
     const services = Object.values(model.services);
-    const ruled = services.filter(hasRule);
+    const ruled = services.filter(hasConditions);
     checkShadows(p, model);
     const priorities = allocatePriorities(p, ruled.map(s => ({
         name: s.name, hosts: s.hosts, paths: s.paths, explicit: s.explicitPriority ? s.priority : undefined, shadows: s.shadows,
@@ -67,7 +66,7 @@ export function assignPriorities(p: Problems, model: FleetModel, previewRead: Pr
 function previewRules(p: Problems, model: FleetModel, previewRead: PreviewRead): PreviewModel {
     const preview: PreviewModel = { ...previewRead, defaultActionPriorities: {} };
     const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
-    for (const s of Object.values(model.services).filter(hasRule)) {
+    for (const s of Object.values(model.services).filter(hasConditions)) {
         s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
         checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
     }
@@ -112,8 +111,8 @@ function checkShadows(p: Problems, model: FleetModel): void {
         s.shadows.forEach((name, i) => {
             const at = join(join(join("services", s.name), "shadows"), i);
             const other = model.services[name];
-            if (!hasRule(s) || !hasRule(other)) {
-                const ruleless = hasRule(s) ? other.name : s.name;
+            if (!hasConditions(s) || !hasConditions(other)) {
+                const ruleless = hasConditions(s) ? other.name : s.name;
                 p.add(at, name, `services.${ruleless} has no hosts or paths, so no rule (it answers only what no rule matches): there is nothing to order; remove it`);
             } else if (overlaps(s, other).length === 0) {
                 p.add(at, name, `services.${s.name} and services.${name} match no common request, so neither can shadow the other; remove it`);
@@ -148,10 +147,9 @@ function checkPrecedence(p: Problems, services: ServiceModel[]): void {
                     `${order} but is less specific for ${request} (${ranks}): services.${c.second} would never get it; ${shadowingFix(first, second)}`);
                 break;
             case "reversed":
+                // Derived rules keep every shadows order (allocate.ts): only an explicit priority puts the shadowed one first.
                 p.add(join(join("services", c.second), "shadows"), second.shadows,
-                    `lists ${c.first}, but ${order} and gets ${request}; ${second.explicitPriority || first.explicitPriority
-                        ? `give services.${c.second} a priority below ${first.priority}` : `derived priorities follow specificity: give services.${c.second} a priority (1..${PriorityLayout.explicitMax}, lower wins)`}, `
-                    + `or remove ${c.first} from it`);
+                    `lists ${c.first}, but ${order} and gets ${request}; give services.${c.second} a priority below ${first.priority}, or remove ${c.first} from it`);
                 break;
         }
     }
@@ -186,7 +184,7 @@ function checkUniquePriorities(p: Problems, model: FleetModel): void {
         }
         owners.set(priority, owner);
     };
-    const services = Object.values(model.services).filter(hasRule).sort((a, b) => a.priority - b.priority);
+    const services = Object.values(model.services).filter(hasConditions).sort((a, b) => a.priority - b.priority);
     for (const s of services) {
         owners.set(s.priority, `services.${s.name}`);
     }
