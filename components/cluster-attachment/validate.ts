@@ -10,7 +10,7 @@ import {
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, isIntIn, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
+    Reader, check, checkKnownKeys, flag, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
 } from "../internal/read";
 import {
     AllowedText, ClusterNamePattern, Dns1123SubdomainPattern, KeyPattern, NodePortRange, PortNamePattern, TargetProtocol, TargetType,
@@ -434,6 +434,3 @@ export function assertNetworkInput(kind: "targetGroupArn" | "externalId", path: 
 export function assertSecurityGroupId(path: string, value: unknown): void {
     readOrThrow(securityGroupId, path, value);
 }
-
-/** Whether a value is an integer port. Re-exported for the stack program. */
-export const isPort = (v: unknown): v is number => isIntIn(v, 1, 65535);
