@@ -1,5 +1,5 @@
 import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { NodePortRange } from "../../components/internal/values";
+import { albTargetPorts } from "../../components/internal/target-ports";
 import { unreadable } from "./aws-clients";
 import { checkControllers, checkRegistrars } from "./iam-checks";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";
@@ -402,12 +402,10 @@ function firstReason(targets: readonly LiveTarget[]): string {
     return t ? `; e.g. ${t.id}: ${t.reason ?? ""}${t.description ? ` (${t.description})` : ""}` : "";
 }
 
-/** The ports a target group's traffic goes to: its port for `ip` targets, the NodePort (or the NodePort range) for `instance` targets. */
+/** The ports a target group's traffic goes to (`albTargetPorts`): its port for `ip` targets, the NodePort (or the NodePort range) for `instance` targets. */
 export function trafficPorts(tg: TargetGroupOutputs): { fromPort: number; toPort: number } {
-    if (tg.targetType !== "instance") {
-        return { fromPort: tg.port, toPort: tg.port };
-    }
-    return tg.nodePort !== undefined ? { fromPort: tg.nodePort, toPort: tg.nodePort } : { fromPort: NodePortRange.from, toPort: NodePortRange.to };
+    const [traffic] = albTargetPorts(tg);
+    return { fromPort: traffic.fromPort, toPort: traffic.toPort };
 }
 
 function portsText(r: { fromPort: number; toPort: number }): string {
@@ -423,9 +421,9 @@ interface NeededRange {
 
 /**
  * The port ranges the ALB security group must open: each target group's
- * traffic ports and, when it differs, its health-check port (from the
- * outputs, else the live target group). A target group that could not be
- * read, with no health-check port in the outputs, is listed in `unknown`.
+ * (`albTargetPorts`), its health-check port from the outputs, else the live
+ * target group. A target group that could not be read, with no
+ * health-check port in the outputs, is listed in `unknown`.
  */
 function neededRanges(outputs: NetworkOutputs, snap: AwsSnapshot): { ranges: NeededRange[]; unknown: Array<{ who: string; read: { call: string; error: string } }> } {
     const ranges = new Map<string, NeededRange>();
@@ -437,16 +435,14 @@ function neededRanges(outputs: NetworkOutputs, snap: AwsSnapshot): { ranges: Nee
         ranges.set(key, entry);
     };
     for (const e of expectedTargetGroups(outputs)) {
-        const traffic = trafficPorts(e.tg);
-        need(traffic, `${e.cluster}/${e.service}`);
         const live = snap.targetGroups[e.tg.arn];
         if (e.tg.healthCheckPort === undefined && live?.state === "error") {
             unknown.push({ who: `${e.cluster}/${e.service}`, read: live });
         }
-        const hcPort = e.tg.healthCheckPort
+        const healthCheckPort = e.tg.healthCheckPort
             ?? (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) ? Number(live.value.healthCheckPort) : undefined);
-        if (hcPort !== undefined && (hcPort < traffic.fromPort || hcPort > traffic.toPort)) {
-            need({ fromPort: hcPort, toPort: hcPort }, `${e.cluster}/${e.service} health check`);
+        for (const p of albTargetPorts({ ...e.tg, healthCheckPort })) {
+            need({ fromPort: p.fromPort, toPort: p.toPort }, p.purpose === "traffic" ? `${e.cluster}/${e.service}` : `${e.cluster}/${e.service} health check`);
         }
     }
     return { ranges: [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort), unknown };

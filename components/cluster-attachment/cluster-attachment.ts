@@ -388,7 +388,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                 ...metadata,
                 annotations: { ...metadata.annotations, [PatchForceAnnotation]: "true" },
             },
-            // The embedded document's inferred type is narrower than the SDK's JSONSchemaProps; the CRD test pins its content.
+            // The vendored document's type (crd.ts) is not the SDK's JSONSchemaProps; the CRD tests pin its content.
             spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
         }, { parent: this, retainOnDelete: true });
     }

@@ -3,6 +3,8 @@
  * against the controller's v3.5.0 CRD (crd.ts). Pure: no Pulumi runtime.
  */
 import { keysOf } from "../internal/read";
+import { albTargetPorts } from "../internal/target-ports";
+import { TargetType } from "../internal/values";
 
 export const TargetGroupBindingApiVersion = "elbv2.k8s.aws/v1beta1";
 export const TargetGroupBindingKind = "TargetGroupBinding";
@@ -221,18 +223,15 @@ export interface BindingPorts {
 }
 
 /**
- * The ranges the ALB must reach for one binding, mirroring the ALB's egress:
- * the traffic port (`ip`: the target port; `instance`: the NodePort, or the
- * whole NodePort range) and the target group's separate health-check port.
+ * The ranges the ALB must reach for one binding, as the ALB's egress has
+ * them (`albTargetPorts`): the binding's resolved traffic ports (one port is
+ * the target port or NodePort, the NodePort range is the range) and the
+ * target group's separate health-check port.
  */
-export function bindingPorts(b: { key: string; targetType: string; fromPort: number; toPort: number; healthCheckPort?: number }): BindingPorts[] {
-    const what = b.healthCheckPort === undefined ? "traffic and health checks" : "traffic";
-    const where = b.targetType === "ip" ? "ip" : b.fromPort === b.toPort ? "instance: NodePort" : "instance: NodePort range";
-    const out: BindingPorts[] = [{ service: b.key, fromPort: b.fromPort, toPort: b.toPort, reason: `${where}${where === "ip" ? ": " : ", "}${what}` }];
-    if (b.healthCheckPort !== undefined) {
-        out.push({ service: b.key, fromPort: b.healthCheckPort, toPort: b.healthCheckPort, reason: `${b.targetType}: health checks` });
-    }
-    return out;
+export function bindingPorts(b: { key: string; targetType: TargetType; fromPort: number; toPort: number; healthCheckPort?: number }): BindingPorts[] {
+    const port = b.fromPort === b.toPort ? b.fromPort : undefined;
+    return albTargetPorts({ targetType: b.targetType, port: b.fromPort, nodePort: port, healthCheckPort: b.healthCheckPort })
+        .map(p => ({ service: b.key, fromPort: p.fromPort, toPort: p.toPort, reason: p.reason }));
 }
 
 /**

@@ -10,10 +10,11 @@ import {
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, isIntIn, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
+    Reader, check, checkKnownKeys, flag, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
 } from "../internal/read";
+import { albTargetPorts } from "../internal/target-ports";
 import {
-    AllowedText, ClusterNamePattern, Dns1123SubdomainPattern, KeyPattern, NodePortRange, PortNamePattern, TargetProtocol, TargetType,
+    AllowedText, ClusterNamePattern, Dns1123SubdomainPattern, KeyPattern, PortNamePattern, TargetProtocol, TargetType,
     dns1123Label, nodePort, port, region, securityGroupId, targetProtocol, targetType, vpcId,
 } from "../internal/values";
 import {
@@ -302,10 +303,9 @@ function binding(key: string): Reader<BindingRead> {
 }
 
 /**
- * A binding with its target group: the ports the ALB must reach (the
- * binding's `targetPort`, else the target group's port for `ip` targets,
- * the declared NodePort, else the NodePort range for `instance` targets)
- * and the target group's own health-check port.
+ * A binding with its target group: the ports the ALB must reach
+ * (`albTargetPorts`, the binding's `targetPort` standing for the target
+ * group's port or NodePort) and the target group's own health-check port.
  */
 function resolveBinding(p: Problems, path: string, key: string, b: BindingRead, tg: NetworkEntry["targetGroups"][string],
     context: BindingContext): ResolvedBinding {
@@ -313,7 +313,11 @@ function resolveBinding(p: Problems, path: string, key: string, b: BindingRead, 
         p.add(join(join(join(join(context.root, "cluster"), "targetGroups"), key), "targetType"), tg.targetType,
             "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
     }
-    const fixedPort = tg.targetType === TargetType.Ip ? (b.targetPort ?? tg.port) : (b.targetPort ?? tg.nodePort);
+    const [traffic, healthCheck] = albTargetPorts({
+        targetType: tg.targetType, port: b.targetPort ?? tg.port, nodePort: b.targetPort ?? tg.nodePort, healthCheckPort: tg.healthCheckPort,
+    });
+    // The NodePort range is never one port: one port is a known target port.
+    const fixedPort = traffic.fromPort === traffic.toPort ? traffic.fromPort : undefined;
     if (fixedPort === undefined && context.mode === SecurityGroupMode.Controller) {
         p.add(join(path, "targetPort"), undefined,
             "instance targets in securityGroupMode \"controller\" need the Service's NodePort as targetPort (or services.<name>.nodePort in the network)");
@@ -321,8 +325,7 @@ function resolveBinding(p: Problems, path: string, key: string, b: BindingRead, 
     return {
         key, namespace: b.namespace, serviceName: b.service, servicePort: b.servicePort, tgbName: b.name, ipAddressType: b.ipAddressType,
         targetType: tg.targetType, protocol: tg.protocol,
-        fromPort: fixedPort ?? NodePortRange.from, toPort: fixedPort ?? NodePortRange.to, networkingPort: fixedPort,
-        healthCheckPort: tg.healthCheckPort !== undefined && tg.healthCheckPort !== fixedPort ? tg.healthCheckPort : undefined,
+        fromPort: traffic.fromPort, toPort: traffic.toPort, networkingPort: fixedPort, healthCheckPort: healthCheck?.fromPort,
     };
 }
 
@@ -434,6 +437,3 @@ export function assertNetworkInput(kind: "targetGroupArn" | "externalId", path: 
 export function assertSecurityGroupId(path: string, value: unknown): void {
     readOrThrow(securityGroupId, path, value);
 }
-
-/** Whether a value is an integer port. Re-exported for the stack program. */
-export const isPort = (v: unknown): v is number => isIntIn(v, 1, 65535);

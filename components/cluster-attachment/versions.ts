@@ -1,8 +1,8 @@
 /**
  * The controller version this package is built and tested against. The
- * chart, its TargetGroupBinding CRD (crd.ts), the Helm values
- * (helm-values.ts) and the IAM policy (policy.ts) travel together: change
- * them together.
+ * chart, its TargetGroupBinding CRD (crds/targetgroupbindings.yaml), the
+ * Helm values (helm-values.ts) and the IAM policy (policy.ts) travel
+ * together: change them together.
  */
 export const ControllerChart = {
     /** Chart name in the eks-charts repository. */

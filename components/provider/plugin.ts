@@ -12,7 +12,8 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentClass, constructComponent, packageRoot, shippedSchema } from "./provider";
+import { packageRoot } from "../internal/package-root";
+import { ComponentClass, constructComponent, shippedSchema } from "./provider";
 
 /** The SDK's component provider, as far as this module uses it (its members are private in the typings). */
 interface SdkProvider {

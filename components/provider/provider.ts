@@ -10,20 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { packageRoot } from "../internal/package-root";
 import { resolvePlainInputs, PackageSchema } from "./resolve";
-
-/** The package's root: the nearest directory above this module with the package's package.json (the sources' or dist's parent). */
-export function packageRoot(from: string = __dirname): string {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-        const manifest = path.join(dir, "package.json");
-        if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "shared-alb") {
-            return dir;
-        }
-        if (path.dirname(dir) === dir) {
-            throw new Error(`no package.json of shared-alb above ${from}`);
-        }
-    }
-}
 
 /** The schema file's place in the package. */
 export const SchemaFile = "schema.json";

@@ -2,7 +2,7 @@
  * The ports the ALB's security group must reach in the VPC, and how its
  * egress rules describe them. Pure: no Pulumi runtime.
  */
-import { NodePortRange } from "../internal/values";
+import { albTargetPorts } from "../internal/target-ports";
 import type { FleetModel } from "./model";
 
 /** One port range the ALB must reach in the VPC, and why (`web (ip: traffic and health checks)`). */
@@ -13,13 +13,10 @@ export interface TargetPortRange {
 }
 
 /**
- * The ports the ALB must reach in the VPC, per target group (each cluster's
- * own, after its `serviceOverrides`): `ip` targets on the target group's
- * port and the health-check port; `instance` targets on the declared
- * NodePort, else the whole NodePort range 30000-32767 (targets are
- * registered, and health-checked on `traffic-port`, on their NodePort), and
- * the health-check port. Sorted, one entry per distinct range; a reason
- * names the clusters when not every cluster of the service needs the range.
+ * The ports the ALB must reach in the VPC: those of every target group
+ * (each cluster's own, after its `serviceOverrides`), by `albTargetPorts`.
+ * Sorted, one entry per distinct range; a reason names the clusters when
+ * not every cluster of the service needs the range.
  */
 export function targetPortRanges(model: FleetModel): TargetPortRange[] {
     // range -> reason -> clusters needing it for that reason
@@ -36,17 +33,8 @@ export function targetPortRanges(model: FleetModel): TargetPortRange[] {
     for (const s of services) {
         for (const cluster of s.clusters) {
             const tg = s.targetGroups[cluster];
-            const hcPort = tg.healthCheck.port;
-            const what = hcPort === undefined ? "traffic and health checks" : "traffic";
-            if (tg.targetType === "ip") {
-                need(tg.port, tg.port, s.name, `(ip: ${what})`, cluster);
-            } else if (tg.nodePort !== undefined) {
-                need(tg.nodePort, tg.nodePort, s.name, `(instance: NodePort, ${what})`, cluster);
-            } else {
-                need(NodePortRange.from, NodePortRange.to, s.name, `(instance: NodePort range, ${what})`, cluster);
-            }
-            if (hcPort !== undefined) {
-                need(hcPort, hcPort, s.name, `(${tg.targetType}: health checks)`, cluster);
+            for (const p of albTargetPorts({ targetType: tg.targetType, port: tg.port, nodePort: tg.nodePort, healthCheckPort: tg.healthCheck.port })) {
+                need(p.fromPort, p.toPort, s.name, `(${p.reason})`, cluster);
             }
         }
     }

@@ -437,6 +437,16 @@ describe("SharedAlb component", () => {
         expect(run.outputs.outputs.services.api.weights).to.deep.equal({ green: 10 });
     });
 
+    it("describes a health-check port that is the traffic port as the traffic rule's, as the clusters' ingress does: one rule, one reason", async () => {
+        const args = exampleNetworkArgs();
+        args.services.web.healthCheck.port = 8080;
+        const run = await build(args);
+        expect(run.ofType(T.egress).filter(x => x.inputs.fromPort === 8080).map(x => [x.name, x.inputs.toPort, x.inputs.description])).to.deep.equal([
+            ["edge-out-8080", 8080, "targets on 8080: web (ip: traffic and health checks)"],
+        ]);
+        expect(run.outputs.outputs.clusters.green.targetGroups.web).to.deep.include({ port: 8080, healthCheckPort: 8080 });
+    });
+
     it("reaches instance targets on the NodePort range and every VPC CIDR, the primary's rules keeping their names", async () => {
         const args = exampleNetworkArgs();
         delete args.vpcCidr;

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DoctorPackages } from "../../cli/index";
+import { TargetGroupBindingCrdFile } from "../../components/cluster-attachment/crd";
 import { spawnCollect } from "../spawn";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -165,10 +166,14 @@ describe("the npm package, as a components-only consumer installs it", function 
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("ships only compiled components, the CLI, the stack programs, the README, LICENSE and CHANGELOG, with no install script", () => {
+    it("ships only compiled components, the CLI, the stack programs, the vendored CRD, the README, LICENSE and CHANGELOG, with no install script", () => {
         const installed = path.join(project, "node_modules", "shared-alb");
         const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
-        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal([
+            "CHANGELOG.md", "LICENSE", "README.md", TargetGroupBindingCrdFile, "package.json",
+        ]);
+        // The installed package reads the CRD from its own copy, the repository's file unchanged.
+        expect(fs.readFileSync(path.join(installed, TargetGroupBindingCrdFile), "utf8")).to.equal(fs.readFileSync(path.join(root, TargetGroupBindingCrdFile), "utf8"));
         const scripts = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         expect(["preinstall", "install", "postinstall", "prepare"].filter(s => s in scripts)).to.deep.equal([]);
         // npm lists a tarball's install scripts (prepare included) for the user to allow: none here.

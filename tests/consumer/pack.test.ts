@@ -2,12 +2,14 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { TargetGroupBindingCrdFile } from "../../components/cluster-attachment/crd";
 
 /**
  * What `npm pack` (and so `npm publish`) puts in the tarball: the compiled
  * components, CLI and stack programs (JavaScript and declarations), the
- * README, LICENSE, CHANGELOG and package.json, nothing else; and no script
- * that npm runs when a consumer installs it.
+ * vendored TargetGroupBinding CRD they load, the README, LICENSE, CHANGELOG
+ * and package.json, nothing else; and no script that npm runs when a
+ * consumer installs it.
  */
 
 const root = path.resolve(__dirname, "..", "..");
@@ -37,9 +39,11 @@ describe("npm pack --dry-run: the tarball's content", function () {
         expect([packed.name, packed.version, packed.filename]).to.deep.equal(["shared-alb", pkg.version, `shared-alb-${pkg.version}.tgz`]);
     });
 
-    it("holds the compiled components, CLI and stacks (.js and .d.ts), README.md, LICENSE, CHANGELOG.md and package.json, nothing else", () => {
+    it("holds the compiled components, CLI and stacks (.js and .d.ts), the vendored CRD, README.md, LICENSE, CHANGELOG.md and package.json, nothing else", () => {
         const files = packed.files.map(f => f.path).sort();
-        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f))).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+        expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f))).to.deep.equal([
+            "CHANGELOG.md", "LICENSE", "README.md", TargetGroupBindingCrdFile, "package.json",
+        ]);
         for (const entry of ["dist/components/index.js", "dist/components/index.d.ts", "dist/cli/index.js", "dist/stacks/index.js", "dist/components/provider/plugin.js"]) {
             expect(files, entry).to.include(entry);
         }

@@ -287,6 +287,15 @@ describe("doctor AWS checks against moto_server", function () {
         expect(only(after.report, "sg.alb-egress", "port 30000-32767")).to.deep.include({ status: "pass", message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)" });
     });
 
+    it("sg.alb-egress checks a health-check port of instance targets on its own, also inside the NodePort range, as the network stack opens it", async () => {
+        const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fresh.fleet.outputs));
+        Object.assign(outputs.clusters.green.targetGroups.api, { targetType: "instance", healthCheckPort: 31500 });
+        await fresh.aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: outputs.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        const { report } = await doctor(fresh.moto, outputs);
+        expect(only(report, "sg.alb-egress", "port 30000-32767")).to.deep.include({ status: "pass", message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)" });
+        expect(only(report, "sg.alb-egress", "port 31500")).to.deep.include({ status: "pass", message: "egress allows tcp 31500 to 10.0.0.0/16 (green/api health check)" });
+    });
+
     it("sg.alb-egress warns when egress reaches only part of the VPC", async () => {
         const sg = fresh.fleet.outputs.securityGroupId;
         await fresh.aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
