@@ -70,6 +70,15 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         ]);
     });
 
+    it("checks tag keys now and leaves a tag value that is an Output for later", () => {
+        const args = exampleNetworkArgs();
+        args.tags = { team: later(), "aws:owner": "x", cost: "a\u0000b" };
+        expect(planMessages(args)).to.deep.equal([
+            "tags[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\"",
+            "tags.cost: got \"a\\u0000b\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@",
+        ]);
+    });
+
     it("needs a region, or a provider to take it from", () => {
         const args = exampleNetworkArgs();
         delete args.region;
