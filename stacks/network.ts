@@ -1,10 +1,12 @@
 import * as aws from "../components/internal/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../components/internal/errors";
+import { accountId } from "../components/internal/arn";
+import { NetworkCredentialsFix, credentialsProblem } from "../components/internal/account";
+import { ConfigErrors, Problems } from "../components/internal/errors";
+import { isRecord } from "../components/internal/read";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
 import { readDeployedAllocation } from "../components/shared-alb/deployed-read";
-import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 import { configDocument } from "./config-document";
 
 /**
@@ -16,20 +18,19 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     const config = new pulumi.Config("alb-fleet");
     const network = configDocument(config.require("network"), "alb-fleet:network") as SharedAlbArgs;
     const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
-    // The config first (no AWS call needed), then the credentials: each fails as
-    // one config error before anything is registered. SharedAlb checks both
-    // again for other programs, but a credentials mismatch it finds can only
-    // surface through its children's inputs.
     const misplaced = new Problems();
     misplaced.check(network.deployedAllocation === undefined, "deployedAllocation", network.deployedAllocation,
         "the network stack reads it from its own outputs (the last update's priorities and preview slots): remove it from alb-fleet:network");
     misplaced.throwIfAny();
-    const model = validateSharedAlbArgs(args);
-    const caller = await aws.getCallerIdentity();
-    const problems = new Problems();
-    problems.check(caller.accountId === model.accountId, "accountId", model.accountId,
-        `the AWS credentials are for account ${caller.accountId}: deploy the network stack with the network account's credentials`);
-    problems.throwIfAny();
+    // The credentials before anything is created (SharedAlb reads and checks the rest before it registers anything); a malformed
+    // accountId is left for SharedAlb, which reports it with every other problem of the config.
+    const account = accountId(new Problems(), "accountId", network.accountId);
+    if (account !== undefined) {
+        const problem = credentialsProblem("accountId", account, (await aws.getCallerIdentity()).accountId, NetworkCredentialsFix);
+        if (problem !== undefined) {
+            throw new ConfigErrors([problem]);
+        }
+    }
     // Rules and clusters that stay keep the places this stack's last update gave them.
     const deployedAllocation = await readDeployedAllocation();
     const alb = new SharedAlb("shared-alb", withSecrets({ ...args, deployedAllocation }));
@@ -45,10 +46,14 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
  */
 export function withSecrets(args: SharedAlbArgs): SharedAlbArgs {
     const out: SharedAlbArgs = { ...args };
-    if (args.preview?.token !== undefined && args.preview.token !== null) {
-        out.preview = { ...args.preview, token: pulumi.secret(args.preview.token) };
+    const preview: unknown = args.preview;
+    if (isRecord(preview) && preview.token !== undefined && preview.token !== null) {
+        out.preview = { ...preview, token: pulumi.secret(preview.token as string) };
     }
-    out.clusters = Object.fromEntries(Object.entries(args.clusters).map(([key, c]) => [key,
-        c.externalId === undefined || c.externalId === null ? c : { ...c, externalId: pulumi.secret(c.externalId) }]));
+    // Read as the config gives them: SharedAlb refuses what is not an object.
+    if (isRecord(args.clusters)) {
+        out.clusters = Object.fromEntries(Object.entries(args.clusters).map(([key, c]) => [key,
+            !isRecord(c) || c.externalId === undefined || c.externalId === null ? c : { ...c, externalId: pulumi.secret(c.externalId as string) }]));
+    }
     return out;
 }

@@ -149,7 +149,7 @@ export const DroppedInputKey = "__proto__";
  * characters every tagged service accepts. Read into a data map:
  * `constructor`, `toString` and the like are tags like any other.
  */
-export function tagsUpTo(max: number, why: string): Reader<Record<string, string>> {
+export function tagsUpTo(max: number, why: string, options: { laterValues?: boolean } = {}): Reader<Record<string, string>> {
     return (p, path, value) => {
         if (!isRecord(value)) {
             p.add(path, value, isLater(value) ? KnownNow : "expected { <key>: <value> } of strings");
@@ -163,8 +163,9 @@ export function tagsUpTo(max: number, why: string): Reader<Record<string, string
                 `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`)
                 && p.check(key !== DroppedInputKey, join(path, key), key,
                     "expected another tag key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the tag would never be applied")
-                && p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
-                    `expected a string of at most 256 ${TagCharacters}`);
+                && ((options.laterValues === true && isLater(v))
+                    || p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
+                        `expected a string of at most 256 ${TagCharacters}`));
             if (ok && typeof v === "string") {
                 out[key] = v;
             }

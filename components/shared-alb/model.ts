@@ -5,7 +5,7 @@
 import { TargetProtocol, TargetType } from "../internal/values";
 import type { DesyncMitigationMode } from "./args";
 import { TargetGroupDefaults } from "./target-groups";
-import type { HealthCheckModel, TargetGroupModel } from "./target-groups";
+import type { HealthCheckModel, TargetGroupModel, TargetGroupSettings } from "./target-groups";
 import type { VpcSharingModel } from "./vpc-sharing";
 
 export const Defaults = {
@@ -21,9 +21,35 @@ export const Defaults = {
     healthCheck: TargetGroupDefaults.healthCheck,
 } as const;
 
-export interface FleetModel {
+/**
+ * What the arguments say when the component is constructed: everything that
+ * decides which resources exist, their logical names, counts, ports, rules
+ * and priorities. It holds no value an `Input` argument may give as an
+ * Output (the region and what derives from it, the VPC, its primary CIDR,
+ * the subnets, the default certificate, the web ACL, tag values): those are
+ * in `FleetInputs`, read once they resolve, so reading one from the plan is
+ * a compile error.
+ */
+export interface FleetPlan {
     accountId: string;
-    /** The ALB's region. */
+    loadBalancer: LoadBalancerPlan;
+    clusters: Record<string, ClusterPlan>;
+    services: Record<string, ServicePlan>;
+    defaultService?: string;
+    /** The VPC's CIDRs after the primary: plain, as they name the ALB's egress rules (`<name>-out-<ports>-<cidr>`). */
+    secondaryVpcCidrs: string[];
+    /** Present when the network shares subnets with the cluster accounts through AWS RAM. */
+    vpcSharing?: VpcSharingModel;
+    /** Present when preview routes are on. */
+    preview?: PreviewModel;
+}
+
+/**
+ * The values `Input` arguments give, read once they resolve (at once when
+ * none is an Output), and what derives from them.
+ */
+export interface FleetInputs {
+    /** The ALB's region: the one given, else the AWS provider's. */
     region: string;
     /** The region's partition (`aws`, `aws-cn`, `aws-us-gov`): every ARN the component builds is in it. */
     partition: string;
@@ -32,15 +58,41 @@ export interface FleetModel {
     vpcCidrs: string[];
     /** The ALB's subnets (empty when an adopted ALB needs none). */
     subnetIds: string[];
+    /** Certificate ARNs, the listener's default first. */
+    certificateArns: string[];
+    /** The regional WAF web ACL associated with the ALB, when one is given. */
+    webAclArn?: string;
+    tags: Record<string, string>;
+    /** Each cluster's controller role ARN, in the region's partition (the registrar role trusts it). */
+    controllerRoleArns: Record<string, string>;
+    /** Target group names by cluster key, then service name: their digest covers the VPC. */
+    targetGroupNames: Record<string, Record<string, string>>;
+}
+
+/** The whole fleet: the plan with its inputs in place (`fleetModel`), for what reads both, such as the outputs. */
+export interface FleetModel extends Omit<FleetPlan, "loadBalancer" | "clusters" | "services"> {
+    region: string;
+    partition: string;
+    vpcId: string;
+    vpcCidrs: string[];
+    subnetIds: string[];
     loadBalancer: LoadBalancerModel;
     clusters: Record<string, ClusterModel>;
     services: Record<string, ServiceModel>;
-    defaultService?: string;
     tags: Record<string, string>;
-    /** Present when the network shares subnets with the cluster accounts through AWS RAM. */
-    vpcSharing?: VpcSharingModel;
-    /** Present when preview routes are on. */
-    preview?: PreviewModel;
+}
+
+/** The plan with its inputs in place. */
+export function fleetModel(plan: FleetPlan, inputs: FleetInputs): FleetModel {
+    const { controllerRoleArns, targetGroupNames, certificateArns, webAclArn, ...fleet } = inputs;
+    return {
+        ...plan, ...fleet,
+        loadBalancer: { ...plan.loadBalancer, certificateArns, webAclArn },
+        clusters: Object.fromEntries(Object.values(plan.clusters).map(c => [c.key, { ...c, controllerRoleArn: controllerRoleArns[c.key] }])),
+        services: Object.fromEntries(Object.values(plan.services).map(s => [s.name, {
+            ...s, targetGroups: Object.fromEntries(Object.entries(s.targetGroups).map(([c, tg]) => [c, { ...tg, name: targetGroupNames[c][s.name] }])),
+        }])),
+    };
 }
 
 export interface PreviewModel {
@@ -62,7 +114,8 @@ export interface PreviewModel {
     defaultActionPriorities: Record<string, number>;
 }
 
-export interface LoadBalancerModel {
+/** The load balancer as the plan knows it: how many certificates, and the ones after the default (plain: they name their resources). */
+export interface LoadBalancerPlan {
     /** The ALB's name: the configured one, or the adopted ALB's own. */
     name: string;
     internal: boolean;
@@ -70,8 +123,10 @@ export interface LoadBalancerModel {
     existingArn?: string;
     existingListenerArn?: string;
     existingSecurityGroupId?: string;
-    /** Certificate ARNs, the listener's default first. */
-    certificateArns: string[];
+    /** How many certificates are given (the HTTPS listener exists with one or more). */
+    certificateCount: number;
+    /** The certificates after the listener's default: each names its listener certificate resource. */
+    extraCertificateArns: string[];
     /** An internet-facing ALB without certificates may serve plain HTTP (`loadBalancer.allowPlainHttp`). */
     allowPlainHttp: boolean;
     /** One of the ELB security policies with TLS 1.2 or 1.3 as the lowest protocol. */
@@ -83,19 +138,24 @@ export interface LoadBalancerModel {
     accessLogs?: { bucket: string; prefix: string; enabled: boolean };
     /** Absent: AWS's default (`defensive`). */
     desyncMitigationMode?: DesyncMitigationMode;
-    /** The regional WAF web ACL associated with the ALB, when one is given. */
-    webAclArn?: string;
+    /** A regional WAF web ACL is given (`loadBalancer.webAclArn`, which may be an Output). */
+    webAcl: boolean;
     protect: boolean;
 }
 
-export interface ClusterModel {
+export interface LoadBalancerModel extends LoadBalancerPlan {
+    /** Certificate ARNs, the listener's default first. */
+    certificateArns: string[];
+    /** The regional WAF web ACL associated with the ALB, when one is given. */
+    webAclArn?: string;
+}
+
+export interface ClusterPlan {
     key: string;
     accountId: string;
     weight: number;
     crossAccount: boolean;
     controllerRoleName: string;
-    /** The controller role's ARN, in the ALB's partition (the registrar role trusts it). */
-    controllerRoleArn: string;
     /** Cross-account only. */
     registrarRoleName?: string;
     /**
@@ -123,10 +183,15 @@ export interface ClusterModel {
     retiring: boolean;
 }
 
+export interface ClusterModel extends ClusterPlan {
+    /** The controller role's ARN, in the ALB's partition (the registrar role trusts it). */
+    controllerRoleArn: string;
+}
+
 /** Where a cross-account cluster's external ID comes from. */
 export type ExternalIdSource = "given" | "generated";
 
-export interface ServiceModel {
+export interface ServicePlan {
     name: string;
     /** The service's own target group settings (`services.<name>`): every cluster's, unless its `serviceOverrides` say otherwise. */
     port: number;
@@ -153,5 +218,10 @@ export interface ServiceModel {
     slowStart: number;
     stickinessDuration?: number;
     /** Each cluster's target group (clusters that run the service only): the service's settings with the cluster's overrides. */
+    targetGroups: Record<string, TargetGroupSettings>;
+}
+
+export interface ServiceModel extends Omit<ServicePlan, "targetGroups"> {
+    /** Each cluster's target group with its name. */
     targetGroups: Record<string, TargetGroupModel>;
 }

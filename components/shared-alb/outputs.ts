@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../internal/contract";
 import { keysOf } from "../internal/read";
-import { ClusterModel, FleetModel, ServiceModel } from "./model";
+import { ClusterModel, FleetModel, FleetPlan, ServiceModel } from "./model";
 import { hasConditions } from "./rules";
 import { own } from "../internal/data";
 
@@ -170,11 +170,11 @@ export interface NetworkStackOutputs {
     preview?: pulumi.Output<NetworkOutputs["preview"]>;
 }
 
-/** The contract as a stack exports it (see `NetworkStackOutputs`); `shape` says which clusters and optional outputs there are. */
-export function networkStackOutputs(shape: FleetModel, outputs: pulumi.Output<NetworkOutputs>,
+/** The contract as a stack exports it (see `NetworkStackOutputs`); the plan says which clusters and optional outputs there are. */
+export function networkStackOutputs(plan: FleetPlan, outputs: pulumi.Output<NetworkOutputs>,
     externalIds: Record<string, pulumi.Output<string>>): NetworkStackOutputs {
     const clusters: NetworkStackOutputs["clusters"] = {};
-    for (const key of Object.keys(shape.clusters)) {
+    for (const key of Object.keys(plan.clusters)) {
         const entry = outputs.apply(o => own(o.clusters, key)!);
         const fields = Object.fromEntries(ClusterOutputKeys.filter(k => k !== "externalId").map(k => [k, entry.apply(c => c[k])]));
         const id = own(externalIds, key);
@@ -184,13 +184,13 @@ export function networkStackOutputs(shape: FleetModel, outputs: pulumi.Output<Ne
         accountId: outputs.accountId, region: outputs.region, vpcId: outputs.vpcId, securityGroupId: outputs.securityGroupId,
         loadBalancer: outputs.loadBalancer, services: outputs.services, clusters,
     };
-    if (shape.vpcSharing !== undefined) {
+    if (plan.vpcSharing !== undefined) {
         out.vpcSharing = outputs.vpcSharing;
     }
-    if (shape.defaultService !== undefined) {
+    if (plan.defaultService !== undefined) {
         out.defaultService = outputs.defaultService;
     }
-    if (shape.preview !== undefined) {
+    if (plan.preview !== undefined) {
         out.preview = outputs.preview;
     }
     return out;

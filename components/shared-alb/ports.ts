@@ -3,7 +3,7 @@
  * egress rules describe them. Pure: no Pulumi runtime.
  */
 import { albTargetPorts } from "../internal/target-ports";
-import type { FleetModel } from "./model";
+import type { FleetPlan } from "./model";
 
 /** One port range the ALB must reach in the VPC, and why (`web (ip: traffic and health checks)`). */
 export interface TargetPortRange {
@@ -18,7 +18,7 @@ export interface TargetPortRange {
  * Sorted, one entry per distinct range; a reason names the clusters when
  * not every cluster of the service needs the range.
  */
-export function targetPortRanges(model: FleetModel): TargetPortRange[] {
+export function targetPortRanges(model: FleetPlan): TargetPortRange[] {
     // range -> reason -> clusters needing it for that reason
     const ranges = new Map<string, { fromPort: number; toPort: number; reasons: Map<string, { service: string; clusters: string[] }> }>();
     const need = (fromPort: number, toPort: number, service: string, what: string, cluster: string) => {

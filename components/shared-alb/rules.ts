@@ -1,5 +1,5 @@
 import type { ConditionInput } from "./evaluate";
-import type { FleetModel, ServiceModel } from "./model";
+import type { FleetPlan, ServicePlan } from "./model";
 
 /** One target group in a forward action, by cluster key (the ARN is wired in later). */
 export interface ForwardTarget {
@@ -65,7 +65,7 @@ export interface ListenerPlan {
  * explicit 503; only the listener's default action (the `defaultService`)
  * can be in it, as a weightless service has no rule (`hasServiceRule`).
  */
-export function serviceAction(service: ServiceModel): ServiceAction {
+export function serviceAction(service: ServicePlan): ServiceAction {
     const targets = service.clusters.map(cluster => ({ cluster, weight: service.weights[cluster] }));
     if (!targets.some(t => t.weight > 0)) {
         return {
@@ -77,7 +77,7 @@ export function serviceAction(service: ServiceModel): ServiceAction {
 }
 
 /** Whether a service has rule conditions (hosts or paths): only the `defaultService` may have none, and it then has no rule. */
-export function hasConditions(service: Pick<ServiceModel, "hosts" | "paths">): boolean {
+export function hasConditions(service: Pick<ServicePlan, "hosts" | "paths">): boolean {
     return service.hosts.length + service.paths.length > 0;
 }
 
@@ -88,7 +88,7 @@ export function hasConditions(service: Pick<ServiceModel, "hosts" | "paths">): b
  * its requests go where they went before it was added, instead of to a
  * fixed 503 of its own.
  */
-export function hasServiceRule(service: ServiceModel): boolean {
+export function hasServiceRule(service: ServicePlan): boolean {
     return hasConditions(service) && service.clusters.some(c => service.weights[c] > 0);
 }
 
@@ -98,10 +98,10 @@ function previewAction(service: string, cluster: string): ServiceAction {
 }
 
 /** Listeners and rules for the model, sorted by priority. */
-export function listenerPlan(model: FleetModel): ListenerPlan {
+export function listenerPlan(model: FleetPlan): ListenerPlan {
     const lb = model.loadBalancer;
     const createListeners = lb.existingListenerArn === undefined;
-    const https = createListeners && lb.certificateArns.length > 0;
+    const https = createListeners && lb.certificateCount > 0;
     const rules: RulePlan[] = [];
     const preview = model.preview;
     for (const s of Object.values(model.services).filter(hasConditions)) {

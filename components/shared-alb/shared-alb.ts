@@ -5,17 +5,18 @@ import { externalId, subnetArn } from "../internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
 import { dataMap, own } from "../internal/data";
 import { ConfigErrors, withFixedMessage } from "../internal/errors";
-import { isLater } from "../internal/later";
+import { containsLater } from "../internal/later";
+import { NetworkCredentialsFix, credentialsProblem } from "../internal/account";
 import { Reader, join, readOrThrow } from "../internal/read";
 import { SharedAlbArgs } from "./args";
-import { ClusterModel, FleetModel, ServiceModel } from "./model";
+import { ClusterPlan, FleetInputs, FleetPlan, ServicePlan, fleetModel } from "./model";
 import { ExternalIdPassword, nameKey } from "./naming";
 import { NetworkStackOutputs, clustersWithExternalIds, networkOutputs, networkStackOutputs } from "./outputs";
 import { RegistrarPolicyName, registrarPermissions, registrarTrustPolicy } from "./policy";
 import { egressDescription, portsKey, targetPortRanges } from "./ports";
 import { RulePlan, ServiceAction, listenerPlan, previewHeaderValue, ruleConditions, ruleKey } from "./rules";
-import { SecretInputs, withSecretInputs, withoutSecretInputs } from "./secret-inputs";
-import { planSharedAlbArgs, previewToken, validateSharedAlbArgs } from "./validate";
+import { SecretInputs, secretInputsOf } from "./secret-inputs";
+import { SharedAlbInputValues, inputValuesOf, planSharedAlbArgs, previewToken, readSharedAlbInputs } from "./validate";
 
 export { TargetPortRange, egressDescription, targetPortRanges } from "./ports";
 
@@ -32,7 +33,7 @@ export const TagKeys = {
  * What every child waits on: the check that the deploying credentials are in
  * the network account, so none is created with the wrong credentials.
  */
-interface Facts {
+interface AccountChecked {
     /** Resolves once the deploying credentials are found in the network account. */
     ready: pulumi.Output<string>;
     /** The VPC ID, once the credentials are checked. */
@@ -104,20 +105,23 @@ export class SharedAlb extends pulumi.ComponentResource {
 
     constructor(name: string, args: SharedAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         const providerRegion = awsProviderRegion(opts);
-        // Everything known now is checked before anything, the component included, is registered; Outputs once they resolve.
-        const shape = planSharedAlbArgs(args, isLater(args.region) || (args.region === undefined && providerRegion !== undefined));
+        // Everything known now is read and checked before anything, the component included, is registered: the plan, and its inputs when
+        // every one is plain; inputs that are Outputs once they resolve, failing on this component with the message a plain value gets.
+        const plan = planSharedAlbArgs(args, providerRegion !== undefined);
+        const values: SharedAlbInputValues = { ...inputValuesOf(args), region: args.region ?? providerRegion };
+        const inputsNow = containsLater(values) ? undefined : readSharedAlbInputs(plan, values);
         super("shared-alb:index:SharedAlb", name, {}, opts);
-        const { region, ...others } = args;
-        const { rest, secrets } = withoutSecretInputs(others);
-        const model = this.resolved(rest, secrets, region ?? providerRegion);
-        const facts = this.facts(shape, model);
-        const balancer = this.balancer(name, shape, model, facts);
-        const targetGroups = this.targetGroupsOf(name, shape, model, facts);
-        const listenerArns = this.listeners(name, shape, model, balancer.lb, targetGroups);
-        const rules = this.listenerRules(name, shape, model, listenerArns, targetGroups, this.previewToken(shape, secrets));
-        const externalIds = this.externalIdsOf(name, shape, secrets);
-        const registrarRoles = this.registrarRolesOf(name, shape, model, facts, targetGroups, externalIds);
-        const resourceShare = this.subnetShare(name, shape, model, facts);
+        const secrets = secretInputsOf({ ...args });
+        const inputs = inputsNow !== undefined ? pulumi.output(inputsNow)
+            : pulumi.output(values).apply(v => this.configChecked(() => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
+        const account = this.accountChecked(plan, inputs);
+        const balancer = this.balancer(name, plan, inputs, account);
+        const targetGroups = this.targetGroupsOf(name, plan, inputs, account);
+        const listenerArns = this.listeners(name, plan, inputs, balancer.lb, targetGroups);
+        const rules = this.listenerRules(name, plan, inputs, listenerArns, targetGroups, this.previewToken(plan, secrets));
+        const externalIds = this.externalIdsOf(name, plan, secrets);
+        const registrarRoles = this.registrarRolesOf(name, plan, inputs, account, targetGroups, externalIds);
+        const resourceShare = this.subnetShare(name, plan, inputs, account);
 
         this.loadBalancerArn = balancer.lb.arn;
         this.dnsName = balancer.lb.dnsName;
@@ -126,17 +130,17 @@ export class SharedAlb extends pulumi.ComponentResource {
         this.listenerArns = pulumi.all(listenerArns);
         this.targetGroupArns = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.arn))));
         this.targetGroupNames = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.name))));
-        this.ruleArns = pulumi.all(Object.fromEntries(Object.values(shape.services).filter(s => rules[`rule-${s.name}`] !== undefined)
+        this.ruleArns = pulumi.all(Object.fromEntries(Object.values(plan.services).filter(s => rules[`rule-${s.name}`] !== undefined)
             .map(s => [s.name, rules[`rule-${s.name}`].arn])));
         this.registrarRoleArns = pulumi.all(mapValues(registrarRoles, r => r.arn));
         this.resourceShareArn = resourceShare === undefined ? pulumi.output(undefined) : resourceShare.arn;
-        this.outputs = networkOutputs(model, {
+        this.outputs = networkOutputs(inputs.apply(i => fleetModel(plan, i)), {
             loadBalancer: balancer.lb, securityGroupId: balancer.securityGroupId, listenerArns: this.listenerArns,
             targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))), ruleArns: mapValues(rules, r => r.arn), registrarRoleArns: mapValues(registrarRoles, r => r.arn),
             resourceShareArn: resourceShare?.arn,
         });
         this.clusters = clustersWithExternalIds(this.outputs, externalIds);
-        stackOutputsOf.set(this, networkStackOutputs(shape, this.outputs, externalIds));
+        stackOutputsOf.set(this, networkStackOutputs(plan, this.outputs, externalIds));
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId,
             listenerArns: this.listenerArns, targetGroupArns: this.targetGroupArns, targetGroupNames: this.targetGroupNames, ruleArns: this.ruleArns,
@@ -152,18 +156,6 @@ export class SharedAlb extends pulumi.ComponentResource {
      */
     get stackOutputs(): NetworkStackOutputs {
         return stackOutputsOf.get(this)!;
-    }
-
-    /**
-     * The model with every Input resolved and the region in place (the one
-     * given, else the AWS provider's), checked again as a whole: a bad value
-     * that arrived as an Output fails here with the message its plain value
-     * gets, on this component.
-     */
-    private resolved(rest: Record<string, unknown>, secrets: SecretInputs, region: pulumi.Input<string | undefined> | undefined): pulumi.Output<FleetModel> {
-        // The secrets go back in as given: a plain one is checked here, an Output where it is used (`checkedSecret`).
-        return pulumi.all([pulumi.output(rest), region]).apply(([known, r]) => this.configChecked(
-            () => validateSharedAlbArgs(withSecretInputs({ ...(known as Record<string, unknown>), region: r }, secrets))));
     }
 
     /** Runs a check; its config errors fail on this component with the message a plain value gets, however many children the value reaches. */
@@ -187,8 +179,8 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** The preview token, a secret, when the header values carry one. */
-    private previewToken(shape: FleetModel, secrets: SecretInputs): pulumi.Output<string> | undefined {
-        return shape.preview?.token ? this.checkedSecret(previewToken, join("preview", "token"), secrets.previewToken) : undefined;
+    private previewToken(plan: FleetPlan, secrets: SecretInputs): pulumi.Output<string> | undefined {
+        return plan.preview?.token ? this.checkedSecret(previewToken, join("preview", "token"), secrets.previewToken) : undefined;
     }
 
     /**
@@ -196,10 +188,10 @@ export class SharedAlb extends pulumi.ComponentResource {
      * or a random one kept in state, keyed by cluster (adding or removing a
      * cluster leaves every other's alone).
      */
-    private externalIdsOf(name: string, shape: FleetModel, secrets: SecretInputs): Record<string, pulumi.Output<string>> {
+    private externalIdsOf(name: string, plan: FleetPlan, secrets: SecretInputs): Record<string, pulumi.Output<string>> {
         // A data map: a same-account cluster named like an Object member (`constructor`) has no ID, not that member.
         const out = dataMap<pulumi.Output<string>>();
-        for (const c of Object.values(shape.clusters).filter(x => x.crossAccount)) {
+        for (const c of Object.values(plan.clusters).filter(x => x.crossAccount)) {
             out[c.key] = c.externalId === "given"
                 ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), own(secrets.externalIds, c.key))
                 : pulumi.secret(new random.RandomPassword(`${name}-external-id-${c.key}`, { ...ExternalIdPassword }, { parent: this }).result);
@@ -208,42 +200,41 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** The check that the deploying credentials are in the network account, which every child waits on. */
-    private facts(shape: FleetModel, model: pulumi.Output<FleetModel>): Facts {
+    private accountChecked(plan: FleetPlan, inputs: pulumi.Output<FleetInputs>): AccountChecked {
         const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
-            if (actual !== shape.accountId) {
-                throw withFixedMessage(new pulumi.ResourceError(
-                    `accountId: got ${JSON.stringify(shape.accountId)}; the AWS credentials are for account ${actual}: deploy the network stack with the network account's credentials`,
-                    this, /* hideStack: a config error, not a bug */ true));
+            const problem = credentialsProblem("accountId", plan.accountId, actual, NetworkCredentialsFix);
+            if (problem !== undefined) {
+                throw withFixedMessage(new pulumi.ResourceError(problem.message, this, /* hideStack: a config error, not a bug */ true));
             }
             return actual;
         });
-        return { ready: verified, vpcId: pulumi.all([verified, model]).apply(([, m]) => m.vpcId) };
+        return { ready: verified, vpcId: pulumi.all([verified, inputs]).apply(([, i]) => i.vpcId) };
     }
 
     /** The security group (created with its rules, or adopted) and the load balancer (created, or adopted read-only). */
-    private balancer(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): Balancer {
-        const lbModel = shape.loadBalancer;
+    private balancer(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked): Balancer {
+        const lbModel = plan.loadBalancer;
         const parent = { parent: this };
         if (lbModel.existingArn !== undefined) {
             return {
-                securityGroupId: pulumi.output(present(lbModel.existingSecurityGroupId)),
+                securityGroupId: pulumi.output(required(lbModel.existingSecurityGroupId, "loadBalancer.existingSecurityGroupId")),
                 lb: aws.lb.LoadBalancer.get(`${name}-alb`, lbModel.existingArn, undefined, parent),
             };
         }
         const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
             name: `${lbModel.name}-alb`,
             description: `ALB ${lbModel.name}: listener ports in, target ports out to the VPC`,
-            vpcId: facts.vpcId,
+            vpcId: account.vpcId,
             revokeRulesOnDelete: true,
-            tags: tagged(model, { Name: `${lbModel.name}-alb` }),
+            tags: tagged(plan, inputs, { Name: `${lbModel.name}-alb` }),
         }, parent);
-        this.securityGroupRules(name, shape, model, sg.id);
+        this.securityGroupRules(name, plan, inputs, sg.id);
         const lb = new aws.lb.LoadBalancer(`${name}-alb`, {
             name: lbModel.name,
             loadBalancerType: "application",
             internal: lbModel.internal,
             securityGroups: [sg.id],
-            subnets: model.apply(m => m.subnetIds),
+            subnets: inputs.apply(i => i.subnetIds),
             enableDeletionProtection: true,
             dropInvalidHeaderFields: true,
             idleTimeout: lbModel.idleTimeout,
@@ -251,20 +242,20 @@ export class SharedAlb extends pulumi.ComponentResource {
                 : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: lbModel.accessLogs.enabled },
             // Absent leaves AWS's default (defensive).
             desyncMitigationMode: lbModel.desyncMitigationMode,
-            tags: tagged(model, { Name: lbModel.name }),
+            tags: tagged(plan, inputs, { Name: lbModel.name }),
         }, { parent: this, protect: lbModel.protect });
-        this.webAclAssociation(name, shape, model, lb);
+        this.webAclAssociation(name, plan, inputs, lb);
         return { lb, securityGroupId: sg.id };
     }
 
     /** The WAF web ACL in front of a created ALB (`loadBalancer.webAclArn`, which may be an Output). */
-    private webAclAssociation(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, lb: aws.lb.LoadBalancer): void {
-        if (shape.loadBalancer.webAclArn === undefined) {
+    private webAclAssociation(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, lb: aws.lb.LoadBalancer): void {
+        if (!plan.loadBalancer.webAcl) {
             return;
         }
         new aws.wafv2.WebAclAssociation(`${name}-waf`, {
             resourceArn: lb.arn,
-            webAclArn: model.apply(m => present(m.loadBalancer.webAclArn)),
+            webAclArn: inputs.apply(i => required(i.webAclArn, "loadBalancer.webAclArn")),
         }, { parent: this });
     }
 
@@ -272,9 +263,9 @@ export class SharedAlb extends pulumi.ComponentResource {
      * Ingress on the listener ports from the allowed CIDRs and prefix lists (plain: they name the rules); egress to the
      * targets' ports in the VPC, each CIDR read from the resolved model (the primary may be an Output).
      */
-    private securityGroupRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, securityGroupId: pulumi.Output<string>): void {
-        const lbModel = shape.loadBalancer;
-        const listenerPorts = lbModel.certificateArns.length > 0 ? [80, 443] : [80];
+    private securityGroupRules(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, securityGroupId: pulumi.Output<string>): void {
+        const lbModel = plan.loadBalancer;
+        const listenerPorts = lbModel.certificateCount > 0 ? [80, 443] : [80];
         for (const port of listenerPorts) {
             for (const cidr of lbModel.ingressCidrs) {
                 new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${nameKey(cidr)}`, {
@@ -290,10 +281,10 @@ export class SharedAlb extends pulumi.ComponentResource {
             }
         }
         // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs (plain) add theirs.
-        for (const range of targetPortRanges(shape)) {
-            shape.vpcCidrs.forEach((cidr, i) => {
+        for (const range of targetPortRanges(plan)) {
+            ["", ...plan.secondaryVpcCidrs].forEach((cidr, i) => {
                 new aws.vpc.SecurityGroupEgressRule(`${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: model.apply(m => m.vpcCidrs[i]),
+                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: inputs.apply(v => v.vpcCidrs[i]),
                     description: egressDescription(range),
                 }, { parent: this });
             });
@@ -301,24 +292,25 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** One target group per cluster and service it runs, with the cluster's own settings; its name covers what replaces it. */
-    private targetGroupsOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): TargetGroups {
+    private targetGroupsOf(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked): TargetGroups {
         const out: TargetGroups = {};
-        for (const cluster of Object.values(shape.clusters)) {
+        for (const cluster of Object.values(plan.clusters)) {
             out[cluster.key] = {};
-            for (const service of Object.values(shape.services).filter(x => x.clusters.includes(cluster.key))) {
-                out[cluster.key][service.name] = this.targetGroup(name, model, facts, cluster, service);
+            for (const service of Object.values(plan.services).filter(x => x.clusters.includes(cluster.key))) {
+                out[cluster.key][service.name] = this.targetGroup(name, plan, inputs, account, cluster, service);
             }
         }
         return out;
     }
 
-    private targetGroup(name: string, model: pulumi.Output<FleetModel>, facts: Facts, cluster: ClusterModel, service: ServiceModel): aws.lb.TargetGroup {
+    private targetGroup(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked, cluster: ClusterPlan,
+        service: ServicePlan): aws.lb.TargetGroup {
         const tg = service.targetGroups[cluster.key];
         const hc = tg.healthCheck;
         return new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
             // The name covers the VPC, which may be an Output.
-            name: model.apply(m => m.services[service.name].targetGroups[cluster.key].name),
-            vpcId: facts.vpcId,
+            name: inputs.apply(i => i.targetGroupNames[cluster.key][service.name]),
+            vpcId: account.vpcId,
             port: tg.port,
             protocol: tg.protocol,
             targetType: tg.targetType,
@@ -335,41 +327,41 @@ export class SharedAlb extends pulumi.ComponentResource {
                 healthyThreshold: hc.healthyThreshold,
                 unhealthyThreshold: hc.unhealthyThreshold,
             },
-            tags: tagged(model, { [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
+            tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
         }, { parent: this });
     }
 
     /** The HTTP and HTTPS listeners (HTTP redirecting when certificates are given) and the extra certificates; or the adopted listener. */
-    private listeners(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, lb: aws.lb.LoadBalancer,
+    private listeners(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, lb: aws.lb.LoadBalancer,
         targetGroups: TargetGroups): Record<string, pulumi.Output<string>> {
-        const lbModel = shape.loadBalancer;
-        const plan = listenerPlan(shape);
+        const lbModel = plan.loadBalancer;
+        const layout = listenerPlan(plan);
         const parent = { parent: this };
-        if (!plan.createListeners) {
-            return { existing: pulumi.output(present(lbModel.existingListenerArn)) };
+        if (!layout.createListeners) {
+            return { existing: pulumi.output(required(lbModel.existingListenerArn, "loadBalancer.existingListenerArn")) };
         }
         const http = new aws.lb.Listener(`${name}-http`, {
             loadBalancerArn: lb.arn,
             port: 80,
             protocol: "HTTP",
-            defaultActions: [plan.https
+            defaultActions: [layout.https
                 ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-                : action(plan.defaultAction, targetGroups)],
-            tags: tagged(model),
+                : action(layout.defaultAction, targetGroups)],
+            tags: tagged(plan, inputs),
         }, parent);
-        if (!plan.https) {
+        if (!layout.https) {
             return { http: http.arn };
         }
-        const more = lbModel.certificateArns.slice(1);
+        const more = lbModel.extraCertificateArns;
         const https = new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: lb.arn,
             port: 443,
             protocol: "HTTPS",
             sslPolicy: lbModel.sslPolicy,
             // The default certificate may be an Output; the others are plain (they name their resources).
-            certificateArn: model.apply(m => m.loadBalancer.certificateArns[0]),
-            defaultActions: [action(plan.defaultAction, targetGroups)],
-            tags: tagged(model),
+            certificateArn: inputs.apply(i => i.certificateArns[0]),
+            defaultActions: [action(layout.defaultAction, targetGroups)],
+            tags: tagged(plan, inputs),
         }, parent);
         for (const certificateArn of more) {
             new aws.lb.ListenerCertificate(`${name}-cert-${nameKey(certificateArn.split("/").pop() ?? certificateArn)}`, {
@@ -381,37 +373,37 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** One rule per service with conditions, and with preview routes one per cluster and service (and default action). */
-    private listenerRules(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, listenerArns: Record<string, pulumi.Output<string>>,
+    private listenerRules(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, listenerArns: Record<string, pulumi.Output<string>>,
         targetGroups: TargetGroups, token: pulumi.Output<string> | undefined): Record<string, aws.lb.ListenerRule> {
-        const plan = listenerPlan(shape);
+        const layout = listenerPlan(plan);
         const out: Record<string, aws.lb.ListenerRule> = {};
         // With a token, a preview header's value is a secret of its own: the rule's other conditions stay readable.
         const headerValue = token === undefined ? undefined : (h: { cluster: string }) => token.apply(t => previewHeaderValue(h.cluster, t));
-        for (const rule of plan.rules) {
+        for (const rule of layout.rules) {
             out[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
-                listenerArn: listenerArns[plan.rulesOn],
+                listenerArn: listenerArns[layout.rulesOn],
                 priority: rule.priority,
                 conditions: headerValue === undefined ? ruleConditions(rule) : ruleConditions(rule, headerValue),
                 actions: [action(rule.action, targetGroups)],
-                tags: tagged(model, ruleTags(rule)),
+                tags: tagged(plan, inputs, ruleTags(rule)),
             }, { parent: this });
         }
         return out;
     }
 
     /** A registrar role per cross-account cluster, trusted by its controller role only, registering into its own target groups only. */
-    private registrarRolesOf(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts,
+    private registrarRolesOf(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked,
         targetGroups: TargetGroups, externalIds: Record<string, pulumi.Output<string>>): Record<string, aws.iam.Role> {
         const out: Record<string, aws.iam.Role> = {};
-        for (const cluster of Object.values(shape.clusters).filter(c => c.crossAccount)) {
+        for (const cluster of Object.values(plan.clusters).filter(c => c.crossAccount)) {
             const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
-                name: facts.ready.apply(() => present(cluster.registrarRoleName)),
-                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${shape.loadBalancer.name}`,
+                name: account.ready.apply(() => required(cluster.registrarRoleName, `the registrar role name of clusters.${cluster.key}`)),
+                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${plan.loadBalancer.name}`,
                 // In the region's partition, known once the region is; a secret, as it holds the external ID.
-                assumeRolePolicy: pulumi.all([model, externalIds[cluster.key]]).apply(([m, id]) => JSON.stringify(registrarTrustPolicy(m.partition,
-                    cluster.accountId, m.clusters[cluster.key].controllerRoleArn, id))),
+                assumeRolePolicy: pulumi.all([inputs, externalIds[cluster.key]]).apply(([i, id]) => JSON.stringify(registrarTrustPolicy(i.partition,
+                    cluster.accountId, i.controllerRoleArns[cluster.key], id))),
                 maxSessionDuration: 3600,
-                tags: tagged(model, { [TagKeys.cluster]: cluster.key }),
+                tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key }),
             }, { parent: this });
             const arns = Object.values(targetGroups[cluster.key]).map(tg => tg.arn);
             new aws.iam.RolePolicy(`${name}-registrar-${cluster.key}`, {
@@ -425,20 +417,20 @@ export class SharedAlb extends pulumi.ComponentResource {
     }
 
     /** The subnets shared with the cluster accounts, keyed by subnet ID and principal (`vpcSharing`). */
-    private subnetShare(name: string, shape: FleetModel, model: pulumi.Output<FleetModel>, facts: Facts): aws.ram.ResourceShare | undefined {
-        const sharing = shape.vpcSharing;
+    private subnetShare(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked): aws.ram.ResourceShare | undefined {
+        const sharing = plan.vpcSharing;
         if (sharing === undefined) {
             return undefined;
         }
         const share = new aws.ram.ResourceShare(`${name}-share`, {
-            name: facts.ready.apply(() => sharing.name),
+            name: account.ready.apply(() => sharing.name),
             allowExternalPrincipals: false,
-            tags: tagged(model),
+            tags: tagged(plan, inputs),
         }, { parent: this });
         for (const subnetId of sharing.subnetIds) {
             new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
                 resourceShareArn: share.arn,
-                resourceArn: model.apply(m => subnetArn(m.partition, m.region, m.accountId, subnetId)),
+                resourceArn: inputs.apply(i => subnetArn(i.partition, i.region, plan.accountId, subnetId)),
             }, { parent: this });
         }
         for (const principal of sharing.principals) {
@@ -489,8 +481,8 @@ function action(act: ServiceAction | { kind: "not-found" }, targetGroups: Target
 }
 
 /** The tags of a resource: the configured ones (their values may be Outputs), the ALB's name, then the resource's own. */
-function tagged(model: pulumi.Output<FleetModel>, extra: Record<string, string> = {}): pulumi.Output<Record<string, string>> {
-    return model.apply((m): Record<string, string> => ({ ...m.tags, [TagKeys.loadBalancer]: m.loadBalancer.name, ...extra }));
+function tagged(plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, extra: Record<string, string> = {}): pulumi.Output<Record<string, string>> {
+    return inputs.apply((i): Record<string, string> => ({ ...i.tags, [TagKeys.loadBalancer]: plan.loadBalancer.name, ...extra }));
 }
 
 /** Tags of a listener rule: the service (the doctor's fallback when the outputs lack the rule's ARN), and the cluster of a preview rule. */
@@ -507,10 +499,14 @@ function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
-/** A value the model holds in the case at hand (an adopted ALB's listener, a cross-account cluster's registrar role). */
-function present<T>(value: T | undefined): T {
+/**
+ * A value the plan or its inputs hold in the case at hand (an adopted ALB's
+ * listener, a cross-account cluster's registrar role, a web ACL the plan
+ * says is given); its absence is a bug, named by `what`.
+ */
+function required<T>(value: T | undefined, what: string): T {
     if (value === undefined) {
-        throw new Error("shared-alb: a value the validated model holds in this case is missing");
+        throw new Error(`shared-alb: ${what} is missing where the checked arguments hold it`);
     }
     return value;
 }

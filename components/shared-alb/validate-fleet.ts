@@ -4,7 +4,7 @@
  * (weights of clusters that run a service, overrides of services a cluster
  * runs, shadowing conditions, the ALB's quotas). Pure: no Pulumi runtime.
  */
-import { accountId, externalId, roleArn } from "../internal/arn";
+import { accountId, externalId } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
     Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, redacted, text, withDefault,
@@ -13,11 +13,11 @@ import { AllowedText, KeyPattern, TargetType, roleName } from "../internal/value
 import type { ClusterArgs, ServiceArgs, StickinessArgs } from "./args";
 import { literalCount, wildcardCount } from "./glob";
 import { Limits } from "./limits";
-import { ClusterModel, Defaults, ServiceModel } from "./model";
+import { ClusterPlan, Defaults, FleetPlan, ServicePlan } from "./model";
 import { defaultControllerRoleName, registrarRoleName, targetGroupName } from "./naming";
 import { PriorityLayout } from "./precedence";
 import {
-    Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupModel, TargetGroupSettings, overrideLayer, resolveSettings,
+    Layer, OverrideLayer, PathPattern, ServiceSettings, ServiceSettingsFields, TargetGroupSettings, overrideLayer, resolveSettings,
 } from "./target-groups";
 import { own } from "../internal/data";
 
@@ -32,11 +32,7 @@ const seconds = "an integer number of seconds";
 /** What reading the clusters and services needs from the rest of the arguments. */
 export interface FleetContext {
     albAccountId: string;
-    /** The ALB's partition: the controller roles' ARNs are built in it. */
-    partition: string;
     loadBalancerName: string;
-    /** The VPC ID as given: target group names cover it. */
-    vpcId: string;
     serviceNames: string[];
 }
 
@@ -45,7 +41,7 @@ export interface ClusterModels {
     context: FleetContext;
     /** Every cluster given (an object under a valid key), its model read or not. */
     given: string[];
-    clusters: Record<string, ClusterModel>;
+    clusters: Record<string, ClusterPlan>;
     overrides: Record<string, Record<string, Layer<OverrideLayer>>>;
 }
 
@@ -93,7 +89,7 @@ function serviceOverrides(serviceNames: string[]): Reader<Record<string, Overrid
 }
 
 /** `clusters.<key>`, read as `ClusterArgs` declares it, then checked against the fleet; records its overrides. */
-function clusterReader(context: FleetContext, key: string, overrides: ClusterModels["overrides"]): Reader<ClusterModel> {
+function clusterReader(context: FleetContext, key: string, overrides: ClusterModels["overrides"]): Reader<ClusterPlan> {
     const fields = object("expected { accountId, weight?, retiring?, services?, serviceOverrides?, previewSlot?, controllerRoleName?, externalId? }", {
         accountId,
         weight: nullAsAbsent(withDefault(integer(0, Limits.maxWeight), Defaults.weight)),
@@ -118,7 +114,7 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
         overrides[key] = clusterOverrides(p, path, key, c.serviceOverrides ?? {}, services);
         return {
             key, accountId: c.accountId, weight: c.retiring ? 0 : c.weight, crossAccount,
-            controllerRoleName: c.controllerRoleName, controllerRoleArn: roleArn(context.partition, c.accountId, c.controllerRoleName),
+            controllerRoleName: c.controllerRoleName,
             registrarRoleName: crossAccount ? registrarRoleName(context.loadBalancerName, key) : undefined,
             externalId: crossAccount ? (givenId ? "given" : "generated") : undefined,
             // The slot itself is allocated with the priorities, once every cluster is read.
@@ -154,7 +150,7 @@ export interface Conditions {
 
 /** The services read, and the conditions of every service given whose hosts and paths passed. */
 export interface ServiceModels {
-    services: Record<string, ServiceModel>;
+    services: Record<string, ServicePlan>;
     conditions: Record<string, Conditions>;
 }
 
@@ -182,7 +178,7 @@ const pathPattern: Reader<string> = (p, path, value) => {
 };
 
 /** `services.<name>`, read as `ServiceArgs` declares it, then checked against the other services and the clusters. */
-function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners, conditions: Record<string, Conditions>): Reader<ServiceModel> {
+function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners, conditions: Record<string, Conditions>): Reader<ServicePlan> {
     const fields = objectFields("expected { port, protocol?, targetType?, hosts?, paths?, ... }", {
         port: ServiceSettingsFields.port,
         protocol: ServiceSettingsFields.protocol,
@@ -236,14 +232,13 @@ function serviceReader(fleet: ClusterModels, name: string, owners: ServiceOwners
 
 /** The target group of each cluster that runs a service: the service's settings, or the cluster's override laid over them, and its name. */
 function targetGroupsOf(p: Problems, fleet: ClusterModels, service: string, serviceLayer: Layer<ServiceSettings>, settings: TargetGroupSettings,
-    clusters: string[]): Record<string, TargetGroupModel> {
-    const out: Record<string, TargetGroupModel> = {};
+    clusters: string[]): Record<string, TargetGroupSettings> {
+    const out: Record<string, TargetGroupSettings> = {};
     for (const cluster of clusters) {
         const override = own(own(fleet.overrides, cluster), service);
         const tg = override === undefined ? settings : resolveSettings(p, serviceLayer, override);
         checkCrossAccountTargets(p, fleet, service, cluster, tg.targetType, override?.set.targetType !== undefined ? override.path : serviceLayer.path);
-        const { loadBalancerName, vpcId } = fleet.context;
-        out[cluster] = { ...tg, name: targetGroupName({ loadBalancerName, cluster, service, vpcId, ...tg }) };
+        out[cluster] = tg;
     }
     return out;
 }
@@ -317,11 +312,10 @@ function checkConditions(p: Problems, path: string, hosts: string[], paths: stri
 
 /**
  * Limits across services: at most 5 clusters per service (every cluster that
- * runs it is in its forward action, weight 0 included), every target group
- * counted in the ALB's 100, and distinct target group names (two clusters'
- * and services' readable parts may shorten alike).
+ * runs it is in its forward action, weight 0 included), and every target
+ * group counted in the ALB's 100.
  */
-function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>): void {
+function checkServiceLimits(p: Problems, services: Record<string, ServicePlan>): void {
     for (const s of Object.values(services)) {
         p.check(s.clusters.length <= Limits.targetGroupsPerForward, join(join("services", s.name), "weights"), s.weights,
             `expected at most ${Limits.targetGroupsPerForward} clusters running the service: every one is in its forward action, weight 0 included, `
@@ -330,13 +324,25 @@ function checkServiceLimits(p: Problems, services: Record<string, ServiceModel>)
     const attached = Object.values(services).reduce((n, s) => n + s.clusters.length, 0);
     p.check(attached <= Limits.targetGroupsPerLoadBalancer, "services", `${attached} target groups`,
         `expected at most ${Limits.targetGroupsPerLoadBalancer} target groups on one ALB (its quota; weight-0 ones count too); narrow clusters.<key>.services`);
-    const names = new Map<string, string>();
-    for (const s of Object.values(services)) {
+}
+
+/**
+ * The target group names by cluster key, then service name, in the VPC
+ * given; two must differ (two clusters' and services' readable parts may
+ * shorten alike).
+ */
+export function targetGroupNamesOf(p: Problems, plan: FleetPlan, vpcId: string): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = Object.fromEntries(Object.keys(plan.clusters).map(k => [k, {}]));
+    const owners = new Map<string, string>();
+    for (const s of Object.values(plan.services)) {
         for (const [cluster, tg] of Object.entries(s.targetGroups)) {
-            const other = names.get(tg.name);
+            const name = targetGroupName({ loadBalancerName: plan.loadBalancer.name, cluster, service: s.name, vpcId, ...tg });
+            const other = owners.get(name);
             p.check(other === undefined, join(join("services", s.name), "port"), tg.port,
-                `target group name ${tg.name} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
-            names.set(tg.name, `${cluster}/${s.name}`);
+                `target group name ${name} for cluster ${cluster} collides with ${other}; rename the service or cluster`);
+            owners.set(name, `${cluster}/${s.name}`);
+            out[cluster][s.name] = name;
         }
     }
+    return out;
 }

@@ -12,7 +12,7 @@ import {
     preferredPreviewSlot, previewPriority,
 } from "./precedence";
 import { Limits } from "./limits";
-import type { FleetModel, PreviewModel, ServiceModel } from "./model";
+import type { FleetPlan, PreviewModel, ServicePlan } from "./model";
 import type { PreviewRead } from "./validate";
 import { hasConditions, hasServiceRule } from "./rules";
 import { own } from "../internal/data";
@@ -28,7 +28,7 @@ const ConditionValuesPerRule = Limits.conditionValuesPerRule;
  * nothing, overlapping rules in the wrong order or in none, and the quotas.
  * Returns the preview model (undefined when off).
  */
-export function assignPriorities(p: Problems, model: FleetModel, previewRead: PreviewRead | undefined,
+export function assignPriorities(p: Problems, model: FleetPlan, previewRead: PreviewRead | undefined,
     deployed: DeployedAllocation | undefined): PreviewModel | undefined {
     const services = Object.values(model.services);
     const ruled = services.filter(hasConditions);
@@ -63,9 +63,9 @@ export function assignPriorities(p: Problems, model: FleetModel, previewRead: Pr
 }
 
 /** The preview model: each service's preview rules, and the default action's, at their clusters' slots. */
-function previewRules(p: Problems, model: FleetModel, previewRead: PreviewRead): PreviewModel {
+function previewRules(p: Problems, model: FleetPlan, previewRead: PreviewRead): PreviewModel {
     const preview: PreviewModel = { ...previewRead, defaultActionPriorities: {} };
-    const previewed = (s: ServiceModel) => s.clusters.filter(c => !model.clusters[c].retiring);
+    const previewed = (s: ServicePlan) => s.clusters.filter(c => !model.clusters[c].retiring);
     for (const s of Object.values(model.services).filter(hasConditions)) {
         s.previewPriorities = Object.fromEntries(previewed(s).map(c => [c, previewPriority(s.priority, model.clusters[c].previewSlot)]));
         checkPreviewConditionValues(p, s, previewed(s).length > 0, previewRead.sourceCidrs.length);
@@ -78,7 +78,7 @@ function previewRules(p: Problems, model: FleetModel, previewRead: PreviewRead):
 }
 
 /** Service and preview rules together within the ALB's rules quota. */
-function checkRuleQuota(p: Problems, model: FleetModel, preview: PreviewModel | undefined): void {
+function checkRuleQuota(p: Problems, model: FleetPlan, preview: PreviewModel | undefined): void {
     const services = Object.values(model.services);
     const rules = services.filter(hasServiceRule).length;
     const previews = services.reduce((n, s) => n + Object.keys(s.previewPriorities).length, 0)
@@ -92,7 +92,7 @@ function checkRuleQuota(p: Problems, model: FleetModel, preview: PreviewModel | 
  * A preview rule evaluates the service's hosts and paths, the header and
  * the source CIDRs: at most 5 condition values in all, as any ALB rule.
  */
-function checkPreviewConditionValues(p: Problems, s: ServiceModel, previewed: boolean, sourceCidrs: number): void {
+function checkPreviewConditionValues(p: Problems, s: ServicePlan, previewed: boolean, sourceCidrs: number): void {
     const room = ConditionValuesPerRule - 1 - sourceCidrs;
     const adds = sourceCidrs === 0 ? "the header" : `the header and the ${sourceCidrs} preview.sourceCidrs`;
     p.check(!previewed || s.hosts.length + s.paths.length <= room, join(join("services", s.name), "hosts"), { hosts: s.hosts, paths: s.paths },
@@ -106,7 +106,7 @@ function checkPreviewConditionValues(p: Problems, s: ServiceModel, previewed: bo
  * overlaps this one's (the defaultService without hosts or paths has no
  * rule), and two services may not list each other.
  */
-function checkShadows(p: Problems, model: FleetModel): void {
+function checkShadows(p: Problems, model: FleetPlan): void {
     for (const s of Object.values(model.services)) {
         s.shadows.forEach((name, i) => {
             const at = join(join(join("services", s.name), "shadows"), i);
@@ -124,7 +124,7 @@ function checkShadows(p: Problems, model: FleetModel): void {
 }
 
 /** Overlapping rules must be ordered by specificity, or as `shadows` acknowledges; a tie of derived rules must be broken. */
-function checkPrecedence(p: Problems, services: ServiceModel[]): void {
+function checkPrecedence(p: Problems, services: ServicePlan[]): void {
     const ranked = services.map(s => ({ service: s.name, hosts: s.hosts, paths: s.paths, priority: s.priority, explicit: s.explicitPriority, shadows: s.shadows }));
     const byName = new Map(services.map(s => [s.name, s]));
     for (const c of precedenceConflicts(ranked)) {
@@ -156,12 +156,12 @@ function checkPrecedence(p: Problems, services: ServiceModel[]): void {
 }
 
 /** Where a less specific rule ordered first is reported: its explicit priority, else the later rule. */
-function shadowingPath(first: ServiceModel, second: ServiceModel): string {
+function shadowingPath(first: ServicePlan, second: ServicePlan): string {
     return first.explicitPriority ? join(join("services", first.name), "priority") : join("services", second.name);
 }
 
 /** How to undo (or acknowledge) a less specific rule ordered first. */
-function shadowingFix(first: ServiceModel, second: ServiceModel): string {
+function shadowingFix(first: ServicePlan, second: ServicePlan): string {
     const acknowledge = `add ${second.name} to services.${first.name}.shadows if it is meant to`;
     if (first.explicitPriority && second.explicitPriority) {
         return `give services.${second.name} a priority below ${first.priority}, or ${acknowledge}`;
@@ -173,7 +173,7 @@ function shadowingFix(first: ServiceModel, second: ServiceModel): string {
 }
 
 /** No two rules, preview rules included, may share a priority (explicit priorities take the nine below them for preview rules). */
-function checkUniquePriorities(p: Problems, model: FleetModel): void {
+function checkUniquePriorities(p: Problems, model: FleetPlan): void {
     const owners = new Map<number, string>();
     const claim = (priority: number, owner: string, path: string, value: number) => {
         const other = owners.get(priority);
@@ -207,7 +207,7 @@ function checkUniquePriorities(p: Problems, model: FleetModel): void {
  * only by the clusters' preview rules: without preview routes such a config
  * is refused. Retiring clusters are leaving and need no attachment.
  */
-export function checkAttachment(p: Problems, model: FleetModel): void {
+export function checkAttachment(p: Problems, model: FleetPlan): void {
     if (model.preview !== undefined) {
         return;
     }

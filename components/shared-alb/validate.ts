@@ -1,33 +1,36 @@
 /**
- * Checks the SharedAlb arguments (or the network stack's config, which has
- * the same shape) and returns the defaulted model: the top-level keys and
- * the load balancer here, the clusters and services in validate-fleet.ts,
+ * Reads the SharedAlb arguments (or the network stack's config, which has
+ * the same shape) in two passes: the plan, known when the component is
+ * constructed, and its inputs, known once the `Input` arguments resolve.
+ * The top-level keys and the load balancer here, the clusters and services in validate-fleet.ts,
  * the priorities and quotas that depend on all of them in
  * validate-routing.ts. Pure: no Pulumi runtime.
  */
 import {
-    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, tagsUpTo,
+    ArnAllowed, CertificateArnPattern, ListenerArnPattern, LoadBalancerArnPattern, accountId, partitionOf, roleArn, tagsUpTo,
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, secretText, text,
+    Reader, check, checkKnownKeys, flag, input, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, secretText, text,
     withDefault,
 } from "../internal/read";
 import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
 import { DesyncMitigationModes } from "./args";
 import type { AccessLogsArgs, LoadBalancerArgs, PreviewArgs, SharedAlbArgs } from "./args";
 import { Limits } from "./limits";
-import { Defaults, FleetModel, LoadBalancerModel } from "./model";
-import { Conditions, givenKeys, readClusters, readServices } from "./validate-fleet";
+import { Defaults, FleetInputs, FleetModel, FleetPlan, LoadBalancerPlan, fleetModel } from "./model";
+import { Conditions, givenKeys, readClusters, readServices, targetGroupNamesOf } from "./validate-fleet";
 import { SharedAlbOwnTags, SharedAlbTagLimit, checkPlainHttp, checkWebAclPlace, sslPolicy, webAclArn } from "./validate-edge";
 import { assignPriorities, checkAttachment } from "./validate-routing";
 import { optionalDeployedAllocation } from "./deployed";
 import { validateVpcSharing } from "./vpc-sharing";
 
 export { Defaults } from "./model";
-export type { ClusterModel, FleetModel, LoadBalancerModel, PreviewModel, ServiceModel } from "./model";
+export type {
+    ClusterModel, ClusterPlan, FleetInputs, FleetModel, FleetPlan, LoadBalancerModel, LoadBalancerPlan, PreviewModel, ServiceModel, ServicePlan,
+} from "./model";
 export { Limits } from "./limits";
-export type { HealthCheckModel, TargetGroupModel } from "./target-groups";
+export type { HealthCheckModel, TargetGroupModel, TargetGroupSettings } from "./target-groups";
 
 /** The top-level keys, in the order messages list them. */
 const TopKeys = keysOf<SharedAlbArgs>({
@@ -36,181 +39,147 @@ const TopKeys = keysOf<SharedAlbArgs>({
 });
 
 /**
- * Checks the SharedAlb arguments and returns the defaulted model. Every
- * problem found is reported at once, each naming its path
- * (`clusters.blue.weight`), the value received and what is allowed. The
- * region is one of the arguments: the component and the network stack put
- * the AWS provider's there when it is absent.
+ * Checks the SharedAlb arguments and returns the defaulted model: the plan
+ * (`planSharedAlbArgs`) with its inputs (`readSharedAlbInputs`), for
+ * arguments whose every value is plain. Every problem found is reported at
+ * once, each naming its path (`clusters.blue.weight`), the value received
+ * and what is allowed. The region is one of the arguments: the network
+ * stack puts the AWS provider's there when it is absent.
  *
  * @param raw the arguments, typed loosely because config arrives as parsed YAML.
  */
 export function validateSharedAlbArgs(raw: unknown): FleetModel {
-    return readFleet(new Problems(), raw, false);
+    const plan = planSharedAlbArgs(raw, false);
+    return fleetModel(plan, readSharedAlbInputs(plan, inputValuesOf(raw as SharedAlbArgs)));
 }
 
 /**
- * What `SharedAlb` checks before it registers anything: every value known
- * now, as `validateSharedAlbArgs` does, while each value an `Input` field
- * holds as an Output (see `SharedAlbArgs`) is read as a stand-in, and checked
- * once it resolves, by `validateSharedAlbArgs` on the resolved arguments.
- * An Output where a value names a resource (a secondary VPC CIDR, a
- * certificate after the first, an internal ALB's default ingress CIDRs) is
- * refused here, naming its path.
- *
- * The model it gives decides which resources exist and their logical names
- * (keys, ports, rules, counts); its Input-valued fields (`region`,
- * `partition`, `vpcId`, `vpcCidrs`, `subnetIds`, certificate ARNs, tag
- * values, and what derives from them: controller role ARNs, target group
- * names) may hold stand-ins: read those from the resolved model.
+ * What `SharedAlb` reads before it registers anything: every value known
+ * now. An `Input` field that holds an Output (see `SharedAlbArgs`) is left
+ * for `readSharedAlbInputs`, except where a value names a resource (a
+ * secondary VPC CIDR, a certificate after the first, an internal ALB's
+ * default ingress CIDRs): there an Output is refused, naming its path.
  *
  * @param raw the arguments as given, Outputs included.
- * @param regionLater the region comes later: an Output, or the AWS provider's.
+ * @param regionLater an absent region is the AWS provider's, known later.
  */
-export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetModel {
+export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetPlan {
     const p = new Problems();
-    const regionStoodIn = isRecord(raw) && (isLater(raw.region) || (raw.region === undefined && regionLater));
-    return readFleet(p, isRecord(raw) ? withStandIns(p, raw, regionLater) : raw, regionStoodIn);
+    const plan = readFleetPlan(p, raw, regionLater);
+    p.throwIfAny();
+    return plan;
 }
 
-/** What stands in for a value known later: valid where it stands, and unlike any real one. */
-const StandIn = {
-    region: "us-east-1",
-    vpcId: "vpc-ffffffff",
-    cidr: (i: number) => `255.255.${255 - Math.floor(i / 256) % 256}.${255 - (i % 256)}/32`,
-    subnetId: (i: number) => `subnet-fffffffffffff${i.toString(16).padStart(4, "0")}`,
-    certificateArn: (i: number) => `arn:aws:acm:us-east-1:000000000000:certificate/later-${i}`,
-    webAclArn: (region: string) => `arn:${partitionOf(region)}:wafv2:${region}:000000000000:regional/webacl/later/00000000-0000-0000-0000-000000000000`,
-    tag: "",
-} as const;
+/** The arguments an `Input` may give as an Output: what `readSharedAlbInputs` reads once they resolve. */
+export interface SharedAlbInputValues {
+    region: unknown;
+    vpcId: unknown;
+    vpcCidr: unknown;
+    vpcCidrs: unknown;
+    subnetIds: unknown;
+    tags: unknown;
+    certificateArns: unknown;
+    webAclArn: unknown;
+}
 
-/** The words for an Output where a value names a resource. */
-const NamesResource = "expected a plain value, not an Output:";
-
-/**
- * The arguments with a stand-in for each value known later where an `Input`
- * allows one; an Output where a value names a resource is recorded (and
- * stood in for, so it is not reported twice). Outputs elsewhere are left for
- * the readers, which refuse them as values needed now.
- */
-function withStandIns(p: Problems, raw: Record<string, unknown>, regionLater: boolean): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...raw };
-    if (isLater(raw.region) || (raw.region === undefined && regionLater)) {
-        out.region = StandIn.region;
-    }
-    if (isLater(raw.vpcId)) {
-        out.vpcId = StandIn.vpcId;
-    }
-    if (isLater(raw.vpcCidr)) {
-        out.vpcCidr = StandIn.cidr(0);
-    }
-    if (Array.isArray(raw.vpcCidrs)) {
-        out.vpcCidrs = firstMayBeLater(p, "vpcCidrs", raw.vpcCidrs, StandIn.cidr,
-            "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output");
-    }
-    const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
-    if (isLater(raw.subnetIds)) {
-        out.subnetIds = [StandIn.subnetId(0), StandIn.subnetId(1)];
-    } else if (Array.isArray(raw.subnetIds)) {
-        out.subnetIds = raw.subnetIds.map((v: unknown, i) => (isLater(v) ? StandIn.subnetId(i) : v));
-    }
-    if (isRecord(raw.tags)) {
-        out.tags = Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, isLater(v) ? StandIn.tag : v]));
-    }
-    if (isRecord(raw.loadBalancer)) {
-        // A web ACL known later stands in the region the checks see, so it is not refused for its place.
-        const region = typeof out.region === "string" && RegionPattern.test(out.region) ? out.region : StandIn.region;
-        out.loadBalancer = loadBalancerStandIns(p, raw.loadBalancer, primaryLater, region);
-    }
-    return out;
+/** The `Input` arguments of `args` (the region as given: the component puts its provider's in when absent). */
+export function inputValuesOf(args: SharedAlbArgs): SharedAlbInputValues {
+    const lb: Record<string, unknown> = isRecord(args.loadBalancer) ? args.loadBalancer : {};
+    return {
+        region: args.region, vpcId: args.vpcId, vpcCidr: args.vpcCidr, vpcCidrs: args.vpcCidrs, subnetIds: args.subnetIds, tags: args.tags,
+        certificateArns: lb.certificateArns, webAclArn: lb.webAclArn,
+    };
 }
 
 /**
- * A list whose first item may be an Output (stood in for) while the others
- * name resources: an Output among them is recorded with `why`, and stood in
- * for too, so the readers do not report it again.
+ * The plan's inputs, once they resolve: each checked with the message its
+ * plain value gets (a plain one was checked with the plan already), and
+ * what derives from them (partition, controller role ARNs, target group
+ * names, the web ACL's region).
  */
-function firstMayBeLater(p: Problems, path: string, items: unknown[], standIn: (i: number) => string, why: string): unknown[] {
-    return items.map((v, i) => {
-        if (!isLater(v)) {
-            return v;
-        }
-        if (i > 0) {
-            p.add(join(path, i), v, `${NamesResource} ${why}`);
-        }
-        return standIn(i);
-    });
-}
-
-/** `loadBalancer` with a stand-in for the first certificate and the web ACL when they are Outputs (see `withStandIns`). */
-function loadBalancerStandIns(p: Problems, raw: Record<string, unknown>, primaryCidrLater: boolean, region: string): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...raw };
-    const path = "loadBalancer";
-    if (isLater(raw.webAclArn)) {
-        out.webAclArn = StandIn.webAclArn(region);
+export function readSharedAlbInputs(plan: FleetPlan, raw: SharedAlbInputValues): FleetInputs {
+    const p = new Problems();
+    const region = nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`))(p, "region", raw.region);
+    const vpc = vpcId(p, "vpcId", raw.vpcId);
+    const vpcCidrs = readVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
+    const subnetIds = subnets(plan.loadBalancer.existingArn !== undefined)(p, "subnetIds", raw.subnetIds);
+    const certificateArns = withDefault(certificateList, [])(p, join("loadBalancer", "certificateArns"), raw.certificateArns);
+    const webAcl = nullAsAbsent(optional(webAclArn))(p, join("loadBalancer", "webAclArn"), raw.webAclArn);
+    const fleetTags = withDefault(fleetTagsReader, {})(p, "tags", raw.tags);
+    p.throwIfAny();
+    const partition = partitionOf(orThrow(p, region));
+    if (webAcl !== undefined) {
+        checkWebAclPlace(p, webAcl, partition, orThrow(p, region));
     }
-    if (Array.isArray(raw.certificateArns)) {
-        out.certificateArns = firstMayBeLater(p, join(path, "certificateArns"), raw.certificateArns, StandIn.certificateArn,
-            "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output");
-    }
-    if (primaryCidrLater && raw.internal === true && raw.ingressCidrs === undefined) {
-        p.add(join(path, "ingressCidrs"), undefined,
-            "required when the load balancer is internal and the VPC's primary CIDR is an Output: the ingress rules are named by their CIDRs");
-    }
-    return out;
+    const targetGroupNames = targetGroupNamesOf(p, plan, orThrow(p, vpc));
+    p.throwIfAny();
+    return {
+        region: orThrow(p, region), partition, vpcId: orThrow(p, vpc), vpcCidrs, subnetIds: subnetIds ?? [], certificateArns: orThrow(p, certificateArns),
+        webAclArn: webAcl, tags: orThrow(p, fleetTags), targetGroupNames,
+        controllerRoleArns: Object.fromEntries(Object.values(plan.clusters).map(c => [c.key, roleArn(partition, c.accountId, c.controllerRoleName)])),
+    };
 }
 
 /**
- * Reads the arguments into `p` and gives the model, or throws every problem
- * found at once. `regionStoodIn`: the region is a stand-in, so what must be
- * in the ALB's region (the web ACL) is checked once it resolves.
+ * Reads the arguments into `p` and gives the plan, or throws every problem
+ * found at once. The `Input` fields are checked where plain, and read by
+ * the plan only where they name resources.
  */
-function readFleet(p: Problems, raw: unknown, regionStoodIn: boolean): FleetModel {
+function readFleetPlan(p: Problems, raw: unknown, regionLater: boolean): FleetPlan {
     if (!isRecord(raw)) {
         throw new ConfigErrors([new ConfigError("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services")]);
     }
     checkKnownKeys(p, "", raw, TopKeys);
     const account = accountId(p, "accountId", raw.accountId);
-    const region = nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`))(p, "region", raw.region);
-    const vpc = vpcId(p, "vpcId", raw.vpcId);
-    const vpcCidrs = readVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
-    const lb = readLoadBalancer(p, raw.loadBalancer, vpcCidrs);
-    if (lb?.webAclArn !== undefined && region !== undefined && !regionStoodIn) {
+    const region = readPlanRegion(p, raw.region, regionLater);
+    input(vpcId)(p, "vpcId", raw.vpcId);
+    const vpcCidrs = readPlanVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
+    const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
+    const lb = readLoadBalancer(p, raw.loadBalancer, primaryLater ? Later : vpcCidrs);
+    if (lb?.webAclArn !== undefined && region !== undefined) {
         checkWebAclPlace(p, lb.webAclArn, partitionOf(region), region);
     }
-    const subnetIds = subnets(lb?.existingArn !== undefined || adopting(raw.loadBalancer))(p, "subnetIds", raw.subnetIds);
+    input(subnets(lb?.plan.existingArn !== undefined || adopting(raw.loadBalancer)))(p, "subnetIds", raw.subnetIds);
 
-    const lbName = lb?.name ?? Defaults.loadBalancerName;
+    const lbName = lb?.plan.name ?? Defaults.loadBalancerName;
     const albAccountId = account ?? String(raw.accountId);
-    const fleet = readClusters(p, raw.clusters, {
-        albAccountId, partition: partitionOf(region ?? ""), loadBalancerName: lbName, vpcId: String(raw.vpcId),
-        serviceNames: isRecord(raw.services) ? Object.keys(raw.services) : [],
-    });
+    const fleet = readClusters(p, raw.clusters, { albAccountId, loadBalancerName: lbName, serviceNames: isRecord(raw.services) ? Object.keys(raw.services) : [] });
     const { services, conditions } = readServices(p, raw.services, fleet);
     const defaultService = readDefaultService(p, raw.defaultService, givenKeys(raw.services), conditions);
     const previewRead = optional(preview)(p, "preview", raw.preview);
-    checkPreviewAccess(p, raw.preview, previewRead, lb);
-    const fleetTags = withDefault(fleetTagsReader, {})(p, "tags", raw.tags);
+    checkPreviewAccess(p, raw.preview, previewRead, lb?.plan);
+    withDefault(fleetTagKeysReader, {})(p, "tags", raw.tags);
     const deployed = optionalDeployedAllocation(p, "deployedAllocation", raw.deployedAllocation);
     const vpcSharing = validateVpcSharing(p, raw.vpcSharing, {
         networkAccountId: albAccountId, clusterAccountIds: Object.values(fleet.clusters).map(c => c.accountId), defaultName: `${lbName}-subnets`,
         albSubnetIds: Array.isArray(raw.subnetIds) ? raw.subnetIds : [],
     });
     p.throwIfAny();
-    const model: FleetModel = {
-        accountId: orThrow(p, account), region: orThrow(p, region), partition: partitionOf(orThrow(p, region)), vpcId: orThrow(p, vpc), vpcCidrs,
-        subnetIds: subnetIds ?? [], loadBalancer: orThrow(p, lb), clusters: fleet.clusters, services, defaultService, tags: orThrow(p, fleetTags),
-        vpcSharing,
+    const plan: FleetPlan = {
+        accountId: orThrow(p, account), loadBalancer: orThrow(p, lb).plan, clusters: fleet.clusters, services, defaultService,
+        secondaryVpcCidrs: vpcCidrs?.secondary ?? [], vpcSharing,
     };
     // Priorities, preview rules and the quotas that depend on them, once every value is known good.
-    model.preview = assignPriorities(p, model, previewRead, deployed);
-    checkAttachment(p, model);
-    p.throwIfAny();
-    return model;
+    plan.preview = assignPriorities(p, plan, previewRead, deployed);
+    checkAttachment(p, plan);
+    return plan;
+}
+
+/** `region` when plain; absent, it is the AWS provider's (`regionLater`) or missing. Gives it when plain. */
+function readPlanRegion(p: Problems, raw: unknown, regionLater: boolean): string | undefined {
+    if ((raw === undefined || raw === null) && regionLater) {
+        return undefined;
+    }
+    return input(nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`)))(p, "region", raw);
 }
 
 /** `tags`: what every resource can take beside the ones shared-alb adds. */
 const fleetTagsReader = tagsUpTo(SharedAlbTagLimit,
     `AWS allows 50 per resource, and shared-alb adds up to ${SharedAlbOwnTags} of its own (on a preview rule)`);
+
+/** `tags` as the plan reads them: the keys and the plain values; a value that is an Output is read once it resolves. */
+const fleetTagKeysReader = tagsUpTo(SharedAlbTagLimit,
+    `AWS allows 50 per resource, and shared-alb adds up to ${SharedAlbOwnTags} of its own (on a preview rule)`, { laterValues: true });
 
 /** Where the region comes from, for the message when it is missing. */
 const RegionMissing = "give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
@@ -234,22 +203,60 @@ function adopting(raw: unknown): boolean {
 const CidrAllowed = "expected an IPv4 CIDR such as \"10.0.0.0/16\"";
 const cidr = text(CidrPattern, CidrAllowed);
 
-/** `vpcCidrs` (primary first), or the older single `vpcCidr`: one of the two. */
+/** `vpcCidrs` (primary first), or the older single `vpcCidr`: one of the two, every CIDR plain. */
 function readVpcCidrs(p: Problems, single: unknown, many: unknown): string[] {
+    return readCidrList(p, single, many, cidr) ?? [];
+}
+
+/** The VPC's CIDRs as the plan reads them: the primary may be an Output (then `Later`), the secondary ones name egress rules. */
+interface PlanCidrs {
+    primary: string | typeof Later;
+    secondary: string[];
+}
+
+/** `vpcCidrs` or `vpcCidr` as the plan reads them: an Output may stand only first. */
+function readPlanVpcCidrs(p: Problems, single: unknown, many: unknown): PlanCidrs | undefined {
+    const read = readCidrList(p, single, many, firstMayBeLater(cidr,
+        "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output"));
+    return read === undefined || read.length === 0 ? undefined : { primary: read[0], secondary: read.slice(1).filter((c): c is string => c !== Later) };
+}
+
+/** `vpcCidrs` (primary first), or the older single `vpcCidr`, each item read by `item`. */
+function readCidrList<T>(p: Problems, single: unknown, many: unknown, item: Reader<T>): T[] | undefined {
     if (single !== undefined && many !== undefined) {
         p.add("vpcCidr", single, "give vpcCidrs (every CIDR of the VPC, primary first) or the older vpcCidr, not both");
-        return [];
+        return undefined;
     }
     if (many === undefined) {
         if (single === undefined) {
             p.add("vpcCidrs", undefined, "expected the VPC's IPv4 CIDRs, primary first, such as [\"10.0.0.0/16\"] (or the older vpcCidr)");
-            return [];
+            return undefined;
         }
-        const primary = cidr(p, "vpcCidr", single);
-        return primary === undefined ? [] : [primary];
+        const primary = item(p, "vpcCidr", single);
+        return primary === undefined ? undefined : [primary];
     }
-    return nonEmpty(list(cidr, { notList: `expected a list; ${CidrAllowed}`, unique: true }),
-        "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones")(p, "vpcCidrs", many) ?? [];
+    return nonEmpty(list(item, { notList: `expected a list; ${CidrAllowed}`, unique: true }),
+        "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones")(p, "vpcCidrs", many);
+}
+
+/** What a list item that is an Output reads as, where only the first may be one (`firstMayBeLater`). */
+const Later: unique symbol = Symbol("known later");
+
+/** The words for an Output where a value names a resource. */
+const NamesResource = "expected a plain value, not an Output:";
+
+/**
+ * An item of a list whose first item may be an Output (read as `Later`)
+ * while the others name resources: an Output among them is refused with `why`.
+ */
+function firstMayBeLater(item: Reader<string>, why: string): Reader<string | typeof Later> {
+    return (p, path, value) => {
+        if (!isLater(value)) {
+            return item(p, path, value);
+        }
+        // The first item, or the older single value (`vpcCidr`).
+        return path.endsWith("[0]") || !path.endsWith("]") ? Later : void p.add(path, value, `${NamesResource} ${why}`);
+    };
 }
 
 /** `subnetIds`: at least two, unless an adopted ALB needs none. */
@@ -326,7 +333,7 @@ const preview: Reader<PreviewRead> = (p, path, value) => {
  * otherwise anyone who sends the header with a guessable cluster key reaches
  * a cluster that is not released.
  */
-function checkPreviewAccess(p: Problems, raw: unknown, read: PreviewRead | undefined, lb: LoadBalancerModel | undefined): void {
+function checkPreviewAccess(p: Problems, raw: unknown, read: PreviewRead | undefined, lb: LoadBalancerPlan | undefined): void {
     if (read === undefined || lb === undefined || (lb.internal && lb.existingArn === undefined) || read.sourceCidrs.length > 0 || read.token) {
         return;
     }
@@ -347,6 +354,9 @@ const accessLogs = object("expected { bucket, prefix?, enabled? }", {
 } satisfies Record<keyof AccessLogsArgs, Reader<unknown>>);
 
 const CertificateAllowed = "expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)";
+const certificateArn = text(CertificateArnPattern, CertificateAllowed);
+/** `loadBalancer.certificateArns` once every one is known. */
+const certificateList = list(certificateArn, { notList: `expected a list; ${CertificateAllowed}`, unique: true });
 const IngressAllowed = "expected IPv4 CIDRs such as \"203.0.113.0/24\"";
 const PrefixListAllowed = "expected managed prefix list IDs such as \"pl-0123456789abcdef0\"";
 
@@ -358,7 +368,9 @@ const loadBalancer = object("expected an object", {
     existingArn: optional(text(LoadBalancerArnPattern, ArnAllowed.loadBalancer)),
     existingListenerArn: optional(text(ListenerArnPattern, ArnAllowed.listener)),
     existingSecurityGroupId: optional(securityGroupId),
-    certificateArns: withDefault(list(text(CertificateArnPattern, CertificateAllowed), { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
+    certificateArns: withDefault(list(firstMayBeLater(certificateArn,
+        "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output"),
+    { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
     allowPlainHttp: nullAsAbsent(withDefault(flag, false)),
     sslPolicy: nullAsAbsent(withDefault<string>(sslPolicy, Defaults.sslPolicy)),
     ingressCidrs: optional(list(text(CidrPattern, IngressAllowed), { notList: `expected a list; ${IngressAllowed}`, unique: true })),
@@ -366,7 +378,7 @@ const loadBalancer = object("expected an object", {
     idleTimeout: nullAsAbsent(withDefault(integer(1, 4000, "an integer number of seconds"), Defaults.idleTimeout)),
     accessLogs: optional(accessLogs),
     desyncMitigationMode: nullAsAbsent(optional(oneOf(DesyncMitigationModes))),
-    webAclArn: nullAsAbsent(optional(webAclArn)),
+    webAclArn: nullAsAbsent(optional(input(webAclArn))),
     protect: nullAsAbsent(withDefault(flag, true)),
 } satisfies Record<keyof LoadBalancerArgs, Reader<unknown>>);
 
@@ -374,7 +386,13 @@ const loadBalancer = object("expected an object", {
 const AdoptedReadOnly = ["internal", "idleTimeout", "accessLogs", "desyncMitigationMode", "webAclArn", "ingressCidrs", "ingressPrefixListIds"] as const;
 
 /** `loadBalancer` as its reader gives it. */
-type LoadBalancerRead = NonNullable<ReturnType<typeof loadBalancer>>;
+type LoadBalancerFields = NonNullable<ReturnType<typeof loadBalancer>>;
+
+/** `loadBalancer` as the plan reads it, and its web ACL when plain (checked against a plain region). */
+interface LoadBalancerRead {
+    plan: LoadBalancerPlan;
+    webAclArn?: string;
+}
 
 /**
  * `loadBalancer`: created (the defaults), or adopted read-only with
@@ -383,25 +401,45 @@ type LoadBalancerRead = NonNullable<ReturnType<typeof loadBalancer>>;
  * internet-facing ALB whose listeners are created serves HTTPS unless
  * `allowPlainHttp` says otherwise.
  */
-function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBalancerModel | undefined {
+function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: PlanCidrs | typeof Later | undefined): LoadBalancerRead | undefined {
     const path = "loadBalancer";
     const lb = loadBalancer(p, path, raw === undefined ? {} : raw);
+    const given = isRecord(raw) ? raw : {};
+    const ingress = given.ingressCidrs === undefined ? defaultIngress(p, given.internal === true, vpcCidrs) : [];
     if (lb === undefined) {
         return undefined;
     }
-    const given = isRecord(raw) ? raw : {};
     const name = checkAdoption(p, lb, given);
     checkPlainHttp(p, {
         internal: lb.internal, adopted: lb.existingArn !== undefined, certificates: lb.certificateArns.length,
         allowPlainHttp: lb.allowPlainHttp, allowPlainHttpGiven: given.allowPlainHttp !== undefined && given.allowPlainHttp !== null,
     });
-    return {
+    const plan: LoadBalancerPlan = {
         name, internal: lb.internal, existingArn: lb.existingArn, existingListenerArn: lb.existingListenerArn,
-        existingSecurityGroupId: lb.existingSecurityGroupId, certificateArns: lb.certificateArns, allowPlainHttp: lb.allowPlainHttp, sslPolicy: lb.sslPolicy,
-        // Who may reach the ALB by default: the world, or an internal one's VPC.
-        ingressCidrs: lb.ingressCidrs ?? (lb.internal ? vpcCidrs : ["0.0.0.0/0"]), ingressPrefixListIds: lb.ingressPrefixListIds,
-        idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, desyncMitigationMode: lb.desyncMitigationMode, webAclArn: lb.webAclArn, protect: lb.protect,
+        existingSecurityGroupId: lb.existingSecurityGroupId, certificateCount: lb.certificateArns.length,
+        extraCertificateArns: lb.certificateArns.slice(1).filter((c): c is string => c !== Later), allowPlainHttp: lb.allowPlainHttp, sslPolicy: lb.sslPolicy,
+        ingressCidrs: lb.ingressCidrs ?? ingress, ingressPrefixListIds: lb.ingressPrefixListIds,
+        idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, desyncMitigationMode: lb.desyncMitigationMode,
+        webAcl: given.webAclArn !== undefined && given.webAclArn !== null, protect: lb.protect,
     };
+    return { plan, webAclArn: lb.webAclArn };
+}
+
+/**
+ * Who may reach the ALB when `ingressCidrs` is absent: the world, or an
+ * internal one's VPC, whose CIDRs name the ingress rules (so the primary
+ * cannot be an Output then: `Later`).
+ */
+function defaultIngress(p: Problems, internal: boolean, vpcCidrs: PlanCidrs | typeof Later | undefined): string[] {
+    if (!internal) {
+        return ["0.0.0.0/0"];
+    }
+    if (vpcCidrs === Later || vpcCidrs?.primary === Later) {
+        p.add(join("loadBalancer", "ingressCidrs"), undefined,
+            "required when the load balancer is internal and the VPC's primary CIDR is an Output: the ingress rules are named by their CIDRs");
+        return [];
+    }
+    return vpcCidrs === undefined ? [] : [vpcCidrs.primary, ...vpcCidrs.secondary];
 }
 
 /**
@@ -409,7 +447,7 @@ function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: string[]): LoadBa
  * with it) and the ones it refuses (an adopted ALB is read-only). Gives the
  * ALB's name: the configured one, or the adopted ALB's own.
  */
-function checkAdoption(p: Problems, lb: LoadBalancerRead, given: Record<string, unknown>): string {
+function checkAdoption(p: Problems, lb: LoadBalancerFields, given: Record<string, unknown>): string {
     const at = (key: string) => join("loadBalancer", key);
     if (lb.existingArn === undefined) {
         for (const key of ["existingListenerArn", "existingSecurityGroupId"] as const) {

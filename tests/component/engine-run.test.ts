@@ -31,9 +31,11 @@ pulumi.runtime.setMocks({
     call: args => args.token === "aws:index/getCallerIdentity:getCallerIdentity"
         ? { accountId: ${JSON.stringify(options.callerAccount)}, arn: "arn:aws:iam::${options.callerAccount}:user/ci", userId: "AIDAEXAMPLE" }
         : {},
-}, "alb-fleet", ${JSON.stringify(stack)}, ${options.dryRun});
+}, "alb-fleet", ${JSON.stringify(stack)}, ${options.dryRun}, "organization");
 `);
     const args = ["-r", preload, path.join(sdk, "cmd", "run", "index.js"), "--monitor=mock", "--project=alb-fleet", `--stack=${stack}`,
+        // The language host passes the organization the engine runs in (a stack reference's name needs it).
+        "--organization=organization",
         `--pwd=${root}`, ...(options.dryRun ? ["--dry-run"] : []), options.program ?? "stacks/index.ts"];
     const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,

@@ -4,6 +4,27 @@ import { runRole } from "../../stacks/programs";
 import { exampleStackConfig } from "../fixtures/stack-config";
 import { ValuePath, findSecretPaths } from "../../cli/plan/secrets";
 import { run, runError, runRefused, secretValue } from "../harness";
+import * as validate from "../../components/shared-alb/validate";
+
+/** Counts the calls of the readers of the SharedAlb arguments while `body` runs. */
+async function countReads(body: () => Promise<unknown>): Promise<Record<string, number>> {
+    const module = validate as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const names = ["planSharedAlbArgs", "readSharedAlbInputs", "validateSharedAlbArgs"];
+    const originals = Object.fromEntries(names.map(n => [n, module[n]]));
+    const counts: Record<string, number> = Object.fromEntries(names.map(n => [n, 0]));
+    for (const n of names) {
+        module[n] = (...a: unknown[]) => {
+            counts[n] += 1;
+            return originals[n](...a);
+        };
+    }
+    try {
+        await body();
+    } finally {
+        Object.assign(module, originals);
+    }
+    return counts;
+}
 
 describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
     it("builds the example fleet's pet ALB and exports the outputs contract", async () => {
@@ -26,6 +47,11 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
             ["shared-alb-preview-api-blue", 31743], ["shared-alb-preview-api-green", 31744], ["shared-alb-rule-api", 31750],
             ["shared-alb-preview-web-blue", 44013], ["shared-alb-preview-web-green", 44014], ["shared-alb-rule-web", 44020],
         ]);
+    });
+
+    it("reads its config once as the plan and once as the plan's inputs, with no other pass", async () => {
+        const counts = await countReads(() => run(runRole, { stack: "network", config: exampleStackConfig("network") }));
+        expect(counts).to.deep.equal({ planSharedAlbArgs: 1, readSharedAlbInputs: 1, validateSharedAlbArgs: 0 });
     });
 
     it("reads its own last outputs through a stack reference to itself and keeps the priorities and preview slots they record", async () => {
@@ -109,10 +135,11 @@ describe("network stack (stacks/config/Pulumi.network.yaml)", () => {
             + "expected \"ip\" for cluster blue: set clusters.blue.serviceOverrides.api.targetType: ip for this cluster, or targetType: ip here for every cluster"],
     ];
     for (const [what, edit, message] of refusals) {
-        it(`refuses ${what} before registering anything`, async () => {
+        it(`refuses ${what} before registering anything but its own stack reference`, async () => {
             const { error, run: r } = await runRefused(runRole, { stack: "network", config: exampleStackConfig("network", edit) });
             expect(error.message).to.equal(message);
-            expect(r.resources).to.deep.equal([]);
+            // The reference reads the stack's last outputs; nothing is created.
+            expect(r.resources.map(x => [x.type, x.name])).to.deep.equal([["pulumi:pulumi:StackReference", "deployed-allocation"]]);
         });
     }
 

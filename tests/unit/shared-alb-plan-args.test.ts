@@ -1,18 +1,18 @@
 import { expect } from "chai";
 import { ConfigErrors } from "../../components/internal/errors";
-import { FleetModel, planSharedAlbArgs, validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import { FleetPlan, inputValuesOf, planSharedAlbArgs, readSharedAlbInputs, validateSharedAlbArgs } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 /** A value known only later, as the pure modules recognise a Pulumi Output (by its brand). */
 const later = (): unknown => ({ __pulumiOutput: true });
 
 /** What decides the resources and their logical names: keys, ports, rules, counts. */
-function structure(m: FleetModel): unknown {
+function structure(m: FleetPlan): unknown {
     return {
         clusters: Object.values(m.clusters).map(c => [c.key, c.accountId, c.weight, c.services, c.registrarRoleName, c.externalId]),
         services: Object.values(m.services).map(s => [s.name, s.port, s.priority, s.weights, s.clusters, s.hosts, s.paths]),
-        cidrs: m.vpcCidrs.length, subnets: m.subnetIds.length, certificates: m.loadBalancer.certificateArns.length,
-        ingress: m.loadBalancer.ingressCidrs, tagKeys: Object.keys(m.tags), lb: m.loadBalancer.name,
+        secondaryCidrs: m.secondaryVpcCidrs, certificates: m.loadBalancer.certificateCount, extraCertificates: m.loadBalancer.extraCertificateArns,
+        ingress: m.loadBalancer.ingressCidrs, lb: m.loadBalancer.name,
     };
 }
 
@@ -31,7 +31,7 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         const args = exampleNetworkArgs();
         Object.assign(args, { region: later(), vpcId: later(), vpcCidr: later(), subnetIds: later(), tags: { team: later() } });
         args.loadBalancer.certificateArns = [later()];
-        expect(structure(planSharedAlbArgs(args, false))).to.deep.equal(structure(validateSharedAlbArgs(exampleNetworkArgs())));
+        expect(structure(planSharedAlbArgs(args, false))).to.deep.equal(structure(planSharedAlbArgs(exampleNetworkArgs(), false)));
     });
 
     it("plans list items that are Outputs, and takes the region from the provider when none is given", () => {
@@ -43,9 +43,9 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         const plain = exampleNetworkArgs();
         delete plain.vpcCidr;
         plain.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
-        const model = planSharedAlbArgs(args, true);
-        expect(structure(model)).to.deep.equal(structure(validateSharedAlbArgs(plain)));
-        expect(model.vpcCidrs[1]).to.equal("100.64.0.0/16");
+        const plan = planSharedAlbArgs(args, true);
+        expect(structure(plan)).to.deep.equal(structure(planSharedAlbArgs(plain, false)));
+        expect(plan.secondaryVpcCidrs).to.deep.equal(["100.64.0.0/16"]);
     });
 
     it("checks the plain values as validateSharedAlbArgs does, with its messages", () => {
@@ -70,6 +70,15 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         ]);
     });
 
+    it("checks tag keys now and leaves a tag value that is an Output for later", () => {
+        const args = exampleNetworkArgs();
+        args.tags = { team: later(), "aws:owner": "x", cost: "a\u0000b" };
+        expect(planMessages(args)).to.deep.equal([
+            "tags[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\"",
+            "tags.cost: got \"a\\u0000b\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@",
+        ]);
+    });
+
     it("needs a region, or a provider to take it from", () => {
         const args = exampleNetworkArgs();
         delete args.region;
@@ -77,5 +86,52 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
             "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
         ]);
         expect(planSharedAlbArgs(args, true).clusters.blue.key).to.equal("blue");
+    });
+
+    it("holds no value an Input may give as an Output: those are the inputs', read once they resolve", () => {
+        const plan = planSharedAlbArgs(exampleNetworkArgs(), false);
+        for (const key of ["region", "partition", "vpcId", "vpcCidrs", "subnetIds", "tags"]) {
+            expect(plan).not.to.have.property(key);
+        }
+        expect(plan.loadBalancer).not.to.have.property("certificateArns");
+        expect(plan.loadBalancer).not.to.have.property("webAclArn");
+        expect(Object.values(plan.clusters).map(c => Object.keys(c))).to.satisfy((keys: string[][]) => keys.every(k => !k.includes("controllerRoleArn")));
+        expect(Object.values(plan.services).flatMap(s => Object.values(s.targetGroups))).to.satisfy((tgs: object[]) => tgs.every(tg => !("name" in tg)));
+    });
+});
+
+describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
+    it("reads the resolved values and derives the partition, controller role ARNs and target group names", () => {
+        const args = exampleNetworkArgs();
+        const plan = planSharedAlbArgs(args, false);
+        const inputs = readSharedAlbInputs(plan, { ...inputValuesOf(args as any), region: "cn-north-1" });
+        expect(inputs.partition).to.equal("aws-cn");
+        expect(inputs.controllerRoleArns.blue).to.equal("arn:aws-cn:iam::222222222222:role/shared-alb-lbc-blue");
+        expect(inputs.vpcCidrs).to.deep.equal(["10.0.0.0/16"]);
+        const model = validateSharedAlbArgs(args);
+        expect(inputs.targetGroupNames.blue.web).to.equal(model.services.web.targetGroups.blue.name);
+        expect(inputs.targetGroupNames).to.deep.equal(Object.fromEntries(Object.keys(model.clusters).map(c => [c,
+            Object.fromEntries(Object.values(model.services).filter(s => s.clusters.includes(c)).map(s => [s.name, s.targetGroups[c].name]))])));
+    });
+
+    it("refuses a resolved value with the message its plain value gets", () => {
+        const args = exampleNetworkArgs();
+        args.vpcId = later();
+        args.tags = { team: later() };
+        const plan = planSharedAlbArgs(args, false);
+        const values = { ...inputValuesOf(args as any), vpcId: "vpc-nope", tags: { team: "a\u0000b" } };
+        expect(() => readSharedAlbInputs(plan, values)).to.throw(ConfigErrors,
+            "2 configuration errors:\n  - vpcId: got \"vpc-nope\"; expected a VPC ID such as \"vpc-0123456789abcdef0\"\n  - tags.team: got \"a\\u0000b\"; expected a string of at most 256");
+    });
+
+    it("checks the web ACL's region against the region the provider gives", () => {
+        const args = exampleNetworkArgs();
+        args.loadBalancer.webAclArn = "arn:aws:wafv2:ap-south-1:111111111111:regional/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+        delete args.region;
+        const plan = planSharedAlbArgs(args, true);
+        expect(plan.loadBalancer.webAcl).to.equal(true);
+        expect(() => readSharedAlbInputs(plan, { ...inputValuesOf(args as any), region: "eu-west-1" })).to.throw(ConfigErrors,
+            "loadBalancer.webAclArn: got \"arn:aws:wafv2:ap-south-1:111111111111:regional/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\"; "
+            + "expected a web ACL in the ALB's partition and region (arn:aws:wafv2:eu-west-1:...)");
     });
 });

@@ -35,9 +35,9 @@ describe("validateSharedAlbArgs", () => {
         expect(model.partition).to.equal("aws");
         expect(model.loadBalancer).to.deep.equal({
             name: "shop-edge", internal: false, existingArn: undefined, existingListenerArn: undefined, existingSecurityGroupId: undefined,
-            certificateArns: ["arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab"],
+            certificateCount: 1, extraCertificateArns: [], certificateArns: ["arn:aws:acm:eu-west-1:111111111111:certificate/5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab"],
             allowPlainHttp: false, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", ingressCidrs: ["0.0.0.0/0"], ingressPrefixListIds: [], idleTimeout: 60,
-            accessLogs: undefined, desyncMitigationMode: undefined, webAclArn: undefined, protect: true,
+            accessLogs: undefined, desyncMitigationMode: undefined, webAcl: false, webAclArn: undefined, protect: true,
         });
         // The older single vpcCidr becomes the list, primary first.
         expect([model.region, model.vpcCidrs, model.preview]).to.deep.equal(["eu-west-1", ["10.0.0.0/16"], undefined]);
