@@ -287,7 +287,7 @@ function checkWeightedBound(problems: Problems, config: ClusterStackConfig, netw
     }
 }
 
-/** The ClusterAttachment args for this stack, minus the cluster facts that come from EKS. */
+/** The ClusterAttachment options for this stack: its plan's arguments but the network's entry (the cluster's inputs come from EKS and the network). */
 export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
     "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
     | "retainNamespaces" | "manageCrd" | "bindingAdmissionPolicy" | "tags"> {
