@@ -10,6 +10,7 @@ import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { AttachmentPlan } from "../components/cluster-attachment/validate";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { Problems } from "../components/internal/errors";
+import { AllowedText, RegionPattern, SecurityGroupIdPattern, VpcIdPattern } from "../components/internal/values";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,
@@ -19,6 +20,13 @@ import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./clu
 
 /** The network outputs a cluster stack needs (it also reads `vpcSharing` when there is one). */
 const RequiredNetworkOutputs = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters"] as const;
+
+/** The network outputs the stack uses, or passes on, before the attachment reads them, and their forms. */
+const NetworkOutputForms = {
+    region: { pattern: RegionPattern, allowed: AllowedText.region },
+    vpcId: { pattern: VpcIdPattern, allowed: AllowedText.vpcId },
+    securityGroupId: { pattern: SecurityGroupIdPattern, allowed: AllowedText.securityGroupId },
+} as const;
 
 /**
 /**
@@ -57,7 +65,9 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /**
  * The network stack's outputs, read at once (each `getOutput` would go through
- * all of them again), checked for the outputs a cluster stack needs. They
+ * all of them again), checked for the outputs a cluster stack needs, and
+ * for the form of the VPC, region and ALB security group: the cluster is
+ * created or looked up with them before the attachment reads them. They
  * hold the external IDs, secrets: the engine then marks `outputs` a secret as
  * a whole (and `clusters` among its secret output names, which
  * `getOutputDetails` answers as `secretValue`). The values are read here
@@ -71,6 +81,11 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
     problems.check(missing.length === 0, `${ClusterConfigRoot}.networkStack`, stackName,
         `the stack has no output ${missing.map(n => JSON.stringify(n)).join(", ")}; expected the outputs of a shared-alb network stack `
         + `(${RequiredNetworkOutputs.join(", ")})`);
+    for (const [name, form] of Object.entries(NetworkOutputForms).filter(([n]) => outputs[n] !== undefined)) {
+        const value: unknown = outputs[name];
+        problems.check(typeof value === "string" && form.pattern.test(value), `${ClusterConfigRoot}.networkStack`, stackName,
+            `its output ${name} is ${JSON.stringify(value)}; ${form.allowed}`);
+    }
     problems.throwIfAny();
     const network: Record<string, unknown> = Object.fromEntries(RequiredNetworkOutputs.map(name => [name, outputs[name]]));
     if (outputs.vpcSharing !== undefined) {
