@@ -95,7 +95,7 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
 }
 
 /** The attachment's inputs a cluster stack learns from its EKS cluster, created or existing. */
-type EksClusterInputs = Pick<ClusterInputArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
+type ClusterInputsFromEks = Pick<ClusterInputArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
 
 /**
  * The key of the node security group the stack attaches when the config
@@ -106,7 +106,7 @@ const EksNodeSecurityGroupKey = { created: "nodes", existing: "cluster" } as con
 
 /** The EKS cluster a cluster stack attaches: its inputs, the Kubernetes provider for it, and the stack outputs it adds. */
 interface ClusterTarget {
-    inputs: EksClusterInputs;
+    inputs: ClusterInputsFromEks;
     provider: k8s.Provider;
     outputs: Record<string, unknown>;
 }

@@ -106,6 +106,16 @@ describe("planAttachment: the plan without the cluster's inputs", () => {
         expect(fromPlan.resources.map(r => [r.type, r.name, r.inputs])).to.deep.equal(fromArgs.resources.map(r => [r.type, r.name, r.inputs]));
     });
 
+    it("has none of the cluster's inputs: reading one from the plan, or planning with one, does not compile", () => {
+        const { plan } = planAttachment(planArgs, ["nodes"]);
+        // @ts-expect-error the cluster's name is a cluster input, known later
+        expect(plan.clusterName).to.equal(undefined);
+        // @ts-expect-error the VPC is a cluster input, known later
+        expect(plan.vpcId).to.equal(undefined);
+        // @ts-expect-error the plan's arguments have no cluster input (and the plan ignores one given anyway)
+        expect(planAttachment({ ...planArgs, region: "eu-west-1" }, ["nodes"]).plan).to.deep.equal(plan);
+    });
+
     it("refuses node security groups other than those it planned the keys of", () => {
         const planned = planAttachment(planArgs, ["nodes"]);
         expect(() => planned.withInputs({ ...inputs, nodeSecurityGroupIds: { cluster: "sg-0b0b0b0b0b0b0b0b0" } }))
