@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
-import { ConfigErrors, withFixedMessage } from "../internal/errors";
+import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
 import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
@@ -21,7 +21,6 @@ import { AttachmentPlanArgs, assertNetworkInput, planAccount, readAttachmentArgs
 import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
 import { hasOwn } from "../internal/data";
-import { Problems } from "../internal/errors";
 
 /** The chart and release a GitOps user installs with the rendered values. */
 export interface ControllerChartRef {
@@ -522,7 +521,8 @@ export function planAttachment(args: AttachmentPlanArgs, nodeSecurityGroupKeys: 
             if (keys.join() !== plan.nodeSecurityGroupKeys.join()) {
                 throw new Error(`planAttachment: node security groups ${keys.join(", ") || "(none)"} given, planned ${plan.nodeSecurityGroupKeys.join(", ") || "(none)"}`);
             }
-            const full: ClusterAttachmentArgs = { ...args, ...inputs };
+            // Frozen: the plan read stays the plan of these arguments.
+            const full: ClusterAttachmentArgs = Object.freeze({ ...args, ...inputs });
             plansRead.set(full, plan);
             return full;
         },

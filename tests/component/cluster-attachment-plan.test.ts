@@ -101,6 +101,8 @@ describe("planAttachment: the plan without the cluster's inputs", () => {
     it("plans what the whole arguments plan, and the component builds the same from it", async () => {
         const planned = planAttachment(planArgs, Object.keys(nodeSecurityGroupIds ?? {}));
         expect(planned.plan).to.deep.equal(validate.readAttachmentArgs(attachmentArgs("blue")).plan);
+        // Frozen, so the plan read stays the plan of the arguments.
+        expect(Object.isFrozen(planned.withInputs(inputs))).to.equal(true);
         const fromPlan = await run(program(planned.withInputs(inputs)));
         const fromArgs = await run(program(attachmentArgs("blue")));
         expect(fromPlan.resources.map(r => [r.type, r.name, r.inputs])).to.deep.equal(fromArgs.resources.map(r => [r.type, r.name, r.inputs]));
