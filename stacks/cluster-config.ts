@@ -2,7 +2,7 @@
  * The cluster stack's config (`alb-fleet:cluster`) and its checks against the
  * network stack's outputs. Pure: no Pulumi runtime.
  */
-import { AccountIdPattern, accountId, tagsUpTo } from "../components/internal/arn";
+import { AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo } from "../components/internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
 import { Problems } from "../components/internal/errors";
 import {
@@ -13,6 +13,7 @@ import {
     BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
 } from "../components/cluster-attachment/args";
 import { AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
+import { MaxCrossAccountClusterName } from "../components/cluster-attachment/model";
 import { bindingArgs } from "../components/cluster-attachment/validate";
 import { controllerArgs } from "../components/cluster-attachment/validate-controller";
 import { own } from "../components/internal/data";
@@ -249,6 +250,13 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const crossAccount = network.accountId !== config.accountId;
     problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
         crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
+    const partition = arnPartition(String(entry.controllerRoleArn));
+    problems.check(typeof network.region !== "string" || partitionOf(network.region) === partition, p("networkStack"), config.networkStack,
+        `its output region is ${JSON.stringify(network.region)}, outside the ${partition} partition of clusters.${config.key}.controllerRoleArn`);
+    // The name of the cluster this stack creates or looks up, refused before either.
+    const clusterName = config.eks.name ?? config.key;
+    problems.check(!crossAccount || clusterName.length <= MaxCrossAccountClusterName, config.eks.name !== undefined ? p("eks", "name") : p("key"), clusterName,
+        `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`);
     const sharing = isRecord(network.vpcSharing) && Array.isArray(network.vpcSharing.principals) ? network.vpcSharing : undefined;
     if (accountOk && crossAccount && sharing !== undefined && sharing.principals.every(principal => AccountIdPattern.test(principal))
         && !sharing.principals.includes(config.accountId)) {
@@ -287,7 +295,7 @@ function checkWeightedBound(problems: Problems, config: ClusterStackConfig, netw
     }
 }
 
-/** The ClusterAttachment args for this stack, minus the cluster facts that come from EKS. */
+/** The ClusterAttachment options for this stack: its plan's arguments but the network's entry (the cluster's inputs come from EKS and the network). */
 export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
     "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
     | "retainNamespaces" | "manageCrd" | "bindingAdmissionPolicy" | "tags"> {

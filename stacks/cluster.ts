@@ -1,14 +1,16 @@
 import * as aws from "../components/internal/aws";
 import * as k8s from "../components/internal/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
+import { BindingOutput, ClusterAttachment } from "../components/cluster-attachment";
+import { planAttachment } from "../components/cluster-attachment/cluster-attachment";
+import { ClusterInputArgs } from "../components/cluster-attachment/cluster-inputs";
 import { fromEksCluster } from "../components/cluster-attachment/eks";
 import { AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
-import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
+import { AttachmentPlan } from "../components/cluster-attachment/validate";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
-import { oidcProviderArn, partitionOf } from "../components/internal/arn";
 import { Problems } from "../components/internal/errors";
+import { AllowedText, RegionPattern, SecurityGroupIdPattern, VpcIdPattern } from "../components/internal/values";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,
@@ -18,6 +20,13 @@ import { findOidcProvider, missingNamespaces, OidcProviderOwnerTag } from "./clu
 
 /** The network outputs a cluster stack needs (it also reads `vpcSharing` when there is one). */
 const RequiredNetworkOutputs = ["accountId", "region", "vpcId", "securityGroupId", "services", "clusters"] as const;
+
+/** The network outputs the stack uses, or passes on, before the attachment reads them, and their forms. */
+const NetworkOutputForms = {
+    region: { pattern: RegionPattern, allowed: AllowedText.region },
+    vpcId: { pattern: VpcIdPattern, allowed: AllowedText.vpcId },
+    securityGroupId: { pattern: SecurityGroupIdPattern, allowed: AllowedText.securityGroupId },
+} as const;
 
 /**
 /**
@@ -56,7 +65,9 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /**
  * The network stack's outputs, read at once (each `getOutput` would go through
- * all of them again), checked for the outputs a cluster stack needs. They
+ * all of them again), checked for the outputs a cluster stack needs, and
+ * for the form of the VPC, region and ALB security group: the cluster is
+ * created or looked up with them before the attachment reads them. They
  * hold the external IDs, secrets: the engine then marks `outputs` a secret as
  * a whole (and `clusters` among its secret output names, which
  * `getOutputDetails` answers as `secretValue`). The values are read here
@@ -70,6 +81,11 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
     problems.check(missing.length === 0, `${ClusterConfigRoot}.networkStack`, stackName,
         `the stack has no output ${missing.map(n => JSON.stringify(n)).join(", ")}; expected the outputs of a shared-alb network stack `
         + `(${RequiredNetworkOutputs.join(", ")})`);
+    for (const [name, form] of Object.entries(NetworkOutputForms).filter(([n]) => outputs[n] !== undefined)) {
+        const value: unknown = outputs[name];
+        problems.check(typeof value === "string" && form.pattern.test(value), `${ClusterConfigRoot}.networkStack`, stackName,
+            `its output ${name} is ${JSON.stringify(value)}; ${form.allowed}`);
+    }
     problems.throwIfAny();
     const network: Record<string, unknown> = Object.fromEntries(RequiredNetworkOutputs.map(name => [name, outputs[name]]));
     if (outputs.vpcSharing !== undefined) {
@@ -78,15 +94,19 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
     return network as unknown as NetworkOutputs;
 }
 
-/** What a cluster stack learns about its EKS cluster, created or existing, for the attachment. */
-type ClusterFacts = Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
+/** The attachment's inputs a cluster stack learns from its EKS cluster, created or existing. */
+type ClusterInputsFromEks = Pick<ClusterInputArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "nodeSecurityGroupIds">;
 
-/** The attachment's arguments that come from the config and the network, not from the cluster. */
-type CommonArgs = Omit<ClusterAttachmentArgs, keyof ClusterFacts>;
+/**
+ * The key of the node security group the stack attaches when the config
+ * names none: `@pulumi/eks`'s node security group of a created cluster
+ * (`fromEksCluster`), the EKS cluster security group of an existing one.
+ */
+const EksNodeSecurityGroupKey = { created: "nodes", existing: "cluster" } as const;
 
-/** The EKS cluster a cluster stack attaches: its facts, the Kubernetes provider for it, and the stack outputs it adds. */
+/** The EKS cluster a cluster stack attaches: its inputs, the Kubernetes provider for it, and the stack outputs it adds. */
 interface ClusterTarget {
-    facts: ClusterFacts;
+    inputs: ClusterInputsFromEks;
     provider: k8s.Provider;
     outputs: Record<string, unknown>;
 }
@@ -95,8 +115,9 @@ interface ClusterTarget {
  * A cluster stack (`alb-fleet:role: cluster`): attaches one EKS cluster, in
  * its own account, to the pet ALB of the network stack it references. Reads
  * `alb-fleet:cluster`; every check (config shape, cluster key, account,
- * services, credentials) runs before anything but the stack reference is
- * registered.
+ * services, credentials) and the attachment's plan, read once from the config
+ * and the network's entry, come before anything but the stack reference is
+ * registered. The attachment then reads only the cluster's inputs.
  */
 export async function clusterProgram(): Promise<Record<string, unknown>> {
     const config = validateClusterConfigShape(configDocument(new pulumi.Config("alb-fleet").require("cluster"), ClusterConfigRoot));
@@ -105,22 +126,16 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
     const entry = checkAgainstNetwork(config, network);
     await checkCredentials(config, network);
 
-    const common: CommonArgs = {
-        region: network.region,
-        vpcId: network.vpcId,
-        albSecurityGroupId: network.securityGroupId,
-        cluster: entry,
-        ...attachmentOptions(config),
-    };
     const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
-    const plan = checkPlainArgs(config, network, common, configuredSgs);
+    const nodeSecurityGroupKeys = configuredSgs !== undefined ? Object.keys(configuredSgs)
+        : [config.eks.create === true ? EksNodeSecurityGroupKey.created : EksNodeSecurityGroupKey.existing];
+    const planned = planAttachment({ cluster: entry, ...attachmentOptions(config) }, nodeSecurityGroupKeys, ClusterConfigRoot);
 
     const target = config.eks.create === true
-        ? await createCluster(config, network, plan, configuredSgs)
-        : await existingCluster(config, network, plan, configuredSgs);
+        ? await createCluster(config, network, planned.plan, configuredSgs)
+        : await existingCluster(config, network, planned.plan, configuredSgs);
 
-    const args: ClusterAttachmentArgs = { ...common, ...target.facts };
-    validateClusterAttachmentArgs(args, ClusterConfigRoot);
+    const args = planned.withInputs({ region: network.region, vpcId: network.vpcId, albSecurityGroupId: network.securityGroupId, ...target.inputs });
     const attachment = new ClusterAttachment(config.key, args, { providers: { kubernetes: target.provider } });
     return stackOutputs(config, entry, target.outputs, attachment);
 }
@@ -142,23 +157,10 @@ async function checkCredentials(config: ClusterStackConfig, network: NetworkOutp
 }
 
 /**
- * Checks the plain parts of the attachment's arguments now, before any
- * lookup and before a cluster is created, with placeholder cluster facts.
- */
-function checkPlainArgs(config: ClusterStackConfig, network: NetworkOutputs, common: CommonArgs,
-    configuredSgs: Record<string, string> | undefined): ResolvedAttachment {
-    return validateClusterAttachmentArgs({
-        ...common, clusterName: config.eks.name ?? config.key,
-        oidcProviderArn: oidcProviderArn(partitionOf(network.region), config.accountId, `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`),
-        oidcIssuer: `oidc.eks.${network.region}.amazonaws.com/id/PLANNED`, nodeSecurityGroupIds: configuredSgs ?? { nodes: "sg-00000000" },
-    }, ClusterConfigRoot);
-}
-
-/**
  * Creates the EKS cluster (`eks.create: true`) in the network's VPC, then
  * checks, once it exists, that the namespaces this stack does not create do.
  */
-async function createCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: ResolvedAttachment,
+async function createCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: AttachmentPlan,
     configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
     const clusterName = config.eks.name ?? config.key;
     const eks = await loadEks();
@@ -179,19 +181,19 @@ async function createCluster(config: ClusterStackConfig, network: NetworkOutputs
         maxSize: config.eks.maxSize ?? EksDefaults.maxSize,
         ...(config.eks.version !== undefined ? { version: config.eks.version } : {}),
     });
-    const inputs = fromEksCluster(config.key, cluster);
+    const eksInputs = fromEksCluster(config.key, cluster);
     // Read once the new cluster exists (the reads wait for its provider).
     const lookup = new Problems();
-    await checkNamespaces(lookup, config.key, clusterName, plan, inputs.provider);
+    await checkNamespaces(lookup, config.key, clusterName, plan, eksInputs.provider);
     lookup.throwIfAny();
     return {
-        facts: {
+        inputs: {
             clusterName,
-            oidcProviderArn: inputs.oidcProviderArn,
-            oidcIssuer: inputs.oidcIssuer,
-            nodeSecurityGroupIds: configuredSgs ?? inputs.nodeSecurityGroupIds,
+            oidcProviderArn: eksInputs.oidcProviderArn,
+            oidcIssuer: eksInputs.oidcIssuer,
+            nodeSecurityGroupIds: configuredSgs ?? eksInputs.nodeSecurityGroupIds,
         },
-        provider: inputs.provider,
+        provider: eksInputs.provider,
         outputs: { clusterName, kubeconfig: pulumi.secret(cluster.kubeconfigJson) },
     };
 }
@@ -201,7 +203,7 @@ async function createCluster(config: ClusterStackConfig, network: NetworkOutputs
  * issuer, VPC, the account's OIDC provider and the namespaces, then creates
  * the Kubernetes provider and, when missing, the OIDC provider.
  */
-async function existingCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: ResolvedAttachment,
+async function existingCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: AttachmentPlan,
     configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
     const name = config.eks.name!;
     const lookup = new Problems();
@@ -224,12 +226,12 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
     lookup.throwIfAny();
 
     return {
-        facts: {
+        inputs: {
             clusterName: name,
             oidcProviderArn: ensureOidcProvider(config, issuerUrl, oidc, createOidc),
             oidcIssuer: issuer,
             // EKS puts its cluster security group on managed nodes (and so on ip-target pods).
-            nodeSecurityGroupIds: configuredSgs ?? { cluster: found.vpcConfig.clusterSecurityGroupId },
+            nodeSecurityGroupIds: configuredSgs ?? { [EksNodeSecurityGroupKey.existing]: found.vpcConfig.clusterSecurityGroupId },
         },
         provider,
         outputs: { clusterName: name },
@@ -242,7 +244,7 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
  * Kubernetes 1.30 or later (throwing the problems found so far if not).
  * Returns the cluster, its issuer and the issuer as an `https://` URL.
  */
-async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs, plan: ResolvedAttachment):
+async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs, plan: AttachmentPlan):
     Promise<{ found: aws.eks.GetClusterResult; issuer: string; issuerUrl: string }> {
     const found = await aws.eks.getCluster({ name });
     lookup.check(!plan.bindingAdmissionPolicy || servesAdmissionPolicy(found.version) !== false, `${ClusterConfigRoot}.eks.name`, name,
@@ -310,7 +312,7 @@ function stackBinding(b: BindingOutput): Record<string, unknown> {
  * installed: reads each one and adds a problem, naming the config path, per
  * missing namespace.
  */
-async function checkNamespaces(problems: Problems, key: string, clusterName: string, plan: ResolvedAttachment, provider: k8s.Provider): Promise<void> {
+async function checkNamespaces(problems: Problems, key: string, clusterName: string, plan: AttachmentPlan, provider: k8s.Provider): Promise<void> {
     if (!plan.applyToCluster || plan.createNamespaces) {
         return;
     }

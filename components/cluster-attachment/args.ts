@@ -242,9 +242,17 @@ export interface ControllerArgs {
 }
 
 /**
- * Everything `ClusterAttachment` needs. Cluster facts may be outputs (for a
- * cluster created in the same program); the network entry, bindings and
- * options are plain because they decide which resources exist.
+ * Everything `ClusterAttachment` needs, in two parts. The cluster's inputs
+ * (`clusterName`, `oidcProviderArn`, `oidcIssuer`, `vpcId`, `region`,
+ * `albSecurityGroupId` and the IDs of `nodeSecurityGroupIds`) may be outputs,
+ * for a cluster created in the same program: each is checked when the
+ * component is constructed if it is plain, else once it resolves (failing on
+ * the component with the message its plain value gets). Everything else is
+ * the plan: the network entry, bindings, controller, options and the keys of
+ * `nodeSecurityGroupIds` decide which resources exist and their names, so
+ * they are plain (the target group ARNs, the external ID, `controller.roleArn`
+ * and `controller.additionalPolicyJson` excepted) and checked, with the plain
+ * cluster inputs, before anything is registered.
  */
 export interface ClusterAttachmentArgs {
     /**

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
+import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
 import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
@@ -11,8 +12,12 @@ import {
     bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
     TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, TargetGroupBindingSpecKeys, targetGroupBindingManifest,
 } from "./manifests";
-import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy, normalizeIssuer, securityGroupArn } from "./policy";
-import { assertClusterFacts, assertNetworkInput, assertSecurityGroupId, ResolvedAttachment, validateClusterAttachmentArgs } from "./validate";
+import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy, securityGroupArn } from "./policy";
+import {
+    ClusterInputArgs, ClusterInputKey, ClusterInputKeys, KnownClusterInputs, collectKnownClusterInputs, completeClusterInputs, readNodeSecurityGroupId,
+} from "./cluster-inputs";
+import { AttachmentPlan, ClusterInputs } from "./model";
+import { AttachmentPlanArgs, assertNetworkInput, planAccount, readAttachmentArgs, readAttachmentPlan } from "./validate";
 import { assertControllerInput } from "./validate-controller";
 import { ControllerChart } from "./versions";
 import { hasOwn } from "../internal/data";
@@ -113,7 +118,7 @@ function providerRegion(provider: pulumi.ProviderResource, parent: pulumi.Resour
 }
 
 /** One binding as the outputs report it. */
-function bindingOutput(b: ResolvedAttachment["bindings"][string], targetGroupArn: string): BindingOutput {
+function bindingOutput(b: AttachmentPlan["bindings"][string], targetGroupArn: string): BindingOutput {
     return {
         namespace: b.namespace,
         name: b.tgbName,
@@ -122,16 +127,6 @@ function bindingOutput(b: ResolvedAttachment["bindings"][string], targetGroupArn
         targetGroupArn,
         targetType: b.targetType,
     };
-}
-
-/** The cluster facts (Pulumi inputs), checked once known; the issuer without `https://`. */
-interface CheckedFacts {
-    clusterName: string;
-    oidcProviderArn: string;
-    oidcIssuer: string;
-    vpcId: string;
-    region: string;
-    albSecurityGroupId: string;
 }
 
 /** The controller's role: its ARN, and what the controller and the bindings wait on (the role and its policies). */
@@ -206,13 +201,15 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     readonly securityGroupRuleIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ClusterAttachmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Everything plain is checked before anything is registered; the region
-        // is the given one, else the AWS provider's of the options (never ambient config).
+        // What is known now is read before anything is registered: the plan
+        // (unless `planAttachment` read it already) and the plain cluster inputs.
+        // The region is the given one, else the AWS provider's of the options (never ambient config).
         const awsProvider = awsProviderOf(opts);
-        const plan: ResolvedAttachment = validateClusterAttachmentArgs(args, "", { awsProvider: awsProvider !== undefined });
+        const { plan, known } = readAtConstruction(args, awsProvider !== undefined);
         super("shared-alb:index:ClusterAttachment", name, {}, opts);
         const region: pulumi.Input<string | undefined> = args.region ?? (awsProvider && providerRegion(awsProvider, this));
-        const facts = checkedFacts(args, region, plan);
+        const inputs = this.clusterInputs({ ...args, region }, plan, known);
+        const nodeSecurityGroupIds = this.nodeSecurityGroupIds(args, known);
         const bindings = Object.values(plan.bindings);
         const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
             .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
@@ -220,9 +217,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const externalId = args.cluster.externalId === undefined ? undefined
             : pulumi.secret(pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id)));
 
-        const controller = this.controllerRole(name, args, plan, facts, targetGroupArns, checkedNodeSecurityGroupIds(args));
-        const ingress = this.securityGroupRules(name, args, plan, facts);
-        const rendered = renderCluster(plan, facts, controller.arn, targetGroupArns, externalId);
+        const controller = this.controllerRole(name, args, plan, inputs, targetGroupArns, pulumi.all(nodeSecurityGroupIds));
+        const ingress = this.securityGroupRules(name, plan, inputs, nodeSecurityGroupIds);
+        const rendered = renderCluster(plan, inputs, controller.arn, targetGroupArns, externalId);
         const release = plan.applyToCluster ? this.kubernetesObjects(name, plan, rendered, controller.dependsOn, ingress.rules) : undefined;
 
         this.controllerRoleArn = controller.arn;
@@ -260,11 +257,38 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /**
+     * The cluster's inputs: the plain ones as read at construction, the
+     * outputs read once they resolve, all at once, failing on this component
+     * with the messages their plain values get.
+     */
+    private clusterInputs(given: { [K in ClusterInputKey]?: pulumi.Input<string | undefined> }, plan: AttachmentPlan,
+        known: KnownClusterInputs): pulumi.Output<ClusterInputs> {
+        const pending = ClusterInputKeys.filter(key => known.values[key] === undefined);
+        return pulumi.all(pending.map(key => given[key])).apply(values => this.configChecked(() =>
+            completeClusterInputs(known.values, Object.fromEntries(pending.map((key, i) => [key, values[i]])), planAccount(plan))));
+    }
+
+    /** The node security group IDs by key, in the order given: each plain one as read, each output read once it resolves. */
+    private nodeSecurityGroupIds(args: ClusterAttachmentArgs, known: KnownClusterInputs): Record<string, pulumi.Input<string>> {
+        return Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([key, id]) => [key, hasOwn(known.nodeSecurityGroupIds, key)
+            ? known.nodeSecurityGroupIds[key] : pulumi.output(id).apply(v => this.configChecked(() => readNodeSecurityGroupId(key, v)))]));
+    }
+
+    /** Runs a check of a value known only now; its config errors fail on this component. */
+    private configChecked<T>(check: () => T): T {
+        try {
+            return check();
+        } catch (e) {
+            throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+        }
+    }
+
+    /**
      * IAM: the controller role (IRSA trust on the cluster's OIDC provider) and
      * its TargetGroupBinding-only policy, plus the additional policy; or the
      * role the user brings.
      */
-    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>,
+    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>,
         targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
         if (!plan.controller.createRole) {
             return { arn: checkedControllerInput(args, "roleArn"), dependsOn: [] };
@@ -273,7 +297,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             name: plan.role.name,
             path: plan.role.path,
             description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
-            assumeRolePolicy: facts.apply(f => JSON.stringify(controllerTrustPolicy({
+            assumeRolePolicy: inputs.apply(f => JSON.stringify(controllerTrustPolicy({
                 oidcProviderArn: f.oidcProviderArn,
                 oidcIssuer: f.oidcIssuer,
                 namespace: plan.controller.namespace,
@@ -285,7 +309,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const policy = new aws.iam.RolePolicy(`${name}-controller`, {
             role: role.name,
             name: ControllerPolicyName,
-            policy: pulumi.all([facts, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
+            policy: pulumi.all([inputs, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
                 registrarRoleArn: plan.registrarRoleArn,
                 targetGroupArns: Object.values(arns),
                 securityGroupMode: plan.securityGroupMode,
@@ -306,16 +330,16 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /** Security-group ingress from the ALB's security group to the targets' ports on every node security group (`rules` mode). */
-    private securityGroupRules(name: string, args: ClusterAttachmentArgs, plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>): Ingress {
+    private securityGroupRules(name: string, plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>,
+        nodeSecurityGroupIds: Record<string, pulumi.Input<string>>): Ingress {
         const ingress: Ingress = { ids: {}, rules: [] };
         if (plan.securityGroupMode !== SecurityGroupMode.Rules) {
             return ingress;
         }
-        const nodeSecurityGroupIds = args.nodeSecurityGroupIds ?? {};
         for (const r of securityGroupRulePlan(Object.values(plan.bindings).flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
             const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
                 securityGroupId: nodeSecurityGroupIds[r.nodeSecurityGroupKey],
-                referencedSecurityGroupId: facts.albSecurityGroupId,
+                referencedSecurityGroupId: inputs.albSecurityGroupId,
                 ipProtocol: "tcp",
                 fromPort: r.fromPort,
                 toPort: r.toPort,
@@ -335,7 +359,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * TargetGroupBindings (after the release, or the role, the security-group
      * rules and the admission policy's binding). Gives the release, when installed.
      */
-    private kubernetesObjects(name: string, plan: ResolvedAttachment, rendered: Rendered, iam: pulumi.Resource[],
+    private kubernetesObjects(name: string, plan: AttachmentPlan, rendered: Rendered, iam: pulumi.Resource[],
         rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
         const namespaceObjects = this.namespaces(name, rendered.namespaces, plan.retainNamespaces);
         const inNamespace = (ns: string): pulumi.Resource[] => (hasOwn(namespaceObjects, ns) ? [namespaceObjects[ns]] : []);
@@ -394,7 +418,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 
     /** The controller's Helm release in TargetGroupBinding-only mode, ready before any binding (the webhooks fail closed). */
-    private release(name: string, plan: ResolvedAttachment, values: pulumi.Output<Record<string, unknown>>, dependsOn: pulumi.Resource[]): k8s.helm.v3.Release {
+    private release(name: string, plan: AttachmentPlan, values: pulumi.Output<Record<string, unknown>>, dependsOn: pulumi.Resource[]): k8s.helm.v3.Release {
         return new k8s.helm.v3.Release(`${name}-controller`, {
             name: plan.controller.releaseName,
             chart: ControllerChart.name,
@@ -464,14 +488,61 @@ export class ClusterAttachment extends pulumi.ComponentResource {
     }
 }
 
-/** The cluster facts, each checked once it resolves (they may come from other resources). */
-function checkedFacts(args: ClusterAttachmentArgs, region: pulumi.Input<string | undefined>, plan: ResolvedAttachment): pulumi.Output<CheckedFacts> {
-    return pulumi.all([args.clusterName, args.oidcProviderArn, args.oidcIssuer, args.vpcId, region, args.albSecurityGroupId])
-        .apply(([clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId]) => {
-            const f = assertClusterFacts({ clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId },
-                { crossAccount: plan.crossAccount, accountId: plan.accountId, partition: arnPartition(plan.role.arn) });
-            return { ...f, oidcIssuer: normalizeIssuer(f.oidcIssuer) };
-        });
+/**
+ * Plans read before the cluster's inputs were known (`planAttachment`), by
+ * the arguments made from them: the component takes such a plan as read.
+ */
+const plansRead = new WeakMap<ClusterAttachmentArgs, AttachmentPlan>();
+
+/** An attachment planned before its cluster exists: the plan, and the component's arguments once the cluster's inputs are there. */
+export interface PlannedAttachment {
+    readonly plan: AttachmentPlan;
+    /**
+     * The component's arguments: the planned ones with the cluster's inputs,
+     * whose node security groups must have the plan's keys. The component
+     * reads only the inputs.
+     */
+    withInputs(inputs: ClusterInputArgs): ClusterAttachmentArgs;
+}
+
+/**
+ * Reads the plan of an attachment from its arguments without the cluster's
+ * inputs, for a program that must check everything plain before it creates
+ * or looks up the cluster (the cluster stack); throws `ConfigErrors`. The
+ * node security groups' keys are given apart, as they are known before the
+ * IDs.
+ */
+export function planAttachment(args: AttachmentPlanArgs, nodeSecurityGroupKeys: readonly string[], root = ""): PlannedAttachment {
+    const plan = readAttachmentPlan(args, nodeSecurityGroupKeys, root);
+    return {
+        plan,
+        withInputs: inputs => {
+            const keys = Object.keys(inputs.nodeSecurityGroupIds ?? {}).sort();
+            if (keys.join() !== plan.nodeSecurityGroupKeys.join()) {
+                throw new Error(`planAttachment: node security groups ${keys.join(", ") || "(none)"} given, planned ${plan.nodeSecurityGroupKeys.join(", ") || "(none)"}`);
+            }
+            // Frozen: the plan read stays the plan of these arguments.
+            const full: ClusterAttachmentArgs = Object.freeze({ ...args, ...inputs });
+            plansRead.set(full, plan);
+            return full;
+        },
+    };
+}
+
+/**
+ * What the component reads at construction: the plan (as read already when
+ * `planAttachment` made the arguments) and the plain cluster inputs; throws
+ * every problem at once.
+ */
+function readAtConstruction(args: ClusterAttachmentArgs, regionFromProvider: boolean): { plan: AttachmentPlan; known: KnownClusterInputs } {
+    const plan = plansRead.get(args);
+    if (plan === undefined) {
+        return readAttachmentArgs(args, "", { regionFromProvider });
+    }
+    const problems = new Problems();
+    const known = collectKnownClusterInputs(problems, args, planAccount(plan), "", regionFromProvider);
+    problems.throwIfAny();
+    return { plan, known };
 }
 
 /** `controller.roleArn` (a role you bring), checked once it resolves. */
@@ -479,24 +550,14 @@ function checkedControllerInput(args: ClusterAttachmentArgs, key: "roleArn"): pu
     return pulumi.output(args.controller?.[key]).apply(v => (v === undefined ? undefined : assertControllerInput(key, v)));
 }
 
-/** The node security group IDs by key, each checked once it resolves. */
-function checkedNodeSecurityGroupIds(args: ClusterAttachmentArgs): pulumi.Output<Record<string, string>> {
-    return pulumi.output(args.nodeSecurityGroupIds ?? {}).apply(ids => {
-        for (const [k, v] of Object.entries(ids)) {
-            assertSecurityGroupId(`nodeSecurityGroupIds.${k}`, v);
-        }
-        return ids;
-    });
-}
-
 /**
  * The Kubernetes side, rendered: the controller's Helm values, one
  * TargetGroupBinding per service, the namespaces to create or label, and
  * all of it as `AttachmentManifests` for GitOps.
  */
-function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFacts>, roleArn: pulumi.Output<string | undefined>,
+function renderCluster(plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>, roleArn: pulumi.Output<string | undefined>,
     targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Output<string> | undefined): Rendered {
-    const helmValues = plan.controller.install ? pulumi.all([facts, roleArn]).apply(([f, arn]) => controllerHelmValues({
+    const helmValues = plan.controller.install ? pulumi.all([inputs, roleArn]).apply(([f, arn]) => controllerHelmValues({
         clusterName: f.clusterName,
         region: f.region,
         vpcId: f.vpcId,
@@ -506,9 +567,9 @@ function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFac
         resources: plan.controller.resources,
         extraValues: plan.controller.extraValues,
     })) : undefined;
-    const unsignedBindings = pulumi.all([facts, targetGroupArns]).apply(([f, arns]) => targetGroupBindingManifests(plan, f, arns, undefined));
+    const unsignedBindings = pulumi.all([inputs, targetGroupArns]).apply(([f, arns]) => targetGroupBindingManifests(plan, f, arns, undefined));
     const targetGroupBindings = externalId === undefined ? unsignedBindings
-        : pulumi.all([facts, targetGroupArns, externalId]).apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
+        : pulumi.all([inputs, targetGroupArns, externalId]).apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
     const bindings = Object.values(plan.bindings);
     const admissionPolicy = plan.bindingAdmissionPolicy
         ? targetGroupArns.apply(arns => admissionPolicyManifests(bindings.map(b => ({ targetGroupArn: arns[b.key], namespace: b.namespace }))))
@@ -526,7 +587,7 @@ function renderCluster(plan: ResolvedAttachment, facts: pulumi.Output<CheckedFac
 }
 
 /** One TargetGroupBinding per bound service, with every field the controller's webhook would otherwise fill in. */
-function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFacts, arns: Record<string, string>,
+function targetGroupBindingManifests(plan: AttachmentPlan, inputs: ClusterInputs, arns: Record<string, string>,
     externalId: string | undefined): Record<string, TargetGroupBindingObject> {
     return Object.fromEntries(Object.values(plan.bindings).map(b => [b.key, targetGroupBindingManifest({
         serviceKey: b.key,
@@ -538,11 +599,11 @@ function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFac
         targetGroupProtocol: b.protocol,
         targetType: b.targetType,
         ipAddressType: b.ipAddressType,
-        vpcId: facts.vpcId,
+        vpcId: inputs.vpcId,
         assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
         multiClusterTargetGroup: plan.multiClusterTargetGroup,
         networking: plan.securityGroupMode === SecurityGroupMode.Controller && b.networkingPort !== undefined
-            ? { albSecurityGroupId: facts.albSecurityGroupId, ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
+            ? { albSecurityGroupId: inputs.albSecurityGroupId, ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
             : undefined,
     })]));
 }
@@ -552,7 +613,7 @@ function targetGroupBindingManifests(plan: ResolvedAttachment, facts: CheckedFac
  * namespaces, the bindings, the CRD (when managed) and the admission policy
  * (when on).
  */
-function attachmentManifests(plan: ResolvedAttachment, rendered: Pick<Rendered, "helmValues" | "targetGroupBindings" | "admissionPolicy">,
+function attachmentManifests(plan: AttachmentPlan, rendered: Pick<Rendered, "helmValues" | "targetGroupBindings" | "admissionPolicy">,
     namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
     return pulumi.all([rendered.helmValues, rendered.targetGroupBindings, rendered.admissionPolicy]).apply(([values, bindings, admissionPolicy]) => {
         const out: AttachmentManifests = {

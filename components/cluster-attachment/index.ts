@@ -12,6 +12,6 @@ export type { TargetGroupBindingObject, TargetGroupBindingSpec, KubernetesObject
 export type { AdmissionPolicyObjects, ValidatingAdmissionPolicySpec, ValidatingAdmissionPolicyBindingSpec } from "./admission-policy";
 export { controllerTrustPolicy, controllerPermissionsPolicy } from "./policy";
 export type { PolicyDocument, PolicyStatement } from "./policy";
-export { validateClusterAttachmentArgs } from "./validate";
-export type { ResolvedAttachment } from "./validate";
+export { readAttachmentArgs } from "./validate";
+export type { AttachmentPlan, ClusterInputs } from "./model";
 export { TargetGroupBindingCrd, TargetGroupBindingCrdVersion } from "./crd";

@@ -1,31 +1,33 @@
 /**
- * Validation and defaulting of `ClusterAttachmentArgs`, read as `args.ts`
- * declares them: the network's entry for this cluster, the options, the
- * node security groups, the bindings and the controller
- * (validate-controller.ts). Values that are Pulumi outputs are left for
- * `checkClusterFacts` once known. Pure: no Pulumi runtime.
+ * The plan of a `ClusterAttachment`, read once from its plain arguments as
+ * `args.ts` declares them: the network's entry for this cluster, the
+ * options, the node security groups' keys, the bindings and the controller
+ * (validate-controller.ts). The cluster's inputs, which may be outputs, are
+ * read in cluster-inputs.ts. Pure: no Pulumi runtime.
  */
 import {
-    ArnAllowed, OidcProviderArnPattern, TargetGroupArnPattern, accountId, arnAccount, arnPartition, externalId, parseRoleArn, partitionOf, tags,
+    ArnAllowed, OidcProviderArnPattern, TargetGroupArnPattern, accountId, arnPartition, externalId, parseRoleArn, tags,
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, readOrThrow, redacted, text, withDefault,
+    Reader, check, checkKnownKeys, flag, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, orThrow, readOrThrow, redacted, text,
+    withDefault,
 } from "../internal/read";
 import { albTargetPorts } from "../internal/target-ports";
 import {
     AllowedText, ClusterNamePattern, Dns1123SubdomainPattern, KeyPattern, PortNamePattern, TargetProtocol, TargetType,
-    dns1123Label, nodePort, port, region, securityGroupId, targetProtocol, targetType, vpcId,
+    dns1123Label, nodePort, port, targetProtocol, targetType,
 } from "../internal/values";
 import {
     BindingArgs, ClusterAttachmentArgs, ClusterNetworkArgs, ClusterTargetGroupArgs, IpAddressType, IpAddressTypes, SecurityGroupMode, SecurityGroupModes,
 } from "./args";
-import { MaxCrossAccountClusterName, ResolvedAttachment, ResolvedBinding } from "./model";
+import { ClusterInputKey, KnownClusterInputs, collectKnownClusterInputs } from "./cluster-inputs";
+import { AttachmentPlan, ClusterAccount, ResolvedBinding } from "./model";
 import { readController } from "./validate-controller";
 import { own } from "../internal/data";
 
 export { ControllerDefaults, MaxCrossAccountClusterName } from "./model";
-export type { ResolvedAttachment, ResolvedBinding, ResolvedController } from "./model";
+export type { AttachmentPlan, ClusterAccount, ClusterInputs, ResolvedBinding, ResolvedController } from "./model";
 export { ForbiddenActionPatterns, QuantityPattern, ReleaseNamePattern } from "./validate-controller";
 export { ClusterNamePattern, OidcProviderArnPattern, TargetGroupArnPattern };
 
@@ -36,44 +38,64 @@ export const ClusterAttachmentArgKeys = keysOf<ClusterAttachmentArgs>({
     applyToCluster: true, labelNamespaces: true, createNamespaces: true, retainNamespaces: true, manageCrd: true, bindingAdmissionPolicy: true, tags: true,
 });
 
-/** Issuer: host and path, with or without `https://`. */
-export const IssuerPattern = /^(https:\/\/)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[A-Za-z0-9._~-]+)*\/?$/;
+/**
+ * The arguments the plan is read from: all but the cluster's inputs. The
+ * node security groups' keys are given apart (`nodeSecurityGroupKeys`), so
+ * a program that knows the keys before the IDs exist can plan.
+ */
+export type AttachmentPlanArgs = Omit<ClusterAttachmentArgs, ClusterInputKey | "nodeSecurityGroupIds">;
 
-/** What the component's options tell the checks. */
-export interface AttachmentContext {
-    /** The options give the component an AWS provider, whose region stands in for an absent `region`. */
-    awsProvider?: boolean;
+/**
+ * Reads the plan: every plain argument checked, defaults applied; throws
+ * `ConfigErrors` naming every problem (path, value, allowed). `root`
+ * prefixes every path (`alb-fleet:cluster` in the cluster stack).
+ */
+export function readAttachmentPlan(args: AttachmentPlanArgs, nodeSecurityGroupKeys: readonly string[], root = ""): AttachmentPlan {
+    const problems = new Problems();
+    return orThrow(problems, collectAttachmentPlan(problems, args, root, nodeSecurityGroupKeys).plan);
 }
 
 /**
- * Checks every plain value of the args and returns them with defaults
- * applied; throws `ConfigErrors` naming every problem (path, value, allowed).
- * `root` prefixes every path (`alb-fleet:cluster` in the cluster stack).
+ * What the component reads at construction from its whole arguments: the
+ * plan, and the cluster's inputs given as plain values (with
+ * `regionFromProvider`, an absent region is the AWS provider's). Throws
+ * `ConfigErrors` naming every problem of both.
  */
-export function validateClusterAttachmentArgs(args: ClusterAttachmentArgs, root = "", context: AttachmentContext = {}): ResolvedAttachment {
+export function readAttachmentArgs(args: ClusterAttachmentArgs, root = "", context: { regionFromProvider?: boolean } = {}):
+    { plan: AttachmentPlan; known: KnownClusterInputs } {
     const problems = new Problems();
-    const resolved = collectClusterAttachmentArgs(problems, args, root, context);
-    problems.throwIfAny();
-    if (resolved === undefined) {
-        throw new Error("validateClusterAttachmentArgs: no arguments and no problem");
-    }
-    return resolved;
+    const ids: unknown = isRecord(args) ? args.nodeSecurityGroupIds ?? {} : undefined;
+    // A refused map of IDs is reported where the IDs are read.
+    const { plan, account } = collectAttachmentPlan(problems, args, root, isRecord(ids) ? Object.keys(ids) : undefined);
+    const known = collectKnownClusterInputs(problems, args, account, root, context.regionFromProvider === true);
+    return { plan: orThrow(problems, plan), known };
 }
 
-/** Like `validateClusterAttachmentArgs`, but adds to the caller's problems; undefined when any was found. */
-export function collectClusterAttachmentArgs(problems: Problems, args: unknown, root: string, context: AttachmentContext = {}): ResolvedAttachment | undefined {
+/** What the cluster's inputs of a plan are checked against. */
+export function planAccount(plan: AttachmentPlan): ClusterAccount {
+    return { crossAccount: plan.crossAccount, accountId: plan.accountId, partition: arnPartition(plan.role.arn) };
+}
+
+/**
+ * Adds the plan's problems to the caller's. Gives the plan (undefined when
+ * any problem was found) and the account the cluster's inputs are checked
+ * against, as far as the network's entry gave it.
+ */
+export function collectAttachmentPlan(problems: Problems, args: unknown, root: string, nodeSecurityGroupKeys: readonly string[] | undefined):
+    { plan?: AttachmentPlan; account: ClusterAccount } {
     const before = problems.count;
     const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), root);
     if (!isRecord(args)) {
         problems.add(root || "args", args, "expected an object of ClusterAttachmentArgs");
-        return undefined;
+        return { account: { crossAccount: false } };
     }
     checkKnownKeys(problems, root, args, ClusterAttachmentArgKeys);
     const entry = networkEntry(problems, p("cluster"), args.cluster);
     // Cross-account: the network gave the cluster a registrar role (read as given, to check the rest alike when the entry is refused).
     const crossAccount = isRecord(args.cluster) && args.cluster.registrarRoleArn !== undefined;
+    const account = { crossAccount, accountId: entry?.accountId, partition: entry === undefined ? undefined : arnPartition(entry.role.arn) };
     const options = readOptions(problems, root, args, crossAccount);
-    const nodeSecurityGroupKeys = readNodeSecurityGroups(problems, p("nodeSecurityGroupIds"), args.nodeSecurityGroupIds, options.securityGroupMode);
+    const keys = readNodeSecurityGroupKeys(problems, p("nodeSecurityGroupIds"), nodeSecurityGroupKeys, options.securityGroupMode);
     const bindings = readBindings(problems, root, args.bindings, args.cluster, entry, options.securityGroupMode);
     const controller = readController(problems, p("controller"), args.controller, { crossAccount, sharedVpc: options.sharedVpc });
     const manageCrd = withDefault(flag, controller?.install ?? true)(problems, p("manageCrd"), args.manageCrd);
@@ -81,18 +103,16 @@ export function collectClusterAttachmentArgs(problems: Problems, args: unknown, 
         problems.add(p("manageCrd"), args.manageCrd, "the CRD is managed only with controller.install true; an existing controller's CRD is its installer's");
     }
     const attachmentTags = withDefault(tags, {})(problems, p("tags"), args.tags);
-    checkClusterFacts(problems, args, {
-        crossAccount, accountId: entry?.accountId, partition: entry === undefined ? undefined : arnPartition(entry.role.arn),
-        regionFromProvider: context.awsProvider === true,
-    }, root);
-
     if (problems.count > before || entry === undefined || controller === undefined || bindings === undefined || manageCrd === undefined
         || attachmentTags === undefined) {
-        return undefined;
+        return { account };
     }
     return {
-        accountId: entry.accountId, crossAccount, role: entry.role, registrarRoleArn: entry.registrarRoleArn, ...options,
-        nodeSecurityGroupKeys: nodeSecurityGroupKeys.sort(), manageCrd, bindings, controller, tags: attachmentTags,
+        account,
+        plan: {
+            accountId: entry.accountId, crossAccount, role: entry.role, registrarRoleArn: entry.registrarRoleArn, ...options,
+            nodeSecurityGroupKeys: [...keys].sort(), manageCrd, bindings, controller, tags: attachmentTags,
+        },
     };
 }
 
@@ -127,7 +147,7 @@ const networkEntryFields = object("expected this cluster's entry of the network 
 /** The network's entry, checked: the controller role in the cluster's account, the registrar role (cross-account) in another. */
 interface NetworkEntry {
     accountId: string;
-    role: ResolvedAttachment["role"];
+    role: AttachmentPlan["role"];
     registrarRoleArn?: string;
     targetGroups: Record<string, { port: number; protocol: TargetProtocol; targetType: TargetType; healthCheckPort?: number; nodePort?: number }>;
 }
@@ -157,7 +177,7 @@ function networkEntry(p: Problems, path: string, value: unknown): NetworkEntry |
 }
 
 /** The options: how the ALB reaches the targets, and what the component creates in the cluster. */
-type Options = Pick<ResolvedAttachment, "securityGroupMode" | "multiClusterTargetGroup" | "sharedVpc" | "applyToCluster" | "labelNamespaces"
+type Options = Pick<AttachmentPlan, "securityGroupMode" | "multiClusterTargetGroup" | "sharedVpc" | "applyToCluster" | "labelNamespaces"
     | "createNamespaces" | "retainNamespaces" | "bindingAdmissionPolicy">;
 
 function readOptions(p: Problems, root: string, args: Record<string, unknown>, crossAccount: boolean): Options {
@@ -182,22 +202,18 @@ function readOptions(p: Problems, root: string, args: Record<string, unknown>, c
 }
 
 /**
- * `nodeSecurityGroupIds`: security group IDs keyed by a stable name (the
- * values may be outputs, checked once known); at least one unless the
- * mode is `none`. Gives the keys.
+ * The keys of `nodeSecurityGroupIds` (stable names: they name the ingress
+ * rules); at least one unless the mode is `none`. `undefined` when the map
+ * itself was refused, where its IDs are read.
  */
-function readNodeSecurityGroups(p: Problems, path: string, value: unknown, mode: SecurityGroupMode): string[] {
-    const read = map(() => input(securityGroupId), {
-        notMap: "expected security group IDs keyed by a stable name, e.g. { nodes: \"sg-0123456789abcdef0\" }",
-        key: { pattern: KeyPattern, allowed: "expected a key of lower-case letters, digits and inner hyphens" },
-    })(p, path, value === undefined ? {} : value);
-    if (read === undefined) {
+function readNodeSecurityGroupKeys(p: Problems, path: string, keys: readonly string[] | undefined, mode: SecurityGroupMode): string[] {
+    if (keys === undefined) {
         return [];
     }
-    const keys = Object.keys(isRecord(value) ? value : {}).filter(k => KeyPattern.test(k));
-    p.check(mode === SecurityGroupMode.None || Object.keys(isRecord(value) ? value : {}).length > 0, path, value,
+    const named = keys.filter(key => p.check(KeyPattern.test(key), join(path, key), key, "expected a key of lower-case letters, digits and inner hyphens"));
+    p.check(mode === SecurityGroupMode.None || keys.length > 0, path, {},
         `securityGroupMode "${mode}" needs the nodes' security groups; give at least one, or set securityGroupMode "none"`);
-    return keys;
+    return named;
 }
 
 /** A binding as read: the Service port by number or by name, its TargetGroupBinding name defaulted. */
@@ -329,97 +345,6 @@ function resolveBinding(p: Problems, path: string, key: string, b: BindingRead, 
     };
 }
 
-/** The cluster facts: Pulumi inputs, so each is checked now when known, else once it resolves. */
-export interface ClusterFacts {
-    clusterName?: unknown;
-    oidcProviderArn?: unknown;
-    oidcIssuer?: unknown;
-    vpcId?: unknown;
-    region?: unknown;
-    albSecurityGroupId?: unknown;
-}
-
-/** The cluster facts, checked. */
-export type CheckedClusterFacts = { [K in keyof Required<ClusterFacts>]: string };
-
-/** What checking the cluster facts needs to know of the cluster. */
-export interface FactsMode {
-    crossAccount: boolean;
-    /** The cluster's account: the OIDC provider's must be it. */
-    accountId?: string;
-    /** The partition of the network's ARNs (the controller role's): the region must be in it. */
-    partition?: string;
-    /** An absent region is taken from the component's AWS provider (checked once it resolves). */
-    regionFromProvider?: boolean;
-}
-
-/** What an absent region says. */
-export const RegionMissing = "expected the region, such as \"eu-west-1\", or an AWS provider in the options (provider, providers, or the parent's) "
-    + "to take it from; the ambient aws:region config is not read";
-
-/** The readers of the cluster facts, given the cluster's mode (the name's length and the provider's account depend on it). */
-function factReaders(mode: FactsMode): { [K in keyof Required<ClusterFacts>]: Reader<string> } {
-    const clusterName: Reader<string> = (p, path, value) => {
-        const name = text(ClusterNamePattern, AllowedText.clusterName)(p, path, value);
-        return name !== undefined && p.check(!mode.crossAccount || name.length <= MaxCrossAccountClusterName, path, name,
-            `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`)
-            ? name : undefined;
-    };
-    const oidcProviderArn: Reader<string> = (p, path, value) => {
-        const arn = text(OidcProviderArnPattern, ArnAllowed.oidcProvider)(p, path, value);
-        return arn !== undefined && p.check(mode.accountId === undefined || arnAccount(arn) === mode.accountId, path, arn,
-            `expected the OIDC provider of the cluster's account ${mode.accountId}`) ? arn : undefined;
-    };
-    const regionOf: Reader<string> = (p, path, value) => {
-        if (value === undefined) {
-            return void p.add(path, value, RegionMissing);
-        }
-        const name = region(p, path, value);
-        return name !== undefined && p.check(mode.partition === undefined || partitionOf(name) === mode.partition, path, name,
-            `expected a region of the ${mode.partition} partition, the partition of cluster.controllerRoleArn`) ? name : undefined;
-    };
-    return {
-        clusterName,
-        oidcIssuer: text(IssuerPattern,
-            "expected the OIDC issuer URL, with or without https://, e.g. \"https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\""),
-        oidcProviderArn,
-        vpcId,
-        region: regionOf,
-        albSecurityGroupId: securityGroupId,
-    };
-}
-
-const FactKeys = ["clusterName", "oidcIssuer", "oidcProviderArn", "vpcId", "region", "albSecurityGroupId"] as const;
-
-/**
- * Checks the cluster facts that are known (outputs are skipped: call again
- * with their values once known). A missing value is an error, but for a
- * region taken from the AWS provider. Gives the facts read.
- */
-export function checkClusterFacts(problems: Problems, facts: ClusterFacts, mode: FactsMode, root = ""): Partial<CheckedClusterFacts> {
-    const readers = factReaders(mode);
-    const read: Partial<CheckedClusterFacts> = {};
-    for (const key of FactKeys) {
-        if (key === "region" && facts.region === undefined && mode.regionFromProvider === true) {
-            continue;
-        }
-        read[key] = input(readers[key])(problems, join(root, key), facts[key]);
-    }
-    return read;
-}
-
-/** `checkClusterFacts` that throws; for values known only at deployment time. Gives the facts checked. */
-export function assertClusterFacts(facts: ClusterFacts, mode: FactsMode, root = ""): CheckedClusterFacts {
-    const problems = new Problems();
-    const { clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId } = checkClusterFacts(problems, facts, mode, root);
-    problems.throwIfAny();
-    if (clusterName === undefined || oidcProviderArn === undefined || oidcIssuer === undefined || vpcId === undefined || region === undefined
-        || albSecurityGroupId === undefined) {
-        throw new Error("assertClusterFacts: a fact is not known, and no problem was recorded");
-    }
-    return { clusterName, oidcProviderArn, oidcIssuer, vpcId, region, albSecurityGroupId };
-}
-
 /**
  * Checks a value of the network's entry that became known at deployment
  * time (`cluster.targetGroups.<service>.arn`, `cluster.externalId`), with
@@ -433,7 +358,3 @@ export function assertNetworkInput(kind: "targetGroupArn" | "externalId", path: 
     return read;
 }
 
-/** Checks a node security group ID that became known at deployment time. */
-export function assertSecurityGroupId(path: string, value: unknown): void {
-    readOrThrow(securityGroupId, path, value);
-}

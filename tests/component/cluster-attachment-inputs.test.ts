@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAttachment, ClusterAttachmentArgs } from "../../components/cluster-attachment";
-import { RegionMissing } from "../../components/cluster-attachment/validate";
+import { RegionMissing } from "../../components/cluster-attachment/cluster-inputs";
 import { RecordedResource } from "../../cli/plan/mock-runtime";
 import { run, runError } from "../harness";
 import { GreenNodesSg, NetworkAccount, attachmentArgs } from "./cluster-attachment-fixtures";

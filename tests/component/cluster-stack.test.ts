@@ -290,3 +290,43 @@ describe("cluster stack: VPC sharing", () => {
         expect(error.message).to.equal("alb-fleet:cluster.eks.subnetIds: got nothing; the network stack shares no subnets (vpcSharing); give the cluster's subnetIds");
     });
 });
+
+describe("cluster stack: what the cluster is created or looked up with is refused before anything but the stack reference", () => {
+    const longName = "b".repeat(57);
+    const named = (outputs: ReturnType<typeof exampleNetworkOutputs>, key: string) => {
+        outputs.clusters[key] = outputs.clusters.blue;
+        return outputs;
+    };
+    const cases: [string, unknown, string, (o: ReturnType<typeof exampleNetworkOutputs>) => unknown, string][] = [
+        ["a cross-account cluster name over 56 characters", { ...blueConfig(), eks: { ...blueConfig().eks, name: longName } }, BlueAccount, o => o,
+            `alb-fleet:cluster.eks.name: got "${longName}"; a cross-account cluster's name must be at most 56 characters `
+            + "(STS session name \"AWS-LBC-<clusterName>\" is limited to 64)"],
+        ["a cross-account cluster named by its key, over 56 characters", { ...blueConfig(), key: longName, eks: { create: true, publicAccessCidrs: ["203.0.113.0/24"] } },
+            BlueAccount, o => named(o, longName),
+            `alb-fleet:cluster.key: got "${longName}"; a cross-account cluster's name must be at most 56 characters `
+            + "(STS session name \"AWS-LBC-<clusterName>\" is limited to 64)"],
+        ["a network region that is no region", greenConfig(), NetworkAccount, o => Object.assign(o, { region: "Europe" }),
+            "alb-fleet:cluster.networkStack: got \"network\"; its output region is \"Europe\"; expected an AWS region such as \"eu-west-1\""],
+        ["a network VPC that is no VPC ID", blueConfig(), BlueAccount, o => Object.assign(o, { vpcId: "vpc-1" }),
+            "alb-fleet:cluster.networkStack: got \"network\"; its output vpcId is \"vpc-1\"; expected a VPC ID such as \"vpc-0123456789abcdef0\""],
+        ["a network ALB security group that is not a string", greenConfig(), NetworkAccount, o => Object.assign(o, { securityGroupId: 42 }),
+            "alb-fleet:cluster.networkStack: got \"network\"; its output securityGroupId is 42; expected a security group ID such as \"sg-0123456789abcdef0\""],
+        ["a network region outside the partition of the cluster's role", blueConfig(), BlueAccount, o => Object.assign(o, { region: "cn-north-1" }),
+            "alb-fleet:cluster.networkStack: got \"network\"; its output region is \"cn-north-1\", outside the aws partition of clusters.blue.controllerRoleArn"],
+    ];
+    for (const [what, cluster, account, edit, message] of cases) {
+        it(`refuses ${what}`, async () => {
+            const outputs = edit(exampleNetworkOutputs()) as Record<string, unknown>;
+            const { error, run: r } = await runRefused(clusterProgram, { ...options(cluster, account), stackOutputs: { network: outputs } });
+            expect(error.message).to.equal(message);
+            expect(r.inventory()).to.deep.equal(["pulumi:pulumi:StackReference::network"]);
+        });
+    }
+
+    it("accepts a same-account cluster name over 56 characters (no STS session is assumed)", async () => {
+        const outputs = exampleNetworkOutputs();
+        const r = await run(clusterProgram, { ...options({ ...blueConfig(), key: "green", accountId: NetworkAccount,
+            eks: { create: true, name: longName, publicAccessCidrs: ["203.0.113.0/24"] } }, NetworkAccount), stackOutputs: { network: outputs as unknown as Record<string, unknown> } });
+        expect(r.get("eks:index:Cluster", "green").inputs.name).to.equal(longName);
+    });
+});

@@ -2,16 +2,19 @@ import { expect } from "chai";
 import * as fc from "fast-check";
 import { ConfigErrors } from "../../components/internal/errors";
 import { ClusterAttachmentArgs } from "../../components/cluster-attachment/args";
-import { validateClusterAttachmentArgs } from "../../components/cluster-attachment/validate";
+import { readAttachmentArgs } from "../../components/cluster-attachment/validate";
 import { attachmentArgs } from "../component/cluster-attachment-fixtures";
 
 type Mutate = (a: any) => void;
+
+/** The plan read from the whole arguments, as the component reads them (the plain cluster inputs checked too). */
+const planOf = (args: ClusterAttachmentArgs, root = "") => readAttachmentArgs(args, root).plan;
 
 function errorOf(key: "blue" | "green", mutate: Mutate, root = ""): string {
     const args = JSON.parse(JSON.stringify(attachmentArgs(key))) as ClusterAttachmentArgs;
     mutate(args);
     try {
-        validateClusterAttachmentArgs(args, root);
+        planOf(args, root);
     } catch (e) {
         expect(e).to.be.instanceOf(ConfigErrors);
         return (e as Error).message;
@@ -21,7 +24,7 @@ function errorOf(key: "blue" | "green", mutate: Mutate, root = ""): string {
 
 describe("cluster-attachment validation: defaults", () => {
     it("resolves the blue (cross-account) example", () => {
-        const r = validateClusterAttachmentArgs(attachmentArgs("blue"));
+        const r = planOf(attachmentArgs("blue"));
         expect(r.crossAccount).to.equal(true);
         expect(r.sharedVpc).to.equal(true);
         expect(r.role).to.deep.equal({ name: "shared-alb-lbc-blue", path: "/", arn: "arn:aws:iam::222222222222:role/shared-alb-lbc-blue" });
@@ -40,7 +43,7 @@ describe("cluster-attachment validation: defaults", () => {
     });
 
     it("resolves the green (same-account) example", () => {
-        const r = validateClusterAttachmentArgs(attachmentArgs("green"));
+        const r = planOf(attachmentArgs("green"));
         expect([r.crossAccount, r.sharedVpc, r.registrarRoleArn]).to.deep.equal([false, false, undefined]);
     });
 
@@ -51,7 +54,7 @@ describe("cluster-attachment validation: defaults", () => {
             if (targetPort !== undefined) {
                 a.bindings.web.targetPort = targetPort;
             }
-            const r = validateClusterAttachmentArgs(a);
+            const r = planOf(a);
             const b = r.bindings.web;
             return [b.fromPort, b.toPort, b.networkingPort, b.healthCheckPort];
         };
@@ -64,7 +67,7 @@ describe("cluster-attachment validation: defaults", () => {
     });
 
     it("leaves the CRD alone when attaching to an existing controller", () => {
-        const r = validateClusterAttachmentArgs(attachmentArgs("green", { controller: { install: false } }));
+        const r = planOf(attachmentArgs("green", { controller: { install: false } }));
         expect(r.manageCrd).to.equal(false);
     });
 });
@@ -195,7 +198,7 @@ describe("cluster-attachment validation: errors name the path, the value and wha
             });
             let ok = true;
             try {
-                validateClusterAttachmentArgs(args);
+                planOf(args);
             } catch {
                 ok = false;
             }
@@ -205,7 +208,7 @@ describe("cluster-attachment validation: errors name the path, the value and wha
 
     it("accepts issuers with and without https://", () => {
         for (const oidcIssuer of ["https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", "oidc.eks.eu-west-1.amazonaws.com/id/ABC"]) {
-            expect(() => validateClusterAttachmentArgs(attachmentArgs("green", { oidcIssuer }))).to.not.throw();
+            expect(() => planOf(attachmentArgs("green", { oidcIssuer }))).to.not.throw();
         }
     });
 });
