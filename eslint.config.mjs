@@ -19,7 +19,7 @@ const pureModules = [
 ];
 
 /** The one place the components load the provider SDKs from: their submodules, never a package index. */
-const sdkFacades = ["components/internal/aws.ts", "components/internal/kubernetes.ts", "components/internal/kubernetes-helm.ts", "components/internal/random.ts"];
+const sdkFacades = ["components/internal/aws.ts", "components/internal/aws-provider.ts", "components/internal/kubernetes.ts", "components/internal/kubernetes-helm.ts", "components/internal/random.ts"];
 
 const componentClass = "a pure module imports no component class, nor an index that exports one: they load the Pulumi SDK.";
 

@@ -9,6 +9,7 @@ import { AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/clust
 import { requiredNamespaces } from "../components/cluster-attachment/manifests";
 import { AttachmentPlan } from "../components/cluster-attachment/validate";
 import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
+import { checkCredentialsAccount } from "../components/internal/account";
 import { Problems } from "../components/internal/errors";
 import { AllowedText, RegionPattern, SecurityGroupIdPattern, VpcIdPattern } from "../components/internal/values";
 import {
@@ -148,8 +149,8 @@ async function checkCredentials(config: ClusterStackConfig, network: NetworkOutp
     const caller = await aws.getCallerIdentity();
     const awsRegion = new pulumi.Config("aws").get("region");
     const problems = new Problems();
-    problems.check(caller.accountId === config.accountId, `${ClusterConfigRoot}.accountId`, config.accountId,
-        `this stack runs with credentials of account ${caller.accountId}; run it with credentials of account ${config.accountId}`);
+    checkCredentialsAccount(problems, `${ClusterConfigRoot}.accountId`, config.accountId, caller.accountId,
+        `run this cluster stack with credentials of account ${config.accountId}`);
     if (awsRegion !== undefined) {
         problems.check(awsRegion === network.region, "aws:region", awsRegion, `expected the network's region ${network.region}: the cluster sits in the ALB's VPC`);
     }

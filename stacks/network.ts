@@ -1,8 +1,8 @@
 import * as aws from "../components/internal/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../components/internal/arn";
-import { NetworkCredentialsFix, credentialsProblem } from "../components/internal/account";
-import { ConfigErrors, Problems } from "../components/internal/errors";
+import { NetworkCredentialsFix, checkCredentialsAccount } from "../components/internal/account";
+import { Problems } from "../components/internal/errors";
 import { isRecord } from "../components/internal/read";
 import { SharedAlb } from "../components/shared-alb";
 import { SharedAlbArgs } from "../components/shared-alb/args";
@@ -26,10 +26,9 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     // accountId is left for SharedAlb, which reports it with every other problem of the config.
     const account = accountId(new Problems(), "accountId", network.accountId);
     if (account !== undefined) {
-        const problem = credentialsProblem("accountId", account, (await aws.getCallerIdentity()).accountId, NetworkCredentialsFix);
-        if (problem !== undefined) {
-            throw new ConfigErrors([problem]);
-        }
+        const credentials = new Problems();
+        checkCredentialsAccount(credentials, "accountId", account, (await aws.getCallerIdentity()).accountId, NetworkCredentialsFix);
+        credentials.throwIfAny();
     }
     // Rules and clusters that stay keep the places this stack's last update gave them.
     const deployedAllocation = await readDeployedAllocation();

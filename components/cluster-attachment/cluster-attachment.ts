@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { awsProviderOf, providerRegion } from "../internal/aws-provider";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
 import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
@@ -95,27 +96,6 @@ export interface BindingOutput {
 
 /** Each attachment's rendered manifests (kept off the class's properties, which are its schema outputs). */
 const manifestsOf = new WeakMap<ClusterAttachment, pulumi.Output<AttachmentManifests>>();
-
-/**
- * The AWS provider the options give the component's children: `provider` or
- * `providers` (an `aws.Provider`, or the `aws` entry of a providers map, as
- * a provider reference from another language's program arrives), or the
- * parent's.
- */
-function awsProviderOf(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
-    const providers = opts?.providers;
-    const listed = Array.isArray(providers) ? providers.find(p => p instanceof aws.Provider) : providers?.aws;
-    return (opts?.provider instanceof aws.Provider ? opts.provider : undefined) ?? listed ?? opts?.parent?.getProvider("aws::ClusterAttachment");
-}
-
-/**
- * The region of an AWS provider: its `region` when it is a provider object
- * of this program, else (a provider reference, as another language's
- * program passes it) the region the provider reports.
- */
-function providerRegion(provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string | undefined> {
-    return provider instanceof aws.Provider ? provider.region : aws.getRegionOutput({}, { provider, parent }).region;
-}
 
 /** One binding as the outputs report it. */
 function bindingOutput(b: AttachmentPlan["bindings"][string], targetGroupArn: string): BindingOutput {

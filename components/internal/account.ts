@@ -3,15 +3,15 @@
  * SharedAlb for programs of their own, runs it before it creates anything in
  * an account. Pure: no Pulumi runtime.
  */
-import { ConfigError } from "./errors";
+import { Problems } from "./errors";
 
 /** What the network stack's (and SharedAlb's) refusal tells the user to do. */
 export const NetworkCredentialsFix = "deploy the network stack with the network account's credentials";
 
 /**
- * The problem when the credentials are for `actual` while the config at
- * `path` says `expected`; undefined when they match. `fix` says what to do.
+ * Records a problem at `path` when the credentials are for `actual` while
+ * the config says `expected`; `fix` says what to do. Gives whether they match.
  */
-export function credentialsProblem(path: string, expected: string, actual: string, fix: string): ConfigError | undefined {
-    return actual === expected ? undefined : new ConfigError(path, expected, `the AWS credentials are for account ${actual}: ${fix}`);
+export function checkCredentialsAccount(p: Problems, path: string, expected: string, actual: string, fix: string): boolean {
+    return p.check(actual === expected, path, expected, `the AWS credentials are for account ${actual}: ${fix}`);
 }

@@ -4,9 +4,10 @@ import * as random from "../internal/random";
 import { externalId, subnetArn } from "../internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
 import { dataMap, own } from "../internal/data";
-import { ConfigErrors, withFixedMessage } from "../internal/errors";
+import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
+import { awsProviderOf, providerRegion } from "../internal/aws-provider";
 import { containsLater } from "../internal/later";
-import { NetworkCredentialsFix, credentialsProblem } from "../internal/account";
+import { NetworkCredentialsFix, checkCredentialsAccount } from "../internal/account";
 import { Reader, join, readOrThrow } from "../internal/read";
 import { SharedAlbArgs } from "./args";
 import { ClusterPlan, FleetInputs, FleetPlan, ServicePlan, fleetModel } from "./model";
@@ -104,14 +105,16 @@ export class SharedAlb extends pulumi.ComponentResource {
     readonly outputs: pulumi.Output<NetworkOutputs>;
 
     constructor(name: string, args: SharedAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        const providerRegion = awsProviderRegion(opts);
+        const awsProvider = awsProviderOf(opts);
         // Everything known now is read and checked before anything, the component included, is registered: the plan, and its inputs when
         // every one is plain; inputs that are Outputs once they resolve, failing on this component with the message a plain value gets.
-        const plan = planSharedAlbArgs(args, providerRegion !== undefined);
-        const values: SharedAlbInputValues = { ...inputValuesOf(args), region: args.region ?? providerRegion };
-        const inputsNow = containsLater(values) ? undefined : readSharedAlbInputs(plan, values);
+        const plan = planSharedAlbArgs(args, awsProvider !== undefined);
+        const given = inputValuesOf(args);
+        const regionFromProvider = (given.region === undefined || given.region === null) ? awsProvider : undefined;
+        const inputsNow = regionFromProvider !== undefined || containsLater(given) ? undefined : readSharedAlbInputs(plan, given);
         super("shared-alb:index:SharedAlb", name, {}, opts);
         const secrets = secretInputsOf({ ...args });
+        const values: SharedAlbInputValues = regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };
         const inputs = inputsNow !== undefined ? pulumi.output(inputsNow)
             : pulumi.output(values).apply(v => this.configChecked(() => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
         const account = this.accountChecked(plan, inputs);
@@ -202,9 +205,9 @@ export class SharedAlb extends pulumi.ComponentResource {
     /** The check that the deploying credentials are in the network account, which every child waits on. */
     private accountChecked(plan: FleetPlan, inputs: pulumi.Output<FleetInputs>): AccountChecked {
         const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
-            const problem = credentialsProblem("accountId", plan.accountId, actual, NetworkCredentialsFix);
-            if (problem !== undefined) {
-                throw withFixedMessage(new pulumi.ResourceError(problem.message, this, /* hideStack: a config error, not a bug */ true));
+            const problems = new Problems();
+            if (!checkCredentialsAccount(problems, "accountId", plan.accountId, actual, NetworkCredentialsFix)) {
+                throw withFixedMessage(new pulumi.ResourceError(problems.errors[0].message, this, /* hideStack: a config error, not a bug */ true));
             }
             return actual;
         });
@@ -441,25 +444,6 @@ export class SharedAlb extends pulumi.ComponentResource {
         }
         return share;
     }
-}
-
-/**
- * The region of the AWS provider the options give the component (`provider`,
- * `providers`, or the parent's), as an Output: an `aws.Provider`'s own
- * `region`, or for a provider known only by reference (as a component served
- * to another language receives it) the region that provider answers
- * `aws:index/getRegion` with. Undefined when there is no AWS provider.
- */
-function awsProviderRegion(opts: pulumi.ComponentResourceOptions | undefined): pulumi.Output<string | undefined> | undefined {
-    const providers = opts?.providers;
-    const listed = Array.isArray(providers) ? providers : Object.values(providers ?? {});
-    // Any provider of the aws package passes isInstance, a reference included (which has no region of its own).
-    const found = [opts?.provider, ...listed, opts?.parent?.getProvider("aws::region")].find(p => aws.Provider.isInstance(p));
-    if (found === undefined) {
-        return undefined;
-    }
-    const own: unknown = found.region;
-    return pulumi.Output.isInstance(own) ? found.region : aws.getRegionOutput({}, { provider: found }).region;
 }
 
 /** A listener or rule action: a forward to the clusters' target groups, or a fixed response. */

@@ -140,7 +140,7 @@ describe("cluster stack: bad config fails before anything but the stack referenc
         ["an account other than the network's for the key", { ...greenConfig(), accountId: "333333333333" }, "333333333333",
             "alb-fleet:cluster.accountId: got \"333333333333\"; the network stack \"network\" has cluster \"green\" in account 111111111111"],
         ["credentials of another account", blueConfig(), NetworkAccount,
-            "alb-fleet:cluster.accountId: got \"222222222222\"; this stack runs with credentials of account 111111111111; run it with credentials of account 222222222222"],
+            "alb-fleet:cluster.accountId: got \"222222222222\"; the AWS credentials are for account 111111111111: run this cluster stack with credentials of account 222222222222"],
         ["a region other than the network's", greenConfig(), NetworkAccount,
             "aws:region: got \"us-east-1\"; expected the network's region eu-west-1: the cluster sits in the ALB's VPC", { "aws:region": "us-east-1" }],
         ["a bad namespace", { ...greenConfig(), bindings: { web: { namespace: "Shop", service: "web", port: 80 } } }, NetworkAccount,
