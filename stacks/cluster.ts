@@ -1,14 +1,10 @@
-import * as aws from "../components/internal/aws";
-import * as k8s from "../components/internal/kubernetes";
+import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs, fromEksCluster, ClusterOutputs, NetworkOutputs } from "../components";
+import {
+    AdmissionPolicyNeeds, servesAdmissionPolicy, requiredNamespaces, ResolvedAttachment, validateClusterAttachmentArgs, oidcProviderArn,
+    partitionOf, Problems,
+} from "../components/internal";
+import { aws, k8s } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
-import { BindingOutput, ClusterAttachment, ClusterAttachmentArgs } from "../components/cluster-attachment";
-import { fromEksCluster } from "../components/cluster-attachment/eks";
-import { AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
-import { requiredNamespaces } from "../components/cluster-attachment/manifests";
-import { ResolvedAttachment, validateClusterAttachmentArgs } from "../components/cluster-attachment/validate";
-import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
-import { oidcProviderArn, partitionOf } from "../components/internal/arn";
-import { Problems } from "../components/internal/errors";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,

@@ -1,10 +1,7 @@
-import * as aws from "../components/internal/aws";
+import { SharedAlb, SharedAlbArgs, readDeployedAllocation } from "../components";
+import { Problems, validateSharedAlbArgs } from "../components/internal";
+import { aws } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../components/internal/errors";
-import { SharedAlb } from "../components/shared-alb";
-import { SharedAlbArgs } from "../components/shared-alb/args";
-import { readDeployedAllocation } from "../components/shared-alb/deployed-read";
-import { validateSharedAlbArgs } from "../components/shared-alb/validate";
 import { configDocument } from "./config-document";
 
 /**
