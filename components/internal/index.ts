@@ -5,7 +5,7 @@
  * No compatibility promise: a release may change any of it (docs/api.md).
  *
  * It loads no Pulumi SDK (a pure module: the lint keeps it so, and
- * tests/unit/api.test.ts checks what it loads), so `shared-alb doctor` never
+ * tests/consumer/api.test.ts checks what it loads), so `shared-alb doctor` never
  * loads one. That is also why it re-exports the few public names SDK-free
  * code needs (`ConfigError`, `SecurityGroupMode`, the contract and argument
  * types), the same objects as the main entry's: that code must not load the
