@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { CST, LineCounter, Parser, parseDocument } from "yaml";
-import { DocumentError, DocumentLimits, toData } from "../components/internal/data";
+import { DocumentError, DocumentLimits, toData } from "../components/internal";
 
 /**
  * A command could not read an input file it was given (or defaults to).

@@ -1,13 +1,10 @@
 import { readFile, stat } from "fs/promises";
 import * as path from "path";
-import { HiddenSecret, NetworkOutputs } from "../components/internal/contract";
 import {
-    ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, TargetGroupArnPattern, accountId, parseRoleArn,
-} from "../components/internal/arn";
-import { ConfigError, Problems } from "../components/internal/errors";
-import { Reader, check, flag, integer, isRecord, join, list, map, object, optional } from "../components/internal/read";
-import { NodePortRange } from "../components/internal/values";
-import { DocumentError, parseJsonData, refuseReservedKeys } from "../components/internal/data";
+    HiddenSecret, NetworkOutputs, ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern,
+    TargetGroupArnPattern, accountId, parseRoleArn, ConfigError, Problems, Reader, check, flag, integer, isRecord, join, list, map,
+    object, optional, NodePortRange, DocumentError, parseJsonData, refuseReservedKeys,
+} from "../components/internal";
 import { FileSizeLimits, InputError, describeFsError, formatBytes, tooLarge } from "./input-files";
 
 // The network stack's outputs as the commands read them back from

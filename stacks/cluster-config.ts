@@ -2,21 +2,12 @@
  * The cluster stack's config (`alb-fleet:cluster`) and its checks against the
  * network stack's outputs. Pure: no Pulumi runtime.
  */
-import { AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo } from "../components/internal/arn";
-import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
-import { Problems } from "../components/internal/errors";
 import {
-    Reader, check, flag, integer, isRecord, join, list, map, nonEmpty, object, objectFields, oneOf, optional, orThrow, text, withDefault,
-} from "../components/internal/read";
-import { AllowedText, CidrPattern, ClusterNamePattern, KeyPattern, securityGroupId, subnetId } from "../components/internal/values";
-import {
-    BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
-} from "../components/cluster-attachment/args";
-import { AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
-import { MaxCrossAccountClusterName } from "../components/cluster-attachment/model";
-import { bindingArgs } from "../components/cluster-attachment/validate";
-import { controllerArgs } from "../components/cluster-attachment/validate-controller";
-import { own } from "../components/internal/data";
+    AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo, ClusterOutputs, NetworkOutputs, Problems, Reader, check, flag, integer, isRecord,
+    join, list, map, nonEmpty, object, objectFields, oneOf, optional, orThrow, text, withDefault, AllowedText, CidrPattern, ClusterNamePattern,
+    KeyPattern, securityGroupId, subnetId, BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
+    AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy, bindingArgs, controllerArgs, own, MaxCrossAccountClusterName,
+} from "../components/internal";
 
 /** The config key, used as the root of every error path. */
 export const ClusterConfigRoot = "alb-fleet:cluster";

@@ -1,5 +1,4 @@
-import * as aws from "../components/internal/aws";
-import * as k8s from "../components/internal/kubernetes";
+import { aws, k8s } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Tag on an IAM OIDC provider a cluster stack created: `<project>/<stack>`. */

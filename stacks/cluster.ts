@@ -1,17 +1,10 @@
-import * as aws from "../components/internal/aws";
-import * as k8s from "../components/internal/kubernetes";
+import { BindingOutput, ClusterAttachment, fromEksCluster, ClusterOutputs, NetworkOutputs } from "../components";
+import {
+    AdmissionPolicyNeeds, AllowedText, AttachmentPlan, ClusterInputArgs, Problems, RegionPattern, SecurityGroupIdPattern, VpcIdPattern,
+    checkCredentialsAccount, requiredNamespaces, servesAdmissionPolicy,
+} from "../components/internal";
+import { aws, k8s, planAttachment } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
-import { BindingOutput, ClusterAttachment } from "../components/cluster-attachment";
-import { planAttachment } from "../components/cluster-attachment/cluster-attachment";
-import { ClusterInputArgs } from "../components/cluster-attachment/cluster-inputs";
-import { fromEksCluster } from "../components/cluster-attachment/eks";
-import { AdmissionPolicyNeeds, servesAdmissionPolicy } from "../components/cluster-attachment/admission-policy";
-import { requiredNamespaces } from "../components/cluster-attachment/manifests";
-import { AttachmentPlan } from "../components/cluster-attachment/validate";
-import { ClusterOutputs, NetworkOutputs } from "../components/internal/contract";
-import { checkCredentialsAccount } from "../components/internal/account";
-import { Problems } from "../components/internal/errors";
-import { AllowedText, RegionPattern, SecurityGroupIdPattern, VpcIdPattern } from "../components/internal/values";
 import {
     attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
     validateClusterConfigShape,

@@ -3,8 +3,7 @@
  * the engine passes it to a program: a JSON string, read as data. Pure: no
  * Pulumi runtime.
  */
-import { DocumentError, parseJsonData, refuseReservedKeys } from "../components/internal/data";
-import { ConfigError } from "../components/internal/errors";
+import { DocumentError, parseJsonData, refuseReservedKeys, ConfigError } from "../components/internal";
 
 /**
  * Parses the JSON text of config key `key` (full, e.g. `alb-fleet:network`)

@@ -1,12 +1,7 @@
-import * as aws from "../components/internal/aws";
+import { SharedAlb, SharedAlbArgs, readDeployedAllocation } from "../components";
+import { NetworkCredentialsFix, Problems, accountId, checkCredentialsAccount, isRecord } from "../components/internal";
+import { aws } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
-import { accountId } from "../components/internal/arn";
-import { NetworkCredentialsFix, checkCredentialsAccount } from "../components/internal/account";
-import { Problems } from "../components/internal/errors";
-import { isRecord } from "../components/internal/read";
-import { SharedAlb } from "../components/shared-alb";
-import { SharedAlbArgs } from "../components/shared-alb/args";
-import { readDeployedAllocation } from "../components/shared-alb/deployed-read";
 import { configDocument } from "./config-document";
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../components/internal/errors";
+import { ConfigError } from "../components/internal";
 
 /** The programs this Pulumi project can run, picked by the `alb-fleet:role` config key. */
 export const Roles = ["network", "cluster"] as const;

@@ -1,5 +1,4 @@
-import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { albTargetPorts } from "../../components/internal/target-ports";
+import { NetworkOutputs, ServiceOutputs, TargetGroupOutputs, albTargetPorts } from "../../components/internal";
 import { unreadable } from "./aws-clients";
 import { checkControllers, checkRegistrars } from "./iam-checks";
 import { expectedTargetGroups, ExpectedTargetGroup, serviceListener, sortedEntries } from "./outputs";

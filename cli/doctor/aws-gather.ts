@@ -20,8 +20,7 @@ import {
     ListAttachedRolePoliciesCommand,
     ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
-import { parseRoleArn } from "../../components/internal/arn";
-import { NetworkOutputs } from "../../components/internal/contract";
+import { parseRoleArn, NetworkOutputs, dataMap } from "../../components/internal";
 import { AwsClients, isFatalAwsError, isNotFound, oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
 import { FailedRead } from "./report";
@@ -31,7 +30,6 @@ import {
     AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LivePolicy, LiveRole, LiveRule, LiveSecurityGroup,
     LiveTarget, LiveTargetGroup, PolicyDocument,
 } from "./snapshot";
-import { dataMap } from "../../components/internal/data";
 
 /** One SDK call as made: which client, and the command (its class and input). */
 export interface RecordedCall {

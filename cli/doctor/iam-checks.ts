@@ -1,8 +1,7 @@
-import { arnPartition, securityGroupArn } from "../../components/internal/arn";
-import { ClusterOutputs, NetworkOutputs, shownExternalId } from "../../components/internal/contract";
-import { AdditionalPolicyName, ControllerPolicyName, controllerPermissionsPolicy } from "../../components/cluster-attachment/policy";
-import { ForbiddenActionPatterns } from "../../components/cluster-attachment/validate-controller";
-import { RegistrarPolicyName, registrarPermissions } from "../../components/shared-alb/policy";
+import {
+    arnPartition, securityGroupArn, ClusterOutputs, NetworkOutputs, shownExternalId, AdditionalPolicyName, ControllerPolicyName,
+    controllerPermissionsPolicy, ForbiddenActionPatterns, RegistrarPolicyName, registrarPermissions,
+} from "../../components/internal";
 import { unreadable } from "./aws-clients";
 import { evaluateControllerTrust, evaluateTrust, isAllowed, TrustProblem } from "./iam-policy";
 import { envelopeOf, ExtrasAllowed, widenedGrants } from "./iam-widening";

@@ -1,5 +1,4 @@
-import { accountRootArn, arnPartition, OidcProviderArnPattern } from "../../components/internal/arn";
-import { IrsaAudience, normalizeIssuer } from "../../components/cluster-attachment/policy";
+import { accountRootArn, arnPartition, OidcProviderArnPattern, IrsaAudience, normalizeIssuer } from "../../components/internal";
 import { PolicyDocument } from "./snapshot";
 
 /**

@@ -1,4 +1,4 @@
-import { PolicyDocument as BuiltPolicy } from "../../components/internal/iam";
+import { PolicyDocument as BuiltPolicy } from "../../components/internal";
 import { serviceActions } from "./action-catalog";
 import { Statement, statementsOf, wildcardMatch } from "./iam-policy";
 import { LivePolicy } from "./snapshot";

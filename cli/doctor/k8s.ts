@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
-import { NetworkOutputs, TargetGroupOutputs, shownExternalId } from "../../components/internal/contract";
+import { NetworkOutputs, TargetGroupOutputs, shownExternalId } from "../../components/internal";
 import { oneLine } from "./aws-clients";
 import { DoctorError } from "./errors";
 import { sortedEntries } from "./outputs";

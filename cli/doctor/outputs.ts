@@ -1,4 +1,4 @@
-import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal/contract";
+import { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "../../components/internal";
 
 // Read and checked the same way as by `manifests --network-outputs`.
 export { loadNetworkOutputs, parseNetworkOutputs } from "../network-outputs";

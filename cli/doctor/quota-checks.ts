@@ -1,4 +1,4 @@
-import { NetworkOutputs } from "../../components/internal/contract";
+import { NetworkOutputs } from "../../components/internal";
 import { unreadable } from "./aws-clients";
 import { expectedTargetGroups } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";

@@ -4,8 +4,9 @@
  * `pulumi stack export`. Every departure is a `ConfigError` naming its path
  * in the document (`stacks[0].resources[3].options.protect`). Pure.
  */
-import { ConfigError, Problems } from "../../components/internal/errors";
-import { Reader, check, flag, isRecord, join, list, nullAsAbsent, object, optional } from "../../components/internal/read";
+import {
+    ConfigError, Problems, Reader, check, flag, isRecord, join, list, nullAsAbsent, object, optional,
+} from "../../components/internal";
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>`, as `parseUrn` reads it. */
 const UrnPattern = /^urn:pulumi:[^:]+::[^:]+::.+?::.*$/s;

@@ -7,8 +7,7 @@
  * request whose destination moves to another service, stops being forwarded,
  * or reaches a target group created in the update is flagged. Pure.
  */
-import { ActionInput, conditionsMatch } from "../../components/shared-alb/evaluate";
-import { witnessRequests, WitnessRequest } from "../../components/shared-alb/witness";
+import { ActionInput, conditionsMatch, witnessRequests, WitnessRequest } from "../../components/internal";
 import type { CompareContext, Flag } from "./compare";
 import { forwardActions } from "./compare-traffic";
 import { evaluated, ListenerRules, readListeners, ServiceTag, UnknownDefault } from "./listeners";

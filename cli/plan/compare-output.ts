@@ -3,7 +3,7 @@
  * them, prints the tree or the JSON document, and returns the exit code.
  */
 import * as path from "path";
-import { DocumentError } from "../../components/internal/data";
+import { DocumentError } from "../../components/internal";
 import { FileSizeLimits, InputError, readLimitedFile } from "../input-files";
 import { CliIo } from "../io";
 import { ChangeKind, Comparison, compareFleet, CompareOptions, ResourceChange, StackComparison } from "./compare";

@@ -8,7 +8,7 @@ import { resourceLabel as label, SnapshotFormat, SnapshotResource, SnapshotStack
 import { formatPath, ImmutableFields, pathContains, ReplaceRules, replacingProperties, valuesAt } from "./replace-on";
 import { trafficChecks } from "./compare-traffic";
 import { landingChecks } from "./compare-landing";
-import { own } from "../../components/internal/data";
+import { own } from "../../components/internal";
 
 export interface CompareOptions {
     /**

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DocumentError, dataMap, refuseReservedKeys } from "../../components/internal/data";
+import { DocumentError, dataMap, refuseReservedKeys } from "../../components/internal";
 import { FileSizeLimits, InputError, describeFsError, parseYamlData, readLimitedFile } from "../input-files";
 
 /**

@@ -1,10 +1,9 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn } from "../../components/internal/arn";
+import { arn as arnOf, oidcProviderArn, partitionOf, roleArn, securityGroupArn, targetGroupArn, own } from "../../components/internal";
+import { ownStackName } from "../../components/internal/sdk";
 import { KubernetesCluster, TargetGroupBindingCrdName } from "./fake-kubernetes";
 import { secretMarker } from "./secrets";
-import { ownStackName } from "../../components/shared-alb/deployed-read";
-import { own } from "../../components/internal/data";
 
 /** Where a planned stack lives: its account and region (and the region's partition) make up the fake ARNs. */
 export interface FakeCloudContext {

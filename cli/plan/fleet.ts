@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud } from "./fake-cloud";
 import { PlanOrganization, RecordedResource, runProgram } from "./mock-runtime";
-import { own } from "../../components/internal/data";
+import { own } from "../../components/internal";
 import { ValuePath, findSecretPaths } from "./secrets";
 import { LoadedConfigs, StackConfig, StackRole, loadStackConfigs, shortStackName } from "./config";
 

@@ -4,8 +4,9 @@
  * resources (a plan's, or a stack export's) into the shape the ALB evaluator
  * reads. Pure.
  */
-import { ActionInput, checkListener, ConditionInput, ListenerInput, RuleInput } from "../../components/shared-alb/evaluate";
-import { matchesPlainRequests, ruleValues, RuleValues } from "../../components/shared-alb/witness";
+import {
+    ActionInput, checkListener, ConditionInput, ListenerInput, RuleInput, matchesPlainRequests, ruleValues, RuleValues,
+} from "../../components/internal";
 import { resourceLabel } from "./snapshot";
 
 /** What the reader needs of a resource. */

@@ -5,8 +5,7 @@
  * `shared-alb plan` prints them per listener, so the order is visible before
  * `pulumi up`. Pure.
  */
-import { routeRequest } from "../../components/shared-alb/evaluate";
-import { overlapRequests } from "../../components/shared-alb/witness";
+import { routeRequest, overlapRequests } from "../../components/internal";
 import { evaluated, ListenerRules, ReadRule, readListeners, ResourceView } from "./listeners";
 
 /** One overlap: a request both services' rules match, and who gets it. */

@@ -2,7 +2,7 @@ import * as path from "path";
 import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, ValuePath, redact } from "./secrets";
-import { own } from "../../components/internal/data";
+import { own } from "../../components/internal";
 import { PrecedenceEntry, precedenceLines, precedenceOf, ListenerPrecedence } from "./overlaps";
 
 /** One resource in `plan --json`. */

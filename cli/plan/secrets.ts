@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { HiddenSecret } from "../../components/internal/contract";
+import { HiddenSecret } from "../../components/internal";
 
 /** What a plan prints in place of a secret value. */
 export const SecretText = HiddenSecret;

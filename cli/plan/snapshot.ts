@@ -5,8 +5,7 @@
 import { JsonPlan } from "./render";
 import { isDefaultProvider, ReplaceRules } from "./replace-on";
 import { SecretText } from "./secrets";
-import { DocumentError, hasOwn, own, parseJsonData, refuseReservedKeys } from "../../components/internal/data";
-import { ConfigError } from "../../components/internal/errors";
+import { DocumentError, hasOwn, own, parseJsonData, refuseReservedKeys, ConfigError } from "../../components/internal";
 import { deploymentProblems, planDocumentProblems } from "./before-shape";
 
 /** One resource of a snapshot. */

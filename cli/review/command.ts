@@ -8,7 +8,7 @@ import { FileSizeLimits, InputError, readLimitedFile } from "../input-files";
 import { CliIo } from "../io";
 import { compareChanges, Comparison, ResourceChange } from "../plan/compare";
 import { FlaggedExitCode, renderComparison, toJsonComparison } from "../plan/compare-output";
-import { DocumentError } from "../../components/internal/data";
+import { DocumentError } from "../../components/internal";
 import { ReviewCommand } from "./args";
 import { PreviewError, PreviewStacks, readPreview } from "./preview";
 

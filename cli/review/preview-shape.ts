@@ -4,8 +4,7 @@
  * Pure.
  */
 import { parseUrn } from "../plan/snapshot";
-import { ConfigError } from "../../components/internal/errors";
-import { hasOwn } from "../../components/internal/data";
+import { ConfigError, hasOwn } from "../../components/internal";
 
 /**
  * The step ops the engine writes (pulumi/pulumi pkg/resource/deploy/step.go,

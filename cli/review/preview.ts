@@ -8,7 +8,7 @@ import { ChangeKind, ResourceChange } from "../plan/compare";
 import { formatPath, isDefaultProvider, valuesAt } from "../plan/replace-on";
 import { SecretText } from "../plan/secrets";
 import { asRecord, isRecord, parseUrn, SnapshotResource, SnapshotStack, stringList } from "../plan/snapshot";
-import { DocumentError, parseJsonData, PulumiSignatureKey } from "../../components/internal/data";
+import { DocumentError, parseJsonData, PulumiSignatureKey } from "../../components/internal";
 import { previewShapeProblems, PreviewStep, ReviewFlags, StepOps } from "./preview-shape";
 
 /** A file that is not a `pulumi preview --json` document this command can judge. */

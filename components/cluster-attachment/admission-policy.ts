@@ -55,11 +55,13 @@ export interface PinnedTargetGroup {
     namespace: string;
 }
 
+/** A named CEL expression: an entry of the policy's `matchConditions` or `variables`. */
 export interface NamedExpression {
     name: string;
     expression: string;
 }
 
+/** A CEL check of the policy's `validations`: a binding it fails is refused with the message. */
 export interface Validation {
     expression: string;
     messageExpression: string;

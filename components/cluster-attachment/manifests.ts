@@ -29,11 +29,13 @@ export const ServiceKeyLabel = "shared-alb/service";
 /** The NodePort range, opened for `instance` targets without a fixed target port. */
 export { NodePortRange } from "../internal/values";
 
+/** A port of a TargetGroupBinding's `networking.ingress[].ports` (the controller's `NetworkingPort`). */
 export interface NetworkingPort {
     port?: number | string;
     protocol?: "TCP" | "UDP";
 }
 
+/** A source of a TargetGroupBinding's `networking.ingress[].from` (the controller's `NetworkingPeer`). */
 export interface NetworkingPeer {
     securityGroup?: { groupID: string };
     ipBlock?: { cidr: string };

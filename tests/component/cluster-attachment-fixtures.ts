@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { NetworkOutputs, TargetGroupOutputs } from "../../components/internal/contract";
-import { ClusterAttachment, ClusterAttachmentArgs } from "../../components/cluster-attachment";
+import { ClusterAttachment, ClusterAttachmentArgs } from "../../components";
 
 export const NetworkAccount = "111111111111";
 export const BlueAccount = "222222222222";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAttachment, ClusterAttachmentArgs } from "../../components/cluster-attachment";
+import { ClusterAttachment, ClusterAttachmentArgs } from "../../components";
 import { RegionMissing } from "../../components/cluster-attachment/cluster-inputs";
 import { RecordedResource } from "../../cli/plan/mock-runtime";
 import { run, runError } from "../harness";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAttachment, ClusterAttachmentArgs } from "../../components/cluster-attachment";
+import { ClusterAttachment, ClusterAttachmentArgs } from "../../components";
 import { planAttachment } from "../../components/cluster-attachment/cluster-attachment";
 import * as clusterInputs from "../../components/cluster-attachment/cluster-inputs";
 import * as validate from "../../components/cluster-attachment/validate";

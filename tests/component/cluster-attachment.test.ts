@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import { run, Run, secretValue } from "../harness";
-import { ClusterAttachment } from "../../components/cluster-attachment";
+import { ClusterAttachment } from "../../components";
 import { ClusterNetworkArgs } from "../../components/cluster-attachment/args";
 import { admissionPolicyManifests } from "../../components/cluster-attachment/admission-policy";
 import { ConfigErrors } from "../../components/internal/errors";

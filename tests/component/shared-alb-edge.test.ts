@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { SharedAlb } from "../../components/shared-alb";
+import { SharedAlb } from "../../components";
 import { Run, run, runRefused } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 

@@ -2,7 +2,7 @@ import * as acm from "@pulumi/aws/acm";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as aws from "../../components/internal/aws";
-import { SharedAlb } from "../../components/shared-alb";
+import { SharedAlb } from "../../components";
 import { RecordedResource } from "../../cli/plan/mock-runtime";
 import { Run, run, runError, runRefused, secretValue } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";

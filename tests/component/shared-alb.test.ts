@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigErrors } from "../../components/internal/errors";
-import { SharedAlb } from "../../components/shared-alb";
+import { SharedAlb } from "../../components";
 import { ListenerInput, RuleInput, receivers, routeRequest } from "../../components/shared-alb/evaluate";
 import { Run, run, runError, runRefused, secretValue } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";

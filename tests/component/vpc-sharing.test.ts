@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SharedAlb } from "../../components/shared-alb";
+import { SharedAlb } from "../../components";
 import { Run, run } from "../harness";
 import { exampleNetworkArgs } from "../fixtures/network";
 

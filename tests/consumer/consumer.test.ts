@@ -72,6 +72,23 @@ const inputs = fromEksCluster("blue", cluster);
 export const facts: Pick<ClusterAttachmentArgs, "clusterName" | "oidcProviderArn" | "oidcIssuer" | "vpcId"> = inputs;
 `;
 
+/**
+ * Through package.json's `exports`, as TypeScript resolves it with
+ * `moduleResolution: node16`: the main entry and `shared-alb/internal`
+ * resolve with their types; a path into dist/ does not (the directive fails
+ * to compile if it does).
+ */
+const exportsProgram = `
+import { ConfigError, SharedAlb } from "shared-alb";
+import type { NetworkOutputs, SharedAlbArgs } from "shared-alb";
+import { Problems } from "shared-alb/internal";
+// @ts-expect-error: not exported (package.json "exports")
+import { routeRequest } from "shared-alb/dist/components/shared-alb/evaluate";
+
+export const names: [typeof SharedAlb, typeof ConfigError, typeof Problems, unknown] = [SharedAlb, ConfigError, Problems, routeRequest];
+export type Contract = [NetworkOutputs, SharedAlbArgs];
+`;
+
 /** Runs a command; when it fails, the error carries everything it printed. */
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
     const r = spawnSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -95,11 +112,11 @@ function runWarnings(command: string, args: string[], cwd: string): string {
  * own tsconfig would have it. Checking every declaration file of the AWS
  * provider takes a while: the two projects compile side by side.
  */
-function compile(project: string, files: string[], emit: boolean): Promise<void> {
+function compile(project: string, files: string[], emit: boolean, options: Record<string, unknown> = {}): Promise<void> {
     fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
         compilerOptions: {
             target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: false,
-            types: ["node"], typeRoots: [path.join(root, "node_modules", "@types")], ...(emit ? { outDir: "out" } : { noEmit: true }),
+            types: ["node"], typeRoots: [path.join(root, "node_modules", "@types")], ...(emit ? { outDir: "out" } : { noEmit: true }), ...options,
         },
         files,
     }));
@@ -121,7 +138,7 @@ describe("the npm package, as a components-only consumer installs it", function 
     this.timeout(600_000);
     let dir: string;
     let project: string;
-    let compiled: { plain: Promise<void>; eks: Promise<void> };
+    let compiled: { plain: Promise<void>; eks: Promise<void>; exports: Promise<void> };
     let installWarnings = "";
 
     before(() => {
@@ -156,10 +173,22 @@ describe("the npm package, as a components-only consumer installs it", function 
             link(withEks, peer, path.join(root, "node_modules", peer));
         }
         fs.writeFileSync(path.join(withEks, "eks.ts"), eksProgram);
-        compiled = { plain: compile(project, ["index.ts", ...examples], true), eks: compile(withEks, ["eks.ts"], false) };
+        // The same install again, compiled with node16 module resolution (package.json "exports").
+        const withExports = path.join(dir, "project-exports");
+        fs.mkdirSync(withExports);
+        for (const name of ["shared-alb", "yaml", ...peers]) {
+            link(withExports, name, path.join(project, "node_modules", name));
+        }
+        fs.writeFileSync(path.join(withExports, "exports.ts"), exportsProgram);
+        compiled = {
+            plain: compile(project, ["index.ts", ...examples], true),
+            eks: compile(withEks, ["eks.ts"], false),
+            exports: compile(withExports, ["exports.ts"], false, { module: "node16", moduleResolution: "node16", skipLibCheck: true }),
+        };
         // Rejections are read by the tests below.
         compiled.plain.catch(() => undefined);
         compiled.eks.catch(() => undefined);
+        compiled.exports.catch(() => undefined);
     });
 
     after(() => {
@@ -221,6 +250,21 @@ describe("the npm package, as a components-only consumer installs it", function 
 
     it("compiles as strictly with @pulumi/eks installed, its Cluster fitting fromEksCluster", async () => {
         await compiled.eks;
+    });
+
+    it("exports shared-alb and shared-alb/internal and nothing else (package.json exports), to Node and to TypeScript", async () => {
+        const script = `
+            const main = require("shared-alb");
+            const internal = require("shared-alb/internal");
+            let deep;
+            try { require("shared-alb/dist/components/shared-alb/evaluate"); deep = "loaded"; } catch (e) { deep = e.code; }
+            console.log(JSON.stringify({
+                main: Object.keys(main).length, internal: typeof internal.Problems, same: internal.ConfigError === main.ConfigError,
+                version: require("shared-alb/package.json").version, deep,
+            }));`;
+        const out = JSON.parse(run(process.execPath, ["-e", script], project)) as Record<string, unknown>;
+        expect(out).to.deep.equal({ main: 12, internal: "function", same: true, version: JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version, deep: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
+        await compiled.exports;
     });
 
     it("installs the shared-alb bin: plan runs; doctor --help works and doctor says what to install", () => {
