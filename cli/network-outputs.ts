@@ -2,7 +2,7 @@ import { readFile, stat } from "fs/promises";
 import * as path from "path";
 import {
     HiddenSecret, NetworkOutputs, ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern,
-    TargetGroupArnPattern, accountId, parseRoleArn, ConfigError, Problems, Reader, check, flag, integer, isRecord, join, list, map,
+    TargetGroupArnPattern, accountId, parseRoleArn, ConfigError, Problems, Reader, check, trueOrFalse, integer, isRecord, join, list, map,
     object, optional, NodePortRange, DocumentError, parseJsonData, refuseReservedKeys,
 } from "../components/internal";
 import { FileSizeLimits, InputError, describeFsError, formatBytes, tooLarge } from "./input-files";
@@ -199,7 +199,7 @@ function cluster(networkAccountId: unknown): Reader<unknown> {
             controllerRoleArn: roleArn,
             registrarRoleArn: ifCrossAccount(roleArn),
             externalId: ifCrossAccount(externalIdOrHidden),
-            retiring: optional(flag),
+            retiring: optional(trueOrFalse),
             services: optional(strings),
             previewSlot: optional(integer(1, 9)),
             targetGroups: map(() => targetGroup, { notMap: "expected an object of target groups keyed by service" }),
@@ -211,7 +211,7 @@ const preview = object("expected an object with header and defaultActionRuleArns
     header: str,
     defaultActionRuleArns: arnMap,
     sourceCidrs: optional(strings),
-    tokenRequired: optional(flag),
+    tokenRequired: optional(trueOrFalse),
 }, allowed);
 
 const vpcSharing = object("expected an object with resourceShareArn, subnetIds and principals", {

@@ -3,7 +3,7 @@
  * network stack's outputs. Pure: no Pulumi runtime.
  */
 import {
-    AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo, ClusterOutputs, NetworkOutputs, Problems, Reader, check, flag, integer, isRecord,
+    AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo, ClusterOutputs, NetworkOutputs, Problems, Reader, check, trueOrFalse, integer, isRecord,
     join, list, map, nonEmpty, object, objectFields, oneOf, optional, orThrow, text, withDefault, AllowedText, CidrPattern, ClusterNamePattern,
     KeyPattern, securityGroupId, subnetId, BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
     AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy, bindingArgs, controllerArgs, own, MaxCrossAccountClusterName,
@@ -108,8 +108,8 @@ const createdEks = objectFields("expected { name: <existing cluster> } or { crea
     desiredCapacity: size(0, EksDefaults.desiredCapacity),
     minSize: size(0, EksDefaults.minSize),
     maxSize: size(1, EksDefaults.maxSize),
-    endpointPublicAccess: withDefault(flag, EksDefaults.endpointPublicAccess),
-    endpointPrivateAccess: withDefault(flag, EksDefaults.endpointPrivateAccess),
+    endpointPublicAccess: withDefault(trueOrFalse, EksDefaults.endpointPublicAccess),
+    endpointPrivateAccess: withDefault(trueOrFalse, EksDefaults.endpointPrivateAccess),
     publicAccessCidrs: optional(nonEmpty(list(text(CidrPattern, PublicCidrsAllowed), { notList: `expected a list; ${PublicCidrsAllowed}`, unique: true }),
         `expected at least one CIDR; ${PublicCidrsAllowed} (or eks.endpointPublicAccess: false for a private endpoint only)`)),
 } satisfies Record<Exclude<keyof EksConfig, "createOidcProvider">, Reader<unknown>>);
@@ -142,7 +142,7 @@ function checkEndpoints(p: Problems, path: string, eks: Partial<EksConfig>, give
 /** `eks` naming an existing cluster. */
 const existingEks = object("expected { name: <existing cluster> } or { create: true, ... }", {
     name: clusterName("expected the name of an existing EKS cluster (or create: true to create one)"),
-    createOidcProvider: optional(flag),
+    createOidcProvider: optional(trueOrFalse),
     create: optional(check((v): v is false => v === false, "expected false")),
 } satisfies Record<"name" | "createOidcProvider" | "create", Reader<unknown>>);
 
@@ -178,13 +178,13 @@ const clusterConfig = object<ClusterStackConfig>("expected an object { key, netw
     controller: optional(controllerArgs),
     securityGroupMode: optional(oneOf(SecurityGroupModes)),
     bindings: map(() => bindingArgs, { notMap: "expected at least one binding { <service>: { namespace, service, port } }", nonEmpty: true }),
-    multiClusterTargetGroup: optional(flag),
-    applyToCluster: optional(flag),
-    labelNamespaces: optional(flag),
-    createNamespaces: optional(flag),
-    retainNamespaces: optional(flag),
-    manageCrd: optional(flag),
-    bindingAdmissionPolicy: optional(flag),
+    multiClusterTargetGroup: optional(trueOrFalse),
+    applyToCluster: optional(trueOrFalse),
+    labelNamespaces: optional(trueOrFalse),
+    createNamespaces: optional(trueOrFalse),
+    retainNamespaces: optional(trueOrFalse),
+    manageCrd: optional(trueOrFalse),
+    bindingAdmissionPolicy: optional(trueOrFalse),
     // An OIDC provider the stack creates carries its own tag (shared-alb:stack) beside these.
     tags: optional(tagsUpTo(49, "AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)")),
 });

@@ -30,7 +30,7 @@ export function main(argv: string[], io: CliIo): Promise<number> {
 export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
     const args = doctorArgs(parsed, io.env);
     try {
-        return await check(args, io);
+        return await runChecks(args, io);
     } catch (err) {
         if (err instanceof DoctorError || err instanceof InputError) {
             io.stderr.write(`shared-alb doctor: ${err.message}\n`);
@@ -44,7 +44,7 @@ export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
     }
 }
 
-async function check(args: DoctorArgs, io: CliIo): Promise<number> {
+async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
     const outputs = await loadNetworkOutputs(args.networkOutputs, io.cwd, io.stdin);
 
     let k8sTarget: K8sTarget | undefined;

@@ -5,7 +5,7 @@
  * in the document (`stacks[0].resources[3].options.protect`). Pure.
  */
 import {
-    ConfigError, Problems, Reader, check, flag, isRecord, join, list, nullAsAbsent, object, optional,
+    ConfigError, Problems, Reader, check, trueOrFalse, isRecord, join, list, nullAsAbsent, object, optional,
 } from "../../components/internal";
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>`, as `parseUrn` reads it. */
@@ -21,9 +21,9 @@ const maybe = <T>(reader: Reader<T>) => nullAsAbsent(optional(reader));
 const open = { otherKeys: "allowed" } as const;
 
 const options = object("expected the resource's options { protect, retainOnDelete, deleteBeforeReplace, ... }", {
-    protect: flag,
-    retainOnDelete: flag,
-    deleteBeforeReplace: flag,
+    protect: trueOrFalse,
+    retainOnDelete: trueOrFalse,
+    deleteBeforeReplace: trueOrFalse,
     dependsOn: optional(strings),
     ignoreChanges: optional(strings),
     replaceOnChanges: optional(strings),
@@ -42,7 +42,7 @@ function planResource(stack: string | undefined): Reader<unknown> {
         type: nonEmpty,
         name: str,
         id: maybe(str),
-        read: optional(flag),
+        read: optional(trueOrFalse),
         parent: maybe(urn),
         provider: maybe(urn),
         inputs: anObject,
@@ -69,10 +69,10 @@ const exportResource = object("expected a resource { urn, type, ... } of the dep
     provider: optional(str),
     inputs: optional(anObject),
     outputs: optional(anObject),
-    protect: optional(flag),
-    external: optional(flag),
-    retainOnDelete: optional(flag),
-    delete: optional(flag),
+    protect: optional(trueOrFalse),
+    external: optional(trueOrFalse),
+    retainOnDelete: optional(trueOrFalse),
+    delete: optional(trueOrFalse),
     replaceOnChanges: optional(strings),
     ignoreChanges: optional(strings),
 }, open);

@@ -7,7 +7,7 @@
 import { DroppedInputKey, RoleArnPattern } from "../internal/arn";
 import { dataMap, pathsOfKey } from "../internal/data";
 import { Problems } from "../internal/errors";
-import { Reader, flag, input, integer, isRecord, join, object, optional, readOrThrow, text, withDefault } from "../internal/read";
+import { Reader, trueOrFalse, input, integer, isRecord, join, object, optional, readOrThrow, text, withDefault } from "../internal/read";
 import { dns1123Label, dns1123Subdomain } from "../internal/values";
 import type { ControllerArgs, ResourceListArgs, ResourceRequirementsArgs } from "./args";
 import { ChartValueKeys, DefaultControllerResources, ManagedValueKeys } from "./helm-values";
@@ -98,8 +98,8 @@ export function assertControllerInput(key: "roleArn" | "additionalPolicyJson", v
 
 /** `controller`, as `ControllerArgs` declares it: its fields, defaults applied (the checks across them need the cluster's mode). */
 export const controllerArgs = object("expected controller options { install, chartVersion, namespace, ... }", {
-    install: withDefault(flag, true),
-    createRole: withDefault(flag, true),
+    install: withDefault(trueOrFalse, true),
+    createRole: withDefault(trueOrFalse, true),
     roleArn: optional(input(roleArn)),
     chartVersion: optional(text(ChartVersionPattern, "expected a chart version such as \"3.5.0\"")),
     namespace: withDefault(dns1123Label, ControllerDefaults.namespace),

@@ -10,7 +10,7 @@ import {
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, orThrow, readOrThrow, redacted, text,
+    Reader, check, checkKnownKeys, trueOrFalse, input, isRecord, join, keysOf, map, object, objectFields, oneOf, optional, orThrow, readOrThrow, redacted, text,
     withDefault,
 } from "../internal/read";
 import { albTargetPorts } from "../internal/target-ports";
@@ -98,7 +98,7 @@ export function collectAttachmentPlan(problems: Problems, args: unknown, root: s
     const keys = readNodeSecurityGroupKeys(problems, p("nodeSecurityGroupIds"), nodeSecurityGroupKeys, options.securityGroupMode);
     const bindings = readBindings(problems, root, args.bindings, args.cluster, entry, options.securityGroupMode);
     const controller = readController(problems, p("controller"), args.controller, { crossAccount, sharedVpc: options.sharedVpc });
-    const manageCrd = withDefault(flag, controller?.install ?? true)(problems, p("manageCrd"), args.manageCrd);
+    const manageCrd = withDefault(trueOrFalse, controller?.install ?? true)(problems, p("manageCrd"), args.manageCrd);
     if (manageCrd === true && controller !== undefined && !controller.install) {
         problems.add(p("manageCrd"), args.manageCrd, "the CRD is managed only with controller.install true; an existing controller's CRD is its installer's");
     }
@@ -182,7 +182,7 @@ type Options = Pick<AttachmentPlan, "securityGroupMode" | "multiClusterTargetGro
 
 function readOptions(p: Problems, root: string, args: Record<string, unknown>, crossAccount: boolean): Options {
     const at = (key: string) => join(root, key);
-    const bool = (key: keyof Options, fallback: boolean) => withDefault(flag, fallback)(p, at(key), args[key]) ?? fallback;
+    const bool = (key: keyof Options, fallback: boolean) => withDefault(trueOrFalse, fallback)(p, at(key), args[key]) ?? fallback;
     const options: Options = {
         securityGroupMode: withDefault(oneOf(SecurityGroupModes), SecurityGroupMode.Rules)(p, at("securityGroupMode"), args.securityGroupMode)
             ?? SecurityGroupMode.Rules,

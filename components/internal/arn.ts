@@ -6,7 +6,7 @@
  * Pulumi runtime.
  */
 import { dataMap } from "./data";
-import { KnownNow, Reader, check, isLater, isRecord, join, secretText } from "./read";
+import { KnownNow, Reader, check, isUnresolved, isRecord, join, secretText } from "./read";
 
 /** The partition prefix of an ARN, any partition (`arn:aws:`, `arn:aws-cn:`, `arn:aws-us-gov:`...). */
 const Arn = "arn:aws[a-z-]*:";
@@ -149,10 +149,10 @@ export const DroppedInputKey = "__proto__";
  * characters every tagged service accepts. Read into a data map:
  * `constructor`, `toString` and the like are tags like any other.
  */
-export function tagsUpTo(max: number, why: string, options: { laterValues?: boolean } = {}): Reader<Record<string, string>> {
+export function tagsUpTo(max: number, why: string, options: { unresolvedValues?: boolean } = {}): Reader<Record<string, string>> {
     return (p, path, value) => {
         if (!isRecord(value)) {
-            p.add(path, value, isLater(value) ? KnownNow : "expected { <key>: <value> } of strings");
+            p.add(path, value, isUnresolved(value) ? KnownNow : "expected { <key>: <value> } of strings");
             return undefined;
         }
         const entries = Object.entries(value);
@@ -163,7 +163,7 @@ export function tagsUpTo(max: number, why: string, options: { laterValues?: bool
                 `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`)
                 && p.check(key !== DroppedInputKey, join(path, key), key,
                     "expected another tag key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the tag would never be applied")
-                && ((options.laterValues === true && isLater(v))
+                && ((options.unresolvedValues === true && isUnresolved(v))
                     || p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
                         `expected a string of at most 256 ${TagCharacters}`));
             if (ok && typeof v === "string") {

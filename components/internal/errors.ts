@@ -1,4 +1,4 @@
-import { isLater, withoutLater } from "./later";
+import { isUnresolved, withUnresolvedShownAs } from "./unresolved";
 
 /**
  * Pulumi's Node.js runtime reports an error that carries this brand (what
@@ -85,10 +85,10 @@ export function describeValue(value: unknown): string {
     if (value instanceof Redacted) {
         return value.description;
     }
-    if (isLater(value)) {
+    if (isUnresolved(value)) {
         return "an Output";
     }
-    value = withoutLater(value, "<Output>");
+    value = withUnresolvedShownAs(value, "<Output>");
     if (typeof value === "string") {
         return JSON.stringify(value);
     }

@@ -22,7 +22,7 @@ export type { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs
 // Config and document reading: typed readers, problems collected by path, JSON documents.
 export { Problems } from "./errors";
 export {
-    check, flag, integer, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow, text, withDefault,
+    check, trueOrFalse, integer, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow, text, withDefault,
 } from "./read";
 export type { Reader } from "./read";
 export { DocumentError, DocumentLimits, PulumiSignatureKey, dataMap, hasOwn, own, parseJsonData, refuseReservedKeys, toData } from "./data";

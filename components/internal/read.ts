@@ -13,9 +13,9 @@
  */
 import { dataMap, own } from "./data";
 import { Problems, Redacted } from "./errors";
-import { containsLater, isLater } from "./later";
+import { containsUnresolved, isUnresolved } from "./unresolved";
 
-export { containsLater, isLater };
+export { containsUnresolved, isUnresolved };
 
 /** Reads one value at `path`: the typed value, or `undefined` after recording what is wrong (or when absent and optional). */
 export type Reader<T> = (p: Problems, path: string, value: unknown) => T | undefined;
@@ -25,7 +25,7 @@ export const KnownNow = "expected a plain value, known when the program runs (no
 
 /** A plain object (not a list, not an Output). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isLater(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isUnresolved(value);
 }
 
 /** Joins a config path and a key, quoting keys that are not plain identifiers. */
@@ -48,7 +48,7 @@ export function check<T>(test: (value: unknown) => value is T, allowed: string |
         if (test(value)) {
             return value;
         }
-        p.add(path, value, isLater(value) ? KnownNow : typeof allowed === "string" ? allowed : allowed(value));
+        p.add(path, value, isUnresolved(value) ? KnownNow : typeof allowed === "string" ? allowed : allowed(value));
         return undefined;
     };
 }
@@ -68,7 +68,7 @@ export function integer(min: number, max: number, what = "an integer"): Reader<n
 }
 
 /** `true` or `false`. */
-export const flag: Reader<boolean> = check((v): v is boolean => typeof v === "boolean", "expected true or false");
+export const trueOrFalse: Reader<boolean> = check((v): v is boolean => typeof v === "boolean", "expected true or false");
 
 /** One of a closed set of strings. */
 export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
@@ -99,7 +99,7 @@ export function nullAsAbsent<T>(reader: Reader<T>): Reader<T> {
  * component reads it again, with the same reader, once it resolves.
  */
 export function input<T>(reader: Reader<T>): Reader<T> {
-    return (p, path, value) => (containsLater(value) ? undefined : reader(p, path, value));
+    return (p, path, value) => (containsUnresolved(value) ? undefined : reader(p, path, value));
 }
 
 /** How a refused secret is shown in a message: its length or its kind, never its value. */
@@ -107,7 +107,7 @@ export function redacted(value: unknown): Redacted {
     if (typeof value === "string") {
         return new Redacted(`a secret of ${value.length} character${value.length === 1 ? "" : "s"}`);
     }
-    if (isLater(value)) {
+    if (isUnresolved(value)) {
         return new Redacted("an Output");
     }
     const kind = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
@@ -122,7 +122,7 @@ export function redacted(value: unknown): Redacted {
  */
 export function secretText(pattern: RegExp, allowed: string, why: (value: string) => string | undefined = () => undefined): Reader<string> {
     return (p, path, value) => {
-        if (containsLater(value)) {
+        if (containsUnresolved(value)) {
             return undefined;
         }
         if (typeof value === "string" && pattern.test(value)) {
@@ -148,7 +148,7 @@ export interface ListOptions<T> {
 export function list<T>(item: Reader<T>, options: ListOptions<T>): Reader<T[]> {
     return (p, path, value) => {
         if (!Array.isArray(value)) {
-            p.add(path, value, isLater(value) ? KnownNow : options.notList);
+            p.add(path, value, isUnresolved(value) ? KnownNow : options.notList);
             return undefined;
         }
         const out: T[] = [];
@@ -194,7 +194,7 @@ export interface MapOptions {
 export function map<T>(entry: (key: string) => Reader<T>, options: MapOptions): Reader<Record<string, T>> {
     return (p, path, value) => {
         if (!isRecord(value) || (options.nonEmpty === true && Object.keys(value).length === 0)) {
-            p.add(path, value, isLater(value) ? KnownNow : options.notMap);
+            p.add(path, value, isUnresolved(value) ? KnownNow : options.notMap);
             return undefined;
         }
         const out = dataMap<T>();
@@ -234,7 +234,7 @@ export function objectFields<T>(notObject: string, fields: Fields<T>, options: {
     const keys = knownKeys(fields);
     return (p, path, value) => {
         if (!isRecord(value)) {
-            p.add(path, value, isLater(value) ? KnownNow : notObject);
+            p.add(path, value, isUnresolved(value) ? KnownNow : notObject);
             return undefined;
         }
         if (options.otherKeys !== "allowed") {

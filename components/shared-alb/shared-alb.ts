@@ -6,7 +6,7 @@ import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
 import { dataMap, own } from "../internal/data";
 import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
 import { awsProviderOf, providerRegion } from "../internal/aws-provider";
-import { containsLater } from "../internal/later";
+import { containsUnresolved } from "../internal/unresolved";
 import { NetworkCredentialsFix, checkCredentialsAccount } from "../internal/account";
 import { Reader, join, readOrThrow } from "../internal/read";
 import { SharedAlbArgs } from "./args";
@@ -111,7 +111,7 @@ export class SharedAlb extends pulumi.ComponentResource {
         const plan = planSharedAlbArgs(args, awsProvider !== undefined);
         const given = inputValuesOf(args);
         const regionFromProvider = (given.region === undefined || given.region === null) ? awsProvider : undefined;
-        const inputsNow = regionFromProvider !== undefined || containsLater(given) ? undefined : readSharedAlbInputs(plan, given);
+        const inputsNow = regionFromProvider !== undefined || containsUnresolved(given) ? undefined : readSharedAlbInputs(plan, given);
         super("shared-alb:index:SharedAlb", name, {}, opts);
         const secrets = secretInputsOf({ ...args });
         const values: SharedAlbInputValues = regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };

@@ -7,7 +7,7 @@
 import { accountId, externalId } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
-    Reader, check, flag, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, redacted, text, withDefault,
+    Reader, check, trueOrFalse, integer, isIntIn, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, optional, redacted, text, withDefault,
 } from "../internal/read";
 import { AllowedText, KeyPattern, TargetType, roleName } from "../internal/values";
 import type { ClusterArgs, ServiceArgs, StickinessArgs } from "./args";
@@ -93,7 +93,7 @@ function clusterReader(context: FleetContext, key: string, overrides: ClusterMod
     const fields = object("expected { accountId, weight?, retiring?, services?, serviceOverrides?, previewSlot?, controllerRoleName?, externalId? }", {
         accountId,
         weight: nullAsAbsent(withDefault(integer(0, Limits.maxWeight), Defaults.weight)),
-        retiring: nullAsAbsent(withDefault(flag, false)),
+        retiring: nullAsAbsent(withDefault(trueOrFalse, false)),
         services: optional(clusterServices(context.serviceNames)),
         serviceOverrides: optional(serviceOverrides(context.serviceNames)),
         previewSlot: nullAsAbsent(optional(integer(1, PriorityLayout.previewSlots))),

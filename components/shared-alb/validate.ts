@@ -11,7 +11,7 @@ import {
 } from "../internal/arn";
 import { ConfigError, ConfigErrors, Problems } from "../internal/errors";
 import {
-    Reader, check, checkKnownKeys, flag, input, integer, isLater, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, secretText, text,
+    Reader, check, checkKnownKeys, trueOrFalse, input, integer, isUnresolved, isRecord, join, keysOf, list, nonEmpty, nullAsAbsent, object, oneOf, optional, orThrow, secretText, text,
     withDefault,
 } from "../internal/read";
 import { AllowedText, CidrPattern, PrefixListIdPattern, RegionPattern, securityGroupId, subnetId, vpcId } from "../internal/values";
@@ -61,11 +61,11 @@ export function validateSharedAlbArgs(raw: unknown): FleetModel {
  * default ingress CIDRs): there an Output is refused, naming its path.
  *
  * @param raw the arguments as given, Outputs included.
- * @param regionLater an absent region is the AWS provider's, known later.
+ * @param regionFromProvider an absent region is the AWS provider's, known later.
  */
-export function planSharedAlbArgs(raw: unknown, regionLater: boolean): FleetPlan {
+export function planSharedAlbArgs(raw: unknown, regionFromProvider: boolean): FleetPlan {
     const p = new Problems();
-    const plan = readFleetPlan(p, raw, regionLater);
+    const plan = readFleetPlan(p, raw, regionFromProvider);
     p.throwIfAny();
     return plan;
 }
@@ -125,17 +125,17 @@ export function readSharedAlbInputs(plan: FleetPlan, raw: SharedAlbInputValues):
  * found at once. The `Input` fields are checked where plain, and read by
  * the plan only where they name resources.
  */
-function readFleetPlan(p: Problems, raw: unknown, regionLater: boolean): FleetPlan {
+function readFleetPlan(p: Problems, raw: unknown, regionFromProvider: boolean): FleetPlan {
     if (!isRecord(raw)) {
         throw new ConfigErrors([new ConfigError("(root)", raw, "expected an object with accountId, vpcId, vpcCidrs, subnetIds, clusters and services")]);
     }
     checkKnownKeys(p, "", raw, TopKeys);
     const account = accountId(p, "accountId", raw.accountId);
-    const region = readPlanRegion(p, raw.region, regionLater);
+    const region = readPlanRegion(p, raw.region, regionFromProvider);
     input(vpcId)(p, "vpcId", raw.vpcId);
     const vpcCidrs = readPlanVpcCidrs(p, raw.vpcCidr, raw.vpcCidrs);
-    const primaryLater = isLater(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isLater(raw.vpcCidrs[0]));
-    const lb = readLoadBalancer(p, raw.loadBalancer, primaryLater ? Later : vpcCidrs);
+    const primaryUnresolved = isUnresolved(raw.vpcCidr) || (Array.isArray(raw.vpcCidrs) && isUnresolved(raw.vpcCidrs[0]));
+    const lb = readLoadBalancer(p, raw.loadBalancer, primaryUnresolved ? Unresolved : vpcCidrs);
     if (lb?.webAclArn !== undefined && region !== undefined) {
         checkWebAclPlace(p, lb.webAclArn, partitionOf(region), region);
     }
@@ -165,9 +165,9 @@ function readFleetPlan(p: Problems, raw: unknown, regionLater: boolean): FleetPl
     return plan;
 }
 
-/** `region` when plain; absent, it is the AWS provider's (`regionLater`) or missing. Gives it when plain. */
-function readPlanRegion(p: Problems, raw: unknown, regionLater: boolean): string | undefined {
-    if ((raw === undefined || raw === null) && regionLater) {
+/** `region` when plain; absent, it is the AWS provider's (`regionFromProvider`) or missing. Gives it when plain. */
+function readPlanRegion(p: Problems, raw: unknown, regionFromProvider: boolean): string | undefined {
+    if ((raw === undefined || raw === null) && regionFromProvider) {
         return undefined;
     }
     return input(nullAsAbsent(text(RegionPattern, `${AllowedText.region}; ${RegionMissing}`)))(p, "region", raw);
@@ -179,7 +179,7 @@ const fleetTagsReader = tagsUpTo(SharedAlbTagLimit,
 
 /** `tags` as the plan reads them: the keys and the plain values; a value that is an Output is read once it resolves. */
 const fleetTagKeysReader = tagsUpTo(SharedAlbTagLimit,
-    `AWS allows 50 per resource, and shared-alb adds up to ${SharedAlbOwnTags} of its own (on a preview rule)`, { laterValues: true });
+    `AWS allows 50 per resource, and shared-alb adds up to ${SharedAlbOwnTags} of its own (on a preview rule)`, { unresolvedValues: true });
 
 /** Where the region comes from, for the message when it is missing. */
 const RegionMissing = "give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)";
@@ -208,17 +208,17 @@ function readVpcCidrs(p: Problems, single: unknown, many: unknown): string[] {
     return readCidrList(p, single, many, cidr) ?? [];
 }
 
-/** The VPC's CIDRs as the plan reads them: the primary may be an Output (then `Later`), the secondary ones name egress rules. */
+/** The VPC's CIDRs as the plan reads them: the primary may be an Output (then `Unresolved`), the secondary ones name egress rules. */
 interface PlanCidrs {
-    primary: string | typeof Later;
+    primary: string | typeof Unresolved;
     secondary: string[];
 }
 
 /** `vpcCidrs` or `vpcCidr` as the plan reads them: an Output may stand only first. */
 function readPlanVpcCidrs(p: Problems, single: unknown, many: unknown): PlanCidrs | undefined {
-    const read = readCidrList(p, single, many, firstMayBeLater(cidr,
+    const read = readCidrList(p, single, many, firstMayBeUnresolved(cidr,
         "a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output"));
-    return read === undefined || read.length === 0 ? undefined : { primary: read[0], secondary: read.slice(1).filter((c): c is string => c !== Later) };
+    return read === undefined || read.length === 0 ? undefined : { primary: read[0], secondary: read.slice(1).filter((c): c is string => c !== Unresolved) };
 }
 
 /** `vpcCidrs` (primary first), or the older single `vpcCidr`, each item read by `item`. */
@@ -239,23 +239,23 @@ function readCidrList<T>(p: Problems, single: unknown, many: unknown, item: Read
         "expected at least one CIDR: the VPC's primary CIDR first, then any secondary ones")(p, "vpcCidrs", many);
 }
 
-/** What a list item that is an Output reads as, where only the first may be one (`firstMayBeLater`). */
-const Later: unique symbol = Symbol("known later");
+/** What a list item that is an Output reads as, where only the first may be one (`firstMayBeUnresolved`). */
+const Unresolved: unique symbol = Symbol("known later");
 
 /** The words for an Output where a value names a resource. */
 const NamesResource = "expected a plain value, not an Output:";
 
 /**
- * An item of a list whose first item may be an Output (read as `Later`)
+ * An item of a list whose first item may be an Output (read as `Unresolved`)
  * while the others name resources: an Output among them is refused with `why`.
  */
-function firstMayBeLater(item: Reader<string>, why: string): Reader<string | typeof Later> {
+function firstMayBeUnresolved(item: Reader<string>, why: string): Reader<string | typeof Unresolved> {
     return (p, path, value) => {
-        if (!isLater(value)) {
+        if (!isUnresolved(value)) {
             return item(p, path, value);
         }
         // The first item, or the older single value (`vpcCidr`).
-        return path.endsWith("[0]") || !path.endsWith("]") ? Later : void p.add(path, value, `${NamesResource} ${why}`);
+        return path.endsWith("[0]") || !path.endsWith("]") ? Unresolved : void p.add(path, value, `${NamesResource} ${why}`);
     };
 }
 
@@ -350,7 +350,7 @@ const BucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const accessLogs = object("expected { bucket, prefix?, enabled? }", {
     bucket: text(BucketPattern, "expected an S3 bucket name (3..63 lower-case letters, digits, '.', '-')"),
     prefix: nullAsAbsent(withDefault(text(/^(?!\/)(?!.*\/$)(?!.*AWSLogs)/s, "expected a key prefix without leading or trailing '/' and without \"AWSLogs\""), "")),
-    enabled: nullAsAbsent(withDefault(flag, true)),
+    enabled: nullAsAbsent(withDefault(trueOrFalse, true)),
 } satisfies Record<keyof AccessLogsArgs, Reader<unknown>>);
 
 const CertificateAllowed = "expected ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/<id>)";
@@ -364,14 +364,14 @@ const PrefixListAllowed = "expected managed prefix list IDs such as \"pl-0123456
 const loadBalancer = object("expected an object", {
     name: nullAsAbsent(withDefault(text(ElbNamePattern,
         "expected at most 32 letters, digits and hyphens, no leading or trailing hyphen, not starting with \"internal-\""), Defaults.loadBalancerName)),
-    internal: nullAsAbsent(withDefault(flag, false)),
+    internal: nullAsAbsent(withDefault(trueOrFalse, false)),
     existingArn: optional(text(LoadBalancerArnPattern, ArnAllowed.loadBalancer)),
     existingListenerArn: optional(text(ListenerArnPattern, ArnAllowed.listener)),
     existingSecurityGroupId: optional(securityGroupId),
-    certificateArns: withDefault(list(firstMayBeLater(certificateArn,
+    certificateArns: withDefault(list(firstMayBeUnresolved(certificateArn,
         "a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output"),
     { notList: `expected a list; ${CertificateAllowed}`, unique: true }), []),
-    allowPlainHttp: nullAsAbsent(withDefault(flag, false)),
+    allowPlainHttp: nullAsAbsent(withDefault(trueOrFalse, false)),
     sslPolicy: nullAsAbsent(withDefault<string>(sslPolicy, Defaults.sslPolicy)),
     ingressCidrs: optional(list(text(CidrPattern, IngressAllowed), { notList: `expected a list; ${IngressAllowed}`, unique: true })),
     ingressPrefixListIds: withDefault(list(text(PrefixListIdPattern, PrefixListAllowed), { notList: `expected a list; ${PrefixListAllowed}`, unique: true }), []),
@@ -379,7 +379,7 @@ const loadBalancer = object("expected an object", {
     accessLogs: optional(accessLogs),
     desyncMitigationMode: nullAsAbsent(optional(oneOf(DesyncMitigationModes))),
     webAclArn: nullAsAbsent(optional(input(webAclArn))),
-    protect: nullAsAbsent(withDefault(flag, true)),
+    protect: nullAsAbsent(withDefault(trueOrFalse, true)),
 } satisfies Record<keyof LoadBalancerArgs, Reader<unknown>>);
 
 /** The keys an adopted ALB refuses: it is read-only. */
@@ -401,7 +401,7 @@ interface LoadBalancerRead {
  * internet-facing ALB whose listeners are created serves HTTPS unless
  * `allowPlainHttp` says otherwise.
  */
-function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: PlanCidrs | typeof Later | undefined): LoadBalancerRead | undefined {
+function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: PlanCidrs | typeof Unresolved | undefined): LoadBalancerRead | undefined {
     const path = "loadBalancer";
     const lb = loadBalancer(p, path, raw === undefined ? {} : raw);
     const given = isRecord(raw) ? raw : {};
@@ -417,7 +417,7 @@ function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: PlanCidrs | typeo
     const plan: LoadBalancerPlan = {
         name, internal: lb.internal, existingArn: lb.existingArn, existingListenerArn: lb.existingListenerArn,
         existingSecurityGroupId: lb.existingSecurityGroupId, certificateCount: lb.certificateArns.length,
-        extraCertificateArns: lb.certificateArns.slice(1).filter((c): c is string => c !== Later), allowPlainHttp: lb.allowPlainHttp, sslPolicy: lb.sslPolicy,
+        extraCertificateArns: lb.certificateArns.slice(1).filter((c): c is string => c !== Unresolved), allowPlainHttp: lb.allowPlainHttp, sslPolicy: lb.sslPolicy,
         ingressCidrs: lb.ingressCidrs ?? ingress, ingressPrefixListIds: lb.ingressPrefixListIds,
         idleTimeout: lb.idleTimeout, accessLogs: lb.accessLogs, desyncMitigationMode: lb.desyncMitigationMode,
         webAcl: given.webAclArn !== undefined && given.webAclArn !== null, protect: lb.protect,
@@ -428,13 +428,13 @@ function readLoadBalancer(p: Problems, raw: unknown, vpcCidrs: PlanCidrs | typeo
 /**
  * Who may reach the ALB when `ingressCidrs` is absent: the world, or an
  * internal one's VPC, whose CIDRs name the ingress rules (so the primary
- * cannot be an Output then: `Later`).
+ * cannot be an Output then: `Unresolved`).
  */
-function defaultIngress(p: Problems, internal: boolean, vpcCidrs: PlanCidrs | typeof Later | undefined): string[] {
+function defaultIngress(p: Problems, internal: boolean, vpcCidrs: PlanCidrs | typeof Unresolved | undefined): string[] {
     if (!internal) {
         return ["0.0.0.0/0"];
     }
-    if (vpcCidrs === Later || vpcCidrs?.primary === Later) {
+    if (vpcCidrs === Unresolved || vpcCidrs?.primary === Unresolved) {
         p.add(join("loadBalancer", "ingressCidrs"), undefined,
             "required when the load balancer is internal and the VPC's primary CIDR is an Output: the ingress rules are named by their CIDRs");
         return [];

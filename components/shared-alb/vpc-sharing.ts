@@ -6,7 +6,7 @@ import {
     AccountIdPattern, OrganizationArnPattern, OrganizationalUnitArnPattern, accountIdQuoteHint,
 } from "../internal/arn";
 import { Problems } from "../internal/errors";
-import { Reader, check, flag, join, list, nonEmpty, nullAsAbsent, object, optional, text } from "../internal/read";
+import { Reader, check, trueOrFalse, join, list, nonEmpty, nullAsAbsent, object, optional, text } from "../internal/read";
 import { subnetId } from "../internal/values";
 import type { VpcSharingArgs } from "./args";
 
@@ -35,7 +35,7 @@ const NonEmptySubnets = "expected a non-empty list of the subnets the clusters' 
 const vpcSharing = object<VpcSharingArgs>("expected { subnetIds, principals?, allowOrganizationPrincipals?, name? }", {
     subnetIds: nonEmpty(list(subnetId, { notList: NonEmptySubnets, unique: true }), NonEmptySubnets),
     principals: optional(list(principal, { notList: "expected a list of 12-digit account IDs or organization / OU ARNs", unique: true })),
-    allowOrganizationPrincipals: nullAsAbsent(optional(flag)),
+    allowOrganizationPrincipals: nullAsAbsent(optional(trueOrFalse)),
     name: nullAsAbsent(optional(text(ShareNamePattern, "expected a resource share name of 1 to 255 letters, digits, spaces and _.:/=+@-"))),
 });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigErrors, Problems } from "../../components/internal/errors";
 import {
-    KnownNow, Reader, check, flag, input, integer, join, keysOf, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow,
+    KnownNow, Reader, check, trueOrFalse, input, integer, join, keysOf, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow,
     readOrThrow, text, withDefault,
 } from "../../components/internal/read";
 
@@ -25,8 +25,8 @@ describe("internal/read: typed readers", () => {
             ["integer", port, 8080, 8080, []],
             ["integer out of range", port, 0, undefined, ["a.b: got 0; expected an integer port from 1 to 65535"]],
             ["integer, not whole", integer(0, 9), 1.5, undefined, ["a.b: got 1.5; expected an integer from 0 to 9"]],
-            ["flag", flag, false, false, []],
-            ["flag refused", flag, "yes", undefined, ["a.b: got \"yes\"; expected true or false"]],
+            ["trueOrFalse", trueOrFalse, false, false, []],
+            ["trueOrFalse refused", trueOrFalse, "yes", undefined, ["a.b: got \"yes\"; expected true or false"]],
             ["closed set", kind, "ip", "ip", []],
             ["closed set refused", kind, "pod", undefined, ["a.b: got \"pod\"; expected one of \"ip\", \"instance\""]],
             ["custom check, allowed from the value", check((v): v is 7 => v === 7, v => `expected 7, not ${typeof v}`), "7", undefined,
@@ -84,7 +84,7 @@ describe("internal/read: typed readers", () => {
         });
         it("refuses what is not an object, and an empty one when it must have an entry", () => {
             expect(read(weights, [1]).messages).to.deep.equal(["a.b: got [1]; expected { <cluster>: weight }"]);
-            expect(read(map(() => flag, { notMap: "expected at least one", nonEmpty: true }), {}).messages).to.deep.equal(["a.b: got {}; expected at least one"]);
+            expect(read(map(() => trueOrFalse, { notMap: "expected at least one", nonEmpty: true }), {}).messages).to.deep.equal(["a.b: got {}; expected at least one"]);
         });
     });
 
@@ -126,10 +126,10 @@ describe("internal/read: typed readers", () => {
         });
         it("echoes the object received in its own key order, and refuses it when it is not an object", () => {
             expect(read(service, ["x"]).messages).to.deep.equal(["a.b: got [\"x\"]; expected { port, protocol?, hosts? }"]);
-            expect(read(flag, { b: 1, a: 2 }).messages).to.deep.equal(["a.b: got {\"b\":1,\"a\":2}; expected true or false"]);
+            expect(read(trueOrFalse, { b: 1, a: 2 }).messages).to.deep.equal(["a.b: got {\"b\":1,\"a\":2}; expected true or false"]);
         });
         it("allows other keys when told (a contract that may grow)", () => {
-            expect(read(object<{ a: boolean }>("expected { a }", { a: flag }, { otherKeys: "allowed" }), { a: true, later: 1 }))
+            expect(read(object<{ a: boolean }>("expected { a }", { a: trueOrFalse }, { otherKeys: "allowed" }), { a: true, later: 1 }))
                 .to.deep.equal({ value: { a: true }, messages: [] });
         });
     });

@@ -4,7 +4,7 @@ import { FleetPlan, inputValuesOf, planSharedAlbArgs, readSharedAlbInputs, valid
 import { exampleNetworkArgs } from "../fixtures/network";
 
 /** A value known only later, as the pure modules recognise a Pulumi Output (by its brand). */
-const later = (): unknown => ({ __pulumiOutput: true });
+const anOutput = (): unknown => ({ __pulumiOutput: true });
 
 /** What decides the resources and their logical names: keys, ports, rules, counts. */
 function structure(m: FleetPlan): unknown {
@@ -16,9 +16,9 @@ function structure(m: FleetPlan): unknown {
     };
 }
 
-function planMessages(args: Record<string, any>, regionLater = false): string[] {
+function planMessages(args: Record<string, any>, regionFromProvider = false): string[] {
     try {
-        planSharedAlbArgs(args, regionLater);
+        planSharedAlbArgs(args, regionFromProvider);
     } catch (e) {
         expect(e).to.be.instanceOf(ConfigErrors);
         return (e as ConfigErrors).errors.map(x => x.message);
@@ -29,17 +29,17 @@ function planMessages(args: Record<string, any>, regionLater = false): string[] 
 describe("planSharedAlbArgs: what is known before anything is registered", () => {
     it("plans the structure of the plain arguments when every Input is an Output", () => {
         const args = exampleNetworkArgs();
-        Object.assign(args, { region: later(), vpcId: later(), vpcCidr: later(), subnetIds: later(), tags: { team: later() } });
-        args.loadBalancer.certificateArns = [later()];
+        Object.assign(args, { region: anOutput(), vpcId: anOutput(), vpcCidr: anOutput(), subnetIds: anOutput(), tags: { team: anOutput() } });
+        args.loadBalancer.certificateArns = [anOutput()];
         expect(structure(planSharedAlbArgs(args, false))).to.deep.equal(structure(planSharedAlbArgs(exampleNetworkArgs(), false)));
     });
 
     it("plans list items that are Outputs, and takes the region from the provider when none is given", () => {
         const args = exampleNetworkArgs();
         delete args.region;
-        args.subnetIds = [later(), args.subnetIds[1]];
+        args.subnetIds = [anOutput(), args.subnetIds[1]];
         delete args.vpcCidr;
-        args.vpcCidrs = [later(), "100.64.0.0/16"];
+        args.vpcCidrs = [anOutput(), "100.64.0.0/16"];
         const plain = exampleNetworkArgs();
         delete plain.vpcCidr;
         plain.vpcCidrs = ["10.0.0.0/16", "100.64.0.0/16"];
@@ -50,7 +50,7 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
 
     it("checks the plain values as validateSharedAlbArgs does, with its messages", () => {
         const args = exampleNetworkArgs();
-        args.vpcId = later();
+        args.vpcId = anOutput();
         args.clusters.blue.weight = 1000;
         expect(planMessages(args)).to.deep.equal(["clusters.blue.weight: got 1000; expected an integer from 0 to 999"]);
     });
@@ -58,10 +58,10 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
     it("refuses Outputs where a value names a resource or is needed now, each by its path", () => {
         const args = exampleNetworkArgs();
         delete args.vpcCidr;
-        args.vpcCidrs = [later(), later()];
-        args.loadBalancer.certificateArns.push(later());
+        args.vpcCidrs = [anOutput(), anOutput()];
+        args.loadBalancer.certificateArns.push(anOutput());
         args.loadBalancer.internal = true;
-        args.services.web.port = later();
+        args.services.web.port = anOutput();
         expect(planMessages(args)).to.deep.equal([
             "vpcCidrs[1]: got an Output; expected a plain value, not an Output: a secondary CIDR names its egress rules (<name>-out-<ports>-<cidr>); only the primary (the first) may be an Output",
             "loadBalancer.certificateArns[1]: got an Output; expected a plain value, not an Output: a certificate after the first names its listener certificate resource; only the first (the listener's default) may be an Output",
@@ -72,7 +72,7 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
 
     it("checks tag keys now and leaves a tag value that is an Output for later", () => {
         const args = exampleNetworkArgs();
-        args.tags = { team: later(), "aws:owner": "x", cost: "a\u0000b" };
+        args.tags = { team: anOutput(), "aws:owner": "x", cost: "a\u0000b" };
         expect(planMessages(args)).to.deep.equal([
             "tags[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\"",
             "tags.cost: got \"a\\u0000b\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@",
@@ -116,8 +116,8 @@ describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
 
     it("refuses a resolved value with the message its plain value gets", () => {
         const args = exampleNetworkArgs();
-        args.vpcId = later();
-        args.tags = { team: later() };
+        args.vpcId = anOutput();
+        args.tags = { team: anOutput() };
         const plan = planSharedAlbArgs(args, false);
         const values = { ...inputValuesOf(args as any), vpcId: "vpc-nope", tags: { team: "a\u0000b" } };
         expect(() => readSharedAlbInputs(plan, values)).to.throw(ConfigErrors,

@@ -6,7 +6,7 @@
 import { isDataMap } from "./data";
 
 /** Whether a value is known only later: an Output or a promise. */
-export function isLater(value: unknown): boolean {
+export function isUnresolved(value: unknown): boolean {
     if (typeof value !== "object" || value === null) {
         return false;
     }
@@ -14,14 +14,14 @@ export function isLater(value: unknown): boolean {
 }
 
 /** Whether a value is, or holds anywhere inside lists and objects, a value known only later. */
-export function containsLater(value: unknown): boolean {
-    if (isLater(value)) {
+export function containsUnresolved(value: unknown): boolean {
+    if (isUnresolved(value)) {
         return true;
     }
     if (Array.isArray(value)) {
-        return value.some(containsLater);
+        return value.some(containsUnresolved);
     }
-    return isPlainObject(value) && Object.values(value).some(containsLater);
+    return isPlainObject(value) && Object.values(value).some(containsUnresolved);
 }
 
 /** An object literal (not a class instance such as a resource, which may refer to itself). */
@@ -34,15 +34,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A copy of `value` with every value known only later replaced by `stand`, for messages. */
-export function withoutLater(value: unknown, stand: string): unknown {
-    if (isLater(value)) {
+export function withUnresolvedShownAs(value: unknown, stand: string): unknown {
+    if (isUnresolved(value)) {
         return stand;
     }
     if (Array.isArray(value)) {
-        return value.map(v => withoutLater(v, stand));
+        return value.map(v => withUnresolvedShownAs(v, stand));
     }
-    if (isPlainObject(value) && containsLater(value)) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutLater(v, stand)]));
+    if (isPlainObject(value) && containsUnresolved(value)) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnresolvedShownAs(v, stand)]));
     }
     return value;
 }
