@@ -19,14 +19,31 @@ const pureModules = [
 ];
 
 /** The one place the components load the provider SDKs from: their submodules, never a package index. */
-const sdkFacades = ["components/internal/aws.ts", "components/internal/aws-provider.ts", "components/internal/kubernetes.ts", "components/internal/kubernetes-helm.ts", "components/internal/random.ts"];
+const sdkFacades = [
+    "components/internal/aws.ts",
+    "components/internal/aws-provider.ts",
+    "components/internal/kubernetes.ts",
+    "components/internal/kubernetes-helm.ts",
+    "components/internal/random.ts",
+];
 
 /** The internal entry for stack programs (components/internal/sdk.ts): the facades and the running stack's name. */
 const sdkEntry = "components/internal/sdk.ts";
 
 /** Modules that load the Pulumi SDK without being a component class: the facades, the SDK entry, the deployed-allocation read. */
-const sdkModules = ["**/internal/aws", "**/internal/kubernetes", "**/internal/kubernetes-helm", "**/internal/random", "**/internal/sdk",
-    "**/shared-alb/deployed-read", "./aws", "./kubernetes", "./kubernetes-helm", "./random", "./sdk"];
+const sdkModules = [
+    "**/internal/aws",
+    "**/internal/kubernetes",
+    "**/internal/kubernetes-helm",
+    "**/internal/random",
+    "**/internal/sdk",
+    "**/shared-alb/deployed-read",
+    "./aws",
+    "./kubernetes",
+    "./kubernetes-helm",
+    "./random",
+    "./sdk",
+];
 
 /**
  * cli/ and stacks/ reach the components through their entries only: the
@@ -35,7 +52,8 @@ const sdkModules = ["**/internal/aws", "**/internal/kubernetes", "**/internal/ku
  */
 const throughEntries = {
     group: ["**/components/**", "!**/components/internal", "!**/components/internal/sdk"],
-    message: "cli/ and stacks/ import the components through their entries: components (the public API), components/internal or components/internal/sdk (docs/api.md).",
+    message:
+        "cli/ and stacks/ import the components through their entries: components (the public API), components/internal or components/internal/sdk (docs/api.md).",
 };
 
 const componentClass = "a pure module imports no component class, nor an index that exports one: they load the Pulumi SDK.";
@@ -76,16 +94,34 @@ export default defineConfig(
         files: pureModules,
         ignores: [...sdkFacades, sdkEntry],
         rules: {
-            "@typescript-eslint/no-restricted-imports": ["error", {
-                patterns: [
-                    { group: ["@pulumi/*"], message: "a pure module imports no Pulumi SDK: keep Pulumi in the component classes and stack programs." },
-                    { group: ["**/shared-alb/shared-alb", "**/cluster-attachment/cluster-attachment", "**/cluster-attachment/eks"], message: componentClass },
-                    { group: sdkModules, message: "a pure module imports no module that loads the Pulumi SDK." },
-                    throughEntries,
-                ],
-                paths: ["./shared-alb", "./cluster-attachment", "./eks", "./index", "../shared-alb", "../cluster-attachment", "../index", "../components",
-                    "../components/index"].map(name => ({ name, message: componentClass })),
-            }],
+            "@typescript-eslint/no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            group: ["@pulumi/*"],
+                            message: "a pure module imports no Pulumi SDK: keep Pulumi in the component classes and stack programs.",
+                        },
+                        {
+                            group: ["**/shared-alb/shared-alb", "**/cluster-attachment/cluster-attachment", "**/cluster-attachment/eks"],
+                            message: componentClass,
+                        },
+                        { group: sdkModules, message: "a pure module imports no module that loads the Pulumi SDK." },
+                        throughEntries,
+                    ],
+                    paths: [
+                        "./shared-alb",
+                        "./cluster-attachment",
+                        "./eks",
+                        "./index",
+                        "../shared-alb",
+                        "../cluster-attachment",
+                        "../index",
+                        "../components",
+                        "../components/index",
+                    ].map(name => ({ name, message: componentClass })),
+                },
+            ],
         },
     },
 );

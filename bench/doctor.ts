@@ -34,17 +34,22 @@ async function latencyProxy(target: string, delayMs: number): Promise<{ endpoint
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (d: Buffer) => chunks.push(d));
-        req.on("end", () => setTimeout(() => {
-            const fwd = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, up => {
-                res.writeHead(up.statusCode ?? 502, up.headers);
-                up.pipe(res);
-            });
-            fwd.on("error", err => {
-                res.writeHead(502);
-                res.end(String(err));
-            });
-            fwd.end(Buffer.concat(chunks));
-        }, delayMs));
+        req.on("end", () =>
+            setTimeout(() => {
+                const fwd = http.request(
+                    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+                    up => {
+                        res.writeHead(up.statusCode ?? 502, up.headers);
+                        up.pipe(res);
+                    },
+                );
+                fwd.on("error", err => {
+                    res.writeHead(502);
+                    res.end(String(err));
+                });
+                fwd.end(Buffer.concat(chunks));
+            }, delayMs),
+        );
     });
     await new Promise<void>(resolve => server.listen(0, "127.0.0.1", () => resolve()));
     const address = server.address();
@@ -76,11 +81,19 @@ function median(values: number[]): number {
 async function timeDoctor(file: string, env: NodeJS.ProcessEnv, concurrency: number): Promise<{ ms: number; report: Report }> {
     const stdout = new PassThrough();
     let out = "";
-    stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+    });
     const stderr = new PassThrough();
     stderr.resume();
     const started = process.hrtime.bigint();
-    const code = await main(["--network-outputs", file, "--json", "--concurrency", String(concurrency)], { stdout, stderr, stdin: Readable.from([]), env, cwd: process.cwd() });
+    const code = await main(["--network-outputs", file, "--json", "--concurrency", String(concurrency)], {
+        stdout,
+        stderr,
+        stdin: Readable.from([]),
+        env,
+        cwd: process.cwd(),
+    });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (code === 2) {
         throw new Error("the doctor could not run against moto");
@@ -113,7 +126,9 @@ async function bench(): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), "doctor-bench-"));
     const file = path.join(dir, "outputs.json");
     writeFileSync(file, JSON.stringify(outputs));
-    console.log(`fleet: ${Clusters} clusters x ${Services} services = ${Clusters * Services} target groups, ${Clusters / 2} registrar roles (built in moto in ${Date.now() - buildStart} ms)`);
+    console.log(
+        `fleet: ${Clusters} clusters x ${Services} services = ${Clusters * Services} target groups, ${Clusters / 2} registrar roles (built in moto in ${Date.now() - buildStart} ms)`,
+    );
 
     await measure("moto_server directly", file, motoEnv(moto.endpoint), outputs.region);
     const proxy = await latencyProxy(moto.endpoint, LatencyMs);
@@ -142,7 +157,9 @@ async function measure(label: string, file: string, env: NodeJS.ProcessEnv, regi
     // Warm up both paths (moto's lazy imports, SDK loading).
     const warm = await timeDoctor(file, env, 8);
     await replaySequentially(calls, env, region);
-    console.log(`doctor result: ${warm.report.checks.length} checks, ${warm.report.summary.pass} pass, ${warm.report.summary.warn} warn, ${warm.report.summary.fail} fail, ${warm.report.summary.error} error`);
+    console.log(
+        `doctor result: ${warm.report.checks.length} checks, ${warm.report.summary.pass} pass, ${warm.report.summary.warn} warn, ${warm.report.summary.fail} fail, ${warm.report.summary.error} error`,
+    );
 
     const doctor: number[] = [];
     const sequential: number[] = [];
@@ -154,8 +171,12 @@ async function measure(label: string, file: string, env: NodeJS.ProcessEnv, regi
     }
     const d = median(doctor);
     const s = median(sequential);
-    console.log(`doctor (--concurrency 8, whole command): ${d.toFixed(0)} ms (median of ${Runs}: ${doctor.map(x => x.toFixed(0)).join(", ")})`);
-    console.log(`sequential loop of the same ${calls.length} calls: ${s.toFixed(0)} ms (median of ${Runs}: ${sequential.map(x => x.toFixed(0)).join(", ")})`);
+    console.log(
+        `doctor (--concurrency 8, whole command): ${d.toFixed(0)} ms (median of ${Runs}: ${doctor.map(x => x.toFixed(0)).join(", ")})`,
+    );
+    console.log(
+        `sequential loop of the same ${calls.length} calls: ${s.toFixed(0)} ms (median of ${Runs}: ${sequential.map(x => x.toFixed(0)).join(", ")})`,
+    );
     console.log(`doctor --concurrency 1 (reference): ${median(doctor1).toFixed(0)} ms`);
     console.log(`ratio sequential / doctor: ${(s / d).toFixed(2)}x`);
 }

@@ -53,9 +53,10 @@ function replay(resources: JsonResource[]): void {
             replaceOnChanges: r.options.replaceOnChanges,
             ...(r.read && r.id !== null ? { id: r.id } : {}),
         };
-        const resource = r.id === null
-            ? new ReplayedComponent(r.type, r.name, opts)
-            : new Replayed(r.type, r.name, r.inputs as Record<string, unknown>, opts);
+        const resource =
+            r.id === null
+                ? new ReplayedComponent(r.type, r.name, opts)
+                : new Replayed(r.type, r.name, r.inputs as Record<string, unknown>, opts);
         made.set(r.urn, resource);
         return resource;
     };
@@ -74,20 +75,23 @@ async function main(): Promise<void> {
             const state = r.outputs as { name: string; outputs: Record<string, unknown> };
             stackOutputs[state.name] = state.outputs;
         }
-        const run = await runProgram({
-            project: project ?? "alb-fleet",
-            stack: stack ?? s.stack,
-            mocks: new FakeCloud({ accountId: "111111111111", region: "eu-west-1", stackOutputs }),
-        }, async () => {
-            replay(s.resources);
-            return {};
-        });
+        const run = await runProgram(
+            {
+                project: project ?? "alb-fleet",
+                stack: stack ?? s.stack,
+                mocks: new FakeCloud({ accountId: "111111111111", region: "eu-west-1", stackOutputs }),
+            },
+            async () => {
+                replay(s.resources);
+                return {};
+            },
+        );
         registered += run.resources.length;
     }
     process.stdout.write(`${registered}\n`);
 }
 
 main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
 });

@@ -35,10 +35,19 @@ function measure(modules: string): { kib: number; packages: number } {
 function main(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-install-size-"));
     try {
-        const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", dir], root)) as { filename: string; size: number; unpackedSize: number }[];
+        const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", dir], root)) as {
+            filename: string;
+            size: number;
+            unpackedSize: number;
+        }[];
         const tarball = path.join(dir, packed[0].filename);
-        console.log(`tarball ${packed[0].filename}: ${(packed[0].size / 1024).toFixed(0)} KiB packed, ${(packed[0].unpackedSize / 1024).toFixed(0)} KiB unpacked`);
-        const variants: [string, string[]][] = [["full (npm install shared-alb)", []], ["components only (npm install --omit=optional shared-alb)", ["--omit=optional"]]];
+        console.log(
+            `tarball ${packed[0].filename}: ${(packed[0].size / 1024).toFixed(0)} KiB packed, ${(packed[0].unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+        );
+        const variants: [string, string[]][] = [
+            ["full (npm install shared-alb)", []],
+            ["components only (npm install --omit=optional shared-alb)", ["--omit=optional"]],
+        ];
         for (const [label, flags] of variants) {
             const project = path.join(dir, flags.length === 0 ? "full" : "components");
             fs.mkdirSync(project);

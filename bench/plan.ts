@@ -79,7 +79,9 @@ function networkConfig(clusters: number): Record<string, unknown> {
         services.slice(0, servicesPerCluster(clusters)).forEach(s => {
             serviceMap[serviceName(s, g)] = {
                 port: ports[s],
-                ...(s === "web" ? { hosts: [g === 0 ? "shop.example.com" : `shop-${g + 1}.example.com`] } : { paths: [g === 0 ? `/${s}/*` : `/g${g + 1}/${s}/*`] }),
+                ...(s === "web"
+                    ? { hosts: [g === 0 ? "shop.example.com" : `shop-${g + 1}.example.com`] }
+                    : { paths: [g === 0 ? `/${s}/*` : `/g${g + 1}/${s}/*`] }),
                 healthCheck: { path: "/healthz", interval: 15, timeout: 5 },
             };
         });
@@ -153,7 +155,9 @@ interface Sample {
 /** Compiles bench/<name>.ts to .bench/<name>.js (plain JavaScript: no compiler in the measured process). */
 function compile(name: string): string {
     const source = fs.readFileSync(path.join(__dirname, `${name}.ts`), "utf8");
-    const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const out = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
     const file = path.join(work, `${name}.js`);
     fs.writeFileSync(file, out.outputText);
     return file;
@@ -210,7 +214,10 @@ interface Build {
 }
 
 function loadAverage(): string {
-    return os.loadavg().map(x => x.toFixed(2)).join(" ");
+    return os
+        .loadavg()
+        .map(x => x.toFixed(2))
+        .join(" ");
 }
 
 /** Values of a repeatable `--name value` option. */
@@ -250,8 +257,11 @@ function main(): void {
     if (nodes.length > 1 || nodes[0] !== fs.realpathSync(process.execPath)) {
         // One full run per runtime, each under that runtime (the plans it spawns use its binary).
         for (const node of nodes) {
-            const r = spawnSync(node, ["-r", require.resolve("ts-node/register/transpile-only"), __filename, ...withoutNode(argv), "--node", node],
-                { cwd: root, stdio: "inherit" });
+            const r = spawnSync(
+                node,
+                ["-r", require.resolve("ts-node/register/transpile-only"), __filename, ...withoutNode(argv), "--node", node],
+                { cwd: root, stdio: "inherit" },
+            );
             if (r.status !== 0) {
                 throw new Error(`the benchmark under ${node} exited ${r.status ?? r.signal}`);
             }
@@ -260,13 +270,18 @@ function main(): void {
         return;
     }
     const runs = Number(options(argv, "--runs")[0] ?? 5) || 5;
-    const sizes = (options(argv, "--sizes")[0] ?? "1,10,50,100").split(",").filter(s => s.trim() !== "").map(Number);
+    const sizes = (options(argv, "--sizes")[0] ?? "1,10,50,100")
+        .split(",")
+        .filter(s => s.trim() !== "")
+        .map(Number);
     // `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds.
-    const builds: Build[] = (options(argv, "--cli").length > 0 ? options(argv, "--cli") : [path.join(root, "dist/cli/index.js")]).map(spec => {
-        const eq = spec.indexOf("=");
-        const cli = path.resolve(eq > 0 ? spec.slice(eq + 1) : spec);
-        return { label: eq > 0 ? spec.slice(0, eq) : path.relative(root, cli) || cli, cli, plans: [] };
-    });
+    const builds: Build[] = (options(argv, "--cli").length > 0 ? options(argv, "--cli") : [path.join(root, "dist/cli/index.js")]).map(
+        spec => {
+            const eq = spec.indexOf("=");
+            const cli = path.resolve(eq > 0 ? spec.slice(eq + 1) : spec);
+            return { label: eq > 0 ? spec.slice(0, eq) : path.relative(root, cli) || cli, cli, plans: [] };
+        },
+    );
     for (const needed of [...builds.map(b => b.cli), path.join(root, "dist/cli/plan/mock-runtime.js")]) {
         if (!fs.existsSync(needed)) {
             throw new Error(`${needed} is missing: run npm run build first`);
@@ -279,7 +294,11 @@ function main(): void {
     const fleets: Fleet[] = [{ label: "example fleet", configDir: path.join(root, "stacks/config") } as Fleet];
     for (const n of sizes) {
         const each = servicesPerCluster(n);
-        fleets.push({ label: `${n} cluster${n === 1 ? "" : "s"} x ${each} service${each === 1 ? "" : "s"}`, clusters: n, configDir: writeFleet(n) } as Fleet);
+        fleets.push({
+            label: `${n} cluster${n === 1 ? "" : "s"} x ${each} service${each === 1 ? "" : "s"}`,
+            clusters: n,
+            configDir: writeFleet(n),
+        } as Fleet);
     }
     for (const f of fleets) {
         f.planFile = path.join(work, `plan-${f.clusters ?? "example"}.json`);
@@ -297,7 +316,9 @@ function main(): void {
         const printed = builds.map(b => measure(probe, b.plans[i].args).stdout);
         const differ = builds.filter((_, j) => printed[j] !== printed[0]).map(b => b.label);
         if (differ.length > 0) {
-            console.log(`note: ${f.label}: ${differ.join(", ")} print${differ.length === 1 ? "s" : ""} another plan than ${builds[0].label}`);
+            console.log(
+                `note: ${f.label}: ${differ.join(", ")} print${differ.length === 1 ? "s" : ""} another plan than ${builds[0].label}`,
+            );
         }
         const doc = JSON.parse(printed[printed.length - 1]) as { stacks: { resources: unknown[] }[] };
         f.stacks = doc.stacks.length;
@@ -322,17 +343,27 @@ function main(): void {
     const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
     const wall = (t: Task) => median(t.samples.map(s => s.wallMs));
     const perResource = (t: Task, f: Fleet) => median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / f.resources));
-    console.log(`shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, `
-        + `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`);
+    console.log(
+        `shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, ` +
+            `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`,
+    );
     console.log(`builds: ${builds.map(b => `${b.label} = ${b.cli}`).join("; ")}`);
-    console.log(`bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(wall(bare))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`);
+    console.log(
+        `bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(wall(bare))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`,
+    );
     console.log("x bare: median over the rounds of the plan's wall time over the same round's bare load.");
     console.log("ms/res: time after the SDK has loaded, per resource: of the plan, and of the floor replay (the same resources,");
     console.log("        trivial program, the mock runtime of this tree's dist/).");
     console.log("");
     const header = ["fleet", "build", "stacks", "resources", "plan ms", "peak MB", "x bare", "ms/res plan", "ms/res floor", "plan/floor"];
     const widths = [26, Math.max(5, ...builds.map(b => b.label.length)), 6, 9, 8, 7, 6, 11, 12, 10];
-    const row = (cells: string[]) => console.log(cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
+    const row = (cells: string[]) =>
+        console.log(
+            cells
+                .map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+                .join("  ")
+                .trimEnd(),
+        );
     row(header);
     fleets.forEach((f, i) => {
         const floorPer = perResource(f.floor, f);
@@ -340,8 +371,18 @@ function main(): void {
             const p = b.plans[i];
             const ratios = p.samples.map((s, j) => s.wallMs / bare.samples[j].wallMs);
             const planPer = perResource(p, f);
-            row([f.label, b.label, String(f.stacks), String(f.resources), num(wall(p)), num(Math.max(...p.samples.map(s => s.rssMb))),
-                num(median(ratios), 2), num(planPer, 2), num(floorPer, 2), num(planPer / floorPer, 2)]);
+            row([
+                f.label,
+                b.label,
+                String(f.stacks),
+                String(f.resources),
+                num(wall(p)),
+                num(Math.max(...p.samples.map(s => s.rssMb))),
+                num(median(ratios), 2),
+                num(planPer, 2),
+                num(floorPer, 2),
+                num(planPer / floorPer, 2),
+            ]);
         }
     });
     const synthetic = fleets.map((f, i) => ({ f, i })).filter(x => x.f.clusters !== undefined);
@@ -352,8 +393,10 @@ function main(): void {
             for (const { f, i } of synthetic.slice(1)) {
                 const dc = f.clusters! - first.f.clusters!;
                 const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
-                console.log(`  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${num((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, `
-                    + `${num((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${num((f.resources - first.f.resources) / dc, 1)} resources`);
+                console.log(
+                    `  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${num((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, ` +
+                        `${num((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${num((f.resources - first.f.resources) / dc, 1)} resources`,
+                );
             }
         }
     }

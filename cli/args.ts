@@ -76,7 +76,10 @@ export function parseArgs(spec: Pick<CommandSpec, "options" | "operands">, argv:
         const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
         const option = spec.options.find(o => o.name === name);
         if (option === undefined) {
-            const near = nearest(name, spec.options.map(o => o.name));
+            const near = nearest(
+                name,
+                spec.options.map(o => o.name),
+            );
             throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)}${near === undefined ? "" : ` (did you mean --${near}?)`}`);
         }
         if (option.value === undefined) {
@@ -114,7 +117,12 @@ export function parseArgs(spec: Pick<CommandSpec, "options" | "operands">, argv:
  * {@link InputError} as one line (`spec.inputErrorExit`); anything else is
  * the body's to report.
  */
-export async function runCommand(spec: CommandSpec, argv: readonly string[], io: CliIo, body: (args: ParsedArgs) => Promise<number>): Promise<number> {
+export async function runCommand(
+    spec: CommandSpec,
+    argv: readonly string[],
+    io: CliIo,
+    body: (args: ParsedArgs) => Promise<number>,
+): Promise<number> {
     try {
         const args = parseArgs(spec, argv);
         if (args.help) {
@@ -161,7 +169,9 @@ export function nearest(word: string, candidates: readonly string[]): string | u
 
 /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
 function editDistance(a: string, b: string): number {
-    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
     for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
             const cost = a[i - 1] === b[j - 1] ? 0 : 1;

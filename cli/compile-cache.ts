@@ -50,9 +50,7 @@ export function enableCompileCache(host: CompileCacheHost = Module as CompileCac
     }
     try {
         const at = where ?? { env: process.env, platform: process.platform, home: os.homedir() };
-        const result = at.env.NODE_COMPILE_CACHE
-            ? host.enableCompileCache()
-            : host.enableCompileCache(compileCacheDir(at));
+        const result = at.env.NODE_COMPILE_CACHE ? host.enableCompileCache() : host.enableCompileCache(compileCacheDir(at));
         return result?.directory;
     } catch {
         return undefined;

@@ -22,7 +22,10 @@ interface Command {
 
 /** The packages only `doctor` loads: optional dependencies, left out by `npm install --omit=optional`. */
 export const DoctorPackages = [
-    "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-iam", "@kubernetes/client-node",
+    "@aws-sdk/client-ec2",
+    "@aws-sdk/client-elastic-load-balancing-v2",
+    "@aws-sdk/client-iam",
+    "@kubernetes/client-node",
 ] as const;
 
 // Loaded on demand: `--help`, `--version` and usage errors load no SDK, and
@@ -86,8 +89,10 @@ export function missingPackages(names: readonly string[], resolve: (name: string
 export function missingPackagesMessage(command: string, missing: readonly string[]): string {
     const pinned = ownPackage()?.optionalDependencies ?? {};
     const install = missing.map(name => (pinned[name] ? `${name}@${pinned[name]}` : name)).join(" ");
-    return `shared-alb ${command}: needs ${missing.join(", ")}, optional dependencies of shared-alb that this install left out `
-        + `(npm install --omit=optional); install them:\n  npm install ${install}\n`;
+    return (
+        `shared-alb ${command}: needs ${missing.join(", ")}, optional dependencies of shared-alb that this install left out ` +
+        `(npm install --omit=optional); install them:\n  npm install ${install}\n`
+    );
 }
 
 /** Dispatches `argv` (without `node` and the script) to a command; returns the exit code. */
@@ -111,8 +116,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         const names = commands.map(c => c.spec.name);
         const near = nearest(name, names);
         const what = name.startsWith("-") ? "option" : "command";
-        io.stderr.write(`shared-alb: unknown ${what} ${JSON.stringify(name)}`
-            + (near !== undefined ? ` (did you mean ${near}?)` : ` (commands: ${names.join(", ")})`) + `\n${helpHint()}`);
+        io.stderr.write(
+            `shared-alb: unknown ${what} ${JSON.stringify(name)}` +
+                (near !== undefined ? ` (did you mean ${near}?)` : ` (commands: ${names.join(", ")})`) +
+                `\n${helpHint()}`,
+        );
         return 2;
     }
     return runCommand(command.spec, rest, io, async args => {
@@ -150,8 +158,11 @@ export function endQuietlyOnBrokenPipe(stream: NodeJS.WritableStream): void {
  * Node would exit 0 with nothing printed or written. Says so on stderr and
  * sets exit code 1 instead. `events` is the process, or a stand-in in tests.
  */
-export function failIfUnsettled(command: Promise<unknown>, stderr: NodeJS.WritableStream,
-    events: Pick<NodeJS.Process, "once" | "exitCode"> = process): void {
+export function failIfUnsettled(
+    command: Promise<unknown>,
+    stderr: NodeJS.WritableStream,
+    events: Pick<NodeJS.Process, "once" | "exitCode"> = process,
+): void {
     let settled = false;
     const done = () => {
         settled = true;
@@ -159,7 +170,9 @@ export function failIfUnsettled(command: Promise<unknown>, stderr: NodeJS.Writab
     command.then(done, done);
     events.once("beforeExit", () => {
         if (!settled) {
-            stderr.write("shared-alb: the command stopped before it finished: something it waited for never completed (a bug in shared-alb)\n");
+            stderr.write(
+                "shared-alb: the command stopped before it finished: something it waited for never completed (a bug in shared-alb)\n",
+            );
             events.exitCode = 1;
         }
     });

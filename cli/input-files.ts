@@ -18,12 +18,17 @@ export class InputError extends Error {
 export function describeFsError(e: unknown): string {
     const code = (e as NodeJS.ErrnoException | undefined)?.code;
     switch (code) {
-        case "ENOENT": return "no such file";
-        case "EISDIR": return "is a directory";
-        case "ENOTDIR": return "not a directory";
+        case "ENOENT":
+            return "no such file";
+        case "EISDIR":
+            return "is a directory";
+        case "ENOTDIR":
+            return "not a directory";
         case "EACCES":
-        case "EPERM": return "permission denied";
-        default: return e instanceof Error ? e.message : String(e);
+        case "EPERM":
+            return "permission denied";
+        default:
+            return e instanceof Error ? e.message : String(e);
     }
 }
 
@@ -55,7 +60,10 @@ export const FileSizeLimits = {
 
 /** A size in bytes as a message says it: `1 MiB`, `2.5 MiB`, `700 KiB`, `12 bytes`. */
 export function formatBytes(bytes: number): string {
-    const units: [number, string][] = [[1024 * 1024, "MiB"], [1024, "KiB"]];
+    const units: [number, string][] = [
+        [1024 * 1024, "MiB"],
+        [1024, "KiB"],
+    ];
     for (const [size, unit] of units) {
         if (bytes >= size) {
             const n = bytes / size;
@@ -129,7 +137,10 @@ export function parseYamlData(text: string): unknown {
     const deep = yamlTooDeep(text);
     const max = DocumentLimits.maxDepth;
     if (deep !== undefined) {
-        throw new DocumentError("", `nested more than ${max} levels deep (line ${deep.line}, column ${deep.column}); expected at most ${max} levels of lists and maps`);
+        throw new DocumentError(
+            "",
+            `nested more than ${max} levels deep (line ${deep.line}, column ${deep.column}); expected at most ${max} levels of lists and maps`,
+        );
     }
     const doc = parseDocument(text);
     if (doc.errors.length > 0) {
@@ -141,9 +152,12 @@ export function parseYamlData(text: string): unknown {
         value = doc.toJS({ maxAliasCount: DocumentLimits.maxAliasCount });
     } catch (e) {
         const bomb = e instanceof ReferenceError && /alias count/i.test(e.message);
-        throw new DocumentError("", bomb
-            ? `its aliases expand to too many nodes; expected at most ${DocumentLimits.maxAliasCount} nodes reached through aliases`
-            : `not valid YAML: ${(e as Error).message.trimEnd()}`);
+        throw new DocumentError(
+            "",
+            bomb
+                ? `its aliases expand to too many nodes; expected at most ${DocumentLimits.maxAliasCount} nodes reached through aliases`
+                : `not valid YAML: ${(e as Error).message.trimEnd()}`,
+        );
     }
     return toData(value);
 }

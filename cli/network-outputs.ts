@@ -1,9 +1,32 @@
 import { readFile, stat } from "fs/promises";
 import * as path from "path";
 import {
-    HiddenSecret, NetworkOutputs, ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern,
-    TargetGroupArnPattern, accountId, parseRoleArn, ConfigError, Problems, Reader, check, trueOrFalse, integer, isRecord, join, list, map,
-    object, optional, NodePortRange, DocumentError, parseJsonData, refuseReservedKeys,
+    HiddenSecret,
+    NetworkOutputs,
+    ArnAllowed,
+    ExternalIdAllowed,
+    ExternalIdPattern,
+    ListenerArnPattern,
+    LoadBalancerArnPattern,
+    TargetGroupArnPattern,
+    accountId,
+    parseRoleArn,
+    ConfigError,
+    Problems,
+    Reader,
+    check,
+    trueOrFalse,
+    integer,
+    isRecord,
+    join,
+    list,
+    map,
+    object,
+    optional,
+    NodePortRange,
+    DocumentError,
+    parseJsonData,
+    refuseReservedKeys,
 } from "../components/internal";
 import { FileSizeLimits, InputError, describeFsError, formatBytes, tooLarge } from "./input-files";
 
@@ -18,7 +41,12 @@ const Expected = "expected the JSON of `pulumi stack output --json -s network`";
  * against the contract. Throws {@link InputError}, worded the same for every
  * command.
  */
-export async function loadNetworkOutputs(source: string, cwd: string, stdin: NodeJS.ReadableStream, options: ReadOptions = {}): Promise<NetworkOutputs> {
+export async function loadNetworkOutputs(
+    source: string,
+    cwd: string,
+    stdin: NodeJS.ReadableStream,
+    options: ReadOptions = {},
+): Promise<NetworkOutputs> {
     const label = source === "-" ? "stdin" : source;
     let text: string;
     try {
@@ -53,25 +81,33 @@ export function parseNetworkOutputs(text: string, label: string, options: ReadOp
         refuseReservedKeys(value);
     } catch (e) {
         const reason = e instanceof DocumentError ? e.message : String(e);
-        throw new InputError(reason.startsWith("not JSON")
-            ? `network outputs from ${label} are ${reason}; ${Expected}`
-            : `network outputs from ${label}: ${reason}`);
+        throw new InputError(
+            reason.startsWith("not JSON")
+                ? `network outputs from ${label} are ${reason}; ${Expected}`
+                : `network outputs from ${label}: ${reason}`,
+        );
     }
     if (isRecord(value) && Object.keys(value).length === 0) {
-        throw new InputError(`network outputs from ${label} are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); ${Expected}`);
+        throw new InputError(
+            `network outputs from ${label} are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); ${Expected}`,
+        );
     }
     const hidden = options.refuseSecrets === true ? hiddenSecretPaths(value) : [];
     if (hidden.length > 0) {
-        throw new InputError(`network outputs from ${label} hold "[secret]" placeholders (${hidden.join(", ")}): the files need these values in clear `
-            + "(a TargetGroupBinding's spec.assumeRoleExternalId is the registrar role's external ID, which the controller passes to sts:AssumeRole); "
-            + "export them with `pulumi stack output --json --show-secrets -s network`");
+        throw new InputError(
+            `network outputs from ${label} hold "[secret]" placeholders (${hidden.join(", ")}): the files need these values in clear ` +
+                "(a TargetGroupBinding's spec.assumeRoleExternalId is the registrar role's external ID, which the controller passes to sts:AssumeRole); " +
+                "export them with `pulumi stack output --json --show-secrets -s network`",
+        );
     }
     const problems = validateNetworkOutputs(value);
     if (problems.length === 1) {
         throw new InputError(`network outputs from ${label} do not match the contract: ${problems[0].message}`);
     }
     if (problems.length > 1) {
-        throw new InputError(`network outputs from ${label} do not match the contract (${problems.length} problems):\n${problems.map(p => `  - ${p.message}`).join("\n")}`);
+        throw new InputError(
+            `network outputs from ${label} do not match the contract (${problems.length} problems):\n${problems.map(p => `  - ${p.message}`).join("\n")}`,
+        );
     }
     return value as NetworkOutputs;
 }
@@ -160,65 +196,91 @@ const strings = list(str, { notList: "expected a list of strings" });
 const arnMap = map(() => str, { notMap: "expected an object of rule ARNs keyed by cluster" });
 const allowed = { otherKeys: "allowed" } as const;
 
-const loadBalancer = object("expected an object with arn, securityGroupId and listenerArns", {
-    arn: strMatching(matches(LoadBalancerArnPattern), ArnAllowed.loadBalancer),
-    securityGroupId: str,
-    listenerArns: nonEmptyMap(map(() => listenerArn, { notMap: "expected an object of listener ARNs keyed by http, https or existing" }),
-        "expected at least one of http, https, existing"),
-}, allowed);
+const loadBalancer = object(
+    "expected an object with arn, securityGroupId and listenerArns",
+    {
+        arn: strMatching(matches(LoadBalancerArnPattern), ArnAllowed.loadBalancer),
+        securityGroupId: str,
+        listenerArns: nonEmptyMap(
+            map(() => listenerArn, { notMap: "expected an object of listener ARNs keyed by http, https or existing" }),
+            "expected at least one of http, https, existing",
+        ),
+    },
+    allowed,
+);
 
-const service = object("expected an object with port, protocol, targetType and weights", {
-    port: integer(1, 65535),
-    weights: map(() => integer(0, 999), { notMap: "expected an object of weights keyed by cluster" }),
-    hosts: optional(strings),
-    paths: optional(strings),
-    nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
-    ruleArn: optional(str),
-    priority: optional(integer(1, 50000)),
-    previewRuleArns: optional(arnMap),
-}, allowed);
+const service = object(
+    "expected an object with port, protocol, targetType and weights",
+    {
+        port: integer(1, 65535),
+        weights: map(() => integer(0, 999), { notMap: "expected an object of weights keyed by cluster" }),
+        hosts: optional(strings),
+        paths: optional(strings),
+        nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
+        ruleArn: optional(str),
+        priority: optional(integer(1, 50000)),
+        previewRuleArns: optional(arnMap),
+    },
+    allowed,
+);
 
-const targetGroup = object("expected an object with arn, name, port, protocol and targetType", {
-    arn: targetGroupArn,
-    name: str,
-    port: integer(1, 65535),
-    protocol: str,
-    targetType: str,
-    healthCheckPort: optional(integer(1, 65535)),
-    nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
-}, allowed);
+const targetGroup = object(
+    "expected an object with arn, name, port, protocol and targetType",
+    {
+        arn: targetGroupArn,
+        name: str,
+        port: integer(1, 65535),
+        protocol: str,
+        targetType: str,
+        healthCheckPort: optional(integer(1, 65535)),
+        nodePort: optional(integer(NodePortRange.from, NodePortRange.to)),
+    },
+    allowed,
+);
 
 /** A cluster's entry: a cluster in another account than the network's has a registrar role and an external ID. */
 function cluster(networkAccountId: unknown): Reader<unknown> {
     return (p, path, value) => {
         const crossAccount = typeof networkAccountId === "string" && isRecord(value) && value.accountId !== networkAccountId;
         const ifCrossAccount = <T>(reader: Reader<T>) => (crossAccount ? reader : optional(reader));
-        return object("expected an object with accountId, controllerRoleArn and targetGroups", {
-            accountId,
-            weight: integer(0, 999),
-            controllerRoleArn: roleArn,
-            registrarRoleArn: ifCrossAccount(roleArn),
-            externalId: ifCrossAccount(externalIdOrHidden),
-            retiring: optional(trueOrFalse),
-            services: optional(strings),
-            previewSlot: optional(integer(1, 9)),
-            targetGroups: map(() => targetGroup, { notMap: "expected an object of target groups keyed by service" }),
-        }, allowed)(p, path, value);
+        return object(
+            "expected an object with accountId, controllerRoleArn and targetGroups",
+            {
+                accountId,
+                weight: integer(0, 999),
+                controllerRoleArn: roleArn,
+                registrarRoleArn: ifCrossAccount(roleArn),
+                externalId: ifCrossAccount(externalIdOrHidden),
+                retiring: optional(trueOrFalse),
+                services: optional(strings),
+                previewSlot: optional(integer(1, 9)),
+                targetGroups: map(() => targetGroup, { notMap: "expected an object of target groups keyed by service" }),
+            },
+            allowed,
+        )(p, path, value);
     };
 }
 
-const preview = object("expected an object with header and defaultActionRuleArns", {
-    header: str,
-    defaultActionRuleArns: arnMap,
-    sourceCidrs: optional(strings),
-    tokenRequired: optional(trueOrFalse),
-}, allowed);
+const preview = object(
+    "expected an object with header and defaultActionRuleArns",
+    {
+        header: str,
+        defaultActionRuleArns: arnMap,
+        sourceCidrs: optional(strings),
+        tokenRequired: optional(trueOrFalse),
+    },
+    allowed,
+);
 
-const vpcSharing = object("expected an object with resourceShareArn, subnetIds and principals", {
-    resourceShareArn: str,
-    subnetIds: strings,
-    principals: strings,
-}, allowed);
+const vpcSharing = object(
+    "expected an object with resourceShareArn, subnetIds and principals",
+    {
+        resourceShareArn: str,
+        subnetIds: strings,
+        principals: strings,
+    },
+    allowed,
+);
 
 /** A map that must have an entry, said with `allowed` (the map's own shape is its reader's to say). */
 function nonEmptyMap<T>(reader: Reader<Record<string, T>>, allowed: string): Reader<Record<string, T>> {
@@ -242,17 +304,21 @@ export function validateNetworkOutputs(value: unknown): readonly ConfigError[] {
         return [new ConfigError("(top level)", value, "expected a JSON object (the network stack's outputs)")];
     }
     const p = new Problems();
-    object("expected a JSON object (the network stack's outputs)", {
-        accountId,
-        region: str,
-        vpcId: str,
-        securityGroupId: str,
-        loadBalancer,
-        services: map(() => service, { notMap: "expected an object keyed by service name" }),
-        clusters: map(() => cluster(value.accountId), { notMap: "expected an object keyed by cluster key" }),
-        defaultService: optional(str),
-        preview: optional(preview),
-        vpcSharing: optional(vpcSharing),
-    }, allowed)(p, "", value);
+    object(
+        "expected a JSON object (the network stack's outputs)",
+        {
+            accountId,
+            region: str,
+            vpcId: str,
+            securityGroupId: str,
+            loadBalancer,
+            services: map(() => service, { notMap: "expected an object keyed by service name" }),
+            clusters: map(() => cluster(value.accountId), { notMap: "expected an object keyed by cluster key" }),
+            defaultService: optional(str),
+            preview: optional(preview),
+            vpcSharing: optional(vpcSharing),
+        },
+        allowed,
+    )(p, "", value);
     return p.errors;
 }

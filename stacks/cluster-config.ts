@@ -3,10 +3,48 @@
  * network stack's outputs. Pure: no Pulumi runtime.
  */
 import {
-    AccountIdPattern, accountId, arnPartition, partitionOf, tagsUpTo, ClusterOutputs, NetworkOutputs, Problems, Reader, check, trueOrFalse, integer, isRecord,
-    join, list, map, nonEmpty, object, objectFields, oneOf, optional, orThrow, text, withDefault, AllowedText, CidrPattern, ClusterNamePattern,
-    KeyPattern, securityGroupId, subnetId, BindingArgs, ClusterAttachmentArgs, ControllerArgs, SecurityGroupMode, SecurityGroupModes,
-    AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPolicy, bindingArgs, controllerArgs, own, MaxCrossAccountClusterName,
+    AccountIdPattern,
+    accountId,
+    arnPartition,
+    partitionOf,
+    tagsUpTo,
+    ClusterOutputs,
+    NetworkOutputs,
+    Problems,
+    Reader,
+    check,
+    trueOrFalse,
+    integer,
+    isRecord,
+    join,
+    list,
+    map,
+    nonEmpty,
+    object,
+    objectFields,
+    oneOf,
+    optional,
+    orThrow,
+    text,
+    withDefault,
+    AllowedText,
+    CidrPattern,
+    ClusterNamePattern,
+    KeyPattern,
+    securityGroupId,
+    subnetId,
+    BindingArgs,
+    ClusterAttachmentArgs,
+    ControllerArgs,
+    SecurityGroupMode,
+    SecurityGroupModes,
+    AdmissionPolicyMinKubernetes,
+    AdmissionPolicyNeeds,
+    servesAdmissionPolicy,
+    bindingArgs,
+    controllerArgs,
+    own,
+    MaxCrossAccountClusterName,
 } from "../components/internal";
 
 /** The config key, used as the root of every error path. */
@@ -81,7 +119,12 @@ export interface ClusterStackConfig {
 }
 
 export const EksDefaults = {
-    instanceType: "t3.medium", desiredCapacity: 2, minSize: 2, maxSize: 4, endpointPublicAccess: true, endpointPrivateAccess: true,
+    instanceType: "t3.medium",
+    desiredCapacity: 2,
+    minSize: 2,
+    maxSize: 4,
+    endpointPublicAccess: true,
+    endpointPrivateAccess: true,
 } as const;
 
 /** A stack reference name: `stack`, `project/stack` or `org/project/stack`. */
@@ -91,27 +134,35 @@ const clusterName = (allowed: string) => text(ClusterNamePattern, allowed);
 const size = (min: number, fallback: number) => withDefault(integer(min, 100, "an integer"), fallback);
 
 const TwoSubnets = "expected at least two subnet IDs in two availability zones";
-const PublicCidrsAllowed = "expected IPv4 CIDRs such as \"203.0.113.0/24\" that may reach the public API server endpoint";
+const PublicCidrsAllowed = 'expected IPv4 CIDRs such as "203.0.113.0/24" that may reach the public API server endpoint';
 
 /** At least two subnets, for the cluster's two availability zones. */
-const clusterSubnets: Reader<string[]> = (p, path, value) => (Array.isArray(value) && value.length >= 2
-    ? list(subnetId, { notList: TwoSubnets })(p, path, value)
-    : void p.add(path, value, TwoSubnets));
+const clusterSubnets: Reader<string[]> = (p, path, value) =>
+    Array.isArray(value) && value.length >= 2
+        ? list(subnetId, { notList: TwoSubnets })(p, path, value)
+        : void p.add(path, value, TwoSubnets);
 
 /** `eks` creating a cluster with @pulumi/eks (`create: true`), its sizes defaulted. */
 const createdEks = objectFields("expected { name: <existing cluster> } or { create: true, ... }", {
     create: check((v): v is true => v === true, "expected true (or leave it out and give the name of an existing cluster)"),
     name: optional(clusterName(AllowedText.clusterName)),
-    version: optional(text(/^1\.\d{2}$/, "expected a Kubernetes version such as \"1.33\"")),
+    version: optional(text(/^1\.\d{2}$/, 'expected a Kubernetes version such as "1.33"')),
     subnetIds: optional(clusterSubnets),
-    instanceType: withDefault(text(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as \"t3.medium\""), EksDefaults.instanceType),
+    instanceType: withDefault(
+        text(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as "t3.medium"'),
+        EksDefaults.instanceType,
+    ),
     desiredCapacity: size(0, EksDefaults.desiredCapacity),
     minSize: size(0, EksDefaults.minSize),
     maxSize: size(1, EksDefaults.maxSize),
     endpointPublicAccess: withDefault(trueOrFalse, EksDefaults.endpointPublicAccess),
     endpointPrivateAccess: withDefault(trueOrFalse, EksDefaults.endpointPrivateAccess),
-    publicAccessCidrs: optional(nonEmpty(list(text(CidrPattern, PublicCidrsAllowed), { notList: `expected a list; ${PublicCidrsAllowed}`, unique: true }),
-        `expected at least one CIDR; ${PublicCidrsAllowed} (or eks.endpointPublicAccess: false for a private endpoint only)`)),
+    publicAccessCidrs: optional(
+        nonEmpty(
+            list(text(CidrPattern, PublicCidrsAllowed), { notList: `expected a list; ${PublicCidrsAllowed}`, unique: true }),
+            `expected at least one CIDR; ${PublicCidrsAllowed} (or eks.endpointPublicAccess: false for a private endpoint only)`,
+        ),
+    ),
 } satisfies Record<Exclude<keyof EksConfig, "createOidcProvider">, Reader<unknown>>);
 
 /**
@@ -126,16 +177,28 @@ function checkEndpoints(p: Problems, path: string, eks: Partial<EksConfig>, give
     if (publicAccess === undefined || privateAccess === undefined) {
         return;
     }
-    p.check(publicAccess || privateAccess, join(path, "endpointPrivateAccess"), privateAccess,
-        "expected true while eks.endpointPublicAccess is false: the cluster needs one API server endpoint");
+    p.check(
+        publicAccess || privateAccess,
+        join(path, "endpointPrivateAccess"),
+        privateAccess,
+        "expected true while eks.endpointPublicAccess is false: the cluster needs one API server endpoint",
+    );
     if (publicAccess) {
-        p.check(publicAccessCidrs !== undefined, join(path, "publicAccessCidrs"), undefined,
-            "required while eks.endpointPublicAccess is true (the default): without it EKS opens the API server to 0.0.0.0/0; "
-            + "give the IPv4 CIDRs that may reach it (deploy runners, VPN), or set eks.endpointPublicAccess: false to keep the endpoint private "
-            + "(pulumi up must then run from inside the VPC)");
+        p.check(
+            publicAccessCidrs !== undefined,
+            join(path, "publicAccessCidrs"),
+            undefined,
+            "required while eks.endpointPublicAccess is true (the default): without it EKS opens the API server to 0.0.0.0/0; " +
+                "give the IPv4 CIDRs that may reach it (deploy runners, VPN), or set eks.endpointPublicAccess: false to keep the endpoint private " +
+                "(pulumi up must then run from inside the VPC)",
+        );
     } else {
-        p.check(publicAccessCidrs === undefined, join(path, "publicAccessCidrs"), publicAccessCidrs,
-            "allowed only with eks.endpointPublicAccess: true (the CIDRs that may reach the public endpoint)");
+        p.check(
+            publicAccessCidrs === undefined,
+            join(path, "publicAccessCidrs"),
+            publicAccessCidrs,
+            "allowed only with eks.endpointPublicAccess: true (the CIDRs that may reach the public endpoint)",
+        );
     }
 }
 
@@ -155,8 +218,12 @@ const eks: Reader<EksConfig> = (p, path, value) => {
     // The sizes are checked together when each passed, whatever the other values did.
     const { minSize, desiredCapacity, maxSize } = read?.fields ?? {};
     if (minSize !== undefined && desiredCapacity !== undefined && maxSize !== undefined) {
-        p.check(minSize <= desiredCapacity && desiredCapacity <= maxSize, join(path, "desiredCapacity"), desiredCapacity,
-            `expected minSize (${minSize}) <= desiredCapacity <= maxSize (${maxSize})`);
+        p.check(
+            minSize <= desiredCapacity && desiredCapacity <= maxSize,
+            join(path, "desiredCapacity"),
+            desiredCapacity,
+            `expected minSize (${minSize}) <= desiredCapacity <= maxSize (${maxSize})`,
+        );
     }
     checkEndpoints(p, path, read?.fields ?? {}, value);
     return read?.whole;
@@ -165,19 +232,24 @@ const eks: Reader<EksConfig> = (p, path, value) => {
 /** `nodeSecurityGroupIds`: security group IDs, each once. */
 const securityGroupIds: Reader<string[]> = (p, path, value) => {
     const ids = list(securityGroupId, { notList: "expected a list of security group IDs" })(p, path, value);
-    return ids !== undefined && p.check(new Set(ids).size === ids.length, path, value, "expected each security group once") ? ids : undefined;
+    return ids !== undefined && p.check(new Set(ids).size === ids.length, path, value, "expected each security group once")
+        ? ids
+        : undefined;
 };
 
 /** `alb-fleet:cluster`, as `ClusterStackConfig` declares it; the component's own arguments are read with its readers. */
 const clusterConfig = object<ClusterStackConfig>("expected an object { key, networkStack, accountId, eks, bindings, ... }", {
     key: text(KeyPattern, "expected the network stack's cluster key (lower-case letters, digits and inner hyphens)"),
-    networkStack: text(StackNamePattern, "expected the network stack's name, e.g. \"network\" or \"acme/alb-fleet/network\""),
+    networkStack: text(StackNamePattern, 'expected the network stack\'s name, e.g. "network" or "acme/alb-fleet/network"'),
     accountId,
     eks,
     nodeSecurityGroupIds: optional(securityGroupIds),
     controller: optional(controllerArgs),
     securityGroupMode: optional(oneOf(SecurityGroupModes)),
-    bindings: map(() => bindingArgs, { notMap: "expected at least one binding { <service>: { namespace, service, port } }", nonEmpty: true }),
+    bindings: map(() => bindingArgs, {
+        notMap: "expected at least one binding { <service>: { namespace, service, port } }",
+        nonEmpty: true,
+    }),
     multiClusterTargetGroup: optional(trueOrFalse),
     applyToCluster: optional(trueOrFalse),
     labelNamespaces: optional(trueOrFalse),
@@ -186,7 +258,9 @@ const clusterConfig = object<ClusterStackConfig>("expected an object { key, netw
     manageCrd: optional(trueOrFalse),
     bindingAdmissionPolicy: optional(trueOrFalse),
     // An OIDC provider the stack creates carries its own tag (shared-alb:stack) beside these.
-    tags: optional(tagsUpTo(49, "AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)")),
+    tags: optional(
+        tagsUpTo(49, "AWS allows 50 per resource, and an IAM OIDC provider this stack creates carries one more (shared-alb:stack)"),
+    ),
 });
 
 /**
@@ -198,8 +272,12 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
     const config = clusterConfig(problems, ClusterConfigRoot, raw);
     const version = config?.eks.version;
     if (version !== undefined && config?.bindingAdmissionPolicy !== false) {
-        problems.check(servesAdmissionPolicy(version) !== false, join(join(ClusterConfigRoot, "eks"), "version"), version,
-            `${AdmissionPolicyNeeds}; create the cluster with ${AdmissionPolicyMinKubernetes} or later, or set bindingAdmissionPolicy: false`);
+        problems.check(
+            servesAdmissionPolicy(version) !== false,
+            join(join(ClusterConfigRoot, "eks"), "version"),
+            version,
+            `${AdmissionPolicyNeeds}; create the cluster with ${AdmissionPolicyMinKubernetes} or later, or set bindingAdmissionPolicy: false`,
+        );
     }
     return orThrow(problems, config);
 }
@@ -215,45 +293,90 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const found = own(clusters, config.key);
     if (!isRecord(found)) {
         const known = Object.keys(clusters).sort();
-        problems.add(p("key"), config.key, `the network stack ${JSON.stringify(config.networkStack)} has no cluster ${JSON.stringify(config.key)}; `
-            + `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
+        problems.add(
+            p("key"),
+            config.key,
+            `the network stack ${JSON.stringify(config.networkStack)} has no cluster ${JSON.stringify(config.key)}; ` +
+                `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`,
+        );
         problems.throwIfAny();
     }
     const entry = found as ClusterOutputs;
-    const accountOk = problems.check(entry.accountId === config.accountId, p("accountId"), config.accountId,
-        `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`);
+    const accountOk = problems.check(
+        entry.accountId === config.accountId,
+        p("accountId"),
+        config.accountId,
+        `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`,
+    );
     const services = isRecord(network.services) ? Object.keys(network.services).sort() : [];
     for (const svc of Object.keys(config.bindings)) {
         if (!services.includes(svc)) {
-            problems.add(p("bindings", svc), svc, `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; `
-                + `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`);
+            problems.add(
+                p("bindings", svc),
+                svc,
+                `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; ` +
+                    `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`,
+            );
         } else if (!isRecord(entry.targetGroups) || own(entry.targetGroups, svc) === undefined) {
-            const runs = Array.isArray(entry.services) ? entry.services : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
-            problems.add(p("bindings", svc), svc, `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack `
-                + `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); `
-                + `add it to clusters.${config.key}.services of the network config and run the network stack first, or drop the binding`);
+            const runs = Array.isArray(entry.services)
+                ? entry.services
+                : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
+            problems.add(
+                p("bindings", svc),
+                svc,
+                `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack ` +
+                    `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); ` +
+                    `add it to clusters.${config.key}.services of the network config and run the network stack first, or drop the binding`,
+            );
         } else if (network.accountId !== config.accountId && entry.targetGroups[svc].targetType === "instance") {
-            problems.add(p("bindings", svc), svc, `the network's target group of service ${JSON.stringify(svc)} uses "instance" targets; `
-                + "a cross-account cluster must use \"ip\" targets: the controller's webhook rejects instance targets with iamRoleArnToAssume");
+            problems.add(
+                p("bindings", svc),
+                svc,
+                `the network's target group of service ${JSON.stringify(svc)} uses "instance" targets; ` +
+                    'a cross-account cluster must use "ip" targets: the controller\'s webhook rejects instance targets with iamRoleArnToAssume',
+            );
         }
     }
     checkWeightedBound(problems, config, network, entry);
     const crossAccount = network.accountId !== config.accountId;
-    problems.check(!accountOk || crossAccount === (entry.registrarRoleArn !== undefined), p("accountId"), config.accountId,
-        crossAccount ? "the network stack has no registrar role for this cross-account cluster" : "a same-account cluster has no registrar role");
+    problems.check(
+        !accountOk || crossAccount === (entry.registrarRoleArn !== undefined),
+        p("accountId"),
+        config.accountId,
+        crossAccount
+            ? "the network stack has no registrar role for this cross-account cluster"
+            : "a same-account cluster has no registrar role",
+    );
     const partition = arnPartition(String(entry.controllerRoleArn));
-    problems.check(typeof network.region !== "string" || partitionOf(network.region) === partition, p("networkStack"), config.networkStack,
-        `its output region is ${JSON.stringify(network.region)}, outside the ${partition} partition of clusters.${config.key}.controllerRoleArn`);
+    problems.check(
+        typeof network.region !== "string" || partitionOf(network.region) === partition,
+        p("networkStack"),
+        config.networkStack,
+        `its output region is ${JSON.stringify(network.region)}, outside the ${partition} partition of clusters.${config.key}.controllerRoleArn`,
+    );
     // The name of the cluster this stack creates or looks up, refused before either.
     const clusterName = config.eks.name ?? config.key;
-    problems.check(!crossAccount || clusterName.length <= MaxCrossAccountClusterName, config.eks.name !== undefined ? p("eks", "name") : p("key"), clusterName,
-        `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`);
+    problems.check(
+        !crossAccount || clusterName.length <= MaxCrossAccountClusterName,
+        config.eks.name !== undefined ? p("eks", "name") : p("key"),
+        clusterName,
+        `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`,
+    );
     const sharing = isRecord(network.vpcSharing) && Array.isArray(network.vpcSharing.principals) ? network.vpcSharing : undefined;
-    if (accountOk && crossAccount && sharing !== undefined && sharing.principals.every(principal => AccountIdPattern.test(principal))
-        && !sharing.principals.includes(config.accountId)) {
-        problems.add(p("accountId"), config.accountId, `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts `
-            + `${sharing.principals.join(", ")} only: this cluster's nodes could not be placed in its VPC; add the account to vpcSharing.principals `
-            + "of the network config (or share with the organization) and run the network stack first");
+    if (
+        accountOk &&
+        crossAccount &&
+        sharing !== undefined &&
+        sharing.principals.every(principal => AccountIdPattern.test(principal)) &&
+        !sharing.principals.includes(config.accountId)
+    ) {
+        problems.add(
+            p("accountId"),
+            config.accountId,
+            `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts ` +
+                `${sharing.principals.join(", ")} only: this cluster's nodes could not be placed in its VPC; add the account to vpcSharing.principals ` +
+                "of the network config (or share with the organization) and run the network stack first",
+        );
     }
     if (config.eks.create === true && config.eks.subnetIds === undefined && network.vpcSharing === undefined) {
         problems.add(p("eks", "subnetIds"), undefined, "the network stack shares no subnets (vpcSharing); give the cluster's subnetIds");
@@ -278,18 +401,35 @@ function checkWeightedBound(problems: Problems, config: ClusterStackConfig, netw
         const weights = own(services, svc)?.weights;
         const weight = (isRecord(weights) ? own(weights, config.key) : undefined) ?? entry.weight;
         if (typeof weight === "number" && weight > 0) {
-            problems.add(join(ClusterConfigRoot, "bindings"), bound, `the network stack ${JSON.stringify(config.networkStack)} sends service `
-                + `${JSON.stringify(svc)} weight ${weight} to cluster ${JSON.stringify(config.key)}, but no binding here registers its pods: that share `
-                + `of its requests would fail with 503; add bindings.${svc} (namespace, service, port), or set the weight to 0 in the network stack first `
-                + `(services.${svc}.weights.${config.key}, or clusters.${config.key}.weight) and run it`);
+            problems.add(
+                join(ClusterConfigRoot, "bindings"),
+                bound,
+                `the network stack ${JSON.stringify(config.networkStack)} sends service ` +
+                    `${JSON.stringify(svc)} weight ${weight} to cluster ${JSON.stringify(config.key)}, but no binding here registers its pods: that share ` +
+                    `of its requests would fail with 503; add bindings.${svc} (namespace, service, port), or set the weight to 0 in the network stack first ` +
+                    `(services.${svc}.weights.${config.key}, or clusters.${config.key}.weight) and run it`,
+            );
         }
     }
 }
 
 /** The ClusterAttachment options for this stack: its plan's arguments but the network's entry (the cluster's inputs come from EKS and the network). */
-export function attachmentOptions(config: ClusterStackConfig): Pick<ClusterAttachmentArgs,
-    "bindings" | "controller" | "securityGroupMode" | "multiClusterTargetGroup" | "applyToCluster" | "labelNamespaces" | "createNamespaces"
-    | "retainNamespaces" | "manageCrd" | "bindingAdmissionPolicy" | "tags"> {
+export function attachmentOptions(
+    config: ClusterStackConfig,
+): Pick<
+    ClusterAttachmentArgs,
+    | "bindings"
+    | "controller"
+    | "securityGroupMode"
+    | "multiClusterTargetGroup"
+    | "applyToCluster"
+    | "labelNamespaces"
+    | "createNamespaces"
+    | "retainNamespaces"
+    | "manageCrd"
+    | "bindingAdmissionPolicy"
+    | "tags"
+> {
     return {
         bindings: config.bindings,
         // A created cluster has only the system namespaces.
@@ -316,18 +456,22 @@ export function execKubeconfig(cluster: { name: string; endpoint: string; certif
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: cluster.name, cluster: { server: cluster.endpoint, "certificate-authority-data": cluster.certificateAuthority } }],
+        clusters: [
+            { name: cluster.name, cluster: { server: cluster.endpoint, "certificate-authority-data": cluster.certificateAuthority } },
+        ],
         contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: cluster.name } }],
         "current-context": cluster.name,
-        users: [{
-            name: cluster.name,
-            user: {
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", cluster.name, "--region", cluster.region, "--output", "json"],
+        users: [
+            {
+                name: cluster.name,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", cluster.name, "--region", cluster.region, "--output", "json"],
+                    },
                 },
             },
-        }],
+        ],
     });
 }

@@ -36,18 +36,20 @@ export async function findOidcProvider(issuerUrl: string): Promise<FoundOidcProv
  * turned into the answer.
  */
 export async function missingNamespaces(key: string, namespaces: string[], provider: k8s.Provider): Promise<string[]> {
-    const results = await Promise.all(namespaces.map(async ns => {
-        const read = k8s.core.v1.Namespace.get(`${key}-existing-ns-${ns}`, ns, { provider });
-        try {
-            await settled(read.id);
-            return undefined;
-        } catch (e) {
-            if (/does not exist|not found/i.test(e instanceof Error ? e.message : String(e))) {
-                return ns;
+    const results = await Promise.all(
+        namespaces.map(async ns => {
+            const read = k8s.core.v1.Namespace.get(`${key}-existing-ns-${ns}`, ns, { provider });
+            try {
+                await settled(read.id);
+                return undefined;
+            } catch (e) {
+                if (/does not exist|not found/i.test(e instanceof Error ? e.message : String(e))) {
+                    return ns;
+                }
+                throw e;
             }
-            throw e;
-        }
-    }));
+        }),
+    );
     return results.filter((ns): ns is string => ns !== undefined).sort();
 }
 

@@ -1,12 +1,27 @@
 import { BindingOutput, ClusterAttachment, fromEksCluster, ClusterOutputs, NetworkOutputs } from "../components";
 import {
-    AdmissionPolicyNeeds, AllowedText, AttachmentPlan, ClusterInputArgs, Problems, RegionPattern, SecurityGroupIdPattern, VpcIdPattern,
-    checkCredentialsAccount, requiredNamespaces, servesAdmissionPolicy,
+    AdmissionPolicyNeeds,
+    AllowedText,
+    AttachmentPlan,
+    ClusterInputArgs,
+    Problems,
+    RegionPattern,
+    SecurityGroupIdPattern,
+    VpcIdPattern,
+    checkCredentialsAccount,
+    requiredNamespaces,
+    servesAdmissionPolicy,
 } from "../components/internal";
 import { aws, k8s, planAttachment } from "../components/internal/sdk";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    attachmentOptions, checkAgainstNetwork, ClusterConfigRoot, ClusterStackConfig, EksDefaults, execKubeconfig, nodeSecurityGroupsById,
+    attachmentOptions,
+    checkAgainstNetwork,
+    ClusterConfigRoot,
+    ClusterStackConfig,
+    EksDefaults,
+    execKubeconfig,
+    nodeSecurityGroupsById,
     validateClusterConfigShape,
 } from "./cluster-config";
 import { configDocument } from "./config-document";
@@ -44,7 +59,9 @@ async function loadEks(): Promise<EksModule> {
         const [cluster, enums] = await Promise.all([import("@pulumi/eks/cluster"), import("@pulumi/eks/types/enums")]);
         return { Cluster: cluster.Cluster, AuthenticationMode: enums.AuthenticationMode };
     } catch (e) {
-        throw new Error(`creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`);
+        throw new Error(
+            `creating an EKS cluster needs the optional peer dependency @pulumi/eks (npm install @pulumi/eks@4.3.0): ${(e as Error).message}`,
+        );
     }
 }
 
@@ -54,7 +71,11 @@ async function loadEks(): Promise<EksModule> {
  * searched for nested outputs, and the network outputs grow with the fleet.
  */
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise<T>(resolve => output.apply(v => { resolve(v); }));
+    return new Promise<T>(resolve =>
+        output.apply(v => {
+            resolve(v);
+        }),
+    );
 }
 
 /**
@@ -72,13 +93,21 @@ async function readNetworkOutputs(ref: pulumi.StackReference, stackName: string)
     const outputs = await valueOf(ref.outputs);
     const missing = RequiredNetworkOutputs.filter(name => outputs[name] === undefined);
     const problems = new Problems();
-    problems.check(missing.length === 0, `${ClusterConfigRoot}.networkStack`, stackName,
-        `the stack has no output ${missing.map(n => JSON.stringify(n)).join(", ")}; expected the outputs of a shared-alb network stack `
-        + `(${RequiredNetworkOutputs.join(", ")})`);
+    problems.check(
+        missing.length === 0,
+        `${ClusterConfigRoot}.networkStack`,
+        stackName,
+        `the stack has no output ${missing.map(n => JSON.stringify(n)).join(", ")}; expected the outputs of a shared-alb network stack ` +
+            `(${RequiredNetworkOutputs.join(", ")})`,
+    );
     for (const [name, form] of Object.entries(NetworkOutputForms).filter(([n]) => outputs[n] !== undefined)) {
         const value: unknown = outputs[name];
-        problems.check(typeof value === "string" && form.pattern.test(value), `${ClusterConfigRoot}.networkStack`, stackName,
-            `its output ${name} is ${JSON.stringify(value)}; ${form.allowed}`);
+        problems.check(
+            typeof value === "string" && form.pattern.test(value),
+            `${ClusterConfigRoot}.networkStack`,
+            stackName,
+            `its output ${name} is ${JSON.stringify(value)}; ${form.allowed}`,
+        );
     }
     problems.throwIfAny();
     const network: Record<string, unknown> = Object.fromEntries(RequiredNetworkOutputs.map(name => [name, outputs[name]]));
@@ -121,15 +150,23 @@ export async function clusterProgram(): Promise<Record<string, unknown>> {
     await checkCredentials(config, network);
 
     const configuredSgs = config.nodeSecurityGroupIds !== undefined ? nodeSecurityGroupsById(config.nodeSecurityGroupIds) : undefined;
-    const nodeSecurityGroupKeys = configuredSgs !== undefined ? Object.keys(configuredSgs)
-        : [config.eks.create === true ? EksNodeSecurityGroupKey.created : EksNodeSecurityGroupKey.existing];
+    const nodeSecurityGroupKeys =
+        configuredSgs !== undefined
+            ? Object.keys(configuredSgs)
+            : [config.eks.create === true ? EksNodeSecurityGroupKey.created : EksNodeSecurityGroupKey.existing];
     const planned = planAttachment({ cluster: entry, ...attachmentOptions(config) }, nodeSecurityGroupKeys, ClusterConfigRoot);
 
-    const target = config.eks.create === true
-        ? await createCluster(config, network, planned.plan, configuredSgs)
-        : await existingCluster(config, network, planned.plan, configuredSgs);
+    const target =
+        config.eks.create === true
+            ? await createCluster(config, network, planned.plan, configuredSgs)
+            : await existingCluster(config, network, planned.plan, configuredSgs);
 
-    const args = planned.withInputs({ region: network.region, vpcId: network.vpcId, albSecurityGroupId: network.securityGroupId, ...target.inputs });
+    const args = planned.withInputs({
+        region: network.region,
+        vpcId: network.vpcId,
+        albSecurityGroupId: network.securityGroupId,
+        ...target.inputs,
+    });
     const attachment = new ClusterAttachment(config.key, args, { providers: { kubernetes: target.provider } });
     return stackOutputs(config, entry, target.outputs, attachment);
 }
@@ -142,10 +179,20 @@ async function checkCredentials(config: ClusterStackConfig, network: NetworkOutp
     const caller = await aws.getCallerIdentity();
     const awsRegion = new pulumi.Config("aws").get("region");
     const problems = new Problems();
-    checkCredentialsAccount(problems, `${ClusterConfigRoot}.accountId`, config.accountId, caller.accountId,
-        `run this cluster stack with credentials of account ${config.accountId}`);
+    checkCredentialsAccount(
+        problems,
+        `${ClusterConfigRoot}.accountId`,
+        config.accountId,
+        caller.accountId,
+        `run this cluster stack with credentials of account ${config.accountId}`,
+    );
     if (awsRegion !== undefined) {
-        problems.check(awsRegion === network.region, "aws:region", awsRegion, `expected the network's region ${network.region}: the cluster sits in the ALB's VPC`);
+        problems.check(
+            awsRegion === network.region,
+            "aws:region",
+            awsRegion,
+            `expected the network's region ${network.region}: the cluster sits in the ALB's VPC`,
+        );
     }
     problems.throwIfAny();
 }
@@ -154,8 +201,12 @@ async function checkCredentials(config: ClusterStackConfig, network: NetworkOutp
  * Creates the EKS cluster (`eks.create: true`) in the network's VPC, then
  * checks, once it exists, that the namespaces this stack does not create do.
  */
-async function createCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: AttachmentPlan,
-    configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
+async function createCluster(
+    config: ClusterStackConfig,
+    network: NetworkOutputs,
+    plan: AttachmentPlan,
+    configuredSgs: Record<string, string> | undefined,
+): Promise<ClusterTarget> {
     const clusterName = config.eks.name ?? config.key;
     const eks = await loadEks();
     const cluster = new eks.Cluster(config.key, {
@@ -197,8 +248,12 @@ async function createCluster(config: ClusterStackConfig, network: NetworkOutputs
  * issuer, VPC, the account's OIDC provider and the namespaces, then creates
  * the Kubernetes provider and, when missing, the OIDC provider.
  */
-async function existingCluster(config: ClusterStackConfig, network: NetworkOutputs, plan: AttachmentPlan,
-    configuredSgs: Record<string, string> | undefined): Promise<ClusterTarget> {
+async function existingCluster(
+    config: ClusterStackConfig,
+    network: NetworkOutputs,
+    plan: AttachmentPlan,
+    configuredSgs: Record<string, string> | undefined,
+): Promise<ClusterTarget> {
     const name = config.eks.name!;
     const lookup = new Problems();
     const { found, issuer, issuerUrl } = await lookUpCluster(lookup, name, network, plan);
@@ -206,13 +261,22 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
     // IRSA needs the account's OIDC provider for the issuer: CreateRole refuses a trust naming a missing one.
     const oidc = await findOidcProvider(issuerUrl);
     const createOidc = config.eks.createOidcProvider === true;
-    lookup.check(oidc !== undefined || createOidc, `${ClusterConfigRoot}.eks.name`, name,
-        `account ${config.accountId} has no IAM OIDC provider for the cluster's issuer ${issuerUrl}, and IRSA (the controller's role) `
-        + `needs one; create it (eksctl utils associate-iam-oidc-provider --cluster ${name} --region ${network.region} --approve), `
-        + "or set eks.createOidcProvider: true to let this stack create it");
+    lookup.check(
+        oidc !== undefined || createOidc,
+        `${ClusterConfigRoot}.eks.name`,
+        name,
+        `account ${config.accountId} has no IAM OIDC provider for the cluster's issuer ${issuerUrl}, and IRSA (the controller's role) ` +
+            `needs one; create it (eksctl utils associate-iam-oidc-provider --cluster ${name} --region ${network.region} --approve), ` +
+            "or set eks.createOidcProvider: true to let this stack create it",
+    );
 
     const provider = new k8s.Provider(config.key, {
-        kubeconfig: execKubeconfig({ name, endpoint: found.endpoint, certificateAuthority: found.certificateAuthorities[0]?.data ?? "", region: network.region }),
+        kubeconfig: execKubeconfig({
+            name,
+            endpoint: found.endpoint,
+            certificateAuthority: found.certificateAuthorities[0]?.data ?? "",
+            region: network.region,
+        }),
         enableServerSideApply: true,
     });
     // Namespaces this stack does not create must exist before anything is installed.
@@ -238,16 +302,32 @@ async function existingCluster(config: ClusterStackConfig, network: NetworkOutpu
  * Kubernetes 1.30 or later (throwing the problems found so far if not).
  * Returns the cluster, its issuer and the issuer as an `https://` URL.
  */
-async function lookUpCluster(lookup: Problems, name: string, network: NetworkOutputs, plan: AttachmentPlan):
-    Promise<{ found: aws.eks.GetClusterResult; issuer: string; issuerUrl: string }> {
+async function lookUpCluster(
+    lookup: Problems,
+    name: string,
+    network: NetworkOutputs,
+    plan: AttachmentPlan,
+): Promise<{ found: aws.eks.GetClusterResult; issuer: string; issuerUrl: string }> {
     const found = await aws.eks.getCluster({ name });
-    lookup.check(!plan.bindingAdmissionPolicy || servesAdmissionPolicy(found.version) !== false, `${ClusterConfigRoot}.eks.name`, name,
-        `the cluster runs Kubernetes ${found.version}; ${AdmissionPolicyNeeds}; upgrade the cluster, or set bindingAdmissionPolicy: false`);
+    lookup.check(
+        !plan.bindingAdmissionPolicy || servesAdmissionPolicy(found.version) !== false,
+        `${ClusterConfigRoot}.eks.name`,
+        name,
+        `the cluster runs Kubernetes ${found.version}; ${AdmissionPolicyNeeds}; upgrade the cluster, or set bindingAdmissionPolicy: false`,
+    );
     const issuer = found.identities?.[0]?.oidcs?.[0]?.issuer;
-    lookup.check(typeof issuer === "string" && issuer.length > 0, `${ClusterConfigRoot}.eks.name`, name,
-        "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)");
-    lookup.check(found.vpcConfig.vpcId === network.vpcId, `${ClusterConfigRoot}.eks.name`, name,
-        `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`);
+    lookup.check(
+        typeof issuer === "string" && issuer.length > 0,
+        `${ClusterConfigRoot}.eks.name`,
+        name,
+        "the cluster has no OIDC issuer; IRSA needs one (EKS clusters have it unless disabled)",
+    );
+    lookup.check(
+        found.vpcConfig.vpcId === network.vpcId,
+        `${ClusterConfigRoot}.eks.name`,
+        name,
+        `the cluster is in ${found.vpcConfig.vpcId}, not in the network's VPC ${network.vpcId}`,
+    );
     lookup.throwIfAny();
     const issuerUrl = issuer!.startsWith("https://") ? issuer! : `https://${issuer!}`;
     return { found, issuer: issuer!, issuerUrl };
@@ -258,22 +338,34 @@ async function lookUpCluster(lookup: Problems, name: string, network: NetworkOut
  * when missing, and kept while this stack tags it as its own; retained on
  * delete, since other roles of the cluster may trust it by then.
  */
-function ensureOidcProvider(config: ClusterStackConfig, issuerUrl: string, oidc: Awaited<ReturnType<typeof findOidcProvider>>,
-    createOidc: boolean): pulumi.Input<string> {
+function ensureOidcProvider(
+    config: ClusterStackConfig,
+    issuerUrl: string,
+    oidc: Awaited<ReturnType<typeof findOidcProvider>>,
+    createOidc: boolean,
+): pulumi.Input<string> {
     const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
     return oidc === undefined || (createOidc && oidc.tags[OidcProviderOwnerTag] === owner)
-        ? new aws.iam.OpenIdConnectProvider(`${config.key}-oidc`, {
-            url: issuerUrl,
-            clientIdLists: ["sts.amazonaws.com"],
-            // No thumbprint: IAM validates the issuer's TLS certificate against its trusted CAs.
-            tags: { ...(config.tags ?? {}), [OidcProviderOwnerTag]: owner },
-        }, { retainOnDelete: true }).arn
+        ? new aws.iam.OpenIdConnectProvider(
+              `${config.key}-oidc`,
+              {
+                  url: issuerUrl,
+                  clientIdLists: ["sts.amazonaws.com"],
+                  // No thumbprint: IAM validates the issuer's TLS certificate against its trusted CAs.
+                  tags: { ...(config.tags ?? {}), [OidcProviderOwnerTag]: owner },
+              },
+              { retainOnDelete: true },
+          ).arn
         : oidc.arn;
 }
 
 /** The cluster stack's outputs (a public contract, docs/outputs.md). */
-function stackOutputs(config: ClusterStackConfig, entry: ClusterOutputs, clusterOutputs: Record<string, unknown>,
-    attachment: ClusterAttachment): Record<string, unknown> {
+function stackOutputs(
+    config: ClusterStackConfig,
+    entry: ClusterOutputs,
+    clusterOutputs: Record<string, unknown>,
+    attachment: ClusterAttachment,
+): Record<string, unknown> {
     return {
         clusterKey: config.key,
         accountId: config.accountId,
@@ -283,7 +375,9 @@ function stackOutputs(config: ClusterStackConfig, entry: ClusterOutputs, cluster
         serviceAccount: attachment.serviceAccount,
         releaseName: attachment.releaseName,
         releaseNamespace: attachment.releaseNamespace,
-        bindings: attachment.bindings.apply(bindings => Object.fromEntries(Object.entries(bindings).map(([key, b]) => [key, stackBinding(b)]))),
+        bindings: attachment.bindings.apply(bindings =>
+            Object.fromEntries(Object.entries(bindings).map(([key, b]) => [key, stackBinding(b)])),
+        ),
         securityGroupRuleIds: attachment.securityGroupRuleIds,
         manifests: attachment.manifests,
     };
@@ -296,7 +390,11 @@ function stackOutputs(config: ClusterStackConfig, entry: ClusterOutputs, cluster
  */
 function stackBinding(b: BindingOutput): Record<string, unknown> {
     return {
-        namespace: b.namespace, name: b.name, service: b.service, servicePort: b.port ?? b.portName, targetGroupArn: b.targetGroupArn,
+        namespace: b.namespace,
+        name: b.name,
+        service: b.service,
+        servicePort: b.port ?? b.portName,
+        targetGroupArn: b.targetGroupArn,
         targetType: b.targetType,
     };
 }
@@ -306,7 +404,13 @@ function stackBinding(b: BindingOutput): Record<string, unknown> {
  * installed: reads each one and adds a problem, naming the config path, per
  * missing namespace.
  */
-async function checkNamespaces(problems: Problems, key: string, clusterName: string, plan: AttachmentPlan, provider: k8s.Provider): Promise<void> {
+async function checkNamespaces(
+    problems: Problems,
+    key: string,
+    clusterName: string,
+    plan: AttachmentPlan,
+    provider: k8s.Provider,
+): Promise<void> {
     if (!plan.applyToCluster || plan.createNamespaces) {
         return;
     }
@@ -316,8 +420,11 @@ async function checkNamespaces(problems: Problems, key: string, clusterName: str
     });
     for (const ns of await missingNamespaces(key, needed, provider)) {
         const binding = Object.values(plan.bindings).find(b => b.namespace === ns);
-        problems.add(binding ? `${ClusterConfigRoot}.bindings.${binding.key}.namespace` : `${ClusterConfigRoot}.controller.namespace`, ns,
-            `namespace ${JSON.stringify(ns)} does not exist in cluster ${JSON.stringify(clusterName)}; create it (kubectl create namespace ${ns}), `
-            + "or set createNamespaces: true to let this stack create it");
+        problems.add(
+            binding ? `${ClusterConfigRoot}.bindings.${binding.key}.namespace` : `${ClusterConfigRoot}.controller.namespace`,
+            ns,
+            `namespace ${JSON.stringify(ns)} does not exist in cluster ${JSON.stringify(clusterName)}; create it (kubectl create namespace ${ns}), ` +
+                "or set createNamespaces: true to let this stack create it",
+        );
     }
 }

@@ -14,8 +14,12 @@ export async function networkProgram(): Promise<Record<string, unknown>> {
     const network = configDocument(config.require("network"), "alb-fleet:network") as SharedAlbArgs;
     const args: SharedAlbArgs = { ...network, region: network.region ?? aws.config.region };
     const misplaced = new Problems();
-    misplaced.check(network.deployedAllocation === undefined, "deployedAllocation", network.deployedAllocation,
-        "the network stack reads it from its own outputs (the last update's priorities and preview slots): remove it from alb-fleet:network");
+    misplaced.check(
+        network.deployedAllocation === undefined,
+        "deployedAllocation",
+        network.deployedAllocation,
+        "the network stack reads it from its own outputs (the last update's priorities and preview slots): remove it from alb-fleet:network",
+    );
     misplaced.throwIfAny();
     // The credentials before anything is created (SharedAlb reads and checks the rest before it registers anything); a malformed
     // accountId is left for SharedAlb, which reports it with every other problem of the config.
@@ -46,8 +50,14 @@ export function withSecrets(args: SharedAlbArgs): SharedAlbArgs {
     }
     // Read as the config gives them: SharedAlb refuses what is not an object.
     if (isRecord(args.clusters)) {
-        out.clusters = Object.fromEntries(Object.entries(args.clusters).map(([key, c]) => [key,
-            !isRecord(c) || c.externalId === undefined || c.externalId === null ? c : { ...c, externalId: pulumi.secret(c.externalId as string) }]));
+        out.clusters = Object.fromEntries(
+            Object.entries(args.clusters).map(([key, c]) => [
+                key,
+                !isRecord(c) || c.externalId === undefined || c.externalId === null
+                    ? c
+                    : { ...c, externalId: pulumi.secret(c.externalId as string) },
+            ]),
+        );
     }
     return out;
 }

@@ -35,7 +35,14 @@ export class Run {
     /** The one resource of this type and logical name; fails the test when absent. */
     get(type: string, name: string): RecordedResource {
         const found = this.resources.filter(r => r.type === type && r.name === name);
-        expect(found, `${type} ${name} (have: ${this.ofType(type).map(r => r.name).join(", ") || "none"})`).to.have.length(1);
+        expect(
+            found,
+            `${type} ${name} (have: ${
+                this.ofType(type)
+                    .map(r => r.name)
+                    .join(", ") || "none"
+            })`,
+        ).to.have.length(1);
         return found[0];
     }
 
@@ -62,13 +69,16 @@ export async function run(program: () => unknown, options: HarnessOptions = {}):
         crds: options.crds,
         oidcProviders: options.oidcProviders,
     });
-    const result = await runProgram({
-        project: options.project ?? "alb-fleet",
-        stack: options.stack ?? "test",
-        config: options.config,
-        // Failed invokes keep their message, as in the engine and the plan.
-        mocks: withInvokeDetails(mocks),
-    }, program);
+    const result = await runProgram(
+        {
+            project: options.project ?? "alb-fleet",
+            stack: options.stack ?? "test",
+            config: options.config,
+            // Failed invokes keep their message, as in the engine and the plan.
+            mocks: withInvokeDetails(mocks),
+        },
+        program,
+    );
     return new Run(result);
 }
 

@@ -17,8 +17,12 @@ export function spawnCollect(command: string, args: readonly string[], options: 
         const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout?.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
+        child.stdout?.on("data", (d: Buffer) => {
+            stdout += d.toString();
+        });
+        child.stderr?.on("data", (d: Buffer) => {
+            stderr += d.toString();
+        });
         child.on("error", reject);
         child.on("close", code => resolve({ code, stdout, stderr }));
     });

@@ -84,11 +84,13 @@ function plainType(schema: Schema, p: Prop, optional: boolean): string {
 
 /** One struct's lines: each field with its Go type, sorted by name. */
 function struct(schema: Schema, name: string, props: Record<string, Prop>, required: string[]): string[] {
-    const fields = Object.keys(props).sort().map(k => {
-        const p = props[k];
-        const optional = !required.includes(k);
-        return [goField(k), p.plain === true ? plainType(schema, p, optional) : inputType(schema, p, optional)];
-    });
+    const fields = Object.keys(props)
+        .sort()
+        .map(k => {
+            const p = props[k];
+            const optional = !required.includes(k);
+            return [goField(k), p.plain === true ? plainType(schema, p, optional) : inputType(schema, p, optional)];
+        });
     const width = Math.max(...fields.map(([f]) => f.length));
     return [`type ${name} struct {`, ...fields.map(([f, t]) => `\t${f.padEnd(width)} ${t}`), "}"];
 }
@@ -117,7 +119,9 @@ function refuseRenames(schema: Schema): void {
         const names = [n, `${n}Input`, `${n}Output`];
         const clash = names.filter(x => taken.has(x));
         if (clash.length > 0) {
-            throw new Error(`type ${token}: the Go generator renames it (${clash.join(", ")} already taken); tools/go-args.ts does not model renames`);
+            throw new Error(
+                `type ${token}: the Go generator renames it (${clash.join(", ")} already taken); tools/go-args.ts does not model renames`,
+            );
         }
         names.forEach(x => taken.add(x));
     }

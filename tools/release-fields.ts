@@ -36,7 +36,9 @@ export function repositoryFields(remote: string): RepositoryFields {
             return { repository: { type: "git", url: `git+${web}.git` }, homepage: `${web}#readme`, bugs: { url: `${web}/issues` } };
         }
     }
-    throw new Error(`origin remote: got ${JSON.stringify(remote)}; expected a hosted repository URL (https://<host>/<owner>/<name>, git@<host>:<owner>/<name>.git or ssh://git@<host>/<owner>/<name>.git)`);
+    throw new Error(
+        `origin remote: got ${JSON.stringify(remote)}; expected a hosted repository URL (https://<host>/<owner>/<name>, git@<host>:<owner>/<name>.git or ssh://git@<host>/<owner>/<name>.git)`,
+    );
 }
 
 /** What differs between package.json and the fields: the names of the fields to fix, in order. */
@@ -57,7 +59,9 @@ function main(argv: string[]): number {
     }
     if (argv[0] === "check") {
         if (fix.length > 0) {
-            console.error(`package.json: ${fix.join(", ")} missing or not those of the origin remote ${remote.trim()}; run npm run release:fields`);
+            console.error(
+                `package.json: ${fix.join(", ")} missing or not those of the origin remote ${remote.trim()}; run npm run release:fields`,
+            );
             return 1;
         }
         return 0;

@@ -26,8 +26,10 @@ export async function derivedSchemaText(): Promise<string> {
 export const schemaPath = path.join(Root, SchemaFile);
 
 if (require.main === module) {
-    derivedSchemaText().then(text => fs.writeFileSync(schemaPath, text)).catch(e => {
-        console.error(e);
-        process.exitCode = 1;
-    });
+    derivedSchemaText()
+        .then(text => fs.writeFileSync(schemaPath, text))
+        .catch(e => {
+            console.error(e);
+            process.exitCode = 1;
+        });
 }

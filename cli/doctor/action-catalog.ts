@@ -11,19 +11,42 @@ import * as iam from "@aws-sdk/client-iam";
  * 2012-06-01 API as moto lists them in `docs/docs/services/elb.rst`).
  */
 export const ClassicLoadBalancerActions = [
-    "AddTags", "ApplySecurityGroupsToLoadBalancer", "AttachLoadBalancerToSubnets", "ConfigureHealthCheck",
-    "CreateAppCookieStickinessPolicy", "CreateLBCookieStickinessPolicy", "CreateLoadBalancer", "CreateLoadBalancerListeners",
-    "CreateLoadBalancerPolicy", "DeleteLoadBalancer", "DeleteLoadBalancerListeners", "DeleteLoadBalancerPolicy",
-    "DeregisterInstancesFromLoadBalancer", "DescribeAccountLimits", "DescribeInstanceHealth", "DescribeLoadBalancerAttributes",
-    "DescribeLoadBalancerPolicies", "DescribeLoadBalancerPolicyTypes", "DescribeLoadBalancers", "DescribeTags",
-    "DetachLoadBalancerFromSubnets", "DisableAvailabilityZonesForLoadBalancer", "EnableAvailabilityZonesForLoadBalancer",
-    "ModifyLoadBalancerAttributes", "RegisterInstancesWithLoadBalancer", "RemoveTags", "SetLoadBalancerListenerSSLCertificate",
-    "SetLoadBalancerPoliciesForBackendServer", "SetLoadBalancerPoliciesOfListener",
+    "AddTags",
+    "ApplySecurityGroupsToLoadBalancer",
+    "AttachLoadBalancerToSubnets",
+    "ConfigureHealthCheck",
+    "CreateAppCookieStickinessPolicy",
+    "CreateLBCookieStickinessPolicy",
+    "CreateLoadBalancer",
+    "CreateLoadBalancerListeners",
+    "CreateLoadBalancerPolicy",
+    "DeleteLoadBalancer",
+    "DeleteLoadBalancerListeners",
+    "DeleteLoadBalancerPolicy",
+    "DeregisterInstancesFromLoadBalancer",
+    "DescribeAccountLimits",
+    "DescribeInstanceHealth",
+    "DescribeLoadBalancerAttributes",
+    "DescribeLoadBalancerPolicies",
+    "DescribeLoadBalancerPolicyTypes",
+    "DescribeLoadBalancers",
+    "DescribeTags",
+    "DetachLoadBalancerFromSubnets",
+    "DisableAvailabilityZonesForLoadBalancer",
+    "EnableAvailabilityZonesForLoadBalancer",
+    "ModifyLoadBalancerAttributes",
+    "RegisterInstancesWithLoadBalancer",
+    "RemoveTags",
+    "SetLoadBalancerListenerSSLCertificate",
+    "SetLoadBalancerPoliciesForBackendServer",
+    "SetLoadBalancerPoliciesOfListener",
 ] as const;
 
 /** The operations a client module exports, one `<Operation>Command` class each. */
 function operationsOf(module: Record<string, unknown>): string[] {
-    return Object.keys(module).filter(k => /^[A-Z][A-Za-z0-9]*Command$/.test(k) && typeof module[k] === "function").map(k => k.slice(0, -"Command".length));
+    return Object.keys(module)
+        .filter(k => /^[A-Z][A-Za-z0-9]*Command$/.test(k) && typeof module[k] === "function")
+        .map(k => k.slice(0, -"Command".length));
 }
 
 let catalog: Map<string, readonly string[]> | undefined;

@@ -46,9 +46,14 @@ export const DoctorCommand: CommandSpec = {
     summary: "check a live fleet through the AWS APIs and say what to fix",
     usage: Usage,
     options: [
-        { name: "network-outputs", value: "FILE|-" }, { name: "json" }, { name: "concurrency", value: "N" },
-        { name: "cluster", value: "KEY" }, { name: "kubeconfig", value: "PATH" }, { name: "context", value: "NAME" },
-        { name: "controller-namespace", value: "NS" }, { name: "controller-name", value: "NAME" },
+        { name: "network-outputs", value: "FILE|-" },
+        { name: "json" },
+        { name: "concurrency", value: "N" },
+        { name: "cluster", value: "KEY" },
+        { name: "kubeconfig", value: "PATH" },
+        { name: "context", value: "NAME" },
+        { name: "controller-namespace", value: "NS" },
+        { name: "controller-name", value: "NAME" },
     ],
     inputErrorExit: 2,
 };
@@ -69,7 +74,8 @@ export function doctorArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): DoctorArgs
         }
     }
     const cluster = value("cluster");
-    const kubeconfig = value("kubeconfig") ?? (cluster ? env.KUBECONFIG?.split(process.platform === "win32" ? ";" : ":")[0] || undefined : undefined);
+    const kubeconfig =
+        value("kubeconfig") ?? (cluster ? env.KUBECONFIG?.split(process.platform === "win32" ? ";" : ":")[0] || undefined : undefined);
     if (cluster && !kubeconfig) {
         throw new UsageError("--cluster needs a kubeconfig: pass --kubeconfig PATH or set KUBECONFIG");
     }

@@ -33,16 +33,18 @@ export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): C
     const lb = snap.loadBalancer;
     const out: CheckResult[] = [];
     if (lb.state === "missing") {
-        return [fail("alb.found", arn, "load balancer not found",
-            `check that the credentials are for account ${outputs.accountId} in ${outputs.region}, and that the network stack's outputs are current (pulumi up -s network)`)];
+        return [
+            fail(
+                "alb.found",
+                arn,
+                "load balancer not found",
+                `check that the credentials are for account ${outputs.accountId} in ${outputs.region}, and that the network stack's outputs are current (pulumi up -s network)`,
+            ),
+        ];
     }
     const attrs = snap.loadBalancerAttributes;
     if (lb.state === "error") {
-        return [
-            unreadable("alb.found", arn, lb),
-            deletionProtection(arn, attrs),
-            unreadable("alb.security-group", arn, lb),
-        ];
+        return [unreadable("alb.found", arn, lb), deletionProtection(arn, attrs), unreadable("alb.security-group", arn, lb)];
     }
     const live = lb.value;
     if (live.state === "active") {
@@ -50,14 +52,27 @@ export function checkLoadBalancer(outputs: NetworkOutputs, snap: AwsSnapshot): C
     } else if (live.state === "provisioning") {
         out.push(warn("alb.found", arn, `load balancer ${live.name} is still provisioning`, "wait a few minutes and run the doctor again"));
     } else {
-        out.push(fail("alb.found", arn, `load balancer ${live.name} is ${live.state}`, "look at the load balancer's state reason in the EC2 console or `aws elbv2 describe-load-balancers`"));
+        out.push(
+            fail(
+                "alb.found",
+                arn,
+                `load balancer ${live.name} is ${live.state}`,
+                "look at the load balancer's state reason in the EC2 console or `aws elbv2 describe-load-balancers`",
+            ),
+        );
     }
     out.push(deletionProtection(arn, attrs));
     const sg = outputs.loadBalancer.securityGroupId;
-    out.push(live.securityGroups.includes(sg)
-        ? pass("alb.security-group", arn, `security group ${sg} is attached`)
-        : fail("alb.security-group", arn, `security group ${sg} from the outputs is not attached (attached: ${live.securityGroups.join(", ") || "none"})`,
-            "pulumi up -s network to reattach it; the cluster stacks allow ingress from this group only"));
+    out.push(
+        live.securityGroups.includes(sg)
+            ? pass("alb.security-group", arn, `security group ${sg} is attached`)
+            : fail(
+                  "alb.security-group",
+                  arn,
+                  `security group ${sg} from the outputs is not attached (attached: ${live.securityGroups.join(", ") || "none"})`,
+                  "pulumi up -s network to reattach it; the cluster stacks allow ingress from this group only",
+              ),
+    );
     return out;
 }
 
@@ -71,8 +86,12 @@ function deletionProtection(arn: string, attrs: AwsSnapshot["loadBalancerAttribu
     }
     return attrs.value["deletion_protection.enabled"] === "true"
         ? pass("alb.deletion-protection", arn, "deletion protection is on")
-        : fail("alb.deletion-protection", arn, "deletion protection is off: the pet load balancer can be deleted and its DNS name lost",
-            `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${arn} --attributes Key=deletion_protection.enabled,Value=true, then pulumi up -s network`);
+        : fail(
+              "alb.deletion-protection",
+              arn,
+              "deletion protection is off: the pet load balancer can be deleted and its DNS name lost",
+              `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${arn} --attributes Key=deletion_protection.enabled,Value=true, then pulumi up -s network`,
+          );
 }
 
 /** `listener.found`, `listener.rule`, `listener.weights`, `listener.preview`. */
@@ -81,7 +100,14 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
     for (const [role, arn] of sortedEntries(outputs.loadBalancer.listenerArns)) {
         const l = snap.listeners[arn];
         if (!l || l.state === "missing") {
-            out.push(fail("listener.found", `${role} ${arn}`, `${role} listener not found`, "pulumi up -s network to recreate it, or refresh the outputs file"));
+            out.push(
+                fail(
+                    "listener.found",
+                    `${role} ${arn}`,
+                    `${role} listener not found`,
+                    "pulumi up -s network to recreate it, or refresh the outputs file",
+                ),
+            );
         } else if (l.state === "error") {
             out.push(unreadable("listener.found", `${role} ${arn}`, l));
         } else {
@@ -133,48 +159,100 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
  * stacks) or the ARN is gone. A rule found by ARN whose tag is missing still
  * forwards: that is a warning, not a failure.
  */
-function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[], listenerRole: string): { result: CheckResult; rule?: LiveRule } {
+function findServiceRule(
+    service: string,
+    svc: ServiceOutputs,
+    rules: LiveRule[],
+    listenerRole: string,
+): { result: CheckResult; rule?: LiveRule } {
     const subject = `service ${service}`;
     const tagged = rules.filter(r => r.tags[ServiceTag] === service && r.tags[PreviewTag] === undefined);
     if (svc.ruleArn === undefined && svc.hosts !== undefined && svc.paths !== undefined && svc.hosts.length + svc.paths.length === 0) {
         return { result: pass("listener.rule", subject, `no rule: the ${listenerRole} listener's default action serves it`) };
     }
     if (svc.ruleArn === undefined && svc.priority !== undefined && Object.values(svc.weights).every(w => w === 0) && tagged.length === 0) {
-        return { result: pass("listener.rule", subject, `no rule of its own while no cluster gives it weight (priority ${svc.priority} is kept for it): `
-            + "its requests go where they went before it was added; its clusters' preview rules keep its target groups attached") };
+        return {
+            result: pass(
+                "listener.rule",
+                subject,
+                `no rule of its own while no cluster gives it weight (priority ${svc.priority} is kept for it): ` +
+                    "its requests go where they went before it was added; its clusters' preview rules keep its target groups attached",
+            ),
+        };
     }
     if (svc.ruleArn !== undefined) {
         const rule = rules.find(r => r.arn === svc.ruleArn);
         if (rule !== undefined) {
             const where = `rule priority ${rule.priority} on the ${listenerRole} listener`;
             if (svc.priority !== undefined && rule.priority !== String(svc.priority)) {
-                return { rule, result: warn("listener.rule", subject, `${where}, but the outputs say priority ${svc.priority}`,
-                    "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network to put the priority back") };
+                return {
+                    rule,
+                    result: warn(
+                        "listener.rule",
+                        subject,
+                        `${where}, but the outputs say priority ${svc.priority}`,
+                        "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network to put the priority back",
+                    ),
+                };
             }
             if (rule.tags[ServiceTag] !== service) {
-                return { rule, result: warn("listener.rule", subject, `${where} (found by its ARN) has no tag ${ServiceTag}=${service}; it still forwards`,
-                    "pulumi up -s network puts the tag back (tools that look rules up by tag need it)") };
+                return {
+                    rule,
+                    result: warn(
+                        "listener.rule",
+                        subject,
+                        `${where} (found by its ARN) has no tag ${ServiceTag}=${service}; it still forwards`,
+                        "pulumi up -s network puts the tag back (tools that look rules up by tag need it)",
+                    ),
+                };
             }
             return { rule, result: pass("listener.rule", subject, where) };
         }
         if (tagged.length > 0) {
-            return { rule: tagged[0], result: warn("listener.rule", subject,
-                `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener; a rule tagged ${ServiceTag}=${service} is (priority ${tagged[0].priority})`,
-                "the outputs file is stale: pulumi stack output --json -s network, then run the doctor again") };
+            return {
+                rule: tagged[0],
+                result: warn(
+                    "listener.rule",
+                    subject,
+                    `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener; a rule tagged ${ServiceTag}=${service} is (priority ${tagged[0].priority})`,
+                    "the outputs file is stale: pulumi stack output --json -s network, then run the doctor again",
+                ),
+            };
         }
-        return { result: fail("listener.rule", subject, `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener: the service gets no traffic of its own`,
-            "pulumi up -s network to recreate the rule (it was deleted outside the stack), or refresh the outputs file") };
+        return {
+            result: fail(
+                "listener.rule",
+                subject,
+                `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener: the service gets no traffic of its own`,
+                "pulumi up -s network to recreate the rule (it was deleted outside the stack), or refresh the outputs file",
+            ),
+        };
     }
     if (tagged.length === 0) {
-        return { result: fail("listener.rule", subject, `no rule on the ${listenerRole} listener is tagged ${ServiceTag}=${service}: the service gets no traffic`,
-            "pulumi up -s network to recreate the rule (it was deleted or its tag removed)") };
+        return {
+            result: fail(
+                "listener.rule",
+                subject,
+                `no rule on the ${listenerRole} listener is tagged ${ServiceTag}=${service}: the service gets no traffic`,
+                "pulumi up -s network to recreate the rule (it was deleted or its tag removed)",
+            ),
+        };
     }
     if (tagged.length > 1) {
-        return { rule: tagged[0], result: warn("listener.rule", subject,
-            `${tagged.length} rules are tagged ${ServiceTag}=${service} (${tagged.map(r => `priority ${r.priority}`).join(", ")}); only the lowest priority one matches`,
-            "delete the rule that the network stack does not manage") };
+        return {
+            rule: tagged[0],
+            result: warn(
+                "listener.rule",
+                subject,
+                `${tagged.length} rules are tagged ${ServiceTag}=${service} (${tagged.map(r => `priority ${r.priority}`).join(", ")}); only the lowest priority one matches`,
+                "delete the rule that the network stack does not manage",
+            ),
+        };
     }
-    return { rule: tagged[0], result: pass("listener.rule", subject, `rule priority ${tagged[0].priority} on the ${listenerRole} listener`) };
+    return {
+        rule: tagged[0],
+        result: pass("listener.rule", subject, `rule priority ${tagged[0].priority} on the ${listenerRole} listener`),
+    };
 }
 
 /**
@@ -201,7 +279,13 @@ export function previewValueNames(value: string, cluster: string, tokenRequired:
  * action) exists, carries the preview header with its cluster's key, and
  * forwards only to that cluster's target group of the service.
  */
-function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Record<string, string>, rules: LiveRule[], label = `service ${service}`): CheckResult {
+function checkPreviewRules(
+    outputs: NetworkOutputs,
+    service: string,
+    arns: Record<string, string>,
+    rules: LiveRule[],
+    label = `service ${service}`,
+): CheckResult {
     const header = (outputs.preview?.header ?? "").toLowerCase();
     const token = outputs.preview?.tokenRequired === true;
     const sources = outputs.preview?.sourceCidrs ?? [];
@@ -213,18 +297,28 @@ function checkPreviewRules(outputs: NetworkOutputs, service: string, arns: Recor
         if (rule === undefined) {
             problems.push(`${cluster}: rule ${arn} not found`);
         } else if (!(rule.headers[header] ?? []).some(v => previewValueNames(v, cluster, token))) {
-            problems.push(`${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}${token ? ".<token>" : ""}`);
+            problems.push(
+                `${cluster}: priority ${rule.priority} does not match ${outputs.preview?.header}: ${cluster}${token ? ".<token>" : ""}`,
+            );
         } else if (!sameSources(rule.sourceIps ?? [], sources)) {
-            problems.push(`${cluster}: priority ${rule.priority} takes requests from ${(rule.sourceIps ?? []).join(", ") || "any source"}, not only from ${sources.join(", ")}`);
+            problems.push(
+                `${cluster}: priority ${rule.priority} takes requests from ${(rule.sourceIps ?? []).join(", ") || "any source"}, not only from ${sources.join(", ")}`,
+            );
         } else if (tg === undefined || rule.forward?.length !== 1 || rule.forward[0].targetGroupArn !== tg.arn) {
-            problems.push(`${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`);
+            problems.push(
+                `${cluster}: priority ${rule.priority} does not forward to the cluster's target group ${tg?.name ?? "(none in the outputs)"} alone`,
+            );
         }
     }
     const clusters = Object.keys(arns).sort().join(", ");
     return problems.length === 0
         ? pass("listener.preview", label, `preview rules of ${clusters} send ${outputs.preview?.header}: ${value} to that cluster`)
-        : fail("listener.preview", label, `preview rules differ from the outputs: ${problems.join("; ")}`,
-            "pulumi up -s network puts the preview rules back (or refresh the outputs file)");
+        : fail(
+              "listener.preview",
+              label,
+              `preview rules differ from the outputs: ${problems.join("; ")}`,
+              "pulumi up -s network puts the preview rules back (or refresh the outputs file)",
+          );
 }
 
 function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<string, number>, rule: LiveRule): CheckResult {
@@ -244,7 +338,12 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
         if (total === 0 && rule.fixedResponseStatus === "503") {
             return pass("listener.weights", subject, "all weights are 0 and the rule answers 503, as expected");
         }
-        return fail("listener.weights", subject, `the rule does not forward (actions: ${rule.actionTypes.join(", ") || "none"}) but the outputs expect ${want}`, hint);
+        return fail(
+            "listener.weights",
+            subject,
+            `the rule does not forward (actions: ${rule.actionTypes.join(", ") || "none"}) but the outputs expect ${want}`,
+            hint,
+        );
     }
     const live = new Map<string, number>();
     for (const f of rule.forward) {
@@ -272,9 +371,12 @@ function checkWeights(outputs: NetworkOutputs, service: string, weights: Record<
         return fail("listener.weights", subject, `live weights differ from the outputs: ${drift.join(", ")}`, hint);
     }
     if (detached.length > 0) {
-        return fail("listener.weights", subject,
+        return fail(
+            "listener.weights",
+            subject,
             `the target group of ${detached.join(", ")} (weight 0) is not in the forward action: it is not health-checked, so pods behind readiness gates there never become Ready`,
-            "pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0");
+            "pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0",
+        );
     }
     return pass("listener.weights", subject, `weights match: ${want}`);
 }
@@ -287,8 +389,16 @@ export function checkTargetGroups(outputs: NetworkOutputs, snap: AwsSnapshot): C
         const subject = `${e.cluster}/${e.service} ${e.tg.arn}`;
         const f = snap.targetGroups[e.tg.arn];
         if (!f || f.state === "missing") {
-            out.push(fail("tg.found", subject, `target group ${e.tg.name} not found${e.weight > 0 ? ` while the cluster has weight ${e.weight}: its share of requests fails` : ""}`,
-                "pulumi up -s network to recreate it, then pulumi up -s cluster-" + e.cluster + " so the TargetGroupBinding points at the new ARN"));
+            out.push(
+                fail(
+                    "tg.found",
+                    subject,
+                    `target group ${e.tg.name} not found${e.weight > 0 ? ` while the cluster has weight ${e.weight}: its share of requests fails` : ""}`,
+                    "pulumi up -s network to recreate it, then pulumi up -s cluster-" +
+                        e.cluster +
+                        " so the TargetGroupBinding points at the new ARN",
+                ),
+            );
             continue;
         }
         if (f.state === "error") {
@@ -312,8 +422,12 @@ function checkVpc(subject: string, tg: LiveTargetGroup, lbVpc: string | { call: 
     }
     return tg.vpcId === lbVpc
         ? pass("tg.vpc", subject, `in the load balancer's VPC ${lbVpc}`)
-        : fail("tg.vpc", subject, `target group is in ${tg.vpcId}, the load balancer in ${lbVpc}: the ALB cannot forward to it`,
-            `recreate the target group in ${lbVpc} (pulumi up -s network with the right vpcId)`);
+        : fail(
+              "tg.vpc",
+              subject,
+              `target group is in ${tg.vpcId}, the load balancer in ${lbVpc}: the ALB cannot forward to it`,
+              `recreate the target group in ${lbVpc} (pulumi up -s network with the right vpcId)`,
+          );
 }
 
 function checkConfig(e: ExpectedTargetGroup, tg: LiveTargetGroup): CheckResult {
@@ -329,15 +443,27 @@ function checkConfig(e: ExpectedTargetGroup, tg: LiveTargetGroup): CheckResult {
         diffs.push(`target type ${tg.targetType} (outputs ${e.tg.targetType})`);
     }
     if (diffs.length > 0) {
-        return fail("tg.config", subject, `target group differs from the outputs: ${diffs.join(", ")}`,
-            "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network");
+        return fail(
+            "tg.config",
+            subject,
+            `target group differs from the outputs: ${diffs.join(", ")}`,
+            "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network",
+        );
     }
     const redirects = tg.matcher !== undefined && /(^|[,-])3\d\d/.test(tg.matcher);
     if (redirects) {
-        return warn("tg.config", subject, `health check matcher ${tg.matcher} accepts redirects, so a target that only redirects counts as healthy`,
-            "point the health check at a path that answers 200 and use matcher 200-299");
+        return warn(
+            "tg.config",
+            subject,
+            `health check matcher ${tg.matcher} accepts redirects, so a target that only redirects counts as healthy`,
+            "point the health check at a path that answers 200 and use matcher 200-299",
+        );
     }
-    return pass("tg.config", subject, `${tg.protocol} port ${tg.port}, ${tg.targetType} targets, health check ${tg.healthCheckPath ?? "(tcp)"} matcher ${tg.matcher ?? "default"}`);
+    return pass(
+        "tg.config",
+        subject,
+        `${tg.protocol} port ${tg.port}, ${tg.targetType} targets, health check ${tg.healthCheckPath ?? "(tcp)"} matcher ${tg.matcher ?? "default"}`,
+    );
 }
 
 function countStates(targets: readonly LiveTarget[]): Record<string, number> {
@@ -359,7 +485,10 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
     const targets = f.value;
     const counts = countStates(targets);
     const healthy = counts.healthy ?? 0;
-    const others = Object.entries(counts).filter(([s]) => s !== "healthy").sort().map(([s, n]) => `${n} ${s}`);
+    const others = Object.entries(counts)
+        .filter(([s]) => s !== "healthy")
+        .sort()
+        .map(([s, n]) => `${n} ${s}`);
     const tally = [`${healthy} healthy`, ...others].join(", ");
     const out: CheckResult[] = [];
     const redirected = targets.find(t => t.reason === "Target.ResponseCodeMismatch" && /\b3\d\d\b/.test(t.description ?? ""));
@@ -367,29 +496,52 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
         ? `the health check gets a redirect (${redirected.description}): point it at a path that answers 200, or the service at the plain-HTTP port`
         : undefined;
     if (e.weight > 0 && healthy === 0) {
-        const why = targets.length === 0
-            ? "no targets registered"
-            : `${tally}${firstReason(targets)}`;
-        out.push(fail("tg.healthy", subject, `weight ${e.weight} but no healthy target (${why}): requests sent here fail with 503`,
-            reasonHint ?? (targets.length === 0
-                ? `check the TargetGroupBinding and the controller in cluster ${e.cluster} (shared-alb doctor --kubeconfig ... --cluster ${e.cluster}), or set the weight to 0`
-                : `fix the pods' health check (path, port, security group) in cluster ${e.cluster}, or set its weight to 0 until it is healthy`)));
+        const why = targets.length === 0 ? "no targets registered" : `${tally}${firstReason(targets)}`;
+        out.push(
+            fail(
+                "tg.healthy",
+                subject,
+                `weight ${e.weight} but no healthy target (${why}): requests sent here fail with 503`,
+                reasonHint ??
+                    (targets.length === 0
+                        ? `check the TargetGroupBinding and the controller in cluster ${e.cluster} (shared-alb doctor --kubeconfig ... --cluster ${e.cluster}), or set the weight to 0`
+                        : `fix the pods' health check (path, port, security group) in cluster ${e.cluster}, or set its weight to 0 until it is healthy`),
+            ),
+        );
     } else if (healthy < targets.length) {
-        out.push(warn("tg.healthy", subject, `${tally}${firstReason(targets)}`,
-            reasonHint ?? `look at the unhealthy targets in cluster ${e.cluster}; the healthy ones carry the traffic meanwhile`));
+        out.push(
+            warn(
+                "tg.healthy",
+                subject,
+                `${tally}${firstReason(targets)}`,
+                reasonHint ?? `look at the unhealthy targets in cluster ${e.cluster}; the healthy ones carry the traffic meanwhile`,
+            ),
+        );
     } else {
-        out.push(pass("tg.healthy", subject, e.weight === 0 && targets.length === 0 ? "weight 0 and no targets" : `${tally} (weight ${e.weight})`));
+        out.push(
+            pass(
+                "tg.healthy",
+                subject,
+                e.weight === 0 && targets.length === 0 ? "weight 0 and no targets" : `${tally} (weight ${e.weight})`,
+            ),
+        );
     }
     const range = trafficPorts(e.tg);
     const opened = portsText(range);
     const offPort = targets.filter(t => t.port !== undefined && (t.port < range.fromPort || t.port > range.toPort));
     if (offPort.length > 0) {
         const ports = [...new Set(offPort.map(t => t.port))].sort((a, b) => (a ?? 0) - (b ?? 0));
-        out.push(warn("tg.target-port", subject, `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
-            e.tg.targetType === "instance"
-                ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort, or clusters.${e.cluster}.serviceOverrides.${e.service}.nodePort, in the network config)`
-                : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config: `
-                    + `services.${e.service}.port, or clusters.${e.cluster}.serviceOverrides.${e.service}.port for this cluster only)`));
+        out.push(
+            warn(
+                "tg.target-port",
+                subject,
+                `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
+                e.tg.targetType === "instance"
+                    ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort, or clusters.${e.cluster}.serviceOverrides.${e.service}.nodePort, in the network config)`
+                    : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config: ` +
+                          `services.${e.service}.port, or clusters.${e.cluster}.serviceOverrides.${e.service}.port for this cluster only)`,
+            ),
+        );
     } else if (targets.length > 0) {
         out.push(pass("tg.target-port", subject, `all targets on ${range.fromPort === range.toPort ? "port" : "ports in"} ${opened}`));
     }
@@ -424,7 +576,10 @@ interface NeededRange {
  * target group. A target group that could not be read, with no
  * health-check port in the outputs, is listed in `unknown`.
  */
-function neededRanges(outputs: NetworkOutputs, snap: AwsSnapshot): { ranges: NeededRange[]; unknown: Array<{ who: string; read: { call: string; error: string } }> } {
+function neededRanges(
+    outputs: NetworkOutputs,
+    snap: AwsSnapshot,
+): { ranges: NeededRange[]; unknown: Array<{ who: string; read: { call: string; error: string } }> } {
     const ranges = new Map<string, NeededRange>();
     const unknown: Array<{ who: string; read: { call: string; error: string } }> = [];
     const need = (r: { fromPort: number; toPort: number }, why: string): void => {
@@ -438,10 +593,14 @@ function neededRanges(outputs: NetworkOutputs, snap: AwsSnapshot): { ranges: Nee
         if (e.tg.healthCheckPort === undefined && live?.state === "error") {
             unknown.push({ who: `${e.cluster}/${e.service}`, read: live });
         }
-        const healthCheckPort = e.tg.healthCheckPort
-            ?? (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) ? Number(live.value.healthCheckPort) : undefined);
+        const healthCheckPort =
+            e.tg.healthCheckPort ??
+            (live?.state === "ok" && /^\d+$/.test(live.value.healthCheckPort) ? Number(live.value.healthCheckPort) : undefined);
         for (const p of albTargetPorts({ ...e.tg, healthCheckPort })) {
-            need({ fromPort: p.fromPort, toPort: p.toPort }, p.purpose === "traffic" ? `${e.cluster}/${e.service}` : `${e.cluster}/${e.service} health check`);
+            need(
+                { fromPort: p.fromPort, toPort: p.toPort },
+                p.purpose === "traffic" ? `${e.cluster}/${e.service}` : `${e.cluster}/${e.service} health check`,
+            );
         }
     }
     return { ranges: [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort), unknown };
@@ -463,7 +622,12 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
         return [unreadable("sg.alb-egress", sgId, sg)];
     }
     const vpc = snap.vpcCidrs;
-    const cidrsRead = vpc.state === "ok" ? undefined : vpc.state === "error" ? vpc : { call: "ec2:DescribeVpcs", error: `VPC ${outputs.vpcId} not found` };
+    const cidrsRead =
+        vpc.state === "ok"
+            ? undefined
+            : vpc.state === "error"
+              ? vpc
+              : { call: "ec2:DescribeVpcs", error: `VPC ${outputs.vpcId} not found` };
     const vpcCidrs = vpc.state === "ok" ? vpc.value : [];
     const { ranges, unknown } = neededRanges(outputs, snap);
     const out: CheckResult[] = [];
@@ -478,11 +642,23 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
         } else if (partial.length > 0 && cidrsRead !== undefined) {
             out.push(unreadable("sg.alb-egress", subject, cidrsRead));
         } else if (partial.length > 0) {
-            out.push(warn("sg.alb-egress", subject, `egress on tcp ${ports} only reaches ${partial.map(describeDest).join(", ")}, not the whole VPC ${vpcCidrs.join(", ") || "(CIDR unknown)"} (${users})`,
-                "make sure every target IP is inside the allowed ranges, or pulumi up -s network to restore the VPC-wide rules (vpcCidrs lists every CIDR of the VPC)"));
+            out.push(
+                warn(
+                    "sg.alb-egress",
+                    subject,
+                    `egress on tcp ${ports} only reaches ${partial.map(describeDest).join(", ")}, not the whole VPC ${vpcCidrs.join(", ") || "(CIDR unknown)"} (${users})`,
+                    "make sure every target IP is inside the allowed ranges, or pulumi up -s network to restore the VPC-wide rules (vpcCidrs lists every CIDR of the VPC)",
+                ),
+            );
         } else {
-            out.push(fail("sg.alb-egress", subject, `no egress rule allows tcp ${ports}: the ALB cannot reach ${users}`,
-                `pulumi up -s network, or aws ec2 authorize-security-group-egress --group-id ${sgId} --ip-permissions IpProtocol=tcp,FromPort=${r.fromPort},ToPort=${r.toPort},IpRanges=[{CidrIp=${vpcCidrs[0] ?? "<vpc-cidr>"}}]`));
+            out.push(
+                fail(
+                    "sg.alb-egress",
+                    subject,
+                    `no egress rule allows tcp ${ports}: the ALB cannot reach ${users}`,
+                    `pulumi up -s network, or aws ec2 authorize-security-group-egress --group-id ${sgId} --ip-permissions IpProtocol=tcp,FromPort=${r.fromPort},ToPort=${r.toPort},IpRanges=[{CidrIp=${vpcCidrs[0] ?? "<vpc-cidr>"}}]`,
+                ),
+            );
         }
     }
     out.push(...unknown.map(u => unreadable("sg.alb-egress", `${sgId} health check of ${u.who}`, u.read)));
@@ -496,8 +672,10 @@ export function checkEgress(outputs: NetworkOutputs, snap: AwsSnapshot): CheckRe
  * CIDR, or several port ranges.
  */
 function reachesVpc(egress: EgressRule[], fromPort: number, toPort: number, vpcCidrs: string[]): boolean {
-    const wide = (rule: EgressRule, cidr?: string) => rule.groupIds.length > 0 || rule.prefixListIds.length > 0
-        || rule.cidrs.some(c => (cidr === undefined ? c === "0.0.0.0/0" : cidrContains(c, cidr)));
+    const wide = (rule: EgressRule, cidr?: string) =>
+        rule.groupIds.length > 0 ||
+        rule.prefixListIds.length > 0 ||
+        rule.cidrs.some(c => (cidr === undefined ? c === "0.0.0.0/0" : cidrContains(c, cidr)));
     const targets = vpcCidrs.length > 0 ? vpcCidrs : [undefined];
     for (let port = fromPort; port <= toPort; port++) {
         const here = egress.filter(rule => coversPort(rule, port));
@@ -554,7 +732,7 @@ export function cidrContains(outer: string, inner: string): boolean {
         return false;
     }
     const mask = ol === 0 ? 0 : (~0 << (32 - ol)) >>> 0;
-    return ((o & mask) >>> 0) === ((i & mask) >>> 0);
+    return (o & mask) >>> 0 === (i & mask) >>> 0;
 }
 
 function shortArn(arn: string): string {

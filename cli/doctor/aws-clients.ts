@@ -35,12 +35,12 @@ export function createAwsClients(env: NodeJS.ProcessEnv, region: string): AwsCli
         ...(env.AWS_PROFILE && !hasStaticKeys(env) ? { profile: env.AWS_PROFILE } : {}),
         ...(hasStaticKeys(env)
             ? {
-                credentials: {
-                    accessKeyId: env.AWS_ACCESS_KEY_ID as string,
-                    secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
-                    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-                },
-            }
+                  credentials: {
+                      accessKeyId: env.AWS_ACCESS_KEY_ID as string,
+                      secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
+                      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+                  },
+              }
             : {}),
     };
     const endpoint = (specific: string): { endpoint?: string } => {
@@ -73,7 +73,9 @@ export async function requireCredentials(clients: AwsClients): Promise<void> {
         if (err instanceof DoctorError) {
             throw err;
         }
-        throw new DoctorError(`no AWS credentials: ${oneLine(err)}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for the network account`);
+        throw new DoctorError(
+            `no AWS credentials: ${oneLine(err)}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for the network account`,
+        );
     }
 }
 
@@ -81,8 +83,14 @@ export async function requireCredentials(clients: AwsClients): Promise<void> {
 export function isFatalAwsError(err: unknown): boolean {
     const e = err as { name?: string; code?: string; message?: string };
     const fatalNames = [
-        "CredentialsProviderError", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
-        "UnrecognizedClientException", "SignatureDoesNotMatch", "AuthFailure", "InvalidSignatureException",
+        "CredentialsProviderError",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "AuthFailure",
+        "InvalidSignatureException",
         "TimeoutError",
     ];
     const fatalCodes = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH"];
@@ -114,8 +122,10 @@ export function readHint(read: { error: string }): string {
         return "AWS throttled the doctor past its 5 attempts: run it again later, or with a lower --concurrency";
     }
     if (/AccessDenied|UnauthorizedOperation|AuthorizationError|not authorized/i.test(read.error)) {
-        return "grant the doctor's credentials the read permissions listed in docs/doctor.md (elasticloadbalancing:Describe*, ec2:DescribeSecurityGroups, ec2:DescribeVpcs, "
-            + "iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion) and run again";
+        return (
+            "grant the doctor's credentials the read permissions listed in docs/doctor.md (elasticloadbalancing:Describe*, ec2:DescribeSecurityGroups, ec2:DescribeVpcs, " +
+            "iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion) and run again"
+        );
     }
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|TimeoutError|socket hang up/i.test(read.error)) {
         return "the endpoint did not answer: check AWS_ENDPOINT_URL (and the per-service variables), the network path and the region, and run again";

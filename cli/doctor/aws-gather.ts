@@ -27,8 +27,18 @@ import { FailedRead } from "./report";
 import { expectedTargetGroups, serviceListener } from "./outputs";
 import { Pool } from "./pool";
 import {
-    AwsSnapshot, EgressRule, Fetched, LiveListener, LiveLoadBalancer, LivePolicy, LiveRole, LiveRule, LiveSecurityGroup,
-    LiveTarget, LiveTargetGroup, PolicyDocument,
+    AwsSnapshot,
+    EgressRule,
+    Fetched,
+    LiveListener,
+    LiveLoadBalancer,
+    LivePolicy,
+    LiveRole,
+    LiveRule,
+    LiveSecurityGroup,
+    LiveTarget,
+    LiveTargetGroup,
+    PolicyDocument,
 } from "./snapshot";
 
 /** One SDK call as made: which client, and the command (its class and input). */
@@ -50,7 +60,11 @@ const ServicePrefix: Record<RecordedCall["client"], string> = { elbv2: "elasticl
  * (`elasticloadbalancing:DescribeRules`), with the SDK's error as `cause`.
  */
 export class ReadError extends Error {
-    constructor(readonly call: string, readonly subject: string, readonly cause: unknown) {
+    constructor(
+        readonly call: string,
+        readonly subject: string,
+        readonly cause: unknown,
+    ) {
         super(`${call} failed: ${oneLine(cause)}`);
         this.name = "ReadError";
     }
@@ -71,7 +85,10 @@ export class Caller {
     readonly calls: RecordedCall[] = [];
     readonly failedReads: FailedRead[] = [];
 
-    constructor(readonly clients: AwsClients, readonly pool: Pool) {}
+    constructor(
+        readonly clients: AwsClients,
+        readonly pool: Pool,
+    ) {}
 
     async send<O>(client: RecordedCall["client"], command: { input: unknown }, subject = ""): Promise<O> {
         const recorded = command as RecordedCall["command"];
@@ -104,13 +121,26 @@ export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promis
     const listenerArns = unique(Object.values(outputs.loadBalancer.listenerArns));
     const ruleListener = serviceListener(outputs);
     const clusters = Object.values(outputs.clusters);
-    const roleArns = unique(clusters.filter(c => c.accountId !== outputs.accountId && c.registrarRoleArn).map(c => c.registrarRoleArn as string));
+    const roleArns = unique(
+        clusters.filter(c => c.accountId !== outputs.accountId && c.registrarRoleArn).map(c => c.registrarRoleArn as string),
+    );
     const controllerArns = unique(clusters.filter(c => c.accountId === outputs.accountId).map(c => c.controllerRoleArn));
 
     // The load balancer first: if this one call cannot reach AWS, nothing can.
     const loadBalancer = await fetch(() => describeLoadBalancer(caller, outputs.loadBalancer.arn), true);
 
-    const [loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles, accountLimits] = await Promise.all([
+    const [
+        loadBalancerAttributes,
+        listeners,
+        rules,
+        targetGroups,
+        targetHealth,
+        securityGroup,
+        vpcCidrs,
+        roles,
+        controllerRoles,
+        accountLimits,
+    ] = await Promise.all([
         fetch(() => describeAttributes(caller, outputs.loadBalancer.arn)),
         byArn(listenerArns, arns => describeListeners(caller, arns)),
         ruleListener ? keyed([ruleListener.arn], arn => fetch(() => describeRules(caller, arn))) : Promise.resolve({}),
@@ -122,7 +152,19 @@ export async function gatherAws(outputs: NetworkOutputs, caller: Caller): Promis
         keyed(controllerArns, arn => fetch(() => readRole(caller, arn))),
         fetch(() => describeAccountLimits(caller, `account ${outputs.accountId} in ${outputs.region}`)),
     ]);
-    return { loadBalancer, loadBalancerAttributes, listeners, rules, targetGroups, targetHealth, securityGroup, vpcCidrs, roles, controllerRoles, accountLimits };
+    return {
+        loadBalancer,
+        loadBalancerAttributes,
+        listeners,
+        rules,
+        targetGroups,
+        targetHealth,
+        securityGroup,
+        vpcCidrs,
+        roles,
+        controllerRoles,
+        accountLimits,
+    };
 }
 
 /**
@@ -156,40 +198,52 @@ async function keyed<T>(keys: string[], read: (key: string) => Promise<Fetched<T
  * Describes ARNs in batches. A batch fails as a whole when one ARN is
  * missing, so a failed batch is retried one ARN at a time to tell which.
  */
-async function byArn<T extends { arn: string }>(arns: string[], describe: (arns: string[]) => Promise<T[]>): Promise<Record<string, Fetched<T>>> {
+async function byArn<T extends { arn: string }>(
+    arns: string[],
+    describe: (arns: string[]) => Promise<T[]>,
+): Promise<Record<string, Fetched<T>>> {
     const result: Record<string, Fetched<T>> = {};
     const batches: string[][] = [];
     for (let i = 0; i < arns.length; i += ArnBatch) {
         batches.push(arns.slice(i, i + ArnBatch));
     }
-    await Promise.all(batches.map(async batch => {
-        const whole = await fetch(() => describe(batch));
-        if (whole.state === "ok") {
-            for (const arn of batch) {
-                const item = whole.value.find(x => x.arn === arn);
-                result[arn] = item ? { state: "ok", value: item } : { state: "missing" };
+    await Promise.all(
+        batches.map(async batch => {
+            const whole = await fetch(() => describe(batch));
+            if (whole.state === "ok") {
+                for (const arn of batch) {
+                    const item = whole.value.find(x => x.arn === arn);
+                    result[arn] = item ? { state: "ok", value: item } : { state: "missing" };
+                }
+                return;
             }
-            return;
-        }
-        if (batch.length === 1 || whole.state === "error") {
-            for (const arn of batch) {
-                result[arn] = whole.state === "missing" ? { state: "missing" } : whole;
+            if (batch.length === 1 || whole.state === "error") {
+                for (const arn of batch) {
+                    result[arn] = whole.state === "missing" ? { state: "missing" } : whole;
+                }
+                return;
             }
-            return;
-        }
-        await Promise.all(batch.map(async arn => {
-            const one = await fetch(() => describe([arn]));
-            result[arn] = one.state === "ok"
-                ? (one.value[0] ? { state: "ok", value: one.value[0] } : { state: "missing" })
-                : one;
-        }));
-    }));
+            await Promise.all(
+                batch.map(async arn => {
+                    const one = await fetch(() => describe([arn]));
+                    result[arn] = one.state === "ok" ? (one.value[0] ? { state: "ok", value: one.value[0] } : { state: "missing" }) : one;
+                }),
+            );
+        }),
+    );
     return result;
 }
 
 async function describeLoadBalancer(caller: Caller, arn: string): Promise<LiveLoadBalancer | undefined> {
-    const out = await caller.send<{ LoadBalancers?: Array<{ LoadBalancerArn?: string; LoadBalancerName?: string; State?: { Code?: string }; VpcId?: string; SecurityGroups?: string[] }> }>(
-        "elbv2", new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }), arn);
+    const out = await caller.send<{
+        LoadBalancers?: Array<{
+            LoadBalancerArn?: string;
+            LoadBalancerName?: string;
+            State?: { Code?: string };
+            VpcId?: string;
+            SecurityGroups?: string[];
+        }>;
+    }>("elbv2", new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }), arn);
     const lb = out.LoadBalancers?.[0];
     if (!lb) {
         return undefined;
@@ -205,13 +259,19 @@ async function describeLoadBalancer(caller: Caller, arn: string): Promise<LiveLo
 
 async function describeAttributes(caller: Caller, arn: string): Promise<Record<string, string>> {
     const out = await caller.send<{ Attributes?: Array<{ Key?: string; Value?: string }> }>(
-        "elbv2", new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), arn);
+        "elbv2",
+        new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }),
+        arn,
+    );
     return Object.fromEntries((out.Attributes ?? []).map(a => [a.Key ?? "", a.Value ?? ""]));
 }
 
 async function describeListeners(caller: Caller, arns: string[]): Promise<LiveListener[]> {
     const out = await caller.send<{ Listeners?: Array<{ ListenerArn?: string; Port?: number; Protocol?: string }> }>(
-        "elbv2", new DescribeListenersCommand({ ListenerArns: arns }), arns.join(", "));
+        "elbv2",
+        new DescribeListenersCommand({ ListenerArns: arns }),
+        arns.join(", "),
+    );
     return (out.Listeners ?? []).map(l => ({ arn: l.ListenerArn ?? "", port: l.Port ?? 0, protocol: l.Protocol ?? "" }));
 }
 
@@ -220,19 +280,25 @@ async function describeRules(caller: Caller, listenerArn: string): Promise<LiveR
     let marker: string | undefined;
     do {
         const out = await caller.send<{ Rules?: Rule[]; NextMarker?: string }>(
-            "elbv2", new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: 400, ...(marker ? { Marker: marker } : {}) }), listenerArn);
+            "elbv2",
+            new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: 400, ...(marker ? { Marker: marker } : {}) }),
+            listenerArn,
+        );
         rules.push(...(out.Rules ?? []));
         marker = out.NextMarker;
     } while (marker);
     const tags: Record<string, Record<string, string>> = {};
     const arns = rules.filter(r => !r.IsDefault && r.RuleArn).map(r => r.RuleArn as string);
-    await Promise.all(chunks(arns, ArnBatch).map(async batch => {
-        const out = await caller.send<{ TagDescriptions?: Array<{ ResourceArn?: string; Tags?: Array<{ Key?: string; Value?: string }> }> }>(
-            "elbv2", new DescribeTagsCommand({ ResourceArns: batch }), `rules of ${listenerArn}`);
-        for (const d of out.TagDescriptions ?? []) {
-            tags[d.ResourceArn ?? ""] = Object.fromEntries((d.Tags ?? []).map(t => [t.Key ?? "", t.Value ?? ""]));
-        }
-    }));
+    await Promise.all(
+        chunks(arns, ArnBatch).map(async batch => {
+            const out = await caller.send<{
+                TagDescriptions?: Array<{ ResourceArn?: string; Tags?: Array<{ Key?: string; Value?: string }> }>;
+            }>("elbv2", new DescribeTagsCommand({ ResourceArns: batch }), `rules of ${listenerArn}`);
+            for (const d of out.TagDescriptions ?? []) {
+                tags[d.ResourceArn ?? ""] = Object.fromEntries((d.Tags ?? []).map(t => [t.Key ?? "", t.Value ?? ""]));
+            }
+        }),
+    );
     return rules.map(r => toLiveRule(r, tags[r.RuleArn ?? ""] ?? {}));
 }
 
@@ -243,9 +309,12 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
     let forward: LiveRule["forward"];
     if (forwardAction) {
         const groups = forwardAction.ForwardConfig?.TargetGroups;
-        forward = groups && groups.length > 0
-            ? groups.map(g => ({ targetGroupArn: g.TargetGroupArn ?? "", weight: g.Weight ?? 1 }))
-            : forwardAction.TargetGroupArn ? [{ targetGroupArn: forwardAction.TargetGroupArn, weight: 1 }] : [];
+        forward =
+            groups && groups.length > 0
+                ? groups.map(g => ({ targetGroupArn: g.TargetGroupArn ?? "", weight: g.Weight ?? 1 }))
+                : forwardAction.TargetGroupArn
+                  ? [{ targetGroupArn: forwardAction.TargetGroupArn, weight: 1 }]
+                  : [];
     }
     const hosts: string[] = [];
     const paths: string[] = [];
@@ -280,7 +349,11 @@ function toLiveRule(rule: Rule, tags: Record<string, string>): LiveRule {
 }
 
 async function describeTargetGroups(caller: Caller, arns: string[]): Promise<LiveTargetGroup[]> {
-    const out = await caller.send<{ TargetGroups?: TargetGroup[] }>("elbv2", new DescribeTargetGroupsCommand({ TargetGroupArns: arns }), arns.join(", "));
+    const out = await caller.send<{ TargetGroups?: TargetGroup[] }>(
+        "elbv2",
+        new DescribeTargetGroupsCommand({ TargetGroupArns: arns }),
+        arns.join(", "),
+    );
     return (out.TargetGroups ?? []).map(tg => ({
         arn: tg.TargetGroupArn ?? "",
         name: tg.TargetGroupName ?? "",
@@ -296,8 +369,12 @@ async function describeTargetGroups(caller: Caller, arns: string[]): Promise<Liv
 }
 
 async function describeTargetHealth(caller: Caller, arn: string): Promise<LiveTarget[]> {
-    const out = await caller.send<{ TargetHealthDescriptions?: Array<{ Target?: { Id?: string; Port?: number }; TargetHealth?: { State?: string; Reason?: string; Description?: string } }> }>(
-        "elbv2", new DescribeTargetHealthCommand({ TargetGroupArn: arn }), arn);
+    const out = await caller.send<{
+        TargetHealthDescriptions?: Array<{
+            Target?: { Id?: string; Port?: number };
+            TargetHealth?: { State?: string; Reason?: string; Description?: string };
+        }>;
+    }>("elbv2", new DescribeTargetHealthCommand({ TargetGroupArn: arn }), arn);
     return (out.TargetHealthDescriptions ?? []).map(d => ({
         id: d.Target?.Id ?? "",
         ...(d.Target?.Port !== undefined ? { port: Number(d.Target.Port) } : {}),
@@ -314,7 +391,10 @@ async function describeAccountLimits(caller: Caller, subject: string): Promise<R
     let marker: string | undefined;
     do {
         const out = await caller.send<{ Limits?: Array<{ Name?: string; Max?: string }>; NextMarker?: string }>(
-            "elbv2", new DescribeAccountLimitsCommand(marker ? { Marker: marker } : {}), subject);
+            "elbv2",
+            new DescribeAccountLimitsCommand(marker ? { Marker: marker } : {}),
+            subject,
+        );
         for (const limit of out.Limits ?? []) {
             if (limit.Name !== undefined && limit.Max !== undefined) {
                 limits[limit.Name] = String(limit.Max);
@@ -326,11 +406,21 @@ async function describeAccountLimits(caller: Caller, subject: string): Promise<R
 }
 
 async function describeSecurityGroup(caller: Caller, groupId: string): Promise<LiveSecurityGroup | undefined> {
-    const out = await caller.send<{ SecurityGroups?: Array<{ GroupId?: string; VpcId?: string; IpPermissionsEgress?: Array<{
-        IpProtocol?: string; FromPort?: number; ToPort?: number;
-        IpRanges?: Array<{ CidrIp?: string }>; Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
-        UserIdGroupPairs?: Array<{ GroupId?: string }>; PrefixListIds?: Array<{ PrefixListId?: string }>;
-    }> }> }>("ec2", new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }), groupId);
+    const out = await caller.send<{
+        SecurityGroups?: Array<{
+            GroupId?: string;
+            VpcId?: string;
+            IpPermissionsEgress?: Array<{
+                IpProtocol?: string;
+                FromPort?: number;
+                ToPort?: number;
+                IpRanges?: Array<{ CidrIp?: string }>;
+                Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
+                UserIdGroupPairs?: Array<{ GroupId?: string }>;
+                PrefixListIds?: Array<{ PrefixListId?: string }>;
+            }>;
+        }>;
+    }>("ec2", new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }), groupId);
     const sg = out.SecurityGroups?.[0];
     if (!sg) {
         return undefined;
@@ -348,8 +438,9 @@ async function describeSecurityGroup(caller: Caller, groupId: string): Promise<L
 }
 
 async function describeVpcCidrs(caller: Caller, vpcId: string): Promise<string[] | undefined> {
-    const out = await caller.send<{ Vpcs?: Array<{ CidrBlock?: string; CidrBlockAssociationSet?: Array<{ CidrBlock?: string; CidrBlockState?: { State?: string } }> }> }>(
-        "ec2", new DescribeVpcsCommand({ VpcIds: [vpcId] }), vpcId);
+    const out = await caller.send<{
+        Vpcs?: Array<{ CidrBlock?: string; CidrBlockAssociationSet?: Array<{ CidrBlock?: string; CidrBlockState?: { State?: string } }> }>;
+    }>("ec2", new DescribeVpcsCommand({ VpcIds: [vpcId] }), vpcId);
     const vpc = out.Vpcs?.[0];
     if (!vpc) {
         return undefined;
@@ -375,7 +466,11 @@ export function roleNameFromArn(arn: string): string {
  */
 async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefined> {
     const name = roleNameFromArn(arn);
-    const role = await caller.send<{ Role?: { Arn?: string; AssumeRolePolicyDocument?: string } }>("iam", new GetRoleCommand({ RoleName: name }), name);
+    const role = await caller.send<{ Role?: { Arn?: string; AssumeRolePolicyDocument?: string } }>(
+        "iam",
+        new GetRoleCommand({ RoleName: name }),
+        name,
+    );
     if (!role.Role) {
         return undefined;
     }
@@ -385,10 +480,16 @@ async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefin
         name,
         trustPolicy: trustPolicy ?? {},
         policies: [],
-        unreadable: trustPolicy ? [] : [{ name: "trust policy", call: "iam:GetRole", error: "the trust policy is not a JSON policy document" }],
+        unreadable: trustPolicy
+            ? []
+            : [{ name: "trust policy", call: "iam:GetRole", error: "the trust policy is not a JSON policy document" }],
     };
     const [inlineNames, attached] = await Promise.all([listInline(caller, name), listAttached(caller, name)]);
-    const read = async (policy: { name: string; kind: LivePolicy["kind"]; arn?: string }, get: () => Promise<string | undefined>, call: string): Promise<void> => {
+    const read = async (
+        policy: { name: string; kind: LivePolicy["kind"]; arn?: string },
+        get: () => Promise<string | undefined>,
+        call: string,
+    ): Promise<void> => {
         try {
             const document = readDocument(await get());
             if (document) {
@@ -397,14 +498,35 @@ async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefin
                 live.unreadable.push({ name: policy.name, call, error: "not a JSON policy document" });
             }
         } catch (err) {
-            live.unreadable.push({ name: policy.name, call: err instanceof ReadError ? err.call : call, error: oneLine(err instanceof ReadError ? err.cause : err) });
+            live.unreadable.push({
+                name: policy.name,
+                call: err instanceof ReadError ? err.call : call,
+                error: oneLine(err instanceof ReadError ? err.cause : err),
+            });
         }
     };
     await Promise.all([
-        ...inlineNames.map(policyName => read({ name: policyName, kind: "inline" }, async () => (await caller.send<{ PolicyDocument?: string }>(
-            "iam", new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }), `${name}/${policyName}`)).PolicyDocument, "iam:GetRolePolicy")),
-        ...attached.map(p => read({ name: p.PolicyName ?? p.PolicyArn ?? "", kind: "managed", ...(p.PolicyArn ? { arn: p.PolicyArn } : {}) },
-            () => managedDocument(caller, p.PolicyArn ?? ""), "iam:GetPolicyVersion")),
+        ...inlineNames.map(policyName =>
+            read(
+                { name: policyName, kind: "inline" },
+                async () =>
+                    (
+                        await caller.send<{ PolicyDocument?: string }>(
+                            "iam",
+                            new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }),
+                            `${name}/${policyName}`,
+                        )
+                    ).PolicyDocument,
+                "iam:GetRolePolicy",
+            ),
+        ),
+        ...attached.map(p =>
+            read(
+                { name: p.PolicyName ?? p.PolicyArn ?? "", kind: "managed", ...(p.PolicyArn ? { arn: p.PolicyArn } : {}) },
+                () => managedDocument(caller, p.PolicyArn ?? ""),
+                "iam:GetPolicyVersion",
+            ),
+        ),
     ]);
     live.policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     live.unreadable.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -416,7 +538,10 @@ async function listInline(caller: Caller, roleName: string): Promise<string[]> {
     let marker: string | undefined;
     do {
         const out = await caller.send<{ PolicyNames?: string[]; IsTruncated?: boolean; Marker?: string }>(
-            "iam", new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }), roleName);
+            "iam",
+            new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
+            roleName,
+        );
         names.push(...(out.PolicyNames ?? []));
         marker = out.IsTruncated ? out.Marker : undefined;
     } while (marker);
@@ -427,8 +552,11 @@ async function listAttached(caller: Caller, roleName: string): Promise<Array<{ P
     const attached: Array<{ PolicyArn?: string; PolicyName?: string }> = [];
     let marker: string | undefined;
     do {
-        const out = await caller.send<{ AttachedPolicies?: Array<{ PolicyArn?: string; PolicyName?: string }>; IsTruncated?: boolean; Marker?: string }>(
-            "iam", new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }), roleName);
+        const out = await caller.send<{
+            AttachedPolicies?: Array<{ PolicyArn?: string; PolicyName?: string }>;
+            IsTruncated?: boolean;
+            Marker?: string;
+        }>("iam", new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }), roleName);
         attached.push(...(out.AttachedPolicies ?? []));
         marker = out.IsTruncated ? out.Marker : undefined;
     } while (marker);
@@ -437,9 +565,16 @@ async function listAttached(caller: Caller, roleName: string): Promise<Array<{ P
 
 /** The default version's document of a managed policy. */
 async function managedDocument(caller: Caller, policyArn: string): Promise<string | undefined> {
-    const policy = await caller.send<{ Policy?: { DefaultVersionId?: string } }>("iam", new GetPolicyCommand({ PolicyArn: policyArn }), policyArn);
+    const policy = await caller.send<{ Policy?: { DefaultVersionId?: string } }>(
+        "iam",
+        new GetPolicyCommand({ PolicyArn: policyArn }),
+        policyArn,
+    );
     const version = await caller.send<{ PolicyVersion?: { Document?: string } }>(
-        "iam", new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId }), policyArn);
+        "iam",
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId }),
+        policyArn,
+    );
     return version.PolicyVersion?.Document;
 }
 

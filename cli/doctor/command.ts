@@ -50,7 +50,13 @@ async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
     let k8sTarget: K8sTarget | undefined;
     if (args.cluster !== undefined) {
         if (!Object.prototype.hasOwnProperty.call(outputs.clusters, args.cluster)) {
-            throw new DoctorError(`--cluster: got ${JSON.stringify(args.cluster)}; the outputs have clusters ${Object.keys(outputs.clusters).map(k => JSON.stringify(k)).join(", ") || "(none)"}`);
+            throw new DoctorError(
+                `--cluster: got ${JSON.stringify(args.cluster)}; the outputs have clusters ${
+                    Object.keys(outputs.clusters)
+                        .map(k => JSON.stringify(k))
+                        .join(", ") || "(none)"
+                }`,
+            );
         }
         k8sTarget = {
             kubeconfig: args.kubeconfig as string,
@@ -64,7 +70,9 @@ async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
 
     const envRegion = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
     if (envRegion && envRegion !== outputs.region) {
-        io.stderr.write(`shared-alb doctor: note: using the network stack's region ${outputs.region}, not ${envRegion} from the environment\n`);
+        io.stderr.write(
+            `shared-alb doctor: note: using the network stack's region ${outputs.region}, not ${envRegion} from the environment\n`,
+        );
     }
     const clients = createAwsClients(io.env, outputs.region);
     const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY));
@@ -88,7 +96,8 @@ async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
         } else {
             const clusters = Object.keys(outputs.clusters).length;
             const services = Object.keys(outputs.services).length;
-            const name = aws.loadBalancer.state === "ok" ? aws.loadBalancer.value.name : outputs.loadBalancer.name || outputs.loadBalancer.arn;
+            const name =
+                aws.loadBalancer.state === "ok" ? aws.loadBalancer.value.name : outputs.loadBalancer.name || outputs.loadBalancer.arn;
             const header = `shared-alb doctor: ${name} in ${outputs.region} (account ${outputs.accountId}), ${clusters} cluster${clusters === 1 ? "" : "s"}, ${services} service${services === 1 ? "" : "s"}${k8sTarget ? `, Kubernetes side of ${k8sTarget.cluster}` : ""}`;
             io.stdout.write(renderHuman(report, header, useColor(io.stdout, io.env)));
         }

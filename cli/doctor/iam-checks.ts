@@ -1,6 +1,15 @@
 import {
-    arnPartition, securityGroupArn, ClusterOutputs, NetworkOutputs, shownExternalId, AdditionalPolicyName, ControllerPolicyName,
-    controllerPermissionsPolicy, ForbiddenActionPatterns, RegistrarPolicyName, registrarPermissions,
+    arnPartition,
+    securityGroupArn,
+    ClusterOutputs,
+    NetworkOutputs,
+    shownExternalId,
+    AdditionalPolicyName,
+    ControllerPolicyName,
+    controllerPermissionsPolicy,
+    ForbiddenActionPatterns,
+    RegistrarPolicyName,
+    registrarPermissions,
 } from "../../components/internal";
 import { unreadable } from "./aws-clients";
 import { evaluateControllerTrust, evaluateTrust, isAllowed, TrustProblem } from "./iam-policy";
@@ -27,13 +36,22 @@ function unreadablePolicies(role: LiveRole): { call: string; error: string } | u
 }
 
 /** `missing` permissions: the action on each resource, phrased as the check reports it. */
-function missingPermissions(docs: LivePolicy["document"][], needs: Array<{ action: string; resources: Array<[string, string]> }>): Finding[] {
+function missingPermissions(
+    docs: LivePolicy["document"][],
+    needs: Array<{ action: string; resources: Array<[string, string]> }>,
+): Finding[] {
     const out: Finding[] = [];
     for (const need of needs) {
         const short = need.action.replace(/^elasticloadbalancing:/, "");
         const denied = need.resources.filter(([, resource]) => !isAllowed(docs, need.action, resource)).map(([label]) => label);
         if (denied.length > 0) {
-            out.push({ severity: "fail", text: denied.length === 1 && denied[0] === "*" ? `policy does not allow ${short} on "*"` : `policy does not allow ${short} on the target group of ${denied.join(", ")}` });
+            out.push({
+                severity: "fail",
+                text:
+                    denied.length === 1 && denied[0] === "*"
+                        ? `policy does not allow ${short} on "*"`
+                        : `policy does not allow ${short} on the target group of ${denied.join(", ")}`,
+            });
         }
     }
     return out;
@@ -71,10 +89,21 @@ export function checkRegistrars(outputs: NetworkOutputs, snap: { roles: Record<s
         const roleArn = c.registrarRoleArn ?? "";
         const subject = `${key} ${roleArn}`;
         const f = snap.roles[roleArn];
-        out.push(judgeFetchedRole("registrar.trust", subject, f,
-            () => fail("registrar.trust", subject, `registrar role for cross-account cluster ${key} does not exist: its controller cannot register targets`,
-                "pulumi up -s network to recreate the role, then restart the controller in the cluster"),
-            role => judgeRegistrar(outputs, key, c, role, subject)));
+        out.push(
+            judgeFetchedRole(
+                "registrar.trust",
+                subject,
+                f,
+                () =>
+                    fail(
+                        "registrar.trust",
+                        subject,
+                        `registrar role for cross-account cluster ${key} does not exist: its controller cannot register targets`,
+                        "pulumi up -s network to recreate the role, then restart the controller in the cluster",
+                    ),
+                role => judgeRegistrar(outputs, key, c, role, subject),
+            ),
+        );
     }
     return out;
 }
@@ -84,8 +113,13 @@ export function checkRegistrars(outputs: NetworkOutputs, snap: { roles: Record<s
  * an error result when the role or one of its policies could not be read
  * (never a pass), else `judge` on the role.
  */
-function judgeFetchedRole(id: CheckResult["id"], subject: string, fetched: Fetched<LiveRole> | undefined,
-    missing: () => CheckResult, judge: (role: LiveRole) => CheckResult): CheckResult {
+function judgeFetchedRole(
+    id: CheckResult["id"],
+    subject: string,
+    fetched: Fetched<LiveRole> | undefined,
+    missing: () => CheckResult,
+    judge: (role: LiveRole) => CheckResult,
+): CheckResult {
     if (!fetched || fetched.state === "missing") {
         return missing();
     }
@@ -108,22 +142,45 @@ function judgeRegistrar(outputs: NetworkOutputs, key: string, c: ClusterOutputs,
     const findings: Finding[] = [
         ...trustFindings(evaluateTrust(role.trustPolicy, { accountId: c.accountId, controllerRoleArn: c.controllerRoleArn, externalId })),
         ...missingPermissions(docs, [
-            ...["RegisterTargets", "DeregisterTargets"].map(a => ({ action: `elasticloadbalancing:${a}`, resources: tgs.map(([svc, tg]): [string, string] => [svc, tg.arn]) })),
-            ...["DescribeTargetGroups", "DescribeTargetHealth"].map(a => ({ action: `elasticloadbalancing:${a}`, resources: [["*", "*"] as [string, string]] })),
+            ...["RegisterTargets", "DeregisterTargets"].map(a => ({
+                action: `elasticloadbalancing:${a}`,
+                resources: tgs.map(([svc, tg]): [string, string] => [svc, tg.arn]),
+            })),
+            ...["DescribeTargetGroups", "DescribeTargetHealth"].map(a => ({
+                action: `elasticloadbalancing:${a}`,
+                resources: [["*", "*"] as [string, string]],
+            })),
         ]),
         ...widening.problems.map(text => ({ severity: "fail" as const, text })),
     ];
     const fails = findings.filter(p => p.severity === "fail");
     const warns = findings.filter(p => p.severity === "warn");
     if (fails.length > 0) {
-        return fail("registrar.trust", subject, [...fails, ...warns].map(p => p.text).join("; "),
-            roleHint(role, widening.offending, [RegistrarPolicyName],
-                `pulumi up -s network to restore the registrar role's trust and policy ${RegistrarPolicyName} (trust: account ${c.accountId}, aws:PrincipalArn ${c.controllerRoleArn}, sts:ExternalId from the outputs)`));
+        return fail(
+            "registrar.trust",
+            subject,
+            [...fails, ...warns].map(p => p.text).join("; "),
+            roleHint(
+                role,
+                widening.offending,
+                [RegistrarPolicyName],
+                `pulumi up -s network to restore the registrar role's trust and policy ${RegistrarPolicyName} (trust: account ${c.accountId}, aws:PrincipalArn ${c.controllerRoleArn}, sts:ExternalId from the outputs)`,
+            ),
+        );
     }
     if (warns.length > 0) {
-        return warn("registrar.trust", subject, warns.map(p => p.text).join("; "), "pass the outputs with secrets shown: pulumi stack output --json --show-secrets -s network");
+        return warn(
+            "registrar.trust",
+            subject,
+            warns.map(p => p.text).join("; "),
+            "pass the outputs with secrets shown: pulumi stack output --json --show-secrets -s network",
+        );
     }
-    return pass("registrar.trust", subject, `trusts ${c.controllerRoleArn} with the external ID; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"} and nothing more`);
+    return pass(
+        "registrar.trust",
+        subject,
+        `trusts ${c.controllerRoleArn} with the external ID; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"} and nothing more`,
+    );
 }
 
 /**
@@ -141,16 +198,31 @@ export function checkControllers(outputs: NetworkOutputs, snap: { controllerRole
         }
         const subject = `${key} ${c.controllerRoleArn}`;
         const f = snap.controllerRoles[c.controllerRoleArn];
-        out.push(judgeFetchedRole("controller.iam", subject, f,
-            () => warn("controller.iam", subject, `controller role of cluster ${key} does not exist: its controller cannot register targets, unless it runs with a role of its own`,
-                `pulumi up -s cluster-${key} creates it; with controller.createRole false, the role you bring is not checked`),
-            role => judgeController(outputs, key, c, role, subject)));
+        out.push(
+            judgeFetchedRole(
+                "controller.iam",
+                subject,
+                f,
+                () =>
+                    warn(
+                        "controller.iam",
+                        subject,
+                        `controller role of cluster ${key} does not exist: its controller cannot register targets, unless it runs with a role of its own`,
+                        `pulumi up -s cluster-${key} creates it; with controller.createRole false, the role you bring is not checked`,
+                    ),
+                role => judgeController(outputs, key, c, role, subject),
+            ),
+        );
     }
     return out;
 }
 
 /** The additional inline policy may add actions, never those `controller.additionalPolicyJson` refuses. */
-const AdditionalPolicy: ExtrasAllowed = { policyName: AdditionalPolicyName, forbidden: ForbiddenActionPatterns, declaredIn: "controller.additionalPolicyJson" };
+const AdditionalPolicy: ExtrasAllowed = {
+    policyName: AdditionalPolicyName,
+    forbidden: ForbiddenActionPatterns,
+    declaredIn: "controller.additionalPolicyJson",
+};
 
 function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs, role: LiveRole, subject: string): CheckResult {
     const tgs = sortedEntries(c.targetGroups);
@@ -160,28 +232,62 @@ function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs
         return id !== undefined && resource === securityGroupArn(partition, outputs.region, c.accountId, id);
     };
     // The widest policy the cluster stack writes: controller security-group mode, ip targets.
-    const built = controllerPermissionsPolicy({ targetGroupArns: tgs.map(([, tg]) => tg.arn), securityGroupMode: "controller", nodeSecurityGroupArns: [], ipTargets: true });
+    const built = controllerPermissionsPolicy({
+        targetGroupArns: tgs.map(([, tg]) => tg.arn),
+        securityGroupMode: "controller",
+        nodeSecurityGroupArns: [],
+        ipTargets: true,
+    });
     const ownGroups = `the target groups of cluster ${key}`;
     const nodeGroups = `the node security groups of account ${c.accountId} in ${outputs.region}`;
-    const envelope = envelopeOf(built, {
-        "elasticloadbalancing:RegisterTargets": ownGroups, "elasticloadbalancing:DeregisterTargets": ownGroups,
-        "ec2:AuthorizeSecurityGroupIngress": nodeGroups, "ec2:RevokeSecurityGroupIngress": nodeGroups,
-    }, { "ec2:AuthorizeSecurityGroupIngress": nodeGroup, "ec2:RevokeSecurityGroupIngress": nodeGroup });
+    const envelope = envelopeOf(
+        built,
+        {
+            "elasticloadbalancing:RegisterTargets": ownGroups,
+            "elasticloadbalancing:DeregisterTargets": ownGroups,
+            "ec2:AuthorizeSecurityGroupIngress": nodeGroups,
+            "ec2:RevokeSecurityGroupIngress": nodeGroups,
+        },
+        { "ec2:AuthorizeSecurityGroupIngress": nodeGroup, "ec2:RevokeSecurityGroupIngress": nodeGroup },
+    );
     const widening = widenedGrants(role.policies, envelope, AdditionalPolicy);
     const describe = (action: string): { action: string; resources: Array<[string, string]> } => ({ action, resources: [["*", "*"]] });
     const findings: Finding[] = [
         ...trustFindings(evaluateControllerTrust(role.trustPolicy, c.accountId)),
-        ...missingPermissions(role.policies.map(p => p.document), [
-            ...["RegisterTargets", "DeregisterTargets"].map(a => ({ action: `elasticloadbalancing:${a}`, resources: tgs.map(([svc, tg]): [string, string] => [svc, tg.arn]) })),
-            ...["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth", "ec2:DescribeVpcs", "ec2:DescribeSecurityGroups"].map(describe),
-        ]),
+        ...missingPermissions(
+            role.policies.map(p => p.document),
+            [
+                ...["RegisterTargets", "DeregisterTargets"].map(a => ({
+                    action: `elasticloadbalancing:${a}`,
+                    resources: tgs.map(([svc, tg]): [string, string] => [svc, tg.arn]),
+                })),
+                ...[
+                    "elasticloadbalancing:DescribeTargetGroups",
+                    "elasticloadbalancing:DescribeTargetHealth",
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeSecurityGroups",
+                ].map(describe),
+            ],
+        ),
         ...widening.problems.map(text => ({ severity: "fail" as const, text })),
     ];
     if (findings.length > 0) {
-        return fail("controller.iam", subject, findings.map(p => p.text).join("; "),
-            roleHint(role, widening.offending, [ControllerPolicyName, AdditionalPolicyName],
-                `pulumi up -s cluster-${key} to restore the controller role's trust and policy ${ControllerPolicyName}`));
+        return fail(
+            "controller.iam",
+            subject,
+            findings.map(p => p.text).join("; "),
+            roleHint(
+                role,
+                widening.offending,
+                [ControllerPolicyName, AdditionalPolicyName],
+                `pulumi up -s cluster-${key} to restore the controller role's trust and policy ${ControllerPolicyName}`,
+            ),
+        );
     }
     const extras = widening.extras.length > 0 ? `; ${AdditionalPolicy.declaredIn} adds ${widening.extras.join(", ")}` : "";
-    return pass("controller.iam", subject, `trusts one service account through an OIDC provider of account ${c.accountId}; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"}${extras}`);
+    return pass(
+        "controller.iam",
+        subject,
+        `trusts one service account through an OIDC provider of account ${c.accountId}; may register into ${tgs.length} target group${tgs.length === 1 ? "" : "s"}${extras}`,
+    );
 }

@@ -97,7 +97,10 @@ function principals(value: unknown): Record<string, string[]> | undefined {
 
 /** IAM wildcard match: `*` any run, `?` one character. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-    const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const escaped = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${escaped}$`, caseInsensitive ? "is" : "s").test(value);
 }
 
@@ -129,9 +132,11 @@ function resourceApplies(st: Statement, resource: string): boolean {
  */
 export function isAllowed(docs: readonly PolicyDocument[], action: string, resource: string): boolean {
     const all = docs.flatMap(statementsOf);
-    const applies = (st: Statement): boolean => actionApplies(st, action) && (resource === "*"
-        ? (st.resources?.includes("*") ?? false) || (st.notResources !== undefined && st.notResources.length === 0)
-        : resourceApplies(st, resource));
+    const applies = (st: Statement): boolean =>
+        actionApplies(st, action) &&
+        (resource === "*"
+            ? (st.resources?.includes("*") ?? false) || (st.notResources !== undefined && st.notResources.length === 0)
+            : resourceApplies(st, resource));
     return all.some(st => st.effect === "Allow" && applies(st)) && !all.some(st => st.effect === "Deny" && applies(st));
 }
 
@@ -183,20 +188,32 @@ function describePrincipals(st: Statement): string {
 export function evaluateTrust(doc: PolicyDocument, expected: ExpectedTrust): TrustProblem[] {
     const allows = statementsOf(doc).filter(st => st.effect === "Allow");
     const rootArn = accountRootArn(arnPartition(expected.controllerRoleArn), expected.accountId);
-    const judged = allows.filter(st => actionApplies(st, "sts:AssumeRole")).map(st => ({ st, problems: judgeTrustStatement(st, expected, rootArn) }))
+    const judged = allows
+        .filter(st => actionApplies(st, "sts:AssumeRole"))
+        .map(st => ({ st, problems: judgeTrustStatement(st, expected, rootArn) }))
         .filter((j): j is { st: Statement; problems: TrustProblem[] } => j.problems !== undefined);
     const good = judged.filter(j => j.problems.every(p => p.severity === "warn"));
     if (good.length === 0) {
         const reasons = judged.flatMap(j => j.problems);
         if (reasons.length === 0) {
-            return [{ severity: "fail", text: `no statement allows sts:AssumeRole for account ${expected.accountId} (controller role ${expected.controllerRoleArn})` }];
+            return [
+                {
+                    severity: "fail",
+                    text: `no statement allows sts:AssumeRole for account ${expected.accountId} (controller role ${expected.controllerRoleArn})`,
+                },
+            ];
         }
         return reasons.filter(r => r.severity === "fail").concat(reasons.filter(r => r.severity === "warn"));
     }
     const [kept] = good;
     return [
         ...kept.problems,
-        ...allows.filter(st => st !== kept.st).map(st => ({ severity: "fail" as const, text: `statement ${st.index + 1} also allows ${describeActions(st)} for ${describePrincipals(st)}` })),
+        ...allows
+            .filter(st => st !== kept.st)
+            .map(st => ({
+                severity: "fail" as const,
+                text: `statement ${st.index + 1} also allows ${describeActions(st)} for ${describePrincipals(st)}`,
+            })),
     ];
 }
 
@@ -226,7 +243,9 @@ function judgeTrustStatement(st: Statement, expected: ExpectedTrust, rootArn: st
     }
     const otherActions = st.actions ? st.actions.filter(a => a.toLowerCase() !== "sts:assumerole") : undefined;
     if (st.notActions !== undefined || (otherActions !== undefined && otherActions.length > 0)) {
-        fail(`statement ${st.index + 1} allows ${st.notActions !== undefined ? `every action but ${JSON.stringify(st.notActions)} (NotAction)` : JSON.stringify(otherActions)} besides sts:AssumeRole`);
+        fail(
+            `statement ${st.index + 1} allows ${st.notActions !== undefined ? `every action but ${JSON.stringify(st.notActions)} (NotAction)` : JSON.stringify(otherActions)} besides sts:AssumeRole`,
+        );
     }
     if (!viaRole) {
         problems.push(...principalArnProblems(st, expected));
@@ -236,19 +255,38 @@ function judgeTrustStatement(st: Statement, expected: ExpectedTrust, rootArn: st
 }
 
 function describeNotPrincipals(st: Statement): string {
-    return Object.entries(st.notPrincipals ?? {}).flatMap(([type, values]) => values.map(v => `${type}:${v}`)).join(", ") || "(none)";
+    return (
+        Object.entries(st.notPrincipals ?? {})
+            .flatMap(([type, values]) => values.map(v => `${type}:${v}`))
+            .join(", ") || "(none)"
+    );
 }
 
 function principalArnProblems(st: Statement, expected: ExpectedTrust): TrustProblem[] {
     const principalArns = conditionValues(st, ArnOperators, "aws:PrincipalArn");
     if (!principalArns || principalArns.length === 0) {
-        return [{ severity: "fail", text: `trusts ${describePrincipals(st)} without an aws:PrincipalArn condition, so any role there may assume it` }];
+        return [
+            {
+                severity: "fail",
+                text: `trusts ${describePrincipals(st)} without an aws:PrincipalArn condition, so any role there may assume it`,
+            },
+        ];
     }
     if (!principalArns.some(v => wildcardMatch(v, expected.controllerRoleArn))) {
-        return [{ severity: "fail", text: `aws:PrincipalArn condition ${JSON.stringify(principalArns)} does not match the controller role ${expected.controllerRoleArn}` }];
+        return [
+            {
+                severity: "fail",
+                text: `aws:PrincipalArn condition ${JSON.stringify(principalArns)} does not match the controller role ${expected.controllerRoleArn}`,
+            },
+        ];
     }
     if (principalArns.some(v => v !== expected.controllerRoleArn)) {
-        return [{ severity: "fail", text: `aws:PrincipalArn condition ${JSON.stringify(principalArns)} admits more than the controller role ${expected.controllerRoleArn}` }];
+        return [
+            {
+                severity: "fail",
+                text: `aws:PrincipalArn condition ${JSON.stringify(principalArns)} admits more than the controller role ${expected.controllerRoleArn}`,
+            },
+        ];
     }
     return [];
 }
@@ -258,14 +296,22 @@ function externalIdProblems(st: Statement, expected: ExpectedTrust): TrustProble
     if (!externalIds || externalIds.length === 0) {
         return [{ severity: "fail", text: "has no sts:ExternalId condition" }];
     }
-    if (externalIds.some(v => /[*?]/.test(v) && conditionValues(st, ["StringLike"], "sts:ExternalId")?.includes(v)) || externalIds.length > 1) {
+    if (
+        externalIds.some(v => /[*?]/.test(v) && conditionValues(st, ["StringLike"], "sts:ExternalId")?.includes(v)) ||
+        externalIds.length > 1
+    ) {
         return [{ severity: "fail", text: `sts:ExternalId condition ${JSON.stringify(externalIds)} admits more than one external ID` }];
     }
     if (expected.externalId === undefined) {
         return [{ severity: "warn", text: "external ID not compared: the outputs hide it as [secret]" }];
     }
     if (externalIds[0] !== expected.externalId) {
-        return [{ severity: "fail", text: `sts:ExternalId condition ${JSON.stringify(externalIds)} does not match the external ID in the outputs` }];
+        return [
+            {
+                severity: "fail",
+                text: `sts:ExternalId condition ${JSON.stringify(externalIds)} does not match the external ID in the outputs`,
+            },
+        ];
     }
     return [];
 }
@@ -281,13 +327,23 @@ function externalIdProblems(st: Statement, expected: ExpectedTrust): TrustProble
  */
 export function evaluateControllerTrust(doc: PolicyDocument, accountId: string): TrustProblem[] {
     const allows = statementsOf(doc).filter(st => st.effect === "Allow");
-    const isIrsa = (st: Statement): boolean => (st.principals?.Federated ?? []).some(p => OidcProviderArnPattern.test(p) && p.split(":")[4] === accountId);
+    const isIrsa = (st: Statement): boolean =>
+        (st.principals?.Federated ?? []).some(p => OidcProviderArnPattern.test(p) && p.split(":")[4] === accountId);
     const kept = allows.find(st => isIrsa(st) && actionApplies(st, "sts:AssumeRoleWithWebIdentity"));
     if (kept === undefined) {
-        return [{ severity: "fail", text: `no statement lets an OIDC provider of account ${accountId} assume it with sts:AssumeRoleWithWebIdentity` }];
+        return [
+            {
+                severity: "fail",
+                text: `no statement lets an OIDC provider of account ${accountId} assume it with sts:AssumeRoleWithWebIdentity`,
+            },
+        ];
     }
-    const problems: TrustProblem[] = allows.filter(st => st !== kept)
-        .map(st => ({ severity: "fail", text: `statement ${st.index + 1} also allows ${describeActions(st)} for ${describePrincipals(st)}` }));
+    const problems: TrustProblem[] = allows
+        .filter(st => st !== kept)
+        .map(st => ({
+            severity: "fail",
+            text: `statement ${st.index + 1} also allows ${describeActions(st)} for ${describePrincipals(st)}`,
+        }));
     const fail = (text: string): void => void problems.push({ severity: "fail", text });
     const where = `statement ${kept.index + 1}`;
     const providers = kept.principals?.Federated ?? [];
@@ -303,7 +359,9 @@ export function evaluateControllerTrust(doc: PolicyDocument, accountId: string):
     if (sub === undefined && subLike === undefined) {
         fail(`${where} has no ${issuer}:sub condition: any service account of the cluster may assume it`);
     } else if (subLike !== undefined || sub?.length !== 1 || !/^system:serviceaccount:[^:*?]+:[^:*?]+$/.test(sub[0])) {
-        fail(`${where}: ${issuer}:sub condition ${JSON.stringify([...(sub ?? []), ...(subLike ?? [])])} admits more than one service account`);
+        fail(
+            `${where}: ${issuer}:sub condition ${JSON.stringify([...(sub ?? []), ...(subLike ?? [])])} admits more than one service account`,
+        );
     }
     const aud = kept.conditions.StringEquals?.[`${issuer}:aud`.toLowerCase()];
     if (aud === undefined || aud.length !== 1 || aud[0] !== IrsaAudience) {

@@ -29,7 +29,11 @@ export type Envelope = ReadonlyMap<string, Grant>;
  * The grants of a policy document the package builds. `scopes` names, per
  * action, the resources it is scoped to (default: `its resources`).
  */
-export function envelopeOf(doc: BuiltPolicy, scopes: Record<string, string> = {}, alsoAccepts: Record<string, (resource: string) => boolean> = {}): Map<string, Grant> {
+export function envelopeOf(
+    doc: BuiltPolicy,
+    scopes: Record<string, string> = {},
+    alsoAccepts: Record<string, (resource: string) => boolean> = {},
+): Map<string, Grant> {
     const out = new Map<string, Grant>();
     for (const st of doc.Statement.filter(s => s.Effect === "Allow")) {
         const resources = [st.Resource ?? []].flat();
@@ -69,7 +73,8 @@ export interface Widening {
 export function widenedGrants(policies: readonly LivePolicy[], envelope: Envelope, extrasAllowed?: ExtrasAllowed): Widening {
     const result: Widening = { problems: [], extras: [], offending: [] };
     for (const policy of policies) {
-        const tolerant = policy.kind === "inline" && extrasAllowed !== undefined && policy.name === extrasAllowed.policyName ? extrasAllowed : undefined;
+        const tolerant =
+            policy.kind === "inline" && extrasAllowed !== undefined && policy.name === extrasAllowed.policyName ? extrasAllowed : undefined;
         for (const st of statementsOf(policy.document)) {
             if (st.effect !== "Allow") {
                 continue;
@@ -88,18 +93,24 @@ export function widenedGrants(policies: readonly LivePolicy[], envelope: Envelop
 }
 
 /** What an action pattern of a statement reaches. */
-type Reach =
-    | { kind: "wide"; text: string }
-    | { kind: "actions"; granted: Grant[]; beyond: string[]; unlisted?: string };
+type Reach = { kind: "wide"; text: string } | { kind: "actions"; granted: Grant[]; beyond: string[]; unlisted?: string };
 
-function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAllowed | undefined): { problems: string[]; extras: string[] } {
+function statementWidening(
+    st: Statement,
+    envelope: Envelope,
+    tolerant: ExtrasAllowed | undefined,
+): { problems: string[]; extras: string[] } {
     const problems: string[] = [];
     const extras: string[] = [];
     if (st.notActions) {
-        problems.push(`NotAction ${JSON.stringify(st.notActions)} allows every action but ${st.notActions.length === 1 ? "that one" : "those"}`);
+        problems.push(
+            `NotAction ${JSON.stringify(st.notActions)} allows every action but ${st.notActions.length === 1 ? "that one" : "those"}`,
+        );
     }
     if (st.notResources) {
-        problems.push(`NotResource ${JSON.stringify(st.notResources)} allows every resource but ${st.notResources.length === 1 ? "that one" : "those"}`);
+        problems.push(
+            `NotResource ${JSON.stringify(st.notResources)} allows every resource but ${st.notResources.length === 1 ? "that one" : "those"}`,
+        );
     }
     const granted = new Map<string, Grant>();
     const beyond: string[] = [];
@@ -111,7 +122,8 @@ function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAl
         }
         reach.granted.forEach(g => granted.set(g.action, g));
         // Outside the tolerant policy every action beyond the grant is refused; inside it, those the package forbids.
-        const refused = (action: string): boolean => tolerant === undefined || [action, pattern].some(a => tolerant.forbidden.some(re => re.test(a)));
+        const refused = (action: string): boolean =>
+            tolerant === undefined || [action, pattern].some(a => tolerant.forbidden.some(re => re.test(a)));
         if (reach.unlisted !== undefined && refused(pattern)) {
             problems.push(reach.unlisted);
             continue;
@@ -128,9 +140,11 @@ function statementWidening(st: Statement, envelope: Envelope, tolerant: ExtrasAl
         }
     }
     if (beyond.length > 0) {
-        problems.push(tolerant
-            ? `grants ${beyond.join(", ")}, which shared-alb never grants the controller (${tolerant.declaredIn} refuses it)`
-            : `grants ${beyond.join(", ")}, which shared-alb does not grant`);
+        problems.push(
+            tolerant
+                ? `grants ${beyond.join(", ")}, which shared-alb never grants the controller (${tolerant.declaredIn} refuses it)`
+                : `grants ${beyond.join(", ")}, which shared-alb does not grant`,
+        );
     }
     if (st.resources) {
         problems.push(...resourceWidening([...granted.values()], st.resources));
@@ -169,7 +183,9 @@ function reachOf(pattern: string, envelope: Envelope): Reach {
     const known = serviceActions(service);
     if (known === undefined) {
         return {
-            kind: "actions", granted: [], beyond: [],
+            kind: "actions",
+            granted: [],
+            beyond: [],
             unlisted: `action ${JSON.stringify(pattern)} is a wildcard over ${service} actions, of which shared-alb grants ${grantedIn.length === 0 ? "none" : `only ${grantedIn.map(g => g.action).join(", ")}`}`,
         };
     }

@@ -65,7 +65,9 @@ export function loadKubeConfig(path: string, context: string | undefined): k8s.K
     if (context !== undefined) {
         const names = kc.getContexts().map(c => c.name);
         if (!names.includes(context)) {
-            throw new DoctorError(`--context: got ${JSON.stringify(context)}; the kubeconfig has ${names.map(n => JSON.stringify(n)).join(", ") || "no contexts"}`);
+            throw new DoctorError(
+                `--context: got ${JSON.stringify(context)}; the kubeconfig has ${names.map(n => JSON.stringify(n)).join(", ") || "no contexts"}`,
+            );
         }
         kc.setCurrentContext(context);
     }
@@ -124,24 +126,38 @@ export async function gatherK8s(kc: k8s.KubeConfig, target: K8sTarget, pool: Poo
             return {
                 replicas: d.spec?.replicas ?? 1,
                 availableReplicas: d.status?.availableReplicas ?? 0,
-                ...(cond ? { availableCondition: { status: cond.status, ...(cond.reason ? { reason: cond.reason } : {}), ...(cond.message ? { message: cond.message } : {}) } } : {}),
+                ...(cond
+                    ? {
+                          availableCondition: {
+                              status: cond.status,
+                              ...(cond.reason ? { reason: cond.reason } : {}),
+                              ...(cond.message ? { message: cond.message } : {}),
+                          },
+                      }
+                    : {}),
             };
         }),
         read(pool, failedReads, "list targetgroupbindings.elbv2.k8s.aws", "all namespaces", async (): Promise<LiveBinding[]> => {
-            const list = await custom.listClusterCustomObject({ group: "elbv2.k8s.aws", version: "v1beta1", plural: "targetgroupbindings" }) as { items?: unknown[] };
+            const list = (await custom.listClusterCustomObject({
+                group: "elbv2.k8s.aws",
+                version: "v1beta1",
+                plural: "targetgroupbindings",
+            })) as { items?: unknown[] };
             return (list.items ?? []).map(toBinding);
         }),
     ]);
     const services: Record<string, Fetched<LiveService>> = {};
     if (bindings.state === "ok") {
         const refs = [...new Set(bindings.value.filter(b => b.serviceName).map(b => `${b.namespace}/${b.serviceName}`))];
-        await Promise.all(refs.map(async ref => {
-            const [namespace, name] = ref.split("/");
-            services[ref] = await read(pool, failedReads, "get services", ref, async (): Promise<LiveService> => {
-                const svc = await core.readNamespacedService({ name, namespace });
-                return { ports: (svc.spec?.ports ?? []).map(p => ({ port: p.port, ...(p.name ? { name: p.name } : {}) })) };
-            });
-        }));
+        await Promise.all(
+            refs.map(async ref => {
+                const [namespace, name] = ref.split("/");
+                services[ref] = await read(pool, failedReads, "get services", ref, async (): Promise<LiveService> => {
+                    const svc = await core.readNamespacedService({ name, namespace });
+                    return { ports: (svc.spec?.ports ?? []).map(p => ({ port: p.port, ...(p.name ? { name: p.name } : {}) })) };
+                });
+            }),
+        );
     }
     return { server: kc.getCurrentCluster()?.server ?? "", controller, bindings, services, failedReads };
 }
@@ -179,7 +195,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 export function runK8sChecks(outputs: NetworkOutputs, target: K8sTarget, snap: K8sSnapshot): CheckResult[] {
     const cluster = outputs.clusters[target.cluster];
     const checked: ClusterChecked = {
-        outputs, target, snap, cluster,
+        outputs,
+        target,
+        snap,
+        cluster,
         key: target.cluster,
         retiring: cluster.retiring === true,
         left: bindingsLeft(cluster, snap.bindings),
@@ -206,7 +225,11 @@ function binds(x: LiveBinding, tg: TargetGroupOutputs): boolean {
 
 /** The bindings that point at one of the cluster's target groups: none when the CRD is gone, unknown when the list cannot be read. */
 function bindingsLeft(cluster: ClusterChecked["cluster"], b: K8sSnapshot["bindings"]): LiveBinding[] | undefined {
-    return b.state === "ok" ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg))) : b.state === "missing" ? [] : undefined;
+    return b.state === "ok"
+        ? b.value.filter(x => Object.values(cluster.targetGroups).some(tg => binds(x, tg)))
+        : b.state === "missing"
+          ? []
+          : undefined;
 }
 
 /** The fix for a Kubernetes read that failed. */
@@ -228,14 +251,22 @@ function controllerCheck({ target, snap, key, retiring, left }: ClusterChecked):
     if (retiring && c.state === "missing" && left !== undefined && left.length === 0) {
         return pass("k8s.controller", deploy, `not installed: cluster ${key} is retiring and has no TargetGroupBinding left`);
     } else if (c.state === "missing") {
-        return fail("k8s.controller", deploy, "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
-            `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`);
+        return fail(
+            "k8s.controller",
+            deploy,
+            "the AWS Load Balancer Controller deployment does not exist: no target is registered or deregistered",
+            `pulumi up -s cluster-${key}, or pass --controller-namespace/--controller-name if it runs elsewhere`,
+        );
     } else if (c.value.availableReplicas >= 1 && c.value.availableCondition?.status !== "False") {
         return pass("k8s.controller", deploy, `available (${c.value.availableReplicas}/${c.value.replicas} replicas)`);
     }
     const why = c.value.availableCondition?.message ?? c.value.availableCondition?.reason ?? "no available replica";
-    return fail("k8s.controller", deploy, `not available (${c.value.availableReplicas}/${c.value.replicas} replicas): ${why}`,
-        `kubectl -n ${target.controllerNamespace} describe deploy/${target.controllerName} and look at its pods' events and logs`);
+    return fail(
+        "k8s.controller",
+        deploy,
+        `not available (${c.value.availableReplicas}/${c.value.replicas} replicas): ${why}`,
+        `kubectl -n ${target.controllerNamespace} describe deploy/${target.controllerName} and look at its pods' events and logs`,
+    );
 }
 
 /** `k8s.retiring`: a retiring cluster can be removed from the network config once no binding points at its target groups. */
@@ -246,12 +277,22 @@ function retiringChecks({ snap, key, retiring, left }: ClusterChecked): CheckRes
     if (left === undefined) {
         return snap.bindings.state === "error" ? [couldNotCheck("k8s.retiring", key, snap.bindings, kubeReadHint(snap.server))] : [];
     }
-    return [left.length === 0
-        ? pass("k8s.retiring", key, `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`)
-        : warn("k8s.retiring", key, `cluster ${key} is retiring but ${left.length} TargetGroupBinding${left.length === 1 ? "" : "s"} still point${left.length === 1 ? "s" : ""} at its target groups `
-            + `(${left.map(x => `${x.namespace}/${x.name}`).join(", ")}): removing clusters.${key} from the network config now would delete the target groups `
-            + "and registrar role under them, and their finalizers would hang",
-        `pulumi destroy -s cluster-${key} (or delete the bindings while the controller still runs), run the doctor again, then remove clusters.${key} from the network config`)];
+    return [
+        left.length === 0
+            ? pass(
+                  "k8s.retiring",
+                  key,
+                  `cluster ${key} is retiring and no TargetGroupBinding points at its target groups: clusters.${key} can be removed from the network config`,
+              )
+            : warn(
+                  "k8s.retiring",
+                  key,
+                  `cluster ${key} is retiring but ${left.length} TargetGroupBinding${left.length === 1 ? "" : "s"} still point${left.length === 1 ? "s" : ""} at its target groups ` +
+                      `(${left.map(x => `${x.namespace}/${x.name}`).join(", ")}): removing clusters.${key} from the network config now would delete the target groups ` +
+                      "and registrar role under them, and their finalizers would hang",
+                  `pulumi destroy -s cluster-${key} (or delete the bindings while the controller still runs), run the doctor again, then remove clusters.${key} from the network config`,
+              ),
+    ];
 }
 
 /**
@@ -278,30 +319,60 @@ function bindingChecks({ outputs, target, snap, cluster, key }: ClusterChecked, 
     const subject = `${key}/${service}`;
     const b = snap.bindings;
     if (b.state === "error") {
-        const ids = ["k8s.tgb.found", "k8s.tgb.service", "k8s.tgb.reconciled", ...(cluster.accountId !== outputs.accountId ? ["k8s.tgb.role"] as const : [])] as const;
+        const ids = [
+            "k8s.tgb.found",
+            "k8s.tgb.service",
+            "k8s.tgb.reconciled",
+            ...(cluster.accountId !== outputs.accountId ? (["k8s.tgb.role"] as const) : []),
+        ] as const;
         return ids.map(id => couldNotCheck(id, subject, b, kubeReadHint(snap.server)));
     }
     if (b.state === "missing") {
-        return [fail("k8s.tgb.found", subject, "the TargetGroupBinding CRD is not installed", `pulumi up -s cluster-${key} (installs the controller's CRDs)`)];
+        return [
+            fail(
+                "k8s.tgb.found",
+                subject,
+                "the TargetGroupBinding CRD is not installed",
+                `pulumi up -s cluster-${key} (installs the controller's CRDs)`,
+            ),
+        ];
     }
     const matches = b.value.filter(x => binds(x, tg));
     if (matches.length === 0) {
-        return [fail("k8s.tgb.found", subject, `no TargetGroupBinding for target group ${tg.name}: its targets are never registered`,
-            `pulumi up -s cluster-${key}, or shared-alb manifests and apply the TargetGroupBinding for ${service}`)];
+        return [
+            fail(
+                "k8s.tgb.found",
+                subject,
+                `no TargetGroupBinding for target group ${tg.name}: its targets are never registered`,
+                `pulumi up -s cluster-${key}, or shared-alb manifests and apply the TargetGroupBinding for ${service}`,
+            ),
+        ];
     }
     const tgb = matches[0];
     const where = `${subject} ${tgb.namespace}/${tgb.name}`;
     const out: CheckResult[] = [];
-    out.push(matches.length > 1
-        ? warn("k8s.tgb.found", where, `${matches.length} TargetGroupBindings point at ${tg.name} (${matches.map(m => `${m.namespace}/${m.name}`).join(", ")}); without multiClusterTargetGroup they deregister each other's targets`,
-            "delete the bindings the cluster stack does not manage")
-        : pass("k8s.tgb.found", where, `binds ${tg.name}`));
+    out.push(
+        matches.length > 1
+            ? warn(
+                  "k8s.tgb.found",
+                  where,
+                  `${matches.length} TargetGroupBindings point at ${tg.name} (${matches.map(m => `${m.namespace}/${m.name}`).join(", ")}); without multiClusterTargetGroup they deregister each other's targets`,
+                  "delete the bindings the cluster stack does not manage",
+              )
+            : pass("k8s.tgb.found", where, `binds ${tg.name}`),
+    );
     out.push(checkService(where, tgb, snap));
     if (tgb.generation !== undefined && tgb.observedGeneration === tgb.generation) {
         out.push(pass("k8s.tgb.reconciled", where, `reconciled (generation ${tgb.generation})`));
     } else {
-        out.push(fail("k8s.tgb.reconciled", where, `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
-            `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`));
+        out.push(
+            fail(
+                "k8s.tgb.reconciled",
+                where,
+                `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
+                `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`,
+            ),
+        );
     }
     if (cluster.accountId !== outputs.accountId) {
         out.push(checkRole(where, tgb, cluster.registrarRoleArn, shownExternalId(cluster)));
@@ -313,8 +384,12 @@ function checkService(where: string, tgb: LiveBinding, snap: K8sSnapshot): Check
     const ref = `${tgb.namespace}/${tgb.serviceName ?? "?"}`;
     const s = tgb.serviceName ? snap.services[`${tgb.namespace}/${tgb.serviceName}`] : undefined;
     if (!s || s.state === "missing") {
-        return fail("k8s.tgb.service", where, `Service ${ref} does not exist: the binding has nothing to register`,
-            `create the Service or fix spec.serviceRef.name of ${tgb.namespace}/${tgb.name}`);
+        return fail(
+            "k8s.tgb.service",
+            where,
+            `Service ${ref} does not exist: the binding has nothing to register`,
+            `create the Service or fix spec.serviceRef.name of ${tgb.namespace}/${tgb.name}`,
+        );
     }
     if (s.state === "error") {
         return couldNotCheck("k8s.tgb.service", where, s, kubeReadHint(snap.server));
@@ -322,8 +397,12 @@ function checkService(where: string, tgb: LiveBinding, snap: K8sSnapshot): Check
     const port = tgb.servicePort;
     const found = s.value.ports.find(p => (typeof port === "number" ? p.port === port : p.name === port || String(p.port) === port));
     if (!found) {
-        return fail("k8s.tgb.service", where, `Service ${ref} has no port ${JSON.stringify(port)} (ports: ${s.value.ports.map(p => p.name ? `${p.name}=${p.port}` : String(p.port)).join(", ") || "none"})`,
-            `fix spec.serviceRef.port of ${tgb.namespace}/${tgb.name} or add the port to the Service`);
+        return fail(
+            "k8s.tgb.service",
+            where,
+            `Service ${ref} has no port ${JSON.stringify(port)} (ports: ${s.value.ports.map(p => (p.name ? `${p.name}=${p.port}` : String(p.port))).join(", ") || "none"})`,
+            `fix spec.serviceRef.port of ${tgb.namespace}/${tgb.name} or add the port to the Service`,
+        );
     }
     return pass("k8s.tgb.service", where, `Service ${ref} port ${found.name ? `${found.name}=` : ""}${found.port}`);
 }
@@ -334,9 +413,16 @@ function checkRole(where: string, tgb: LiveBinding, roleArn: string | undefined,
         problems.push(`iamRoleArnToAssume is ${tgb.iamRoleArnToAssume ?? "unset"}, expected ${roleArn}`);
     }
     if (externalId !== undefined && tgb.assumeRoleExternalId !== externalId) {
-        problems.push(tgb.assumeRoleExternalId ? "assumeRoleExternalId differs from the outputs' external ID" : "assumeRoleExternalId is unset");
+        problems.push(
+            tgb.assumeRoleExternalId ? "assumeRoleExternalId differs from the outputs' external ID" : "assumeRoleExternalId is unset",
+        );
     }
     return problems.length > 0
-        ? fail("k8s.tgb.role", where, `cross-account binding: ${problems.join("; ")}: registration is refused`, "pulumi up -s cluster-" + where.split("/")[0] + " with the current network outputs")
+        ? fail(
+              "k8s.tgb.role",
+              where,
+              `cross-account binding: ${problems.join("; ")}: registration is refused`,
+              "pulumi up -s cluster-" + where.split("/")[0] + " with the current network outputs",
+          )
         : pass("k8s.tgb.role", where, `assumes ${roleArn}`);
 }

@@ -71,7 +71,10 @@ export function checkTargetQuota(outputs: NetworkOutputs, snap: AwsSnapshot): Ch
     const max = limitOf(snap);
     if (max === undefined) {
         return {
-            id, status: "error", subject, message: `could not check: elasticloadbalancing:DescribeAccountLimits gave no whole-number limit ${TargetsPerAlbLimit}`,
+            id,
+            status: "error",
+            subject,
+            message: `could not check: elasticloadbalancing:DescribeAccountLimits gave no whole-number limit ${TargetsPerAlbLimit}`,
             hint: `compare the targets registered with the quota "Targets per Application Load Balancer" in the Service Quotas console (Elastic Load Balancing, account ${outputs.accountId}, ${outputs.region})`,
         };
     }
@@ -80,19 +83,28 @@ export function checkTargetQuota(outputs: NetworkOutputs, snap: AwsSnapshot): Ch
     if (count.unread.length > 0 && !over) {
         return unreadable(id, subject, count.unread[0]);
     }
-    const clusters = [...count.byCluster].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${k} ${n}`).join(", ");
+    const clusters = [...count.byCluster]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
     const unread = count.unread.length > 0 ? `; ${count.unread.length} more could not be read` : "";
     const registered = `${unread ? "at least " : ""}${count.total} targets registered in ${count.groups} target groups (${clusters}${unread})`;
     const quota = `the quota of ${max} targets per Application Load Balancer (${TargetsPerAlbLimit})`;
-    const fix = `request a higher "Targets per Application Load Balancer" quota in Service Quotas (Elastic Load Balancing, account ${outputs.accountId}, ${outputs.region}), `
-        + "or split the load: fewer replicas, fewer clusters per service (clusters.<key>.services), or a second ALB";
+    const fix =
+        `request a higher "Targets per Application Load Balancer" quota in Service Quotas (Elastic Load Balancing, account ${outputs.accountId}, ${outputs.region}), ` +
+        "or split the load: fewer replicas, fewer clusters per service (clusters.<key>.services), or a second ALB";
     if (over) {
         return fail(id, subject, `${registered} exceed ${quota}: registering more targets fails, so new pods get no traffic`, fix);
     }
     const percent = Math.floor((count.total * 100) / max);
     if (count.total * WarnAt.denominator >= max * WarnAt.numerator) {
         const room = count.total === max ? "no further target can be registered" : `only ${max - count.total} more can be registered`;
-        return warn(id, subject, `${registered}: ${percent}% of ${quota}; ${room}, and a rolling update registers new pods before the old ones leave`, fix);
+        return warn(
+            id,
+            subject,
+            `${registered}: ${percent}% of ${quota}; ${room}, and a rolling update registers new pods before the old ones leave`,
+            fix,
+        );
     }
     return pass(id, subject, `${registered}: ${percent}% of ${quota}`);
 }

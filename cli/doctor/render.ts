@@ -30,8 +30,10 @@ export function renderHuman(report: Report, header: string, color: boolean): str
     }
     const { pass, warn, fail, error } = report.summary;
     lines.push("");
-    lines.push(`${paint("bold", "Summary:")} ${paint("pass", `${pass} pass`)}, ${paint("warn", `${warn} warn`)}, ${paint("fail", `${fail} fail`)}`
-        + (error > 0 ? `, ${paint("error", `${error} error`)} (could not check)` : ""));
+    lines.push(
+        `${paint("bold", "Summary:")} ${paint("pass", `${pass} pass`)}, ${paint("warn", `${warn} warn`)}, ${paint("fail", `${fail} fail`)}` +
+            (error > 0 ? `, ${paint("error", `${error} error`)} (could not check)` : ""),
+    );
     if (report.failedReads.length > 0) {
         lines.push("", `${paint("bold", "Failed reads:")} ${report.failedReads.length}; the checks marked ERROR needed them`);
         for (const r of report.failedReads) {
@@ -41,7 +43,12 @@ export function renderHuman(report: Report, header: string, color: boolean): str
     return `${lines.join("\n")}\n`;
 }
 
-function renderLine(check: CheckResult, labelWidth: number, width: number, paint: (style: keyof typeof Codes, text: string) => string): string {
+function renderLine(
+    check: CheckResult,
+    labelWidth: number,
+    width: number,
+    paint: (style: keyof typeof Codes, text: string) => string,
+): string {
     const label = check.status.toUpperCase().padEnd(labelWidth);
     return `${paint(check.status, label)}  ${check.id.padEnd(width)}  ${shortenArns(check.subject)}: ${check.message}`;
 }
@@ -72,7 +79,10 @@ export class Progress {
     private last = 0;
     private shown = false;
 
-    constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean }, private readonly enabled: boolean) {}
+    constructor(
+        private readonly stream: NodeJS.WritableStream & { isTTY?: boolean },
+        private readonly enabled: boolean,
+    ) {}
 
     /** Updates the counter; redraws at most every 50 ms. */
     update(done: number, total: number): void {

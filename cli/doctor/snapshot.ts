@@ -9,10 +9,7 @@
  * `call` names the read that failed (`elasticloadbalancing:DescribeRules`)
  * and `error` says why, in one line.
  */
-export type Fetched<T> =
-    | { state: "ok"; value: T }
-    | { state: "missing" }
-    | { state: "error"; call: string; error: string };
+export type Fetched<T> = { state: "ok"; value: T } | { state: "missing" } | { state: "error"; call: string; error: string };
 
 export interface LiveLoadBalancer {
     arn: string;

@@ -29,8 +29,11 @@ export const ManifestsCommand: CommandSpec = {
     summary: "write each cluster's Kubernetes objects and Helm values as YAML, for GitOps",
     usage: ManifestsUsage,
     options: [
-        { name: "out", value: "DIR" }, { name: "network-outputs", value: "FILE" }, { name: "allow-planned" },
-        { name: "config-dir", value: "DIR" }, { name: "stack", value: "NAME" },
+        { name: "out", value: "DIR" },
+        { name: "network-outputs", value: "FILE" },
+        { name: "allow-planned" },
+        { name: "config-dir", value: "DIR" },
+        { name: "stack", value: "NAME" },
     ],
     inputErrorExit: 1,
 };

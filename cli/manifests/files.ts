@@ -48,18 +48,27 @@ export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] 
     } else if (Object.keys(manifests).length > 0 && Object.keys(manifests).every(k => /\.ya?ml$/.test(k))) {
         entries = Object.entries(manifests);
     } else {
-        entries = Object.keys(manifests).sort().map(k => {
-            const value = manifests[k];
-            const docs = isObject(value) && Object.keys(value).length > 0 && Object.values(value).every(isKubernetesObject)
-                ? Object.keys(value).sort().map(name => value[name])
-                : value;
-            return [ManifestFileNames[k] ?? `${kebab(k)}.yaml`, docs];
-        });
+        entries = Object.keys(manifests)
+            .sort()
+            .map(k => {
+                const value = manifests[k];
+                const docs =
+                    isObject(value) && Object.keys(value).length > 0 && Object.values(value).every(isKubernetesObject)
+                        ? Object.keys(value)
+                              .sort()
+                              .map(name => value[name])
+                        : value;
+                return [ManifestFileNames[k] ?? `${kebab(k)}.yaml`, docs];
+            });
     }
     const files: ManifestFile[] = [];
     for (const [name, value] of entries) {
-        if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)
-            || (isObject(value) && Object.keys(value).length === 0)) {
+        if (
+            value === undefined ||
+            value === null ||
+            (Array.isArray(value) && value.length === 0) ||
+            (isObject(value) && Object.keys(value).length === 0)
+        ) {
             continue;
         }
         if (!SafeFileName.test(name)) {

@@ -40,7 +40,9 @@ export function planOutDir(dir: string, shown: string, files: readonly OutFile[]
     const writing = new Set(files.map(f => f.path));
     for (const f of files) {
         if (!listed.includes(f.path) && fs.existsSync(path.join(dir, f.path))) {
-            throw new InputError(`--out ${shown}: ${f.path} exists and was not written by shared-alb manifests (not in ${MarkerFile}); move it away or choose another directory`);
+            throw new InputError(
+                `--out ${shown}: ${f.path} exists and was not written by shared-alb manifests (not in ${MarkerFile}); move it away or choose another directory`,
+            );
         }
     }
     const kept = listed.filter(f => !replaced.includes(f));
@@ -85,12 +87,19 @@ function readMarker(dir: string, shown: string): string[] {
         return [];
     }
     if (!entries.includes(MarkerFile)) {
-        throw new InputError(`--out ${shown}: the directory is not empty and has no ${MarkerFile} (the list of files an earlier run wrote); choose a new or empty directory`);
+        throw new InputError(
+            `--out ${shown}: the directory is not empty and has no ${MarkerFile} (the list of files an earlier run wrote); choose a new or empty directory`,
+        );
     }
-    const lines = fs.readFileSync(path.join(dir, MarkerFile), "utf8").split("\n").filter(l => l !== "" && !l.startsWith("#"));
+    const lines = fs
+        .readFileSync(path.join(dir, MarkerFile), "utf8")
+        .split("\n")
+        .filter(l => l !== "" && !l.startsWith("#"));
     const bad = lines.find(l => !ListedPath.test(l) || [".", ".."].includes(l.split("/")[0]));
     if (bad !== undefined) {
-        throw new InputError(`--out ${shown}: ${MarkerFile} lists ${JSON.stringify(bad)}, not a <stack>/<file>.yaml path; fix or remove that line`);
+        throw new InputError(
+            `--out ${shown}: ${MarkerFile} lists ${JSON.stringify(bad)}, not a <stack>/<file>.yaml path; fix or remove that line`,
+        );
     }
     return lines;
 }

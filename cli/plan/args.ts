@@ -33,8 +33,11 @@ export const PlanCommand: CommandSpec = {
     summary: "plan the whole fleet offline (Pulumi mock runtime, no cloud account)",
     usage: PlanUsage,
     options: [
-        { name: "config-dir", value: "DIR" }, { name: "stack", value: "NAME" }, { name: "json" },
-        { name: "compare", value: "BEFORE.json", repeatable: true }, { name: "max-shift", value: "N" },
+        { name: "config-dir", value: "DIR" },
+        { name: "stack", value: "NAME" },
+        { name: "json" },
+        { name: "compare", value: "BEFORE.json", repeatable: true },
+        { name: "max-shift", value: "N" },
     ],
     inputErrorExit: 1,
 };

@@ -24,5 +24,7 @@ function colourLine(line: string): string {
     }
     const branch = /^([ │├└─]+)(.*)$/.exec(line);
     const [prefix, rest] = branch && /[│├└]/.test(branch[1]) ? [paint("dim", branch[1]), branch[2]] : ["", line];
-    return prefix + rest.replace(/ {2}(\[(?:protected|retain|delete-before-replace)\])/g, (_, mark: string) => `  ${paint("yellow", mark)}`);
+    return (
+        prefix + rest.replace(/ {2}(\[(?:protected|retain|delete-before-replace)\])/g, (_, mark: string) => `  ${paint("yellow", mark)}`)
+    );
 }

@@ -31,7 +31,10 @@ export async function run(args: ParsedArgs, io: CliIo, deps: PlanDeps = {}): Pro
             return before;
         }
         const plan = await planFleet({
-            configDir, stack: args.options.get("stack"), program: deps.program, deployedOutputs: before === undefined ? undefined : deployedOutputs(before),
+            configDir,
+            stack: args.options.get("stack"),
+            program: deps.program,
+            deployedOutputs: before === undefined ? undefined : deployedOutputs(before),
         });
         if (files !== undefined && before !== undefined) {
             return runComparison(plan, [...files], before, { maxShift, json: args.flags.has("json") }, io);

@@ -66,7 +66,12 @@ function listenersOf(s: SnapshotStack, side: "before" | "after"): Map<string, Li
     try {
         return new Map(readListeners(s.resources).map(l => [l.key, l]));
     } catch (e) {
-        const where = side === "before" ? `${s.file}: stack ${s.stack}` : s.format === "preview" ? `${s.file}: stack ${s.stack} as previewed` : `stack ${s.stack} as planned`;
+        const where =
+            side === "before"
+                ? `${s.file}: stack ${s.stack}`
+                : s.format === "preview"
+                  ? `${s.file}: stack ${s.stack} as previewed`
+                  : `stack ${s.stack} as planned`;
         throw new Error(`${where}: ${(e as Error).message}`);
     }
 }
@@ -129,12 +134,18 @@ function router(l: ListenerRules<SnapshotResource>, groups: Map<string, TargetGr
     return request => {
         const rule = ordered.find(r => conditionsMatch(r.rule.conditions, request));
         const action = rule !== undefined ? rule.rule.actions[0] : input.defaultActions[0];
-        const receivers = (action.forward?.targetGroups ?? []).filter(t => t.weight > 0)
+        const receivers = (action.forward?.targetGroups ?? [])
+            .filter(t => t.weight > 0)
             .map(t => groups.get(t.arn) ?? { key: t.arn, name: t.arn, created: false })
             .sort((a, b) => (a.key < b.key ? -1 : 1));
         const owner = rule?.resource ?? l.listener;
         return {
-            ownerKey: owner?.urn ?? `default of ${l.key}`, owner, priority: rule?.rule.priority ?? "default", listenerLabel: l.label, action, receivers,
+            ownerKey: owner?.urn ?? `default of ${l.key}`,
+            owner,
+            priority: rule?.rule.priority ?? "default",
+            listenerLabel: l.label,
+            action,
+            receivers,
         };
     };
 }
@@ -212,24 +223,29 @@ function landingFlag(stack: string, g: LandingGroup): Flag {
     const text = {
         "other-service": {
             message: moves,
-            reason: "after the update another service answers these requests: a rule created or changed (its priority, hosts or paths) comes first "
-                + "for them, and that service's pods get requests they may not serve",
-            safe: "keep each request with the service that answers it: give the rule hosts, paths or a priority that leave these requests where they are "
-                + "(shared-alb plan lists which service comes first where two overlap); to hand them to a new service on purpose, add it at weight 0 "
-                + "first and weight it in in a later update (a service that had no weight before is not flagged for the requests its weight-in moves)",
+            reason:
+                "after the update another service answers these requests: a rule created or changed (its priority, hosts or paths) comes first " +
+                "for them, and that service's pods get requests they may not serve",
+            safe:
+                "keep each request with the service that answers it: give the rule hosts, paths or a priority that leave these requests where they are " +
+                "(shared-alb plan lists which service comes first where two overlap); to hand them to a new service on purpose, add it at weight 0 " +
+                "first and weight it in in a later update (a service that had no weight before is not flagged for the requests its weight-in moves)",
         },
         "not-forwarded": {
             message: moves,
-            reason: "these requests were forwarded to targets before and get a fixed response or the listener's default action after: "
-                + "a rule without a weighted target group comes first for them, or the rule that forwarded them is gone",
-            safe: "keep the rule that forwards them until another service with healthy targets answers them, or until their clients no longer send them "
-                + "(a service being removed: check that it gets no requests first); a service without weight must not come first for another service's requests",
+            reason:
+                "these requests were forwarded to targets before and get a fixed response or the listener's default action after: " +
+                "a rule without a weighted target group comes first for them, or the rule that forwarded them is gone",
+            safe:
+                "keep the rule that forwards them until another service with healthy targets answers them, or until their clients no longer send them " +
+                "(a service being removed: check that it gets no requests first); a service without weight must not come first for another service's requests",
         },
         "created-target-group": {
             message: `${moves}, created in this update (${created.join(", ")})`,
             reason: "a target group created in this update has no targets until its cluster stack binds it: these requests fail (503) until then",
-            safe: "add the service or cluster at weight 0 first (its target groups are created and health-checked while they get no requests), "
-                + "run its cluster stacks and check its targets are healthy (doctor, the preview route), then give it weight in a later update",
+            safe:
+                "add the service or cluster at weight 0 first (its target groups are created and health-checked while they get no requests), " +
+                "run its cluster stacks and check its targets are healthy (doctor, the preview route), then give it weight in a later update",
         },
     }[g.harm];
     return { stack, urn: g.is.owner?.urn ?? g.was.owner?.urn, kind: "request-destination-changed", ...text };

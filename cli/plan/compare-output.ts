@@ -75,7 +75,13 @@ export function deployedOutputs(before: SnapshotStack[]): Record<string, Record<
  * and prints the result. Returns 0 when nothing is flagged, 3 when something
  * is, 1 when a file does not belong to this fleet.
  */
-export function runComparison(plan: FleetPlan, files: string[], before: SnapshotStack[], options: CompareOptions & { json: boolean }, io: CliIo): number {
+export function runComparison(
+    plan: FleetPlan,
+    files: string[],
+    before: SnapshotStack[],
+    options: CompareOptions & { json: boolean },
+    io: CliIo,
+): number {
     const after = planSnapshots(toJsonPlan(plan));
     const project = after[0]?.project;
     const foreign = before.find(s => project !== undefined && s.project !== "" && s.project !== project);
@@ -93,9 +99,9 @@ export function runComparison(plan: FleetPlan, files: string[], before: Snapshot
         const of = before.filter(s => s.file === f);
         return { file: f, format: of[0]?.format ?? "plan", stacks: of.map(s => s.stack) };
     });
-    io.stdout.write(options.json
-        ? `${JSON.stringify(toJsonComparison(comparison, sources), null, 2)}\n`
-        : renderComparison(comparison, sources));
+    io.stdout.write(
+        options.json ? `${JSON.stringify(toJsonComparison(comparison, sources), null, 2)}\n` : renderComparison(comparison, sources),
+    );
     return comparison.flags.length > 0 ? FlaggedExitCode : 0;
 }
 
@@ -111,7 +117,12 @@ export function toJsonComparison(c: Comparison, sources: BeforeSource[]): JsonCo
             before: s.before?.file ?? null,
             created: of(s, "create").map(id),
             updated: of(s, "update").map(x => ({ ...id(x), paths: x.paths })),
-            replaced: of(s, "replace").map(x => ({ ...id(x), paths: x.paths, replaceOn: x.replaceOn, deleteBeforeReplace: x.deleteBeforeReplace })),
+            replaced: of(s, "replace").map(x => ({
+                ...id(x),
+                paths: x.paths,
+                replaceOn: x.replaceOn,
+                deleteBeforeReplace: x.deleteBeforeReplace,
+            })),
             deleted: of(s, "delete").map(id),
             unchanged: s.unchanged,
         })),
@@ -121,7 +132,11 @@ export function toJsonComparison(c: Comparison, sources: BeforeSource[]): JsonCo
 }
 
 /** How the tree names the program that wrote a BEFORE (or preview) file. */
-const SourceNames: Record<SnapshotFormat, string> = { plan: "plan --json", export: "pulumi stack export", preview: "pulumi preview --json" };
+const SourceNames: Record<SnapshotFormat, string> = {
+    plan: "plan --json",
+    export: "pulumi stack export",
+    preview: "pulumi preview --json",
+};
 
 const Marks: Record<ChangeKind, string> = { create: "+ ", update: "~ ", replace: "+-", delete: "- " };
 
@@ -129,7 +144,9 @@ const Marks: Record<ChangeKind, string> = { create: "+ ", update: "~ ", replace:
 export function renderComparison(c: Comparison, sources: BeforeSource[]): string {
     const lines: string[] = [];
     for (const s of sources) {
-        lines.push(`${s.format === "preview" ? "preview" : "before"}: ${s.file} (${SourceNames[s.format]}: ${s.stacks.join(", ") || "no stack"})`);
+        lines.push(
+            `${s.format === "preview" ? "preview" : "before"}: ${s.file} (${SourceNames[s.format]}: ${s.stacks.join(", ") || "no stack"})`,
+        );
     }
     lines.push("");
     for (const s of c.stacks) {

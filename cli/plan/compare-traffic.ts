@@ -37,8 +37,8 @@ export function forwardActions(s: SnapshotStack): ForwardAction[] {
         };
     };
     const out: ForwardAction[] = [];
-    const carriesTraffic = (r: SnapshotResource) => r.type === "aws:lb/listener:Listener"
-        || (r.type === "aws:lb/listenerRule:ListenerRule" && !isPreviewRule(r));
+    const carriesTraffic = (r: SnapshotResource) =>
+        r.type === "aws:lb/listener:Listener" || (r.type === "aws:lb/listenerRule:ListenerRule" && !isPreviewRule(r));
     for (const owner of s.resources.filter(carriesTraffic)) {
         const actions = owner.inputs.actions ?? owner.inputs.defaultActions;
         for (const action of Array.isArray(actions) ? actions : []) {
@@ -98,9 +98,11 @@ export function trafficChecks(ctx: CompareContext): Flag[] {
  * only target group; and replaced ones given traffic in the same step.
  */
 function weightedTargetGroups(stack: string, was: ForwardAction[], is: ForwardAction[], changes: Map<string, ResourceChange>): Flag[] {
-    const largest = (actions: ForwardAction[], urn: string) => actions.map(a => ({ action: a, share: shares(a).get(urn) }))
-        .filter((x): x is { action: ForwardAction; share: number } => x.share !== undefined)
-        .sort((a, b) => b.share - a.share)[0];
+    const largest = (actions: ForwardAction[], urn: string) =>
+        actions
+            .map(a => ({ action: a, share: shares(a).get(urn) }))
+            .filter((x): x is { action: ForwardAction; share: number } => x.share !== undefined)
+            .sort((a, b) => b.share - a.share)[0];
     const flags: Flag[] = [];
     for (const c of changes.values()) {
         if (c.type !== "aws:lb/targetGroup:TargetGroup" || (c.kind !== "replace" && c.kind !== "delete")) {
@@ -118,20 +120,31 @@ function weightedTargetGroups(stack: string, was: ForwardAction[], is: ForwardAc
         } else {
             continue;
         }
-        flags.push(c.kind === "replace" ? {
-            stack, urn: c.urn, kind: "weighted-target-group-replaced",
-            message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) ${how}`,
-            reason: "its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the "
-                + "cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between",
-            safe: "change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first "
-                + "(plan, up), make the change and run its cluster stack, check its targets through its preview route, then weight it back in",
-        } : {
-            stack, urn: c.urn, kind: "weighted-target-group-deleted",
-            message: `${label(c)} is deleted ${how}`,
-            reason: "its share of the traffic moves to the other target groups in one step (or the service has none left), "
-                + "and its cluster's bindings lose their target group while they still exist",
-            safe: "weight its cluster to 0 first, destroy or unbind its cluster stack, then remove it",
-        });
+        flags.push(
+            c.kind === "replace"
+                ? {
+                      stack,
+                      urn: c.urn,
+                      kind: "weighted-target-group-replaced",
+                      message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) ${how}`,
+                      reason:
+                          "its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the " +
+                          "cluster stack runs again (its binding is replaced then), so that share of requests fails (503) in between",
+                      safe:
+                          "change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first " +
+                          "(plan, up), make the change and run its cluster stack, check its targets through its preview route, then weight it back in",
+                  }
+                : {
+                      stack,
+                      urn: c.urn,
+                      kind: "weighted-target-group-deleted",
+                      message: `${label(c)} is deleted ${how}`,
+                      reason:
+                          "its share of the traffic moves to the other target groups in one step (or the service has none left), " +
+                          "and its cluster's bindings lose their target group while they still exist",
+                      safe: "weight its cluster to 0 first, destroy or unbind its cluster stack, then remove it",
+                  },
+        );
     }
     return flags;
 }
@@ -144,7 +157,9 @@ function newWeightedTargetGroups(stack: string, was: ForwardAction[], is: Forwar
         const share = shares(action);
         for (const t of action.targets.filter(x => x.weight > 0 && changes.get(x.urn)?.kind === "create")) {
             flags.push({
-                stack, urn: t.urn, kind: "new-target-group-weighted",
+                stack,
+                urn: t.urn,
+                kind: "new-target-group-weighted",
                 message: `${t.label} is created with ${percent(share.get(t.urn)!)} of ${label(action.owner)}'s traffic`,
                 reason: "a new target group has no targets until its cluster stack binds it: that share of requests fails (503) in between",
                 safe: "add it with weight 0, run its cluster stack, check its targets are healthy, then raise the weight",
@@ -156,19 +171,28 @@ function newWeightedTargetGroups(stack: string, was: ForwardAction[], is: Forwar
 
 /** Listener rules whose priority changes, with the swaps that fail. */
 function priorityChanges(stack: string, before: SnapshotStack, after: SnapshotStack, changes: Map<string, ResourceChange>): Flag[] {
-    const rules = (s: SnapshotStack) => new Map(s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule").map(r => [r.urn, r]));
+    const rules = (s: SnapshotStack) =>
+        new Map(s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule").map(r => [r.urn, r]));
     const [was, is] = [rules(before), rules(after)];
     const moved = [...changes.values()].filter(c => was.has(c.urn) && is.has(c.urn) && c.paths.includes("priority"));
     return moved.map(c => {
         const [old, now] = [was.get(c.urn)!, is.get(c.urn)!];
-        const swapped = moved.filter(o => o.urn !== c.urn && was.get(o.urn)!.inputs.priority === now.inputs.priority
-            && was.get(o.urn)!.inputs.listenerArn === old.inputs.listenerArn);
+        const swapped = moved.filter(
+            o =>
+                o.urn !== c.urn &&
+                was.get(o.urn)!.inputs.priority === now.inputs.priority &&
+                was.get(o.urn)!.inputs.listenerArn === old.inputs.listenerArn,
+        );
         return {
-            stack, urn: c.urn, kind: "rule-priority-changed" as const,
-            message: `${label(c)} moves from priority ${String(old.inputs.priority)} to ${String(now.inputs.priority)}`
-                + (swapped.length > 0 ? ` (taking the priority of ${swapped.map(label).join(", ")}, which moves too)` : ""),
-            reason: "priorities change in place one rule at a time (SetRulePriorities): in between, the rules are evaluated in a mixed order, "
-                + "and a rule taking a priority another rule still holds fails with PriorityInUse",
+            stack,
+            urn: c.urn,
+            kind: "rule-priority-changed" as const,
+            message:
+                `${label(c)} moves from priority ${String(old.inputs.priority)} to ${String(now.inputs.priority)}` +
+                (swapped.length > 0 ? ` (taking the priority of ${swapped.map(label).join(", ")}, which moves too)` : ""),
+            reason:
+                "priorities change in place one rule at a time (SetRulePriorities): in between, the rules are evaluated in a mixed order, " +
+                "and a rule taking a priority another rule still holds fails with PriorityInUse",
             safe: "move one rule per update, to a free priority; for a swap, go through a free priority first",
         };
     });
@@ -220,7 +244,8 @@ function priorityOf(r: SnapshotResource | undefined): number | undefined {
  * SetRulePriorities fails with PriorityInUse, on every re-run too.
  */
 function prioritiesStillHeld(stack: string, before: SnapshotStack, after: SnapshotStack, changes: Map<string, ResourceChange>): Flag[] {
-    const rules = (s: SnapshotStack) => new Map(s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule").map(r => [r.urn, r]));
+    const rules = (s: SnapshotStack) =>
+        new Map(s.resources.filter(r => r.type === "aws:lb/listenerRule:ListenerRule").map(r => [r.urn, r]));
     const [was, is] = [rules(before), rules(after)];
     const [oldListeners, newListeners] = [ruleListeners(before, changes, false), ruleListeners(after, changes, true)];
     const holders: RuleAt[] = [];
@@ -235,9 +260,11 @@ function prioritiesStillHeld(stack: string, before: SnapshotStack, after: Snapsh
             takers.push({ rule: c, listener: newListeners.get(c.urn)!, priority: now, from: old });
         }
     }
-    return takers.flatMap(t => holders
-        .filter(h => h.listener === t.listener && h.priority === t.priority && (h.rule.urn !== t.rule.urn || t.rule.kind === "replace"))
-        .map(h => priorityInUse(stack, t, h, listenerLabel(before, h.listener), priorityOf(is.get(h.rule.urn)))));
+    return takers.flatMap(t =>
+        holders
+            .filter(h => h.listener === t.listener && h.priority === t.priority && (h.rule.urn !== t.rule.urn || t.rule.kind === "replace"))
+            .map(h => priorityInUse(stack, t, h, listenerLabel(before, h.listener), priorityOf(is.get(h.rule.urn)))),
+    );
 }
 
 /** How a flag names a listener: by its resource, or by its ARN when the stack does not own it. */
@@ -263,15 +290,18 @@ function priorityInUse(stack: string, taker: RuleAt, holder: RuleAt, listener: s
     const holderLabel = self ? "its old rule" : label(holder.rule);
     const then = `then ${taker.rule.kind === "update" ? "move" : "create"} ${label(taker.rule)} in a later update`;
     return {
-        stack, urn: taker.rule.urn, kind: "rule-priority-in-use",
+        stack,
+        urn: taker.rule.urn,
+        kind: "rule-priority-in-use",
         message: `${label(taker.rule)} ${takes} on ${listener}, which ${holderLabel} still holds ${holds}`,
-        reason: "the engine creates and updates rules as the program registers them and deletes removed resources only at the end of the update, "
-            + "and SetRulePriorities moves one rule at a time: CreateRule or SetRulePriorities at a priority another rule of the listener holds "
-            + "fails with PriorityInUse, and every re-run of pulumi up repeats it",
+        reason:
+            "the engine creates and updates rules as the program registers them and deletes removed resources only at the end of the update, " +
+            "and SetRulePriorities moves one rule at a time: CreateRule or SetRulePriorities at a priority another rule of the listener holds " +
+            "fails with PriorityInUse, and every re-run of pulumi up repeats it",
         safe: moves
             ? `take two updates: first move ${label(holder.rule)} to a free priority, ${then}; for a swap, go through a free priority first`
-            : `take two updates: first the one that deletes ${label(holder.rule)} (e.g. retire or remove its cluster or service on its own), `
-                + `${then} (e.g. add the new cluster or service then)`,
+            : `take two updates: first the one that deletes ${label(holder.rule)} (e.g. retire or remove its cluster or service on its own), ` +
+              `${then} (e.g. add the new cluster or service then)`,
     };
 }
 
@@ -285,14 +315,18 @@ function weightShifts(stack: string, was: ForwardAction[], is: ForwardAction[], 
         }
         const [before, after] = [shares(old[0]), shares(action)];
         const labels = new Map([...old[0].targets, ...action.targets].map(t => [t.urn, t.label]));
-        const moves = [...labels.keys()].sort()
+        const moves = [...labels.keys()]
+            .sort()
             .map(urn => ({ urn, from: before.get(urn) ?? 0, to: after.get(urn) ?? 0 }))
             .filter(m => Math.abs(m.to - m.from) > 1e-9);
         if (moves.some(m => Math.abs(m.to - m.from) > maxShift + 1e-9)) {
             flags.push({
-                stack, urn: action.owner.urn, kind: "weight-shift",
-                message: `${label(action.owner)} moves more than ${maxShift} points of traffic at once: `
-                    + moves.map(m => `${labels.get(m.urn)!.replace(/^TargetGroup /, "")} ${percent(m.from)} -> ${percent(m.to)}`).join(", "),
+                stack,
+                urn: action.owner.urn,
+                kind: "weight-shift",
+                message:
+                    `${label(action.owner)} moves more than ${maxShift} points of traffic at once: ` +
+                    moves.map(m => `${labels.get(m.urn)!.replace(/^TargetGroup /, "")} ${percent(m.from)} -> ${percent(m.to)}`).join(", "),
                 reason: "a larger step sends more requests at once to targets that have not carried them (cold caches and pools, autoscaling lag)",
                 safe: `move the weights in steps of at most ${maxShift} points, checking health between steps`,
             });
@@ -308,20 +342,26 @@ function clustersRemoved(before: SnapshotStack, after: SnapshotStack): Flag[] {
     if (was === undefined || is === undefined) {
         return [];
     }
-    return Object.keys(was).sort().filter(k => !Object.hasOwn(is, k)).filter(k => !(isRecord(was[k]) && was[k].retiring === true)).map(k => {
-        const crossAccount = isRecord(was[k]) && was[k].registrarRoleArn !== undefined;
-        return {
-            stack: after.stack, kind: "cluster-removed-without-retiring" as const,
-            message: `cluster ${JSON.stringify(k)} leaves the network stack without having been retiring`,
-            reason: crossAccount
-                ? "its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: the controller "
-                    + "can no longer deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs"
-                : "its target groups are deleted while its cluster stack's TargetGroupBindings still point at them",
-            safe: `retire it in two steps: set clusters.${k}.retiring: true (with weight 0) and pulumi up -s ${after.stack}, which keeps its target `
-                + `groups and registrar role, then pulumi destroy -s cluster-${k} (its bindings deregister their targets while both exist); `
-                + `only then remove the key and pulumi up -s ${after.stack}`,
-        };
-    });
+    return Object.keys(was)
+        .sort()
+        .filter(k => !Object.hasOwn(is, k))
+        .filter(k => !(isRecord(was[k]) && was[k].retiring === true))
+        .map(k => {
+            const crossAccount = isRecord(was[k]) && was[k].registrarRoleArn !== undefined;
+            return {
+                stack: after.stack,
+                kind: "cluster-removed-without-retiring" as const,
+                message: `cluster ${JSON.stringify(k)} leaves the network stack without having been retiring`,
+                reason: crossAccount
+                    ? "its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: the controller " +
+                      "can no longer deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs"
+                    : "its target groups are deleted while its cluster stack's TargetGroupBindings still point at them",
+                safe:
+                    `retire it in two steps: set clusters.${k}.retiring: true (with weight 0) and pulumi up -s ${after.stack}, which keeps its target ` +
+                    `groups and registrar role, then pulumi destroy -s cluster-${k} (its bindings deregister their targets while both exist); ` +
+                    `only then remove the key and pulumi up -s ${after.stack}`,
+            };
+        });
 }
 
 function percent(share: number): string {

@@ -50,12 +50,24 @@ export interface StackComparison {
 
 /** The kinds of change that hurt a fleet serving traffic. */
 export const FlagKinds = [
-    "load-balancer-replaced", "load-balancer-deleted",
-    "alb-security-group-replaced", "alb-security-group-deleted",
-    "weighted-target-group-replaced", "weighted-target-group-deleted", "new-target-group-weighted", "request-destination-changed",
-    "binding-immutable-field-updated", "binding-replaced-create-first",
-    "cluster-removed-without-retiring", "eks-cluster-replaced", "eks-cluster-deleted", "namespace-deleted",
-    "rule-priority-changed", "rule-priority-in-use", "weight-shift", "no-replace-rule",
+    "load-balancer-replaced",
+    "load-balancer-deleted",
+    "alb-security-group-replaced",
+    "alb-security-group-deleted",
+    "weighted-target-group-replaced",
+    "weighted-target-group-deleted",
+    "new-target-group-weighted",
+    "request-destination-changed",
+    "binding-immutable-field-updated",
+    "binding-replaced-create-first",
+    "cluster-removed-without-retiring",
+    "eks-cluster-replaced",
+    "eks-cluster-deleted",
+    "namespace-deleted",
+    "rule-priority-changed",
+    "rule-priority-in-use",
+    "weight-shift",
+    "no-replace-rule",
 ] as const;
 export type FlagKind = (typeof FlagKinds)[number];
 
@@ -103,7 +115,12 @@ export function compareFleet(before: SnapshotStack[], after: SnapshotStack[], op
  * e.g. the engine's own steps from `pulumi preview --json`) instead of
  * judging them from the inputs and the replace-on table.
  */
-export function compareChanges(before: SnapshotStack[], after: SnapshotStack[], judged: Map<string, ResourceChange>, options: CompareOptions = {}): Comparison {
+export function compareChanges(
+    before: SnapshotStack[],
+    after: SnapshotStack[],
+    judged: Map<string, ResourceChange>,
+    options: CompareOptions = {},
+): Comparison {
     const byName = stacksByName(before);
     const fleetPlanGiven = before.some(s => s.format === "plan");
     const stacks: StackComparison[] = after.map(s => {
@@ -116,13 +133,23 @@ export function compareChanges(before: SnapshotStack[], after: SnapshotStack[], 
         }
         const changes = [...judged.values()].filter(c => stackOf(c.urn) === s.stack);
         const managed = new Set([...s.resources, ...b.resources].filter(r => !r.read).map(r => r.urn));
-        return { stack: s.stack, status: "compared", before: { file: b.file, format: b.format }, changes: sortChanges(changes), unchanged: managed.size - changes.length };
+        return {
+            stack: s.stack,
+            status: "compared",
+            before: { file: b.file, format: b.format },
+            changes: sortChanges(changes),
+            unchanged: managed.size - changes.length,
+        };
     });
     const context: CompareContext = { before: byName, after, changes: judged, options };
     const order = new Map(after.map((s, i) => [s.stack, i]));
-    const flags = [...resourceChecks(context), ...trafficChecks(context), ...landingChecks(context)].sort((a, b) =>
-        (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0) || compareText(a.urn ?? "", b.urn ?? "")
-        || FlagKinds.indexOf(a.kind) - FlagKinds.indexOf(b.kind) || compareText(a.message, b.message));
+    const flags = [...resourceChecks(context), ...trafficChecks(context), ...landingChecks(context)].sort(
+        (a, b) =>
+            (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0) ||
+            compareText(a.urn ?? "", b.urn ?? "") ||
+            FlagKinds.indexOf(a.kind) - FlagKinds.indexOf(b.kind) ||
+            compareText(a.message, b.message),
+    );
     return { stacks, flags };
 }
 
@@ -139,7 +166,10 @@ function stacksByName(before: SnapshotStack[]): Map<string, SnapshotStack> {
 }
 
 /** Which URNs of the compared stacks are created, updated, replaced or deleted, iterated until replacements settle. */
-function judgeChanges(pairs: { before: SnapshotStack; after: SnapshotStack }[], before: Map<string, SnapshotStack>): Map<string, ResourceChange> {
+function judgeChanges(
+    pairs: { before: SnapshotStack; after: SnapshotStack }[],
+    before: Map<string, SnapshotStack>,
+): Map<string, ResourceChange> {
     let replaced = new Set<string>();
     let result = new Map<string, ResourceChange>();
     for (let round = 0; round < 20; round++) {
@@ -184,8 +214,9 @@ function judgeUpdate(
 ): ResourceChange | undefined {
     const provider = is.type.startsWith("pulumi:providers:");
     const [oldInputs, newInputs] = provider ? [stringScalars(was.inputs), stringScalars(inputs)] : [was.inputs, inputs];
-    const paths = diffPaths(oldInputs, newInputs, eq, format === "export")
-        .filter(p => !is.ignoreChanges.some(ignored => pathContains(ignored, p)));
+    const paths = diffPaths(oldInputs, newInputs, eq, format === "export").filter(
+        p => !is.ignoreChanges.some(ignored => pathContains(ignored, p)),
+    );
     const replaceOn: string[] = [];
     if (was.provider !== is.provider || (is.provider !== undefined && replaced.has(is.provider))) {
         replaceOn.push("provider");
@@ -233,7 +264,11 @@ function unknownAfterReplace(urn: string, path: string): string {
  * stack that is not in BEFORE: its ARNs that name the same resource stand for
  * BEFORE's.
  */
-function valueSubstitutions(pairs: { before: SnapshotStack; after: SnapshotStack }[], replaced: Set<string>, before: Map<string, SnapshotStack>): Map<string, string> {
+function valueSubstitutions(
+    pairs: { before: SnapshotStack; after: SnapshotStack }[],
+    replaced: Set<string>,
+    before: Map<string, SnapshotStack>,
+): Map<string, string> {
     const out = new Map<string, string>();
     for (const { before: b, after: a } of pairs) {
         const old = new Map(b.resources.map(r => [r.urn, r]));
@@ -243,7 +278,9 @@ function valueSubstitutions(pairs: { before: SnapshotStack; after: SnapshotStack
                 continue;
             }
             if (r.type === "pulumi:pulumi:StackReference") {
-                const referenced = String(r.inputs.name ?? r.name).split("/").pop()!;
+                const referenced = String(r.inputs.name ?? r.name)
+                    .split("/")
+                    .pop()!;
                 if (!before.has(referenced)) {
                     sameResourceArns(was.outputs.outputs, r.outputs.outputs, out);
                 }
@@ -268,7 +305,11 @@ function valueSubstitutions(pairs: { before: SnapshotStack; after: SnapshotStack
 /** A resource's values that its provider computed: output strings (and the ID) that none of its inputs holds. */
 function computedValues(r: SnapshotResource): [string, string][] {
     const given = new Set<string>();
-    walk(r.inputs, [], (_, v) => { if (typeof v === "string") { given.add(v); } });
+    walk(r.inputs, [], (_, v) => {
+        if (typeof v === "string") {
+            given.add(v);
+        }
+    });
     const out: [string, string][] = [];
     if (r.id !== undefined && !given.has(r.id)) {
         out.push(["id", r.id]);
@@ -322,7 +363,7 @@ function substituter(substitutions: Map<string, string>): (inputs: Record<string
         }
         return v;
     };
-    return inputs => (keys.length === 0 ? inputs : one(inputs) as Record<string, unknown>);
+    return inputs => (keys.length === 0 ? inputs : (one(inputs) as Record<string, unknown>));
 }
 
 // --- Equality and differences ------------------------------------------------------------------
@@ -489,13 +530,16 @@ function loadBalancerGone(c: ResourceChange): ChangeFlag | undefined {
         return undefined;
     }
     return {
-        kind: c.kind === "replace" ? "load-balancer-replaced" : "load-balancer-deleted", message: `${what(c)}: the pet ALB`,
-        reason: c.kind === "replace"
-            ? "a new ALB gets a new DNS name and ARN: every DNS alias, CDN origin and partner pointing at the old one breaks, and its listeners and rules are recreated"
-            : "every service behind the pet ALB goes down with it (its protect option makes pulumi up refuse while it is set)",
-        safe: c.kind === "replace"
-            ? "keep the ALB's name, scheme (internal) and type; to move to another ALB, create it beside this one, move DNS, then retire this one"
-            : "keep the ALB in the network config; to stop managing it, adopt it read-only (loadBalancer.existingArn) instead of removing it",
+        kind: c.kind === "replace" ? "load-balancer-replaced" : "load-balancer-deleted",
+        message: `${what(c)}: the pet ALB`,
+        reason:
+            c.kind === "replace"
+                ? "a new ALB gets a new DNS name and ARN: every DNS alias, CDN origin and partner pointing at the old one breaks, and its listeners and rules are recreated"
+                : "every service behind the pet ALB goes down with it (its protect option makes pulumi up refuse while it is set)",
+        safe:
+            c.kind === "replace"
+                ? "keep the ALB's name, scheme (internal) and type; to move to another ALB, create it beside this one, move DNS, then retire this one"
+                : "keep the ALB in the network config; to stop managing it, adopt it read-only (loadBalancer.existingArn) instead of removing it",
     };
 }
 
@@ -505,9 +549,11 @@ function albSecurityGroupGone(c: ResourceChange, { was, albSecurityGroups }: Cha
         return undefined;
     }
     return {
-        kind: c.kind === "replace" ? "alb-security-group-replaced" : "alb-security-group-deleted", message: `${what(c)}: the ALB's security group`,
-        reason: "the ALB moves to a group with a new ID: the clusters' node security group rules allow the old ID until each cluster stack runs again, "
-            + "so the targets are unreachable in between",
+        kind: c.kind === "replace" ? "alb-security-group-replaced" : "alb-security-group-deleted",
+        message: `${what(c)}: the ALB's security group`,
+        reason:
+            "the ALB moves to a group with a new ID: the clusters' node security group rules allow the old ID until each cluster stack runs again, " +
+            "so the targets are unreachable in between",
         safe: "keep the security group's name, description and VPC (its rules change in place); if it must change, add the new group to the ALB beside the old one first",
     };
 }
@@ -520,7 +566,8 @@ function immutableFieldUpdated(c: ResourceChange): ChangeFlag | undefined {
         return undefined;
     }
     return {
-        kind: "binding-immutable-field-updated", message: `${label(c)} changes ${frozen.join(", ")} in place`,
+        kind: "binding-immutable-field-updated",
+        message: `${label(c)} changes ${frozen.join(", ")} in place`,
         reason: `the controller's webhook refuses it ("TargetGroupBinding update may not change these fields"): the cluster stack's pulumi up fails and the binding stays on the old target group`,
         safe: `replace the binding instead: replaceOnChanges on ${immutable.join(", ")} with deleteBeforeReplace (ClusterAttachment sets both)`,
     };
@@ -532,12 +579,18 @@ function immutableFieldUpdated(c: ResourceChange): ChangeFlag | undefined {
  */
 function replacedCreateFirst(c: ResourceChange): ChangeFlag | undefined {
     const identity = own(ReplaceRules, c.type)?.replaceOn ?? [];
-    if (!(c.kind === "replace" && c.type.startsWith("kubernetes:") && !c.deleteBeforeReplace
-        && c.replaceOn.length > 0 && c.replaceOn.every(p => !identity.includes(p) && p !== "provider"))) {
+    if (!(
+        c.kind === "replace" &&
+        c.type.startsWith("kubernetes:") &&
+        !c.deleteBeforeReplace &&
+        c.replaceOn.length > 0 &&
+        c.replaceOn.every(p => !identity.includes(p) && p !== "provider")
+    )) {
         return undefined;
     }
     return {
-        kind: "binding-replaced-create-first", message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) by creating the new object before deleting the old`,
+        kind: "binding-replaced-create-first",
+        message: `${label(c)} is replaced (${c.replaceOn.join(", ")}) by creating the new object before deleting the old`,
         reason: "the new object has the same name and namespace: creating it fails with AlreadyExists",
         safe: "set deleteBeforeReplace on it (ClusterAttachment does on its TargetGroupBindings)",
     };
@@ -549,7 +602,8 @@ function eksClusterGone(c: ResourceChange): ChangeFlag | undefined {
         return undefined;
     }
     return {
-        kind: c.kind === "replace" ? "eks-cluster-replaced" : "eks-cluster-deleted", message: `${what(c)}: the EKS cluster`,
+        kind: c.kind === "replace" ? "eks-cluster-replaced" : "eks-cluster-deleted",
+        message: `${what(c)}: the EKS cluster`,
         reason: "the cluster and every workload in it are deleted; its target groups lose their targets",
         safe: "add a new cluster key beside it, weight it in, then remove the old one",
     };
@@ -561,7 +615,8 @@ function namespaceGone(c: ResourceChange, { was }: ChangeSeen): ChangeFlag | und
         return undefined;
     }
     return {
-        kind: "namespace-deleted", message: `${what(c)}: a namespace`,
+        kind: "namespace-deleted",
+        message: `${what(c)}: a namespace`,
         reason: "deleting a namespace deletes every object in it, the workloads behind the bindings included",
         safe: "keep retainNamespaces on (the default): the stack then forgets the namespace instead of deleting it",
     };
@@ -573,7 +628,8 @@ function noReplaceRule(c: ResourceChange): ChangeFlag | undefined {
         return undefined;
     }
     return {
-        kind: "no-replace-rule", message: `${label(c)} (${c.type}) changes ${c.paths.join(", ")} and its type has no replace-on rule`,
+        kind: "no-replace-rule",
+        message: `${label(c)} (${c.type}) changes ${c.paths.join(", ")} and its type has no replace-on rule`,
         reason: "plan --compare cannot tell whether the change replaces it",
         safe: "add the type to the replace-on table (cli/plan/replace-on.ts) with its source, or review the change with pulumi preview",
     };
@@ -581,5 +637,11 @@ function noReplaceRule(c: ResourceChange): ChangeFlag | undefined {
 
 /** The checks of one change, in the order their flags are raised. */
 const ChangeChecks: readonly ChangeCheck[] = [
-    loadBalancerGone, albSecurityGroupGone, immutableFieldUpdated, replacedCreateFirst, eksClusterGone, namespaceGone, noReplaceRule,
+    loadBalancerGone,
+    albSecurityGroupGone,
+    immutableFieldUpdated,
+    replacedCreateFirst,
+    eksClusterGone,
+    namespaceGone,
+    noReplaceRule,
 ];

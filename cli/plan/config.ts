@@ -92,7 +92,11 @@ export function loadStackConfigs(dir: string, project: string = DefaultProject):
     for (const s of stacks) {
         const other = seen.get(s.stack);
         if (other !== undefined) {
-            problems.push({ file: s.file, stack: s.stack, message: `stack ${JSON.stringify(s.stack)} is also configured in ${path.basename(other)}` });
+            problems.push({
+                file: s.file,
+                stack: s.stack,
+                message: `stack ${JSON.stringify(s.stack)} is also configured in ${path.basename(other)}`,
+            });
         }
         seen.set(s.stack, s.file);
     }
@@ -117,9 +121,11 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     const structuredKey = `${project}:${role}`;
     const structured = plain[structuredKey];
     if (!isObject(structured)) {
-        problems.push(structured === undefined
-            ? `${structuredKey} is missing; a ${role} stack needs its settings under this key`
-            : `${structuredKey}: expected a map of settings, got ${JSON.stringify(structured)}`);
+        problems.push(
+            structured === undefined
+                ? `${structuredKey} is missing; a ${role} stack needs its settings under this key`
+                : `${structuredKey}: expected a map of settings, got ${JSON.stringify(structured)}`,
+        );
     }
     const region = plain["aws:region"];
     if (typeof region !== "string" || region === "") {
@@ -131,8 +137,16 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     const accountId = typeof structured.accountId === "string" ? structured.accountId : UnknownAccountId;
     const networkStack = role === "cluster" && typeof structured.networkStack === "string" ? structured.networkStack : undefined;
     return {
-        stack, file, project, role, config, secretKeys, securePaths,
-        accountId, region, ...(networkStack !== undefined ? { networkStack } : {}),
+        stack,
+        file,
+        project,
+        role,
+        config,
+        secretKeys,
+        securePaths,
+        accountId,
+        region,
+        ...(networkStack !== undefined ? { networkStack } : {}),
     };
 }
 
@@ -161,8 +175,10 @@ function readConfigMap(file: string, problems: string[]): Record<string, unknown
  * `secure:` values replaced by the placeholder, their keys and paths
  * recorded), and the same values unparsed by key.
  */
-function engineConfig(docConfig: Record<string, unknown>, project: string):
-    { config: Record<string, string>; secretKeys: string[]; securePaths: string[]; plain: Record<string, unknown> } {
+function engineConfig(
+    docConfig: Record<string, unknown>,
+    project: string,
+): { config: Record<string, string>; secretKeys: string[]; securePaths: string[]; plain: Record<string, unknown> } {
     const config = dataMap<string>();
     const secretKeys: string[] = [];
     const securePaths: string[] = [];
@@ -175,7 +191,7 @@ function engineConfig(docConfig: Record<string, unknown>, project: string):
             continue;
         }
         plain[key] = value;
-        config[key] = typeof value === "string" ? value : (typeof value === "object" ? JSON.stringify(value) : String(value));
+        config[key] = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
         if (securePaths.length > before) {
             secretKeys.push(key);
         }

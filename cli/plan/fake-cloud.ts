@@ -43,7 +43,6 @@ export interface FakeCloudContext {
     oidcProviders?: Record<string, Record<string, string>>;
 }
 
-
 /** Deterministic hex of the given length from a seed. */
 export function fakeHex(seed: string, length: number): string {
     let out = "";
@@ -116,10 +115,16 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         const region = this.regionFor(args.provider);
         const partition = partitionOf(region);
         return {
-            args, type, name, inputs, accountId, region, partition,
+            args,
+            type,
+            name,
+            inputs,
+            accountId,
+            region,
+            partition,
             seed: `${accountId}/${region}/${type}/${name}`,
             elb: (resource: string) => arnOf(partition, "elasticloadbalancing", region, accountId, resource),
-            physical: (fallback: string): string => (typeof inputs.name === "string" && inputs.name) ? inputs.name : fallback,
+            physical: (fallback: string): string => (typeof inputs.name === "string" && inputs.name ? inputs.name : fallback),
         };
     }
 
@@ -143,7 +148,10 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         if (outputs === undefined) {
             throw new Error(`stack reference ${JSON.stringify(stackName)}: no such stack in this plan`);
         }
-        return { id: stackName, state: { ...inputs, name: stackName, outputs, secretOutputNames: own(this.ctx.stackSecretOutputNames, stackName) ?? [] } };
+        return {
+            id: stackName,
+            state: { ...inputs, name: stackName, outputs, secretOutputNames: own(this.ctx.stackSecretOutputNames, stackName) ?? [] },
+        };
     }
 
     /** A namespace: a read (`Namespace.get`) answers as the cluster would, a new one is created as the provider creates it. */
@@ -183,16 +191,24 @@ export class FakeCloud implements pulumi.runtime.Mocks {
                 const vpcId = (served?.vpcId as string | undefined) ?? this.assume(`vpc-${fakeHex(`${seed}/vpc`, 17)}`);
                 [endpointHost, issuerId, ca, clusterSg].forEach(v => this.assume(v));
                 return {
-                    id: clusterName, name: clusterName, arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`),
+                    id: clusterName,
+                    name: clusterName,
+                    arn: arnOf(partition, "eks", region, accountId, `cluster/${clusterName}`),
                     endpoint: `https://${endpointHost}.gr7.${region}.eks.amazonaws.com`,
                     certificateAuthorities: [{ data: ca }],
                     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${issuerId}` }] }],
                     vpcConfig: {
                         vpcId,
                         clusterSecurityGroupId: clusterSg,
-                        subnetIds: [], securityGroupIds: [], endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: [],
+                        subnetIds: [],
+                        securityGroupIds: [],
+                        endpointPrivateAccess: true,
+                        endpointPublicAccess: false,
+                        publicAccessCidrs: [],
                     },
-                    status: "ACTIVE", version: "1.33", region,
+                    status: "ACTIVE",
+                    version: "1.33",
+                    region,
                 };
             }
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
@@ -220,9 +236,8 @@ export class FakeCloud implements pulumi.runtime.Mocks {
         }
         const bare = inputs.url.replace(/^https:\/\//, "");
         const known = this.ctx.oidcProviders;
-        const tags = known === undefined
-            ? (/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]{32}$/.test(bare) ? {} : undefined)
-            : known[bare];
+        const tags =
+            known === undefined ? (/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]{32}$/.test(bare) ? {} : undefined) : known[bare];
         if (tags === undefined) {
             throw new Error(`reading IAM OIDC Provider (${inputs.url}): couldn't find resource`);
         }
@@ -283,7 +298,10 @@ function loadBalancer({ args, name, inputs, region, seed, elb, physical }: Resou
     return {
         id: arn,
         state: {
-            ...inputs, name: lbName, arn, arnSuffix: suffix,
+            ...inputs,
+            name: lbName,
+            arn,
+            arnSuffix: suffix,
             dnsName: `${inputs.internal ? "internal-" : ""}${lbName}-${parseInt(fakeHex(seed, 8), 16)}.${region}.elb.amazonaws.com`,
             zoneId: "Z32O12XQLNTSW2",
         },
@@ -301,16 +319,18 @@ function targetGroup({ name, inputs, accountId, region, partition, seed, physica
 
 /** A listener: an ARN under its load balancer's. */
 function listener({ inputs, seed, elb }: ResourceRequest): FakeAnswer {
-    const lbArn = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn
-        : elb(`loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`);
+    const lbArn =
+        typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn : elb(`loadbalancer/app/unknown/${fakeHex(`${seed}/lb`, 16)}`);
     const arn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${fakeHex(seed, 16)}`;
     return { id: arn, state: { ...inputs, arn } };
 }
 
 /** A listener rule: an ARN under its listener's. */
 function listenerRule({ inputs, seed, elb }: ResourceRequest): FakeAnswer {
-    const listenerArn = typeof inputs.listenerArn === "string" ? inputs.listenerArn
-        : elb(`listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`);
+    const listenerArn =
+        typeof inputs.listenerArn === "string"
+            ? inputs.listenerArn
+            : elb(`listener/app/unknown/${fakeHex(`${seed}/lb`, 16)}/${fakeHex(`${seed}/l`, 16)}`);
     const arn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${fakeHex(seed, 16)}`;
     return { id: arn, state: { ...inputs, arn } };
 }
@@ -333,7 +353,10 @@ function policy({ name, inputs, accountId, partition, seed, physical }: Resource
 /** A security group: its ID, name and ARN. */
 function securityGroup({ name, inputs, accountId, region, partition, seed, physical }: ResourceRequest): FakeAnswer {
     const id = `sg-${fakeHex(seed, 17)}`;
-    return { id, state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: securityGroupArn(partition, region, accountId, id) } };
+    return {
+        id,
+        state: { ...inputs, name: physical(`${name}-${fakeHex(seed, 7)}`), arn: securityGroupArn(partition, region, accountId, id) },
+    };
 }
 
 /** @pulumi/eks's Cluster (a remote component): the outputs ClusterAttachment's eks helper reads. */
@@ -352,7 +375,11 @@ function eksCluster({ name, inputs, accountId, region, partition, seed, physical
             oidcProviderArn: oidcProviderArn(partition, accountId, issuer),
             clusterSecurityGroupId: clusterSg,
             nodeSecurityGroupId: `sg-${fakeHex(`${seed}/node-sg`, 17)}`,
-            kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] }),
+            kubeconfigJson: JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: clusterName, cluster: { server: endpoint } }],
+            }),
         },
     };
 }
@@ -414,12 +441,15 @@ function randomPassword({ inputs, seed }: ResourceRequest): FakeAnswer {
     for (let i = 0; i < length; i++) {
         result += charset[parseInt(draws.slice(4 * i, 4 * i + 4), 16) % charset.length];
     }
-    return { id: "none", state: { ...inputs, result: secretMarker(result), bcryptHash: secretMarker(`$2a$10$${fakeHex(`${seed}/bcrypt`, 53)}`) } };
+    return {
+        id: "none",
+        state: { ...inputs, result: secretMarker(result), bcryptHash: secretMarker(`$2a$10$${fakeHex(`${seed}/bcrypt`, 53)}`) },
+    };
 }
 
 /** Any other resource: a read (`Resource.get`) answers the ID it was asked for; an AWS resource without an ARN gets one. */
 function anyResource({ args, type, name, inputs, accountId, region, partition, seed }: ResourceRequest): FakeAnswer {
-    const id = args.custom === false ? undefined : (typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`);
+    const id = args.custom === false ? undefined : typeof args.id === "string" && args.id !== "" ? args.id : `${name}-${fakeHex(seed, 8)}`;
     const state: Record<string, unknown> = { ...inputs };
     if (typeof inputs.arn !== "string" && type.startsWith("aws:")) {
         const service = type.split(":")[1].split("/")[0];

@@ -100,8 +100,9 @@ export class KubernetesCluster {
  * What the provider adds to an AlreadyExists error of a create
  * (provider/pkg/await/await.go, `Creation`), in short.
  */
-const AlreadyExistsAdvice = "The resource already exists in the cluster. To manage fields of an existing resource without owning its "
-    + "lifecycle use a Patch resource (e.g. NamespacePatch); to adopt it, `pulumi import`; or set upsertExistingObjects on the provider.";
+const AlreadyExistsAdvice =
+    "The resource already exists in the cluster. To manage fields of an existing resource without owning its " +
+    "lifecycle use a Patch resource (e.g. NamespacePatch); to adopt it, `pulumi import`; or set upsertExistingObjects on the provider.";
 
 /** The provider's wrapping of a failed create (provider/pkg/provider/provider.go, `Create`); mocks do not see the URN, so type::name stands in. */
 function notCreated(type: string, name: string, cause: string): string {
@@ -111,8 +112,10 @@ function notCreated(type: string, name: string, cause: string): string {
 /** A server-side apply conflict on a CRD another field manager (Helm) applied with other content, as `handleSSAErr` reports it. */
 function conflict(resource: string): string {
     const manager = `pulumi-kubernetes-${createHash("sha256").update(resource).digest("hex").slice(0, 8)}`;
-    return "server-side apply field conflict detected, see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/"
-        + "managing-resources-with-server-side-apply/#handle-field-conflicts-on-existing-resources for troubleshooting help\n"
-        + `The resource managed by field manager "${manager}" had an apply conflict: Apply failed with 1 conflict: `
-        + "conflict with \"helm\" using apiextensions.k8s.io/v1: .spec.versions";
+    return (
+        "server-side apply field conflict detected, see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/" +
+        "managing-resources-with-server-side-apply/#handle-field-conflicts-on-existing-resources for troubleshooting help\n" +
+        `The resource managed by field manager "${manager}" had an apply conflict: Apply failed with 1 conflict: ` +
+        'conflict with "helm" using apiextensions.k8s.io/v1: .spec.versions'
+    );
 }

@@ -94,9 +94,8 @@ export class PlanFailure extends Error {
 
 /** One problem as one (possibly multi-line) message naming its stack and file. */
 export function formatProblem(p: PlanProblem): string {
-    const where = p.stack !== undefined
-        ? `stack ${p.stack}${p.file !== undefined ? ` (${path.basename(p.file)})` : ""}`
-        : (p.file ?? "plan");
+    const where =
+        p.stack !== undefined ? `stack ${p.stack}${p.file !== undefined ? ` (${path.basename(p.file)})` : ""}` : (p.file ?? "plan");
     const lines = p.message.split("\n");
     return [`${where}: ${lines[0]}`, ...lines.slice(1).map(l => (l === "" ? l : `  ${l}`))].join("\n");
 }
@@ -128,18 +127,22 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new RangeError(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
     }
-    const toRunNetworks = options.networkOutputs !== undefined
-        ? wanted.filter(s => s.role === "network")
-        : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
+    const toRunNetworks =
+        options.networkOutputs !== undefined
+            ? wanted.filter(s => s.role === "network")
+            : networks.filter(n => wanted.includes(n) || wanted.some(w => w.role === "cluster" && (reads.get(w.stack) ?? []).includes(n)));
     const toRunClusters = wanted.filter(s => s.role === "cluster");
 
-    return guardRejections(async (sink) => {
+    return guardRejections(async sink => {
         const run = new FleetRun(sink, concurrency, program);
         await run.runAll(toRunNetworks, n => servedOwnOutputs(project, n, options.deployedOutputs));
         const networkOutputs = options.networkOutputs;
-        await run.runAll(toRunClusters, networkOutputs !== undefined
-            ? c => servedOverride(networkOutputs, networks, c)
-            : c => run.servedFromPlans(c, reads.get(c.stack) ?? []));
+        await run.runAll(
+            toRunClusters,
+            networkOutputs !== undefined
+                ? c => servedOverride(networkOutputs, networks, c)
+                : c => run.servedFromPlans(c, reads.get(c.stack) ?? []),
+        );
         // Let rejections nobody awaited surface before deciding.
         await settle();
         if (sink.length > 0) {
@@ -155,8 +158,12 @@ export async function planFleet(options: FleetOptions): Promise<FleetPlan> {
  * none), and a problem for each cluster stack naming a network stack that is
  * not in the fleet (unless `networkOutputs` stands in for the network).
  */
-function networkReads(options: FleetOptions, project: string, networks: StackConfig[], clusters: StackConfig[]):
-    { reads: Map<string, StackConfig[]>; problems: PlanProblem[] } {
+function networkReads(
+    options: FleetOptions,
+    project: string,
+    networks: StackConfig[],
+    clusters: StackConfig[],
+): { reads: Map<string, StackConfig[]>; problems: PlanProblem[] } {
     const problems: PlanProblem[] = [];
     const reads = new Map<string, StackConfig[]>();
     for (const c of clusters) {
@@ -168,9 +175,11 @@ function networkReads(options: FleetOptions, project: string, networks: StackCon
         const match = networks.filter(n => n.stack === short);
         if (match.length === 0 && options.networkOutputs === undefined) {
             problems.push({
-                stack: c.stack, file: c.file,
-                message: `${project}:cluster.networkStack: got ${JSON.stringify(c.networkStack)}; expected a network stack of ${options.configDir} `
-                    + `(network stacks: ${networks.map(n => n.stack).join(", ") || "none"})`,
+                stack: c.stack,
+                file: c.file,
+                message:
+                    `${project}:cluster.networkStack: got ${JSON.stringify(c.networkStack)}; expected a network stack of ${options.configDir} ` +
+                    `(network stacks: ${networks.map(n => n.stack).join(", ") || "none"})`,
             });
         }
         reads.set(c.stack, match);
@@ -185,7 +194,9 @@ function wantedStacks(options: FleetOptions, all: StackConfig[]): StackConfig[] 
     }
     const one = all.find(s => s.stack === options.stack);
     if (one === undefined) {
-        throw new PlanFailure([{ message: `no stack ${JSON.stringify(options.stack)} in ${options.configDir} (stacks: ${all.map(s => s.stack).join(", ")})` }]);
+        throw new PlanFailure([
+            { message: `no stack ${JSON.stringify(options.stack)} in ${options.configDir} (stacks: ${all.map(s => s.stack).join(", ")})` },
+        ]);
     }
     return [one];
 }
@@ -230,7 +241,11 @@ class FleetRun {
     private readonly shared = new Map<StackPlan, Record<string, unknown>>();
     private readonly failed = new Set<string>();
 
-    constructor(private readonly sink: PlanProblem[], private readonly concurrency: number, private readonly program: StackProgram) {}
+    constructor(
+        private readonly sink: PlanProblem[],
+        private readonly concurrency: number,
+        private readonly program: StackProgram,
+    ) {}
 
     /**
      * Runs a group of stacks, `concurrency` at a time, each in its own async
@@ -266,14 +281,21 @@ class FleetRun {
     servedFromPlans(c: StackConfig, sources: StackConfig[]): Served | undefined {
         const broken = sources.filter(n => this.failed.has(n.stack));
         if (broken.length > 0) {
-            this.sink.push({ stack: c.stack, file: c.file, message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed` });
+            this.sink.push({
+                stack: c.stack,
+                file: c.file,
+                message: `not planned: its network stack ${broken.map(n => n.stack).join(", ")} failed`,
+            });
             return undefined;
         }
         const served: Served = { outputs: {}, secrets: {}, secretPaths: {} };
         for (const n of sources) {
             const plan = this.planned.get(n.stack)!;
             const secretNames = [...new Set(plan.secretOutputPaths.map(p => String(p[0])))].sort();
-            const names = [n.stack, ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : [])];
+            const names = [
+                n.stack,
+                ...(c.networkStack !== undefined && shortStackName(c.networkStack) === n.stack ? [c.networkStack] : []),
+            ];
             for (const name of names) {
                 served.outputs[name] = this.sharedOutputs(plan);
                 served.secrets[name] = secretNames;
@@ -312,18 +334,26 @@ interface Served {
 
 async function runStack(cfg: StackConfig, served: Served, program: StackProgram): Promise<StackPlan> {
     let secretOutputPaths: ValuePath[] = [];
-    const cloud = new FakeCloud({ accountId: cfg.accountId, region: cfg.region, stackOutputs: served.outputs, stackSecretOutputNames: served.secrets });
-    const run = await runProgram({
-        project: cfg.project,
-        stack: cfg.stack,
-        config: cfg.config,
-        secretKeys: cfg.secretKeys,
-        mocks: withInvokeDetails(cloud),
-    }, async () => {
-        const raw = await program();
-        secretOutputPaths = await findSecretPaths(raw);
-        return raw;
+    const cloud = new FakeCloud({
+        accountId: cfg.accountId,
+        region: cfg.region,
+        stackOutputs: served.outputs,
+        stackSecretOutputNames: served.secrets,
     });
+    const run = await runProgram(
+        {
+            project: cfg.project,
+            stack: cfg.stack,
+            config: cfg.config,
+            secretKeys: cfg.secretKeys,
+            mocks: withInvokeDetails(cloud),
+        },
+        async () => {
+            const raw = await program();
+            secretOutputPaths = await findSecretPaths(raw);
+            return raw;
+        },
+    );
     return {
         stack: cfg.stack,
         role: cfg.role,
@@ -356,7 +386,11 @@ export function withInvokeDetails(mocks: pulumi.runtime.Mocks): pulumi.runtime.M
         call: args => {
             try {
                 const result = mocks.call(args);
-                return result instanceof Promise ? result.catch(e => { throw detailed(e, args.token); }) : result;
+                return result instanceof Promise
+                    ? result.catch(e => {
+                          throw detailed(e, args.token);
+                      })
+                    : result;
             } catch (e) {
                 throw detailed(e, args.token);
             }
@@ -376,7 +410,7 @@ export function errorMessage(reason: unknown): string {
     if (reason instanceof Error) {
         return reason.message || reason.name;
     }
-    return typeof reason === "string" ? reason : JSON.stringify(reason) ?? String(reason);
+    return typeof reason === "string" ? reason : (JSON.stringify(reason) ?? String(reason));
 }
 
 function clone(value: Record<string, unknown>): Record<string, unknown> {
@@ -411,7 +445,11 @@ function dedupe(problems: PlanProblem[], rank: (p: PlanProblem) => number): Plan
  * `Promise.allSettled(items.map(run))`, with at most `limit` runs at once,
  * started in the order of `items`.
  */
-export async function settleEach<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function settleEach<T, R>(
+    items: readonly T[],
+    limit: number,
+    run: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
     const results: PromiseSettledResult<R>[] = new Array(items.length);
     let next = 0;
     const worker = async (): Promise<void> => {

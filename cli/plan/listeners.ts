@@ -5,7 +5,14 @@
  * reads. Pure.
  */
 import {
-    ActionInput, checkListener, ConditionInput, ListenerInput, RuleInput, matchesPlainRequests, ruleValues, RuleValues,
+    ActionInput,
+    checkListener,
+    ConditionInput,
+    ListenerInput,
+    RuleInput,
+    matchesPlainRequests,
+    ruleValues,
+    RuleValues,
 } from "../../components/internal";
 import { resourceLabel } from "./snapshot";
 
@@ -77,7 +84,10 @@ export function readListeners<R extends ResourceView>(resources: readonly R[]): 
     const out = new Map<string, ListenerRules<R>>();
     for (const l of resources.filter(r => r.type === ListenerType)) {
         out.set(l.urn, {
-            key: l.urn, label: resourceLabel(l), listener: l, rules: [],
+            key: l.urn,
+            label: resourceLabel(l),
+            listener: l,
+            rules: [],
             defaultActions: [defaultAction(l.inputs.defaultActions)],
         });
     }
@@ -137,8 +147,11 @@ function readRule<R extends ResourceView>(r: R): ReadRule<R> | undefined {
     const service = isRecord(tags) && typeof tags[ServiceTag] === "string" ? tags[ServiceTag] : r.name;
     return {
         // The last action is the one that answers (an authenticate action comes before it).
-        resource: r, rule: { priority, conditions, actions: [readAction(actions[actions.length - 1], `${where}: actions[${actions.length - 1}]`)] },
-        values: ruleValues(conditions), plain: matchesPlainRequests(conditions), service,
+        resource: r,
+        rule: { priority, conditions, actions: [readAction(actions[actions.length - 1], `${where}: actions[${actions.length - 1}]`)] },
+        values: ruleValues(conditions),
+        plain: matchesPlainRequests(conditions),
+        service,
     };
 }
 
@@ -164,11 +177,14 @@ function readCondition(c: unknown, where: string): ConditionInput | undefined {
         // Regex matching: not modelled.
         return undefined;
     }
-    const values = isRecord(body) && Array.isArray(body.values) && body.values.every(v => typeof v === "string") ? body.values as string[] : undefined;
+    const values =
+        isRecord(body) && Array.isArray(body.values) && body.values.every(v => typeof v === "string")
+            ? (body.values as string[])
+            : undefined;
     if (values === undefined || (kind === "httpHeader" && typeof (body as Record<string, unknown>).httpHeaderName !== "string")) {
         throw new Error(`${where}.${kind}: expected { ${kind === "httpHeader" ? "httpHeaderName, " : ""}values: [strings] }`);
     }
-    const long = (kind === "hostHeader" || kind === "pathPattern") ? values.find(v => v.length > MaxPatternLength) : undefined;
+    const long = kind === "hostHeader" || kind === "pathPattern" ? values.find(v => v.length > MaxPatternLength) : undefined;
     if (long !== undefined) {
         throw new Error(`${where}.${kind}: a value of ${long.length} characters; the ALB takes at most ${MaxPatternLength}`);
     }
@@ -186,7 +202,11 @@ function readAction(a: unknown, where: string): ActionInput {
     const forward = action.forward;
     if (isRecord(forward) && Array.isArray(forward.targetGroups)) {
         const targetGroups = forward.targetGroups.map((t, i) => {
-            if (!isRecord(t) || typeof t.arn !== "string" || !(t.weight === undefined || t.weight === null || typeof t.weight === "number")) {
+            if (
+                !isRecord(t) ||
+                typeof t.arn !== "string" ||
+                !(t.weight === undefined || t.weight === null || typeof t.weight === "number")
+            ) {
                 throw new Error(`${where}.forward.targetGroups[${i}]: expected { arn, weight }`);
             }
             return { arn: t.arn, weight: typeof t.weight === "number" ? t.weight : 1 };

@@ -158,8 +158,10 @@ export function checkRenderable(type: string, name: string, props: Record<string
         try {
             String(value);
         } catch (e) {
-            throw new Error(`resource ${name} (${type}): input ${JSON.stringify(key)} cannot be registered: the Pulumi SDK renders every input as text, `
-                + `and this one cannot be (${(e as Error).message})`);
+            throw new Error(
+                `resource ${name} (${type}): input ${JSON.stringify(key)} cannot be registered: the Pulumi SDK renders every input as text, ` +
+                    `and this one cannot be (${(e as Error).message})`,
+            );
         }
     }
 }
@@ -170,7 +172,12 @@ function recordingMocks(mocks: pulumi.runtime.Mocks, seen: Seen): pulumi.runtime
         newResource(args) {
             const result = mocks.newResource(args);
             const record = (r: { id: string | undefined; state: Record<string, any> }) => {
-                seen.set(`${args.type}::${args.name}`, { id: r.id, inputs: args.inputs ?? {}, outputs: r.state ?? {}, provider: args.provider });
+                seen.set(`${args.type}::${args.name}`, {
+                    id: r.id,
+                    inputs: args.inputs ?? {},
+                    outputs: r.state ?? {},
+                    provider: args.provider,
+                });
                 return r;
             };
             return result instanceof Promise ? result.then(record) : record(result);
@@ -281,14 +288,15 @@ interface MockMonitorInternals {
  */
 function recordSecretsWhereTheyAre(monitor: MockMonitorInternals, seen: Seen): void {
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) => register(req, (err, response) => {
-        const got = seen.get(`${req.getType()}::${req.getName()}`);
-        if (err === null && got !== undefined) {
-            const sent = req.getObject().toJavaScript();
-            got.inputs = Object.fromEntries(Object.entries(got.inputs).map(([k, v]) => [k, secretsInPlace(v, sent[k])]));
-        }
-        callback(err, response);
-    });
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, response) => {
+            const got = seen.get(`${req.getType()}::${req.getName()}`);
+            if (err === null && got !== undefined) {
+                const sent = req.getObject().toJavaScript();
+                got.inputs = Object.fromEntries(Object.entries(got.inputs).map(([k, v]) => [k, secretsInPlace(v, sent[k])]));
+            }
+            callback(err, response);
+        });
 }
 
 /** `lifted` (a deserialized value) with its secret markers where `sent` (the same value as serialized) has them. */
@@ -341,13 +349,17 @@ function serveStackReferencesOnce(monitor: MockMonitorInternals): void {
         }
         try {
             const answer = await monitor.mocks.newResource({
-                type: req.getType(), name: req.getName(), inputs: pulumi.runtime.deserializeProperties(req.getProperties()),
-                provider: req.getProvider(), custom: true, id: req.getId(),
+                type: req.getType(),
+                name: req.getName(),
+                inputs: pulumi.runtime.deserializeProperties(req.getProperties()),
+                provider: req.getProvider(),
+                custom: true,
+                id: req.getId(),
             });
             // The request's properties are a Struct: the class that serializes the answer.
             const struct = req.getProperties().constructor as unknown as { fromJavaScript(value: unknown): Struct };
             const serialize = async (state: Record<string, unknown>): Promise<SerializedAnswer> => {
-                const serialized = await pulumi.runtime.serializeProperties("", state) as Record<string, unknown>;
+                const serialized = (await pulumi.runtime.serializeProperties("", state)) as Record<string, unknown>;
                 return { state: serialized, properties: struct.fromJavaScript(serialized) };
             };
             const state = (answer.state ?? {}) as Record<string, unknown>;

@@ -33,23 +33,25 @@ export interface ListenerPrecedence {
 
 /** The listeners of a stack's resources on which at least two services have rules that ordinary requests can match. */
 export function precedenceOf(resources: readonly ResourceView[]): ListenerPrecedence[] {
-    return readListeners(resources).map(l => {
-        const rules = l.rules.filter(r => r.plain).sort((a, b) => a.rule.priority - b.rule.priority);
-        const entries = new Map<string, PrecedenceEntry>();
-        for (const [i, first] of rules.entries()) {
-            for (const second of rules.slice(i + 1)) {
-                const pair = `${first.service}\n${second.service}`;
-                if (first.service === second.service || entries.has(pair)) {
-                    continue;
-                }
-                const entry = overlapEntry(l, first, second);
-                if (entry !== undefined) {
-                    entries.set(pair, entry);
+    return readListeners(resources)
+        .map(l => {
+            const rules = l.rules.filter(r => r.plain).sort((a, b) => a.rule.priority - b.rule.priority);
+            const entries = new Map<string, PrecedenceEntry>();
+            for (const [i, first] of rules.entries()) {
+                for (const second of rules.slice(i + 1)) {
+                    const pair = `${first.service}\n${second.service}`;
+                    if (first.service === second.service || entries.has(pair)) {
+                        continue;
+                    }
+                    const entry = overlapEntry(l, first, second);
+                    if (entry !== undefined) {
+                        entries.set(pair, entry);
+                    }
                 }
             }
-        }
-        return { label: l.label, services: new Set(rules.map(r => r.service)).size, entries: [...entries.values()] };
-    }).filter(l => l.services >= 2);
+            return { label: l.label, services: new Set(rules.map(r => r.service)).size, entries: [...entries.values()] };
+        })
+        .filter(l => l.services >= 2);
 }
 
 /**
@@ -67,14 +69,22 @@ function overlapEntry<R extends ResourceView>(l: ListenerRules<R>, first: ReadRu
     const chosen = answers.find(a => a.answer === first.rule.priority) ?? answers[0];
     const pairOnly = routeRequest({ rules: [first.rule, second.rule], defaultActions: [{ type: "fixed-response" }] }, chosen.request);
     if (pairOnly.rule !== first.rule.priority) {
-        throw new Error(`shared-alb: ${chosen.request.host} ${chosen.request.path} is answered by rule ${String(pairOnly.rule)}, not by rule ${first.rule.priority}`);
+        throw new Error(
+            `shared-alb: ${chosen.request.host} ${chosen.request.path} is answered by rule ${String(pairOnly.rule)}, not by rule ${first.rule.priority}`,
+        );
     }
     const shadow = l.rules.find(r => r.rule.priority === chosen.answer);
     return {
         listener: l.listener?.name ?? l.key,
         request: { host: chosen.witness.host ?? null, path: chosen.witness.path ?? null },
-        winner: first.service, loser: second.service, winnerPriority: first.rule.priority, loserPriority: second.rule.priority,
-        shadowedBy: chosen.answer === first.rule.priority || shadow === undefined ? null : { service: shadow.service, priority: shadow.rule.priority },
+        winner: first.service,
+        loser: second.service,
+        winnerPriority: first.rule.priority,
+        loserPriority: second.rule.priority,
+        shadowedBy:
+            chosen.answer === first.rule.priority || shadow === undefined
+                ? null
+                : { service: shadow.service, priority: shadow.rule.priority },
     };
 }
 
@@ -90,7 +100,9 @@ export function precedenceLine(e: PrecedenceEntry): string {
 
 /** The tree lines of a stack's overlaps: a heading per listener, a line per pair of services. */
 export function precedenceLines(listeners: readonly ListenerPrecedence[]): string[] {
-    return listeners.flatMap(l => l.entries.length === 0
-        ? [`precedence (${l.label}): no request matches the rules of two services`]
-        : [`precedence (${l.label}):`, ...l.entries.map(e => `  ${precedenceLine(e)}`)]);
+    return listeners.flatMap(l =>
+        l.entries.length === 0
+            ? [`precedence (${l.label}): no request matches the rules of two services`]
+            : [`precedence (${l.label}):`, ...l.entries.map(e => `  ${precedenceLine(e)}`)],
+    );
 }

@@ -81,7 +81,8 @@ export function toJsonPlan(plan: FleetPlan): JsonPlan {
 
 /** The overlaps of a stack's listener rules, read from their registered inputs (secrets redacted); an error names the stack. */
 export function stackPrecedence(s: StackPlan): ListenerPrecedence[] {
-    const routing = s.resources.filter(r => r.type === "aws:lb/listener:Listener" || r.type === "aws:lb/listenerRule:ListenerRule")
+    const routing = s.resources
+        .filter(r => r.type === "aws:lb/listener:Listener" || r.type === "aws:lb/listenerRule:ListenerRule")
         .map(r => ({ ...r, inputs: redact(r.inputs) as Record<string, unknown>, outputs: redact(r.outputs) as Record<string, unknown> }));
     try {
         return precedenceOf(routing);
@@ -111,8 +112,22 @@ export function renderJson(plan: FleetPlan): string {
 
 /** Inputs worth showing on a tree line, in this order. */
 const KeyInputs = [
-    "name", "namePrefix", "internal", "loadBalancerType", "port", "protocol", "targetType", "priority",
-    "fromPort", "toPort", "ipProtocol", "cidrIpv4", "chart", "version", "namespace", "weight",
+    "name",
+    "namePrefix",
+    "internal",
+    "loadBalancerType",
+    "port",
+    "protocol",
+    "targetType",
+    "priority",
+    "fromPort",
+    "toPort",
+    "ipProtocol",
+    "cidrIpv4",
+    "chart",
+    "version",
+    "namespace",
+    "weight",
 ] as const;
 
 /** The short name of a type token: `aws:lb/targetGroup:TargetGroup` -> `TargetGroup`. */
@@ -135,7 +150,10 @@ export function urnLabel(urn: string): string {
 }
 
 /** Types whose description says what they are for (security group rules: which targets a port range serves). */
-const DescribedTypes = new Set(["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"]);
+const DescribedTypes = new Set([
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+]);
 
 /**
  * A compact `key=value` list of a resource's identifying inputs (names,
@@ -148,7 +166,7 @@ export function keyInputs(inputs: Record<string, unknown>, type = "", labels: Re
     const clean = redact(inputs) as Record<string, unknown>;
     for (const k of KeyInputs) {
         const v = clean[k];
-        if (v !== undefined && v !== null && (typeof v !== "object")) {
+        if (v !== undefined && v !== null && typeof v !== "object") {
             shown.push(`${k}=${typeof v === "string" && v !== SecretText ? JSON.stringify(v) : String(v)}`);
         }
         if (k === "priority") {
@@ -311,8 +329,12 @@ function resourceTree(resources: RecordedResource[]): { roots: RecordedResource[
 /** Rules in evaluation order (by priority), everything else by type and name. */
 function treeOrder(list: RecordedResource[]): RecordedResource[] {
     const priorityOf = (r: RecordedResource) => (typeof r.inputs.priority === "number" ? r.inputs.priority : undefined);
-    return [...list].sort((a, b) => compare(a.type, b.type)
-        || (priorityOf(a) !== undefined && priorityOf(b) !== undefined ? priorityOf(a)! - priorityOf(b)! : 0) || compare(a.name, b.name));
+    return [...list].sort(
+        (a, b) =>
+            compare(a.type, b.type) ||
+            (priorityOf(a) !== undefined && priorityOf(b) !== undefined ? priorityOf(a)! - priorityOf(b)! : 0) ||
+            compare(a.name, b.name),
+    );
 }
 
 /** One resource's line in the tree: its type and name, the marks of its options, its key inputs and what it comes after. */
@@ -349,7 +371,12 @@ function targetGroupLabels(s: StackPlan): Map<string, string> {
     for (const r of s.resources) {
         const tags = r.inputs.tags;
         const arn = isObject(r.outputs) ? r.outputs.arn : undefined;
-        if (r.type === "aws:lb/targetGroup:TargetGroup" && typeof arn === "string" && isObject(tags) && typeof tags["shared-alb:cluster"] === "string") {
+        if (
+            r.type === "aws:lb/targetGroup:TargetGroup" &&
+            typeof arn === "string" &&
+            isObject(tags) &&
+            typeof tags["shared-alb:cluster"] === "string"
+        ) {
             labels.set(arn, tags["shared-alb:cluster"]);
         }
     }

@@ -130,7 +130,20 @@ export const ReplaceRules: Readonly<Record<string, ReplaceRule>> = {
     // goes from "" to null): a new password, so a new external ID.
     "random:index/randomPassword:RandomPassword": {
         kind: "custom",
-        replaceOn: ["keepers", "length", "special", "upper", "lower", "number", "numeric", "minNumeric", "minUpper", "minLower", "minSpecial", "overrideSpecial"],
+        replaceOn: [
+            "keepers",
+            "length",
+            "special",
+            "upper",
+            "lower",
+            "number",
+            "numeric",
+            "minNumeric",
+            "minUpper",
+            "minLower",
+            "minSpecial",
+            "overrideSpecial",
+        ],
         source: "terraform-provider-random resource_password.go (RequiresReplace)",
     },
     // terraform-provider-aws internal/service/iam/openid_connect_provider.go: ForceNew on url; client IDs
@@ -332,7 +345,11 @@ export function valuesAt(value: unknown, path: string): unknown[] {
                 if (Array.isArray(v)) {
                     next.push(...v);
                 } else if (isObject(v)) {
-                    next.push(...Object.keys(v).sort().map(k => v[k]));
+                    next.push(
+                        ...Object.keys(v)
+                            .sort()
+                            .map(k => v[k]),
+                    );
                 }
             } else if (Array.isArray(v) && typeof segment === "number") {
                 next.push(v[segment]);
@@ -354,7 +371,11 @@ export function valuesAt(value: unknown, path: string): unknown[] {
  * changed `context`, `cluster` or `clusterIdentifier`. An unchanged
  * `clusterIdentifier` suppresses all of it.
  */
-function kubernetesProviderReplaces(before: Record<string, unknown>, after: Record<string, unknown>, same: (a: unknown, b: unknown) => boolean): string[] {
+function kubernetesProviderReplaces(
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    same: (a: unknown, b: unknown) => boolean,
+): string[] {
     if (after.clusterIdentifier !== undefined && same(before.clusterIdentifier, after.clusterIdentifier)) {
         return [];
     }

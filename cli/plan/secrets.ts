@@ -63,7 +63,7 @@ export async function findSecretPaths(value: unknown): Promise<ValuePath[]> {
     const found: ValuePath[] = [];
     const seen = new Set<object>();
     const visit = async (v: unknown, at: (string | number)[]): Promise<void> => {
-        if (v === null || typeof v !== "object" && typeof v !== "function") {
+        if (v === null || (typeof v !== "object" && typeof v !== "function")) {
             return;
         }
         if (seen.has(v as object)) {

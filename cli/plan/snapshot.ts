@@ -120,7 +120,9 @@ export function readSnapshots(text: string, file: string): SnapshotStack[] {
     }
     if (isRecord(doc) && hasOwn(doc, "deployment")) {
         if (!isRecord(doc.deployment)) {
-            refuseProblems(file, [new ConfigError("deployment", doc.deployment, "expected the deployment of `pulumi stack export`: an object with resources")]);
+            refuseProblems(file, [
+                new ConfigError("deployment", doc.deployment, "expected the deployment of `pulumi stack export`: an object with resources"),
+            ]);
         }
         const deployment = doc.deployment as Record<string, unknown>;
         refuseProblems(file, deploymentProblems(deployment, "deployment"));
@@ -131,8 +133,10 @@ export function readSnapshots(text: string, file: string): SnapshotStack[] {
         refuseProblems(file, deploymentProblems(doc, ""));
         return [exportSnapshot(doc, file)];
     }
-    throw new SnapshotError(`${file}: expected the output of \`shared-alb plan --json\` ({ "stacks": [...] }) `
-        + "or of `pulumi stack export` ({ \"version\": 3, \"deployment\": { \"resources\": [...] } })");
+    throw new SnapshotError(
+        `${file}: expected the output of \`shared-alb plan --json\` ({ "stacks": [...] }) ` +
+            'or of `pulumi stack export` ({ "version": 3, "deployment": { "resources": [...] } })',
+    );
 }
 
 /** Throws the shape problems of a BEFORE file, if any, as one `SnapshotError` naming the file and each path. */
@@ -157,7 +161,9 @@ function exportSnapshot(deployment: Record<string, unknown>, file: string): Snap
     const parsed = urns.map(parseUrn);
     const stacks = [...new Set(parsed.filter(p => p !== undefined).map(p => p!.stack))];
     if (stacks.length !== 1) {
-        throw new SnapshotError(`${file}: a stack export holds one stack; its resources name ${stacks.length === 0 ? "none" : stacks.join(", ")}`);
+        throw new SnapshotError(
+            `${file}: a stack export holds one stack; its resources name ${stacks.length === 0 ? "none" : stacks.join(", ")}`,
+        );
     }
     const byUrn = new Map(raw.map(r => [String(r.urn), r]));
     // Children of a component whose children the offline plan cannot see (a multi-language component).
@@ -177,8 +183,9 @@ function exportSnapshot(deployment: Record<string, unknown>, file: string): Snap
         if (type === "pulumi:pulumi:Stack" || isDefaultProvider(type, name) || r.delete === true || insideOpaque(r)) {
             continue;
         }
-        const provider = typeof r.provider === "string" && r.provider !== "" ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
-        const providerName = provider !== undefined ? parseUrn(provider)?.name ?? "" : "";
+        const provider =
+            typeof r.provider === "string" && r.provider !== "" ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        const providerName = provider !== undefined ? (parseUrn(provider)?.name ?? "") : "";
         resources.push({
             urn: String(r.urn),
             type,

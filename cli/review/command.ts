@@ -22,7 +22,9 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     const maxShift = maxShiftOption(args);
     const files = args.operands;
     if (files.length === 0) {
-        throw new UsageError("give at least one PREVIEW.json: the output of `pulumi preview --json --show-sames --show-replacement-steps`, one file per stack");
+        throw new UsageError(
+            "give at least one PREVIEW.json: the output of `pulumi preview --json --show-sames --show-replacement-steps`, one file per stack",
+        );
     }
     let previews: PreviewStacks[];
     try {
@@ -38,7 +40,12 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     const changes = new Map<string, ResourceChange>(previews.flatMap(p => p.changes.map(c => [c.urn, c] as const)));
     let compared: Comparison;
     try {
-        compared = compareChanges(previews.map(p => p.before), previews.map(p => p.after), changes, { maxShift });
+        compared = compareChanges(
+            previews.map(p => p.before),
+            previews.map(p => p.after),
+            changes,
+            { maxShift },
+        );
     } catch (e) {
         // A resource the checks cannot read (a listener rule's actions of another shape), named with its stack and file.
         io.stderr.write(`shared-alb review: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -47,9 +54,11 @@ export async function run(args: ParsedArgs, io: CliIo): Promise<number> {
     // The engine decided every replacement itself: the replace-on table's gaps (no-replace-rule) do not apply.
     const comparison = { ...compared, flags: compared.flags.filter(f => f.kind !== "no-replace-rule") };
     const sources = previews.map(p => ({ file: p.before.file, format: p.before.format, stacks: [p.before.stack] }));
-    io.stdout.write(args.flags.has("json")
-        ? `${JSON.stringify(toJsonComparison(comparison, sources), null, 2)}\n`
-        : renderComparison(comparison, sources));
+    io.stdout.write(
+        args.flags.has("json")
+            ? `${JSON.stringify(toJsonComparison(comparison, sources), null, 2)}\n`
+            : renderComparison(comparison, sources),
+    );
     return comparison.flags.length > 0 ? FlaggedExitCode : 0;
 }
 

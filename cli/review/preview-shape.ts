@@ -11,8 +11,23 @@ import { ConfigError, hasOwn } from "../../components/internal";
  * `OpSame` ... `OpExtendParameterize`).
  */
 export const StepOps = [
-    "same", "create", "update", "delete", "replace", "create-replacement", "delete-replaced", "read", "read-replacement",
-    "refresh", "discard", "discard-replaced", "remove-pending-replace", "import", "import-replacement", "diff", "extend-parameterize",
+    "same",
+    "create",
+    "update",
+    "delete",
+    "replace",
+    "create-replacement",
+    "delete-replaced",
+    "read",
+    "read-replacement",
+    "refresh",
+    "discard",
+    "discard-replaced",
+    "remove-pending-replace",
+    "import",
+    "import-replacement",
+    "diff",
+    "extend-parameterize",
 ] as const;
 
 /** A resource's state in a step (`apitype.ResourceV3`): the fields review reads. */
@@ -48,7 +63,7 @@ export interface PreviewStep {
 /** The preview command review needs: every step shown. */
 export const ReviewFlags = "pulumi preview --json --show-sames --show-replacement-steps";
 
-const Expected = "expected the output of `pulumi preview --json` ({ \"steps\": [{ \"op\": ..., \"urn\": ... }, ...], \"changeSummary\": {...} })";
+const Expected = 'expected the output of `pulumi preview --json` ({ "steps": [{ "op": ..., "urn": ... }, ...], "changeSummary": {...} })';
 
 /**
  * Why `doc` is not a preview document: one sentence when it is another kind
@@ -59,12 +74,16 @@ export function previewShapeProblems(doc: unknown): string | ConfigError[] {
         return Expected;
     }
     if (hasOwn(doc, "stacks")) {
-        return "this is a `shared-alb plan --json` document, not a preview: compare it with `shared-alb plan --compare` "
-            + "(review reads the output of `pulumi preview --json`)";
+        return (
+            "this is a `shared-alb plan --json` document, not a preview: compare it with `shared-alb plan --compare` " +
+            "(review reads the output of `pulumi preview --json`)"
+        );
     }
     if (hasOwn(doc, "deployment") || Array.isArray(doc.resources)) {
-        return "this is a `pulumi stack export`, not a preview: compare it with `shared-alb plan --compare` "
-            + "(review reads the output of `pulumi preview --json`)";
+        return (
+            "this is a `pulumi stack export`, not a preview: compare it with `shared-alb plan --compare` " +
+            "(review reads the output of `pulumi preview --json`)"
+        );
     }
     if (!Array.isArray(doc.steps) || doc.steps.length === 0) {
         return Expected;
@@ -84,14 +103,18 @@ export function previewShapeProblems(doc: unknown): string | ConfigError[] {
         if (urn === undefined) {
             problems.push(new ConfigError(`${at}.urn`, step.urn, "expected a URN: urn:pulumi:<stack>::<project>::<type>::<name>"));
         } else if (stack !== undefined && urn.stack !== stack) {
-            problems.push(new ConfigError(`${at}.urn`, step.urn, `a preview is of one stack, and the steps before it are of stack ${stack}`));
+            problems.push(
+                new ConfigError(`${at}.urn`, step.urn, `a preview is of one stack, and the steps before it are of stack ${stack}`),
+            );
         } else {
             stack = urn.stack;
         }
         for (const side of ["oldState", "newState"] as const) {
             const state = step[side];
             if (state !== undefined && state !== null && !(isRecord(state) && typeof state.type === "string")) {
-                problems.push(new ConfigError(`${at}.${side}`, state, "expected a resource state: an object with type, inputs and outputs"));
+                problems.push(
+                    new ConfigError(`${at}.${side}`, state, "expected a resource state: an object with type, inputs and outputs"),
+                );
             }
         }
     });

@@ -50,10 +50,17 @@ export function readPreview(text: string, file: string): PreviewStacks {
     }
     if (problems.length > 0) {
         const shown = problems.slice(0, 20).map(p => `  - ${p.message}`);
-        throw new PreviewError(problems.length === 1 ? `${file}: ${problems[0].message}`
-            : `${file}: ${problems.length} problems:\n${shown.join("\n")}${problems.length > 20 ? `\n  (and ${problems.length - 20} more)` : ""}`);
+        throw new PreviewError(
+            problems.length === 1
+                ? `${file}: ${problems[0].message}`
+                : `${file}: ${problems.length} problems:\n${shown.join("\n")}${problems.length > 20 ? `\n  (and ${problems.length - 20} more)` : ""}`,
+        );
     }
-    const steps = (doc as { steps: PreviewStep[] }).steps.map(s => ({ ...s, oldState: s.oldState ?? undefined, newState: s.newState ?? undefined }));
+    const steps = (doc as { steps: PreviewStep[] }).steps.map(s => ({
+        ...s,
+        oldState: s.oldState ?? undefined,
+        newState: s.newState ?? undefined,
+    }));
     const refused = hiddenSteps(doc as Record<string, unknown>, steps);
     if (refused !== undefined) {
         throw new PreviewError(`${file}: ${refused}`);
@@ -73,13 +80,17 @@ function hiddenSteps(doc: Record<string, unknown>, steps: PreviewStep[]): string
     const sameCounted = typeof summary?.same === "number" ? summary.same : 0;
     const sameShown = steps.filter(s => s.op === "same").length;
     if (sameCounted > sameShown) {
-        return `the preview leaves out its unchanged resources (changeSummary counts ${sameCounted} same, the steps show ${sameShown}): `
-            + `review needs every resource of the stack; run ${ReviewFlags}`;
+        return (
+            `the preview leaves out its unchanged resources (changeSummary counts ${sameCounted} same, the steps show ${sameShown}): ` +
+            `review needs every resource of the stack; run ${ReviewFlags}`
+        );
     }
     const replaced = steps.findIndex(s => s.op === "replace" && !steps.some(o => o.urn === s.urn && o.op === "create-replacement"));
     if (replaced !== -1) {
-        return `steps[${replaced}] replaces ${steps[replaced].urn} without its create-replacement and delete-replaced steps: `
-            + `review needs them to tell whether the old resource is deleted first; run ${ReviewFlags}`;
+        return (
+            `steps[${replaced}] replaces ${steps[replaced].urn} without its create-replacement and delete-replaced steps: ` +
+            `review needs them to tell whether the old resource is deleted first; run ${ReviewFlags}`
+        );
     }
     return undefined;
 }
@@ -126,8 +137,13 @@ function addResource(sides: Sides, urn: string, of: PreviewStep[], steps: Previe
     if (kind !== undefined && (old !== undefined || now !== undefined)) {
         const logical = of.find(s => s.op === kind) ?? of[0];
         sides.changes.push({
-            kind, urn, type, name: parseUrn(urn)?.name ?? "", deleteBeforeReplace: dbr,
-            paths: changedPaths(logical), replaceOn: kind === "replace" ? [...(logical.replaceReasons ?? [])] : [],
+            kind,
+            urn,
+            type,
+            name: parseUrn(urn)?.name ?? "",
+            deleteBeforeReplace: dbr,
+            paths: changedPaths(logical),
+            replaceOn: kind === "replace" ? [...(logical.replaceReasons ?? [])] : [],
         });
     }
 }
@@ -142,7 +158,12 @@ function changeKind(steps: PreviewStep[]): ChangeKind | undefined {
     if (ops.has("replace") || ops.has("create-replacement") || ops.has("delete-replaced")) {
         return "replace";
     }
-    for (const [op, kind] of [["create", "create"], ["import", "create"], ["update", "update"], ["delete", "delete"]] as const) {
+    for (const [op, kind] of [
+        ["create", "create"],
+        ["import", "create"],
+        ["update", "update"],
+        ["delete", "delete"],
+    ] as const) {
         if (ops.has(op)) {
             return kind;
         }
@@ -157,12 +178,13 @@ function indexOfOp(steps: PreviewStep[], urn: string, op: (typeof StepOps)[numbe
 /** The property paths a step changes: its detailed diff's keys, else its diff reasons. */
 function changedPaths(step: PreviewStep): string[] {
     const detailed = step.detailedDiff !== undefined && step.detailedDiff !== null ? Object.keys(step.detailedDiff) : [];
-    return [...new Set(detailed.length > 0 ? detailed : step.diffReasons ?? [])].sort();
+    return [...new Set(detailed.length > 0 ? detailed : (step.diffReasons ?? []))].sort();
 }
 
 /** One resource of a step's state (`apitype.ResourceV3`) as a snapshot holds it. */
 function resource(urn: string, state: NonNullable<PreviewStep["oldState"]>, deleteBeforeReplace: boolean): SnapshotResource {
-    const provider = typeof state.provider === "string" && state.provider !== "" ? state.provider.slice(0, state.provider.lastIndexOf("::")) : undefined;
+    const provider =
+        typeof state.provider === "string" && state.provider !== "" ? state.provider.slice(0, state.provider.lastIndexOf("::")) : undefined;
     const providerUrn = provider !== undefined ? parseUrn(provider) : undefined;
     return {
         urn,
@@ -244,13 +266,22 @@ function knownAfter(sides: Sides): { before: SnapshotStack; after: SnapshotStack
         const dependencies = sides.dependencies.get(r.urn) ?? {};
         r.inputs = mapUnknowns(r.inputs, path => {
             const candidates = (dependencies[String(path[0])] ?? []).filter(u => renewed.has(u) && byUrn.has(u) && !tied.has(u));
-            const source = heldBefore(path)
-                ?? (candidates.length === 1 ? { urn: candidates[0], key: /arn$/i.test(String(path[path.length - 1])) ? "arn" : "id" } : undefined);
+            const source =
+                heldBefore(path) ??
+                (candidates.length === 1
+                    ? { urn: candidates[0], key: /arn$/i.test(String(path[path.length - 1])) ? "arn" : "id" }
+                    : undefined);
             return source === undefined ? UnknownText : newValue(byUrn.get(source.urn)!, source.key);
         });
     }
     const snapshot = (resources: SnapshotResource[]): SnapshotStack => ({
-        stack: sides.stack, project: sides.project, format: "preview", file: sides.file, resources, outputs: {}, assumedValues: [],
+        stack: sides.stack,
+        project: sides.project,
+        format: "preview",
+        file: sides.file,
+        resources,
+        outputs: {},
+        assumedValues: [],
     });
     return { before: snapshot(sides.before), after: snapshot(after) };
 }
@@ -315,16 +346,18 @@ function outputsAfter(before: Record<string, unknown>, resources: SnapshotResour
     }
     const producers = valueProducers(resources);
     const deleted = new Set(changes.filter(c => c.kind === "delete").map(c => c.urn));
-    const clusters = Object.fromEntries(Object.entries(before.clusters).filter(([, entry]) => {
-        const owned: string[] = [];
-        walkStrings(entry, v => {
-            const p = producers.get(v);
-            if (p !== undefined) {
-                owned.push(p.urn);
-            }
-        });
-        return owned.length === 0 || owned.some(u => !deleted.has(u));
-    }));
+    const clusters = Object.fromEntries(
+        Object.entries(before.clusters).filter(([, entry]) => {
+            const owned: string[] = [];
+            walkStrings(entry, v => {
+                const p = producers.get(v);
+                if (p !== undefined) {
+                    owned.push(p.urn);
+                }
+            });
+            return owned.length === 0 || owned.some(u => !deleted.has(u));
+        }),
+    );
     return { ...before, clusters };
 }
 

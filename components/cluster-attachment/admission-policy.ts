@@ -46,8 +46,9 @@ export function servesAdmissionPolicy(version: string): boolean | undefined {
 }
 
 /** Why a cluster older than 1.30 is refused while the policy is on (each refusal adds its fix). */
-export const AdmissionPolicyNeeds = "the TargetGroupBinding admission policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1) "
-    + `needs Kubernetes ${AdmissionPolicyMinKubernetes} or later`;
+export const AdmissionPolicyNeeds =
+    "the TargetGroupBinding admission policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1) " +
+    `needs Kubernetes ${AdmissionPolicyMinKubernetes} or later`;
 
 /** A target group of the fleet and the namespace its binding lives in. */
 export interface PinnedTargetGroup {
@@ -86,11 +87,13 @@ export interface ValidatingAdmissionPolicyBindingSpec {
 /** The policy and its binding, by kind (the policy's key sorts first: apply it first). */
 export interface AdmissionPolicyObjects {
     ValidatingAdmissionPolicy: KubernetesObject<ValidatingAdmissionPolicySpec> & { spec: ValidatingAdmissionPolicySpec };
-    ValidatingAdmissionPolicyBinding: KubernetesObject<ValidatingAdmissionPolicyBindingSpec> & { spec: ValidatingAdmissionPolicyBindingSpec };
+    ValidatingAdmissionPolicyBinding: KubernetesObject<ValidatingAdmissionPolicyBindingSpec> & {
+        spec: ValidatingAdmissionPolicyBindingSpec;
+    };
 }
 
 /** The binding's target group ARN, or "" when it has none. */
-export const TargetGroupArnExpression = "has(object.spec) && has(object.spec.targetGroupARN) ? object.spec.targetGroupARN : \"\"";
+export const TargetGroupArnExpression = 'has(object.spec) && has(object.spec.targetGroupARN) ? object.spec.targetGroupARN : ""';
 
 /** Skips bindings being deleted: the controller must be able to drop its finalizer from any of them. */
 export const NotBeingDeleted: NamedExpression = { name: "not-being-deleted", expression: "!has(object.metadata.deletionTimestamp)" };
@@ -98,18 +101,21 @@ export const NotBeingDeleted: NamedExpression = { name: "not-being-deleted", exp
 /** The fleet's target groups: only these may be bound. */
 export const FleetTargetGroupValidation: Validation = {
     expression: "variables.targetGroupARN in variables.pinnedNamespaces",
-    messageExpression: "\"TargetGroupBinding \" + request.namespace + \"/\" + object.metadata.name + \": \" + (variables.targetGroupARN == \"\""
-        + " ? \"spec.targetGroupARN is not set\""
-        + " : \"target group \" + variables.targetGroupARN + \" is not one of the shared-alb target groups of this cluster\")",
+    messageExpression:
+        '"TargetGroupBinding " + request.namespace + "/" + object.metadata.name + ": " + (variables.targetGroupARN == ""' +
+        ' ? "spec.targetGroupARN is not set"' +
+        ' : "target group " + variables.targetGroupARN + " is not one of the shared-alb target groups of this cluster")',
     reason: "Forbidden",
 };
 
 /** Each target group only in its namespace. */
 export const PinnedNamespaceValidation: Validation = {
-    expression: "!(variables.targetGroupARN in variables.pinnedNamespaces)"
-        + " || variables.pinnedNamespaces[variables.targetGroupARN] == request.namespace",
-    messageExpression: "\"TargetGroupBinding \" + request.namespace + \"/\" + object.metadata.name + \": target group \" + variables.targetGroupARN"
-        + " + \" may be bound only in namespace \" + variables.pinnedNamespaces[variables.targetGroupARN]",
+    expression:
+        "!(variables.targetGroupARN in variables.pinnedNamespaces)" +
+        " || variables.pinnedNamespaces[variables.targetGroupARN] == request.namespace",
+    messageExpression:
+        '"TargetGroupBinding " + request.namespace + "/" + object.metadata.name + ": target group " + variables.targetGroupARN' +
+        ' + " may be bound only in namespace " + variables.pinnedNamespaces[variables.targetGroupARN]',
     reason: "Forbidden",
 };
 
@@ -119,7 +125,8 @@ export const PinnedNamespaceValidation: Validation = {
  * string is a CEL string literal.
  */
 export function pinnedNamespacesExpression(targetGroups: PinnedTargetGroup[]): string {
-    const entries = [...targetGroups].sort((a, b) => (a.targetGroupArn < b.targetGroupArn ? -1 : a.targetGroupArn > b.targetGroupArn ? 1 : 0))
+    const entries = [...targetGroups]
+        .sort((a, b) => (a.targetGroupArn < b.targetGroupArn ? -1 : a.targetGroupArn > b.targetGroupArn ? 1 : 0))
         .map(t => `${JSON.stringify(t.targetGroupArn)}: ${JSON.stringify(t.namespace)}`);
     return `{${entries.join(", ")}}`;
 }
@@ -135,7 +142,14 @@ export function admissionPolicyManifests(targetGroups: PinnedTargetGroup[]): Adm
             spec: {
                 failurePolicy: "Fail",
                 matchConstraints: {
-                    resourceRules: [{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["targetgroupbindings"] }],
+                    resourceRules: [
+                        {
+                            apiGroups: ["elbv2.k8s.aws"],
+                            apiVersions: ["*"],
+                            operations: ["CREATE", "UPDATE"],
+                            resources: ["targetgroupbindings"],
+                        },
+                    ],
                 },
                 matchConditions: [NotBeingDeleted],
                 variables: [

@@ -10,12 +10,35 @@ import { AdmissionPolicyObjects, admissionPolicyManifests } from "./admission-po
 import { PatchForceAnnotation, TargetGroupBindingCrd } from "./crd";
 import { controllerHelmValues } from "./helm-values";
 import {
-    bindingPorts, KubernetesObject, namespaceManifest, NamespacePlan, namespacePlan, securityGroupRulePlan, TargetGroupBindingApiVersion,
-    TargetGroupBindingImmutableFields, TargetGroupBindingKind, TargetGroupBindingObject, TargetGroupBindingSpecKeys, targetGroupBindingManifest,
+    bindingPorts,
+    KubernetesObject,
+    namespaceManifest,
+    NamespacePlan,
+    namespacePlan,
+    securityGroupRulePlan,
+    TargetGroupBindingApiVersion,
+    TargetGroupBindingImmutableFields,
+    TargetGroupBindingKind,
+    TargetGroupBindingObject,
+    TargetGroupBindingSpecKeys,
+    targetGroupBindingManifest,
 } from "./manifests";
-import { AdditionalPolicyName, arnPartition, ControllerPolicyName, controllerPermissionsPolicy, controllerTrustPolicy, securityGroupArn } from "./policy";
 import {
-    ClusterInputArgs, ClusterInputKey, ClusterInputKeys, KnownClusterInputs, collectKnownClusterInputs, completeClusterInputs, readNodeSecurityGroupId,
+    AdditionalPolicyName,
+    arnPartition,
+    ControllerPolicyName,
+    controllerPermissionsPolicy,
+    controllerTrustPolicy,
+    securityGroupArn,
+} from "./policy";
+import {
+    ClusterInputArgs,
+    ClusterInputKey,
+    ClusterInputKeys,
+    KnownClusterInputs,
+    collectKnownClusterInputs,
+    completeClusterInputs,
+    readNodeSecurityGroupId,
 } from "./cluster-inputs";
 import { AttachmentPlan, ClusterInputs } from "./model";
 import { AttachmentPlanArgs, assertNetworkInput, planAccount, readAttachmentArgs, readAttachmentPlan } from "./validate";
@@ -191,11 +214,23 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const inputs = this.clusterInputs({ ...args, region }, plan, known);
         const nodeSecurityGroupIds = this.nodeSecurityGroupIds(args, known);
         const bindings = Object.values(plan.bindings);
-        const targetGroupArns = pulumi.all(Object.fromEntries(bindings.map(b => [b.key, pulumi.output(args.cluster.targetGroups[b.key].arn)
-            .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn))])));
+        const targetGroupArns = pulumi.all(
+            Object.fromEntries(
+                bindings.map(b => [
+                    b.key,
+                    pulumi
+                        .output(args.cluster.targetGroups[b.key].arn)
+                        .apply(arn => assertNetworkInput("targetGroupArn", join(join(join("cluster", "targetGroups"), b.key), "arn"), arn)),
+                ]),
+            ),
+        );
         // A secret, whether or not it arrived as one.
-        const externalId = args.cluster.externalId === undefined ? undefined
-            : pulumi.secret(pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id)));
+        const externalId =
+            args.cluster.externalId === undefined
+                ? undefined
+                : pulumi.secret(
+                      pulumi.output(args.cluster.externalId).apply(id => assertNetworkInput("externalId", "cluster.externalId", id)),
+                  );
 
         const controller = this.controllerRole(name, args, plan, inputs, targetGroupArns, pulumi.all(nodeSecurityGroupIds));
         const ingress = this.securityGroupRules(name, plan, inputs, nodeSecurityGroupIds);
@@ -241,17 +276,31 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * outputs read once they resolve, all at once, failing on this component
      * with the messages their plain values get.
      */
-    private clusterInputs(given: { [K in ClusterInputKey]?: pulumi.Input<string | undefined> }, plan: AttachmentPlan,
-        known: KnownClusterInputs): pulumi.Output<ClusterInputs> {
+    private clusterInputs(
+        given: { [K in ClusterInputKey]?: pulumi.Input<string | undefined> },
+        plan: AttachmentPlan,
+        known: KnownClusterInputs,
+    ): pulumi.Output<ClusterInputs> {
         const pending = ClusterInputKeys.filter(key => known.values[key] === undefined);
-        return pulumi.all(pending.map(key => given[key])).apply(values => this.configChecked(() =>
-            completeClusterInputs(known.values, Object.fromEntries(pending.map((key, i) => [key, values[i]])), planAccount(plan))));
+        return pulumi
+            .all(pending.map(key => given[key]))
+            .apply(values =>
+                this.configChecked(() =>
+                    completeClusterInputs(known.values, Object.fromEntries(pending.map((key, i) => [key, values[i]])), planAccount(plan)),
+                ),
+            );
     }
 
     /** The node security group IDs by key, in the order given: each plain one as read, each output read once it resolves. */
     private nodeSecurityGroupIds(args: ClusterAttachmentArgs, known: KnownClusterInputs): Record<string, pulumi.Input<string>> {
-        return Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([key, id]) => [key, hasOwn(known.nodeSecurityGroupIds, key)
-            ? known.nodeSecurityGroupIds[key] : pulumi.output(id).apply(v => this.configChecked(() => readNodeSecurityGroupId(key, v)))]));
+        return Object.fromEntries(
+            Object.entries(args.nodeSecurityGroupIds ?? {}).map(([key, id]) => [
+                key,
+                hasOwn(known.nodeSecurityGroupIds, key)
+                    ? known.nodeSecurityGroupIds[key]
+                    : pulumi.output(id).apply(v => this.configChecked(() => readNodeSecurityGroupId(key, v))),
+            ]),
+        );
     }
 
     /** Runs a check of a value known only now; its config errors fail on this component. */
@@ -259,7 +308,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         try {
             return check();
         } catch (e) {
-            throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+            throw e instanceof ConfigErrors
+                ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true))
+                : e;
         }
     }
 
@@ -268,64 +319,100 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * its TargetGroupBinding-only policy, plus the additional policy; or the
      * role the user brings.
      */
-    private controllerRole(name: string, args: ClusterAttachmentArgs, plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>,
-        targetGroupArns: pulumi.Output<Record<string, string>>, nodeSecurityGroupIds: pulumi.Output<Record<string, string>>): ControllerIam {
+    private controllerRole(
+        name: string,
+        args: ClusterAttachmentArgs,
+        plan: AttachmentPlan,
+        inputs: pulumi.Output<ClusterInputs>,
+        targetGroupArns: pulumi.Output<Record<string, string>>,
+        nodeSecurityGroupIds: pulumi.Output<Record<string, string>>,
+    ): ControllerIam {
         if (!plan.controller.createRole) {
             return { arn: checkedControllerInput(args, "roleArn"), dependsOn: [] };
         }
-        const role = new aws.iam.Role(`${name}-controller`, {
-            name: plan.role.name,
-            path: plan.role.path,
-            description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
-            assumeRolePolicy: inputs.apply(f => JSON.stringify(controllerTrustPolicy({
-                oidcProviderArn: f.oidcProviderArn,
-                oidcIssuer: f.oidcIssuer,
-                namespace: plan.controller.namespace,
-                serviceAccountName: plan.controller.serviceAccountName,
-            }))),
-            tags: plan.tags,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-controller`,
+            {
+                name: plan.role.name,
+                path: plan.role.path,
+                description: `AWS Load Balancer Controller (TargetGroupBinding only) of cluster ${plan.accountId}, managed by shared-alb`,
+                assumeRolePolicy: inputs.apply(f =>
+                    JSON.stringify(
+                        controllerTrustPolicy({
+                            oidcProviderArn: f.oidcProviderArn,
+                            oidcIssuer: f.oidcIssuer,
+                            namespace: plan.controller.namespace,
+                            serviceAccountName: plan.controller.serviceAccountName,
+                        }),
+                    ),
+                ),
+                tags: plan.tags,
+            },
+            { parent: this },
+        );
         const partition = arnPartition(plan.role.arn);
-        const policy = new aws.iam.RolePolicy(`${name}-controller`, {
-            role: role.name,
-            name: ControllerPolicyName,
-            policy: pulumi.all([inputs, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) => JSON.stringify(controllerPermissionsPolicy({
-                registrarRoleArn: plan.registrarRoleArn,
-                targetGroupArns: Object.values(arns),
-                securityGroupMode: plan.securityGroupMode,
-                nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(partition, f.region, plan.accountId, id)),
-                ipTargets: Object.values(plan.bindings).some(b => b.targetType === TargetType.Ip),
-            }))),
-        }, { parent: this });
+        const policy = new aws.iam.RolePolicy(
+            `${name}-controller`,
+            {
+                role: role.name,
+                name: ControllerPolicyName,
+                policy: pulumi.all([inputs, targetGroupArns, nodeSecurityGroupIds]).apply(([f, arns, sgs]) =>
+                    JSON.stringify(
+                        controllerPermissionsPolicy({
+                            registrarRoleArn: plan.registrarRoleArn,
+                            targetGroupArns: Object.values(arns),
+                            securityGroupMode: plan.securityGroupMode,
+                            nodeSecurityGroupArns: Object.values(sgs).map(id => securityGroupArn(partition, f.region, plan.accountId, id)),
+                            ipTargets: Object.values(plan.bindings).some(b => b.targetType === TargetType.Ip),
+                        }),
+                    ),
+                ),
+            },
+            { parent: this },
+        );
         const dependsOn: pulumi.Resource[] = [role, policy];
         const additionalPolicyJson = args.controller?.additionalPolicyJson;
         if (additionalPolicyJson !== undefined) {
-            dependsOn.push(new aws.iam.RolePolicy(`${name}-controller-additional`, {
-                role: role.name,
-                name: AdditionalPolicyName,
-                policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
-            }, { parent: this }));
+            dependsOn.push(
+                new aws.iam.RolePolicy(
+                    `${name}-controller-additional`,
+                    {
+                        role: role.name,
+                        name: AdditionalPolicyName,
+                        policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
+                    },
+                    { parent: this },
+                ),
+            );
         }
         return { role, arn: role.arn, dependsOn };
     }
 
     /** Security-group ingress from the ALB's security group to the targets' ports on every node security group (`rules` mode). */
-    private securityGroupRules(name: string, plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>,
-        nodeSecurityGroupIds: Record<string, pulumi.Input<string>>): Ingress {
+    private securityGroupRules(
+        name: string,
+        plan: AttachmentPlan,
+        inputs: pulumi.Output<ClusterInputs>,
+        nodeSecurityGroupIds: Record<string, pulumi.Input<string>>,
+    ): Ingress {
         const ingress: Ingress = { ids: {}, rules: [] };
         if (plan.securityGroupMode !== SecurityGroupMode.Rules) {
             return ingress;
         }
         for (const r of securityGroupRulePlan(Object.values(plan.bindings).flatMap(bindingPorts), plan.nodeSecurityGroupKeys)) {
-            const rule = new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${r.key}`, {
-                securityGroupId: nodeSecurityGroupIds[r.nodeSecurityGroupKey],
-                referencedSecurityGroupId: inputs.albSecurityGroupId,
-                ipProtocol: "tcp",
-                fromPort: r.fromPort,
-                toPort: r.toPort,
-                description: r.description,
-                tags: plan.tags,
-            }, { parent: this });
+            const rule = new aws.vpc.SecurityGroupIngressRule(
+                `${name}-alb-${r.key}`,
+                {
+                    securityGroupId: nodeSecurityGroupIds[r.nodeSecurityGroupKey],
+                    referencedSecurityGroupId: inputs.albSecurityGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: r.fromPort,
+                    toPort: r.toPort,
+                    description: r.description,
+                    tags: plan.tags,
+                },
+                { parent: this },
+            );
             ingress.ids[r.key] = rule.id;
             ingress.rules.push(rule);
         }
@@ -339,16 +426,29 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * TargetGroupBindings (after the release, or the role, the security-group
      * rules and the admission policy's binding). Gives the release, when installed.
      */
-    private kubernetesObjects(name: string, plan: AttachmentPlan, rendered: Rendered, iam: pulumi.Resource[],
-        rules: pulumi.Resource[]): k8s.helm.v3.Release | undefined {
+    private kubernetesObjects(
+        name: string,
+        plan: AttachmentPlan,
+        rendered: Rendered,
+        iam: pulumi.Resource[],
+        rules: pulumi.Resource[],
+    ): k8s.helm.v3.Release | undefined {
         const namespaceObjects = this.namespaces(name, rendered.namespaces, plan.retainNamespaces);
         const inNamespace = (ns: string): pulumi.Resource[] => (hasOwn(namespaceObjects, ns) ? [namespaceObjects[ns]] : []);
         const crd = plan.manageCrd ? this.crd(name) : undefined;
-        const release = rendered.helmValues === undefined ? undefined
-            : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
-        const guard = rendered.admissionPolicy === undefined ? [] : [this.admissionPolicy(name, rendered.admissionPolicy, crd ? [crd] : [])];
+        const release =
+            rendered.helmValues === undefined
+                ? undefined
+                : this.release(name, plan, rendered.helmValues, [...iam, ...(crd ? [crd] : []), ...inNamespace(plan.controller.namespace)]);
+        const guard =
+            rendered.admissionPolicy === undefined ? [] : [this.admissionPolicy(name, rendered.admissionPolicy, crd ? [crd] : [])];
         for (const b of Object.values(plan.bindings)) {
-            this.targetGroupBinding(name, b.key, rendered, [...(release ? [release] : iam), ...rules, ...guard, ...inNamespace(b.namespace)]);
+            this.targetGroupBinding(name, b.key, rendered, [
+                ...(release ? [release] : iam),
+                ...rules,
+                ...guard,
+                ...inNamespace(b.namespace),
+            ]);
         }
         return release;
     }
@@ -360,18 +460,29 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * Gives the binding: the TargetGroupBindings wait for it, and are deleted
      * before it.
      */
-    private admissionPolicy(name: string, objects: pulumi.Output<AdmissionPolicyObjects>,
-        dependsOn: pulumi.Resource[]): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding {
+    private admissionPolicy(
+        name: string,
+        objects: pulumi.Output<AdmissionPolicyObjects>,
+        dependsOn: pulumi.Resource[],
+    ): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding {
         const policy = objects.apply(o => o.ValidatingAdmissionPolicy);
         const binding = objects.apply(o => o.ValidatingAdmissionPolicyBinding);
-        const created = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-tgb-policy`, {
-            metadata: policy.metadata,
-            spec: policy.spec,
-        }, { parent: this, dependsOn });
-        return new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-tgb-policy`, {
-            metadata: binding.metadata,
-            spec: binding.spec,
-        }, { parent: this, dependsOn: [created] });
+        const created = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+            `${name}-tgb-policy`,
+            {
+                metadata: policy.metadata,
+                spec: policy.spec,
+            },
+            { parent: this, dependsOn },
+        );
+        return new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+            `${name}-tgb-policy`,
+            {
+                metadata: binding.metadata,
+                spec: binding.spec,
+            },
+            { parent: this, dependsOn: [created] },
+        );
     }
 
     /**
@@ -387,36 +498,49 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      */
     private crd(name: string): k8s.apiextensions.v1.CustomResourceDefinitionPatch {
         const { metadata, spec } = TargetGroupBindingCrd;
-        return new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${name}-tgb-crd`, {
-            metadata: {
-                ...metadata,
-                annotations: { ...metadata.annotations, [PatchForceAnnotation]: "true" },
+        return new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
+            `${name}-tgb-crd`,
+            {
+                metadata: {
+                    ...metadata,
+                    annotations: { ...metadata.annotations, [PatchForceAnnotation]: "true" },
+                },
+                // The vendored document's type (crd.ts) is not the SDK's JSONSchemaProps; the CRD tests pin its content.
+                spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
             },
-            // The vendored document's type (crd.ts) is not the SDK's JSONSchemaProps; the CRD tests pin its content.
-            spec: JSON.parse(JSON.stringify(spec)) as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
-        }, { parent: this, retainOnDelete: true });
+            { parent: this, retainOnDelete: true },
+        );
     }
 
     /** The controller's Helm release in TargetGroupBinding-only mode, ready before any binding (the webhooks fail closed). */
-    private release(name: string, plan: AttachmentPlan, values: pulumi.Output<Record<string, unknown>>, dependsOn: pulumi.Resource[]): k8s.helm.v3.Release {
-        return new k8s.helm.v3.Release(`${name}-controller`, {
-            name: plan.controller.releaseName,
-            chart: ControllerChart.name,
-            version: plan.controller.chartVersion,
-            repositoryOpts: { repo: ControllerChart.repository },
-            namespace: plan.controller.namespace,
-            createNamespace: false,
-            // The chart's other CRDs (IngressClassParams, ...) on first install;
-            // Helm skips the TargetGroupBinding CRD that already exists.
-            skipCrds: false,
-            // Ready before any binding: the webhooks fail closed.
-            skipAwait: false,
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            maxHistory: 10,
-            values,
-        }, { parent: this, dependsOn });
+    private release(
+        name: string,
+        plan: AttachmentPlan,
+        values: pulumi.Output<Record<string, unknown>>,
+        dependsOn: pulumi.Resource[],
+    ): k8s.helm.v3.Release {
+        return new k8s.helm.v3.Release(
+            `${name}-controller`,
+            {
+                name: plan.controller.releaseName,
+                chart: ControllerChart.name,
+                version: plan.controller.chartVersion,
+                repositoryOpts: { repo: ControllerChart.repository },
+                namespace: plan.controller.namespace,
+                createNamespace: false,
+                // The chart's other CRDs (IngressClassParams, ...) on first install;
+                // Helm skips the TargetGroupBinding CRD that already exists.
+                skipCrds: false,
+                // Ready before any binding: the webhooks fail closed.
+                skipAwait: false,
+                atomic: true,
+                cleanupOnFail: true,
+                timeout: 600,
+                maxHistory: 10,
+                values,
+            },
+            { parent: this, dependsOn },
+        );
     }
 
     /**
@@ -425,26 +549,40 @@ export class ClusterAttachment extends pulumi.ComponentResource {
      * field by field, so the external ID is a secret of its own and the rest
      * (the target group, the role) stays readable in state and plans.
      */
-    private targetGroupBinding(name: string, key: string, rendered: Rendered, dependsOn: pulumi.Resource[]): k8s.apiextensions.CustomResource {
+    private targetGroupBinding(
+        name: string,
+        key: string,
+        rendered: Rendered,
+        dependsOn: pulumi.Resource[],
+    ): k8s.apiextensions.CustomResource {
         const obj = rendered.unsignedBindings.apply(all => all[key]);
         const externalId = rendered.externalId;
-        const spec = externalId === undefined ? obj.spec : {
-            ...Object.fromEntries(TargetGroupBindingSpecKeys.filter(k => k !== "assumeRoleExternalId").map(k => [k, obj.spec.apply(s => s[k])])),
-            assumeRoleExternalId: externalId,
-        };
-        return new k8s.apiextensions.CustomResource(`${name}-${key}`, {
-            apiVersion: TargetGroupBindingApiVersion,
-            kind: TargetGroupBindingKind,
-            metadata: obj.metadata,
-            spec,
-        }, {
-            parent: this,
-            dependsOn,
-            // The webhook refuses in-place changes of these: replace the binding instead,
-            // deleting the old one first (it has the same name).
-            replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
-            deleteBeforeReplace: true,
-        });
+        const spec =
+            externalId === undefined
+                ? obj.spec
+                : {
+                      ...Object.fromEntries(
+                          TargetGroupBindingSpecKeys.filter(k => k !== "assumeRoleExternalId").map(k => [k, obj.spec.apply(s => s[k])]),
+                      ),
+                      assumeRoleExternalId: externalId,
+                  };
+        return new k8s.apiextensions.CustomResource(
+            `${name}-${key}`,
+            {
+                apiVersion: TargetGroupBindingApiVersion,
+                kind: TargetGroupBindingKind,
+                metadata: obj.metadata,
+                spec,
+            },
+            {
+                parent: this,
+                dependsOn,
+                // The webhook refuses in-place changes of these: replace the binding instead,
+                // deleting the old one first (it has the same name).
+                replaceOnChanges: TargetGroupBindingImmutableFields.map(f => `spec.${f}`),
+                deleteBeforeReplace: true,
+            },
+        );
     }
 
     /**
@@ -460,9 +598,10 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         const out: Record<string, pulumi.CustomResource> = {};
         for (const ns of namespaces) {
             const metadata = namespaceManifest(ns).metadata;
-            out[ns.name] = ns.create && !retain
-                ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this })
-                : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: ns.create });
+            out[ns.name] =
+                ns.create && !retain
+                    ? new k8s.core.v1.Namespace(`${name}-ns-${ns.name}`, { metadata }, { parent: this })
+                    : new k8s.core.v1.NamespacePatch(`${name}-ns-${ns.name}`, { metadata }, { parent: this, retainOnDelete: ns.create });
         }
         return out;
     }
@@ -499,7 +638,9 @@ export function planAttachment(args: AttachmentPlanArgs, nodeSecurityGroupKeys: 
         withInputs: inputs => {
             const keys = Object.keys(inputs.nodeSecurityGroupIds ?? {}).sort();
             if (keys.join() !== plan.nodeSecurityGroupKeys.join()) {
-                throw new Error(`planAttachment: node security groups ${keys.join(", ") || "(none)"} given, planned ${plan.nodeSecurityGroupKeys.join(", ") || "(none)"}`);
+                throw new Error(
+                    `planAttachment: node security groups ${keys.join(", ") || "(none)"} given, planned ${plan.nodeSecurityGroupKeys.join(", ") || "(none)"}`,
+                );
             }
             // Frozen: the plan read stays the plan of these arguments.
             const full: ClusterAttachmentArgs = Object.freeze({ ...args, ...inputs });
@@ -535,24 +676,39 @@ function checkedControllerInput(args: ClusterAttachmentArgs, key: "roleArn"): pu
  * TargetGroupBinding per service, the namespaces to create or label, and
  * all of it as `AttachmentManifests` for GitOps.
  */
-function renderCluster(plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs>, roleArn: pulumi.Output<string | undefined>,
-    targetGroupArns: pulumi.Output<Record<string, string>>, externalId: pulumi.Output<string> | undefined): Rendered {
-    const helmValues = plan.controller.install ? pulumi.all([inputs, roleArn]).apply(([f, arn]) => controllerHelmValues({
-        clusterName: f.clusterName,
-        region: f.region,
-        vpcId: f.vpcId,
-        serviceAccountName: plan.controller.serviceAccountName,
-        roleArn: arn,
-        replicas: plan.controller.replicas,
-        resources: plan.controller.resources,
-        extraValues: plan.controller.extraValues,
-    })) : undefined;
-    const unsignedBindings = pulumi.all([inputs, targetGroupArns]).apply(([f, arns]) => targetGroupBindingManifests(plan, f, arns, undefined));
-    const targetGroupBindings = externalId === undefined ? unsignedBindings
-        : pulumi.all([inputs, targetGroupArns, externalId]).apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
+function renderCluster(
+    plan: AttachmentPlan,
+    inputs: pulumi.Output<ClusterInputs>,
+    roleArn: pulumi.Output<string | undefined>,
+    targetGroupArns: pulumi.Output<Record<string, string>>,
+    externalId: pulumi.Output<string> | undefined,
+): Rendered {
+    const helmValues = plan.controller.install
+        ? pulumi.all([inputs, roleArn]).apply(([f, arn]) =>
+              controllerHelmValues({
+                  clusterName: f.clusterName,
+                  region: f.region,
+                  vpcId: f.vpcId,
+                  serviceAccountName: plan.controller.serviceAccountName,
+                  roleArn: arn,
+                  replicas: plan.controller.replicas,
+                  resources: plan.controller.resources,
+                  extraValues: plan.controller.extraValues,
+              }),
+          )
+        : undefined;
+    const unsignedBindings = pulumi
+        .all([inputs, targetGroupArns])
+        .apply(([f, arns]) => targetGroupBindingManifests(plan, f, arns, undefined));
+    const targetGroupBindings =
+        externalId === undefined
+            ? unsignedBindings
+            : pulumi.all([inputs, targetGroupArns, externalId]).apply(([f, arns, id]) => targetGroupBindingManifests(plan, f, arns, id));
     const bindings = Object.values(plan.bindings);
     const admissionPolicy = plan.bindingAdmissionPolicy
-        ? targetGroupArns.apply(arns => admissionPolicyManifests(bindings.map(b => ({ targetGroupArn: arns[b.key], namespace: b.namespace }))))
+        ? targetGroupArns.apply(arns =>
+              admissionPolicyManifests(bindings.map(b => ({ targetGroupArn: arns[b.key], namespace: b.namespace }))),
+          )
         : undefined;
     const namespaces = namespacePlan({
         bindings,
@@ -561,31 +717,49 @@ function renderCluster(plan: AttachmentPlan, inputs: pulumi.Output<ClusterInputs
         label: plan.labelNamespaces,
     });
     return {
-        helmValues, targetGroupBindings, unsignedBindings, externalId, namespaces, admissionPolicy,
+        helmValues,
+        targetGroupBindings,
+        unsignedBindings,
+        externalId,
+        namespaces,
+        admissionPolicy,
         manifests: attachmentManifests(plan, { helmValues, targetGroupBindings, admissionPolicy }, namespaces),
     };
 }
 
 /** One TargetGroupBinding per bound service, with every field the controller's webhook would otherwise fill in. */
-function targetGroupBindingManifests(plan: AttachmentPlan, inputs: ClusterInputs, arns: Record<string, string>,
-    externalId: string | undefined): Record<string, TargetGroupBindingObject> {
-    return Object.fromEntries(Object.values(plan.bindings).map(b => [b.key, targetGroupBindingManifest({
-        serviceKey: b.key,
-        name: b.tgbName,
-        namespace: b.namespace,
-        serviceName: b.serviceName,
-        servicePort: b.servicePort,
-        targetGroupArn: arns[b.key],
-        targetGroupProtocol: b.protocol,
-        targetType: b.targetType,
-        ipAddressType: b.ipAddressType,
-        vpcId: inputs.vpcId,
-        assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
-        multiClusterTargetGroup: plan.multiClusterTargetGroup,
-        networking: plan.securityGroupMode === SecurityGroupMode.Controller && b.networkingPort !== undefined
-            ? { albSecurityGroupId: inputs.albSecurityGroupId, ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])] }
-            : undefined,
-    })]));
+function targetGroupBindingManifests(
+    plan: AttachmentPlan,
+    inputs: ClusterInputs,
+    arns: Record<string, string>,
+    externalId: string | undefined,
+): Record<string, TargetGroupBindingObject> {
+    return Object.fromEntries(
+        Object.values(plan.bindings).map(b => [
+            b.key,
+            targetGroupBindingManifest({
+                serviceKey: b.key,
+                name: b.tgbName,
+                namespace: b.namespace,
+                serviceName: b.serviceName,
+                servicePort: b.servicePort,
+                targetGroupArn: arns[b.key],
+                targetGroupProtocol: b.protocol,
+                targetType: b.targetType,
+                ipAddressType: b.ipAddressType,
+                vpcId: inputs.vpcId,
+                assumeRole: plan.registrarRoleArn === undefined ? undefined : { roleArn: plan.registrarRoleArn, externalId },
+                multiClusterTargetGroup: plan.multiClusterTargetGroup,
+                networking:
+                    plan.securityGroupMode === SecurityGroupMode.Controller && b.networkingPort !== undefined
+                        ? {
+                              albSecurityGroupId: inputs.albSecurityGroupId,
+                              ports: [b.networkingPort, ...(b.healthCheckPort !== undefined ? [b.healthCheckPort] : [])],
+                          }
+                        : undefined,
+            }),
+        ]),
+    );
 }
 
 /**
@@ -593,29 +767,34 @@ function targetGroupBindingManifests(plan: AttachmentPlan, inputs: ClusterInputs
  * namespaces, the bindings, the CRD (when managed) and the admission policy
  * (when on).
  */
-function attachmentManifests(plan: AttachmentPlan, rendered: Pick<Rendered, "helmValues" | "targetGroupBindings" | "admissionPolicy">,
-    namespaces: NamespacePlan[]): pulumi.Output<AttachmentManifests> {
-    return pulumi.all([rendered.helmValues, rendered.targetGroupBindings, rendered.admissionPolicy]).apply(([values, bindings, admissionPolicy]) => {
-        const out: AttachmentManifests = {
-            namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
-            targetGroupBindings: bindings,
-        };
-        if (plan.controller.install && values !== undefined) {
-            out.chart = {
-                name: ControllerChart.name,
-                repository: ControllerChart.repository,
-                version: plan.controller.chartVersion,
-                releaseName: plan.controller.releaseName,
-                namespace: plan.controller.namespace,
+function attachmentManifests(
+    plan: AttachmentPlan,
+    rendered: Pick<Rendered, "helmValues" | "targetGroupBindings" | "admissionPolicy">,
+    namespaces: NamespacePlan[],
+): pulumi.Output<AttachmentManifests> {
+    return pulumi
+        .all([rendered.helmValues, rendered.targetGroupBindings, rendered.admissionPolicy])
+        .apply(([values, bindings, admissionPolicy]) => {
+            const out: AttachmentManifests = {
+                namespaces: Object.fromEntries(namespaces.map(ns => [ns.name, namespaceManifest(ns)])),
+                targetGroupBindings: bindings,
             };
-            out.helmValues = values;
-        }
-        if (plan.manageCrd) {
-            out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd };
-        }
-        if (admissionPolicy !== undefined) {
-            out.admissionPolicy = admissionPolicy;
-        }
-        return out;
-    });
+            if (plan.controller.install && values !== undefined) {
+                out.chart = {
+                    name: ControllerChart.name,
+                    repository: ControllerChart.repository,
+                    version: plan.controller.chartVersion,
+                    releaseName: plan.controller.releaseName,
+                    namespace: plan.controller.namespace,
+                };
+                out.helmValues = values;
+            }
+            if (plan.manageCrd) {
+                out.crds = { [TargetGroupBindingCrd.metadata.name]: TargetGroupBindingCrd };
+            }
+            if (admissionPolicy !== undefined) {
+                out.admissionPolicy = admissionPolicy;
+            }
+            return out;
+        });
 }

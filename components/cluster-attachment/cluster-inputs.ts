@@ -25,8 +25,9 @@ export type ClusterInputArgs = Pick<ClusterAttachmentArgs, ClusterInputKey | "no
 export const IssuerPattern = /^(https:\/\/)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[A-Za-z0-9._~-]+)*\/?$/;
 
 /** What an absent region says. */
-export const RegionMissing = "expected the region, such as \"eu-west-1\", or an AWS provider in the options (provider, providers, or the parent's) "
-    + "to take it from; the ambient aws:region config is not read";
+export const RegionMissing =
+    'expected the region, such as "eu-west-1", or an AWS provider in the options (provider, providers, or the parent\'s) ' +
+    "to take it from; the ambient aws:region config is not read";
 
 /** The cluster's inputs read at construction: the plain ones (an output is read once it resolves). */
 export interface KnownClusterInputs {
@@ -39,27 +40,49 @@ export interface KnownClusterInputs {
 function clusterInputReaders(account: ClusterAccount): { [K in ClusterInputKey]: Reader<string> } {
     const clusterName: Reader<string> = (p, path, value) => {
         const name = text(ClusterNamePattern, AllowedText.clusterName)(p, path, value);
-        return name !== undefined && p.check(!account.crossAccount || name.length <= MaxCrossAccountClusterName, path, name,
-            `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`)
-            ? name : undefined;
+        return name !== undefined &&
+            p.check(
+                !account.crossAccount || name.length <= MaxCrossAccountClusterName,
+                path,
+                name,
+                `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`,
+            )
+            ? name
+            : undefined;
     };
     const oidcProviderArn: Reader<string> = (p, path, value) => {
         const arn = text(OidcProviderArnPattern, ArnAllowed.oidcProvider)(p, path, value);
-        return arn !== undefined && p.check(account.accountId === undefined || arnAccount(arn) === account.accountId, path, arn,
-            `expected the OIDC provider of the cluster's account ${account.accountId}`) ? arn : undefined;
+        return arn !== undefined &&
+            p.check(
+                account.accountId === undefined || arnAccount(arn) === account.accountId,
+                path,
+                arn,
+                `expected the OIDC provider of the cluster's account ${account.accountId}`,
+            )
+            ? arn
+            : undefined;
     };
     const regionOf: Reader<string> = (p, path, value) => {
         if (value === undefined) {
             return void p.add(path, value, RegionMissing);
         }
         const name = region(p, path, value);
-        return name !== undefined && p.check(account.partition === undefined || partitionOf(name) === account.partition, path, name,
-            `expected a region of the ${account.partition} partition, the partition of cluster.controllerRoleArn`) ? name : undefined;
+        return name !== undefined &&
+            p.check(
+                account.partition === undefined || partitionOf(name) === account.partition,
+                path,
+                name,
+                `expected a region of the ${account.partition} partition, the partition of cluster.controllerRoleArn`,
+            )
+            ? name
+            : undefined;
     };
     return {
         clusterName,
-        oidcIssuer: text(IssuerPattern,
-            "expected the OIDC issuer URL, with or without https://, e.g. \"https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\""),
+        oidcIssuer: text(
+            IssuerPattern,
+            'expected the OIDC issuer URL, with or without https://, e.g. "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"',
+        ),
         oidcProviderArn,
         vpcId,
         region: regionOf,
@@ -69,7 +92,7 @@ function clusterInputReaders(account: ClusterAccount): { [K in ClusterInputKey]:
 
 /** `nodeSecurityGroupIds`: a map of security group IDs (its keys are the plan's); the plain IDs, read. */
 const nodeSecurityGroupIdMap = map(() => input(securityGroupId), {
-    notMap: "expected security group IDs keyed by a stable name, e.g. { nodes: \"sg-0123456789abcdef0\" }",
+    notMap: 'expected security group IDs keyed by a stable name, e.g. { nodes: "sg-0123456789abcdef0" }',
 });
 
 /**
@@ -78,8 +101,13 @@ const nodeSecurityGroupIdMap = map(() => input(securityGroupId), {
  * missing value is a problem, but for a region the component's AWS provider
  * gives (`regionFromProvider`).
  */
-export function collectKnownClusterInputs(problems: Problems, args: unknown, account: ClusterAccount, root: string,
-    regionFromProvider: boolean): KnownClusterInputs {
+export function collectKnownClusterInputs(
+    problems: Problems,
+    args: unknown,
+    account: ClusterAccount,
+    root: string,
+    regionFromProvider: boolean,
+): KnownClusterInputs {
     const given = isRecord(args) ? args : {};
     const readers = clusterInputReaders(account);
     const values: Partial<ClusterInputs> = {};
@@ -99,8 +127,11 @@ export function collectKnownClusterInputs(problems: Problems, args: unknown, acc
  * messages their plain values get; throws `ConfigErrors` naming every
  * problem.
  */
-export function completeClusterInputs(known: Partial<ClusterInputs>, resolved: Partial<Record<ClusterInputKey, unknown>>,
-    account: ClusterAccount): ClusterInputs {
+export function completeClusterInputs(
+    known: Partial<ClusterInputs>,
+    resolved: Partial<Record<ClusterInputKey, unknown>>,
+    account: ClusterAccount,
+): ClusterInputs {
     const problems = new Problems();
     const readers = clusterInputReaders(account);
     const read: Partial<ClusterInputs> = { ...known };
@@ -109,8 +140,14 @@ export function completeClusterInputs(known: Partial<ClusterInputs>, resolved: P
     }
     problems.throwIfAny();
     const { clusterName, oidcIssuer, oidcProviderArn, vpcId, region, albSecurityGroupId } = read;
-    if (clusterName === undefined || oidcIssuer === undefined || oidcProviderArn === undefined || vpcId === undefined || region === undefined
-        || albSecurityGroupId === undefined) {
+    if (
+        clusterName === undefined ||
+        oidcIssuer === undefined ||
+        oidcProviderArn === undefined ||
+        vpcId === undefined ||
+        region === undefined ||
+        albSecurityGroupId === undefined
+    ) {
         throw new Error("completeClusterInputs: a cluster input is not known, and no problem was recorded");
     }
     return { clusterName, oidcIssuer, oidcProviderArn, vpcId, region, albSecurityGroupId };

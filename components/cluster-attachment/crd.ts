@@ -42,7 +42,11 @@ export interface CrdVersion {
     name: string;
     served: boolean;
     storage: boolean;
-    schema: { openAPIV3Schema: CrdSchema & { properties: Record<string, CrdSchema> & { spec: CrdSchema & { properties: Record<string, CrdSchema> } } } };
+    schema: {
+        openAPIV3Schema: CrdSchema & {
+            properties: Record<string, CrdSchema> & { spec: CrdSchema & { properties: Record<string, CrdSchema> } };
+        };
+    };
     [field: string]: unknown;
 }
 
@@ -83,8 +87,14 @@ export interface VendoredCrd {
 
 /** The header field names, in the order the file lists them. */
 const SourceFields: Record<string, keyof VendoredSource> = {
-    "source": "source", "commit": "commit", "path": "path", "chart": "chart", "chart-repository": "chartRepository",
-    "chart-version": "chartVersion", "app-version": "appVersion", "license": "license",
+    source: "source",
+    commit: "commit",
+    path: "path",
+    chart: "chart",
+    "chart-repository": "chartRepository",
+    "chart-version": "chartVersion",
+    "app-version": "appVersion",
+    license: "license",
 };
 
 /**
@@ -102,12 +112,16 @@ function sourceFields(header: string, problems: string[]): VendoredSource {
         const m = /^# ([a-z-]+): (\S.*)$/.exec(line);
         const key = m === null ? undefined : SourceFields[m[1]];
         if (m === null || key === undefined || fields[key] !== undefined) {
-            problems.push(`the header's field line ${JSON.stringify(line)} is not one "# <field>: <value>" of ${Object.keys(SourceFields).join(", ")}`);
+            problems.push(
+                `the header's field line ${JSON.stringify(line)} is not one "# <field>: <value>" of ${Object.keys(SourceFields).join(", ")}`,
+            );
         } else {
             fields[key] = m[2];
         }
     }
-    const missing = Object.entries(SourceFields).filter(([, key]) => fields[key] === undefined).map(([name]) => name);
+    const missing = Object.entries(SourceFields)
+        .filter(([, key]) => fields[key] === undefined)
+        .map(([name]) => name);
     if (missing.length > 0) {
         problems.push(`the header lacks the field(s) ${missing.join(", ")}`);
     }
@@ -117,11 +131,17 @@ function sourceFields(header: string, problems: string[]): VendoredSource {
 /** The chart the header names must be the pinned one (versions.ts). */
 function pinnedChartProblems(source: VendoredSource): string[] {
     const expected: [string, string | undefined, string][] = [
-        ["chart", source.chart, ControllerChart.name], ["chart-repository", source.chartRepository, ControllerChart.repository],
-        ["chart-version", source.chartVersion, ControllerChart.version], ["app-version", source.appVersion, ControllerChart.appVersion],
+        ["chart", source.chart, ControllerChart.name],
+        ["chart-repository", source.chartRepository, ControllerChart.repository],
+        ["chart-version", source.chartVersion, ControllerChart.version],
+        ["app-version", source.appVersion, ControllerChart.appVersion],
     ];
-    return expected.filter(([, got, want]) => got !== undefined && got !== want)
-        .map(([field, got, want]) => `the header's ${field} is ${JSON.stringify(got)}, but the pinned chart's is ${JSON.stringify(want)} (versions.ts)`);
+    return expected
+        .filter(([, got, want]) => got !== undefined && got !== want)
+        .map(
+            ([field, got, want]) =>
+                `the header's ${field} is ${JSON.stringify(got)}, but the pinned chart's is ${JSON.stringify(want)} (versions.ts)`,
+        );
 }
 
 /** A version's schema with `spec` properties, which the manifests and the tests read. */
@@ -137,16 +157,27 @@ function hasSpecSchema(version: Record<string, unknown>): boolean {
  * manifests emit, every version with a `spec` schema.
  */
 function crdProblems(doc: unknown): string[] {
-    if (!isRecord(doc) || !isRecord(doc.metadata) || !isRecord(doc.spec) || !isRecord(doc.spec.names) || !Array.isArray(doc.spec.versions)) {
+    if (
+        !isRecord(doc) ||
+        !isRecord(doc.metadata) ||
+        !isRecord(doc.spec) ||
+        !isRecord(doc.spec.names) ||
+        !Array.isArray(doc.spec.versions)
+    ) {
         return ["the document is not a CustomResourceDefinition (metadata, spec.names and spec.versions expected)"];
     }
     const [group, version] = TargetGroupBindingApiVersion.split("/");
     const expected: [string, unknown, unknown][] = [
-        ["apiVersion", doc.apiVersion, "apiextensions.k8s.io/v1"], ["kind", doc.kind, "CustomResourceDefinition"],
-        ["metadata.name", doc.metadata.name, `targetgroupbindings.${group}`], ["spec.group", doc.spec.group, group],
-        ["spec.names.kind", doc.spec.names.kind, TargetGroupBindingKind], ["spec.scope", doc.spec.scope, "Namespaced"],
+        ["apiVersion", doc.apiVersion, "apiextensions.k8s.io/v1"],
+        ["kind", doc.kind, "CustomResourceDefinition"],
+        ["metadata.name", doc.metadata.name, `targetgroupbindings.${group}`],
+        ["spec.group", doc.spec.group, group],
+        ["spec.names.kind", doc.spec.names.kind, TargetGroupBindingKind],
+        ["spec.scope", doc.spec.scope, "Namespaced"],
     ];
-    const problems = expected.filter(([, got, want]) => got !== want).map(([at, got, want]) => `${at} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    const problems = expected
+        .filter(([, got, want]) => got !== want)
+        .map(([at, got, want]) => `${at} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     const versions = doc.spec.versions.filter(isRecord);
     const storage = versions.filter(v => v.storage === true).map(v => v.name);
     if (storage.length !== 1 || storage[0] !== version || !versions.some(v => v.name === version && v.served === true)) {

@@ -33,10 +33,14 @@ export interface EksClusterInputs {
  * provider under your component.
  */
 export function fromEksCluster(name: string, cluster: EksClusterLike, opts?: pulumi.CustomResourceOptions): EksClusterInputs {
-    const provider = new k8s.Provider(`${name}-k8s`, {
-        kubeconfig: cluster.kubeconfigJson,
-        enableServerSideApply: true,
-    }, opts);
+    const provider = new k8s.Provider(
+        `${name}-k8s`,
+        {
+            kubeconfig: cluster.kubeconfigJson,
+            enableServerSideApply: true,
+        },
+        opts,
+    );
     return {
         clusterName: cluster.eksCluster.apply(c => pulumi.output(c.name)),
         oidcProviderArn: cluster.oidcProviderArn,

@@ -56,8 +56,16 @@ export interface TargetGroupBindingSpec {
 
 /** Every field a TargetGroupBinding spec may have, in the order the manifests write them (the compiler keeps the list whole). */
 export const TargetGroupBindingSpecKeys = keysOf<TargetGroupBindingSpec>({
-    targetGroupARN: true, targetGroupProtocol: true, targetType: true, ipAddressType: true, vpcID: true, serviceRef: true,
-    iamRoleArnToAssume: true, assumeRoleExternalId: true, multiClusterTargetGroup: true, networking: true,
+    targetGroupARN: true,
+    targetGroupProtocol: true,
+    targetType: true,
+    ipAddressType: true,
+    vpcID: true,
+    serviceRef: true,
+    iamRoleArnToAssume: true,
+    assumeRoleExternalId: true,
+    multiClusterTargetGroup: true,
+    networking: true,
 });
 
 export interface KubernetesObject<S = unknown> {
@@ -115,10 +123,12 @@ export function targetGroupBindingManifest(input: TargetGroupBindingInput): Targ
     }
     if (input.networking !== undefined) {
         spec.networking = {
-            ingress: [{
-                from: [{ securityGroup: { groupID: input.networking.albSecurityGroupId } }],
-                ports: input.networking.ports.map(port => ({ port, protocol: "TCP" as const })),
-            }],
+            ingress: [
+                {
+                    from: [{ securityGroup: { groupID: input.networking.albSecurityGroupId } }],
+                    ports: input.networking.ports.map(port => ({ port, protocol: "TCP" as const })),
+                },
+            ],
         };
     }
     return {
@@ -180,8 +190,7 @@ export function namespacePlan(input: {
 }): NamespacePlan[] {
     const labelled = new Set(input.label ? readinessGateNamespaces(input.bindings) : []);
     const created = new Set(input.create ? requiredNamespaces(input) : []);
-    return [...new Set([...created, ...labelled])].sort()
-        .map(name => ({ name, labelled: labelled.has(name), create: created.has(name) }));
+    return [...new Set([...created, ...labelled])].sort().map(name => ({ name, labelled: labelled.has(name), create: created.has(name) }));
 }
 
 /**
@@ -198,7 +207,9 @@ export function requiredNamespaces(input: { bindings: { namespace: string }[]; c
 
 /** A namespace as the attachment renders it: with the readiness-gate label when `labelled`. */
 export function namespaceManifest(namespace: NamespacePlan): KubernetesObject {
-    return namespace.labelled ? readinessGateNamespaceManifest(namespace.name) : { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.name } };
+    return namespace.labelled
+        ? readinessGateNamespaceManifest(namespace.name)
+        : { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.name } };
 }
 
 export interface SecurityGroupRulePlan {
@@ -230,10 +241,20 @@ export interface BindingPorts {
  * the target port or NodePort, the NodePort range is the range) and the
  * target group's separate health-check port.
  */
-export function bindingPorts(b: { key: string; targetType: TargetType; fromPort: number; toPort: number; healthCheckPort?: number }): BindingPorts[] {
+export function bindingPorts(b: {
+    key: string;
+    targetType: TargetType;
+    fromPort: number;
+    toPort: number;
+    healthCheckPort?: number;
+}): BindingPorts[] {
     const port = b.fromPort === b.toPort ? b.fromPort : undefined;
-    return albTargetPorts({ targetType: b.targetType, port: b.fromPort, nodePort: port, healthCheckPort: b.healthCheckPort })
-        .map(p => ({ service: b.key, fromPort: p.fromPort, toPort: p.toPort, reason: p.reason }));
+    return albTargetPorts({ targetType: b.targetType, port: b.fromPort, nodePort: port, healthCheckPort: b.healthCheckPort }).map(p => ({
+        service: b.key,
+        fromPort: p.fromPort,
+        toPort: p.toPort,
+        reason: p.reason,
+    }));
 }
 
 /**
@@ -256,8 +277,13 @@ export function securityGroupRulePlan(ports: BindingPorts[], nodeSecurityGroupKe
         for (const [id, r] of [...byRange.entries()].sort((a, b) => a[1].fromPort - b[1].fromPort || a[1].toPort - b[1].toPort)) {
             const text = `shared-alb: ALB to ${r.reasons.join(", ")}`;
             out.push({
-                key: `${sgKey}-${id}`, nodeSecurityGroupKey: sgKey, fromPort: r.fromPort, toPort: r.toPort, services: [...r.services].sort(),
-                reasons: r.reasons, description: text.length <= 255 ? text : `${text.slice(0, 252)}...`,
+                key: `${sgKey}-${id}`,
+                nodeSecurityGroupKey: sgKey,
+                fromPort: r.fromPort,
+                toPort: r.toPort,
+                services: [...r.services].sort(),
+                reasons: r.reasons,
+                description: text.length <= 255 ? text : `${text.slice(0, 252)}...`,
             });
         }
     }

@@ -35,18 +35,20 @@ export function controllerTrustPolicy(input: TrustPolicyInput): PolicyDocument {
     const issuer = normalizeIssuer(input.oidcIssuer);
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "ControllerServiceAccount",
-            Effect: "Allow",
-            Principal: { Federated: input.oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${issuer}:sub`]: `system:serviceaccount:${input.namespace}:${input.serviceAccountName}`,
-                    [`${issuer}:aud`]: IrsaAudience,
+        Statement: [
+            {
+                Sid: "ControllerServiceAccount",
+                Effect: "Allow",
+                Principal: { Federated: input.oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: `system:serviceaccount:${input.namespace}:${input.serviceAccountName}`,
+                        [`${issuer}:aud`]: IrsaAudience,
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
@@ -79,12 +81,14 @@ export interface PermissionsPolicyInput {
  * Never load balancer, listener, rule or target group creation, nor IAM.
  */
 export function controllerPermissionsPolicy(input: PermissionsPolicyInput): PolicyDocument {
-    const statements: PolicyStatement[] = [{
-        Sid: "DescribeVpcsAndSecurityGroups",
-        Effect: "Allow",
-        Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
-        Resource: "*",
-    }];
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "DescribeVpcsAndSecurityGroups",
+            Effect: "Allow",
+            Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+            Resource: "*",
+        },
+    ];
     if (input.registrarRoleArn !== undefined) {
         statements.push({
             Sid: "AssumeRegistrarRole",
@@ -93,32 +97,36 @@ export function controllerPermissionsPolicy(input: PermissionsPolicyInput): Poli
             Resource: input.registrarRoleArn,
         });
     } else {
-        statements.push({
-            Sid: "DescribeTargetGroups",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
-            Resource: "*",
-        }, {
-            Sid: "RegisterOwnTargets",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
-            Resource: [...new Set(input.targetGroupArns)].sort(),
-        });
+        statements.push(
+            {
+                Sid: "DescribeTargetGroups",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+                Resource: "*",
+            },
+            {
+                Sid: "RegisterOwnTargets",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+                Resource: [...new Set(input.targetGroupArns)].sort(),
+            },
+        );
     }
     if (input.securityGroupMode === "controller") {
-        statements.push({
-            Sid: "DescribeTargetsForNetworking",
-            Effect: "Allow",
-            Action: input.ipTargets
-                ? ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"]
-                : ["ec2:DescribeInstances"],
-            Resource: "*",
-        }, {
-            Sid: "ManageNodeSecurityGroupIngress",
-            Effect: "Allow",
-            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-            Resource: [...new Set(input.nodeSecurityGroupArns)].sort(),
-        });
+        statements.push(
+            {
+                Sid: "DescribeTargetsForNetworking",
+                Effect: "Allow",
+                Action: input.ipTargets ? ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces"] : ["ec2:DescribeInstances"],
+                Resource: "*",
+            },
+            {
+                Sid: "ManageNodeSecurityGroupIngress",
+                Effect: "Allow",
+                Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+                Resource: [...new Set(input.nodeSecurityGroupArns)].sort(),
+            },
+        );
     }
     return { Version: "2012-10-17", Statement: statements };
 }

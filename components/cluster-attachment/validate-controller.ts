@@ -22,8 +22,11 @@ export const ReleaseNamePattern = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Actions an additional policy may never grant: this role registers targets, nothing more powerful. */
 export const ForbiddenActionPatterns = [/^iam:/i, /^\*$/, /^elasticloadbalancing:(Create|Delete)/i] as const;
 
-const quantity = optional(text(QuantityPattern, "expected a Kubernetes quantity such as \"100m\" or \"128Mi\""));
-const resourceList = object("expected { cpu, memory }", { cpu: quantity, memory: quantity } satisfies Record<keyof ResourceListArgs, Reader<unknown>>);
+const quantity = optional(text(QuantityPattern, 'expected a Kubernetes quantity such as "100m" or "128Mi"'));
+const resourceList = object("expected { cpu, memory }", { cpu: quantity, memory: quantity } satisfies Record<
+    keyof ResourceListArgs,
+    Reader<unknown>
+>);
 
 /** `controller.resources`: requests and limits as given (absent: the defaults). */
 const resources = object("expected { requests: { cpu, memory }, limits: { cpu, memory } }", {
@@ -45,10 +48,28 @@ export const chartValues: Reader<Record<string, unknown>> = (p, path, value) => 
     for (const [key, v] of Object.entries(value)) {
         const managed = ManagedValueKeys.some(k => k === key);
         const dropped = pathsOfKey(v, DroppedInputKey, join(path, key));
-        dropped.forEach(at => p.add(at, DroppedInputKey, "expected another key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the chart would never see it"));
-        if (p.check(!managed, join(path, key), v, "this value is set by the component for TargetGroupBinding-only mode; use the controller options instead")
-            && p.check(ChartValueKeys.some(k => k === key), join(path, key), v,
-                `chart ${ControllerChart.version} has no value ${JSON.stringify(key)} (the chart ignores unknown keys silently)`) && dropped.length === 0) {
+        dropped.forEach(at =>
+            p.add(
+                at,
+                DroppedInputKey,
+                'expected another key: the Pulumi SDK drops a key named "__proto__" from a resource\'s inputs, so the chart would never see it',
+            ),
+        );
+        if (
+            p.check(
+                !managed,
+                join(path, key),
+                v,
+                "this value is set by the component for TargetGroupBinding-only mode; use the controller options instead",
+            ) &&
+            p.check(
+                ChartValueKeys.some(k => k === key),
+                join(path, key),
+                v,
+                `chart ${ControllerChart.version} has no value ${JSON.stringify(key)} (the chart ignores unknown keys silently)`,
+            ) &&
+            dropped.length === 0
+        ) {
             out[key] = v;
         }
     }
@@ -67,14 +88,17 @@ export const policyJson: Reader<string> = (p, path, value) => {
         return void p.add(path, value, "expected valid JSON");
     }
     if (!isRecord(doc) || doc.Version !== "2012-10-17" || !Array.isArray(doc.Statement) || doc.Statement.length === 0) {
-        return void p.add(path, value, "expected { \"Version\": \"2012-10-17\", \"Statement\": [ ... ] }");
+        return void p.add(path, value, 'expected { "Version": "2012-10-17", "Statement": [ ... ] }');
     }
     for (const [i, s] of doc.Statement.entries()) {
         const actions: unknown[] = isRecord(s) ? [s.Action ?? []].flat() : [];
         const forbidden = actions.find(a => typeof a === "string" && ForbiddenActionPatterns.some(re => re.test(a)));
         if (forbidden !== undefined) {
-            return void p.add(`${path}.Statement[${i}]`, forbidden,
-                "IAM actions, \"*\" and load balancer/target group creation or deletion are never granted to the controller");
+            return void p.add(
+                `${path}.Statement[${i}]`,
+                forbidden,
+                'IAM actions, "*" and load balancer/target group creation or deletion are never granted to the controller',
+            );
         }
     }
     return value;
@@ -101,11 +125,13 @@ export const controllerArgs = object("expected controller options { install, cha
     install: withDefault(trueOrFalse, true),
     createRole: withDefault(trueOrFalse, true),
     roleArn: optional(input(roleArn)),
-    chartVersion: optional(text(ChartVersionPattern, "expected a chart version such as \"3.5.0\"")),
+    chartVersion: optional(text(ChartVersionPattern, 'expected a chart version such as "3.5.0"')),
     namespace: withDefault(dns1123Label, ControllerDefaults.namespace),
     serviceAccountName: withDefault(dns1123Subdomain, ControllerDefaults.serviceAccountName),
-    releaseName: withDefault(text(ReleaseNamePattern, "expected a Helm release name: at most 53 lower-case letters, digits and inner hyphens"),
-        ControllerDefaults.releaseName),
+    releaseName: withDefault(
+        text(ReleaseNamePattern, "expected a Helm release name: at most 53 lower-case letters, digits and inner hyphens"),
+        ControllerDefaults.releaseName,
+    ),
     replicas: withDefault(integer(1, 10, "an integer"), ControllerDefaults.replicas),
     resources: optional(resources),
     extraValues: withDefault(chartValues, {}),
@@ -132,27 +158,54 @@ export function readController(p: Problems, path: string, value: unknown, mode: 
     // Given or not is known now, even when the value is an output.
     const given = (key: "roleArn" | "additionalPolicyJson"): boolean => isRecord(value) && value[key] !== undefined;
     if (given("roleArn") && c.createRole) {
-        p.add(join(path, "roleArn"), isRecord(value) ? value.roleArn : undefined, "roleArn is for a role you bring: set createRole false, or drop roleArn");
+        p.add(
+            join(path, "roleArn"),
+            isRecord(value) ? value.roleArn : undefined,
+            "roleArn is for a role you bring: set createRole false, or drop roleArn",
+        );
     } else if (!given("roleArn") && c.install && !c.createRole) {
-        p.add(join(path, "roleArn"), undefined, "with createRole false and install true, give the role the controller's service account should use");
+        p.add(
+            join(path, "roleArn"),
+            undefined,
+            "with createRole false and install true, give the role the controller's service account should use",
+        );
     }
     const chartVersion = c.chartVersion ?? ControllerChart.version;
     if (c.chartVersion !== undefined) {
-        checkChartVersion(p, join(path, "chartVersion"), c.chartVersion, { ...mode, install: c.install, additionalPolicy: given("additionalPolicyJson") });
+        checkChartVersion(p, join(path, "chartVersion"), c.chartVersion, {
+            ...mode,
+            install: c.install,
+            additionalPolicy: given("additionalPolicyJson"),
+        });
     }
     if (p.count > before) {
         return undefined;
     }
     return {
-        install: c.install, createRole: c.createRole, roleArn: c.roleArn, chartVersion, namespace: c.namespace, serviceAccountName: c.serviceAccountName,
-        releaseName: c.releaseName, replicas: c.replicas, extraValues: c.extraValues, additionalPolicyJson: c.additionalPolicyJson,
-        resources: c.resources === undefined ? { requests: { ...DefaultControllerResources.requests }, limits: { ...DefaultControllerResources.limits } }
-            : definedOnly(c.resources),
+        install: c.install,
+        createRole: c.createRole,
+        roleArn: c.roleArn,
+        chartVersion,
+        namespace: c.namespace,
+        serviceAccountName: c.serviceAccountName,
+        releaseName: c.releaseName,
+        replicas: c.replicas,
+        extraValues: c.extraValues,
+        additionalPolicyJson: c.additionalPolicyJson,
+        resources:
+            c.resources === undefined
+                ? { requests: { ...DefaultControllerResources.requests }, limits: { ...DefaultControllerResources.limits } }
+                : definedOnly(c.resources),
     };
 }
 
 /** A chart version applies only to an installed controller, at least what the cluster's mode needs, at most the verified one. */
-function checkChartVersion(p: Problems, path: string, version: string, mode: ControllerMode & { install: boolean; additionalPolicy: boolean }): void {
+function checkChartVersion(
+    p: Problems,
+    path: string,
+    version: string,
+    mode: ControllerMode & { install: boolean; additionalPolicy: boolean },
+): void {
     if (!mode.install) {
         p.add(path, version, "a chart version applies only with install true");
     }
@@ -162,8 +215,12 @@ function checkChartVersion(p: Problems, path: string, version: string, mode: Con
         }
     }
     if (compareVersions(version, ControllerChart.version) > 0 && !mode.additionalPolicy) {
-        p.add(path, version, `the controller policy is verified up to chart ${ControllerChart.version}; `
-            + "use that version, or grant what the newer controller needs in controller.additionalPolicyJson");
+        p.add(
+            path,
+            version,
+            `the controller policy is verified up to chart ${ControllerChart.version}; ` +
+                "use that version, or grant what the newer controller needs in controller.additionalPolicyJson",
+        );
     }
 }
 

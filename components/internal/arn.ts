@@ -71,22 +71,30 @@ export function targetGroupArn(partition: string, region: string, accountId: str
 
 export const RoleArnPattern = new RegExp(`^${Arn}iam::\\d{12}:role/.+$`);
 export const TargetGroupArnPattern = new RegExp(`^${Arn}elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`);
-export const LoadBalancerArnPattern = new RegExp(`^${Arn}elasticloadbalancing:[a-z0-9-]+:\\d{12}:loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+$`);
-export const ListenerArnPattern = new RegExp(`^${Arn}elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+$`);
+export const LoadBalancerArnPattern = new RegExp(
+    `^${Arn}elasticloadbalancing:[a-z0-9-]+:\\d{12}:loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+$`,
+);
+export const ListenerArnPattern = new RegExp(
+    `^${Arn}elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+$`,
+);
 export const CertificateArnPattern = new RegExp(`^${Arn}(acm|iam):[a-z0-9-]*:\\d{12}:(certificate|server-certificate)/.+$`);
 export const OidcProviderArnPattern = new RegExp(`^${Arn}iam::\\d{12}:oidc-provider/[a-z0-9].*$`);
 /** An AWS Organization ARN (`arn:aws:organizations::<management>:organization/o-...`). */
 export const OrganizationArnPattern = new RegExp(`^${Arn}organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
 /** An organizational unit ARN (`arn:aws:organizations::<management>:ou/o-.../ou-...`). */
-export const OrganizationalUnitArnPattern = new RegExp(`^${Arn}organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$`);
+export const OrganizationalUnitArnPattern = new RegExp(
+    `^${Arn}organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$`,
+);
 
 /** What each kind of ARN the arguments and outputs hold must look like, in words. */
 export const ArnAllowed = {
-    role: "expected an IAM role ARN such as \"arn:aws:iam::222222222222:role/shared-alb-lbc-blue\"",
+    role: 'expected an IAM role ARN such as "arn:aws:iam::222222222222:role/shared-alb-lbc-blue"',
     targetGroup: "expected a target group ARN",
-    loadBalancer: "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)",
+    loadBalancer:
+        "expected an application load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)",
     listener: "expected a listener ARN of an application load balancer (...:listener/app/<name>/<lb-id>/<listener-id>)",
-    oidcProvider: "expected an IAM OIDC provider ARN such as \"arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE\"",
+    oidcProvider:
+        'expected an IAM OIDC provider ARN such as "arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"',
 } as const;
 
 /** The account of an ARN (empty for what is not an ARN). */
@@ -101,7 +109,7 @@ export function parseRoleArn(value: string): { partition: string; accountId: str
 }
 
 export const AccountIdPattern = /^\d{12}$/;
-export const AccountIdAllowed = "expected a 12-digit AWS account ID such as \"111111111111\"";
+export const AccountIdAllowed = 'expected a 12-digit AWS account ID such as "111111111111"';
 
 /**
  * The hint for an account ID that YAML read back as a number: unquoted,
@@ -116,8 +124,10 @@ export function accountIdQuoteHint(value: unknown): string {
 }
 
 /** A 12-digit account ID (a string), with the quoting hint for a number. */
-export const accountId: Reader<string> = check((v): v is string => typeof v === "string" && AccountIdPattern.test(v),
-    v => `${AccountIdAllowed}${accountIdQuoteHint(v)}`);
+export const accountId: Reader<string> = check(
+    (v): v is string => typeof v === "string" && AccountIdPattern.test(v),
+    v => `${AccountIdAllowed}${accountIdQuoteHint(v)}`,
+);
 
 /** What `sts:ExternalId` accepts: 2..1224 characters of `\w+=,.@:/-`. */
 export const ExternalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
@@ -159,13 +169,26 @@ export function tagsUpTo(max: number, why: string, options: { unresolvedValues?:
         p.check(entries.length <= max, path, `${entries.length} tags`, `expected at most ${max} tags: ${why}`);
         const out = dataMap<string>();
         for (const [key, v] of entries) {
-            const ok = p.check(TagKeyPattern.test(key) && !key.startsWith("aws:") && TagCharactersPattern.test(key), join(path, key), key,
-                `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`)
-                && p.check(key !== DroppedInputKey, join(path, key), key,
-                    "expected another tag key: the Pulumi SDK drops a key named \"__proto__\" from a resource's inputs, so the tag would never be applied")
-                && ((options.unresolvedValues === true && isUnresolved(v))
-                    || p.check(typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v), join(path, key), v,
-                        `expected a string of at most 256 ${TagCharacters}`));
+            const ok =
+                p.check(
+                    TagKeyPattern.test(key) && !key.startsWith("aws:") && TagCharactersPattern.test(key),
+                    join(path, key),
+                    key,
+                    `expected a tag key of 1..128 ${TagCharacters}, not starting with "aws:"`,
+                ) &&
+                p.check(
+                    key !== DroppedInputKey,
+                    join(path, key),
+                    key,
+                    'expected another tag key: the Pulumi SDK drops a key named "__proto__" from a resource\'s inputs, so the tag would never be applied',
+                ) &&
+                ((options.unresolvedValues === true && isUnresolved(v)) ||
+                    p.check(
+                        typeof v === "string" && v.length <= 256 && TagCharactersPattern.test(v),
+                        join(path, key),
+                        v,
+                        `expected a string of at most 256 ${TagCharacters}`,
+                    ));
             if (ok && typeof v === "string") {
                 out[key] = v;
             }

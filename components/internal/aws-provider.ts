@@ -24,5 +24,7 @@ export function awsProviderOf(opts: pulumi.ComponentResourceOptions | undefined)
  */
 export function providerRegion(provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string | undefined> {
     const own: unknown = Reflect.get(provider, "region");
-    return pulumi.Output.isInstance(own) ? (own as pulumi.Output<string | undefined>) : aws.getRegionOutput({}, { provider, parent }).region;
+    return pulumi.Output.isInstance(own)
+        ? (own as pulumi.Output<string | undefined>)
+        : aws.getRegionOutput({}, { provider, parent }).region;
 }

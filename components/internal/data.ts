@@ -15,9 +15,11 @@
  * without this, a map with no `toString`, or whose `toString` is data (a tag
  * named `toString`), could not be rendered and its resource never registered.
  */
-const DataMapPrototype: object = Object.freeze(Object.create(null, {
-    [Symbol.toPrimitive]: { value: (hint: string) => (hint === "number" ? Number.NaN : "[object Object]") },
-}));
+const DataMapPrototype: object = Object.freeze(
+    Object.create(null, {
+        [Symbol.toPrimitive]: { value: (hint: string) => (hint === "number" ? Number.NaN : "[object Object]") },
+    }),
+);
 
 /** A new data map, with `entries` as its own keys (in their order). */
 export function dataMap<T = unknown>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
@@ -101,7 +103,14 @@ function isAncestor(ancestors: Ancestor | undefined, node: object): boolean {
 export function toData(value: unknown, maxDepth: number = DocumentLimits.maxDepth): unknown {
     const root: { value?: unknown } = {};
     const stack: { from: unknown; put: (v: unknown) => void; path: string; depth: number; ancestors?: Ancestor }[] = [
-        { from: value, put: v => { root.value = v; }, path: "", depth: 1 },
+        {
+            from: value,
+            put: v => {
+                root.value = v;
+            },
+            path: "",
+            depth: 1,
+        },
     ];
     while (stack.length > 0) {
         const { from, put, path, depth, ancestors } = stack.pop()!;
@@ -110,23 +119,47 @@ export function toData(value: unknown, maxDepth: number = DocumentLimits.maxDept
             continue;
         }
         if (isAncestor(ancestors, from)) {
-            throw new DocumentError(path, "refers to a list or map that contains it (a recursive YAML alias); expected data without cycles");
+            throw new DocumentError(
+                path,
+                "refers to a list or map that contains it (a recursive YAML alias); expected data without cycles",
+            );
         }
         if (depth > maxDepth) {
-            throw new DocumentError(path, `nested more than ${maxDepth} levels deep; expected at most ${maxDepth} levels of lists and maps`);
+            throw new DocumentError(
+                path,
+                `nested more than ${maxDepth} levels deep; expected at most ${maxDepth} levels of lists and maps`,
+            );
         }
         const inside: Ancestor = { node: from, up: ancestors };
         if (Array.isArray(from)) {
             const list: unknown[] = new Array(from.length);
             put(list);
-            from.forEach((item, i) => stack.push({ from: item, put: v => { list[i] = v; }, path: joinPath(path, i), depth: depth + 1, ancestors: inside }));
+            from.forEach((item, i) =>
+                stack.push({
+                    from: item,
+                    put: v => {
+                        list[i] = v;
+                    },
+                    path: joinPath(path, i),
+                    depth: depth + 1,
+                    ancestors: inside,
+                }),
+            );
             continue;
         }
         const map = dataMap();
         put(map);
         for (const key of Object.keys(from)) {
             map[key] = undefined;
-            stack.push({ from: (from as Record<string, unknown>)[key], put: v => { map[key] = v; }, path: joinPath(path, key), depth: depth + 1, ancestors: inside });
+            stack.push({
+                from: (from as Record<string, unknown>)[key],
+                put: v => {
+                    map[key] = v;
+                },
+                path: joinPath(path, key),
+                depth: depth + 1,
+                ancestors: inside,
+            });
         }
     }
     return root.value;
@@ -170,7 +203,10 @@ export function jsonTooDeep(text: string, maxDepth: number = DocumentLimits.maxD
 export function parseJsonData(text: string, maxDepth: number = DocumentLimits.maxDepth): unknown {
     const deep = jsonTooDeep(text, maxDepth);
     if (deep !== undefined) {
-        throw new DocumentError("", `nested more than ${maxDepth} levels deep (line ${deep.line}, column ${deep.column}); expected at most ${maxDepth} levels of lists and maps`);
+        throw new DocumentError(
+            "",
+            `nested more than ${maxDepth} levels deep (line ${deep.line}, column ${deep.column}); expected at most ${maxDepth} levels of lists and maps`,
+        );
     }
     let parsed: unknown;
     try {
@@ -227,9 +263,13 @@ export function isPulumiReservedKey(key: string): boolean {
  * key through.
  */
 export function refuseReservedKeys(doc: unknown, path = "", options: { signatures?: "allowed" } = {}): void {
-    const reserved = options.signatures === "allowed" ? (k: string) => k !== PulumiSignatureKey && isPulumiReservedKey(k) : isPulumiReservedKey;
+    const reserved =
+        options.signatures === "allowed" ? (k: string) => k !== PulumiSignatureKey && isPulumiReservedKey(k) : isPulumiReservedKey;
     const [first] = pathsOfKey(doc, reserved, path);
     if (first !== undefined) {
-        throw new DocumentError(first, "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data");
+        throw new DocumentError(
+            first,
+            "a key the Pulumi SDK reserves (it would read this map as a secret, asset, Output or resource); expected plain data",
+        );
     }
 }

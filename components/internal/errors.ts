@@ -57,9 +57,11 @@ export class ConfigErrors extends Error {
     readonly errors: readonly ConfigError[];
 
     constructor(errors: readonly ConfigError[]) {
-        super(errors.length === 1
-            ? errors[0].message
-            : `${errors.length} configuration errors:\n${errors.map(e => `  - ${e.message}`).join("\n")}`);
+        super(
+            errors.length === 1
+                ? errors[0].message
+                : `${errors.length} configuration errors:\n${errors.map(e => `  - ${e.message}`).join("\n")}`,
+        );
         this.name = "ConfigErrors";
         this.errors = errors;
         markAsRunError(this);

@@ -22,19 +22,59 @@ export type { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs
 // Config and document reading: typed readers, problems collected by path, JSON documents.
 export { Problems } from "./errors";
 export {
-    check, trueOrFalse, integer, isRecord, join, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow, text, withDefault,
+    check,
+    trueOrFalse,
+    integer,
+    isRecord,
+    join,
+    list,
+    map,
+    nonEmpty,
+    nullAsAbsent,
+    object,
+    objectFields,
+    oneOf,
+    optional,
+    orThrow,
+    text,
+    withDefault,
 } from "./read";
 export type { Reader } from "./read";
 export { DocumentError, DocumentLimits, PulumiSignatureKey, dataMap, hasOwn, own, parseJsonData, refuseReservedKeys, toData } from "./data";
 
 // Identifiers: ARNs, account IDs, tags and the values the config takes.
 export {
-    AccountIdPattern, ArnAllowed, ExternalIdAllowed, ExternalIdPattern, ListenerArnPattern, LoadBalancerArnPattern, OidcProviderArnPattern,
-    TargetGroupArnPattern, accountId, accountRootArn, arn, arnPartition, oidcProviderArn, parseRoleArn, partitionOf, roleArn, securityGroupArn,
-    tagsUpTo, targetGroupArn,
+    AccountIdPattern,
+    ArnAllowed,
+    ExternalIdAllowed,
+    ExternalIdPattern,
+    ListenerArnPattern,
+    LoadBalancerArnPattern,
+    OidcProviderArnPattern,
+    TargetGroupArnPattern,
+    accountId,
+    accountRootArn,
+    arn,
+    arnPartition,
+    oidcProviderArn,
+    parseRoleArn,
+    partitionOf,
+    roleArn,
+    securityGroupArn,
+    tagsUpTo,
+    targetGroupArn,
 } from "./arn";
 export {
-    AllowedText, CidrPattern, ClusterNamePattern, KeyPattern, NodePortRange, RegionPattern, SecurityGroupIdPattern, VpcIdPattern, securityGroupId, subnetId,
+    AllowedText,
+    CidrPattern,
+    ClusterNamePattern,
+    KeyPattern,
+    NodePortRange,
+    RegionPattern,
+    SecurityGroupIdPattern,
+    VpcIdPattern,
+    securityGroupId,
+    subnetId,
 } from "./values";
 export { albTargetPorts } from "./target-ports";
 export { HiddenSecret, shownExternalId } from "./contract";
@@ -51,7 +91,13 @@ export { AdmissionPolicyMinKubernetes, AdmissionPolicyNeeds, servesAdmissionPoli
 export { requiredNamespaces } from "../cluster-attachment/manifests";
 
 // The IAM documents the components write, for the doctor to compare live roles with.
-export { AdditionalPolicyName, ControllerPolicyName, IrsaAudience, controllerPermissionsPolicy, normalizeIssuer } from "../cluster-attachment/policy";
+export {
+    AdditionalPolicyName,
+    ControllerPolicyName,
+    IrsaAudience,
+    controllerPermissionsPolicy,
+    normalizeIssuer,
+} from "../cluster-attachment/policy";
 export { RegistrarPolicyName, registrarPermissions } from "../shared-alb/policy";
 export type { PolicyDocument } from "./iam";
 

@@ -21,7 +21,8 @@ export { containsUnresolved, isUnresolved };
 export type Reader<T> = (p: Problems, path: string, value: unknown) => T | undefined;
 
 /** What a value that must be known when the program runs says when it is an Output. */
-export const KnownNow = "expected a plain value, known when the program runs (not an Output): it is checked before any resource is registered";
+export const KnownNow =
+    "expected a plain value, known when the program runs (not an Output): it is checked before any resource is registered";
 
 /** A plain object (not a list, not an Output). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -159,8 +160,11 @@ export function list<T>(item: Reader<T>, options: ListOptions<T>): Reader<T[]> {
                 return;
             }
             const key = typeof options.unique === "function" ? options.unique(read) : JSON.stringify(read);
-            if (options.unique !== undefined && options.unique !== false
-                && !p.check(!seen.has(key), join(path, i), raw, "expected no duplicates")) {
+            if (
+                options.unique !== undefined &&
+                options.unique !== false &&
+                !p.check(!seen.has(key), join(path, i), raw, "expected no duplicates")
+            ) {
                 return;
             }
             seen.add(key);
@@ -229,8 +233,11 @@ export interface ObjectRead<T> {
  * value is not an object. A field that gave a value passed even when
  * something inside it was recorded (an unknown key, a refused map entry).
  */
-export function objectFields<T>(notObject: string, fields: Fields<T>, options: { otherKeys?: "refused" | "allowed" } = {}):
-    (p: Problems, path: string, value: unknown) => ObjectRead<T> | undefined {
+export function objectFields<T>(
+    notObject: string,
+    fields: Fields<T>,
+    options: { otherKeys?: "refused" | "allowed" } = {},
+): (p: Problems, path: string, value: unknown) => ObjectRead<T> | undefined {
     const keys = knownKeys(fields);
     return (p, path, value) => {
         if (!isRecord(value)) {

@@ -40,10 +40,18 @@ export function albTargetPorts(tg: TargetGroupPorts): TargetPortNeed[] {
     const trafficPort = tg.targetType === TargetType.Ip ? tg.port : tg.nodePort;
     const healthCheckPort = tg.healthCheckPort !== trafficPort ? tg.healthCheckPort : undefined;
     const what = healthCheckPort === undefined ? "traffic and health checks" : "traffic";
-    const where = tg.targetType === TargetType.Ip ? "ip: " : trafficPort !== undefined ? "instance: NodePort, " : "instance: NodePort range, ";
+    const where =
+        tg.targetType === TargetType.Ip ? "ip: " : trafficPort !== undefined ? "instance: NodePort, " : "instance: NodePort range, ";
     const traffic: TargetPortNeed = {
-        fromPort: trafficPort ?? NodePortRange.from, toPort: trafficPort ?? NodePortRange.to, purpose: "traffic", reason: `${where}${what}`,
+        fromPort: trafficPort ?? NodePortRange.from,
+        toPort: trafficPort ?? NodePortRange.to,
+        purpose: "traffic",
+        reason: `${where}${what}`,
     };
-    return healthCheckPort === undefined ? [traffic]
-        : [traffic, { fromPort: healthCheckPort, toPort: healthCheckPort, purpose: "healthCheck", reason: `${tg.targetType}: health checks` }];
+    return healthCheckPort === undefined
+        ? [traffic]
+        : [
+              traffic,
+              { fromPort: healthCheckPort, toPort: healthCheckPort, purpose: "healthCheck", reason: `${tg.targetType}: health checks` },
+          ];
 }

@@ -57,14 +57,15 @@ export const CidrPattern = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d
 export const ClusterNamePattern = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 export const AllowedText = {
-    vpcId: "expected a VPC ID such as \"vpc-0123456789abcdef0\"",
-    subnetId: "expected a subnet ID such as \"subnet-0123456789abcdef0\"",
-    securityGroupId: "expected a security group ID such as \"sg-0123456789abcdef0\"",
-    region: "expected an AWS region such as \"eu-west-1\"",
+    vpcId: 'expected a VPC ID such as "vpc-0123456789abcdef0"',
+    subnetId: 'expected a subnet ID such as "subnet-0123456789abcdef0"',
+    securityGroupId: 'expected a security group ID such as "sg-0123456789abcdef0"',
+    region: 'expected an AWS region such as "eu-west-1"',
     port: "expected an integer port from 1 to 65535",
     key: "expected lower-case letters, digits and inner hyphens (at most 20 characters)",
     dns1123Label: "expected a DNS-1123 label: at most 63 lower-case letters, digits and inner hyphens",
-    dns1123Subdomain: "expected a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
+    dns1123Subdomain:
+        "expected a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
     roleName: "expected an IAM role name: 1 to 64 letters, digits and +=,.@_-",
     clusterName: "expected an EKS cluster name: 1 to 100 letters, digits, '-' and '_', starting alphanumeric",
 } as const;

@@ -55,7 +55,9 @@ export function servePlugin(): void {
     if (sdk !== undefined) {
         // The launcher's own copy of the SDK: the class its host constructs.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { ComponentProvider } = require(path.join(sdk, "provider", "experimental", "provider")) as { ComponentProvider: { prototype: object } };
+        const { ComponentProvider } = require(path.join(sdk, "provider", "experimental", "provider")) as {
+            ComponentProvider: { prototype: object };
+        };
         serveShippedSchema(ComponentProvider, packageRoot());
     }
 }

@@ -31,8 +31,14 @@ export interface Constructed {
  * refused), then the class's own constructor, whose outputs are the
  * schema's properties of the resource.
  */
-export async function constructComponent(schemaText: string, classes: Record<string, ComponentClass>, name: string, type: string,
-    inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<Constructed> {
+export async function constructComponent(
+    schemaText: string,
+    classes: Record<string, ComponentClass>,
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+): Promise<Constructed> {
     const schema = JSON.parse(schemaText) as PackageSchema;
     const Class = classes[type.split(":")[2]];
     const resource = schema.resources[type];

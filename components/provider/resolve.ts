@@ -29,8 +29,9 @@ export interface PackageSchema {
 }
 
 /** What a plain place given an Output not known yet says. */
-export const KnownAtPreview = "expected a plain value, or an output known at preview (a stack reference's output is): it decides which resources exist, "
-    + "and this output's value is not known yet (it comes from a resource that this update creates or changes)";
+export const KnownAtPreview =
+    "expected a plain value, or an output known at preview (a stack reference's output is): it decides which resources exist, " +
+    "and this output's value is not known yet (it comes from a resource that this update creates or changes)";
 
 /** The walk's state: the schema, the problems found, and the Output a resolved value came from (for the inputs inside it). */
 interface Walk {
@@ -41,7 +42,7 @@ interface Walk {
 
 /** The property a `$ref` names, or the property itself. */
 function typeOf(schema: PackageSchema, prop: SchemaProperty): SchemaProperty {
-    return prop.$ref?.startsWith("#/types/") ? schema.types[prop.$ref.slice("#/types/".length)] ?? prop : prop;
+    return prop.$ref?.startsWith("#/types/") ? (schema.types[prop.$ref.slice("#/types/".length)] ?? prop) : prop;
 }
 
 /** An object literal: not a list, an Output, or a class instance such as a resource. */
@@ -95,7 +96,12 @@ async function resolve(w: Walk, prop: SchemaProperty | undefined, value: unknown
 }
 
 /** Each entry of an object resolved in turn (so problems are listed in the order of the keys). */
-async function resolveEntries(w: Walk, value: Record<string, unknown>, propOf: (key: string) => SchemaProperty | undefined, path: string): Promise<Record<string, unknown>> {
+async function resolveEntries(
+    w: Walk,
+    value: Record<string, unknown>,
+    propOf: (key: string) => SchemaProperty | undefined,
+    path: string,
+): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
         out[k] = await resolve(w, propOf(k), v, join(path, k));

@@ -16,7 +16,17 @@
 import { Problems } from "../internal/errors";
 import { join } from "../internal/read";
 import { own } from "../internal/data";
-import { LevelCount, PriorityLayout, Witness, describeLevel, describeWitness, namePlace, overlaps, preferredPreviewSlot, ruleLevel } from "./precedence";
+import {
+    LevelCount,
+    PriorityLayout,
+    Witness,
+    describeLevel,
+    describeWitness,
+    namePlace,
+    overlaps,
+    preferredPreviewSlot,
+    ruleLevel,
+} from "./precedence";
 
 /**
  * The rule priorities and preview slots a network stack was deployed with:
@@ -49,7 +59,11 @@ const AllSlots = Array.from({ length: PriorityLayout.previewSlots }, (_, i) => i
  * cluster's preview rules keep their priorities until the update deletes
  * them). Reports given slots that clash and clusters no slot is left for.
  */
-export function allocatePreviewSlots(p: Problems, clusters: readonly SlotRequest[], deployed: DeployedAllocation | undefined): Record<string, number> {
+export function allocatePreviewSlots(
+    p: Problems,
+    clusters: readonly SlotRequest[],
+    deployed: DeployedAllocation | undefined,
+): Record<string, number> {
     const sorted = [...clusters].sort((a, b) => (a.key < b.key ? -1 : 1));
     const slots: Record<string, number> = {};
     const shares = (a: SlotRequest, b: SlotRequest) => a.key !== b.key && a.services.some(s => b.services.includes(s));
@@ -58,9 +72,12 @@ export function allocatePreviewSlots(p: Problems, clusters: readonly SlotRequest
         const other = clashing(c, c.explicit!);
         if (other !== undefined) {
             const free = AllSlots.filter(s => clashing(c, s) === undefined);
-            p.add(join(join("clusters", c.key), "previewSlot"), c.explicit,
-                `clusters.${other.key} has preview slot ${c.explicit} too and both run ${c.services.filter(s => other.services.includes(s)).join(", ")}: `
-                + `their preview rules would take the same priorities; set clusters.${c.key}.previewSlot to a free slot (${free.join(", ") || "none left: narrow clusters.<key>.services"}), or leave it out`);
+            p.add(
+                join(join("clusters", c.key), "previewSlot"),
+                c.explicit,
+                `clusters.${other.key} has preview slot ${c.explicit} too and both run ${c.services.filter(s => other.services.includes(s)).join(", ")}: ` +
+                    `their preview rules would take the same priorities; set clusters.${c.key}.previewSlot to a free slot (${free.join(", ") || "none left: narrow clusters.<key>.services"}), or leave it out`,
+            );
         }
         slots[c.key] = c.explicit!;
     }
@@ -79,9 +96,12 @@ export function allocatePreviewSlots(p: Problems, clusters: readonly SlotRequest
         const preferred = preferredPreviewSlot(c.key);
         const slot = free(preferred) ? preferred : AllSlots.find(free);
         if (slot === undefined) {
-            p.add(join(join("clusters", c.key), "previewSlot"), undefined,
-                `no preview slot is free for clusters.${c.key}: slots ${describeHolders(c, sorted, slots, deployed)}; `
-                + "a removed cluster's slot is free once the update that removes it is done: add this cluster in the next update, or narrow clusters.<key>.services");
+            p.add(
+                join(join("clusters", c.key), "previewSlot"),
+                undefined,
+                `no preview slot is free for clusters.${c.key}: slots ${describeHolders(c, sorted, slots, deployed)}; ` +
+                    "a removed cluster's slot is free once the update that removes it is done: add this cluster in the next update, or narrow clusters.<key>.services",
+            );
             continue;
         }
         slots[c.key] = slot;
@@ -90,10 +110,17 @@ export function allocatePreviewSlots(p: Problems, clusters: readonly SlotRequest
 }
 
 /** Who holds each slot, in words, for the message when none is free. */
-function describeHolders(c: SlotRequest, clusters: readonly SlotRequest[], slots: Record<string, number>, deployed: DeployedAllocation | undefined): string {
+function describeHolders(
+    c: SlotRequest,
+    clusters: readonly SlotRequest[],
+    slots: Record<string, number>,
+    deployed: DeployedAllocation | undefined,
+): string {
     return AllSlots.map(s => {
         const current = clusters.filter(o => o.key !== c.key && own(slots, o.key) === s).map(o => o.key);
-        const removed = Object.entries(deployed?.previewSlots ?? {}).filter(([k, v]) => v === s && !clusters.some(o => o.key === k)).map(([k]) => `${k} (removed)`);
+        const removed = Object.entries(deployed?.previewSlots ?? {})
+            .filter(([k, v]) => v === s && !clusters.some(o => o.key === k))
+            .map(([k]) => `${k} (removed)`);
         return `${s}: ${[...current, ...removed].join(", ") || "-"}`;
     }).join("; ");
 }
@@ -180,7 +207,11 @@ const blockOf = (priority: number) => (priority - PriorityLayout.firstDerived) /
  * when no rule of this plan and no rule of the deployed state holds it.
  * Reports a service no free block is left for.
  */
-export function allocatePriorities(p: Problems, services: readonly PriorityRequest[], deployed: DeployedAllocation | undefined): Record<string, number> {
+export function allocatePriorities(
+    p: Problems,
+    services: readonly PriorityRequest[],
+    deployed: DeployedAllocation | undefined,
+): Record<string, number> {
     const priorities: Record<string, number> = {};
     for (const s of services.filter(x => x.explicit !== undefined)) {
         priorities[s.name] = s.explicit!;
@@ -189,15 +220,25 @@ export function allocatePriorities(p: Problems, services: readonly PriorityReque
     const edges = orderEdges(services);
     const cyclic = reportCycles(p, derived, edges);
     const blocks = keptBlocks(derived, edges, deployed);
-    const held = new Set(Object.values(deployed?.priorities ?? {}).filter(v => v >= PriorityLayout.firstDerived).map(blockOf));
+    const held = new Set(
+        Object.values(deployed?.priorities ?? {})
+            .filter(v => v >= PriorityLayout.firstDerived)
+            .map(blockOf),
+    );
     const levels = placementLevels(services, edges);
-    for (const name of topologicalOrder(derived.filter(x => !blocks.has(x.name) && !cyclic.has(x.name)).map(x => x.name), edges)) {
+    for (const name of topologicalOrder(
+        derived.filter(x => !blocks.has(x.name) && !cyclic.has(x.name)).map(x => x.name),
+        edges,
+    )) {
         const block = freeBlock(name, edges, blocks, held, levels.get(name)! * PriorityLayout.namePlaces + namePlace(name));
         if (block === undefined) {
             const s = derived.find(x => x.name === name)!;
-            p.add(join(join("services", name), "hosts"), { hosts: s.hosts, paths: s.paths },
-                `no free priority is left for services.${name} between the rules it must follow and precede (${describeLevel(levels.get(name)!)}); `
-                + `set services.${name}.priority (1..${PriorityLayout.explicitMax}, lower wins)`);
+            p.add(
+                join(join("services", name), "hosts"),
+                { hosts: s.hosts, paths: s.paths },
+                `no free priority is left for services.${name} between the rules it must follow and precede (${describeLevel(levels.get(name)!)}); ` +
+                    `set services.${name}.priority (1..${PriorityLayout.explicitMax}, lower wins)`,
+            );
             continue;
         }
         blocks.set(name, block);
@@ -226,10 +267,13 @@ function reportCycles(p: Problems, derived: readonly PriorityRequest[], edges: r
         cycle.forEach(e => onCycle.add(e.first));
         const steps = cycle.map(e => `services.${e.first} before services.${e.second} (more specific for ${describeWitness(e.witness)})`);
         const first = derived.find(x => x.name === cycle[0].first)!;
-        p.add(join("services", first.name), { hosts: first.hosts, paths: first.paths },
-            `services ${cycle.map(e => e.first).join(", ")} cannot be ordered: each must come before the next for a request both match, and the last before the first: `
-            + `${steps.join(", ")}; let one of them take the other's requests (add ${cycle[0].first} to services.${cycle[0].second}.shadows), `
-            + `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`);
+        p.add(
+            join("services", first.name),
+            { hosts: first.hosts, paths: first.paths },
+            `services ${cycle.map(e => e.first).join(", ")} cannot be ordered: each must come before the next for a request both match, and the last before the first: ` +
+                `${steps.join(", ")}; let one of them take the other's requests (add ${cycle[0].first} to services.${cycle[0].second}.shadows), ` +
+                `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`,
+        );
     }
     return onCycle;
 }
@@ -262,7 +306,11 @@ function cycleThrough(start: string, edges: readonly OrderEdge[]): OrderEdge[] |
  * for between them, directly or through other rules (the rule that must
  * come first moves).
  */
-function keptBlocks(derived: readonly PriorityRequest[], edges: readonly OrderEdge[], deployed: DeployedAllocation | undefined): Map<string, number> {
+function keptBlocks(
+    derived: readonly PriorityRequest[],
+    edges: readonly OrderEdge[],
+    deployed: DeployedAllocation | undefined,
+): Map<string, number> {
     const blocks = new Map<string, number>();
     for (const s of derived) {
         const was = own(deployed?.priorities, s.name);
@@ -287,8 +335,13 @@ function keptBlocks(derived: readonly PriorityRequest[], edges: readonly OrderEd
  * every placed rule it must precede, leaving room for the rules still to be
  * placed after it; the nearest to `preferred`.
  */
-function freeBlock(name: string, edges: readonly OrderEdge[], blocks: ReadonlyMap<string, number>, held: ReadonlySet<number>,
-    preferred: number): number | undefined {
+function freeBlock(
+    name: string,
+    edges: readonly OrderEdge[],
+    blocks: ReadonlyMap<string, number>,
+    held: ReadonlySet<number>,
+    preferred: number,
+): number | undefined {
     const lo = Math.max(-1, ...edges.filter(e => e.second === name && blocks.has(e.first)).map(e => blocks.get(e.first)!));
     const hi = Math.min(LastBlock + 1, ...edges.filter(e => e.first === name && blocks.has(e.second)).map(e => blocks.get(e.second)!));
     const taken = new Set([...held, ...blocks.values()]);

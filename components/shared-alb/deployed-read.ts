@@ -22,7 +22,10 @@ export function ownStackName(): string {
  * @param name the stack reference's logical name.
  * @param opts e.g. a parent.
  */
-export async function readDeployedAllocation(name = "deployed-allocation", opts?: pulumi.CustomResourceOptions): Promise<DeployedAllocationArgs> {
+export async function readDeployedAllocation(
+    name = "deployed-allocation",
+    opts?: pulumi.CustomResourceOptions,
+): Promise<DeployedAllocationArgs> {
     const self = new pulumi.StackReference(name, { name: ownStackName() }, opts);
     const [services, clusters] = await Promise.all([self.getOutputDetails("services"), self.getOutputDetails("clusters")]);
     return deployedAllocationOf({ services: services.value ?? services.secretValue, clusters: clusters.value ?? clusters.secretValue });

@@ -15,9 +15,12 @@ const MaxPriority = 50000;
 export const deployedAllocation: Reader<DeployedAllocation> = (p, path, value) => {
     const read = object<DeployedAllocationArgs>("expected { priorities?, previewSlots? }", {
         priorities: nullAsAbsent(optional(map(() => integer(1, MaxPriority), { notMap: "expected { <service>: priority }" }))),
-        previewSlots: nullAsAbsent(optional(map(() => integer(1, PriorityLayout.previewSlots), { notMap: "expected { <cluster>: slot }" }))),
+        previewSlots: nullAsAbsent(
+            optional(map(() => integer(1, PriorityLayout.previewSlots), { notMap: "expected { <cluster>: slot }" })),
+        ),
     })(p, path, value);
-    return read === undefined ? undefined
+    return read === undefined
+        ? undefined
         : { priorities: dataMap(Object.entries(read.priorities ?? {})), previewSlots: dataMap(Object.entries(read.previewSlots ?? {})) };
 };
 

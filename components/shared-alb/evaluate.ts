@@ -192,9 +192,7 @@ export function routeRequest(listener: ListenerInput, request: AlbRequest): AlbA
     checkListener(listener);
     const ordered = [...listener.rules].sort((a, b) => a.priority - b.priority);
     const rule = ordered.find(r => conditionsMatch(r.conditions, request));
-    return rule !== undefined
-        ? { rule: rule.priority, action: rule.actions[0] }
-        : { rule: "default", action: listener.defaultActions[0] };
+    return rule !== undefined ? { rule: rule.priority, action: rule.actions[0] } : { rule: "default", action: listener.defaultActions[0] };
 }
 
 /**
@@ -209,5 +207,8 @@ export function forwardedTo(answer: AlbAnswer): Record<string, number> {
 
 /** The target groups that receive requests of an answer: those with a weight above 0. */
 export function receivers(answer: AlbAnswer): string[] {
-    return Object.entries(forwardedTo(answer)).filter(([, w]) => w > 0).map(([arn]) => arn).sort();
+    return Object.entries(forwardedTo(answer))
+        .filter(([, w]) => w > 0)
+        .map(([arn]) => arn)
+        .sort();
 }

@@ -125,10 +125,16 @@ function expand(pa: string, pb: string, s: State, push: (next: State, step: numb
             char = ca;
         }
         if (char !== undefined) {
-            push({
-                i: ca === "*" ? s.i : s.i + 1, ua: ca === "*",
-                j: cb === "*" ? s.j : s.j + 1, ub: cb === "*",
-            }, 1, char);
+            push(
+                {
+                    i: ca === "*" ? s.i : s.i + 1,
+                    ua: ca === "*",
+                    j: cb === "*" ? s.j : s.j + 1,
+                    ub: cb === "*",
+                },
+                1,
+                char,
+            );
         }
     }
 }

@@ -86,12 +86,23 @@ export interface FleetModel extends Omit<FleetPlan, "loadBalancer" | "clusters" 
 export function fleetModel(plan: FleetPlan, inputs: FleetInputs): FleetModel {
     const { controllerRoleArns, targetGroupNames, certificateArns, webAclArn, ...fleet } = inputs;
     return {
-        ...plan, ...fleet,
+        ...plan,
+        ...fleet,
         loadBalancer: { ...plan.loadBalancer, certificateArns, webAclArn },
-        clusters: Object.fromEntries(Object.values(plan.clusters).map(c => [c.key, { ...c, controllerRoleArn: controllerRoleArns[c.key] }])),
-        services: Object.fromEntries(Object.values(plan.services).map(s => [s.name, {
-            ...s, targetGroups: Object.fromEntries(Object.entries(s.targetGroups).map(([c, tg]) => [c, { ...tg, name: targetGroupNames[c][s.name] }])),
-        }])),
+        clusters: Object.fromEntries(
+            Object.values(plan.clusters).map(c => [c.key, { ...c, controllerRoleArn: controllerRoleArns[c.key] }]),
+        ),
+        services: Object.fromEntries(
+            Object.values(plan.services).map(s => [
+                s.name,
+                {
+                    ...s,
+                    targetGroups: Object.fromEntries(
+                        Object.entries(s.targetGroups).map(([c, tg]) => [c, { ...tg, name: targetGroupNames[c][s.name] }]),
+                    ),
+                },
+            ]),
+        ),
     };
 }
 

@@ -12,7 +12,12 @@ import { own } from "../internal/data";
 
 /** The Outputs the contract is made of. */
 export interface OutputSources {
-    loadBalancer: { arn: pulumi.Output<string>; name: pulumi.Output<string>; dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string> };
+    loadBalancer: {
+        arn: pulumi.Output<string>;
+        name: pulumi.Output<string>;
+        dnsName: pulumi.Output<string>;
+        zoneId: pulumi.Output<string>;
+    };
     securityGroupId: pulumi.Output<string>;
     listenerArns: pulumi.Output<Record<string, string>>;
     /** By cluster, then service. */
@@ -71,11 +76,17 @@ export function buildNetworkOutputs(model: FleetModel, from: KnownSources): Netw
             header: preview.header,
             sourceCidrs: [...preview.sourceCidrs],
             tokenRequired: preview.token,
-            defaultActionRuleArns: Object.fromEntries(Object.keys(preview.defaultActionPriorities).map(c => [c, from.ruleArns[`default-preview-${c}`]])),
+            defaultActionRuleArns: Object.fromEntries(
+                Object.keys(preview.defaultActionPriorities).map(c => [c, from.ruleArns[`default-preview-${c}`]]),
+            ),
         };
     }
     if (sharing !== undefined && from.resourceShareArn !== undefined) {
-        out.vpcSharing = { resourceShareArn: from.resourceShareArn, subnetIds: [...sharing.subnetIds], principals: [...sharing.principals] };
+        out.vpcSharing = {
+            resourceShareArn: from.resourceShareArn,
+            subnetIds: [...sharing.subnetIds],
+            principals: [...sharing.principals],
+        };
     }
     return out;
 }
@@ -84,7 +95,12 @@ export function buildNetworkOutputs(model: FleetModel, from: KnownSources): Netw
 function serviceOutputs(model: FleetModel, s: ServiceModel, from: KnownSources): ServiceOutputs {
     const arn = from.ruleArns[`rule-${s.name}`];
     const out: ServiceOutputs = {
-        port: s.port, protocol: s.protocol, targetType: s.targetType, weights: { ...s.weights }, hosts: [...s.hosts], paths: [...s.paths],
+        port: s.port,
+        protocol: s.protocol,
+        targetType: s.targetType,
+        weights: { ...s.weights },
+        hosts: [...s.hosts],
+        paths: [...s.paths],
     };
     if (s.nodePort !== undefined) {
         out.nodePort = s.nodePort;
@@ -117,7 +133,11 @@ function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources):
         targetGroups[service] = out;
     }
     const out: ClusterOutputs = {
-        accountId: c.accountId, weight: c.weight, retiring: c.retiring, controllerRoleArn: c.controllerRoleArn, services: [...c.services],
+        accountId: c.accountId,
+        weight: c.weight,
+        retiring: c.retiring,
+        controllerRoleArn: c.controllerRoleArn,
+        services: [...c.services],
         targetGroups,
     };
     if (model.preview !== undefined) {
@@ -134,16 +154,33 @@ function clusterOutputs(model: FleetModel, c: ClusterModel, from: KnownSources):
  * The contract's `clusters` with each cross-account cluster's external ID:
  * a secret as a whole as soon as one ID is in it.
  */
-export function clustersWithExternalIds(outputs: pulumi.Output<NetworkOutputs>, externalIds: Record<string, pulumi.Output<string>>):
-    pulumi.Output<Record<string, ClusterOutputs>> {
-    return pulumi.all([outputs, pulumi.all(externalIds)]).apply(([o, ids]) => Object.fromEntries(Object.entries(o.clusters)
-        .map(([key, entry]) => [key, own(ids, key) === undefined ? entry : { ...entry, externalId: own(ids, key) }])));
+export function clustersWithExternalIds(
+    outputs: pulumi.Output<NetworkOutputs>,
+    externalIds: Record<string, pulumi.Output<string>>,
+): pulumi.Output<Record<string, ClusterOutputs>> {
+    return pulumi
+        .all([outputs, pulumi.all(externalIds)])
+        .apply(([o, ids]) =>
+            Object.fromEntries(
+                Object.entries(o.clusters).map(([key, entry]) => [
+                    key,
+                    own(ids, key) === undefined ? entry : { ...entry, externalId: own(ids, key) },
+                ]),
+            ),
+        );
 }
 
 /** The fields of a cluster's entry, in the contract's order (the compiler keeps the list whole). */
 const ClusterOutputKeys = keysOf<ClusterOutputs>({
-    accountId: true, weight: true, retiring: true, controllerRoleArn: true, registrarRoleArn: true, externalId: true, services: true,
-    previewSlot: true, targetGroups: true,
+    accountId: true,
+    weight: true,
+    retiring: true,
+    controllerRoleArn: true,
+    registrarRoleArn: true,
+    externalId: true,
+    services: true,
+    previewSlot: true,
+    targetGroups: true,
 });
 
 /**
@@ -171,8 +208,11 @@ export interface NetworkStackOutputs {
 }
 
 /** The contract as a stack exports it (see `NetworkStackOutputs`); the plan says which clusters and optional outputs there are. */
-export function networkStackOutputs(plan: FleetPlan, outputs: pulumi.Output<NetworkOutputs>,
-    externalIds: Record<string, pulumi.Output<string>>): NetworkStackOutputs {
+export function networkStackOutputs(
+    plan: FleetPlan,
+    outputs: pulumi.Output<NetworkOutputs>,
+    externalIds: Record<string, pulumi.Output<string>>,
+): NetworkStackOutputs {
     const clusters: NetworkStackOutputs["clusters"] = {};
     for (const key of Object.keys(plan.clusters)) {
         const entry = outputs.apply(o => own(o.clusters, key)!);
@@ -181,8 +221,13 @@ export function networkStackOutputs(plan: FleetPlan, outputs: pulumi.Output<Netw
         clusters[key] = id === undefined ? fields : { ...fields, externalId: id };
     }
     const out: NetworkStackOutputs = {
-        accountId: outputs.accountId, region: outputs.region, vpcId: outputs.vpcId, securityGroupId: outputs.securityGroupId,
-        loadBalancer: outputs.loadBalancer, services: outputs.services, clusters,
+        accountId: outputs.accountId,
+        region: outputs.region,
+        vpcId: outputs.vpcId,
+        securityGroupId: outputs.securityGroupId,
+        loadBalancer: outputs.loadBalancer,
+        services: outputs.services,
+        clusters,
     };
     if (plan.vpcSharing !== undefined) {
         out.vpcSharing = outputs.vpcSharing;

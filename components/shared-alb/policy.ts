@@ -10,7 +10,12 @@ export const RegistrarPolicyName = "register-targets";
  * account's root, narrowed by `aws:PrincipalArn` to exactly the controller
  * role (which the cluster stack creates later) and by the external ID.
  */
-export function registrarTrustPolicy(partition: string, clusterAccountId: string, controllerRoleArn: string, externalId: string): PolicyDocument {
+export function registrarTrustPolicy(
+    partition: string,
+    clusterAccountId: string,
+    controllerRoleArn: string,
+    externalId: string,
+): PolicyDocument {
     return policyDocument({
         Sid: "ControllerOfCluster",
         Effect: "Allow",

@@ -33,20 +33,29 @@ export function targetPortRanges(model: FleetPlan): TargetPortRange[] {
     for (const s of services) {
         for (const cluster of s.clusters) {
             const tg = s.targetGroups[cluster];
-            for (const p of albTargetPorts({ targetType: tg.targetType, port: tg.port, nodePort: tg.nodePort, healthCheckPort: tg.healthCheck.port })) {
+            for (const p of albTargetPorts({
+                targetType: tg.targetType,
+                port: tg.port,
+                nodePort: tg.nodePort,
+                healthCheckPort: tg.healthCheck.port,
+            })) {
                 need(p.fromPort, p.toPort, s.name, `(${p.reason})`, cluster);
             }
         }
     }
     const clustersOf = (service: string) => model.services[service].clusters;
-    return [...ranges.values()].sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort).map(r => ({
-        fromPort: r.fromPort,
-        toPort: r.toPort,
-        reasons: [...r.reasons.entries()].map(([key, { service, clusters }]) => {
-            const what = key.slice(service.length + 1);
-            return clusters.length === clustersOf(service).length ? `${service} ${what}` : `${service} on ${clusters.join(", ")} ${what}`;
-        }),
-    }));
+    return [...ranges.values()]
+        .sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort)
+        .map(r => ({
+            fromPort: r.fromPort,
+            toPort: r.toPort,
+            reasons: [...r.reasons.entries()].map(([key, { service, clusters }]) => {
+                const what = key.slice(service.length + 1);
+                return clusters.length === clustersOf(service).length
+                    ? `${service} ${what}`
+                    : `${service} on ${clusters.join(", ")} ${what}`;
+            }),
+        }));
 }
 
 /** `8080`, or `30000-32767` for a range. */

@@ -54,7 +54,11 @@ export const Buckets = {
 } as const;
 
 /** Host ranks in the host and path band (minor key): an exact host, a wildcard host of 12+ literal characters, a shorter one. */
-export const HostAndPathHostRanks = ["exact host", "wildcard host with 12+ literal characters", "wildcard host with up to 11 literal characters"] as const;
+export const HostAndPathHostRanks = [
+    "exact host",
+    "wildcard host with 12+ literal characters",
+    "wildcard host with up to 11 literal characters",
+] as const;
 const LongWildcardHost = 12;
 
 const HostAndPathLevels = Buckets.hostAndPathPath.length * HostAndPathHostRanks.length;
@@ -139,7 +143,7 @@ export function preferredPriority(hosts: readonly string[], paths: readonly stri
 
 /** The preview slot (1..9) a new cluster prefers, picked by its key's digest. */
 export function preferredPreviewSlot(clusterKey: string): number {
-    return 1 + parseInt(digest(["preview-slot", clusterKey], 8), 16) % PriorityLayout.previewSlots;
+    return 1 + (parseInt(digest(["preview-slot", clusterKey], 8), 16) % PriorityLayout.previewSlots);
 }
 
 /** The priority of a cluster's preview rule for a service whose rule has `rulePriority`. */
@@ -223,7 +227,8 @@ export interface PrecedenceConflict {
  * at equal specificity are a tie the config must break.
  */
 export function precedenceConflicts(rules: readonly RankedRule[]): PrecedenceConflict[] {
-    const ordered = rules.filter(r => r.hosts.length + r.paths.length > 0)
+    const ordered = rules
+        .filter(r => r.hosts.length + r.paths.length > 0)
         .sort((a, b) => a.priority - b.priority || (a.service < b.service ? -1 : 1));
     const out: PrecedenceConflict[] = [];
     for (let i = 0; i < ordered.length; i++) {
@@ -238,8 +243,10 @@ export function precedenceConflicts(rules: readonly RankedRule[]): PrecedenceCon
 }
 
 /** A request both rules match with the levels of the matching value pairs, less specific first first, then ties. */
-export function overlaps(first: RankedRule | { hosts: readonly string[]; paths: readonly string[] },
-    second: { hosts: readonly string[]; paths: readonly string[] }): Array<{ witness: Witness; firstLevel: number; secondLevel: number }> {
+export function overlaps(
+    first: RankedRule | { hosts: readonly string[]; paths: readonly string[] },
+    second: { hosts: readonly string[]; paths: readonly string[] },
+): Array<{ witness: Witness; firstLevel: number; secondLevel: number }> {
     const out: Array<{ witness: Witness; firstLevel: number; secondLevel: number }> = [];
     for (const a of valuePairs(first.hosts, first.paths)) {
         for (const b of valuePairs(second.hosts, second.paths)) {

@@ -69,7 +69,9 @@ export function serviceAction(service: ServicePlan): ServiceAction {
     const targets = service.clusters.map(cluster => ({ cluster, weight: service.weights[cluster] }));
     if (!targets.some(t => t.weight > 0)) {
         return {
-            kind: "fixed-response", statusCode: "503", contentType: "text/plain",
+            kind: "fixed-response",
+            statusCode: "503",
+            contentType: "text/plain",
             messageBody: `service ${service.name} has no cluster with weight above 0`,
         };
     }
@@ -106,12 +108,26 @@ export function listenerPlan(model: FleetPlan): ListenerPlan {
     const preview = model.preview;
     for (const s of Object.values(model.services).filter(hasConditions)) {
         if (hasServiceRule(s)) {
-            rules.push({ kind: "service", service: s.name, priority: s.priority, hosts: s.hosts, paths: s.paths, sourceCidrs: [], action: serviceAction(s) });
+            rules.push({
+                kind: "service",
+                service: s.name,
+                priority: s.priority,
+                hosts: s.hosts,
+                paths: s.paths,
+                sourceCidrs: [],
+                action: serviceAction(s),
+            });
         }
         for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
             rules.push({
-                kind: "preview", service: s.name, cluster, priority, hosts: s.hosts, paths: s.paths,
-                header: { name: preview!.header, cluster, token: preview!.token }, sourceCidrs: [...preview!.sourceCidrs],
+                kind: "preview",
+                service: s.name,
+                cluster,
+                priority,
+                hosts: s.hosts,
+                paths: s.paths,
+                header: { name: preview!.header, cluster, token: preview!.token },
+                sourceCidrs: [...preview!.sourceCidrs],
                 action: previewAction(s.name, cluster),
             });
         }
@@ -119,8 +135,14 @@ export function listenerPlan(model: FleetPlan): ListenerPlan {
     if (preview !== undefined && model.defaultService !== undefined) {
         for (const [cluster, priority] of Object.entries(preview.defaultActionPriorities)) {
             rules.push({
-                kind: "default-preview", service: model.defaultService, cluster, priority, hosts: [], paths: [],
-                header: { name: preview.header, cluster, token: preview.token }, sourceCidrs: [...preview.sourceCidrs],
+                kind: "default-preview",
+                service: model.defaultService,
+                cluster,
+                priority,
+                hosts: [],
+                paths: [],
+                header: { name: preview.header, cluster, token: preview.token },
+                sourceCidrs: [...preview.sourceCidrs],
                 action: previewAction(model.defaultService, cluster),
             });
         }
@@ -156,7 +178,10 @@ function tokenlessValue(header: PreviewHeader): string {
  * `headerValue` of it: the cluster key by default; a rule whose value
  * carries the token needs `headerValue` (the component gives a secret).
  */
-export function ruleConditions<V = string>(rule: RulePlan, headerValue: (header: PreviewHeader) => V | string = tokenlessValue): ConditionInput<V | string>[] {
+export function ruleConditions<V = string>(
+    rule: RulePlan,
+    headerValue: (header: PreviewHeader) => V | string = tokenlessValue,
+): ConditionInput<V | string>[] {
     const conditions: ConditionInput<V | string>[] = [];
     if (rule.hosts.length > 0) {
         conditions.push({ hostHeader: { values: [...rule.hosts] } });

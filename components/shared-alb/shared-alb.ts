@@ -110,13 +110,16 @@ export class SharedAlb extends pulumi.ComponentResource {
         // every one is plain; inputs that are Outputs once they resolve, failing on this component with the message a plain value gets.
         const plan = planSharedAlbArgs(args, awsProvider !== undefined);
         const given = inputValuesOf(args);
-        const regionFromProvider = (given.region === undefined || given.region === null) ? awsProvider : undefined;
+        const regionFromProvider = given.region === undefined || given.region === null ? awsProvider : undefined;
         const inputsNow = regionFromProvider !== undefined || containsUnresolved(given) ? undefined : readSharedAlbInputs(plan, given);
         super("shared-alb:index:SharedAlb", name, {}, opts);
         const secrets = secretInputsOf({ ...args });
-        const values: SharedAlbInputValues = regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };
-        const inputs = inputsNow !== undefined ? pulumi.output(inputsNow)
-            : pulumi.output(values).apply(v => this.configChecked(() => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
+        const values: SharedAlbInputValues =
+            regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };
+        const inputs =
+            inputsNow !== undefined
+                ? pulumi.output(inputsNow)
+                : pulumi.output(values).apply(v => this.configChecked(() => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
         const account = this.accountChecked(plan, inputs);
         const balancer = this.balancer(name, plan, inputs, account);
         const targetGroups = this.targetGroupsOf(name, plan, inputs, account);
@@ -133,21 +136,42 @@ export class SharedAlb extends pulumi.ComponentResource {
         this.listenerArns = pulumi.all(listenerArns);
         this.targetGroupArns = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.arn))));
         this.targetGroupNames = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.name))));
-        this.ruleArns = pulumi.all(Object.fromEntries(Object.values(plan.services).filter(s => rules[`rule-${s.name}`] !== undefined)
-            .map(s => [s.name, rules[`rule-${s.name}`].arn])));
+        this.ruleArns = pulumi.all(
+            Object.fromEntries(
+                Object.values(plan.services)
+                    .filter(s => rules[`rule-${s.name}`] !== undefined)
+                    .map(s => [s.name, rules[`rule-${s.name}`].arn]),
+            ),
+        );
         this.registrarRoleArns = pulumi.all(mapValues(registrarRoles, r => r.arn));
         this.resourceShareArn = resourceShare === undefined ? pulumi.output(undefined) : resourceShare.arn;
-        this.outputs = networkOutputs(inputs.apply(i => fleetModel(plan, i)), {
-            loadBalancer: balancer.lb, securityGroupId: balancer.securityGroupId, listenerArns: this.listenerArns,
-            targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))), ruleArns: mapValues(rules, r => r.arn), registrarRoleArns: mapValues(registrarRoles, r => r.arn),
-            resourceShareArn: resourceShare?.arn,
-        });
+        this.outputs = networkOutputs(
+            inputs.apply(i => fleetModel(plan, i)),
+            {
+                loadBalancer: balancer.lb,
+                securityGroupId: balancer.securityGroupId,
+                listenerArns: this.listenerArns,
+                targetGroups: mapValues(targetGroups, tgs => mapValues(tgs, tg => ({ arn: tg.arn, name: tg.name }))),
+                ruleArns: mapValues(rules, r => r.arn),
+                registrarRoleArns: mapValues(registrarRoles, r => r.arn),
+                resourceShareArn: resourceShare?.arn,
+            },
+        );
         this.clusters = clustersWithExternalIds(this.outputs, externalIds);
         stackOutputsOf.set(this, networkStackOutputs(plan, this.outputs, externalIds));
         this.registerOutputs({
-            loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId,
-            listenerArns: this.listenerArns, targetGroupArns: this.targetGroupArns, targetGroupNames: this.targetGroupNames, ruleArns: this.ruleArns,
-            registrarRoleArns: this.registrarRoleArns, clusters: this.clusters, resourceShareArn: this.resourceShareArn, outputs: this.outputs,
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            securityGroupId: this.securityGroupId,
+            listenerArns: this.listenerArns,
+            targetGroupArns: this.targetGroupArns,
+            targetGroupNames: this.targetGroupNames,
+            ruleArns: this.ruleArns,
+            registrarRoleArns: this.registrarRoleArns,
+            clusters: this.clusters,
+            resourceShareArn: this.resourceShareArn,
+            outputs: this.outputs,
         });
     }
 
@@ -166,19 +190,25 @@ export class SharedAlb extends pulumi.ComponentResource {
         try {
             return check();
         } catch (e) {
-            throw e instanceof ConfigErrors ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true)) : e;
+            throw e instanceof ConfigErrors
+                ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true))
+                : e;
         }
     }
 
     /** A secret argument, checked once it resolves (a plain one was checked with the rest), and kept a secret. */
     private checkedSecret(reader: Reader<string>, path: string, value: unknown): pulumi.Output<string> {
-        return pulumi.secret(pulumi.output(value as pulumi.Input<string>).apply((v: unknown) => this.configChecked(() => {
-            const read = readOrThrow(reader, path, v);
-            if (read === undefined) {
-                throw new Error(`shared-alb: ${path} was refused, and no problem was recorded`);
-            }
-            return read;
-        })));
+        return pulumi.secret(
+            pulumi.output(value as pulumi.Input<string>).apply((v: unknown) =>
+                this.configChecked(() => {
+                    const read = readOrThrow(reader, path, v);
+                    if (read === undefined) {
+                        throw new Error(`shared-alb: ${path} was refused, and no problem was recorded`);
+                    }
+                    return read;
+                }),
+            ),
+        );
     }
 
     /** The preview token, a secret, when the header values carry one. */
@@ -195,9 +225,12 @@ export class SharedAlb extends pulumi.ComponentResource {
         // A data map: a same-account cluster named like an Object member (`constructor`) has no ID, not that member.
         const out = dataMap<pulumi.Output<string>>();
         for (const c of Object.values(plan.clusters).filter(x => x.crossAccount)) {
-            out[c.key] = c.externalId === "given"
-                ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), own(secrets.externalIds, c.key))
-                : pulumi.secret(new random.RandomPassword(`${name}-external-id-${c.key}`, { ...ExternalIdPassword }, { parent: this }).result);
+            out[c.key] =
+                c.externalId === "given"
+                    ? this.checkedSecret(externalId, join(join("clusters", c.key), "externalId"), own(secrets.externalIds, c.key))
+                    : pulumi.secret(
+                          new random.RandomPassword(`${name}-external-id-${c.key}`, { ...ExternalIdPassword }, { parent: this }).result,
+                      );
         }
         return out;
     }
@@ -207,7 +240,9 @@ export class SharedAlb extends pulumi.ComponentResource {
         const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
             const problems = new Problems();
             if (!checkCredentialsAccount(problems, "accountId", plan.accountId, actual, NetworkCredentialsFix)) {
-                throw withFixedMessage(new pulumi.ResourceError(problems.errors[0].message, this, /* hideStack: a config error, not a bug */ true));
+                throw withFixedMessage(
+                    new pulumi.ResourceError(problems.errors[0].message, this, /* hideStack: a config error, not a bug */ true),
+                );
             }
             return actual;
         });
@@ -224,29 +259,39 @@ export class SharedAlb extends pulumi.ComponentResource {
                 lb: aws.lb.LoadBalancer.get(`${name}-alb`, lbModel.existingArn, undefined, parent),
             };
         }
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            name: `${lbModel.name}-alb`,
-            description: `ALB ${lbModel.name}: listener ports in, target ports out to the VPC`,
-            vpcId: account.vpcId,
-            revokeRulesOnDelete: true,
-            tags: tagged(plan, inputs, { Name: `${lbModel.name}-alb` }),
-        }, parent);
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                name: `${lbModel.name}-alb`,
+                description: `ALB ${lbModel.name}: listener ports in, target ports out to the VPC`,
+                vpcId: account.vpcId,
+                revokeRulesOnDelete: true,
+                tags: tagged(plan, inputs, { Name: `${lbModel.name}-alb` }),
+            },
+            parent,
+        );
         this.securityGroupRules(name, plan, inputs, sg.id);
-        const lb = new aws.lb.LoadBalancer(`${name}-alb`, {
-            name: lbModel.name,
-            loadBalancerType: "application",
-            internal: lbModel.internal,
-            securityGroups: [sg.id],
-            subnets: inputs.apply(i => i.subnetIds),
-            enableDeletionProtection: true,
-            dropInvalidHeaderFields: true,
-            idleTimeout: lbModel.idleTimeout,
-            accessLogs: lbModel.accessLogs === undefined ? undefined
-                : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: lbModel.accessLogs.enabled },
-            // Absent leaves AWS's default (defensive).
-            desyncMitigationMode: lbModel.desyncMitigationMode,
-            tags: tagged(plan, inputs, { Name: lbModel.name }),
-        }, { parent: this, protect: lbModel.protect });
+        const lb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                name: lbModel.name,
+                loadBalancerType: "application",
+                internal: lbModel.internal,
+                securityGroups: [sg.id],
+                subnets: inputs.apply(i => i.subnetIds),
+                enableDeletionProtection: true,
+                dropInvalidHeaderFields: true,
+                idleTimeout: lbModel.idleTimeout,
+                accessLogs:
+                    lbModel.accessLogs === undefined
+                        ? undefined
+                        : { bucket: lbModel.accessLogs.bucket, prefix: lbModel.accessLogs.prefix, enabled: lbModel.accessLogs.enabled },
+                // Absent leaves AWS's default (defensive).
+                desyncMitigationMode: lbModel.desyncMitigationMode,
+                tags: tagged(plan, inputs, { Name: lbModel.name }),
+            },
+            { parent: this, protect: lbModel.protect },
+        );
         this.webAclAssociation(name, plan, inputs, lb);
         return { lb, securityGroupId: sg.id };
     }
@@ -256,40 +301,73 @@ export class SharedAlb extends pulumi.ComponentResource {
         if (!plan.loadBalancer.webAcl) {
             return;
         }
-        new aws.wafv2.WebAclAssociation(`${name}-waf`, {
-            resourceArn: lb.arn,
-            webAclArn: inputs.apply(i => required(i.webAclArn, "loadBalancer.webAclArn")),
-        }, { parent: this });
+        new aws.wafv2.WebAclAssociation(
+            `${name}-waf`,
+            {
+                resourceArn: lb.arn,
+                webAclArn: inputs.apply(i => required(i.webAclArn, "loadBalancer.webAclArn")),
+            },
+            { parent: this },
+        );
     }
 
     /**
      * Ingress on the listener ports from the allowed CIDRs and prefix lists (plain: they name the rules); egress to the
      * targets' ports in the VPC, each CIDR read from the resolved model (the primary may be an Output).
      */
-    private securityGroupRules(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, securityGroupId: pulumi.Output<string>): void {
+    private securityGroupRules(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        securityGroupId: pulumi.Output<string>,
+    ): void {
         const lbModel = plan.loadBalancer;
         const listenerPorts = lbModel.certificateCount > 0 ? [80, 443] : [80];
         for (const port of listenerPorts) {
             for (const cidr of lbModel.ingressCidrs) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${nameKey(cidr)}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr,
-                    description: `listener ${port} from ${cidr}`,
-                }, { parent: this });
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-in-${port}-${nameKey(cidr)}`,
+                    {
+                        securityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        cidrIpv4: cidr,
+                        description: `listener ${port} from ${cidr}`,
+                    },
+                    { parent: this },
+                );
             }
             for (const prefixListId of lbModel.ingressPrefixListIds) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${prefixListId}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, prefixListId,
-                    description: `listener ${port} from ${prefixListId}`,
-                }, { parent: this });
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-in-${port}-${prefixListId}`,
+                    {
+                        securityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        prefixListId,
+                        description: `listener ${port} from ${prefixListId}`,
+                    },
+                    { parent: this },
+                );
             }
         }
         // Egress to the targets keeps its logical name for the primary CIDR (`<name>-out-<ports>`); other CIDRs (plain) add theirs.
         for (const range of targetPortRanges(plan)) {
             ["", ...plan.secondaryVpcCidrs].forEach((cidr, i) => {
-                new aws.vpc.SecurityGroupEgressRule(`${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`, {
-                    securityGroupId, ipProtocol: "tcp", fromPort: range.fromPort, toPort: range.toPort, cidrIpv4: inputs.apply(v => v.vpcCidrs[i]),
-                    description: egressDescription(range),
-                }, { parent: this });
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-out-${portsKey(range)}${i === 0 ? "" : `-${nameKey(cidr)}`}`,
+                    {
+                        securityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: range.fromPort,
+                        toPort: range.toPort,
+                        cidrIpv4: inputs.apply(v => v.vpcCidrs[i]),
+                        description: egressDescription(range),
+                    },
+                    { parent: this },
+                );
             });
         }
     }
@@ -306,141 +384,217 @@ export class SharedAlb extends pulumi.ComponentResource {
         return out;
     }
 
-    private targetGroup(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked, cluster: ClusterPlan,
-        service: ServicePlan): aws.lb.TargetGroup {
+    private targetGroup(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        account: AccountChecked,
+        cluster: ClusterPlan,
+        service: ServicePlan,
+    ): aws.lb.TargetGroup {
         const tg = service.targetGroups[cluster.key];
         const hc = tg.healthCheck;
-        return new aws.lb.TargetGroup(`${name}-tg-${cluster.key}-${service.name}`, {
-            // The name covers the VPC, which may be an Output.
-            name: inputs.apply(i => i.targetGroupNames[cluster.key][service.name]),
-            vpcId: account.vpcId,
-            port: tg.port,
-            protocol: tg.protocol,
-            targetType: tg.targetType,
-            deregistrationDelay: service.deregistrationDelay,
-            slowStart: service.slowStart,
-            healthCheck: {
-                enabled: true,
-                path: hc.path,
-                port: hc.port === undefined ? "traffic-port" : String(hc.port),
-                protocol: hc.protocol,
-                matcher: hc.matcher,
-                interval: hc.interval,
-                timeout: hc.timeout,
-                healthyThreshold: hc.healthyThreshold,
-                unhealthyThreshold: hc.unhealthyThreshold,
+        return new aws.lb.TargetGroup(
+            `${name}-tg-${cluster.key}-${service.name}`,
+            {
+                // The name covers the VPC, which may be an Output.
+                name: inputs.apply(i => i.targetGroupNames[cluster.key][service.name]),
+                vpcId: account.vpcId,
+                port: tg.port,
+                protocol: tg.protocol,
+                targetType: tg.targetType,
+                deregistrationDelay: service.deregistrationDelay,
+                slowStart: service.slowStart,
+                healthCheck: {
+                    enabled: true,
+                    path: hc.path,
+                    port: hc.port === undefined ? "traffic-port" : String(hc.port),
+                    protocol: hc.protocol,
+                    matcher: hc.matcher,
+                    interval: hc.interval,
+                    timeout: hc.timeout,
+                    healthyThreshold: hc.healthyThreshold,
+                    unhealthyThreshold: hc.unhealthyThreshold,
+                },
+                tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
             },
-            tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key, [TagKeys.service]: service.name }),
-        }, { parent: this });
+            { parent: this },
+        );
     }
 
     /** The HTTP and HTTPS listeners (HTTP redirecting when certificates are given) and the extra certificates; or the adopted listener. */
-    private listeners(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, lb: aws.lb.LoadBalancer,
-        targetGroups: TargetGroups): Record<string, pulumi.Output<string>> {
+    private listeners(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        lb: aws.lb.LoadBalancer,
+        targetGroups: TargetGroups,
+    ): Record<string, pulumi.Output<string>> {
         const lbModel = plan.loadBalancer;
         const layout = listenerPlan(plan);
         const parent = { parent: this };
         if (!layout.createListeners) {
             return { existing: pulumi.output(required(lbModel.existingListenerArn, "loadBalancer.existingListenerArn")) };
         }
-        const http = new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: lb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [layout.https
-                ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-                : action(layout.defaultAction, targetGroups)],
-            tags: tagged(plan, inputs),
-        }, parent);
+        const http = new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: lb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                    layout.https
+                        ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
+                        : action(layout.defaultAction, targetGroups),
+                ],
+                tags: tagged(plan, inputs),
+            },
+            parent,
+        );
         if (!layout.https) {
             return { http: http.arn };
         }
         const more = lbModel.extraCertificateArns;
-        const https = new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: lb.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: lbModel.sslPolicy,
-            // The default certificate may be an Output; the others are plain (they name their resources).
-            certificateArn: inputs.apply(i => i.certificateArns[0]),
-            defaultActions: [action(layout.defaultAction, targetGroups)],
-            tags: tagged(plan, inputs),
-        }, parent);
+        const https = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: lb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: lbModel.sslPolicy,
+                // The default certificate may be an Output; the others are plain (they name their resources).
+                certificateArn: inputs.apply(i => i.certificateArns[0]),
+                defaultActions: [action(layout.defaultAction, targetGroups)],
+                tags: tagged(plan, inputs),
+            },
+            parent,
+        );
         for (const certificateArn of more) {
-            new aws.lb.ListenerCertificate(`${name}-cert-${nameKey(certificateArn.split("/").pop() ?? certificateArn)}`, {
-                listenerArn: https.arn,
-                certificateArn,
-            }, parent);
+            new aws.lb.ListenerCertificate(
+                `${name}-cert-${nameKey(certificateArn.split("/").pop() ?? certificateArn)}`,
+                {
+                    listenerArn: https.arn,
+                    certificateArn,
+                },
+                parent,
+            );
         }
         return { http: http.arn, https: https.arn };
     }
 
     /** One rule per service with conditions, and with preview routes one per cluster and service (and default action). */
-    private listenerRules(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, listenerArns: Record<string, pulumi.Output<string>>,
-        targetGroups: TargetGroups, token: pulumi.Output<string> | undefined): Record<string, aws.lb.ListenerRule> {
+    private listenerRules(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        listenerArns: Record<string, pulumi.Output<string>>,
+        targetGroups: TargetGroups,
+        token: pulumi.Output<string> | undefined,
+    ): Record<string, aws.lb.ListenerRule> {
         const layout = listenerPlan(plan);
         const out: Record<string, aws.lb.ListenerRule> = {};
         // With a token, a preview header's value is a secret of its own: the rule's other conditions stay readable.
-        const headerValue = token === undefined ? undefined : (h: { cluster: string }) => token.apply(t => previewHeaderValue(h.cluster, t));
+        const headerValue =
+            token === undefined ? undefined : (h: { cluster: string }) => token.apply(t => previewHeaderValue(h.cluster, t));
         for (const rule of layout.rules) {
-            out[ruleKey(rule)] = new aws.lb.ListenerRule(`${name}-${ruleKey(rule)}`, {
-                listenerArn: listenerArns[layout.rulesOn],
-                priority: rule.priority,
-                conditions: headerValue === undefined ? ruleConditions(rule) : ruleConditions(rule, headerValue),
-                actions: [action(rule.action, targetGroups)],
-                tags: tagged(plan, inputs, ruleTags(rule)),
-            }, { parent: this });
+            out[ruleKey(rule)] = new aws.lb.ListenerRule(
+                `${name}-${ruleKey(rule)}`,
+                {
+                    listenerArn: listenerArns[layout.rulesOn],
+                    priority: rule.priority,
+                    conditions: headerValue === undefined ? ruleConditions(rule) : ruleConditions(rule, headerValue),
+                    actions: [action(rule.action, targetGroups)],
+                    tags: tagged(plan, inputs, ruleTags(rule)),
+                },
+                { parent: this },
+            );
         }
         return out;
     }
 
     /** A registrar role per cross-account cluster, trusted by its controller role only, registering into its own target groups only. */
-    private registrarRolesOf(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked,
-        targetGroups: TargetGroups, externalIds: Record<string, pulumi.Output<string>>): Record<string, aws.iam.Role> {
+    private registrarRolesOf(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        account: AccountChecked,
+        targetGroups: TargetGroups,
+        externalIds: Record<string, pulumi.Output<string>>,
+    ): Record<string, aws.iam.Role> {
         const out: Record<string, aws.iam.Role> = {};
         for (const cluster of Object.values(plan.clusters).filter(c => c.crossAccount)) {
-            const role = new aws.iam.Role(`${name}-registrar-${cluster.key}`, {
-                name: account.ready.apply(() => required(cluster.registrarRoleName, `the registrar role name of clusters.${cluster.key}`)),
-                description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${plan.loadBalancer.name}`,
-                // In the region's partition, known once the region is; a secret, as it holds the external ID.
-                assumeRolePolicy: pulumi.all([inputs, externalIds[cluster.key]]).apply(([i, id]) => JSON.stringify(registrarTrustPolicy(i.partition,
-                    cluster.accountId, i.controllerRoleArns[cluster.key], id))),
-                maxSessionDuration: 3600,
-                tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key }),
-            }, { parent: this });
+            const role = new aws.iam.Role(
+                `${name}-registrar-${cluster.key}`,
+                {
+                    name: account.ready.apply(() =>
+                        required(cluster.registrarRoleName, `the registrar role name of clusters.${cluster.key}`),
+                    ),
+                    description: `Lets the load balancer controller of cluster ${cluster.key} (account ${cluster.accountId}) register targets into its target groups of ALB ${plan.loadBalancer.name}`,
+                    // In the region's partition, known once the region is; a secret, as it holds the external ID.
+                    assumeRolePolicy: pulumi
+                        .all([inputs, externalIds[cluster.key]])
+                        .apply(([i, id]) =>
+                            JSON.stringify(registrarTrustPolicy(i.partition, cluster.accountId, i.controllerRoleArns[cluster.key], id)),
+                        ),
+                    maxSessionDuration: 3600,
+                    tags: tagged(plan, inputs, { [TagKeys.cluster]: cluster.key }),
+                },
+                { parent: this },
+            );
             const arns = Object.values(targetGroups[cluster.key]).map(tg => tg.arn);
-            new aws.iam.RolePolicy(`${name}-registrar-${cluster.key}`, {
-                role: role.name,
-                name: RegistrarPolicyName,
-                policy: pulumi.all(arns).apply(list => JSON.stringify(registrarPermissions(list))),
-            }, { parent: this });
+            new aws.iam.RolePolicy(
+                `${name}-registrar-${cluster.key}`,
+                {
+                    role: role.name,
+                    name: RegistrarPolicyName,
+                    policy: pulumi.all(arns).apply(list => JSON.stringify(registrarPermissions(list))),
+                },
+                { parent: this },
+            );
             out[cluster.key] = role;
         }
         return out;
     }
 
     /** The subnets shared with the cluster accounts, keyed by subnet ID and principal (`vpcSharing`). */
-    private subnetShare(name: string, plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, account: AccountChecked): aws.ram.ResourceShare | undefined {
+    private subnetShare(
+        name: string,
+        plan: FleetPlan,
+        inputs: pulumi.Output<FleetInputs>,
+        account: AccountChecked,
+    ): aws.ram.ResourceShare | undefined {
         const sharing = plan.vpcSharing;
         if (sharing === undefined) {
             return undefined;
         }
-        const share = new aws.ram.ResourceShare(`${name}-share`, {
-            name: account.ready.apply(() => sharing.name),
-            allowExternalPrincipals: false,
-            tags: tagged(plan, inputs),
-        }, { parent: this });
+        const share = new aws.ram.ResourceShare(
+            `${name}-share`,
+            {
+                name: account.ready.apply(() => sharing.name),
+                allowExternalPrincipals: false,
+                tags: tagged(plan, inputs),
+            },
+            { parent: this },
+        );
         for (const subnetId of sharing.subnetIds) {
-            new aws.ram.ResourceAssociation(`${name}-share-${subnetId}`, {
-                resourceShareArn: share.arn,
-                resourceArn: inputs.apply(i => subnetArn(i.partition, i.region, plan.accountId, subnetId)),
-            }, { parent: this });
+            new aws.ram.ResourceAssociation(
+                `${name}-share-${subnetId}`,
+                {
+                    resourceShareArn: share.arn,
+                    resourceArn: inputs.apply(i => subnetArn(i.partition, i.region, plan.accountId, subnetId)),
+                },
+                { parent: this },
+            );
         }
         for (const principal of sharing.principals) {
-            new aws.ram.PrincipalAssociation(`${name}-share-${nameKey(principal)}`, {
-                resourceShareArn: share.arn,
-                principal,
-            }, { parent: this });
+            new aws.ram.PrincipalAssociation(
+                `${name}-share-${nameKey(principal)}`,
+                {
+                    resourceShareArn: share.arn,
+                    principal,
+                },
+                { parent: this },
+            );
         }
         return share;
     }
@@ -452,7 +606,10 @@ function action(act: ServiceAction | { kind: "not-found" }, targetGroups: Target
         case "not-found":
             return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not Found" } };
         case "fixed-response":
-            return { type: "fixed-response", fixedResponse: { statusCode: act.statusCode, contentType: act.contentType, messageBody: act.messageBody } };
+            return {
+                type: "fixed-response",
+                fixedResponse: { statusCode: act.statusCode, contentType: act.contentType, messageBody: act.messageBody },
+            };
         case "forward":
             return {
                 type: "forward",
@@ -465,7 +622,11 @@ function action(act: ServiceAction | { kind: "not-found" }, targetGroups: Target
 }
 
 /** The tags of a resource: the configured ones (their values may be Outputs), the ALB's name, then the resource's own. */
-function tagged(plan: FleetPlan, inputs: pulumi.Output<FleetInputs>, extra: Record<string, string> = {}): pulumi.Output<Record<string, string>> {
+function tagged(
+    plan: FleetPlan,
+    inputs: pulumi.Output<FleetInputs>,
+    extra: Record<string, string> = {},
+): pulumi.Output<Record<string, string>> {
     return inputs.apply((i): Record<string, string> => ({ ...i.tags, [TagKeys.loadBalancer]: plan.loadBalancer.name, ...extra }));
 }
 

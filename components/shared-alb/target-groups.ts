@@ -71,13 +71,18 @@ export interface Layer<T> {
 
 /** A matcher: HTTP codes, as a string (YAML reads `200` as a number). */
 const matcher: Reader<string> = (p, path, value) =>
-    text(MatcherPattern, "expected HTTP codes 100..599 as \"200\", \"200-299\" or \"200,204\"")(p, path, typeof value === "number" ? String(value) : value);
+    text(MatcherPattern, 'expected HTTP codes 100..599 as "200", "200-299" or "200,204"')(
+        p,
+        path,
+        typeof value === "number" ? String(value) : value,
+    );
 
 const seconds = "an integer number of seconds";
 
 /** `healthCheck`: every key optional, merged key by key over the layers below. */
 export const healthCheckLayer: Reader<HealthCheckLayer> = object<HealthCheckLayer>(
-    "expected { path, port, protocol, matcher, interval, timeout, healthyThreshold, unhealthyThreshold }", {
+    "expected { path, port, protocol, matcher, interval, timeout, healthyThreshold, unhealthyThreshold }",
+    {
         path: nullAsAbsent(optional(text(PathPattern, "expected a path starting with '/' of at most 128 characters"))),
         port: optional(integer(1, 65535, "an integer port (omit it for the traffic port)")),
         protocol: optional(targetProtocol),
@@ -86,7 +91,8 @@ export const healthCheckLayer: Reader<HealthCheckLayer> = object<HealthCheckLaye
         timeout: nullAsAbsent(optional(integer(2, 120, seconds))),
         healthyThreshold: nullAsAbsent(optional(integer(2, 10))),
         unhealthyThreshold: nullAsAbsent(optional(integer(2, 10))),
-    });
+    },
+);
 
 /** The target group settings of `services.<name>` (its other keys are read with the service). */
 export const ServiceSettingsFields = {
@@ -98,13 +104,16 @@ export const ServiceSettingsFields = {
 } satisfies Fields<ServiceSettings>;
 
 /** `clusters.<key>.serviceOverrides.<service>`: every key optional. */
-export const overrideLayer: Reader<OverrideLayer> = object<OverrideLayer>("expected { port?, protocol?, targetType?, nodePort?, healthCheck? }", {
-    port: optional(port),
-    protocol: optional(targetProtocol),
-    targetType: optional(targetType),
-    nodePort: optional(nodePort),
-    healthCheck: optional(healthCheckLayer),
-});
+export const overrideLayer: Reader<OverrideLayer> = object<OverrideLayer>(
+    "expected { port?, protocol?, targetType?, nodePort?, healthCheck? }",
+    {
+        port: optional(port),
+        protocol: optional(targetProtocol),
+        targetType: optional(targetType),
+        nodePort: optional(nodePort),
+        healthCheck: optional(healthCheckLayer),
+    },
+);
 
 /**
  * The settings of one target group: the service's, with a cluster's
@@ -119,15 +128,19 @@ export function resolveSettings(p: Problems, service: Layer<ServiceSettings>, ov
     const protocol = o.protocol ?? service.set.protocol;
     const type = o.targetType ?? service.set.targetType;
     if (top.set.nodePort !== undefined) {
-        p.check(type === TargetType.Instance, join(top.path, "nodePort"), top.set.nodePort,
-            "allowed only with targetType \"instance\" (ip targets are reached on port)");
+        p.check(
+            type === TargetType.Instance,
+            join(top.path, "nodePort"),
+            top.set.nodePort,
+            'allowed only with targetType "instance" (ip targets are reached on port)',
+        );
     }
     return {
         port: o.port ?? service.set.port,
         protocol,
         targetType: type,
         // A service's NodePort carries over to a cluster that keeps instance targets only.
-        nodePort: type === TargetType.Instance ? o.nodePort ?? service.set.nodePort : undefined,
+        nodePort: type === TargetType.Instance ? (o.nodePort ?? service.set.nodePort) : undefined,
         healthCheck: resolveHealthCheck(p, [service, ...(override ? [override] : [])], protocol),
     };
 }

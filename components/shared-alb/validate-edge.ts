@@ -58,11 +58,14 @@ export const SslPolicies = [
 export type SslPolicy = (typeof SslPolicies)[number];
 
 /** `loadBalancer.sslPolicy`: one of `SslPolicies`; the message lists them. */
-export const sslPolicy: Reader<SslPolicy> = check((v): v is SslPolicy => SslPolicies.some(x => x === v),
-    `expected an ELB security policy whose lowest protocol is TLS 1.2 or 1.3 (TLS 1.0 and 1.1 are refused): one of ${SslPolicies.join(", ")}`);
+export const sslPolicy: Reader<SslPolicy> = check(
+    (v): v is SslPolicy => SslPolicies.some(x => x === v),
+    `expected an ELB security policy whose lowest protocol is TLS 1.2 or 1.3 (TLS 1.0 and 1.1 are refused): one of ${SslPolicies.join(", ")}`,
+);
 
 /** A regional AWS WAF (wafv2) web ACL: `arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`. */
-export const WebAclArnPattern = /^arn:(aws[a-z-]*):wafv2:([a-z0-9-]+):(\d{12}):regional\/webacl\/([\w-]{1,128})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const WebAclArnPattern =
+    /^arn:(aws[a-z-]*):wafv2:([a-z0-9-]+):(\d{12}):regional\/webacl\/([\w-]{1,128})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const WebAclAllowed = "expected a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)";
 
 /** `loadBalancer.webAclArn`: the shape; its partition and region are checked against the ALB's by `checkWebAclPlace`. */
@@ -74,8 +77,12 @@ export function checkWebAclPlace(p: Problems, arn: string, partition: string, re
     if (m === null) {
         return;
     }
-    p.check(m[1] === partition && m[2] === region, join("loadBalancer", "webAclArn"), arn,
-        `expected a web ACL in the ALB's partition and region (arn:${partition}:wafv2:${region}:...): a regional web ACL protects resources of its own region only`);
+    p.check(
+        m[1] === partition && m[2] === region,
+        join("loadBalancer", "webAclArn"),
+        arn,
+        `expected a web ACL in the ALB's partition and region (arn:${partition}:wafv2:${region}:...): a regional web ACL protects resources of its own region only`,
+    );
 }
 
 /** What the checks of plain HTTP need of `loadBalancer`. */
@@ -98,13 +105,20 @@ export interface ListenerExposure {
 export function checkPlainHttp(p: Problems, lb: ListenerExposure): void {
     const exposed = !lb.internal && !lb.adopted && lb.certificates === 0;
     if (exposed) {
-        p.check(lb.allowPlainHttp, join("loadBalancer", "certificateArns"), undefined,
-            "an internet-facing ALB needs an HTTPS listener: give loadBalancer.certificateArns (ACM certificates), "
-            + "or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true to serve plain HTTP to the internet");
+        p.check(
+            lb.allowPlainHttp,
+            join("loadBalancer", "certificateArns"),
+            undefined,
+            "an internet-facing ALB needs an HTTPS listener: give loadBalancer.certificateArns (ACM certificates), " +
+                "or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true to serve plain HTTP to the internet",
+        );
     } else if (lb.allowPlainHttpGiven && lb.allowPlainHttp) {
-        p.add(join("loadBalancer", "allowPlainHttp"), true,
-            "allowed only for an internet-facing ALB without certificateArns, whose plain HTTP listener it permits; "
-            + "here it changes nothing (internal, adopted, or HTTP redirects to HTTPS): leave it out");
+        p.add(
+            join("loadBalancer", "allowPlainHttp"),
+            true,
+            "allowed only for an internet-facing ALB without certificateArns, whose plain HTTP listener it permits; " +
+                "here it changes nothing (internal, adopted, or HTTP redirects to HTTPS): leave it out",
+        );
     }
 }
 

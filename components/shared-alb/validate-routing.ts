@@ -8,8 +8,14 @@ import { Problems } from "../internal/errors";
 import { join } from "../internal/read";
 import { DeployedAllocation, allocatePreviewSlots, allocatePriorities } from "./allocate";
 import {
-    PriorityLayout, defaultActionPreviewPriority, describeLevel, describeWitness, overlaps, precedenceConflicts,
-    preferredPreviewSlot, previewPriority,
+    PriorityLayout,
+    defaultActionPreviewPriority,
+    describeLevel,
+    describeWitness,
+    overlaps,
+    precedenceConflicts,
+    preferredPreviewSlot,
+    previewPriority,
 } from "./precedence";
 import { Limits } from "./limits";
 import type { FleetPlan, PreviewModel, ServicePlan } from "./model";
@@ -20,7 +26,6 @@ import { own } from "../internal/data";
 const RuleQuota = Limits.rulesPerListener;
 const ConditionValuesPerRule = Limits.conditionValuesPerRule;
 
-
 /**
  * Sets every service's rule priority and, with preview routes on, every
  * cluster's preview slot and the preview rules' priorities, keeping what
@@ -28,14 +33,26 @@ const ConditionValuesPerRule = Limits.conditionValuesPerRule;
  * nothing, overlapping rules in the wrong order or in none, and the quotas.
  * Returns the preview model (undefined when off).
  */
-export function assignPriorities(p: Problems, model: FleetPlan, previewRead: PreviewRead | undefined,
-    deployed: DeployedAllocation | undefined): PreviewModel | undefined {
+export function assignPriorities(
+    p: Problems,
+    model: FleetPlan,
+    previewRead: PreviewRead | undefined,
+    deployed: DeployedAllocation | undefined,
+): PreviewModel | undefined {
     const services = Object.values(model.services);
     const ruled = services.filter(hasConditions);
     checkShadows(p, model);
-    const priorities = allocatePriorities(p, ruled.map(s => ({
-        name: s.name, hosts: s.hosts, paths: s.paths, explicit: s.explicitPriority ? s.priority : undefined, shadows: s.shadows,
-    })), deployed);
+    const priorities = allocatePriorities(
+        p,
+        ruled.map(s => ({
+            name: s.name,
+            hosts: s.hosts,
+            paths: s.paths,
+            explicit: s.explicitPriority ? s.priority : undefined,
+            shadows: s.shadows,
+        })),
+        deployed,
+    );
     for (const s of ruled) {
         s.priority = own(priorities, s.name) ?? 0;
     }
@@ -49,9 +66,15 @@ export function assignPriorities(p: Problems, model: FleetPlan, previewRead: Pre
             c.previewSlot = c.previewSlotGiven ? c.previewSlot : preferredPreviewSlot(c.key);
         }
     } else {
-        const slots = allocatePreviewSlots(p, clusters.map(c => ({
-            key: c.key, explicit: c.previewSlotGiven ? c.previewSlot : undefined, services: c.services,
-        })), deployed);
+        const slots = allocatePreviewSlots(
+            p,
+            clusters.map(c => ({
+                key: c.key,
+                explicit: c.previewSlotGiven ? c.previewSlot : undefined,
+                services: c.services,
+            })),
+            deployed,
+        );
         for (const c of clusters) {
             c.previewSlot = own(slots, c.key) ?? 0;
         }
@@ -72,7 +95,9 @@ function previewRules(p: Problems, model: FleetPlan, previewRead: PreviewRead): 
     }
     const fallback = model.defaultService !== undefined ? own(model.services, model.defaultService) : undefined;
     if (fallback !== undefined) {
-        preview.defaultActionPriorities = Object.fromEntries(previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]));
+        preview.defaultActionPriorities = Object.fromEntries(
+            previewed(fallback).map(c => [c, defaultActionPreviewPriority(model.clusters[c].previewSlot)]),
+        );
     }
     return preview;
 }
@@ -81,11 +106,16 @@ function previewRules(p: Problems, model: FleetPlan, previewRead: PreviewRead): 
 function checkRuleQuota(p: Problems, model: FleetPlan, preview: PreviewModel | undefined): void {
     const services = Object.values(model.services);
     const rules = services.filter(hasServiceRule).length;
-    const previews = services.reduce((n, s) => n + Object.keys(s.previewPriorities).length, 0)
-        + Object.keys(preview?.defaultActionPriorities ?? {}).length;
-    p.check(rules + previews <= RuleQuota, "services", `${rules + previews} listener rules`,
-        `expected at most ${RuleQuota} listener rules on the ALB (its quota): ${rules} service rule${rules === 1 ? "" : "s"} and ${previews} preview rule${previews === 1 ? "" : "s"}; `
-        + "narrow clusters.<key>.services or turn preview routes off");
+    const previews =
+        services.reduce((n, s) => n + Object.keys(s.previewPriorities).length, 0) +
+        Object.keys(preview?.defaultActionPriorities ?? {}).length;
+    p.check(
+        rules + previews <= RuleQuota,
+        "services",
+        `${rules + previews} listener rules`,
+        `expected at most ${RuleQuota} listener rules on the ALB (its quota): ${rules} service rule${rules === 1 ? "" : "s"} and ${previews} preview rule${previews === 1 ? "" : "s"}; ` +
+            "narrow clusters.<key>.services or turn preview routes off",
+    );
 }
 
 /**
@@ -95,10 +125,14 @@ function checkRuleQuota(p: Problems, model: FleetPlan, preview: PreviewModel | u
 function checkPreviewConditionValues(p: Problems, s: ServicePlan, previewed: boolean, sourceCidrs: number): void {
     const room = ConditionValuesPerRule - 1 - sourceCidrs;
     const adds = sourceCidrs === 0 ? "the header" : `the header and the ${sourceCidrs} preview.sourceCidrs`;
-    p.check(!previewed || s.hosts.length + s.paths.length <= room, join(join("services", s.name), "hosts"), { hosts: s.hosts, paths: s.paths },
-        `expected at most ${room} hosts and paths together with preview routes on: a preview rule adds ${adds} to them, `
-        + `and an ALB rule evaluates at most ${ConditionValuesPerRule} condition values`
-        + (sourceCidrs > 0 ? "; give fewer hosts or paths, or fewer preview.sourceCidrs" : ""));
+    p.check(
+        !previewed || s.hosts.length + s.paths.length <= room,
+        join(join("services", s.name), "hosts"),
+        { hosts: s.hosts, paths: s.paths },
+        `expected at most ${room} hosts and paths together with preview routes on: a preview rule adds ${adds} to them, ` +
+            `and an ALB rule evaluates at most ${ConditionValuesPerRule} condition values` +
+            (sourceCidrs > 0 ? "; give fewer hosts or paths, or fewer preview.sourceCidrs" : ""),
+    );
 }
 
 /**
@@ -113,11 +147,24 @@ function checkShadows(p: Problems, model: FleetPlan): void {
             const other = model.services[name];
             if (!hasConditions(s) || !hasConditions(other)) {
                 const ruleless = hasConditions(s) ? other.name : s.name;
-                p.add(at, name, `services.${ruleless} has no hosts or paths, so no rule (it answers only what no rule matches): there is nothing to order; remove it`);
+                p.add(
+                    at,
+                    name,
+                    `services.${ruleless} has no hosts or paths, so no rule (it answers only what no rule matches): there is nothing to order; remove it`,
+                );
             } else if (overlaps(s, other).length === 0) {
-                p.add(at, name, `services.${s.name} and services.${name} match no common request, so neither can shadow the other; remove it`);
+                p.add(
+                    at,
+                    name,
+                    `services.${s.name} and services.${name} match no common request, so neither can shadow the other; remove it`,
+                );
             } else if (other.shadows.includes(s.name)) {
-                p.check(s.name > name, at, name, `services.${name}.shadows lists ${s.name} too: only one of them can get the requests both match; keep one of the two`);
+                p.check(
+                    s.name > name,
+                    at,
+                    name,
+                    `services.${name}.shadows lists ${s.name} too: only one of them can get the requests both match; keep one of the two`,
+                );
             }
         });
     }
@@ -125,31 +172,48 @@ function checkShadows(p: Problems, model: FleetPlan): void {
 
 /** Overlapping rules must be ordered by specificity, or as `shadows` acknowledges; a tie of derived rules must be broken. */
 function checkPrecedence(p: Problems, services: ServicePlan[]): void {
-    const ranked = services.map(s => ({ service: s.name, hosts: s.hosts, paths: s.paths, priority: s.priority, explicit: s.explicitPriority, shadows: s.shadows }));
+    const ranked = services.map(s => ({
+        service: s.name,
+        hosts: s.hosts,
+        paths: s.paths,
+        priority: s.priority,
+        explicit: s.explicitPriority,
+        shadows: s.shadows,
+    }));
     const byName = new Map(services.map(s => [s.name, s]));
     for (const c of precedenceConflicts(ranked)) {
         const first = byName.get(c.first)!;
         const second = byName.get(c.second)!;
         const request = `a request both match (${describeWitness(c.witness)})`;
-        const ranks = c.firstLevel === c.secondLevel
-            ? `both rank as ${describeLevel(c.firstLevel)}`
-            : `services.${c.first}'s matching values rank as ${describeLevel(c.firstLevel)}, services.${c.second}'s as ${describeLevel(c.secondLevel)}`;
+        const ranks =
+            c.firstLevel === c.secondLevel
+                ? `both rank as ${describeLevel(c.firstLevel)}`
+                : `services.${c.first}'s matching values rank as ${describeLevel(c.firstLevel)}, services.${c.second}'s as ${describeLevel(c.secondLevel)}`;
         const order = `services.${c.first} (priority ${first.priority}) precedes services.${c.second} (priority ${second.priority})`;
         switch (c.kind) {
             case "tie":
-                p.add(join("services", c.second), { hosts: second.hosts, paths: second.paths },
-                    `services.${c.first} and services.${c.second} both match a request (${describeWitness(c.witness)}) at the same specificity (${ranks}): nothing says which one gets it; `
-                    + `add ${c.second} to services.${c.first}.shadows for ${c.first} to get it (or ${c.first} to services.${c.second}.shadows), `
-                    + `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`);
+                p.add(
+                    join("services", c.second),
+                    { hosts: second.hosts, paths: second.paths },
+                    `services.${c.first} and services.${c.second} both match a request (${describeWitness(c.witness)}) at the same specificity (${ranks}): nothing says which one gets it; ` +
+                        `add ${c.second} to services.${c.first}.shadows for ${c.first} to get it (or ${c.first} to services.${c.second}.shadows), ` +
+                        `or give one a priority (1..${PriorityLayout.explicitMax}, lower wins)`,
+                );
                 break;
             case "shadowing":
-                p.add(shadowingPath(first, second), shadowingPath(first, second).endsWith("priority") ? first.priority : { hosts: second.hosts, paths: second.paths },
-                    `${order} but is less specific for ${request} (${ranks}): services.${c.second} would never get it; ${shadowingFix(first, second)}`);
+                p.add(
+                    shadowingPath(first, second),
+                    shadowingPath(first, second).endsWith("priority") ? first.priority : { hosts: second.hosts, paths: second.paths },
+                    `${order} but is less specific for ${request} (${ranks}): services.${c.second} would never get it; ${shadowingFix(first, second)}`,
+                );
                 break;
             case "reversed":
                 // Derived rules keep every shadows order (allocate.ts): only an explicit priority puts the shadowed one first.
-                p.add(join(join("services", c.second), "shadows"), second.shadows,
-                    `lists ${c.first}, but ${order} and gets ${request}; give services.${c.second} a priority below ${first.priority}, or remove ${c.first} from it`);
+                p.add(
+                    join(join("services", c.second), "shadows"),
+                    second.shadows,
+                    `lists ${c.first}, but ${order} and gets ${request}; give services.${c.second} a priority below ${first.priority}, or remove ${c.first} from it`,
+                );
                 break;
         }
     }
@@ -178,20 +242,35 @@ function checkUniquePriorities(p: Problems, model: FleetPlan): void {
     const claim = (priority: number, owner: string, path: string, value: number) => {
         const other = owners.get(priority);
         if (priority < 1) {
-            p.add(path, value, `${owner} would have priority ${priority}: with preview routes an explicit priority takes the ${PriorityLayout.previewSlots} below it for preview rules; use ${PriorityLayout.blockSize}..${PriorityLayout.explicitMax}`);
+            p.add(
+                path,
+                value,
+                `${owner} would have priority ${priority}: with preview routes an explicit priority takes the ${PriorityLayout.previewSlots} below it for preview rules; use ${PriorityLayout.blockSize}..${PriorityLayout.explicitMax}`,
+            );
         } else if (other !== undefined) {
-            p.add(path, value, `${owner} would have priority ${priority}, which ${other} has: with preview routes an explicit priority takes the ${PriorityLayout.previewSlots} below it for preview rules; space explicit priorities ${PriorityLayout.blockSize} apart`);
+            p.add(
+                path,
+                value,
+                `${owner} would have priority ${priority}, which ${other} has: with preview routes an explicit priority takes the ${PriorityLayout.previewSlots} below it for preview rules; space explicit priorities ${PriorityLayout.blockSize} apart`,
+            );
         }
         owners.set(priority, owner);
     };
-    const services = Object.values(model.services).filter(hasConditions).sort((a, b) => a.priority - b.priority);
+    const services = Object.values(model.services)
+        .filter(hasConditions)
+        .sort((a, b) => a.priority - b.priority);
     for (const s of services) {
         owners.set(s.priority, `services.${s.name}`);
     }
     // Derived blocks cannot collide unless two rules or two slots do, which is reported already.
     for (const s of services.filter(x => x.explicitPriority)) {
         for (const [cluster, priority] of Object.entries(s.previewPriorities)) {
-            claim(priority, `the preview rule of services.${s.name} for cluster ${cluster}`, join(join("services", s.name), "priority"), s.priority);
+            claim(
+                priority,
+                `the preview rule of services.${s.name} for cluster ${cluster}`,
+                join(join("services", s.name), "priority"),
+                s.priority,
+            );
         }
     }
 }
@@ -216,10 +295,13 @@ export function checkAttachment(p: Problems, model: FleetPlan): void {
         if (staying.length === 0 || s.clusters.some(c => s.weights[c] > 0)) {
             continue;
         }
-        p.add(join(join("services", s.name), "weights"), s.weights,
-            `every cluster that runs ${s.name} has weight 0 and preview routes are off: it has no rule of its own while no cluster gives it weight, `
-            + `so its target groups (${staying.join(", ")}) are in no forward action, not health-checked, and pods behind readiness gates never become Ready; `
-            + "give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), "
-            + "or turn preview routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached");
+        p.add(
+            join(join("services", s.name), "weights"),
+            s.weights,
+            `every cluster that runs ${s.name} has weight 0 and preview routes are off: it has no rule of its own while no cluster gives it weight, ` +
+                `so its target groups (${staying.join(", ")}) are in no forward action, not health-checked, and pods behind readiness gates never become Ready; ` +
+                "give one cluster a weight above 0 (before any cluster has healthy targets the ALB answers 503 either way), " +
+                "or turn preview routes on (preview, with sourceCidrs or a token on an internet-facing ALB): each cluster's preview rule keeps its target group attached",
+        );
     }
 }

@@ -2,9 +2,7 @@
  * `vpcSharing`: the subnets the network stack shares with the cluster
  * accounts through AWS RAM. Pure: no Pulumi runtime.
  */
-import {
-    AccountIdPattern, OrganizationArnPattern, OrganizationalUnitArnPattern, accountIdQuoteHint,
-} from "../internal/arn";
+import { AccountIdPattern, OrganizationArnPattern, OrganizationalUnitArnPattern, accountIdQuoteHint } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import { Reader, check, trueOrFalse, join, list, nonEmpty, nullAsAbsent, object, optional, text } from "../internal/read";
 import { subnetId } from "../internal/values";
@@ -25,9 +23,12 @@ export interface VpcSharingModel {
 }
 
 const principal: Reader<string> = check(
-    (v): v is string => typeof v === "string" && [AccountIdPattern, OrganizationArnPattern, OrganizationalUnitArnPattern].some(re => re.test(v)),
-    v => "expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"
-        + accountIdQuoteHint(v));
+    (v): v is string =>
+        typeof v === "string" && [AccountIdPattern, OrganizationArnPattern, OrganizationalUnitArnPattern].some(re => re.test(v)),
+    v =>
+        "expected a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)" +
+        accountIdQuoteHint(v),
+);
 
 const NonEmptySubnets = "expected a non-empty list of the subnets the clusters' nodes and pods use";
 
@@ -86,9 +87,13 @@ export function validateVpcSharing(p: Problems, raw: unknown, context: VpcSharin
 function checkSharedSubnets(p: Problems, shared: string[], albSubnetIds: unknown[]): void {
     shared.forEach((id, i) => {
         const j = albSubnetIds.indexOf(id);
-        p.check(j < 0, join(join("vpcSharing", "subnetIds"), i), id,
-            `is the ALB's own subnet (subnetIds[${j}]): sharing it lets the cluster accounts run instances beside the ALB; `
-            + "share the private subnets the clusters' nodes and pods use instead");
+        p.check(
+            j < 0,
+            join(join("vpcSharing", "subnetIds"), i),
+            id,
+            `is the ALB's own subnet (subnetIds[${j}]): sharing it lets the cluster accounts run instances beside the ALB; ` +
+                "share the private subnets the clusters' nodes and pods use instead",
+        );
     });
 }
 
@@ -100,13 +105,29 @@ function checkSharedSubnets(p: Problems, shared: string[], albSubnetIds: unknown
 function checkPrincipals(p: Problems, read: VpcSharingArgs, networkAccountId: string): void {
     const at = join("vpcSharing", "principals");
     const principals = read.principals ?? [];
-    principals.forEach((value, i) => p.check(value !== networkAccountId, join(at, i), value,
-        "expected another account than the network's own (accountId), which owns the subnets"));
+    principals.forEach((value, i) =>
+        p.check(
+            value !== networkAccountId,
+            join(at, i),
+            value,
+            "expected another account than the network's own (accountId), which owns the subnets",
+        ),
+    );
     const allowed = read.allowOrganizationPrincipals === true;
     const organizations = principals.filter(x => !AccountIdPattern.test(x));
-    principals.forEach((value, i) => p.check(allowed || AccountIdPattern.test(value), join(at, i), value,
-        "an organization or OU principal shares the subnets and the VPC with every account in it, today's and future ones: "
-        + "list the cluster accounts instead, or set vpcSharing.allowOrganizationPrincipals: true to accept that"));
-    p.check(!allowed || organizations.length > 0, join("vpcSharing", "allowOrganizationPrincipals"), true,
-        "allowed only with an organization or OU ARN in vpcSharing.principals; leave it out");
+    principals.forEach((value, i) =>
+        p.check(
+            allowed || AccountIdPattern.test(value),
+            join(at, i),
+            value,
+            "an organization or OU principal shares the subnets and the VPC with every account in it, today's and future ones: " +
+                "list the cluster accounts instead, or set vpcSharing.allowOrganizationPrincipals: true to accept that",
+        ),
+    );
+    p.check(
+        !allowed || organizations.length > 0,
+        join("vpcSharing", "allowOrganizationPrincipals"),
+        true,
+        "allowed only with an organization or OU ARN in vpcSharing.principals; leave it out",
+    );
 }

@@ -67,7 +67,9 @@ function pairRequest(a: Pair, b: Pair): { witness: Witness; request: WitnessRequ
     const request = witnessRequest(witness);
     for (const pair of [a, b]) {
         if (!conditionsMatch(pairConditions(pair), request)) {
-            throw new Error(`shared-alb: the witness ${request.host} ${request.path} does not match host ${String(pair[0])}, path ${String(pair[1])}`);
+            throw new Error(
+                `shared-alb: the witness ${request.host} ${request.path} does not match host ${String(pair[0])}, path ${String(pair[1])}`,
+            );
         }
     }
     return { witness, request };

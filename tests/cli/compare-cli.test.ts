@@ -105,12 +105,21 @@ fleet: 0 to create, 3 to update, 2 to replace, 0 to delete, 4 unchanged; 5 flagg
         expect(Object.keys(doc)).to.deep.equal(["before", "stacks", "flags", "summary"]);
         expect(doc.before).to.deep.equal([{ file: before, format: "plan", stacks: ["network", "cluster-blue", "cluster-green"] }]);
         expect(doc.stacks[0]).to.deep.equal({
-            stack: "network", status: "compared", before,
-            created: [], replaced: [], deleted: [], unchanged: 4,
-            updated: [{
-                urn: "urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shop-web",
-                type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", paths: ["actions[0].forward.targetGroups[1].weight"],
-            }],
+            stack: "network",
+            status: "compared",
+            before,
+            created: [],
+            replaced: [],
+            deleted: [],
+            unchanged: 4,
+            updated: [
+                {
+                    urn: "urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shop-web",
+                    type: "aws:lb/listenerRule:ListenerRule",
+                    name: "shop-web",
+                    paths: ["actions[0].forward.targetGroups[1].weight"],
+                },
+            ],
         });
         expect(doc.summary).to.deep.equal({ created: 0, updated: 1, replaced: 0, deleted: 0, flagged: 0 });
     });
@@ -126,16 +135,24 @@ fleet: 0 to create, 3 to update, 2 to replace, 0 to delete, 4 unchanged; 5 flagg
         const r = await plan(["--config-dir", dir, "--compare", files[0], "--compare", files[1], "--json"]);
         const doc = JSON.parse(r.out) as JsonComparison;
         expect(doc.stacks.map(s => [s.stack, s.status, s.before])).to.deep.equal([
-            ["network", "compared", files[0]], ["cluster-blue", "compared", files[1]], ["cluster-green", "new", null],
+            ["network", "compared", files[0]],
+            ["cluster-blue", "compared", files[1]],
+            ["cluster-green", "new", null],
         ]);
     });
 
     const usage: [string, string[], string][] = [
         ["--max-shift without --compare", ["--max-shift", "10"], "shared-alb plan: --max-shift needs --compare"],
-        ["a --max-shift that is not a number of points", ["--compare", "x.json", "--max-shift", "lots"],
-            "shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got \"lots\""],
-        ["a --max-shift over 100", ["--compare", "x.json", "--max-shift", "150"],
-            "shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got \"150\""],
+        [
+            "a --max-shift that is not a number of points",
+            ["--compare", "x.json", "--max-shift", "lots"],
+            'shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got "lots"',
+        ],
+        [
+            "a --max-shift over 100",
+            ["--compare", "x.json", "--max-shift", "150"],
+            'shared-alb plan: --max-shift expects percentage points (a number from 0 to 100), got "150"',
+        ],
         ["--compare without a file", ["--compare"], "shared-alb plan: --compare needs a value (BEFORE.json)"],
     ];
     for (const [what, argv, message] of usage) {
@@ -149,11 +166,25 @@ fleet: 0 to create, 3 to update, 2 to replace, 0 to delete, 4 unchanged; 5 flagg
         const dir = fleet();
         const missing = await plan(["--config-dir", dir, "--compare", path.join(dir, "nope.json")]);
         expect([missing.code, missing.out]).to.deep.equal([1, ""]);
-        expect(missing.err).to.equal(`shared-alb plan: --compare: cannot read ${JSON.stringify(path.join(dir, "nope.json"))}: no such file\n`);
+        expect(missing.err).to.equal(
+            `shared-alb plan: --compare: cannot read ${JSON.stringify(path.join(dir, "nope.json"))}: no such file\n`,
+        );
         const other = path.join(dir, "other.json");
-        fs.writeFileSync(other, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:network::shop::pulumi:pulumi:Stack::shop-network", type: "pulumi:pulumi:Stack" }] } }));
+        fs.writeFileSync(
+            other,
+            JSON.stringify({
+                version: 3,
+                deployment: {
+                    resources: [{ urn: "urn:pulumi:network::shop::pulumi:pulumi:Stack::shop-network", type: "pulumi:pulumi:Stack" }],
+                },
+            }),
+        );
         const foreign = await plan(["--config-dir", dir, "--compare", other]);
-        expect([foreign.code, foreign.out, foreign.err]).to.deep.equal([1, "", `shared-alb plan: --compare: ${other}: stack network is of project shop, the plan is of project alb-fleet\n`]);
+        expect([foreign.code, foreign.out, foreign.err]).to.deep.equal([
+            1,
+            "",
+            `shared-alb plan: --compare: ${other}: stack network is of project shop, the plan is of project alb-fleet\n`,
+        ]);
     });
 });
 
@@ -163,14 +194,21 @@ describe("replace-on table: covers every type the stacks register", function () 
     it("the example fleet, a network with a second certificate and a web ACL, and a cluster stack that creates its OIDC provider: no type missing, none extra", async () => {
         const types = new Set<string>();
         const configs = exampleFleet();
-        configs.network["alb-fleet:network"].loadBalancer.certificateArns.push("arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-0000-1111-2222-333344445555");
-        configs.network["alb-fleet:network"].loadBalancer.webAclArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop-edge/a1b2c3d4-5678-90ab-cdef-0123456789ab";
+        configs.network["alb-fleet:network"].loadBalancer.certificateArns.push(
+            "arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-0000-1111-2222-333344445555",
+        );
+        configs.network["alb-fleet:network"].loadBalancer.webAclArn =
+            "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop-edge/a1b2c3d4-5678-90ab-cdef-0123456789ab";
         for (const s of (await planFleet({ configDir: writeFleet(configs) })).stacks) {
             s.resources.forEach(r => types.add(r.type));
         }
         const oidc = await run(clusterProgram, {
-            accountId: NetworkAccount, stack: "cluster-green", oidcProviders: {},
-            config: exampleStackConfig("cluster-green", c => { c.eks.createOidcProvider = true; }),
+            accountId: NetworkAccount,
+            stack: "cluster-green",
+            oidcProviders: {},
+            config: exampleStackConfig("cluster-green", c => {
+                c.eks.createOidcProvider = true;
+            }),
             stackOutputs: { network: exampleNetworkOutputs() as unknown as Record<string, unknown> },
         });
         oidc.resources.forEach(r => types.add(r.type));
@@ -188,8 +226,10 @@ describe("shared-alb plan --compare on the example fleet: retiring a cluster and
     }
 
     /** The example fleet's configs (a temp copy of stacks/config) with the network stack's clusters (and services) edited. */
-    function exampleWith(edit: (clusters: Record<string, Record<string, unknown>>) => void,
-        editServices: (services: Record<string, Record<string, unknown>>) => void = () => undefined): string {
+    function exampleWith(
+        edit: (clusters: Record<string, Record<string, unknown>>) => void,
+        editServices: (services: Record<string, Record<string, unknown>>) => void = () => undefined,
+    ): string {
         const configs = exampleFleet();
         edit(configs.network["alb-fleet:network"].clusters);
         editServices(configs.network["alb-fleet:network"].services);
@@ -203,42 +243,78 @@ describe("shared-alb plan --compare on the example fleet: retiring a cluster and
         return file;
     }
 
-    const retireGreen = (c: Record<string, Record<string, unknown>>) => { c.green.retiring = true; };
-    const addRed = (c: Record<string, Record<string, unknown>>) => { c.red = { accountId: "111111111111", weight: 0 }; };
-    const urn = (name: string) => `urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shared-alb-${name}`;
+    const retireGreen = (c: Record<string, Record<string, unknown>>) => {
+        c.green.retiring = true;
+    };
+    const addRed = (c: Record<string, Record<string, unknown>>) => {
+        c.red = { accountId: "111111111111", weight: 0 };
+    };
+    const urn = (name: string) =>
+        `urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb$aws:lb/listenerRule:ListenerRule::shared-alb-${name}`;
     it("flags nothing: planned with BEFORE as the deployed state, red takes a preview slot no deployed cluster holds", async () => {
         const before = await beforeOf(exampleWith(() => undefined));
-        const dir = exampleWith(c => { retireGreen(c); addRed(c); });
+        const dir = exampleWith(c => {
+            retireGreen(c);
+            addRed(c);
+        });
         const tree = await planExample(["--config-dir", dir, "--compare", before]);
-        expect([tree.code, tree.err, tree.out.split("\n").at(-2)]).to.deep.equal([0, "",
-            "fleet: 4 to create, 2 to update, 0 to replace, 2 to delete, 49 unchanged; nothing flagged"]);
+        expect([tree.code, tree.err, tree.out.split("\n").at(-2)]).to.deep.equal([
+            0,
+            "",
+            "fleet: 4 to create, 2 to update, 0 to replace, 2 to delete, 49 unchanged; nothing flagged",
+        ]);
         // Green (slot 4, retiring) keeps its slot; red's digest also picks 4, so it takes the lowest free one.
         const after = await planExample(["--config-dir", dir, "--json"]);
-        const rules = (JSON.parse(after.out) as { stacks: { resources: { type: string; name: string; inputs: { priority?: number } }[] }[] }).stacks[0].resources
-            .filter(r => r.type === "aws:lb/listenerRule:ListenerRule" && r.name.endsWith("-red")).map(r => [r.name, r.inputs.priority]);
-        expect(rules).to.deep.equal([["shared-alb-preview-api-red", 31741], ["shared-alb-preview-web-red", 44011]]);
+        const rules = (
+            JSON.parse(after.out) as { stacks: { resources: { type: string; name: string; inputs: { priority?: number } }[] }[] }
+        ).stacks[0].resources
+            .filter(r => r.type === "aws:lb/listenerRule:ListenerRule" && r.name.endsWith("-red"))
+            .map(r => [r.name, r.inputs.priority]);
+        expect(rules).to.deep.equal([
+            ["shared-alb-preview-api-red", 31741],
+            ["shared-alb-preview-web-red", 44011],
+        ]);
         // Without BEFORE as the deployed state (a stack never deployed), red's digest pick is free too: the plan alone differs from what pulumi up gives.
         expect((await planExample(["--config-dir", dir])).out).to.contain("priority=31741");
     });
 
     it("exit 3: explicit priorities that move one rule onto another's in one update (rule-priority-in-use)", async () => {
-        const explicit = (api: number, web: number) => (s: Record<string, Record<string, unknown>>) => { s.api.priority = api; s.web.priority = web; };
+        const explicit = (api: number, web: number) => (s: Record<string, Record<string, unknown>>) => {
+            s.api.priority = api;
+            s.web.priority = web;
+        };
         const before = await beforeOf(exampleWith(() => undefined, explicit(500, 600)));
         const dir = exampleWith(() => undefined, explicit(600, 700));
         const json = await planExample(["--config-dir", dir, "--compare", before, "--json"]);
         const doc = JSON.parse(json.out) as JsonComparison;
         expect(json.code).to.equal(3);
-        expect(doc.flags.filter(f => f.urn === urn("rule-api")).map(f => [f.kind, f.message])).to.deep.include(["rule-priority-in-use",
-            "ListenerRule shared-alb-rule-api moves from priority 500 to 600 on Listener shared-alb-https, which ListenerRule shared-alb-rule-web still holds until it moves to priority 700"]);
+        expect(doc.flags.filter(f => f.urn === urn("rule-api")).map(f => [f.kind, f.message])).to.deep.include([
+            "rule-priority-in-use",
+            "ListenerRule shared-alb-rule-api moves from priority 500 to 600 on Listener shared-alb-https, which ListenerRule shared-alb-rule-web still holds until it moves to priority 700",
+        ]);
     });
 
     it("the two-step way flags nothing: retire green in one update, add red in the next", async () => {
         const before = await beforeOf(exampleWith(() => undefined));
         const retiredDir = exampleWith(retireGreen);
         const retired = await planExample(["--config-dir", retiredDir, "--compare", before]);
-        expect([retired.code, retired.out.split("\n").at(-2)]).to.deep.equal([0, "fleet: 0 to create, 0 to update, 0 to replace, 2 to delete, 51 unchanged; nothing flagged"]);
-        const added = await planExample(["--config-dir", exampleWith(c => { retireGreen(c); addRed(c); }), "--compare", await beforeOf(retiredDir)]);
-        expect([added.code, added.out.split("\n").at(-2)]).to.deep.equal([0, "fleet: 4 to create, 2 to update, 0 to replace, 0 to delete, 49 unchanged; nothing flagged"]);
+        expect([retired.code, retired.out.split("\n").at(-2)]).to.deep.equal([
+            0,
+            "fleet: 0 to create, 0 to update, 0 to replace, 2 to delete, 51 unchanged; nothing flagged",
+        ]);
+        const added = await planExample([
+            "--config-dir",
+            exampleWith(c => {
+                retireGreen(c);
+                addRed(c);
+            }),
+            "--compare",
+            await beforeOf(retiredDir),
+        ]);
+        expect([added.code, added.out.split("\n").at(-2)]).to.deep.equal([
+            0,
+            "fleet: 4 to create, 2 to update, 0 to replace, 0 to delete, 49 unchanged; nothing flagged",
+        ]);
     });
 });
 

@@ -29,10 +29,18 @@ describe("cli/compile-cache", () => {
             [linux({}), "/home/ops/.cache/shared-alb/node-compile-cache"],
             // A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
             [linux({ XDG_CACHE_HOME: "cache" }), "/home/ops/.cache/shared-alb/node-compile-cache"],
-            [{ env: { XDG_CACHE_HOME: "/x" }, platform: "darwin", home: "/Users/ops" }, "/Users/ops/Library/Caches/shared-alb/node-compile-cache"],
-            [{ env: { LOCALAPPDATA: "C:\\Users\\ops\\AppData\\Local" }, platform: "win32", home: "C:\\Users\\ops" },
-                "C:\\Users\\ops\\AppData\\Local\\shared-alb\\Cache\\node-compile-cache"],
-            [{ env: {}, platform: "win32", home: "C:\\Users\\ops" }, "C:\\Users\\ops\\AppData\\Local\\shared-alb\\Cache\\node-compile-cache"],
+            [
+                { env: { XDG_CACHE_HOME: "/x" }, platform: "darwin", home: "/Users/ops" },
+                "/Users/ops/Library/Caches/shared-alb/node-compile-cache",
+            ],
+            [
+                { env: { LOCALAPPDATA: "C:\\Users\\ops\\AppData\\Local" }, platform: "win32", home: "C:\\Users\\ops" },
+                "C:\\Users\\ops\\AppData\\Local\\shared-alb\\Cache\\node-compile-cache",
+            ],
+            [
+                { env: {}, platform: "win32", home: "C:\\Users\\ops" },
+                "C:\\Users\\ops\\AppData\\Local\\shared-alb\\Cache\\node-compile-cache",
+            ],
         ];
         for (const [at, want] of cases) {
             expect(compileCacheDir(at), JSON.stringify(at)).to.equal(want);
@@ -60,8 +68,11 @@ describe("cli/compile-cache", () => {
         const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cache };
         delete env.NODE_COMPILE_CACHE;
         delete env.NODE_DISABLE_COMPILE_CACHE;
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "cli/index.ts"), "plan", "--help"],
-            { cwd: root, env, encoding: "utf8" });
+        const r = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(root, "cli/index.ts"), "plan", "--help"],
+            { cwd: root, env, encoding: "utf8" },
+        );
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/^Usage: shared-alb plan/);
         const written = fs.readdirSync(cache);

@@ -10,7 +10,16 @@ import { ManifestsCommand } from "../../cli/manifests/args";
 import { PlanCommand } from "../../cli/plan/args";
 import { ReviewCommand } from "../../cli/review/args";
 import {
-    blockCommands, cliScripts, ConfigEdit, DocCommand, documentationFiles, fencedBlocks, inlineCommands, offlineSession, sharedAlbArgs, shellWords,
+    blockCommands,
+    cliScripts,
+    ConfigEdit,
+    DocCommand,
+    documentationFiles,
+    fencedBlocks,
+    inlineCommands,
+    offlineSession,
+    sharedAlbArgs,
+    shellWords,
     simpleCommands,
 } from "./docs-examples";
 import { showsExactLines } from "./documented";
@@ -51,7 +60,10 @@ function mentionProblem(args: string[]): string | undefined {
         return `no command ${JSON.stringify(command)}`;
     }
     const known = Specs[command as keyof typeof Specs].options.map(o => `--${o.name}`);
-    const unknown = rest.filter(a => a.startsWith("--")).map(a => a.split("=")[0]).filter(a => !known.includes(a) && a !== "--help");
+    const unknown = rest
+        .filter(a => a.startsWith("--"))
+        .map(a => a.split("=")[0])
+        .filter(a => !known.includes(a) && a !== "--help");
     return unknown.length === 0 ? undefined : `no option ${unknown.join(", ")}`;
 }
 
@@ -68,12 +80,23 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
 
     const commands: DocCommand[] = docs.flatMap(d => d.blocks.flatMap(blockCommands));
     const mentions: DocCommand[] = docs.flatMap(d => inlineCommands(d.file, d.text));
-    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+        (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
+    );
 
     it("reads commands as the shell splits them", () => {
-        expect(shellWords(`curl -H 'x-shared-alb-cluster: green' https://x/ # a comment`)).to.deep.equal(["curl", "-H", "x-shared-alb-cluster: green", "https://x/"]);
-        expect(simpleCommands("f", 1, "npm ci && npx shared-alb plan --json > before.json   # note").map(c => [c.words, c.stdoutTo]))
-            .to.deep.equal([[["npm", "ci"], undefined], [["npx", "shared-alb", "plan", "--json"], "before.json"]]);
+        expect(shellWords(`curl -H 'x-shared-alb-cluster: green' https://x/ # a comment`)).to.deep.equal([
+            "curl",
+            "-H",
+            "x-shared-alb-cluster: green",
+            "https://x/",
+        ]);
+        expect(
+            simpleCommands("f", 1, "npm ci && npx shared-alb plan --json > before.json   # note").map(c => [c.words, c.stdoutTo]),
+        ).to.deep.equal([
+            [["npm", "ci"], undefined],
+            [["npx", "shared-alb", "plan", "--json"], "before.json"],
+        ]);
     });
 
     it("reads npm scripts that run the CLI as shared-alb commands, only those that build dist/ first", () => {
@@ -83,7 +106,10 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
             stale: "node dist/cli/index.js plan",
             build: "tsc -b tsconfig.build.json",
         });
-        expect([...scriptsOf]).to.deep.equal([["plan", ["plan"]], ["shared-alb", []]]);
+        expect([...scriptsOf]).to.deep.equal([
+            ["plan", ["plan"]],
+            ["shared-alb", []],
+        ]);
         const cases: [string, string[] | undefined][] = [
             ["npm run plan", ["plan"]],
             ["npm run plan -- --stack network", ["plan", "--stack", "network"]],
@@ -155,17 +181,21 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
         const sectionEnd = readme.text.split("\n").findIndex((l, i) => i >= section && /^##+ /.test(l));
         const ts = docs.flatMap(d => d.blocks).filter(b => ["ts", "typescript"].includes(b.lang));
         expect(ts.length).to.be.greaterThan(0);
-        expect(ts.filter(b => !(b.file === "README.md" && b.line > section && b.line < sectionEnd)).map(b => `${b.file}:${b.line}`)).to.deep.equal([]);
+        expect(
+            ts.filter(b => !(b.file === "README.md" && b.line > section && b.line < sectionEnd)).map(b => `${b.file}:${b.line}`),
+        ).to.deep.equal([]);
     });
 
     it("every npm script they name exists", () => {
-        const problems = commands.filter(c => c.words[0] === "npm" && c.words[1] === "run")
+        const problems = commands
+            .filter(c => c.words[0] === "npm" && c.words[1] === "run")
             .filter(c => !scripts.includes(c.words[2]))
             .map(c => `${c.file}:${c.line}: ${c.text}: no script ${JSON.stringify(c.words[2])} in package.json`);
         expect(problems).to.deep.equal([]);
     });
 
-    const sessions = docs.flatMap(d => d.blocks.map(b => ({ block: b, steps: offlineSession(b) })))
+    const sessions = docs
+        .flatMap(d => d.blocks.map(b => ({ block: b, steps: offlineSession(b) })))
         .filter((s): s is { block: typeof s.block; steps: NonNullable<typeof s.steps> } => s.steps !== undefined);
 
     it("has offline sessions to run", () => {
@@ -187,9 +217,13 @@ describe("documentation: the shell examples of README.md and docs/*.md", functio
                         fs.writeFileSync(path.join(project, step.command.stdoutTo), io.out());
                     }
                     const printed = io.err() + (step.command.stdoutTo === undefined ? io.out() : "");
-                    expect(code, `${step.command.text} exited ${code}:\n${printed}`).to.be.oneOf(step.shown.some(l => l.startsWith("error:")) ? [1] : [0, 3]);
-                    expect(showsExactLines(step.shown, printed), `${block.file}:${block.line}: ${step.command.text} printed:\n${printed}`)
-                        .to.deep.equal({ ok: true });
+                    expect(code, `${step.command.text} exited ${code}:\n${printed}`).to.be.oneOf(
+                        step.shown.some(l => l.startsWith("error:")) ? [1] : [0, 3],
+                    );
+                    expect(
+                        showsExactLines(step.shown, printed),
+                        `${block.file}:${block.line}: ${step.command.text} printed:\n${printed}`,
+                    ).to.deep.equal({ ok: true });
                 }
             } finally {
                 fs.rmSync(project, { recursive: true, force: true });

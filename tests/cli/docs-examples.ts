@@ -28,7 +28,11 @@ export interface DocCommand {
 
 /** The Markdown files whose examples are checked: README.md and every docs/*.md. */
 export function documentationFiles(root: string): string[] {
-    const docs = fs.readdirSync(path.join(root, "docs")).filter(f => f.endsWith(".md")).sort().map(f => path.join("docs", f));
+    const docs = fs
+        .readdirSync(path.join(root, "docs"))
+        .filter(f => f.endsWith(".md"))
+        .sort()
+        .map(f => path.join("docs", f));
     return ["README.md", ...docs];
 }
 
@@ -46,7 +50,12 @@ export function fencedBlocks(file: string, text: string): DocBlock[] {
         if (end < 0) {
             throw new Error(`${file}:${i + 1}: a code block that is never closed`);
         }
-        blocks.push({ file, line: i + 1, lang: open[2], lines: lines.slice(i + 1, end).map(l => l.slice(Math.min(indent, l.length - l.trimStart().length))) });
+        blocks.push({
+            file,
+            line: i + 1,
+            lang: open[2],
+            lines: lines.slice(i + 1, end).map(l => l.slice(Math.min(indent, l.length - l.trimStart().length))),
+        });
         i = end;
     }
     return blocks;
@@ -65,7 +74,7 @@ export function shellWords(line: string): string[] {
             } else {
                 word = (word ?? "") + c;
             }
-        } else if (c === "'" || c === "\"") {
+        } else if (c === "'" || c === '"') {
             quote = c;
             word = word ?? "";
         } else if (/\s/.test(c)) {
@@ -157,9 +166,7 @@ export function parseConfigEdit(line: string): ConfigEdit | undefined {
 }
 
 /** One step of a runnable session: a `shared-alb` command and the lines the block shows after it, or a config edit. */
-export type SessionStep =
-    | { kind: "run"; command: DocCommand; shown: string[] }
-    | { kind: "edit"; edit: ConfigEdit };
+export type SessionStep = { kind: "run"; command: DocCommand; shown: string[] } | { kind: "edit"; edit: ConfigEdit };
 
 /**
  * The block as a session that can run offline: every prompt is an offline
@@ -210,15 +217,22 @@ export function cliScripts(scripts: Record<string, string>): Map<string, string[
     for (const [name, command] of Object.entries(scripts)) {
         const m = /^tsc -b tsconfig\.build\.json && node dist\/cli\/index\.js((?: [a-z-]+)*)$/.exec(command);
         if (m !== null) {
-            out.set(name, m[1].split(" ").filter(w => w !== ""));
+            out.set(
+                name,
+                m[1].split(" ").filter(w => w !== ""),
+            );
         }
     }
     return out;
 }
 
-const repositoryScripts = cliScripts((JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-}).scripts);
+const repositoryScripts = cliScripts(
+    (
+        JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
+            scripts: Record<string, string>;
+        }
+    ).scripts,
+);
 
 /**
  * The arguments of a `shared-alb` (or `npx shared-alb`) command, or of an

@@ -21,7 +21,10 @@ export function documentedOutputs(file: string, command: "plan" | "plan --compar
         }
         const indent = lines[i + 1].length - lines[i + 1].trimStart().length;
         const end = lines.findIndex((l, j) => j > i + 1 && l.trim() === "```");
-        const shown = lines.slice(i + 2, end).map(l => l.slice(indent)).filter(l => !l.startsWith("$ ") && l.trim() !== "...");
+        const shown = lines
+            .slice(i + 2, end)
+            .map(l => l.slice(indent))
+            .filter(l => !l.startsWith("$ ") && l.trim() !== "...");
         out.set(id, [...(out.get(id) ?? []), shown]);
     });
     return out;

@@ -28,7 +28,9 @@ function camelKeys(value: unknown): unknown {
         return value.map(camelKeys);
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelKeys(v)]));
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelKeys(v)]),
+        );
     }
     return value;
 }
@@ -44,28 +46,34 @@ function runPythonExample(): { name: string; kwargs: Record<string, unknown>; ex
         const record = path.join(dir, "record.json");
         fs.mkdirSync(path.join(dir, "pulumi"));
         fs.mkdirSync(path.join(dir, "pulumi_shared_alb"));
-        fs.writeFileSync(path.join(dir, "pulumi", "__init__.py"), [
-            "import json, os",
-            "EXPORTS = []",
-            "def export(name, value):",
-            "    EXPORTS.append(name)",
-            "    rec = json.load(open(os.environ['RECORD']))",
-            "    rec['exports'] = EXPORTS",
-            "    json.dump(rec, open(os.environ['RECORD'], 'w'))",
-            "",
-        ].join("\n"));
-        fs.writeFileSync(path.join(dir, "pulumi_shared_alb", "__init__.py"), [
-            "import json, os",
-            "class _Lifted:",
-            "    def __getattr__(self, name):",
-            "        return _Lifted()",
-            "class SharedAlb:",
-            "    def __init__(self, resource_name, **kwargs):",
-            "        json.dump({'name': resource_name, 'kwargs': kwargs, 'exports': []}, open(os.environ['RECORD'], 'w'))",
-            "        self.outputs = _Lifted()",
-            "        self.clusters = _Lifted()",
-            "",
-        ].join("\n"));
+        fs.writeFileSync(
+            path.join(dir, "pulumi", "__init__.py"),
+            [
+                "import json, os",
+                "EXPORTS = []",
+                "def export(name, value):",
+                "    EXPORTS.append(name)",
+                "    rec = json.load(open(os.environ['RECORD']))",
+                "    rec['exports'] = EXPORTS",
+                "    json.dump(rec, open(os.environ['RECORD'], 'w'))",
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(
+            path.join(dir, "pulumi_shared_alb", "__init__.py"),
+            [
+                "import json, os",
+                "class _Lifted:",
+                "    def __getattr__(self, name):",
+                "        return _Lifted()",
+                "class SharedAlb:",
+                "    def __init__(self, resource_name, **kwargs):",
+                "        json.dump({'name': resource_name, 'kwargs': kwargs, 'exports': []}, open(os.environ['RECORD'], 'w'))",
+                "        self.outputs = _Lifted()",
+                "        self.clusters = _Lifted()",
+                "",
+            ].join("\n"),
+        );
         execFileSync("python3", [path.join(examples, "python", "__main__.py")], {
             env: { ...process.env, PYTHONPATH: dir, RECORD: record, PYTHONDONTWRITEBYTECODE: "1" },
             encoding: "utf8",
@@ -79,12 +87,17 @@ function runPythonExample(): { name: string; kwargs: Record<string, unknown>; ex
 
 /** The cluster-green stack's arguments that are values (stacks/config/Pulumi.cluster-green.yaml); the rest come from the network stack. */
 function greenValues(): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(root, "stacks/config/Pulumi.cluster-green.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+    const doc = parse(fs.readFileSync(path.join(root, "stacks/config/Pulumi.cluster-green.yaml"), "utf8")) as {
+        config: Record<string, Record<string, unknown>>;
+    };
     const c = doc.config["alb-fleet:cluster"];
     const sgs = c.nodeSecurityGroupIds as string[];
     return {
-        clusterName: (c.eks as { name: string }).name, nodeSecurityGroupIds: Object.fromEntries(sgs.map(id => [id, id])),
-        securityGroupMode: c.securityGroupMode, bindings: c.bindings, tags: c.tags,
+        clusterName: (c.eks as { name: string }).name,
+        nodeSecurityGroupIds: Object.fromEntries(sgs.map(id => [id, id])),
+        securityGroupMode: c.securityGroupMode,
+        bindings: c.bindings,
+        tags: c.tags,
     };
 }
 
@@ -138,18 +151,31 @@ function runPythonClusterExample(): { name: string; kwargs: Record<string, unkno
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
         });
-        return JSON.parse(fs.readFileSync(record, "utf8")) as { name: string; kwargs: Record<string, unknown>; providers: string[]; exports: string[] };
+        return JSON.parse(fs.readFileSync(record, "utf8")) as {
+            name: string;
+            kwargs: Record<string, unknown>;
+            providers: string[];
+            exports: string[];
+        };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-interface SchemaProp { $ref?: string; plain?: boolean; properties?: Record<string, SchemaProp>; additionalProperties?: SchemaProp; items?: SchemaProp; type?: string }
+interface SchemaProp {
+    $ref?: string;
+    plain?: boolean;
+    properties?: Record<string, SchemaProp>;
+    additionalProperties?: SchemaProp;
+    items?: SchemaProp;
+    type?: string;
+}
 
 /** Every property path of `value` that the shipped schema has no property for, under resource `token`'s inputs. */
 function notInSchema(token: string, value: Record<string, unknown>): string[] {
     const schema = JSON.parse(fs.readFileSync(path.join(root, "schema.json"), "utf8")) as {
-        resources: Record<string, { inputProperties: Record<string, SchemaProp> }>; types: Record<string, SchemaProp>;
+        resources: Record<string, { inputProperties: Record<string, SchemaProp> }>;
+        types: Record<string, SchemaProp>;
     };
     const missing: string[] = [];
     const walk = (v: unknown, prop: SchemaProp | undefined, at: string): void => {
@@ -184,7 +210,9 @@ describe("examples/: the network stack from YAML and Python", () => {
         expect(doc.resources["shared-alb"].type).to.equal("shared-alb:index:SharedAlb");
         expect(doc.resources["shared-alb"].properties).to.deep.equal(networkArgs());
         // clusters from the component's own output, which holds the external IDs (a secret).
-        expect(doc.outputs).to.deep.equal(Object.fromEntries(contractKeys.map(k => [k, k === "clusters" ? "${shared-alb.clusters}" : `\${shared-alb.outputs.${k}}`])));
+        expect(doc.outputs).to.deep.equal(
+            Object.fromEntries(contractKeys.map(k => [k, k === "clusters" ? "${shared-alb.clusters}" : `\${shared-alb.outputs.${k}}`])),
+        );
     });
 
     it("the Python program gives SharedAlb shared-alb the same arguments in snake_case and exports the contract's keys", function () {
@@ -220,30 +248,48 @@ describe("examples/: the network stack from YAML and Python", () => {
 
     describe("the cluster side: cluster-green's ClusterAttachment from YAML and Python, fed by the network stack's outputs", () => {
         const fromNetwork = {
-            vpcId: "${network.outputs[\"vpcId\"]}", region: "${network.outputs[\"region\"]}",
-            albSecurityGroupId: "${network.outputs[\"securityGroupId\"]}", cluster: "${network.outputs[\"clusters\"][\"green\"]}",
+            vpcId: '${network.outputs["vpcId"]}',
+            region: '${network.outputs["region"]}',
+            albSecurityGroupId: '${network.outputs["securityGroupId"]}',
+            cluster: '${network.outputs["clusters"]["green"]}',
         };
 
         it("the YAML program passes the cluster-green stack's values, and the network's entry and facts from the stack reference (no literal copied)", () => {
             const doc = parse(fs.readFileSync(path.join(examples, "yaml-cluster", "Pulumi.yaml"), "utf8")) as {
-                runtime: string; config: Record<string, { type: string; secret?: boolean }>;
+                runtime: string;
+                config: Record<string, { type: string; secret?: boolean }>;
                 resources: Record<string, { type: string; properties: Record<string, unknown>; options?: { providers: string[] } }>;
             };
             expect(doc.runtime).to.equal("yaml");
             expect(Object.keys(doc.resources)).to.deep.equal(["network", "green-k8s", "green"]);
-            expect(doc.resources.network).to.deep.equal({ type: "pulumi:pulumi:StackReference", properties: { name: "${pulumi.organization}/alb-fleet/network" } });
+            expect(doc.resources.network).to.deep.equal({
+                type: "pulumi:pulumi:StackReference",
+                properties: { name: "${pulumi.organization}/alb-fleet/network" },
+            });
             expect(doc.config.kubeconfig).to.deep.equal({ type: "string", secret: true });
             const green = doc.resources.green;
             expect(green.type).to.equal("shared-alb:index:ClusterAttachment");
             expect(green.options).to.deep.equal({ providers: ["${green-k8s}"] });
-            expect(green.properties).to.deep.equal({ ...greenValues(), ...fromNetwork, oidcProviderArn: "${oidcProviderArn}", oidcIssuer: "${oidcIssuer}" });
+            expect(green.properties).to.deep.equal({
+                ...greenValues(),
+                ...fromNetwork,
+                oidcProviderArn: "${oidcProviderArn}",
+                oidcIssuer: "${oidcIssuer}",
+            });
         });
 
         it("every property the YAML program passes is an input of the shipped schema, by the same path", () => {
-            const doc = parse(fs.readFileSync(path.join(examples, "yaml-cluster", "Pulumi.yaml"), "utf8")) as { resources: Record<string, { properties: Record<string, unknown> }> };
+            const doc = parse(fs.readFileSync(path.join(examples, "yaml-cluster", "Pulumi.yaml"), "utf8")) as {
+                resources: Record<string, { properties: Record<string, unknown> }>;
+            };
             expect(notInSchema("shared-alb:index:ClusterAttachment", doc.resources.green.properties)).to.deep.equal([]);
-            expect(notInSchema("shared-alb:index:ClusterAttachment", { clusterName: "x", bogus: { a: 1 }, bindings: { web: { namespace: "shop", prot: 80 } } }))
-                .to.deep.equal(["bogus", "bindings.web.prot"]);
+            expect(
+                notInSchema("shared-alb:index:ClusterAttachment", {
+                    clusterName: "x",
+                    bogus: { a: 1 },
+                    bindings: { web: { namespace: "shop", prot: 80 } },
+                }),
+            ).to.deep.equal(["bogus", "bindings.web.prot"]);
         });
 
         it("the Python program passes the same in snake_case, the cluster entry as the stack reference's output", function () {
@@ -253,8 +299,13 @@ describe("examples/: the network stack from YAML and Python", () => {
             expect(run.providers).to.deep.equal(["green-k8s(secret-config:kubeconfig)"]);
             const net = (at: string) => `org/alb-fleet/network:${at}`;
             expect(camelKeys(run.kwargs)).to.deep.equal({
-                ...greenValues(), vpcId: net("vpcId"), region: net("region"), albSecurityGroupId: net("securityGroupId"), cluster: net("clusters.green"),
-                oidcProviderArn: "config:oidcProviderArn", oidcIssuer: "config:oidcIssuer",
+                ...greenValues(),
+                vpcId: net("vpcId"),
+                region: net("region"),
+                albSecurityGroupId: net("securityGroupId"),
+                cluster: net("clusters.green"),
+                oidcProviderArn: "config:oidcProviderArn",
+                oidcIssuer: "config:oidcIssuer",
             });
             expect(run.exports).to.deep.equal(["controllerRoleArn", "bindings"]);
         });

@@ -45,7 +45,13 @@ interface Tally {
 const tally = (): Tally => ({ mutations: 0, runs: 0, accepted: 0, clean: 0, failures: [] });
 
 /** Classifies one run: accepted (exit 0 or 3 with output), refused cleanly (non-zero, naming one of `files`), or a failure. */
-function judge(t: Tally, label: string, r: { code: number; out: string; err: string }, files: string[], accepted: (out: string) => boolean): void {
+function judge(
+    t: Tally,
+    label: string,
+    r: { code: number; out: string; err: string },
+    files: string[],
+    accepted: (out: string) => boolean,
+): void {
     t.runs++;
     const printed = `${r.out}\n${r.err}`;
     if (CrashPattern.test(printed)) {
@@ -97,7 +103,9 @@ function mutationFor(i: number, format: Format): Mutation {
 
 function report(name: string, t: Tally, ms: number): void {
     // The figures the issue asks for, once per corpus.
-    console.log(`      fuzz ${name} (seed ${Seed}): ${t.mutations} mutations, ${t.runs} runs, ${t.accepted} accepted, ${t.clean} clean errors, ${t.failures.length} crashes or silent exits (${(ms / 1000).toFixed(1)} s)`);
+    console.log(
+        `      fuzz ${name} (seed ${Seed}): ${t.mutations} mutations, ${t.runs} runs, ${t.accepted} accepted, ${t.clean} clean errors, ${t.failures.length} crashes or silent exits (${(ms / 1000).toFixed(1)} s)`,
+    );
 }
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `shared-alb-fuzz-${prefix}-`));
@@ -111,7 +119,9 @@ async function fuzzConfigs(name: string, count: number, r: Rng, start: (text: st
     const started = Date.now();
     const t = tally();
     const stacks = ["network", "cluster-blue", "cluster-green"];
-    const texts = Object.fromEntries(stacks.map(s => [s, start(fs.readFileSync(path.join(root, "stacks/config", `Pulumi.${s}.yaml`), "utf8"), s)]));
+    const texts = Object.fromEntries(
+        stacks.map(s => [s, start(fs.readFileSync(path.join(root, "stacks/config", `Pulumi.${s}.yaml`), "utf8"), s)]),
+    );
     const unmutated = tmp("config");
     stacks.forEach(s => fs.writeFileSync(path.join(unmutated, `Pulumi.${s}.yaml`), texts[s]));
     const baseline = await runIn(plan, ["--config-dir", unmutated], unmutated);
@@ -156,7 +166,9 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
     });
 
     it(`${Counts.everyOption} mutations of the example stack configs with every option they leave out set (preview token, external ID, WAF, access logs, EKS endpoints, admission policy...)`, async () => {
-        const t = await fuzzConfigs("stack configs with every option", Counts.everyOption, new Rng(Seed + 3), (text, stack) => withOptions(text, EveryOption[stack]));
+        const t = await fuzzConfigs("stack configs with every option", Counts.everyOption, new Rng(Seed + 3), (text, stack) =>
+            withOptions(text, EveryOption[stack]),
+        );
         expect(t.clean, "some mutations are refused").to.be.greaterThan(15);
     });
 
@@ -189,8 +201,13 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
                 code = -1;
                 io.stderr.write(`threw ${(e as Error).stack ?? String(e)}`);
             }
-            judge(t, `before #${i} (${m.name}, ${i % 2 === 0 ? "plan --json" : "stack export"})`, { code, out: io.out(), err: io.err() }, [file],
-                out => out.length > 0);
+            judge(
+                t,
+                `before #${i} (${m.name}, ${i % 2 === 0 ? "plan --json" : "stack export"})`,
+                { code, out: io.out(), err: io.err() },
+                [file],
+                out => out.length > 0,
+            );
             fs.rmSync(path.join(dir, file));
         }
         report("BEFORE files", t, Date.now() - started);
@@ -218,16 +235,34 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
             try {
                 const outputs = await bounded(label, () => loadNetworkOutputs(file, dir, process.stdin));
                 const groups = expectedTargetGroups(outputs);
-                doctor = { code: 0, out: `${groups.length} target groups, listener ${serviceListener(outputs)?.role ?? "(none)"}`, err: "" };
+                doctor = {
+                    code: 0,
+                    out: `${groups.length} target groups, listener ${serviceListener(outputs)?.role ?? "(none)"}`,
+                    err: "",
+                };
             } catch (e) {
-                const message = (e as Error).name === "InputError" ? (e as Error).message : (e as Error).stack ?? String(e);
+                const message = (e as Error).name === "InputError" ? (e as Error).message : ((e as Error).stack ?? String(e));
                 doctor = { code: 2, out: "", err: message };
             }
             judge(t, `${label} doctor`, doctor, [file], out => out.includes("target groups"));
             if (i % 3 === 0) {
-                const written = await runIn(manifests,
-                    ["--config-dir", path.join(root, "stacks/config"), "--stack", "cluster-blue", "--network-outputs", file, "--out", `out-${i}`], dir);
-                judge(t, `${label} manifests`, written, [file, "Pulumi.cluster-blue.yaml"], out => out.includes(`wrote out-${i}/cluster-blue/targetgroupbindings.yaml`));
+                const written = await runIn(
+                    manifests,
+                    [
+                        "--config-dir",
+                        path.join(root, "stacks/config"),
+                        "--stack",
+                        "cluster-blue",
+                        "--network-outputs",
+                        file,
+                        "--out",
+                        `out-${i}`,
+                    ],
+                    dir,
+                );
+                judge(t, `${label} manifests`, written, [file, "Pulumi.cluster-blue.yaml"], out =>
+                    out.includes(`wrote out-${i}/cluster-blue/targetgroupbindings.yaml`),
+                );
             }
             fs.rmSync(path.join(dir, file));
         }
@@ -250,8 +285,12 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
         fs.writeFileSync(net, fs.readFileSync(net, "utf8").replace("      team: platform", "      team: &loop [1, *loop]"));
         fs.writeFileSync(path.join(dir, "deep.json"), `{"clusters": ${"[".repeat(100000)}${"]".repeat(100000)}}`);
         fs.writeFileSync(path.join(dir, "before.json"), JSON.stringify({ stacks: [{ stack: "network", resources: [{}] }] }));
-        const cli = (...args: string[]) => spawnCollect(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "cli/index.ts"), ...args],
-            { cwd: dir, env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json"), NO_COLOR: "1" } });
+        const cli = (...args: string[]) =>
+            spawnCollect(
+                process.execPath,
+                ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "cli/index.ts"), ...args],
+                { cwd: dir, env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json"), NO_COLOR: "1" } },
+            );
         const [tagged, alias, doctor, compare] = await Promise.all([
             cli("plan", "--config-dir", configs, "--stack", "cluster-blue"),
             cli("plan", "--config-dir", aliased),
@@ -261,12 +300,20 @@ describe("fuzz: hostile input everywhere it enters (seeded)", function () {
         expect([tagged.code, tagged.stderr]).to.deep.equal([0, ""]);
         expect(tagged.stdout).to.match(/^cluster-blue \(cluster, account 222222222222, eu-west-1, Pulumi\.cluster-blue\.yaml\)\n/);
         expect([alias.code, alias.stdout]).to.deep.equal([1, ""]);
-        expect(alias.stderr).to.contain("error: stack network (Pulumi.network.yaml): config[\"alb-fleet:network\"].tags.team[1]: refers to a list or map "
-            + "that contains it (a recursive YAML alias); expected data without cycles\n");
-        expect([doctor.code, doctor.stdout, doctor.stderr]).to.deep.equal([2, "", "shared-alb doctor: network outputs from deep.json: nested more than "
-            + "100 levels deep (line 1, column 113); expected at most 100 levels of lists and maps\n"]);
+        expect(alias.stderr).to.contain(
+            'error: stack network (Pulumi.network.yaml): config["alb-fleet:network"].tags.team[1]: refers to a list or map ' +
+                "that contains it (a recursive YAML alias); expected data without cycles\n",
+        );
+        expect([doctor.code, doctor.stdout, doctor.stderr]).to.deep.equal([
+            2,
+            "",
+            "shared-alb doctor: network outputs from deep.json: nested more than " +
+                "100 levels deep (line 1, column 113); expected at most 100 levels of lists and maps\n",
+        ]);
         expect([compare.code, compare.stdout]).to.deep.equal([1, ""]);
-        expect(compare.stderr).to.match(/^shared-alb plan: --compare: before\.json: \d+ problems:\n {2}- stacks\[0\]\.resources\[0\]\.urn: got nothing; expected a URN/);
+        expect(compare.stderr).to.match(
+            /^shared-alb plan: --compare: before\.json: \d+ problems:\n {2}- stacks\[0\]\.resources\[0\]\.urn: got nothing; expected a URN/,
+        );
         console.log(`      fuzz end to end: 4 runs in their own processes (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     });
 });

@@ -54,16 +54,42 @@ export const PrototypeKeys = ["constructor", "toString", "__proto__", "hasOwnPro
 
 /** Keys the Pulumi SDK gives a meaning: its Output and resource brands, and its wire format's signature key, each with a value it acts on. */
 const PulumiKeys: readonly [string, unknown][] = [
-    ["__pulumiOutput", true], ["__pulumiResource", true], ["__pulumiCustomResource", true],
+    ["__pulumiOutput", true],
+    ["__pulumiResource", true],
+    ["__pulumiCustomResource", true],
     ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"],
 ];
 
 const OtherValues: readonly unknown[] = [
-    "", "x", 0, -1, 1.5, true, false, null, [], {}, ["a"], { a: 1 }, "111111111111", "arn:aws:iam::111111111111:role/x",
+    "",
+    "x",
+    0,
+    -1,
+    1.5,
+    true,
+    false,
+    null,
+    [],
+    {},
+    ["a"],
+    { a: 1 },
+    "111111111111",
+    "arn:aws:iam::111111111111:role/x",
 ];
 const HugeNumbers: readonly number[] = [1e308, -1e308, 2 ** 53 + 2, 1e21, -0, 1.2345678901234568e29, 5e-324];
 const UnicodeText: readonly string[] = [
-    "blüe", "𝔟𝔩𝔲𝔢", "\u202egreen", "a\u0000b", "e\u0301", "ǅ", "\uFEFFweb", "Ω≈ç√", "🚀", "x".repeat(5000), " ", "\n\t",
+    "blüe",
+    "𝔟𝔩𝔲𝔢",
+    "\u202egreen",
+    "a\u0000b",
+    "e\u0301",
+    "ǅ",
+    "\uFEFFweb",
+    "Ω≈ç√",
+    "🚀",
+    "x".repeat(5000),
+    " ",
+    "\n\t",
 ];
 
 /** A slot of a document: a map entry or a list item, with its container. */
@@ -186,7 +212,7 @@ function replaceScalar(text: string, format: Format, r: Rng, value: string): str
         return value;
     }
     const i = r.pick(candidates);
-    const colon = format === "yaml" ? lines[i].indexOf(": ") : lines[i].indexOf("\": ") + 1;
+    const colon = format === "yaml" ? lines[i].indexOf(": ") : lines[i].indexOf('": ') + 1;
     const comma = format === "json" && lines[i].trimEnd().endsWith(",") ? "," : "";
     lines[i] = `${lines[i].slice(0, colon + 2)}${value}${comma}`;
     return lines.join("\n");
@@ -229,8 +255,9 @@ export const Mutations: readonly Mutation[] = [
         name: "an alias bomb",
         only: "yaml",
         apply: text => ({
-            text: `${text}\nbomb0: &b0 [${Array(10).fill("x").join(", ")}]\nbomb1: &b1 [${Array(10).fill("*b0").join(", ")}]\n`
-                + `bomb2: &b2 [${Array(10).fill("*b1").join(", ")}]\nbomb3: [${Array(10).fill("*b2").join(", ")}]\n`,
+            text:
+                `${text}\nbomb0: &b0 [${Array(10).fill("x").join(", ")}]\nbomb1: &b1 [${Array(10).fill("*b0").join(", ")}]\n` +
+                `bomb2: &b2 [${Array(10).fill("*b1").join(", ")}]\nbomb3: [${Array(10).fill("*b2").join(", ")}]\n`,
         }),
     },
     {
@@ -244,7 +271,12 @@ export const Mutations: readonly Mutation[] = [
         },
     },
     { name: "over the size limit", apply: (text, _, __, limit) => ({ text, padTo: limit + 1 }) },
-    { name: "not a map at the top", apply: (_, format, r) => ({ text: r.pick(format === "yaml" ? ["[]", "x", "null", "42", "", "- a\n- b"] : ["[]", "\"x\"", "null", "42", "", "[{}]"]) }) },
+    {
+        name: "not a map at the top",
+        apply: (_, format, r) => ({
+            text: r.pick(format === "yaml" ? ["[]", "x", "null", "42", "", "- a\n- b"] : ["[]", '"x"', "null", "42", "", "[{}]"]),
+        }),
+    },
 ];
 
 /** Writes a mutated document to `file` (padded with zeros to its size, sparse where the file system allows). */
@@ -256,7 +288,8 @@ export function writeMutated(file: string, m: Mutated): void {
 }
 
 /** What a crash looks like in what a command printed: a JavaScript error's name or wording, or a stack frame. */
-export const CrashPattern = /TypeError|RangeError|ReferenceError|Maximum call stack|Cannot read propert|Cannot convert|is not a function|is not iterable|\n\s+at \S.*:\d+:\d+|unexpected error/;
+export const CrashPattern =
+    /TypeError|RangeError|ReferenceError|Maximum call stack|Cannot read propert|Cannot convert|is not a function|is not iterable|\n\s+at \S.*:\d+:\d+|unexpected error/;
 
 /**
  * The options the example stack configs leave out, set on each of them, so
@@ -267,7 +300,7 @@ export const CrashPattern = /TypeError|RangeError|ReferenceError|Maximum call st
  * green's admission policy turned off.
  */
 export const EveryOption: Readonly<Record<string, readonly [string, unknown][]>> = {
-    "network": [
+    network: [
         ["loadBalancer.sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"],
         ["loadBalancer.desyncMitigationMode", "strictest"],
         ["loadBalancer.accessLogs", { bucket: "shop-edge-logs", prefix: "alb", enabled: true }],
@@ -283,9 +316,7 @@ export const EveryOption: Readonly<Record<string, readonly [string, unknown][]>>
         ["eks.endpointPrivateAccess", true],
         ["bindingAdmissionPolicy", true],
     ],
-    "cluster-green": [
-        ["bindingAdmissionPolicy", false],
-    ],
+    "cluster-green": [["bindingAdmissionPolicy", false]],
 };
 
 /** A stack config text (YAML) with `options` set under its structured key (`alb-fleet:network` or `alb-fleet:cluster`), by dotted path. */

@@ -37,43 +37,61 @@ describe("docs/multi-language.md's Go argument types, from schema.json", () => {
 
     it("a plain property is a Go value (a pointer when optional); an input takes an output", () => {
         const obj: Prop = { type: "object", properties: { a: { type: "string", plain: true } }, required: ["a"] };
-        const schema = schemaWith({
-            s: { type: "string" }, sp: { type: "string", plain: true }, n: { type: "number" }, np: { type: "number", plain: true }, b: { type: "boolean", plain: true },
-            m: { type: "object", additionalProperties: { type: "string" } }, mp: { type: "object", plain: true, additionalProperties: { type: "string", plain: true } },
-            l: { type: "array", items: { type: "string" } }, lp: { type: "array", plain: true, items: { type: "number" } },
-            o: { $ref: "#/types/p:index:Obj" }, op: { $ref: "#/types/p:index:Obj", plain: true }, e: { $ref: "#/types/p:index:Mode", plain: true },
-            ei: { $ref: "#/types/p:index:Mode" }, any: { type: "object", plain: true, additionalProperties: { $ref: "pulumi.json#/Any" } },
-            rs: { type: "string" }, rop: { $ref: "#/types/p:index:Obj", plain: true },
-        }, ["rs", "rop"], { "p:index:Obj": obj, "p:index:Mode": { type: "string", enum: [{ value: "x" }] } });
-        expect(goArgs(schema, "R")).to.equal([
-            "type RArgs struct {",
-            "\tAny map[string]pulumi.Input",
-            "\tB   *bool",
-            "\tE   *Mode",
-            "\tEi  ModePtrInput",
-            "\tL   pulumi.StringArrayInput",
-            "\tLp  []pulumi.Float64Input",
-            "\tM   pulumi.StringMapInput",
-            "\tMp  map[string]string",
-            "\tN   pulumi.Float64PtrInput",
-            "\tNp  *float64",
-            "\tO   ObjPtrInput",
-            "\tOp  *ObjArgs",
-            "\tRop ObjArgs",
-            "\tRs  pulumi.StringInput",
-            "\tS   pulumi.StringPtrInput",
-            "\tSp  *string",
-            "}",
-            "",
-            "type ObjArgs struct {",
-            "\tA string",
-            "}",
-            "",
-        ].join("\n"));
+        const schema = schemaWith(
+            {
+                s: { type: "string" },
+                sp: { type: "string", plain: true },
+                n: { type: "number" },
+                np: { type: "number", plain: true },
+                b: { type: "boolean", plain: true },
+                m: { type: "object", additionalProperties: { type: "string" } },
+                mp: { type: "object", plain: true, additionalProperties: { type: "string", plain: true } },
+                l: { type: "array", items: { type: "string" } },
+                lp: { type: "array", plain: true, items: { type: "number" } },
+                o: { $ref: "#/types/p:index:Obj" },
+                op: { $ref: "#/types/p:index:Obj", plain: true },
+                e: { $ref: "#/types/p:index:Mode", plain: true },
+                ei: { $ref: "#/types/p:index:Mode" },
+                any: { type: "object", plain: true, additionalProperties: { $ref: "pulumi.json#/Any" } },
+                rs: { type: "string" },
+                rop: { $ref: "#/types/p:index:Obj", plain: true },
+            },
+            ["rs", "rop"],
+            { "p:index:Obj": obj, "p:index:Mode": { type: "string", enum: [{ value: "x" }] } },
+        );
+        expect(goArgs(schema, "R")).to.equal(
+            [
+                "type RArgs struct {",
+                "\tAny map[string]pulumi.Input",
+                "\tB   *bool",
+                "\tE   *Mode",
+                "\tEi  ModePtrInput",
+                "\tL   pulumi.StringArrayInput",
+                "\tLp  []pulumi.Float64Input",
+                "\tM   pulumi.StringMapInput",
+                "\tMp  map[string]string",
+                "\tN   pulumi.Float64PtrInput",
+                "\tNp  *float64",
+                "\tO   ObjPtrInput",
+                "\tOp  *ObjArgs",
+                "\tRop ObjArgs",
+                "\tRs  pulumi.StringInput",
+                "\tS   pulumi.StringPtrInput",
+                "\tSp  *string",
+                "}",
+                "",
+                "type ObjArgs struct {",
+                "\tA string",
+                "}",
+                "",
+            ].join("\n"),
+        );
     });
 
     it("refuses a schema whose type names the generator would rename", () => {
         const schema = schemaWith({ a: { type: "string" } }, [], { "p:index:RArgs": { type: "object", properties: {} } });
-        expect(() => goArgs(schema, "R")).to.throw("type p:index:RArgs: the Go generator renames it (RArgs already taken); tools/go-args.ts does not model renames");
+        expect(() => goArgs(schema, "R")).to.throw(
+            "type p:index:RArgs: the Go generator renames it (RArgs already taken); tools/go-args.ts does not model renames",
+        );
     });
 });

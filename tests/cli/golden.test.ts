@@ -18,9 +18,11 @@ describe("shared-alb plan over the example fleet, against the golden files", fun
                 const a = got.split("\n");
                 const b = want.split("\n");
                 const line = a.findIndex((l, i) => l !== b[i]);
-                expect.fail(`${command} differs from ${file} from line ${line + 1} on:\n`
-                    + `  got:  ${JSON.stringify(a[line])}\n  want: ${JSON.stringify(b[line])}\n`
-                    + `(${a.length} lines against ${b.length}; if the change is intended, run npm run golden and review the diff)`);
+                expect.fail(
+                    `${command} differs from ${file} from line ${line + 1} on:\n` +
+                        `  got:  ${JSON.stringify(a[line])}\n  want: ${JSON.stringify(b[line])}\n` +
+                        `(${a.length} lines against ${b.length}; if the change is intended, run npm run golden and review the diff)`,
+                );
             }
         });
     }

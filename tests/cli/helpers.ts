@@ -18,7 +18,11 @@ export function captureIo(cwd: string = process.cwd()): CapturedIo {
     stdout.on("data", (c: Buffer) => chunks.out.push(Buffer.from(c)));
     stderr.on("data", (c: Buffer) => chunks.err.push(Buffer.from(c)));
     return {
-        stdout, stderr, stdin: new PassThrough(), env: {}, cwd,
+        stdout,
+        stderr,
+        stdin: new PassThrough(),
+        env: {},
+        cwd,
         out: () => Buffer.concat(chunks.out).toString("utf8"),
         err: () => Buffer.concat(chunks.err).toString("utf8"),
     };
@@ -74,17 +78,40 @@ class Res extends pulumi.CustomResource {
 class FakeAlb extends pulumi.ComponentResource {
     constructor(name: string, args: { vpcId: string; port: number; clusters: Record<string, { weight: number }> }) {
         super("shared-alb:index:SharedAlb", name, {}, {});
-        const lb = new Res("aws:lb/loadBalancer:LoadBalancer", `${name}-alb`, { name: "shop", internal: false }, { parent: this, protect: true });
+        const lb = new Res(
+            "aws:lb/loadBalancer:LoadBalancer",
+            `${name}-alb`,
+            { name: "shop", internal: false },
+            { parent: this, protect: true },
+        );
         const tgs: Record<string, pulumi.CustomResource & { arn?: pulumi.Output<string> }> = {};
         for (const key of Object.keys(args.clusters).sort()) {
-            tgs[key] = new Res("aws:lb/targetGroup:TargetGroup", `${name}-${key}-web`,
-                { name: `shop-${key}-web`, port: args.port, protocol: "HTTP", targetType: "ip", vpcId: args.vpcId, arn: undefined }, { parent: this });
+            tgs[key] = new Res(
+                "aws:lb/targetGroup:TargetGroup",
+                `${name}-${key}-web`,
+                { name: `shop-${key}-web`, port: args.port, protocol: "HTTP", targetType: "ip", vpcId: args.vpcId, arn: undefined },
+                { parent: this },
+            );
         }
         const arnOf = (r: pulumi.CustomResource) => (r as unknown as { arn: pulumi.Output<string> }).arn;
-        new Res("aws:lb/listenerRule:ListenerRule", `${name}-web`, {
-            priority: 10,
-            actions: [{ type: "forward", forward: { targetGroups: Object.keys(tgs).sort().map(k => ({ arn: arnOf(tgs[k]), weight: args.clusters[k].weight })) } }],
-        }, { parent: this, dependsOn: Object.values(tgs) });
+        new Res(
+            "aws:lb/listenerRule:ListenerRule",
+            `${name}-web`,
+            {
+                priority: 10,
+                actions: [
+                    {
+                        type: "forward",
+                        forward: {
+                            targetGroups: Object.keys(tgs)
+                                .sort()
+                                .map(k => ({ arn: arnOf(tgs[k]), weight: args.clusters[k].weight })),
+                        },
+                    },
+                ],
+            },
+            { parent: this, dependsOn: Object.values(tgs) },
+        );
         this.lbArn = arnOf(lb);
         this.tgArns = Object.fromEntries(Object.keys(tgs).map(k => [k, arnOf(tgs[k])]));
         this.registerOutputs({});
@@ -99,7 +126,13 @@ class FakeAlb extends pulumi.ComponentResource {
  * network contract's shape, with a secret.
  */
 export async function fakeNetworkProgram(): Promise<Record<string, unknown>> {
-    const cfg = new pulumi.Config("alb-fleet").requireObject<{ accountId: string; vpcId: string; port: number; clusters: Record<string, { accountId: string; weight: number }>; fail?: string }>("network");
+    const cfg = new pulumi.Config("alb-fleet").requireObject<{
+        accountId: string;
+        vpcId: string;
+        port: number;
+        clusters: Record<string, { accountId: string; weight: number }>;
+        fail?: string;
+    }>("network");
     if (cfg.fail) {
         throw new Error(cfg.fail);
     }
@@ -108,11 +141,16 @@ export async function fakeNetworkProgram(): Promise<Record<string, unknown>> {
     return {
         accountId: cfg.accountId,
         loadBalancer: { arn: alb.lbArn },
-        clusters: Object.fromEntries(Object.keys(cfg.clusters).map(k => [k, {
-            accountId: cfg.clusters[k].accountId,
-            weight: cfg.clusters[k].weight,
-            targetGroups: { web: { arn: alb.tgArns[k], name: `shop-${k}-web`, port: cfg.port } },
-        }])),
+        clusters: Object.fromEntries(
+            Object.keys(cfg.clusters).map(k => [
+                k,
+                {
+                    accountId: cfg.clusters[k].accountId,
+                    weight: cfg.clusters[k].weight,
+                    targetGroups: { web: { arn: alb.tgArns[k], name: `shop-${k}-web`, port: cfg.port } },
+                },
+            ]),
+        ),
         ...(externalId !== undefined ? { externalId } : {}),
         token: pulumi.secret("s3cr3t"),
     };
@@ -123,7 +161,9 @@ export async function fakeNetworkProgram(): Promise<Record<string, unknown>> {
  * reference and binds its cluster's target group; outputs `manifests`.
  */
 export async function fakeClusterProgram(): Promise<Record<string, unknown>> {
-    const cfg = new pulumi.Config("alb-fleet").requireObject<{ key: string; accountId: string; networkStack: string; applyError?: string }>("cluster");
+    const cfg = new pulumi.Config("alb-fleet").requireObject<{ key: string; accountId: string; networkStack: string; applyError?: string }>(
+        "cluster",
+    );
     const ref = new pulumi.StackReference(cfg.networkStack);
     const clusters = ref.requireOutput("clusters") as pulumi.Output<Record<string, { targetGroups: Record<string, { arn: string }> }>>;
     const arn = clusters.apply(c => {
@@ -133,19 +173,29 @@ export async function fakeClusterProgram(): Promise<Record<string, unknown>> {
         return c[cfg.key].targetGroups.web.arn;
     });
     const role = new Res("aws:iam/role:Role", `lbc-${cfg.key}`, { name: `shared-alb-lbc-${cfg.key}` });
-    new Res("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", `${cfg.key}-web`, {
-        metadata: { name: "web", namespace: "shop" },
-        spec: { targetGroupARN: arn, targetType: "ip", serviceRef: { name: "web", port: 8080 } },
-    }, { dependsOn: [role] });
+    new Res(
+        "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+        `${cfg.key}-web`,
+        {
+            metadata: { name: "web", namespace: "shop" },
+            spec: { targetGroupARN: arn, targetType: "ip", serviceRef: { name: "web", port: 8080 } },
+        },
+        { dependsOn: [role] },
+    );
     if (cfg.applyError) {
         // Nobody awaits this output: its failure is an unhandled rejection.
-        arn.apply(() => { throw new Error(cfg.applyError); });
+        arn.apply(() => {
+            throw new Error(cfg.applyError);
+        });
     }
     return {
         targetGroupArn: arn,
         manifests: {
             files: {
-                "targetgroupbindings.yaml": arn.apply(a => `apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  targetGroupARN: ${a}\n`),
+                "targetgroupbindings.yaml": arn.apply(
+                    a =>
+                        `apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  targetGroupARN: ${a}\n`,
+                ),
                 "controller-values.yaml": `clusterName: ${cfg.key}\n`,
             },
         },

@@ -21,9 +21,12 @@ function jsonError(text: string): string {
 /** Runs a command in `cwd` and returns its exit code and stderr (stdout must stay empty). */
 async function failing(command: "plan" | "manifests" | "doctor", argv: string[], cwd: string): Promise<{ code: number; err: string }> {
     const io = captureIo(cwd);
-    const code = command === "plan" ? await plan(argv, io, { program: fakeRunRole })
-        : command === "manifests" ? await manifests(argv, io, { program: fakeRunRole })
-            : await doctor(argv, io);
+    const code =
+        command === "plan"
+            ? await plan(argv, io, { program: fakeRunRole })
+            : command === "manifests"
+              ? await manifests(argv, io, { program: fakeRunRole })
+              : await doctor(argv, io);
     expect(io.out()).to.equal("");
     return { code, err: io.err() };
 }
@@ -42,19 +45,38 @@ describe("input files: the same mistake reads the same in every command", () => 
     };
 
     const outputs: [string, () => string, string][] = [
-        ["a missing file", () => "missing.json", "cannot read network outputs \"missing.json\": no such file"],
-        ["a directory", () => { fs.mkdirSync(path.join(cwd, "dir.json"), { recursive: true }); return "dir.json"; },
-            "cannot read network outputs \"dir.json\": is a directory"],
-        ["an empty file", () => write("empty.json", "\n"), "network outputs from empty.json are empty; expected the JSON of `pulumi stack output --json -s network`"],
-        ["a file that is not JSON", () => write("bad.json", "{ not json"),
-            `network outputs from bad.json are not JSON (${jsonError("{ not json")}); `
-            + "expected the JSON of `pulumi stack output --json -s network`"],
-        ["{} (a network stack without outputs)", () => write("nothing.json", "{}\n"),
-            "network outputs from nothing.json are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); "
-            + "expected the JSON of `pulumi stack output --json -s network`"],
-        ["an account ID as a number", () => write("number.json", withSecondAccountAsNumber()),
-            "network outputs from number.json do not match the contract: clusters.blue.accountId: got 222222222222; expected a 12-digit AWS account ID "
-            + "such as \"111111111111\"; quote it in YAML: \"222222222222\" (unquoted, YAML reads it as the number 222222222222)"],
+        ["a missing file", () => "missing.json", 'cannot read network outputs "missing.json": no such file'],
+        [
+            "a directory",
+            () => {
+                fs.mkdirSync(path.join(cwd, "dir.json"), { recursive: true });
+                return "dir.json";
+            },
+            'cannot read network outputs "dir.json": is a directory',
+        ],
+        [
+            "an empty file",
+            () => write("empty.json", "\n"),
+            "network outputs from empty.json are empty; expected the JSON of `pulumi stack output --json -s network`",
+        ],
+        [
+            "a file that is not JSON",
+            () => write("bad.json", "{ not json"),
+            `network outputs from bad.json are not JSON (${jsonError("{ not json")}); ` +
+                "expected the JSON of `pulumi stack output --json -s network`",
+        ],
+        [
+            "{} (a network stack without outputs)",
+            () => write("nothing.json", "{}\n"),
+            "network outputs from nothing.json are an empty object: the network stack has no outputs (deploy it first: pulumi up -s network); " +
+                "expected the JSON of `pulumi stack output --json -s network`",
+        ],
+        [
+            "an account ID as a number",
+            () => write("number.json", withSecondAccountAsNumber()),
+            "network outputs from number.json do not match the contract: clusters.blue.accountId: got 222222222222; expected a 12-digit AWS account ID " +
+                'such as "111111111111"; quote it in YAML: "222222222222" (unquoted, YAML reads it as the number 222222222222)',
+        ],
     ];
     for (const [what, file, message] of outputs) {
         it(`--network-outputs: ${what}`, async () => {
@@ -68,10 +90,14 @@ describe("input files: the same mistake reads the same in every command", () => 
 
     it("the stack config: a missing directory, and YAML with the parser's whole message", async () => {
         const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "shared-alb-elsewhere-"));
-        const hint = "cannot read the config directory \"stacks/config\": no such file; "
-            + "run shared-alb in the Pulumi project's directory (next to Pulumi.yaml) or pass --config-dir DIR\n";
+        const hint =
+            'cannot read the config directory "stacks/config": no such file; ' +
+            "run shared-alb in the Pulumi project's directory (next to Pulumi.yaml) or pass --config-dir DIR\n";
         expect(await failing("plan", [], elsewhere)).to.deep.equal({ code: 1, err: `shared-alb plan: ${hint}` });
-        expect(await failing("manifests", ["--out", "out", "--allow-planned"], elsewhere)).to.deep.equal({ code: 1, err: `shared-alb manifests: ${hint}` });
+        expect(await failing("manifests", ["--out", "out", "--allow-planned"], elsewhere)).to.deep.equal({
+            code: 1,
+            err: `shared-alb manifests: ${hint}`,
+        });
 
         const broken = configDir({ network: networkYaml(), broken: "config:\n  a: [\n  b: 1\n" });
         const problem = [
@@ -82,8 +108,13 @@ describe("input files: the same mistake reads the same in every command", () => 
             "    ^",
             "",
         ].join("\n");
-        expect(await failing("plan", ["--config-dir", broken], cwd)).to.deep.equal({ code: 1, err: `shared-alb plan: failed, nothing planned\n${problem}` });
-        expect(await failing("manifests", ["--out", "out", "--allow-planned", "--config-dir", broken], cwd))
-            .to.deep.equal({ code: 1, err: `shared-alb manifests: failed, nothing written\n${problem}` });
+        expect(await failing("plan", ["--config-dir", broken], cwd)).to.deep.equal({
+            code: 1,
+            err: `shared-alb plan: failed, nothing planned\n${problem}`,
+        });
+        expect(await failing("manifests", ["--out", "out", "--allow-planned", "--config-dir", broken], cwd)).to.deep.equal({
+            code: 1,
+            err: `shared-alb manifests: failed, nothing written\n${problem}`,
+        });
     });
 });

@@ -19,17 +19,22 @@ function shares(step: StepResult, rule: string): Record<string, string> {
     const planned = step.plan.stacks[0].resources.find(r => r.name === rule)!;
     const targets = (planned.inputs as any).actions[0].forward.targetGroups as { arn: string; weight: number }[];
     const total = targets.reduce((s, t) => s + t.weight, 0);
-    return Object.fromEntries(targets.map(t => {
-        const cluster = /:targetgroup\/([a-z]+)-/.exec(t.arn)![1];
-        const p = (100 * t.weight) / total;
-        return [cluster, `${Number.isInteger(p) ? p : p.toFixed(1)}%`];
-    }));
+    return Object.fromEntries(
+        targets.map(t => {
+            const cluster = /:targetgroup\/([a-z]+)-/.exec(t.arn)![1];
+            const p = (100 * t.weight) / total;
+            return [cluster, `${Number.isInteger(p) ? p : p.toFixed(1)}%`];
+        }),
+    );
 }
 
 const outputsOf = (step: StepResult) => step.plan.stacks[0].outputs as any;
 
 /** The `plan --compare` outputs the README and docs/day-2.md show, by step. */
-const Docs = ["README.md", "docs/day-2.md"].map(file => ({ file, blocks: documentedOutputs(path.join(__dirname, "..", "..", file), "plan --compare") }));
+const Docs = ["README.md", "docs/day-2.md"].map(file => ({
+    file,
+    blocks: documentedOutputs(path.join(__dirname, "..", "..", file), "plan --compare"),
+}));
 const documentedSteps = new Set<string>();
 
 /** Every line the docs show for this step is a line of its real output, in order. */
@@ -84,14 +89,22 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         expect(report.changes["cluster-blue"]).to.deep.equal([]);
         expect(step.comparison.stacks.find(s => s.stack === "cluster-green")!.status).to.equal("new");
         expect(report.changes["cluster-green"]).to.include.members([
-            "create TargetGroupBinding green-api", "create TargetGroupBinding green-web", "create Release green-controller",
+            "create TargetGroupBinding green-api",
+            "create TargetGroupBinding green-web",
+            "create Release green-controller",
         ]);
         expect(shares(step, "shared-alb-rule-web")).to.deep.equal({ blue: "100%", green: "0%" });
     });
 
-    for (const [weight, green, blue] of [[10, "9.1%", "90.9%"], [50, "33.3%", "66.7%"], [100, "50%", "50%"]] as const) {
+    for (const [weight, green, blue] of [
+        [10, "9.1%", "90.9%"],
+        [50, "33.3%", "66.7%"],
+        [100, "50%", "50%"],
+    ] as const) {
         it(`weights green to ${weight}: the two listener rules move green to ${green}, nothing else changes, nothing flagged`, async () => {
-            const step = await fleet.step(`green ${weight}`, c => { network(c).clusters.green.weight = weight; });
+            const step = await fleet.step(`green ${weight}`, c => {
+                network(c).clusters.green.weight = weight;
+            });
             expectDocumented(`green-${weight}`, step);
             const report = summarize(step.comparison);
             expect(report.flags).to.deep.equal([]);
@@ -102,47 +115,65 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
 
     it("the shortcut of adding a service with weight at once is flagged: its requests reach target groups created in the same update", async () => {
         const step = await fleet.shortcut("add checkout with weight", c => {
-            network(c).services.checkout = { port: 8081, hosts: ["shop.example.com"], paths: ["/checkout/*"], healthCheck: { path: "/healthz" } };
+            network(c).services.checkout = {
+                port: 8081,
+                hosts: ["shop.example.com"],
+                paths: ["/checkout/*"],
+                healthCheck: { path: "/healthz" },
+            };
             for (const stack of ["cluster-blue", "cluster-green"]) {
                 c[stack]["alb-fleet:cluster"].bindings.checkout = { namespace: "shop", service: "checkout", port: 80 };
             }
         });
         expectDocumented("shortcut-service-weighted", step);
         const priority = (rule: string) => (step.plan.stacks[0].resources.find(r => r.name === rule)!.inputs as any).priority as number;
-        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
-            "request-destination-changed",
-            `request shop.example.com /checkout/x moves from service web (ListenerRule shared-alb-rule-web, priority ${priority("shared-alb-rule-web")}: `
-                + "shared-alb-tg-blue-web, shared-alb-tg-green-web) to service checkout (ListenerRule shared-alb-rule-checkout, priority "
-                + `${priority("shared-alb-rule-checkout")}: shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout), created in this update `
-                + "(shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout)",
-            "a target group created in this update has no targets until its cluster stack binds it: these requests fail (503) until then",
-            "add the service or cluster at weight 0 first (its target groups are created and health-checked while they get no requests), run its "
-                + "cluster stacks and check its targets are healthy (doctor, the preview route), then give it weight in a later update",
-        ]]);
+        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([
+            [
+                "request-destination-changed",
+                `request shop.example.com /checkout/x moves from service web (ListenerRule shared-alb-rule-web, priority ${priority("shared-alb-rule-web")}: ` +
+                    "shared-alb-tg-blue-web, shared-alb-tg-green-web) to service checkout (ListenerRule shared-alb-rule-checkout, priority " +
+                    `${priority("shared-alb-rule-checkout")}: shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout), created in this update ` +
+                    "(shared-alb-tg-blue-checkout, shared-alb-tg-green-checkout)",
+                "a target group created in this update has no targets until its cluster stack binds it: these requests fail (503) until then",
+                "add the service or cluster at weight 0 first (its target groups are created and health-checked while they get no requests), run its " +
+                    "cluster stacks and check its targets are healthy (doctor, the preview route), then give it weight in a later update",
+            ],
+        ]);
     });
 
     it("the shortcut of changing api's port on green while it carries half of api is flagged with the reason and the safe way", async () => {
-        const step = await fleet.shortcut("api port 9100 on weighted green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
+        const step = await fleet.shortcut("api port 9100 on weighted green", c => {
+            network(c).clusters.green.serviceOverrides = { api: { port: 9100 } };
+        });
         expectDocumented("shortcut-port-weighted", step);
-        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
-            "weighted-target-group-replaced",
-            "TargetGroup shared-alb-tg-green-api is replaced (name, port) while it carries 50% of ListenerRule shared-alb-rule-api's traffic",
-            "its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack "
-                + "runs again (its binding is replaced then), so that share of requests fails (503) in between",
-            "change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first (plan, up), "
-                + "make the change and run its cluster stack, check its targets through its preview route, then weight it back in",
-        ]]);
+        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([
+            [
+                "weighted-target-group-replaced",
+                "TargetGroup shared-alb-tg-green-api is replaced (name, port) while it carries 50% of ListenerRule shared-alb-rule-api's traffic",
+                "its replacement is a new, empty target group: the rule forwards to it at once, and its targets are registered only when the cluster stack " +
+                    "runs again (its binding is replaced then), so that share of requests fails (503) in between",
+                "change it on one cluster at a time (clusters.<key>.serviceOverrides.<service>): weight that cluster to 0 for the service first (plan, up), " +
+                    "make the change and run its cluster stack, check its targets through its preview route, then weight it back in",
+            ],
+        ]);
     });
 
     it("takes green out of api (services.api.weights.green: 0): only api's rule changes, blue carries all of api, web stays 50/50", async () => {
-        const step = await fleet.step("green out of api", c => { network(c).services.api.weights = { green: 0 }; });
+        const step = await fleet.step("green out of api", c => {
+            network(c).services.api.weights = { green: 0 };
+        });
         expectDocumented("green-out-of-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
-        expect([shares(step, "shared-alb-rule-api"), shares(step, "shared-alb-rule-web")]).to.deep.equal([{ blue: "100%", green: "0%" }, { blue: "50%", green: "50%" }]);
+        expect([shares(step, "shared-alb-rule-api"), shares(step, "shared-alb-rule-web")]).to.deep.equal([
+            { blue: "100%", green: "0%" },
+            { blue: "50%", green: "50%" },
+        ]);
     });
 
     it("changes api's port on green alone (serviceOverrides): green's target group and binding are replaced at weight 0, its admission policy follows, nothing flagged", async () => {
-        const step = await fleet.step("api port 9100 on green", c => { network(c).clusters.green.serviceOverrides = { api: { port: 9100 } }; });
+        const step = await fleet.step("api port 9100 on green", c => {
+            network(c).clusters.green.serviceOverrides = { api: { port: 9100 } };
+        });
         expectDocumented("green-port", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
@@ -169,20 +200,28 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
         expect([binding.replaceOn, binding.deleteBeforeReplace]).to.deep.equal([["spec.targetGroupARN"], true]);
         // The preview route reaches green's new target group; the outputs carry each cluster's own port.
         const out = outputsOf(step);
-        expect([out.services.api.port, out.clusters.blue.targetGroups.api.port, out.clusters.green.targetGroups.api.port]).to.deep.equal([9000, 9000, 9100]);
+        expect([out.services.api.port, out.clusters.blue.targetGroups.api.port, out.clusters.green.targetGroups.api.port]).to.deep.equal([
+            9000, 9000, 9100,
+        ]);
         const preview = step.plan.stacks[0].resources.find(r => r.name === "shared-alb-preview-api-green")!;
-        expect((preview.inputs as any).actions[0].forward.targetGroups).to.deep.equal([{ arn: out.clusters.green.targetGroups.api.arn, weight: 1 }]);
+        expect((preview.inputs as any).actions[0].forward.targetGroups).to.deep.equal([
+            { arn: out.clusters.green.targetGroups.api.arn, weight: 1 },
+        ]);
     });
 
     it("weights green back into api once its preview route answers: only api's rule changes", async () => {
-        const step = await fleet.step("green back into api", c => { delete network(c).services.api.weights; });
+        const step = await fleet.step("green back into api", c => {
+            delete network(c).services.api.weights;
+        });
         expectDocumented("green-into-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "50%", green: "50%" });
     });
 
     it("takes blue out of api before its own change: only api's rule changes", async () => {
-        const step = await fleet.step("blue out of api", c => { network(c).services.api.weights = { blue: 0 }; });
+        const step = await fleet.step("blue out of api", c => {
+            network(c).services.api.weights = { blue: 0 };
+        });
         expectDocumented("blue-out-of-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "0%", green: "100%" });
@@ -217,14 +256,18 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
     });
 
     it("weights blue back into api: only api's rule changes", async () => {
-        const step = await fleet.step("blue back into api", c => { delete network(c).services.api.weights; });
+        const step = await fleet.step("blue back into api", c => {
+            delete network(c).services.api.weights;
+        });
         expectDocumented("blue-into-api", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api"), flags: [] });
         expect(shares(step, "shared-alb-rule-api")).to.deep.equal({ blue: "50%", green: "50%" });
     });
 
     it("weights blue to 0 everywhere: the two rules move all traffic to green, nothing flagged", async () => {
-        const step = await fleet.step("blue to 0", c => { network(c).clusters.blue.weight = 0; });
+        const step = await fleet.step("blue to 0", c => {
+            network(c).clusters.blue.weight = 0;
+        });
         expectDocumented("blue-0", step);
         expect(summarize(step.comparison)).to.deep.equal({ changes: rulesOnly("api", "web"), flags: [] });
         expect(shares(step, "shared-alb-rule-web")).to.deep.equal({ blue: "0%", green: "100%" });
@@ -236,30 +279,40 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             delete c["cluster-blue"];
         });
         expectDocumented("shortcut-remove", step);
-        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([[
-            "cluster-removed-without-retiring",
-            "cluster \"blue\" leaves the network stack without having been retiring",
-            "its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: the controller can no longer "
-                + "deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs",
-            "retire it in two steps: set clusters.blue.retiring: true (with weight 0) and pulumi up -s network, which keeps its target groups and "
-                + "registrar role, then pulumi destroy -s cluster-blue (its bindings deregister their targets while both exist); only then remove the key "
-                + "and pulumi up -s network",
-        ]]);
+        expect(step.comparison.flags.map(f => [f.kind, f.message, f.reason, f.safe])).to.deep.equal([
+            [
+                "cluster-removed-without-retiring",
+                'cluster "blue" leaves the network stack without having been retiring',
+                "its target groups and registrar role are deleted while its cluster stack's TargetGroupBindings still exist: the controller can no longer " +
+                    "deregister targets (AssumeRole is denied), the bindings' finalizers stay, and the cluster stack's destroy hangs",
+                "retire it in two steps: set clusters.blue.retiring: true (with weight 0) and pulumi up -s network, which keeps its target groups and " +
+                    "registrar role, then pulumi destroy -s cluster-blue (its bindings deregister their targets while both exist); only then remove the key " +
+                    "and pulumi up -s network",
+            ],
+        ]);
     });
 
     it("refuses to retire a cluster that still has weight, before anything is planned", async () => {
         const retireWeighted = new Lifecycle(fleet.current(), { maxShift: 50 });
         await retireWeighted.begin();
-        const error = await retireWeighted.shortcut("retire blue at 100", c => {
-            network(c).clusters.blue = { ...network(c).clusters.blue, weight: 100, retiring: true };
-        }).then(() => undefined, (e: unknown) => e);
+        const error = await retireWeighted
+            .shortcut("retire blue at 100", c => {
+                network(c).clusters.blue = { ...network(c).clusters.blue, weight: 100, retiring: true };
+            })
+            .then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         expect(error).to.be.instanceOf(PlanFailure);
         expect((error as PlanFailure).problems.map(p => p.message)).to.deep.include(
-            "clusters.blue.weight: got 100; clusters.blue is retiring and takes no traffic: expected 0 (or leave weight out)");
+            "clusters.blue.weight: got 100; clusters.blue is retiring and takes no traffic: expected 0 (or leave weight out)",
+        );
     });
 
     it("retires blue: only its preview rules go; its target groups and registrar role stay, and the outputs say retiring", async () => {
-        const step = await fleet.step("retire blue", c => { network(c).clusters.blue.retiring = true; });
+        const step = await fleet.step("retire blue", c => {
+            network(c).clusters.blue.retiring = true;
+        });
         expectDocumented("retire-blue", step);
         expect(summarize(step.comparison)).to.deep.equal({
             changes: {
@@ -269,7 +322,11 @@ describe("lifecycle: add a cluster, weight it in, change a port cluster by clust
             },
             flags: [],
         });
-        expect(outputsOf(step).clusters.blue).to.deep.include({ retiring: true, weight: 0, registrarRoleArn: "arn:aws:iam::111111111111:role/shop-edge-registrar-blue" });
+        expect(outputsOf(step).clusters.blue).to.deep.include({
+            retiring: true,
+            weight: 0,
+            registrarRoleArn: "arn:aws:iam::111111111111:role/shop-edge-registrar-blue",
+        });
     });
 
     it("removes blue once its cluster stack is destroyed: its target groups, registrar role, external ID and RAM principal go, nothing flagged", async () => {
@@ -315,23 +372,43 @@ describe("lifecycle shortcuts with --max-shift 25", function () {
         greenAtZero["cluster-green"] = structuredClone(greenStack);
         const lifecycle = new Lifecycle(greenAtZero, { maxShift: 25 });
         await lifecycle.begin();
-        const step = await lifecycle.shortcut("green 0 -> 100", c => { network(c).clusters.green.weight = 100; });
+        const step = await lifecycle.shortcut("green 0 -> 100", c => {
+            network(c).clusters.green.weight = 100;
+        });
         expect(step.comparison.flags.map(f => [f.kind, f.message, f.safe])).to.deep.equal([
-            ["weight-shift", "ListenerRule shared-alb-rule-api moves more than 25 points of traffic at once: "
-                + "shared-alb-tg-blue-api 100% -> 50%, shared-alb-tg-green-api 0% -> 50%",
-            "move the weights in steps of at most 25 points, checking health between steps"],
-            ["weight-shift", "ListenerRule shared-alb-rule-web moves more than 25 points of traffic at once: "
-                + "shared-alb-tg-blue-web 100% -> 50%, shared-alb-tg-green-web 0% -> 50%",
-            "move the weights in steps of at most 25 points, checking health between steps"],
+            [
+                "weight-shift",
+                "ListenerRule shared-alb-rule-api moves more than 25 points of traffic at once: " +
+                    "shared-alb-tg-blue-api 100% -> 50%, shared-alb-tg-green-api 0% -> 50%",
+                "move the weights in steps of at most 25 points, checking health between steps",
+            ],
+            [
+                "weight-shift",
+                "ListenerRule shared-alb-rule-web moves more than 25 points of traffic at once: " +
+                    "shared-alb-tg-blue-web 100% -> 50%, shared-alb-tg-green-web 0% -> 50%",
+                "move the weights in steps of at most 25 points, checking health between steps",
+            ],
         ]);
         // Changing the service's port while both clusters carry it replaces both target groups under traffic.
-        const both = await lifecycle.shortcut("api port 9000 -> 9100 on green at 0 and blue at 100", c => { network(c).services.api.port = 9100; });
+        const both = await lifecycle.shortcut("api port 9000 -> 9100 on green at 0 and blue at 100", c => {
+            network(c).services.api.port = 9100;
+        });
         expect(summarize(both.comparison).flags).to.deep.equal([
-            ["weighted-target-group-replaced", "TargetGroup shared-alb-tg-blue-api is replaced (name, port) while it carries 100% of ListenerRule shared-alb-rule-api's traffic"],
+            [
+                "weighted-target-group-replaced",
+                "TargetGroup shared-alb-tg-blue-api is replaced (name, port) while it carries 100% of ListenerRule shared-alb-rule-api's traffic",
+            ],
         ]);
-        for (const [stack, key] of [["cluster-blue", "blue"], ["cluster-green", "green"]] as const) {
+        for (const [stack, key] of [
+            ["cluster-blue", "blue"],
+            ["cluster-green", "green"],
+        ] as const) {
             const binding = both.comparison.stacks.find(s => s.stack === stack)!.changes.find(x => x.name === `${key}-api`)!;
-            expect([binding.kind, binding.replaceOn, binding.deleteBeforeReplace]).to.deep.equal(["replace", ["spec.targetGroupARN"], true]);
+            expect([binding.kind, binding.replaceOn, binding.deleteBeforeReplace]).to.deep.equal([
+                "replace",
+                ["spec.targetGroupARN"],
+                true,
+            ]);
         }
     });
 });

@@ -16,8 +16,13 @@ export type FleetConfigs = Record<string, Record<string, any>>;
 /** The example fleet's configs (stacks/config), to edit step by step. */
 export function exampleFleet(): FleetConfigs {
     const out: FleetConfigs = {};
-    for (const f of fs.readdirSync(ExampleDir).filter(n => /^Pulumi\..+\.yaml$/.test(n)).sort()) {
-        out[f.slice("Pulumi.".length, -".yaml".length)] = (parse(fs.readFileSync(path.join(ExampleDir, f), "utf8")) as { config: Record<string, any> }).config;
+    for (const f of fs
+        .readdirSync(ExampleDir)
+        .filter(n => /^Pulumi\..+\.yaml$/.test(n))
+        .sort()) {
+        out[f.slice("Pulumi.".length, -".yaml".length)] = (
+            parse(fs.readFileSync(path.join(ExampleDir, f), "utf8")) as { config: Record<string, any> }
+        ).config;
     }
     return out;
 }
@@ -64,7 +69,10 @@ export class Lifecycle {
     private previous?: JsonPlan;
     readonly steps: StepResult[] = [];
 
-    constructor(configs: FleetConfigs, private readonly options: CompareOptions = {}) {
+    constructor(
+        configs: FleetConfigs,
+        private readonly options: CompareOptions = {},
+    ) {
         this.configs = structuredClone(configs);
     }
 
@@ -93,7 +101,11 @@ export class Lifecycle {
         return (await this.tryStep(name, edit, options)).step;
     }
 
-    private async tryStep(name: string, edit: (configs: FleetConfigs) => void, options: CompareOptions): Promise<{ configs: FleetConfigs; step: StepResult }> {
+    private async tryStep(
+        name: string,
+        edit: (configs: FleetConfigs) => void,
+        options: CompareOptions,
+    ): Promise<{ configs: FleetConfigs; step: StepResult }> {
         if (this.previous === undefined) {
             throw new Error("call begin() first");
         }

@@ -43,7 +43,11 @@ describe("modules the plan loads", function () {
     let loaded: { green: string[]; fleet: string[] };
 
     before(() => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", Script], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", Script], {
+            cwd: root,
+            encoding: "utf8",
+            maxBuffer: 1 << 26,
+        });
         expect(r.status, r.stderr).to.equal(0);
         loaded = JSON.parse(r.stdout) as typeof loaded;
     });
@@ -51,11 +55,19 @@ describe("modules the plan loads", function () {
     it("no provider package index, only the submodules the programs use", () => {
         expect(loaded.fleet.filter(f => Heavy.test(f))).to.deep.equal([]);
         expect(loaded.fleet).to.include.members([
-            "@pulumi/aws/lb/index.js", "@pulumi/aws/lb/targetGroup.js", "@pulumi/aws/iam/role.js",
-            "@pulumi/kubernetes/helm/v3/release.js", "@pulumi/kubernetes/core/v1/namespace.js", "@pulumi/eks/cluster.js",
+            "@pulumi/aws/lb/index.js",
+            "@pulumi/aws/lb/targetGroup.js",
+            "@pulumi/aws/iam/role.js",
+            "@pulumi/kubernetes/helm/v3/release.js",
+            "@pulumi/kubernetes/core/v1/namespace.js",
+            "@pulumi/eks/cluster.js",
         ]);
         // The package indexes alone load 315 (aws), 117 (kubernetes) and 13 (eks, with both others) modules.
-        const counts = { aws: count(loaded.fleet, "@pulumi/aws"), kubernetes: count(loaded.fleet, "@pulumi/kubernetes"), eks: count(loaded.fleet, "@pulumi/eks") };
+        const counts = {
+            aws: count(loaded.fleet, "@pulumi/aws"),
+            kubernetes: count(loaded.fleet, "@pulumi/kubernetes"),
+            eks: count(loaded.fleet, "@pulumi/eks"),
+        };
         expect(counts.aws, loaded.fleet.join("\n")).to.be.within(1, 60);
         expect(counts.kubernetes, loaded.fleet.join("\n")).to.be.within(1, 30);
         expect(counts.eks, loaded.fleet.join("\n")).to.be.within(1, 10);

@@ -60,19 +60,35 @@ describe("cli/plan/mock-runtime runProgram", () => {
     it("records protect, dependsOn, retainOnDelete, deleteBeforeReplace, ignoreChanges and replaceOnChanges", async () => {
         const run = await runProgram({ project: "alb-fleet", stack: "opts", mocks: cloud() }, async () => {
             const first = new Res("aws:s3/bucket:Bucket", "first", { bucket: "first" }, { protect: true, retainOnDelete: true });
-            new Res("aws:s3/bucket:Bucket", "second", { bucket: "second" }, {
-                dependsOn: [first], deleteBeforeReplace: true, ignoreChanges: ["tags"], replaceOnChanges: ["bucket", "website.*"],
-            });
+            new Res(
+                "aws:s3/bucket:Bucket",
+                "second",
+                { bucket: "second" },
+                {
+                    dependsOn: [first],
+                    deleteBeforeReplace: true,
+                    ignoreChanges: ["tags"],
+                    replaceOnChanges: ["bucket", "website.*"],
+                },
+            );
             return {};
         });
         const [first, second] = run.resources;
         expect(first.options).to.deep.equal({
-            protect: true, dependsOn: [], retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
+            protect: true,
+            dependsOn: [],
+            retainOnDelete: true,
+            deleteBeforeReplace: false,
+            ignoreChanges: [],
+            replaceOnChanges: [],
         });
         expect(second.options).to.deep.equal({
             protect: false,
             dependsOn: ["urn:pulumi:opts::alb-fleet::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::first"],
-            retainOnDelete: false, deleteBeforeReplace: true, ignoreChanges: ["tags"], replaceOnChanges: ["bucket", "website.*"],
+            retainOnDelete: false,
+            deleteBeforeReplace: true,
+            ignoreChanges: ["tags"],
+            replaceOnChanges: ["bucket", "website.*"],
         });
     });
 
@@ -82,15 +98,21 @@ describe("cli/plan/mock-runtime runProgram", () => {
             new Res("aws:s3/bucket:Bucket", "found", {}, { id: "bucket-that-exists" });
             return {};
         });
-        expect(run.resources.map(r => [r.name, r.read])).to.deep.equal([["made", false], ["found", true]]);
+        expect(run.resources.map(r => [r.name, r.read])).to.deep.equal([
+            ["made", false],
+            ["found", true],
+        ]);
         expect(run.resources[1].id).to.equal("bucket-that-exists");
     });
 
     it("serves a stack reference from the fake cloud's stack outputs", async () => {
-        const run = await runProgram({ project: "alb-fleet", stack: "reader", mocks: cloud({ network: { vpcId: "vpc-1", n: 3 } }) }, async () => {
-            const ref = new pulumi.StackReference("network");
-            return { vpcId: ref.requireOutput("vpcId"), n: ref.getOutput("n") };
-        });
+        const run = await runProgram(
+            { project: "alb-fleet", stack: "reader", mocks: cloud({ network: { vpcId: "vpc-1", n: 3 } }) },
+            async () => {
+                const ref = new pulumi.StackReference("network");
+                return { vpcId: ref.requireOutput("vpcId"), n: ref.getOutput("n") };
+            },
+        );
         expect(run.outputs).to.deep.equal({ vpcId: "vpc-1", n: 3 });
         expect(run.resources.map(r => [r.type, r.name])).to.deep.equal([["pulumi:pulumi:StackReference", "network"]]);
     });
@@ -98,12 +120,13 @@ describe("cli/plan/mock-runtime runProgram", () => {
     it("serializes outputs served to many stack references once, and serves each reference its own", async () => {
         let walks = 0;
         // Counts how often the SDK goes through the served outputs' keys (serializing them).
-        const counted = <T extends object>(value: T): T => new Proxy(value, {
-            ownKeys(target) {
-                walks++;
-                return Reflect.ownKeys(target);
-            },
-        });
+        const counted = <T extends object>(value: T): T =>
+            new Proxy(value, {
+                ownKeys(target) {
+                    walks++;
+                    return Reflect.ownKeys(target);
+                },
+            });
         const network = counted({ vpcId: "vpc-1", clusters: { blue: { weight: 100 }, green: { weight: 0 } } });
         const reader = (name: string) => async () => {
             const ref = new pulumi.StackReference(name);
@@ -112,7 +135,9 @@ describe("cli/plan/mock-runtime runProgram", () => {
         const stackOutputs = { network, "org/alb-fleet/network": network };
         const first = await runProgram({ project: "alb-fleet", stack: "a", mocks: cloud(stackOutputs) }, reader("network"));
         const walked = walks;
-        const others = await Promise.all(["b", "c"].map(stack => runProgram({ project: "alb-fleet", stack, mocks: cloud(stackOutputs) }, reader("network"))));
+        const others = await Promise.all(
+            ["b", "c"].map(stack => runProgram({ project: "alb-fleet", stack, mocks: cloud(stackOutputs) }, reader("network"))),
+        );
         expect(walks).to.equal(walked);
         for (const run of [first, ...others]) {
             expect(run.outputs).to.deep.equal({ vpcId: "vpc-1", clusters: { blue: { weight: 100 }, green: { weight: 0 } } });
@@ -121,24 +146,44 @@ describe("cli/plan/mock-runtime runProgram", () => {
         expect(others[1].resources[0].urn).to.equal("urn:pulumi:c::alb-fleet::pulumi:pulumi:Stack$pulumi:pulumi:StackReference::network");
 
         // Another name, other secret output names or other outputs: served as such.
-        const named = await runProgram({ project: "alb-fleet", stack: "d", mocks: new FakeCloud({
-            accountId: "111111111111", region: "eu-west-1", stackOutputs, stackSecretOutputNames: { "org/alb-fleet/network": ["vpcId"] },
-        }) }, async () => {
-            const ref = new pulumi.StackReference("org/alb-fleet/network");
-            return { vpcId: ref.requireOutput("vpcId"), secret: await pulumi.isSecret(ref.requireOutput("vpcId")), name: ref.name };
-        });
+        const named = await runProgram(
+            {
+                project: "alb-fleet",
+                stack: "d",
+                mocks: new FakeCloud({
+                    accountId: "111111111111",
+                    region: "eu-west-1",
+                    stackOutputs,
+                    stackSecretOutputNames: { "org/alb-fleet/network": ["vpcId"] },
+                }),
+            },
+            async () => {
+                const ref = new pulumi.StackReference("org/alb-fleet/network");
+                return { vpcId: ref.requireOutput("vpcId"), secret: await pulumi.isSecret(ref.requireOutput("vpcId")), name: ref.name };
+            },
+        );
         expect(named.outputs).to.deep.equal({ vpcId: "vpc-1", secret: true, name: "org/alb-fleet/network" });
-        const changed = await runProgram({ project: "alb-fleet", stack: "e", mocks: cloud({ network: { ...network, vpcId: "vpc-2" } }) }, reader("network"));
+        const changed = await runProgram(
+            { project: "alb-fleet", stack: "e", mocks: cloud({ network: { ...network, vpcId: "vpc-2" } }) },
+            reader("network"),
+        );
         expect(changed.outputs.vpcId).to.equal("vpc-2");
     });
 
     it("marks config keys listed as secret, so the program reads secret outputs", async () => {
-        const run = await runProgram({
-            project: "alb-fleet", stack: "sec", config: { "alb-fleet:token": "x" }, secretKeys: ["alb-fleet:token"], mocks: cloud(),
-        }, async () => {
-            const cfg = new pulumi.Config("alb-fleet");
-            return { isSecret: await pulumi.isSecret(cfg.requireSecret("token")) };
-        });
+        const run = await runProgram(
+            {
+                project: "alb-fleet",
+                stack: "sec",
+                config: { "alb-fleet:token": "x" },
+                secretKeys: ["alb-fleet:token"],
+                mocks: cloud(),
+            },
+            async () => {
+                const cfg = new pulumi.Config("alb-fleet");
+                return { isSecret: await pulumi.isSecret(cfg.requireSecret("token")) };
+            },
+        );
         expect(run.outputs).to.deep.equal({ isSecret: true });
     });
 
@@ -160,7 +205,10 @@ describe("cli/plan/mock-runtime runProgram", () => {
     it("rejects with the program's error", async () => {
         const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
             throw new Error("program failed");
-        }).then(() => undefined, (e: Error) => e);
+        }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         expect(err?.message).to.equal("program failed");
     });
 
@@ -186,14 +234,19 @@ describe("cli/plan/mock-runtime runProgram", () => {
         it("are restored after a failed program, which keeps its message", async () => {
             const err = await runProgram({ project: "alb-fleet", stack: "bad", mocks: cloud() }, async () => {
                 throw new Error("clusters.blue.weight: got 1000; expected 0 to 999");
-            }).then(() => undefined, (e: Error) => e);
+            }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(err?.message).to.equal("clusters.blue.weight: got 1000; expected 0 to 999");
             expect(Error.stackTraceLimit).to.equal(17);
         });
 
         it("stay off until the last of overlapping runs ends", async () => {
             let release!: () => void;
-            const gate = new Promise<void>(resolve => { release = resolve; });
+            const gate = new Promise<void>(resolve => {
+                release = resolve;
+            });
             const long = withoutStackTraces(async () => {
                 await gate;
                 return Error.stackTraceLimit;
@@ -208,7 +261,12 @@ describe("cli/plan/mock-runtime runProgram", () => {
 
 describe("cli/plan/fake-cloud FakeCloud", () => {
     const password = (name: string, inputs: Record<string, unknown>, accountId = "111111111111") =>
-        new FakeCloud({ accountId, region: "eu-west-1" }).newResource({ type: "random:index/randomPassword:RandomPassword", name, inputs, custom: true });
+        new FakeCloud({ accountId, region: "eu-west-1" }).newResource({
+            type: "random:index/randomPassword:RandomPassword",
+            name,
+            inputs,
+            custom: true,
+        });
 
     it("answers random.RandomPassword as the provider would, offline: a secret result of the length and classes asked, the same every time", () => {
         const a = password("edge-external-id-blue", { length: 32, special: false, upper: true, lower: true, numeric: true });
@@ -217,27 +275,41 @@ describe("cli/plan/fake-cloud FakeCloud", () => {
         const result = (a.state.result as { value: string }).value;
         expect(result).to.match(/^[A-Za-z0-9]{32}$/);
         expect(isSecretMarker(a.state.bcryptHash)).to.equal(true);
-        expect(password("edge-external-id-blue", { length: 32, special: false, upper: true, lower: true, numeric: true }).state.result).to.deep.equal(a.state.result);
+        expect(
+            password("edge-external-id-blue", { length: 32, special: false, upper: true, lower: true, numeric: true }).state.result,
+        ).to.deep.equal(a.state.result);
         // Another resource, another stack's account or other arguments: another value.
         const other = (p: { state: Record<string, unknown> }) => (p.state.result as { value: string }).value;
         expect(other(password("edge-external-id-red", { length: 32, special: false }))).to.not.equal(result);
         expect(other(password("edge-external-id-blue", { length: 32, special: false }, "333333333333"))).to.not.equal(result);
         expect(other(password("x", { length: 12, upper: false, numeric: false, special: false }))).to.match(/^[a-z]{12}$/);
-        expect(other(password("x", { length: 40, lower: false, upper: false, numeric: false, overrideSpecial: "-_" }))).to.match(/^[-_]{40}$/);
+        expect(other(password("x", { length: 40, lower: false, upper: false, numeric: false, overrideSpecial: "-_" }))).to.match(
+            /^[-_]{40}$/,
+        );
     });
 
     const arnOf = (region: string, type: string, inputs: Record<string, unknown> = {}): unknown =>
         new FakeCloud({ accountId: "111111111111", region }).newResource({ type, name: "x", inputs, custom: true }).state.arn;
 
     it("makes up ARNs in the partition of the stack's region", () => {
-        for (const [region, partition] of [["eu-west-1", "aws"], ["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"]]) {
+        for (const [region, partition] of [
+            ["eu-west-1", "aws"],
+            ["cn-north-1", "aws-cn"],
+            ["us-gov-west-1", "aws-us-gov"],
+        ]) {
             expect(arnOf(region, "aws:iam/role:Role", { name: "lbc" })).to.equal(`arn:${partition}:iam::111111111111:role/lbc`);
             expect(arnOf(region, "aws:lb/targetGroup:TargetGroup", { name: "tg" })).to.match(
-                new RegExp(`^arn:${partition}:elasticloadbalancing:${region}:111111111111:targetgroup/tg/[0-9a-f]{16}$`));
-            expect(arnOf(region, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", { url: `https://oidc.eks.${region}.amazonaws.com/id/ABC` }))
-                .to.equal(`arn:${partition}:iam::111111111111:oidc-provider/oidc.eks.${region}.amazonaws.com/id/ABC`);
-            expect(new FakeCloud({ accountId: "111111111111", region }).call({ token: "aws:index/getPartition:getPartition", inputs: {} }).partition)
-                .to.equal(partition);
+                new RegExp(`^arn:${partition}:elasticloadbalancing:${region}:111111111111:targetgroup/tg/[0-9a-f]{16}$`),
+            );
+            expect(
+                arnOf(region, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", {
+                    url: `https://oidc.eks.${region}.amazonaws.com/id/ABC`,
+                }),
+            ).to.equal(`arn:${partition}:iam::111111111111:oidc-provider/oidc.eks.${region}.amazonaws.com/id/ABC`);
+            expect(
+                new FakeCloud({ accountId: "111111111111", region }).call({ token: "aws:index/getPartition:getPartition", inputs: {} })
+                    .partition,
+            ).to.equal(partition);
         }
     });
 });
@@ -253,23 +325,40 @@ describe("cli/plan/fake-cloud FakeCloud: the Kubernetes cluster's existing objec
             return (e as Error).message.split("\n")[0];
         }
     };
-    const created = (type: string, what: string) => `resource "${type}::r" was not successfully created by the Kubernetes API server: ${what} already exists`;
+    const created = (type: string, what: string) =>
+        `resource "${type}::r" was not successfully created by the Kubernetes API server: ${what} already exists`;
     const force = { "pulumi.com/patchForce": "true" };
     const table: [string, Partial<FakeCloudContext>, string, Record<string, unknown>, string][] = [
         ["a plain namespace create, cluster unknown", {}, NsType, { name: "shop" }, "ok shop"],
         ["a plain namespace create, absent", { namespaces: ["default"] }, NsType, { name: "shop" }, "ok shop"],
-        ["a plain namespace create, present", { namespaces: ["shop"] }, NsType, { name: "shop" }, created(NsType, "namespaces \"shop\"")],
+        ["a plain namespace create, present", { namespaces: ["shop"] }, NsType, { name: "shop" }, created(NsType, 'namespaces "shop"')],
         ["a namespace patch, present", { namespaces: ["shop"] }, `${NsType}Patch`, { name: "shop" }, "ok shop"],
         ["a namespace patch, absent (created)", { namespaces: [] }, `${NsType}Patch`, { name: "shop" }, "ok shop"],
-        ["a patch without a name", {}, `${NsType}Patch`, {}, `${NsType}Patch::r: patch resources require the \`.metadata.name\` field to be set`],
+        [
+            "a patch without a name",
+            {},
+            `${NsType}Patch`,
+            {},
+            `${NsType}Patch::r: patch resources require the \`.metadata.name\` field to be set`,
+        ],
         ["a plain CRD create, absent", { crds: [] }, CrdType, { name: Crd }, `ok ${Crd}`],
-        ["a plain CRD create, present", { crds: [Crd] }, CrdType, { name: Crd },
-            created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`)],
+        [
+            "a plain CRD create, present",
+            { crds: [Crd] },
+            CrdType,
+            { name: Crd },
+            created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`),
+        ],
         ["a forced CRD patch, present", { crds: [Crd] }, `${CrdType}Patch`, { name: Crd, annotations: force }, `ok ${Crd}`],
-        ["a CRD patch without force, present (another field manager's)", { crds: [Crd] }, `${CrdType}Patch`, { name: Crd },
-            `resource "${CrdType}Patch::r" was not successfully created by the Kubernetes API server: server-side apply field conflict detected, `
-            + "see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/"
-            + "#handle-field-conflicts-on-existing-resources for troubleshooting help"],
+        [
+            "a CRD patch without force, present (another field manager's)",
+            { crds: [Crd] },
+            `${CrdType}Patch`,
+            { name: Crd },
+            `resource "${CrdType}Patch::r" was not successfully created by the Kubernetes API server: server-side apply field conflict detected, ` +
+                "see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/" +
+                "#handle-field-conflicts-on-existing-resources for troubleshooting help",
+        ],
         ["a CRD patch without force, absent", { crds: [] }, `${CrdType}Patch`, { name: Crd }, `ok ${Crd}`],
     ];
     for (const [what, ctx, type, metadata, expected] of table) {
@@ -282,7 +371,7 @@ describe("cli/plan/fake-cloud FakeCloud: the Kubernetes cluster's existing objec
         const cloud = new FakeCloud({ accountId: "111111111111", region: "eu-west-1", namespaces: [], crds: [] });
         expect(write(cloud, `${NsType}Patch`, { name: "shop" })).to.equal("ok shop");
         expect(cloud.newResource({ type: NsType, name: "read", inputs: {}, custom: true, id: "shop" }).id).to.equal("shop");
-        expect(write(cloud, NsType, { name: "shop" })).to.equal(created(NsType, "namespaces \"shop\""));
+        expect(write(cloud, NsType, { name: "shop" })).to.equal(created(NsType, 'namespaces "shop"'));
         expect(write(cloud, `${CrdType}Patch`, { name: Crd })).to.equal(`ok ${Crd}`);
         expect(write(cloud, `${CrdType}Patch`, { name: Crd })).to.equal(`ok ${Crd}`);
         expect(write(cloud, CrdType, { name: Crd })).to.equal(created(CrdType, `customresourcedefinitions.apiextensions.k8s.io "${Crd}"`));

@@ -10,11 +10,12 @@ import { planFleet, settleEach } from "../../cli/plan/fleet";
 import { JsonPlan, renderJson } from "../../cli/plan/render";
 import { captureIo, clusterYaml, configDir, fakeNetworkProgram, fakeRunRole, networkYaml } from "./helpers";
 
-const fleet = () => configDir({
-    network: networkYaml(),
-    "cluster-blue": clusterYaml("blue", "222222222222"),
-    "cluster-green": clusterYaml("green", "111111111111", "org/alb-fleet/network"),
-});
+const fleet = () =>
+    configDir({
+        network: networkYaml(),
+        "cluster-blue": clusterYaml("blue", "222222222222"),
+        "cluster-green": clusterYaml("green", "111111111111", "org/alb-fleet/network"),
+    });
 
 async function plan(argv: string[], program = fakeRunRole) {
     const io = captureIo();
@@ -62,12 +63,34 @@ describe("shared-alb plan", () => {
         expect(r.err).to.equal("");
         const doc = JSON.parse(r.out) as JsonPlan;
         expect(Object.keys(doc)).to.deep.equal(["stacks"]);
-        expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([["network", "network"], ["cluster-blue", "cluster"], ["cluster-green", "cluster"]]);
+        expect(doc.stacks.map(s => [s.stack, s.role])).to.deep.equal([
+            ["network", "network"],
+            ["cluster-blue", "cluster"],
+            ["cluster-green", "cluster"],
+        ]);
         for (const s of doc.stacks) {
             expect(Object.keys(s)).to.deep.equal(["stack", "role", "resources", "outputs", "assumedValues", "precedence"]);
             for (const res of s.resources) {
-                expect(Object.keys(res)).to.deep.equal(["urn", "type", "name", "id", "read", "parent", "provider", "inputs", "outputs", "options"]);
-                expect(Object.keys(res.options)).to.deep.equal(["protect", "dependsOn", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges"]);
+                expect(Object.keys(res)).to.deep.equal([
+                    "urn",
+                    "type",
+                    "name",
+                    "id",
+                    "read",
+                    "parent",
+                    "provider",
+                    "inputs",
+                    "outputs",
+                    "options",
+                ]);
+                expect(Object.keys(res.options)).to.deep.equal([
+                    "protect",
+                    "dependsOn",
+                    "retainOnDelete",
+                    "deleteBeforeReplace",
+                    "ignoreChanges",
+                    "replaceOnChanges",
+                ]);
             }
         }
         const network = doc.stacks[0];
@@ -91,7 +114,7 @@ describe("shared-alb plan", () => {
         expect((tgb.inputs as { spec: { targetGroupARN: string } }).spec.targetGroupARN).to.equal(blueTg);
         const ref = doc.stacks[2].resources.find(x => x.type === "pulumi:pulumi:StackReference")!;
         expect(ref.name).to.equal("org/alb-fleet/network");
-        const served = (ref.outputs as { outputs: Record<string, unknown>; secretOutputNames: string[] });
+        const served = ref.outputs as { outputs: Record<string, unknown>; secretOutputNames: string[] };
         expect(served.outputs.token).to.equal("[secret]");
         expect(served.secretOutputNames).to.deep.equal(["token"]);
         expect(served.outputs.accountId).to.equal("111111111111");
@@ -121,7 +144,12 @@ describe("shared-alb plan", () => {
             const events: string[] = [];
             expect((await plan(["--config-dir", fleet()], recording(events))).code).to.equal(0);
             expect(events).to.deep.equal([
-                "start network", "end network", "start cluster-blue", "end cluster-blue", "start cluster-green", "end cluster-green",
+                "start network",
+                "end network",
+                "start cluster-blue",
+                "end cluster-blue",
+                "start cluster-green",
+                "end cluster-green",
             ]);
         });
 
@@ -135,7 +163,10 @@ describe("shared-alb plan", () => {
 
         it("refuses a concurrency that is not a whole number of stacks", async () => {
             for (const concurrency of [0, 1.5, -1, NaN]) {
-                const err = await planFleet({ configDir: fleet(), program: fakeRunRole, concurrency }).then(() => undefined, (e: Error) => e);
+                const err = await planFleet({ configDir: fleet(), program: fakeRunRole, concurrency }).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
                 expect(err?.message).to.equal(`concurrency: got ${concurrency}; expected a whole number of stacks, at least 1`);
             }
         });
@@ -157,7 +188,13 @@ describe("shared-alb plan", () => {
         });
         expect(started).to.deep.equal([5, 1, 3, 2, 4]);
         expect(most).to.equal(2);
-        expect(results.map(r => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).to.deep.equal([50, 10, "three", 20, 40]);
+        expect(results.map(r => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).to.deep.equal([
+            50,
+            10,
+            "three",
+            20,
+            40,
+        ]);
     });
 
     it("--stack plans one stack with its network stack and prints only it", async () => {
@@ -172,7 +209,9 @@ describe("shared-alb plan", () => {
         const doc = JSON.parse(r.out) as JsonPlan;
         expect(doc.stacks.map(s => s.stack)).to.deep.equal(["cluster-green"]);
         const tree = await plan(["--config-dir", fleet(), "--stack", "network"]);
-        expect(tree.out).to.equal(`${ExpectedTree.split("\n\n")[0]}\n\nfleet: 5 resources (2 TargetGroup, 1 ListenerRule, 1 LoadBalancer, 1 SharedAlb), 1 protected\n`);
+        expect(tree.out).to.equal(
+            `${ExpectedTree.split("\n\n")[0]}\n\nfleet: 5 resources (2 TargetGroup, 1 ListenerRule, 1 LoadBalancer, 1 SharedAlb), 1 protected\n`,
+        );
     });
 
     it("notes secure values planned with a placeholder", async () => {
@@ -182,27 +221,34 @@ describe("shared-alb plan", () => {
         const doc = JSON.parse(r.out) as JsonPlan;
         expect((doc.stacks[0].outputs as Record<string, unknown>).externalId).to.equal("[secret]");
         const tree = await plan(["--config-dir", dir]);
-        expect(tree.out.split("\n")[1]).to.equal("  note: secure values cannot be decrypted offline; planned with a placeholder: alb-fleet:externalId");
+        expect(tree.out.split("\n")[1]).to.equal(
+            "  note: secure values cannot be decrypted offline; planned with a placeholder: alb-fleet:externalId",
+        );
     });
 
     describe("errors: exit 1, messages on stderr naming the stack, nothing on stdout", () => {
         it("a program's ConfigErrors", async () => {
             const program = async () => {
                 if (pulumi.getStack() === "cluster-blue") {
-                    throw new ConfigErrors([new ConfigError("bindings.web.port", 0, "expected an integer port from 1 to 65535"), new ConfigError("key", "Blue", "expected lower-case letters")]);
+                    throw new ConfigErrors([
+                        new ConfigError("bindings.web.port", 0, "expected an integer port from 1 to 65535"),
+                        new ConfigError("key", "Blue", "expected lower-case letters"),
+                    ]);
                 }
                 return fakeRunRole();
             };
             const r = await plan(["--config-dir", fleet(), "--json"], program);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal([
-                "shared-alb plan: failed, nothing planned",
-                "error: stack cluster-blue (Pulumi.cluster-blue.yaml): 2 configuration errors:",
-                "    - bindings.web.port: got 0; expected an integer port from 1 to 65535",
-                "    - key: got \"Blue\"; expected lower-case letters",
-                "",
-            ].join("\n"));
+            expect(r.err).to.equal(
+                [
+                    "shared-alb plan: failed, nothing planned",
+                    "error: stack cluster-blue (Pulumi.cluster-blue.yaml): 2 configuration errors:",
+                    "    - bindings.web.port: got 0; expected an integer port from 1 to 65535",
+                    '    - key: got "Blue"; expected lower-case letters',
+                    "",
+                ].join("\n"),
+            );
         });
 
         it("a pulumi.ResourceError", async () => {
@@ -216,13 +262,15 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", fleet()], program);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal([
-                "shared-alb plan: failed, nothing planned",
-                "error: stack network (Pulumi.network.yaml): clusters.blue.weight: got 1000; expected an integer from 0 to 999",
-                "error: stack cluster-blue (Pulumi.cluster-blue.yaml): not planned: its network stack network failed",
-                "error: stack cluster-green (Pulumi.cluster-green.yaml): not planned: its network stack network failed",
-                "",
-            ].join("\n"));
+            expect(r.err).to.equal(
+                [
+                    "shared-alb plan: failed, nothing planned",
+                    "error: stack network (Pulumi.network.yaml): clusters.blue.weight: got 1000; expected an integer from 0 to 999",
+                    "error: stack cluster-blue (Pulumi.cluster-blue.yaml): not planned: its network stack network failed",
+                    "error: stack cluster-green (Pulumi.cluster-green.yaml): not planned: its network stack network failed",
+                    "",
+                ].join("\n"),
+            );
         });
 
         it("an unhandled rejection inside a stack is attributed to it", async () => {
@@ -233,7 +281,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", dir], fakeRunRole);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): boom in apply\n");
+            expect(r.err).to.equal(
+                "shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): boom in apply\n",
+            );
             expect(process.listeners("unhandledRejection").map(l => l.name)).to.not.include("onUnhandledRejection");
         });
 
@@ -242,7 +292,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", dir]);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal(`shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): alb-fleet:cluster.networkStack: got "org/alb-fleet/net"; expected a network stack of ${dir} (network stacks: network)\n`);
+            expect(r.err).to.equal(
+                `shared-alb plan: failed, nothing planned\nerror: stack cluster-blue (Pulumi.cluster-blue.yaml): alb-fleet:cluster.networkStack: got "org/alb-fleet/net"; expected a network stack of ${dir} (network stacks: network)\n`,
+            );
         });
 
         it("a cluster key the network does not have (the program's own error)", async () => {
@@ -250,7 +302,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", dir]);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack cluster-red (Pulumi.cluster-red.yaml): error serializing property \"spec\": the network stack has no cluster \"red\"\n");
+            expect(r.err).to.equal(
+                'shared-alb plan: failed, nothing planned\nerror: stack cluster-red (Pulumi.cluster-red.yaml): error serializing property "spec": the network stack has no cluster "red"\n',
+            );
         });
 
         it("a bad config file", async () => {
@@ -258,7 +312,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", dir]);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack weird (Pulumi.weird.yaml): alb-fleet:role: got \"dns\"; expected one of \"network\", \"cluster\"\n");
+            expect(r.err).to.equal(
+                'shared-alb plan: failed, nothing planned\nerror: stack weird (Pulumi.weird.yaml): alb-fleet:role: got "dns"; expected one of "network", "cluster"\n',
+            );
         });
 
         it("a provider function the offline plan cannot answer, with its message", async () => {
@@ -269,7 +325,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", configDir({ network: networkYaml() })], program);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal("shared-alb plan: failed, nothing planned\nerror: stack network (Pulumi.network.yaml): aws:foo/getBar:getBar: the offline plan has no answer for aws:foo/getBar:getBar\n");
+            expect(r.err).to.equal(
+                "shared-alb plan: failed, nothing planned\nerror: stack network (Pulumi.network.yaml): aws:foo/getBar:getBar: the offline plan has no answer for aws:foo/getBar:getBar\n",
+            );
         });
 
         it("an unknown --stack", async () => {
@@ -277,7 +335,9 @@ describe("shared-alb plan", () => {
             const r = await plan(["--config-dir", dir, "--stack", "nope"]);
             expect(r.code).to.equal(1);
             expect(r.out).to.equal("");
-            expect(r.err).to.equal(`shared-alb plan: failed, nothing planned\nerror: plan: no stack "nope" in ${dir} (stacks: cluster-blue, cluster-green, network)\n`);
+            expect(r.err).to.equal(
+                `shared-alb plan: failed, nothing planned\nerror: plan: no stack "nope" in ${dir} (stacks: cluster-blue, cluster-green, network)\n`,
+            );
         });
     });
 
@@ -286,11 +346,13 @@ describe("shared-alb plan", () => {
         const io = captureIo(elsewhere);
         expect(await main([], io, { program: fakeRunRole })).to.equal(1);
         expect(io.out()).to.equal("");
-        expect(io.err()).to.equal("shared-alb plan: cannot read the config directory \"stacks/config\": no such file; "
-            + "run shared-alb in the Pulumi project's directory (next to Pulumi.yaml) or pass --config-dir DIR\n");
+        expect(io.err()).to.equal(
+            'shared-alb plan: cannot read the config directory "stacks/config": no such file; ' +
+                "run shared-alb in the Pulumi project's directory (next to Pulumi.yaml) or pass --config-dir DIR\n",
+        );
         const given = captureIo(elsewhere);
         expect(await main(["--config-dir", "nope"], given, { program: fakeRunRole })).to.equal(1);
-        expect(given.err()).to.equal("shared-alb plan: cannot read the config directory \"nope\": no such file\n");
+        expect(given.err()).to.equal('shared-alb plan: cannot read the config directory "nope": no such file\n');
     });
 
     it("colours the tree on a terminal, as the doctor does: the same text, never with NO_COLOR or when piped", async () => {
@@ -304,9 +366,13 @@ describe("shared-alb plan", () => {
         };
         const tty = await run(true, {});
         expect(tty).to.contain("\u001b[1mnetwork (network, account 111111111111, eu-west-1, Pulumi.network.yaml)\u001b[22m\n");
-        expect(tty).to.contain("\u001b[2m     ├─ \u001b[22mLoadBalancer shop-alb  \u001b[33m[protected]\u001b[39m  name=\"shop\"");
+        expect(tty).to.contain('\u001b[2m     ├─ \u001b[22mLoadBalancer shop-alb  \u001b[33m[protected]\u001b[39m  name="shop"');
         expect(tty).to.contain("\u001b[1mfleet: 3 stacks, 11 resources");
-        expect(Object.values(Styles).flat().reduce((text, code) => text.split(code).join(""), tty)).to.equal(ExpectedTree);
+        expect(
+            Object.values(Styles)
+                .flat()
+                .reduce((text, code) => text.split(code).join(""), tty),
+        ).to.equal(ExpectedTree);
         expect(await run(true, { NO_COLOR: "1" })).to.equal(ExpectedTree);
         expect(await run(false, {})).to.equal(ExpectedTree);
         const json = captureIo();

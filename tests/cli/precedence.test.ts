@@ -31,9 +31,16 @@ describe("shared-alb plan: the precedence of overlapping services", function () 
         const dir = fleet();
         const doc = JSON.parse(await run(["--config-dir", dir, "--json"])) as JsonPlan;
         const network = doc.stacks[0];
-        const priority = (service: string) => (network.resources.find(r => r.name === `shared-alb-rule-${service}`)!.inputs as { priority: number }).priority;
+        const priority = (service: string) =>
+            (network.resources.find(r => r.name === `shared-alb-rule-${service}`)!.inputs as { priority: number }).priority;
         const entry = (host: string, path: string, winner: string, loser: string) => ({
-            listener: "shared-alb-https", request: { host, path }, winner, loser, winnerPriority: priority(winner), loserPriority: priority(loser), shadowedBy: null,
+            listener: "shared-alb-https",
+            request: { host, path },
+            winner,
+            loser,
+            winnerPriority: priority(winner),
+            loserPriority: priority(loser),
+            shadowedBy: null,
         });
         const expected = [
             entry("shop.example.com", "/checkout/x", "checkout", "web"),
@@ -48,7 +55,10 @@ describe("shared-alb plan: the precedence of overlapping services", function () 
         expect(tree[at - 1]).to.match(/^ {2}outputs: /);
         expect(tree.slice(at, at + 4)).to.deep.equal([
             "  precedence (Listener shared-alb-https):",
-            ...expected.map(e => `    ${e.request.host} ${e.request.path} → ${e.winner} (priority ${e.winnerPriority}) before web (priority ${e.loserPriority})`),
+            ...expected.map(
+                e =>
+                    `    ${e.request.host} ${e.request.path} → ${e.winner} (priority ${e.winnerPriority}) before web (priority ${e.loserPriority})`,
+            ),
         ]);
         expect(tree[at + 4]).to.match(/^ {2}network: \d+ resources \(12 ListenerRule, /);
     });

@@ -31,8 +31,12 @@ async function planOf(configs: FleetConfigs): Promise<JsonPlan> {
 let examplePlan: JsonPlan;
 
 /** The update from `start` (default: the example fleet) to its configs edited by `edit`, with the AFTER plan then edited by `alter`. */
-async function update(edit: (c: FleetConfigs) => void, options: CompareOptions = {},
-    alter: (plan: JsonPlan) => void = () => undefined, start?: (c: FleetConfigs) => void): Promise<Update> {
+async function update(
+    edit: (c: FleetConfigs) => void,
+    options: CompareOptions = {},
+    alter: (plan: JsonPlan) => void = () => undefined,
+    start?: (c: FleetConfigs) => void,
+): Promise<Update> {
     const base = exampleFleet();
     start?.(base);
     const before = start === undefined ? examplePlan : await planOf(base);
@@ -74,8 +78,14 @@ async function expectSameFlags(u: Update, kinds: FlagKind[]): Promise<JsonCompar
     expect([r.code, r.err]).to.deep.equal([flags.length > 0 ? 3 : 0, ""]);
     expect(r.doc.flags).to.deep.equal(flags);
     expect([...new Set(r.doc.flags.map(f => f.kind))]).to.deep.equal(kinds);
-    const changes = (s: { stack: string; created: unknown; updated: unknown; replaced: unknown; deleted: unknown; unchanged: number }) =>
-        ({ stack: s.stack, created: s.created, updated: s.updated, replaced: s.replaced, deleted: s.deleted, unchanged: s.unchanged });
+    const changes = (s: { stack: string; created: unknown; updated: unknown; replaced: unknown; deleted: unknown; unchanged: number }) => ({
+        stack: s.stack,
+        created: s.created,
+        updated: s.updated,
+        replaced: s.replaced,
+        deleted: s.deleted,
+        unchanged: s.unchanged,
+    });
     expect(r.doc.stacks.map(changes)).to.deep.equal(toJsonComparison(compared, []).stacks.map(changes));
     return r.doc;
 }
@@ -88,41 +98,85 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
     });
 
     it("the example fleet's weight step (green 0 -> 20, --max-shift 25): the rules update, nothing flagged, exit 0", async () => {
-        const doc = await expectSameFlags(await update(c => { network(c).clusters.green.weight = 20; }, { maxShift: 25 }), []);
+        const doc = await expectSameFlags(
+            await update(
+                c => {
+                    network(c).clusters.green.weight = 20;
+                },
+                { maxShift: 25 },
+            ),
+            [],
+        );
         expect(doc.stacks.map(s => [s.stack, s.updated.map(x => x.name)])).to.deep.equal([
-            ["network", ["shared-alb-rule-api", "shared-alb-rule-web"]], ["cluster-blue", []], ["cluster-green", []],
+            ["network", ["shared-alb-rule-api", "shared-alb-rule-web"]],
+            ["cluster-blue", []],
+            ["cluster-green", []],
         ]);
     });
     it("a weight move over --max-shift (green 0 -> 100, --max-shift 25): weight-shift on both rules", async () => {
-        await expectSameFlags(await update(c => { network(c).clusters.green.weight = 100; }, { maxShift: 25 }), ["weight-shift"]);
+        await expectSameFlags(
+            await update(
+                c => {
+                    network(c).clusters.green.weight = 100;
+                },
+                { maxShift: 25 },
+            ),
+            ["weight-shift"],
+        );
     });
 
     it("api's port changed while both clusters carry it: the weighted target groups are replaced (the rule's new ARNs unknown, tied to them by URN)", async () => {
-        const u = await update(c => { network(c).services.api.port = 9100; }, {}, () => undefined, c => { network(c).clusters.green.weight = 50; });
+        const u = await update(
+            c => {
+                network(c).services.api.port = 9100;
+            },
+            {},
+            () => undefined,
+            c => {
+                network(c).clusters.green.weight = 50;
+            },
+        );
         const doc = await expectSameFlags(u, ["weighted-target-group-replaced"]);
         expect(doc.flags.map(f => f.message)).to.deep.equal([
             "TargetGroup shared-alb-tg-blue-api is replaced (name, port) while it carries 66.7% of ListenerRule shared-alb-rule-api's traffic",
             "TargetGroup shared-alb-tg-green-api is replaced (name, port) while it carries 33.3% of ListenerRule shared-alb-rule-api's traffic",
         ]);
         // The engine's document holds the unknown sentinel where the rule names the new target groups.
-        const preview = JSON.parse(fs.readFileSync(writePreviews(u)[0], "utf8")) as { steps: { op: string; urn: string; newState?: { inputs: any } }[] };
+        const preview = JSON.parse(fs.readFileSync(writePreviews(u)[0], "utf8")) as {
+            steps: { op: string; urn: string; newState?: { inputs: any } }[];
+        };
         const rule = preview.steps.find(x => x.op === "update" && x.urn.endsWith("::shared-alb-rule-api"))!;
-        expect(rule.newState!.inputs.actions[0].forward.targetGroups.map((t: { arn: string }) => t.arn)).to.deep.equal([UnknownStringValue, UnknownStringValue]);
+        expect(rule.newState!.inputs.actions[0].forward.targetGroups.map((t: { arn: string }) => t.arn)).to.deep.equal([
+            UnknownStringValue,
+            UnknownStringValue,
+        ]);
     });
 
     it("green added with weight at once: new-target-group-weighted (the new target groups' unknown ARNs tied by propertyDependencies)", async () => {
-        await expectSameFlags(await update(c => {
-            network(c).clusters.green = { accountId: "111111111111", weight: 50 };
-            c["cluster-green"] = exampleFleet()["cluster-green"];
-        }, {}, () => undefined, c => {
-            delete network(c).clusters.green;
-            delete c["cluster-green"];
-        }), ["new-target-group-weighted"]);
+        await expectSameFlags(
+            await update(
+                c => {
+                    network(c).clusters.green = { accountId: "111111111111", weight: 50 };
+                    c["cluster-green"] = exampleFleet()["cluster-green"];
+                },
+                {},
+                () => undefined,
+                c => {
+                    delete network(c).clusters.green;
+                    delete c["cluster-green"];
+                },
+            ),
+            ["new-target-group-weighted"],
+        );
     });
 
     it("the pet ALB renamed: load-balancer-replaced, and the security group and target groups named after it replaced too", async () => {
-        await expectSameFlags(await update(c => { network(c).loadBalancer.name = "shop-edge-2"; }),
-            ["alb-security-group-replaced", "load-balancer-replaced", "weighted-target-group-replaced"]);
+        await expectSameFlags(
+            await update(c => {
+                network(c).loadBalancer.name = "shop-edge-2";
+            }),
+            ["alb-security-group-replaced", "load-balancer-replaced", "weighted-target-group-replaced"],
+        );
     });
 
     it("the pet ALB and its security group deleted: alb-security-group-deleted, load-balancer-deleted", async () => {
@@ -144,7 +198,10 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
         const gone = (plan: JsonPlan) => {
             plan.stacks[0].resources = plan.stacks[0].resources.filter(r => r.name !== "shared-alb-tg-blue-api");
         };
-        const doc = await expectSameFlags(await update(() => undefined, {}, gone), ["request-destination-changed", "weighted-target-group-deleted"]);
+        const doc = await expectSameFlags(await update(() => undefined, {}, gone), [
+            "request-destination-changed",
+            "weighted-target-group-deleted",
+        ]);
         expect(doc.flags.map(f => f.urn!.split("::").pop())).to.deep.equal(["shared-alb-rule-api", "shared-alb-tg-blue-api"]);
     });
 
@@ -152,18 +209,33 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
         const bucket = (tag: string) => (plan: JsonPlan) => {
             const sg = plan.stacks[0].resources.find(r => r.name === "shared-alb-sg")!;
             plan.stacks[0].resources.push({
-                ...sg, type: "aws:s3/bucket:Bucket", name: "logs", urn: "urn:pulumi:network::alb-fleet::aws:s3/bucket:Bucket::logs", id: "shop-logs-0a1b2c3d",
-                parent: null, inputs: { bucket: "shop-logs-0a1b2c3d", tags: { owner: tag } }, outputs: { arn: "arn:aws:s3:::shop-logs-0a1b2c3d" },
+                ...sg,
+                type: "aws:s3/bucket:Bucket",
+                name: "logs",
+                urn: "urn:pulumi:network::alb-fleet::aws:s3/bucket:Bucket::logs",
+                id: "shop-logs-0a1b2c3d",
+                parent: null,
+                inputs: { bucket: "shop-logs-0a1b2c3d", tags: { owner: tag } },
+                outputs: { arn: "arn:aws:s3:::shop-logs-0a1b2c3d" },
             });
         };
-        const u = await update(() => undefined, {}, bucket("platform"), () => undefined);
+        const u = await update(
+            () => undefined,
+            {},
+            bucket("platform"),
+            () => undefined,
+        );
         bucket("edge")(u.before);
         const compared = compareFleet(planSnapshots(u.before, "before.json"), planSnapshots(u.plan), {});
         expect(compared.flags.map(f => [f.kind, f.message])).to.deep.equal([
             ["no-replace-rule", "Bucket logs (aws:s3/bucket:Bucket) changes tags.owner and its type has no replace-on rule"],
         ]);
         const r = await reviewJson(u);
-        expect([r.code, r.doc.flags, r.doc.stacks[0].updated.map(x => [x.name, x.paths])]).to.deep.equal([0, [], [["logs", ["tags.owner"]]]]);
+        expect([r.code, r.doc.flags, r.doc.stacks[0].updated.map(x => [x.name, x.paths])]).to.deep.equal([
+            0,
+            [],
+            [["logs", ["tags.owner"]]],
+        ]);
     });
 
     it("a TargetGroupBinding's target group changed in place (no replaceOnChanges): binding-immutable-field-updated", async () => {
@@ -173,17 +245,29 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
             }
         };
         const noReplace = (c: FleetConfigs) => c;
-        const u = await update(c => { network(c).services.api.port = 9100; }, {}, inPlace, noReplace);
+        const u = await update(
+            c => {
+                network(c).services.api.port = 9100;
+            },
+            {},
+            inPlace,
+            noReplace,
+        );
         inPlace(u.before);
         await expectSameFlags(u, ["weighted-target-group-replaced", "binding-immutable-field-updated"]);
     });
 
     it("a cluster removed without retiring: cluster-removed-without-retiring, judged from the network stack's deletes", async () => {
-        const doc = await expectSameFlags(await update(c => {
-            delete network(c).clusters.green;
-            delete c["cluster-green"];
-        }), ["cluster-removed-without-retiring"]);
-        expect(doc.flags.map(f => [f.stack, f.message])).to.deep.equal([["network", "cluster \"green\" leaves the network stack without having been retiring"]]);
+        const doc = await expectSameFlags(
+            await update(c => {
+                delete network(c).clusters.green;
+                delete c["cluster-green"];
+            }),
+            ["cluster-removed-without-retiring"],
+        );
+        expect(doc.flags.map(f => [f.stack, f.message])).to.deep.equal([
+            ["network", 'cluster "green" leaves the network stack without having been retiring'],
+        ]);
     });
 
     it("a created rule taking the priority a deleted one holds: rule-priority-in-use", async () => {
@@ -194,7 +278,9 @@ describe("shared-alb review: flags on the engine's preview what plan --compare f
             plan.stacks[0].resources = rules.filter(r => r !== web);
         };
         const doc = await expectSameFlags(await update(() => undefined, {}, renamed), ["rule-priority-in-use"]);
-        expect(doc.flags[0].message).to.match(/^ListenerRule shared-alb-rule-shop is created at priority \d+ on Listener shared-alb-https, which ListenerRule shared-alb-rule-web still holds until it is deleted at the end of the update$/);
+        expect(doc.flags[0].message).to.match(
+            /^ListenerRule shared-alb-rule-shop is created at priority \d+ on Listener shared-alb-https, which ListenerRule shared-alb-rule-web still holds until it is deleted at the end of the update$/,
+        );
     });
 });
 
@@ -204,11 +290,13 @@ describe("shared-alb review: the tree, the files it refuses and its usage errors
     let dir: string;
 
     before(async () => {
-        examplePlan = examplePlan ?? await planOf(exampleFleet());
-        files = writePreviews(await update(c => {
-            delete network(c).clusters.green;
-            delete c["cluster-green"];
-        }));
+        examplePlan = examplePlan ?? (await planOf(exampleFleet()));
+        files = writePreviews(
+            await update(c => {
+                delete network(c).clusters.green;
+                delete c["cluster-green"];
+            }),
+        );
         dir = path.dirname(files[0]);
     });
 
@@ -247,22 +335,37 @@ fleet: 0 to create, 2 to update, 0 to replace, 4 to delete, 34 unchanged; 1 flag
     };
 
     it("exit 1, nothing on stdout, and the file named, for a file it cannot read or that is not a preview", async () => {
-        const preview = JSON.parse(fs.readFileSync(files[0], "utf8")) as { steps: Record<string, unknown>[]; changeSummary: Record<string, number> };
+        const preview = JSON.parse(fs.readFileSync(files[0], "utf8")) as {
+            steps: Record<string, unknown>[];
+            changeSummary: Record<string, number>;
+        };
         const badStep = { ...preview, steps: [{ op: "modify", urn: "urn:pulumi:network::alb-fleet::x" }, ...preview.steps.slice(1)] };
         const hidden = { ...preview, steps: preview.steps.filter((x, i) => i === 0 || x.op !== "same") };
         const cases: [string, string][] = [
-            ["missing.json", "shared-alb review: cannot read \"missing.json\": no such file"],
+            ["missing.json", 'shared-alb review: cannot read "missing.json": no such file'],
             [write("text.json", "not json"), "shared-alb review: text.json: not JSON ("],
-            [write("array.json", "[]"), "shared-alb review: array.json: expected the output of `pulumi preview --json` "
-                + "({ \"steps\": [{ \"op\": ..., \"urn\": ... }, ...], \"changeSummary\": {...} })"],
-            [write("plan.json", JSON.stringify(examplePlan)), "shared-alb review: plan.json: this is a `shared-alb plan --json` document, not a preview: "
-                + "compare it with `shared-alb plan --compare` (review reads the output of `pulumi preview --json`)"],
-            [write("export.json", JSON.stringify({ version: 3, deployment: { resources: [] } })), "shared-alb review: export.json: this is a `pulumi stack export`, "
-                + "not a preview: compare it with `shared-alb plan --compare` (review reads the output of `pulumi preview --json`)"],
+            [
+                write("array.json", "[]"),
+                "shared-alb review: array.json: expected the output of `pulumi preview --json` " +
+                    '({ "steps": [{ "op": ..., "urn": ... }, ...], "changeSummary": {...} })',
+            ],
+            [
+                write("plan.json", JSON.stringify(examplePlan)),
+                "shared-alb review: plan.json: this is a `shared-alb plan --json` document, not a preview: " +
+                    "compare it with `shared-alb plan --compare` (review reads the output of `pulumi preview --json`)",
+            ],
+            [
+                write("export.json", JSON.stringify({ version: 3, deployment: { resources: [] } })),
+                "shared-alb review: export.json: this is a `pulumi stack export`, " +
+                    "not a preview: compare it with `shared-alb plan --compare` (review reads the output of `pulumi preview --json`)",
+            ],
             [write("bad-step.json", JSON.stringify(badStep)), "shared-alb review: bad-step.json: 2 problems:"],
-            [write("hidden-sames.json", JSON.stringify(hidden)), `shared-alb review: hidden-sames.json: the preview leaves out its unchanged resources `
-                + `(changeSummary counts ${preview.changeSummary.same} same, the steps show 1): review needs every resource of the stack; `
-                + "run pulumi preview --json --show-sames --show-replacement-steps"],
+            [
+                write("hidden-sames.json", JSON.stringify(hidden)),
+                `shared-alb review: hidden-sames.json: the preview leaves out its unchanged resources ` +
+                    `(changeSummary counts ${preview.changeSummary.same} same, the steps show 1): review needs every resource of the stack; ` +
+                    "run pulumi preview --json --show-sames --show-replacement-steps",
+            ],
         ];
         for (const [file, message] of cases) {
             const r = await review([file], dir);
@@ -277,29 +380,47 @@ refresh, discard, discard-replaced, remove-pending-replace, import, import-repla
     });
 
     it("exit 1 for a replacement shown without its create-replacement and delete-replaced steps (pulumi preview's default)", async () => {
-        const u = await update(c => { network(c).services.api.port = 9100; });
+        const u = await update(c => {
+            network(c).services.api.port = 9100;
+        });
         const [net] = writePreviews(u, { replacementSteps: false });
         const r = await review([net]);
         expect([r.code, r.out]).to.deep.equal([1, ""]);
-        expect(r.err).to.match(new RegExp("^shared-alb review: .*network\\.json: steps\\[\\d+\\] replaces urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb"
-            + "\\$aws:lb/targetGroup:TargetGroup::shared-alb-tg-blue-api without its create-replacement and delete-replaced steps: review needs them "
-            + "to tell whether the old resource is deleted first; run pulumi preview --json --show-sames --show-replacement-steps\n$"));
+        expect(r.err).to.match(
+            new RegExp(
+                "^shared-alb review: .*network\\.json: steps\\[\\d+\\] replaces urn:pulumi:network::alb-fleet::shared-alb:index:SharedAlb" +
+                    "\\$aws:lb/targetGroup:TargetGroup::shared-alb-tg-blue-api without its create-replacement and delete-replaced steps: review needs them " +
+                    "to tell whether the old resource is deleted first; run pulumi preview --json --show-sames --show-replacement-steps\n$",
+            ),
+        );
     });
 
     it("exit 1 for two previews of one stack", async () => {
         fs.copyFileSync(files[0], path.join(dir, "network-again.json"));
         const r = await review(["network.json", "network-again.json"], dir);
-        expect([r.code, r.out, r.err]).to.deep.equal([1, "",
-            "shared-alb review: stack network is in two previews: network.json and network-again.json; give one preview per stack\n"]);
+        expect([r.code, r.out, r.err]).to.deep.equal([
+            1,
+            "",
+            "shared-alb review: stack network is in two previews: network.json and network-again.json; give one preview per stack\n",
+        ]);
     });
 
     const usage: [string[], string][] = [
-        [[], "shared-alb review: give at least one PREVIEW.json: the output of `pulumi preview --json --show-sames --show-replacement-steps`, one file per stack"],
-        [["network.json", "--max-shift", "x"], "shared-alb review: --max-shift expects percentage points (a number from 0 to 100), got \"x\""],
-        [["network.json", "--max-shift", "101"], "shared-alb review: --max-shift expects percentage points (a number from 0 to 100), got \"101\""],
-        [["network.json", "--compare", "before.json"], "shared-alb review: unknown option \"--compare\""],
-        [["network.json", "--jsn"], "shared-alb review: unknown option \"--jsn\" (did you mean --json?)"],
-        [["network.json", "-x"], "shared-alb review: unexpected argument \"-x\""],
+        [
+            [],
+            "shared-alb review: give at least one PREVIEW.json: the output of `pulumi preview --json --show-sames --show-replacement-steps`, one file per stack",
+        ],
+        [
+            ["network.json", "--max-shift", "x"],
+            'shared-alb review: --max-shift expects percentage points (a number from 0 to 100), got "x"',
+        ],
+        [
+            ["network.json", "--max-shift", "101"],
+            'shared-alb review: --max-shift expects percentage points (a number from 0 to 100), got "101"',
+        ],
+        [["network.json", "--compare", "before.json"], 'shared-alb review: unknown option "--compare"'],
+        [["network.json", "--jsn"], 'shared-alb review: unknown option "--jsn" (did you mean --json?)'],
+        [["network.json", "-x"], 'shared-alb review: unexpected argument "-x"'],
     ];
     for (const [argv, message] of usage) {
         it(`exit 2 for ${JSON.stringify(argv)}`, async () => {
@@ -310,11 +431,18 @@ refresh, discard, discard-replaced, remove-pending-replace, import, import-repla
 
     it("--help prints the usage, exit 0", async () => {
         const r = await review(["--help"]);
-        expect([r.code, r.out.split("\n")[0]]).to.deep.equal([0, "Usage: shared-alb review PREVIEW.json [PREVIEW.json ...] [--max-shift N] [--json]"]);
+        expect([r.code, r.out.split("\n")[0]]).to.deep.equal([
+            0,
+            "Usage: shared-alb review PREVIEW.json [PREVIEW.json ...] [--max-shift N] [--json]",
+        ]);
     });
 
     it("docs/cli.md's review example is made of exact lines of review's output for that change (api's port 9000 -> 9100)", async () => {
-        const previews = writePreviews(await update(c => { network(c).services.api.port = 9100; }));
+        const previews = writePreviews(
+            await update(c => {
+                network(c).services.api.port = 9100;
+            }),
+        );
         const r = await review(["network.json"], path.dirname(previews[0]));
         const shown = documentedOutputs(path.join(__dirname, "..", "..", "docs", "cli.md"), "review").get("api-port") ?? [];
         expect([r.code, shown.length]).to.deep.equal([3, 1]);
@@ -322,13 +450,17 @@ refresh, discard, discard-replaced, remove-pending-replace, import, import-repla
     });
 
     it("exit 1 when a listener rule the checks evaluate cannot be read (its priority unknown), naming the rule", async () => {
-        const preview = JSON.parse(fs.readFileSync(files[0], "utf8")) as { steps: { op: string; urn: string; newState?: { inputs: Record<string, unknown> } }[] };
+        const preview = JSON.parse(fs.readFileSync(files[0], "utf8")) as {
+            steps: { op: string; urn: string; newState?: { inputs: Record<string, unknown> } }[];
+        };
         const rule = preview.steps.find(x => x.urn.endsWith("::shared-alb-rule-web"))!;
         rule.op = "update";
         rule.newState!.inputs.priority = UnknownStringValue;
         const r = await review([write("unknown-priority.json", JSON.stringify(preview))], dir);
         expect([r.code, r.out]).to.deep.equal([1, ""]);
-        expect(r.err).to.equal("shared-alb review: unknown-priority.json: stack network as previewed: ListenerRule shared-alb-rule-web: priority: "
-            + "got \"[unknown]\"; expected a number\n");
+        expect(r.err).to.equal(
+            "shared-alb review: unknown-priority.json: stack network as previewed: ListenerRule shared-alb-rule-web: priority: " +
+                'got "[unknown]"; expected a number\n',
+        );
     });
 });

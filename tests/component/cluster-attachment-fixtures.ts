@@ -33,7 +33,9 @@ export function exampleNetworkOutputs(): NetworkOutputs {
             dnsName: "shop-edge-123456789.eu-west-1.elb.amazonaws.com",
             zoneId: "Z32O12XQLNTSW2",
             securityGroupId: AlbSecurityGroupId,
-            listenerArns: { http: `arn:aws:elasticloadbalancing:${Region}:${NetworkAccount}:listener/app/shop-edge/0123456789abcdef/0a0a0a0a0a0a0a0a` },
+            listenerArns: {
+                http: `arn:aws:elasticloadbalancing:${Region}:${NetworkAccount}:listener/app/shop-edge/0123456789abcdef/0a0a0a0a0a0a0a0a`,
+            },
         },
         services: {
             web: { port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 } },

@@ -18,7 +18,8 @@ const T = { role: "aws:iam/role:Role", rolePolicy: "aws:iam/rolePolicy:RolePolic
 
 /** Every registration's type, name and inputs, in order of type and name. */
 function planned(resources: RecordedResource[]): object[] {
-    return resources.map(r => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
+    return resources
+        .map(r => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
         .sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
 }
 
@@ -35,36 +36,62 @@ function asOutputs(args: ClusterAttachmentArgs): ClusterAttachmentArgs {
         region: args.region === undefined ? undefined : o(args.region),
         albSecurityGroupId: o(args.albSecurityGroupId),
         nodeSecurityGroupIds: Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([k, v]) => [k, o(v)])),
-        cluster: { ...args.cluster, targetGroups, ...(args.cluster.externalId !== undefined ? { externalId: o(args.cluster.externalId) } : {}) },
-        controller: args.controller === undefined ? undefined : {
-            ...args.controller,
-            ...(args.controller.roleArn !== undefined ? { roleArn: o(args.controller.roleArn) } : {}),
-            ...(args.controller.additionalPolicyJson !== undefined ? { additionalPolicyJson: o(args.controller.additionalPolicyJson) } : {}),
+        cluster: {
+            ...args.cluster,
+            targetGroups,
+            ...(args.cluster.externalId !== undefined ? { externalId: o(args.cluster.externalId) } : {}),
         },
+        controller:
+            args.controller === undefined
+                ? undefined
+                : {
+                      ...args.controller,
+                      ...(args.controller.roleArn !== undefined ? { roleArn: o(args.controller.roleArn) } : {}),
+                      ...(args.controller.additionalPolicyJson !== undefined
+                          ? { additionalPolicyJson: o(args.controller.additionalPolicyJson) }
+                          : {}),
+                  },
     };
 }
 
 function program(args: ClusterAttachmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     return () => {
         const kubernetes = new k8s.Provider("k8s", { kubeconfig: "{}" });
-        new ClusterAttachment("c", args, { ...opts, providers: { kubernetes, ...(opts.providers as Record<string, pulumi.ProviderResource> | undefined) } });
+        new ClusterAttachment("c", args, {
+            ...opts,
+            providers: { kubernetes, ...(opts.providers as Record<string, pulumi.ProviderResource> | undefined) },
+        });
     };
 }
 
 /** The fixture's args moved to another region and its partition: every ARN, and no `region` (the provider gives it). */
-function inRegion(key: "blue" | "green", region: string, partition: string, overrides: Partial<ClusterAttachmentArgs> = {}): ClusterAttachmentArgs {
-    const moved = JSON.parse(JSON.stringify(attachmentArgs(key, overrides)).replaceAll("arn:aws:", `arn:${partition}:`).replaceAll("eu-west-1", region)) as
-        ClusterAttachmentArgs;
+function inRegion(
+    key: "blue" | "green",
+    region: string,
+    partition: string,
+    overrides: Partial<ClusterAttachmentArgs> = {},
+): ClusterAttachmentArgs {
+    const moved = JSON.parse(
+        JSON.stringify(attachmentArgs(key, overrides)).replaceAll("arn:aws:", `arn:${partition}:`).replaceAll("eu-west-1", region),
+    ) as ClusterAttachmentArgs;
     delete moved.region;
     return moved;
 }
 
 describe("ClusterAttachment: cluster facts as Outputs", () => {
-    const additionalPolicyJson = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DescribeTags", Resource: "*" }] });
+    const additionalPolicyJson = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ec2:DescribeTags", Resource: "*" }],
+    });
     const cases: [string, "blue" | "green", Partial<ClusterAttachmentArgs>, number][] = [
         ["blue", "blue", {}, 1],
         ["green", "green", {}, 1],
-        ["green with a role you bring", "green", { controller: { createRole: false, roleArn: `arn:aws:iam::${NetworkAccount}:role/my-lbc` } }, 0],
+        [
+            "green with a role you bring",
+            "green",
+            { controller: { createRole: false, roleArn: `arn:aws:iam::${NetworkAccount}:role/my-lbc` } },
+            0,
+        ],
         ["green with an additional policy", "green", { controller: { additionalPolicyJson } }, 1],
     ];
     for (const [what, key, overrides, roles] of cases) {
@@ -85,19 +112,41 @@ describe("ClusterAttachment: cluster facts as Outputs", () => {
     });
 
     const bad: [string, Partial<ClusterAttachmentArgs>][] = [
-        ["oidcProviderArn (another account)", { oidcProviderArn: "arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X" }],
+        [
+            "oidcProviderArn (another account)",
+            { oidcProviderArn: "arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X" },
+        ],
         ["oidcIssuer", { oidcIssuer: "not a url" }],
         ["region", { region: "Europe" }],
         ["vpcId", { vpcId: "vpc-1" }],
         ["albSecurityGroupId", { albSecurityGroupId: "sg-" }],
         ["clusterName (cross-account, over 56 characters)", { clusterName: "b".repeat(57) }],
         ["nodeSecurityGroupIds.nodes", { nodeSecurityGroupIds: { nodes: "group-1" } }],
-        ["cluster.targetGroups.web.arn", { cluster: { ...attachmentArgs("blue").cluster, targetGroups: {
-            ...attachmentArgs("blue").cluster.targetGroups, web: { ...attachmentArgs("blue").cluster.targetGroups.web, arn: "arn:aws:elasticloadbalancing:x" } } } }],
+        [
+            "cluster.targetGroups.web.arn",
+            {
+                cluster: {
+                    ...attachmentArgs("blue").cluster,
+                    targetGroups: {
+                        ...attachmentArgs("blue").cluster.targetGroups,
+                        web: { ...attachmentArgs("blue").cluster.targetGroups.web, arn: "arn:aws:elasticloadbalancing:x" },
+                    },
+                },
+            },
+        ],
         ["cluster.externalId", { cluster: { ...attachmentArgs("blue").cluster, externalId: "x" } }],
         ["controller.roleArn", { controller: { createRole: false, roleArn: "my-role" } }],
-        ["controller.additionalPolicyJson.Statement[0] (granting IAM)", { controller: { additionalPolicyJson: JSON.stringify({
-            Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] }) } }],
+        [
+            "controller.additionalPolicyJson.Statement[0] (granting IAM)",
+            {
+                controller: {
+                    additionalPolicyJson: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }],
+                    }),
+                },
+            },
+        ],
     ];
     for (const [what, override] of bad) {
         it(`refuses a bad ${what} given as an Output with the message it gives a plain value`, async () => {
@@ -105,7 +154,8 @@ describe("ClusterAttachment: cluster facts as Outputs", () => {
             const plainError = await runError(program(args));
             const outputError = await runError(program(asOutputs(args)));
             // The SDK prefixes a failed Output with the properties it was serializing.
-            const firstLine = (e: Error) => (e.message.split("\n").find(l => / got /.test(l)) ?? e.message).replace(/^(error serializing property "[^"]*": )+/, "");
+            const firstLine = (e: Error) =>
+                (e.message.split("\n").find(l => / got /.test(l)) ?? e.message).replace(/^(error serializing property "[^"]*": )+/, "");
             expect(firstLine(outputError)).to.equal(firstLine(plainError));
             expect(firstLine(plainError).startsWith(`${what.split(" ")[0]}: got `), firstLine(plainError)).to.equal(true);
         });
@@ -126,8 +176,12 @@ describe("ClusterAttachment: the region from the AWS provider", () => {
             });
             const values = r.get(T.release, "c-controller").inputs.values as Record<string, unknown>;
             expect(values.region).to.equal(region);
-            const policy = JSON.parse(r.get(T.rolePolicy, "c-controller").inputs.policy as string) as { Statement: { Resource?: string | string[] }[] };
-            const arns = policy.Statement.flatMap(s => (s.Resource === undefined ? [] : [s.Resource].flat())).filter(a => a.startsWith("arn:"));
+            const policy = JSON.parse(r.get(T.rolePolicy, "c-controller").inputs.policy as string) as {
+                Statement: { Resource?: string | string[] }[];
+            };
+            const arns = policy.Statement.flatMap(s => (s.Resource === undefined ? [] : [s.Resource].flat())).filter(a =>
+                a.startsWith("arn:"),
+            );
             expect(arns).to.include(`arn:${partition}:ec2:${region}:${NetworkAccount}:security-group/${GreenNodesSg}`);
             expect(arns.filter(a => !a.startsWith(`arn:${partition}:`))).to.deep.equal([]);
             const trust = r.get(T.role, "c-controller").inputs.assumeRolePolicy as string;
@@ -160,6 +214,8 @@ describe("ClusterAttachment: the region from the AWS provider", () => {
             const provider = new aws.Provider("regional", { region: "eu-west-1" });
             program(args, { providers: { aws: provider } })();
         });
-        expect(e.message).to.include("region: got \"eu-west-1\"; expected a region of the aws-cn partition, the partition of cluster.controllerRoleArn");
+        expect(e.message).to.include(
+            'region: got "eu-west-1"; expected a region of the aws-cn partition, the partition of cluster.controllerRoleArn',
+        );
     });
 });

@@ -27,7 +27,10 @@ interface Started {
 }
 
 function startPlugin(): Promise<Started> {
-    const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin"), Root], { cwd: Root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin"), Root], {
+        cwd: Root,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", d => (stderr += String(d)));
     return new Promise((resolve, reject) => {

@@ -31,7 +31,10 @@ const Token = { sharedAlb: "shared-alb:index:SharedAlb", clusterAttachment: "sha
 const AnalyzerTimeout = 180_000;
 
 /** The plugin's gRPC server's own decoding of `construct`'s inputs (internal to the SDK, so not in its typings). */
-const deserializeInputs: (inputs: Struct, dependencies: Map<string, Set<string>>) => Promise<pulumi.Inputs> = Reflect.get(server, "deserializeInputs");
+const deserializeInputs: (inputs: Struct, dependencies: Map<string, Set<string>>) => Promise<pulumi.Inputs> = Reflect.get(
+    server,
+    "deserializeInputs",
+);
 
 /**
  * The inputs as the plugin's gRPC server hands them to `construct`; with
@@ -57,15 +60,22 @@ function greenArgsAsOutputs(): ClusterAttachmentArgs {
     const o = (v: pulumi.Input<string>): pulumi.Output<string> => pulumi.output(v);
     const targetGroups = Object.fromEntries(Object.entries(args.cluster.targetGroups).map(([k, tg]) => [k, { ...tg, arn: o(tg.arn) }]));
     return {
-        ...args, clusterName: o(args.clusterName), oidcProviderArn: o(args.oidcProviderArn), oidcIssuer: o(args.oidcIssuer), vpcId: o(args.vpcId),
-        region: o(args.region!), albSecurityGroupId: o(args.albSecurityGroupId), cluster: { ...args.cluster, targetGroups },
+        ...args,
+        clusterName: o(args.clusterName),
+        oidcProviderArn: o(args.oidcProviderArn),
+        oidcIssuer: o(args.oidcIssuer),
+        vpcId: o(args.vpcId),
+        region: o(args.region!),
+        albSecurityGroupId: o(args.albSecurityGroupId),
+        cluster: { ...args.cluster, targetGroups },
         nodeSecurityGroupIds: Object.fromEntries(Object.entries(args.nodeSecurityGroupIds ?? {}).map(([k, v]) => [k, o(v)])),
     };
 }
 
 /** What a plan compares: every registration's type, name, parent, provider and inputs. */
 function planned(resources: RecordedResource[]): object[] {
-    return resources.map(r => ({ type: r.type, name: r.name, parent: r.parent, provider: r.provider, inputs: r.inputs }))
+    return resources
+        .map(r => ({ type: r.type, name: r.name, parent: r.parent, provider: r.provider, inputs: r.inputs }))
         .sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
 }
 
@@ -84,7 +94,9 @@ function greenArgs(): ClusterAttachmentArgs {
 
 /** The example fleet's network stack's arguments: `alb-fleet:network` of stacks/config/Pulumi.network.yaml, with its `aws:region`. */
 function networkArgs(): SharedAlbArgs {
-    const config = parse(fs.readFileSync(path.join(Root, "stacks", "config", "Pulumi.network.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const config = parse(fs.readFileSync(path.join(Root, "stacks", "config", "Pulumi.network.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+    };
     return { ...(config.config["alb-fleet:network"] as SharedAlbArgs), region: config.config["aws:region"] as string };
 }
 
@@ -101,8 +113,9 @@ describe("construct through the component provider", function () {
         });
         let state: Record<string, pulumi.Output<unknown>> = {};
         const constructed = await run(async () => {
-            const result = await provider.construct("green", Token.clusterAttachment, await overTheWire(greenArgs()),
-                { providers: { kubernetes: k8sProvider() } });
+            const result = await provider.construct("green", Token.clusterAttachment, await overTheWire(greenArgs()), {
+                providers: { kubernetes: k8sProvider() },
+            });
             state = result.state as Record<string, pulumi.Output<unknown>>;
             return { bindings: state.bindings, serviceAccount: state.serviceAccount };
         });
@@ -110,7 +123,14 @@ describe("construct through the component provider", function () {
         expect(constructed.ofType(Token.clusterAttachment).map(r => r.name)).to.deep.equal(["green"]);
         expect(direct.resources.length).to.be.greaterThan(5);
         expect(Object.keys(state).sort()).to.deep.equal([
-            "bindings", "controllerRoleArn", "controllerRoleName", "helmValues", "releaseName", "releaseNamespace", "securityGroupRuleIds", "serviceAccount",
+            "bindings",
+            "controllerRoleArn",
+            "controllerRoleName",
+            "helmValues",
+            "releaseName",
+            "releaseNamespace",
+            "securityGroupRuleIds",
+            "serviceAccount",
         ]);
         expect(constructed.outputs.serviceAccount).to.deep.equal({ namespace: "kube-system", name: "aws-load-balancer-controller" });
         expect(Object.keys(constructed.outputs.bindings as object).sort()).to.deep.equal(["api", "web"]);
@@ -143,13 +163,19 @@ describe("construct through the component provider", function () {
         expect(direct.ofType(Token.sharedAlb)).to.have.length(1);
     });
 
-    describe("a plain input given as one output (YAML's ${network.outputs[\"clusters\"][\"blue\"]})", () => {
+    describe('a plain input given as one output (YAML\'s ${network.outputs["clusters"]["blue"]})', () => {
         const schemaText = fs.readFileSync(path.join(Root, "schema.json"), "utf8");
         const schema = JSON.parse(schemaText) as PackageSchema;
         const k8sProvider = () => new k8s.Provider("blue-k8s", { kubeconfig: "{}" });
         /** An Output whose value is not known yet, as the engine sends a value a resource of this update will set. */
-        const unknown = (): pulumi.Output<never> => new (pulumi.Output as unknown as new (...a: unknown[]) => pulumi.Output<never>)(
-            new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false), Promise.resolve(new Set()));
+        const unknown = (): pulumi.Output<never> =>
+            new (pulumi.Output as unknown as new (...a: unknown[]) => pulumi.Output<never>)(
+                new Set(),
+                Promise.resolve(undefined),
+                Promise.resolve(false),
+                Promise.resolve(false),
+                Promise.resolve(new Set()),
+            );
         const readOutput = async (o: unknown): Promise<{ known: boolean; secret: boolean; value: unknown }> => {
             expect(pulumi.Output.isInstance(o), "an Output").to.equal(true);
             return {
@@ -167,7 +193,9 @@ describe("construct through the component provider", function () {
                 const args = attachmentArgs("blue");
                 const inputs = await overTheWire({ ...args, cluster: pulumi.output(args.cluster) }, true);
                 expect(pulumi.Output.isInstance(inputs.cluster)).to.equal(true);
-                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, {
+                    providers: { kubernetes: k8sProvider() },
+                });
             });
             expect(planned(constructed.resources)).to.deep.equal(planned(direct.resources));
             expect(direct.resources.length).to.be.greaterThan(5);
@@ -179,10 +207,17 @@ describe("construct through the component provider", function () {
                 const inputs = await overTheWire({ ...args, cluster: pulumi.secret(args.cluster) }, true);
                 const resolved = await resolvePlainInputs(schema, Token.clusterAttachment, inputs);
                 const cluster = resolved.cluster as Record<string, unknown> & { targetGroups: Record<string, Record<string, unknown>> };
-                expect([cluster.accountId, cluster.controllerRoleArn, cluster.registrarRoleArn]).to.deep.equal(
-                    [args.cluster.accountId, args.cluster.controllerRoleArn, args.cluster.registrarRoleArn]);
+                expect([cluster.accountId, cluster.controllerRoleArn, cluster.registrarRoleArn]).to.deep.equal([
+                    args.cluster.accountId,
+                    args.cluster.controllerRoleArn,
+                    args.cluster.registrarRoleArn,
+                ]);
                 expect(await readOutput(cluster.externalId)).to.deep.equal({ known: true, secret: true, value: args.cluster.externalId });
-                expect(await readOutput(cluster.targetGroups.web.arn)).to.deep.equal({ known: true, secret: true, value: args.cluster.targetGroups.web.arn });
+                expect(await readOutput(cluster.targetGroups.web.arn)).to.deep.equal({
+                    known: true,
+                    secret: true,
+                    value: args.cluster.targetGroups.web.arn,
+                });
                 expect([cluster.targetGroups.web.port, cluster.targetGroups.web.protocol]).to.deep.equal([8080, "HTTP"]);
                 // The other inputs are as they came.
                 expect(resolved.bindings).to.deep.equal(args.bindings);
@@ -193,14 +228,23 @@ describe("construct through the component provider", function () {
         it("an output not known yet is refused, every such place named, before anything is registered", async () => {
             const { error, run: refused } = await runRefused(async () => {
                 const args = attachmentArgs("blue");
-                const inputs = await overTheWire({ ...args, cluster: unknown(), bindings: { ...args.bindings, web: unknown() }, vpcId: unknown() }, true);
-                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
+                const inputs = await overTheWire(
+                    { ...args, cluster: unknown(), bindings: { ...args.bindings, web: unknown() }, vpcId: unknown() },
+                    true,
+                );
+                await constructComponent(schemaText, { ClusterAttachment }, "blue", Token.clusterAttachment, inputs, {
+                    providers: { kubernetes: k8sProvider() },
+                });
             });
             expect(error).to.be.instanceOf(ConfigErrors);
             // In the order the inputs arrive (by name); vpcId is an input, where an output is taken as it is.
-            expect(error.message).to.equal(`2 configuration errors:\n  - bindings.web: got an Output; ${KnownAtPreview}\n  - cluster: got an Output; ${KnownAtPreview}`);
-            expect(KnownAtPreview).to.equal("expected a plain value, or an output known at preview (a stack reference's output is): it decides which resources exist, "
-                + "and this output's value is not known yet (it comes from a resource that this update creates or changes)");
+            expect(error.message).to.equal(
+                `2 configuration errors:\n  - bindings.web: got an Output; ${KnownAtPreview}\n  - cluster: got an Output; ${KnownAtPreview}`,
+            );
+            expect(KnownAtPreview).to.equal(
+                "expected a plain value, or an output known at preview (a stack reference's output is): it decides which resources exist, " +
+                    "and this output's value is not known yet (it comes from a resource that this update creates or changes)",
+            );
             expect(refused.ofType(Token.clusterAttachment)).to.deep.equal([]);
             expect(refused.resources.filter(r => !r.type.startsWith("pulumi:providers:"))).to.deep.equal([]);
         });
@@ -216,8 +260,12 @@ describe("construct through the component provider", function () {
             const constructed = await run(async () => {
                 const args = attachmentArgs("blue");
                 const inputs = await overTheWire({ ...args, cluster: pulumi.secret(args.cluster) }, true);
-                const result = await provider.construct("blue", Token.clusterAttachment, inputs, { providers: { kubernetes: k8sProvider() } });
-                expect(Object.keys(result.state).sort()).to.deep.equal(Object.keys(schema.resources[Token.clusterAttachment].properties).sort());
+                const result = await provider.construct("blue", Token.clusterAttachment, inputs, {
+                    providers: { kubernetes: k8sProvider() },
+                });
+                expect(Object.keys(result.state).sort()).to.deep.equal(
+                    Object.keys(schema.resources[Token.clusterAttachment].properties).sort(),
+                );
             });
             expect(constructed.inventory()).to.deep.equal(direct.inventory());
         });

@@ -94,10 +94,14 @@ function reachable(schema: Schema, token: string): Map<string, Property> {
 
 /** `<Owner>.<property>` of every property that is, or holds, a free-form value. */
 function freeForm(props: Map<string, Property>): string[] {
-    return [...props].filter(([, p]) => JSON.stringify(p).includes(AnyRef)).map(([k]) => k).sort();
+    return [...props]
+        .filter(([, p]) => JSON.stringify(p).includes(AnyRef))
+        .map(([k]) => k)
+        .sort();
 }
 
-const enumValues = (schema: Schema, name: string): (string | number)[] | undefined => schema.types[`${Pkg}:index:${name}`]?.enum?.map(e => e.value);
+const enumValues = (schema: Schema, name: string): (string | number)[] | undefined =>
+    schema.types[`${Pkg}:index:${name}`]?.enum?.map(e => e.value);
 
 /** The ClusterAttachment part of the schema, the same with or without SharedAlb beside it. */
 function clusterAttachmentCases(get: () => Schema): void {
@@ -113,13 +117,45 @@ function clusterAttachmentCases(get: () => Schema): void {
         const undocumented = [...props].filter(([, p]) => !(p.description ?? "").trim()).map(([k]) => k);
         expect(undocumented).to.deep.equal([]);
         expect(Object.keys(resource().inputProperties).sort()).to.deep.equal([
-            "albSecurityGroupId", "applyToCluster", "bindingAdmissionPolicy", "bindings", "cluster", "clusterName", "controller", "createNamespaces", "labelNamespaces",
-            "manageCrd", "multiClusterTargetGroup", "nodeSecurityGroupIds", "oidcIssuer", "oidcProviderArn", "region", "retainNamespaces",
-            "securityGroupMode", "sharedVpc", "tags", "vpcId",
+            "albSecurityGroupId",
+            "applyToCluster",
+            "bindingAdmissionPolicy",
+            "bindings",
+            "cluster",
+            "clusterName",
+            "controller",
+            "createNamespaces",
+            "labelNamespaces",
+            "manageCrd",
+            "multiClusterTargetGroup",
+            "nodeSecurityGroupIds",
+            "oidcIssuer",
+            "oidcProviderArn",
+            "region",
+            "retainNamespaces",
+            "securityGroupMode",
+            "sharedVpc",
+            "tags",
+            "vpcId",
         ]);
-        expect(resource().requiredInputs).to.have.members(["albSecurityGroupId", "bindings", "cluster", "clusterName", "oidcIssuer", "oidcProviderArn", "vpcId"]);
+        expect(resource().requiredInputs).to.have.members([
+            "albSecurityGroupId",
+            "bindings",
+            "cluster",
+            "clusterName",
+            "oidcIssuer",
+            "oidcProviderArn",
+            "vpcId",
+        ]);
         expect(Object.keys(resource().properties).sort()).to.deep.equal([
-            "bindings", "controllerRoleArn", "controllerRoleName", "helmValues", "releaseName", "releaseNamespace", "securityGroupRuleIds", "serviceAccount",
+            "bindings",
+            "controllerRoleArn",
+            "controllerRoleName",
+            "helmValues",
+            "releaseName",
+            "releaseNamespace",
+            "securityGroupRuleIds",
+            "serviceAccount",
         ]);
     });
 
@@ -127,7 +163,9 @@ function clusterAttachmentCases(get: () => Schema): void {
         const inputs = resource().inputProperties;
         const facts = ["albSecurityGroupId", "clusterName", "oidcIssuer", "oidcProviderArn", "region", "vpcId"];
         expect(facts.filter(k => inputs[k].plain === true)).to.deep.equal([]);
-        expect(Object.keys(inputs).filter(k => !facts.includes(k) && k !== "nodeSecurityGroupIds" && inputs[k].plain !== true)).to.deep.equal([]);
+        expect(
+            Object.keys(inputs).filter(k => !facts.includes(k) && k !== "nodeSecurityGroupIds" && inputs[k].plain !== true),
+        ).to.deep.equal([]);
         // The map's keys decide the rules; its values (security group IDs) may be outputs.
         expect(inputs.nodeSecurityGroupIds).to.deep.include({ type: "object", plain: true, additionalProperties: { type: "string" } });
         const tg = get().types[`${Pkg}:index:ClusterTargetGroupArgs`].properties!;
@@ -135,7 +173,11 @@ function clusterAttachmentCases(get: () => Schema): void {
         expect(tg.port.plain).to.equal(true);
         expect(get().types[`${Pkg}:index:ClusterNetworkArgs`].properties!.externalId.plain).to.equal(undefined);
         const controller = get().types[`${Pkg}:index:ControllerArgs`].properties!;
-        expect(Object.keys(controller).filter(k => controller[k].plain !== true).sort()).to.deep.equal(["additionalPolicyJson", "roleArn"]);
+        expect(
+            Object.keys(controller)
+                .filter(k => controller[k].plain !== true)
+                .sort(),
+        ).to.deep.equal(["additionalPolicyJson", "roleArn"]);
     });
 
     it("gives the closed sets as enums", () => {
@@ -151,15 +193,20 @@ function clusterAttachmentCases(get: () => Schema): void {
         expect(types[`${Pkg}:index:BindingOutput`].properties!.targetType.$ref).to.equal(`#/types/${Pkg}:index:TargetType`);
         // Every enum member is described.
         for (const name of ["SecurityGroupMode", "IpAddressType", "TargetProtocol", "TargetType"]) {
-            expect(types[`${Pkg}:index:${name}`].enum!.filter(e => !e.description).map(e => e.name), name).to.deep.equal([]);
+            expect(
+                types[`${Pkg}:index:${name}`].enum!.filter(e => !e.description).map(e => e.name),
+                name,
+            ).to.deep.equal([]);
         }
     });
 
     it("keys the collections by service and by name: maps, not lists", () => {
         const inputs = resource().inputProperties;
         expect(inputs.bindings.additionalProperties).to.deep.equal({ $ref: `#/types/${Pkg}:index:BindingArgs`, plain: true });
-        expect(get().types[`${Pkg}:index:ClusterNetworkArgs`].properties!.targetGroups.additionalProperties)
-            .to.deep.equal({ $ref: `#/types/${Pkg}:index:ClusterTargetGroupArgs`, plain: true });
+        expect(get().types[`${Pkg}:index:ClusterNetworkArgs`].properties!.targetGroups.additionalProperties).to.deep.equal({
+            $ref: `#/types/${Pkg}:index:ClusterTargetGroupArgs`,
+            plain: true,
+        });
         expect(inputs.tags.additionalProperties).to.deep.equal({ type: "string", plain: true });
         const outputs = resource().properties;
         expect(outputs.bindings.additionalProperties).to.deep.equal({ $ref: `#/types/${Pkg}:index:BindingOutput` });
@@ -170,7 +217,10 @@ function clusterAttachmentCases(get: () => Schema): void {
     });
 
     it("has no free-form value but the Helm chart values", () => {
-        expect(freeForm(reachable(get(), Token.clusterAttachment))).to.deep.equal(["ClusterAttachment.helmValues", "ControllerArgs.extraValues"]);
+        expect(freeForm(reachable(get(), Token.clusterAttachment))).to.deep.equal([
+            "ClusterAttachment.helmValues",
+            "ControllerArgs.extraValues",
+        ]);
     });
 }
 
@@ -182,7 +232,9 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
     });
 
     it("is the schema.json the package ships, which the plugin serves (npm run schema writes it)", () => {
-        expect(fs.readFileSync(schemaPath, "utf8"), "schema.json differs from the sources: npm run schema").to.equal(`${JSON.stringify(schema, null, 2)}\n`);
+        expect(fs.readFileSync(schemaPath, "utf8"), "schema.json differs from the sources: npm run schema").to.equal(
+            `${JSON.stringify(schema, null, 2)}\n`,
+        );
     });
 
     it("is the shared-alb package with both resources, as components", () => {
@@ -210,18 +262,37 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         // The deployed allocation decides rule priorities before anything is registered: plain maps of numbers.
         expect(inputs.deployedAllocation.$ref).to.equal(`#/types/${Pkg}:index:DeployedAllocationArgs`);
         const deployed = schema.types[`${Pkg}:index:DeployedAllocationArgs`].properties!;
-        expect([deployed.priorities.additionalProperties?.type, deployed.previewSlots.additionalProperties?.type]).to.deep.equal(["number", "number"]);
+        expect([deployed.priorities.additionalProperties?.type, deployed.previewSlots.additionalProperties?.type]).to.deep.equal([
+            "number",
+            "number",
+        ]);
         expect([inputs.deployedAllocation.plain, deployed.priorities.plain]).to.deep.equal([true, true]);
     });
 
     it("SharedAlb: the VPC, subnets, CIDRs, certificates and tag values are inputs; cluster keys, service names and accountId plain", () => {
         const inputs = schema.resources[Token.sharedAlb].inputProperties;
         expect(Object.keys(inputs).sort()).to.deep.equal([
-            "accountId", "clusters", "defaultService", "deployedAllocation", "loadBalancer", "preview", "region", "services", "subnetIds", "tags", "vpcCidr", "vpcCidrs",
-            "vpcId", "vpcSharing",
+            "accountId",
+            "clusters",
+            "defaultService",
+            "deployedAllocation",
+            "loadBalancer",
+            "preview",
+            "region",
+            "services",
+            "subnetIds",
+            "tags",
+            "vpcCidr",
+            "vpcCidrs",
+            "vpcId",
+            "vpcSharing",
         ]);
         expect([inputs.vpcId.plain, inputs.vpcCidr.plain, inputs.region.plain]).to.deep.equal([undefined, undefined, undefined]);
-        expect([inputs.subnetIds.items?.plain, inputs.vpcCidrs.items?.plain, inputs.tags.additionalProperties?.plain]).to.deep.equal([undefined, undefined, undefined]);
+        expect([inputs.subnetIds.items?.plain, inputs.vpcCidrs.items?.plain, inputs.tags.additionalProperties?.plain]).to.deep.equal([
+            undefined,
+            undefined,
+            undefined,
+        ]);
         expect([inputs.accountId.plain, inputs.clusters.plain, inputs.services.plain]).to.deep.equal([true, true, true]);
         const lb = schema.types[`${Pkg}:index:LoadBalancerArgs`].properties!;
         expect(lb.certificateArns.items?.plain).to.equal(undefined);
@@ -231,8 +302,21 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         const types = schema.types;
         const lb = types[`${Pkg}:index:LoadBalancerArgs`].properties!;
         expect(Object.keys(lb).sort()).to.deep.equal([
-            "accessLogs", "allowPlainHttp", "certificateArns", "desyncMitigationMode", "existingArn", "existingListenerArn", "existingSecurityGroupId",
-            "idleTimeout", "ingressCidrs", "ingressPrefixListIds", "internal", "name", "protect", "sslPolicy", "webAclArn",
+            "accessLogs",
+            "allowPlainHttp",
+            "certificateArns",
+            "desyncMitigationMode",
+            "existingArn",
+            "existingListenerArn",
+            "existingSecurityGroupId",
+            "idleTimeout",
+            "ingressCidrs",
+            "ingressPrefixListIds",
+            "internal",
+            "name",
+            "protect",
+            "sslPolicy",
+            "webAclArn",
         ]);
         // A web ACL created in the same program may be passed as it is; the others decide resources and are plain (the certificate list's items aside).
         expect(Object.keys(lb).filter(k => lb[k].plain !== true)).to.deep.equal(["webAclArn"]);
@@ -241,14 +325,23 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
         expect(enumValues(schema, "DesyncMitigationMode")).to.deep.equal(["monitor", "defensive", "strictest"]);
         expect(types[`${Pkg}:index:DesyncMitigationMode`].enum!.filter(e => !e.description).map(e => e.name)).to.deep.equal([]);
         expect(Object.keys(types[`${Pkg}:index:AccessLogsArgs`].properties!).sort()).to.deep.equal(["bucket", "enabled", "prefix"]);
-        expect(Object.keys(types[`${Pkg}:index:VpcSharingArgs`].properties!).sort()).to.deep.equal(["allowOrganizationPrincipals", "name", "principals", "subnetIds"]);
+        expect(Object.keys(types[`${Pkg}:index:VpcSharingArgs`].properties!).sort()).to.deep.equal([
+            "allowOrganizationPrincipals",
+            "name",
+            "principals",
+            "subnetIds",
+        ]);
     });
 
     it("SharedAlb: the secrets (the preview token, a cluster's external ID) are inputs, so a secret Output can carry them; the source CIDRs plain", () => {
         const preview = schema.types[`${Pkg}:index:PreviewArgs`].properties!;
         expect(Object.keys(preview).sort()).to.deep.equal(["header", "sourceCidrs", "token"]);
         expect([preview.token.type, preview.token.plain]).to.deep.equal(["string", undefined]);
-        expect([preview.sourceCidrs.type, preview.sourceCidrs.items?.type, preview.sourceCidrs.plain]).to.deep.equal(["array", "string", true]);
+        expect([preview.sourceCidrs.type, preview.sourceCidrs.items?.type, preview.sourceCidrs.plain]).to.deep.equal([
+            "array",
+            "string",
+            true,
+        ]);
         const cluster = schema.types[`${Pkg}:index:ClusterArgs`].properties!;
         expect([cluster.externalId.type, cluster.externalId.plain]).to.deep.equal(["string", undefined]);
         expect(cluster.accountId.plain).to.equal(true);
@@ -256,7 +349,20 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
 
     it("SharedAlb: outputs are ARNs and names, maps keyed by cluster then service, and the contract", () => {
         const outputs = schema.resources[Token.sharedAlb].properties;
-        expect(Object.keys(outputs).sort()).to.deep.equal(["clusters", "dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "resourceShareArn", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        expect(Object.keys(outputs).sort()).to.deep.equal([
+            "clusters",
+            "dnsName",
+            "listenerArns",
+            "loadBalancerArn",
+            "outputs",
+            "registrarRoleArns",
+            "resourceShareArn",
+            "ruleArns",
+            "securityGroupId",
+            "targetGroupArns",
+            "targetGroupNames",
+            "zoneId",
+        ]);
         // The contract's cluster entries with their external IDs (a secret at run time).
         expect(outputs.clusters.additionalProperties?.$ref).to.equal(`#/types/${Pkg}:index:ClusterOutputs`);
         for (const nested of ["targetGroupArns", "targetGroupNames"]) {
@@ -266,11 +372,25 @@ describe("component provider schema: the package as a plugin serves it (SharedAl
             expect(outputs[flat].additionalProperties?.type, flat).to.equal("string");
         }
         expect(outputs.outputs.$ref).to.equal(`#/types/${Pkg}:index:NetworkOutputs`);
-        expect(schema.resources[Token.sharedAlb].required?.slice().sort()).to.deep.equal(["clusters", "dnsName", "listenerArns", "loadBalancerArn", "outputs", "registrarRoleArns", "ruleArns", "securityGroupId", "targetGroupArns", "targetGroupNames", "zoneId"]);
+        expect(schema.resources[Token.sharedAlb].required?.slice().sort()).to.deep.equal([
+            "clusters",
+            "dnsName",
+            "listenerArns",
+            "loadBalancerArn",
+            "outputs",
+            "registrarRoleArns",
+            "ruleArns",
+            "securityGroupId",
+            "targetGroupArns",
+            "targetGroupNames",
+            "zoneId",
+        ]);
     });
 
     it("SharedAlb: every argument examples/yaml passes is an input of the schema, by the same path", () => {
-        const example = parse(fs.readFileSync(path.join(Root, "examples", "yaml", "Pulumi.yaml"), "utf8")) as { resources: Record<string, { properties: Record<string, unknown> }> };
+        const example = parse(fs.readFileSync(path.join(Root, "examples", "yaml", "Pulumi.yaml"), "utf8")) as {
+            resources: Record<string, { properties: Record<string, unknown> }>;
+        };
         const missing: string[] = [];
         const walk = (value: unknown, prop: Property | undefined, at: string): void => {
             if (prop === undefined) {

@@ -38,11 +38,13 @@ describe("SharedAlb edge options: access logs, desync mitigation, WAF web ACL, p
     });
 
     it("writes access logs, sets the desync mode and associates the web ACL with the created ALB", async () => {
-        const r = await build(withLoadBalancer(lb => {
-            lb.accessLogs = { bucket: "shop-edge-logs", prefix: "edge" };
-            lb.desyncMitigationMode = "strictest";
-            lb.webAclArn = WebAcl;
-        }));
+        const r = await build(
+            withLoadBalancer(lb => {
+                lb.accessLogs = { bucket: "shop-edge-logs", prefix: "edge" };
+                lb.desyncMitigationMode = "strictest";
+                lb.webAclArn = WebAcl;
+            }),
+        );
         const lb = r.get(T.lb, "edge-alb");
         expect(lb.inputs.accessLogs).to.deep.equal({ bucket: "shop-edge-logs", prefix: "edge", enabled: true });
         expect(lb.inputs.desyncMitigationMode).to.equal("strictest");
@@ -52,25 +54,48 @@ describe("SharedAlb edge options: access logs, desync mitigation, WAF web ACL, p
     });
 
     it("keeps a disabled access log's bucket on the ALB with logging off", async () => {
-        const r = await build(withLoadBalancer(lb => { lb.accessLogs = { bucket: "shop-edge-logs", enabled: false }; }));
+        const r = await build(
+            withLoadBalancer(lb => {
+                lb.accessLogs = { bucket: "shop-edge-logs", enabled: false };
+            }),
+        );
         expect(r.get(T.lb, "edge-alb").inputs.accessLogs).to.deep.equal({ bucket: "shop-edge-logs", prefix: "", enabled: false });
     });
 
     it("takes a web ACL created in the same program (an Output)", async () => {
-        const r = await build(withLoadBalancer(lb => { lb.webAclArn = pulumi.output(WebAcl); }));
+        const r = await build(
+            withLoadBalancer(lb => {
+                lb.webAclArn = pulumi.output(WebAcl);
+            }),
+        );
         expect(r.get(T.waf, "edge-waf").inputs.webAclArn).to.equal(WebAcl);
     });
 
     it("serves plain HTTP only when told to: the HTTP listener then carries the rules", async () => {
-        const r = await build(withLoadBalancer(lb => { delete lb.certificateArns; lb.allowPlainHttp = true; }));
+        const r = await build(
+            withLoadBalancer(lb => {
+                delete lb.certificateArns;
+                lb.allowPlainHttp = true;
+            }),
+        );
         expect(r.ofType(T.listener).map(l => [l.name, l.inputs.port, l.inputs.protocol])).to.deep.equal([["edge-http", 80, "HTTP"]]);
     });
 
     it("refuses plain HTTP to the internet before registering anything, the component included", async () => {
-        const { error: caught, run: r } = await runRefused(() => new SharedAlb("edge", withLoadBalancer(lb => { delete lb.certificateArns; }) as any));
-        expect(caught.message).to.equal("loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give "
-            + "loadBalancer.certificateArns (ACM certificates), or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true "
-            + "to serve plain HTTP to the internet");
+        const { error: caught, run: r } = await runRefused(
+            () =>
+                new SharedAlb(
+                    "edge",
+                    withLoadBalancer(lb => {
+                        delete lb.certificateArns;
+                    }) as any,
+                ),
+        );
+        expect(caught.message).to.equal(
+            "loadBalancer.certificateArns: got nothing; an internet-facing ALB needs an HTTPS listener: give " +
+                "loadBalancer.certificateArns (ACM certificates), or make it internal (loadBalancer.internal: true), or set loadBalancer.allowPlainHttp: true " +
+                "to serve plain HTTP to the internet",
+        );
         expect(r.inventory()).to.deep.equal([]);
     });
 });

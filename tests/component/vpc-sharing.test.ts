@@ -34,17 +34,27 @@ describe("SharedAlb VPC sharing", () => {
     it("shares the subnets inside the organization only, keyed by subnet and principal", () => {
         const share = r.get(T.share, "edge-share");
         expect(share.inputs).to.deep.equal({
-            name: "shop-edge-subnets", allowExternalPrincipals: false, tags: { team: "platform", "shared-alb:load-balancer": "shop-edge" },
+            name: "shop-edge-subnets",
+            allowExternalPrincipals: false,
+            tags: { team: "platform", "shared-alb:load-balancer": "shop-edge" },
         });
         expect(r.ofType(T.resource).map(x => [x.name, x.inputs])).to.deep.equal([
-            ["edge-share-subnet-0a1b2c3d4e5f60011", { resourceShareArn: share.outputs.arn, resourceArn: "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0a1b2c3d4e5f60011" }],
-            ["edge-share-subnet-0a1b2c3d4e5f60012", { resourceShareArn: share.outputs.arn, resourceArn: "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0a1b2c3d4e5f60012" }],
+            [
+                "edge-share-subnet-0a1b2c3d4e5f60011",
+                { resourceShareArn: share.outputs.arn, resourceArn: "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0a1b2c3d4e5f60011" },
+            ],
+            [
+                "edge-share-subnet-0a1b2c3d4e5f60012",
+                { resourceShareArn: share.outputs.arn, resourceArn: "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0a1b2c3d4e5f60012" },
+            ],
         ]);
         expect(r.ofType(T.principal).map(x => [x.name, x.inputs])).to.deep.equal([
             ["edge-share-222222222222", { resourceShareArn: share.outputs.arn, principal: "222222222222" }],
         ]);
         expect(r.outputs.outputs.vpcSharing).to.deep.equal({
-            resourceShareArn: share.outputs.arn, subnetIds: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"], principals: ["222222222222"],
+            resourceShareArn: share.outputs.arn,
+            subnetIds: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"],
+            principals: ["222222222222"],
         });
     });
 

@@ -24,46 +24,188 @@ type Entry = keyof typeof Entries;
 const Pinned: Record<Entry, { values: string[]; types: string[] }> = {
     main: {
         values: [
-            "ClusterAttachment", "ConfigError", "ConfigErrors", "DesyncMitigationMode", "IpAddressType", "SecurityGroupMode", "SharedAlb",
-            "TargetProtocol", "TargetType", "deployedAllocationOf", "fromEksCluster", "readDeployedAllocation",
+            "ClusterAttachment",
+            "ConfigError",
+            "ConfigErrors",
+            "DesyncMitigationMode",
+            "IpAddressType",
+            "SecurityGroupMode",
+            "SharedAlb",
+            "TargetProtocol",
+            "TargetType",
+            "deployedAllocationOf",
+            "fromEksCluster",
+            "readDeployedAllocation",
         ],
         types: [
-            "AccessLogsArgs", "AdmissionPolicyObjects", "AttachmentManifests", "BindingArgs", "BindingOutput", "ClusterArgs",
-            "ClusterAttachmentArgs", "ClusterNetworkArgs", "ClusterOutputs", "ClusterTargetGroupArgs", "ControllerArgs", "ControllerChartRef",
-            "DeployedAllocationArgs", "EksClusterInputs", "EksClusterLike", "HealthCheckArgs", "KubernetesObject", "LoadBalancerArgs",
-            "LoadBalancerOutputs", "NamedExpression", "NetworkOutputs", "NetworkStackOutputs", "NetworkingPeer", "NetworkingPort", "PreviewArgs",
-            "PreviewOutputs", "ResourceListArgs", "ResourceRequirementsArgs", "ServiceAccountRef", "ServiceArgs", "ServiceOutputs",
-            "ServiceOverrideArgs", "SharedAlbArgs", "StickinessArgs", "TargetGroupBindingObject", "TargetGroupBindingSpec", "TargetGroupOutputs",
-            "ValidatingAdmissionPolicyBindingSpec", "ValidatingAdmissionPolicySpec", "Validation", "VpcSharingArgs", "VpcSharingOutputs",
+            "AccessLogsArgs",
+            "AdmissionPolicyObjects",
+            "AttachmentManifests",
+            "BindingArgs",
+            "BindingOutput",
+            "ClusterArgs",
+            "ClusterAttachmentArgs",
+            "ClusterNetworkArgs",
+            "ClusterOutputs",
+            "ClusterTargetGroupArgs",
+            "ControllerArgs",
+            "ControllerChartRef",
+            "DeployedAllocationArgs",
+            "EksClusterInputs",
+            "EksClusterLike",
+            "HealthCheckArgs",
+            "KubernetesObject",
+            "LoadBalancerArgs",
+            "LoadBalancerOutputs",
+            "NamedExpression",
+            "NetworkOutputs",
+            "NetworkStackOutputs",
+            "NetworkingPeer",
+            "NetworkingPort",
+            "PreviewArgs",
+            "PreviewOutputs",
+            "ResourceListArgs",
+            "ResourceRequirementsArgs",
+            "ServiceAccountRef",
+            "ServiceArgs",
+            "ServiceOutputs",
+            "ServiceOverrideArgs",
+            "SharedAlbArgs",
+            "StickinessArgs",
+            "TargetGroupBindingObject",
+            "TargetGroupBindingSpec",
+            "TargetGroupOutputs",
+            "ValidatingAdmissionPolicyBindingSpec",
+            "ValidatingAdmissionPolicySpec",
+            "Validation",
+            "VpcSharingArgs",
+            "VpcSharingOutputs",
         ],
     },
     internal: {
         values: [
-            "AccountIdPattern", "AdditionalPolicyName", "AdmissionPolicyMinKubernetes", "AdmissionPolicyNeeds", "AllowedText", "ArnAllowed",
-            "CidrPattern", "ClusterNamePattern", "ConfigError", "ControllerPolicyName", "DocumentError", "DocumentLimits",
-            "ExternalIdAllowed", "ExternalIdPattern", "ForbiddenActionPatterns", "HiddenSecret", "IrsaAudience", "KeyPattern",
-            "ListenerArnPattern", "LoadBalancerArnPattern", "MaxCrossAccountClusterName", "NetworkCredentialsFix", "NodePortRange",
-            "OidcProviderArnPattern", "Problems", "PulumiSignatureKey", "RegionPattern", "RegistrarPolicyName", "SecurityGroupIdPattern",
-            "SecurityGroupMode", "SecurityGroupModes", "TargetGroupArnPattern", "VpcIdPattern", "accountId", "accountRootArn",
-            "albTargetPorts", "arn", "arnPartition", "bindingArgs", "check", "checkCredentialsAccount", "checkListener", "conditionsMatch",
-            "controllerArgs", "controllerPermissionsPolicy", "dataMap", "hasOwn", "integer", "isRecord", "join", "list", "map",
-            "matchesPlainRequests", "nonEmpty", "normalizeIssuer", "nullAsAbsent", "object", "objectFields", "oidcProviderArn", "oneOf",
-            "optional", "orThrow", "overlapRequests", "own", "parseJsonData", "parseRoleArn", "partitionOf", "refuseReservedKeys",
-            "registrarPermissions", "requiredNamespaces", "roleArn", "routeRequest", "ruleValues", "securityGroupArn", "securityGroupId",
-            "servesAdmissionPolicy", "shownExternalId", "subnetId", "tagsUpTo", "targetGroupArn", "text", "toData", "trueOrFalse",
-            "withDefault", "witnessRequests",
+            "AccountIdPattern",
+            "AdditionalPolicyName",
+            "AdmissionPolicyMinKubernetes",
+            "AdmissionPolicyNeeds",
+            "AllowedText",
+            "ArnAllowed",
+            "CidrPattern",
+            "ClusterNamePattern",
+            "ConfigError",
+            "ControllerPolicyName",
+            "DocumentError",
+            "DocumentLimits",
+            "ExternalIdAllowed",
+            "ExternalIdPattern",
+            "ForbiddenActionPatterns",
+            "HiddenSecret",
+            "IrsaAudience",
+            "KeyPattern",
+            "ListenerArnPattern",
+            "LoadBalancerArnPattern",
+            "MaxCrossAccountClusterName",
+            "NetworkCredentialsFix",
+            "NodePortRange",
+            "OidcProviderArnPattern",
+            "Problems",
+            "PulumiSignatureKey",
+            "RegionPattern",
+            "RegistrarPolicyName",
+            "SecurityGroupIdPattern",
+            "SecurityGroupMode",
+            "SecurityGroupModes",
+            "TargetGroupArnPattern",
+            "VpcIdPattern",
+            "accountId",
+            "accountRootArn",
+            "albTargetPorts",
+            "arn",
+            "arnPartition",
+            "bindingArgs",
+            "check",
+            "checkCredentialsAccount",
+            "checkListener",
+            "conditionsMatch",
+            "controllerArgs",
+            "controllerPermissionsPolicy",
+            "dataMap",
+            "hasOwn",
+            "integer",
+            "isRecord",
+            "join",
+            "list",
+            "map",
+            "matchesPlainRequests",
+            "nonEmpty",
+            "normalizeIssuer",
+            "nullAsAbsent",
+            "object",
+            "objectFields",
+            "oidcProviderArn",
+            "oneOf",
+            "optional",
+            "orThrow",
+            "overlapRequests",
+            "own",
+            "parseJsonData",
+            "parseRoleArn",
+            "partitionOf",
+            "refuseReservedKeys",
+            "registrarPermissions",
+            "requiredNamespaces",
+            "roleArn",
+            "routeRequest",
+            "ruleValues",
+            "securityGroupArn",
+            "securityGroupId",
+            "servesAdmissionPolicy",
+            "shownExternalId",
+            "subnetId",
+            "tagsUpTo",
+            "targetGroupArn",
+            "text",
+            "toData",
+            "trueOrFalse",
+            "withDefault",
+            "witnessRequests",
         ],
         types: [
-            "ActionInput", "AttachmentPlan", "BindingArgs", "ClusterAttachmentArgs", "ClusterInputArgs", "ClusterOutputs", "ConditionInput",
-            "ControllerArgs", "ListenerInput", "NetworkOutputs", "PolicyDocument", "Reader", "RuleInput", "RuleValues", "ServiceOutputs",
-            "TargetGroupOutputs", "WitnessRequest",
+            "ActionInput",
+            "AttachmentPlan",
+            "BindingArgs",
+            "ClusterAttachmentArgs",
+            "ClusterInputArgs",
+            "ClusterOutputs",
+            "ConditionInput",
+            "ControllerArgs",
+            "ListenerInput",
+            "NetworkOutputs",
+            "PolicyDocument",
+            "Reader",
+            "RuleInput",
+            "RuleValues",
+            "ServiceOutputs",
+            "TargetGroupOutputs",
+            "WitnessRequest",
         ],
     },
     sdk: { values: ["aws", "k8s", "ownStackName", "planAttachment"], types: [] },
 };
 
 /** The public names the internal entry carries for SDK-free code: the main entry's own. */
-const Shared = { values: ["ConfigError", "SecurityGroupMode"], types: ["BindingArgs", "ClusterAttachmentArgs", "ClusterOutputs", "ControllerArgs", "NetworkOutputs", "ServiceOutputs", "TargetGroupOutputs"] };
+const Shared = {
+    values: ["ConfigError", "SecurityGroupMode"],
+    types: [
+        "BindingArgs",
+        "ClusterAttachmentArgs",
+        "ClusterOutputs",
+        "ControllerArgs",
+        "NetworkOutputs",
+        "ServiceOutputs",
+        "TargetGroupOutputs",
+    ],
+};
 
 /** The entries' exports as the compiler sees them (the declarations users get), and the checker to follow them. */
 interface Compiled {
@@ -72,13 +214,21 @@ interface Compiled {
 }
 
 function compile(): Compiled {
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, {
-        ...ts.sys, onUnRecoverableConfigFileDiagnostic: d => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); },
-    })!;
+    const config = ts.getParsedCommandLineOfConfigFile(
+        path.join(root, "tsconfig.json"),
+        {},
+        {
+            ...ts.sys,
+            onUnRecoverableConfigFileDiagnostic: d => {
+                throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+            },
+        },
+    )!;
     const files = Object.values(Entries).map(f => path.join(root, f));
     const program = ts.createProgram(files, { ...config.options, noEmit: true, incremental: false });
     const checker = program.getTypeChecker();
-    const exportsOf = (file: string): ts.Symbol[] => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!);
+    const exportsOf = (file: string): ts.Symbol[] =>
+        checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!);
     return { checker, exports: { main: exportsOf(Entries.main), internal: exportsOf(Entries.internal), sdk: exportsOf(Entries.sdk) } };
 }
 
@@ -89,7 +239,16 @@ function declared(checker: ts.TypeChecker, s: ts.Symbol): ts.Symbol {
 
 function split(checker: ts.TypeChecker, symbols: ts.Symbol[]): { values: string[]; types: string[] } {
     const isValue = (s: ts.Symbol) => (declared(checker, s).flags & ts.SymbolFlags.Value) !== 0;
-    return { values: symbols.filter(isValue).map(s => s.name).sort(), types: symbols.filter(s => !isValue(s)).map(s => s.name).sort() };
+    return {
+        values: symbols
+            .filter(isValue)
+            .map(s => s.name)
+            .sort(),
+        types: symbols
+            .filter(s => !isValue(s))
+            .map(s => s.name)
+            .sort(),
+    };
 }
 
 /**
@@ -108,8 +267,13 @@ function unnamedTypes(compiled: Compiled): Record<string, string[]> {
             const symbol = checker.getSymbolAtLocation(ts.isQualifiedName(name) ? name.right : name);
             const target = symbol && declared(checker, symbol);
             const file = target?.declarations?.[0]?.getSourceFile().fileName;
-            if (target && file && path.relative(root, file).startsWith(`components${path.sep}`) && !exported.has(target)
-                && !(target.flags & ts.SymbolFlags.TypeParameter)) {
+            if (
+                target &&
+                file &&
+                path.relative(root, file).startsWith(`components${path.sep}`) &&
+                !exported.has(target) &&
+                !(target.flags & ts.SymbolFlags.TypeParameter)
+            ) {
                 (found[target.name] ??= new Set()).add(from);
             }
         }
@@ -125,12 +289,18 @@ function unnamedTypes(compiled: Compiled): Record<string, string[]> {
         for (const d of declared(checker, s).declarations ?? []) {
             if (ts.isClassDeclaration(d)) {
                 d.heritageClauses?.forEach(h => visit(h, s.name));
-                const hidden = (m: ts.ClassElement) => (ts.getCombinedModifierFlags(m as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0
-                    || (m.name !== undefined && ts.isPrivateIdentifier(m.name));
+                const hidden = (m: ts.ClassElement) =>
+                    (ts.getCombinedModifierFlags(m as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 ||
+                    (m.name !== undefined && ts.isPrivateIdentifier(m.name));
                 for (const m of d.members.filter(m => !hidden(m))) {
                     if (ts.isPropertyDeclaration(m)) {
                         visit(m.type ?? m, s.name);
-                    } else if (ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) {
+                    } else if (
+                        ts.isMethodDeclaration(m) ||
+                        ts.isConstructorDeclaration(m) ||
+                        ts.isGetAccessorDeclaration(m) ||
+                        ts.isSetAccessorDeclaration(m)
+                    ) {
                         signature(m, s.name);
                     }
                 }
@@ -153,7 +323,8 @@ function documented(heading: string): string[] {
     expect(start, `docs/api.md: ## ${heading}`).to.be.greaterThan(-1);
     const end = doc.indexOf("\n## ", start + 1);
     const section = doc.slice(start, end === -1 ? undefined : end);
-    return [...section.matchAll(/^\| ([^|]+) \|/gm)].map(m => m[1])
+    return [...section.matchAll(/^\| ([^|]+) \|/gm)]
+        .map(m => m[1])
         .filter(cell => cell.startsWith("`"))
         .flatMap(cell => [...cell.matchAll(/`([A-Za-z0-9]+)`/g)].map(m => m[1]))
         .sort();
@@ -200,9 +371,21 @@ describe("the package's entries (docs/api.md)", function () {
     it("the public types users are documented to use are exported (checked by the compiler)", () => {
         // Compiled with the tests (npm run typecheck): each alias fails to compile if its type is not exported.
         type Documented = [
-            main.SharedAlbArgs, main.ClusterAttachmentArgs, main.ClusterNetworkArgs, main.DeployedAllocationArgs, main.NetworkOutputs,
-            main.ClusterOutputs, main.NetworkStackOutputs, main.BindingOutput, main.AttachmentManifests, main.EksClusterLike,
-            main.DesyncMitigationMode, main.SecurityGroupMode, main.IpAddressType, main.TargetProtocol, main.TargetType,
+            main.SharedAlbArgs,
+            main.ClusterAttachmentArgs,
+            main.ClusterNetworkArgs,
+            main.DeployedAllocationArgs,
+            main.NetworkOutputs,
+            main.ClusterOutputs,
+            main.NetworkStackOutputs,
+            main.BindingOutput,
+            main.AttachmentManifests,
+            main.EksClusterLike,
+            main.DesyncMitigationMode,
+            main.SecurityGroupMode,
+            main.IpAddressType,
+            main.TargetProtocol,
+            main.TargetType,
         ];
         const strictest: Documented[10] = main.DesyncMitigationMode.Strictest;
         expect(strictest).to.equal("strictest");

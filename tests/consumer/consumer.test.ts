@@ -113,14 +113,26 @@ function runWarnings(command: string, args: string[], cwd: string): string {
  * provider takes a while: the two projects compile side by side.
  */
 function compile(project: string, files: string[], emit: boolean, options: Record<string, unknown> = {}): Promise<void> {
-    fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-        compilerOptions: {
-            target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: false,
-            types: ["node"], typeRoots: [path.join(root, "node_modules", "@types")], ...(emit ? { outDir: "out" } : { noEmit: true }), ...options,
-        },
-        files,
-    }));
-    return spawnCollect(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(r => {
+    fs.writeFileSync(
+        path.join(project, "tsconfig.json"),
+        JSON.stringify({
+            compilerOptions: {
+                target: "ES2022",
+                module: "commonjs",
+                strict: true,
+                esModuleInterop: true,
+                skipLibCheck: false,
+                types: ["node"],
+                typeRoots: [path.join(root, "node_modules", "@types")],
+                ...(emit ? { outDir: "out" } : { noEmit: true }),
+                ...options,
+            },
+            files,
+        }),
+    );
+    return spawnCollect(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+        cwd: project,
+    }).then(r => {
         if (r.code !== 0) {
             throw new Error(`tsc (in ${project}) exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
         }
@@ -152,7 +164,11 @@ describe("the npm package, as a components-only consumer installs it", function 
         // leaves out the doctor's. The peers are this repository's pinned copies, linked (not
         // installed: --legacy-peer-deps), so no second SDK copy exists; @pulumi/eks is not.
         // Scripts are not ignored: the tarball must have none that npm would run or ask to allow.
-        installWarnings = runWarnings("npm", ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", tarball], project);
+        installWarnings = runWarnings(
+            "npm",
+            ["install", "--omit=optional", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", tarball],
+            project,
+        );
         const peers = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"];
         for (const peer of peers) {
             link(project, peer, path.join(root, "node_modules", peer));
@@ -197,13 +213,23 @@ describe("the npm package, as a components-only consumer installs it", function 
 
     it("ships only compiled components, the CLI, the stack programs, the vendored CRD, the README, LICENSE and CHANGELOG, with no install script", () => {
         const installed = path.join(project, "node_modules", "shared-alb");
-        const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" }).trim().split("\n").map(f => f.slice(2));
+        const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" })
+            .trim()
+            .split("\n")
+            .map(f => f.slice(2));
         expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f)).sort()).to.deep.equal([
-            "CHANGELOG.md", "LICENSE", "README.md", TargetGroupBindingCrdFile, "package.json",
+            "CHANGELOG.md",
+            "LICENSE",
+            "README.md",
+            TargetGroupBindingCrdFile,
+            "package.json",
         ]);
         // The installed package reads the CRD from its own copy, the repository's file unchanged.
-        expect(fs.readFileSync(path.join(installed, TargetGroupBindingCrdFile), "utf8")).to.equal(fs.readFileSync(path.join(root, TargetGroupBindingCrdFile), "utf8"));
-        const scripts = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        expect(fs.readFileSync(path.join(installed, TargetGroupBindingCrdFile), "utf8")).to.equal(
+            fs.readFileSync(path.join(root, TargetGroupBindingCrdFile), "utf8"),
+        );
+        const scripts = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts: Record<string, string> })
+            .scripts;
         expect(["preinstall", "install", "postinstall", "prepare"].filter(s => s in scripts)).to.deep.equal([]);
         // npm lists a tarball's install scripts (prepare included) for the user to allow: none here.
         expect(installWarnings).to.not.include("install-scripts");
@@ -235,8 +261,14 @@ describe("the npm package, as a components-only consumer installs it", function 
         expect(JSON.parse(out.trim())).to.deep.equal({
             services: {
                 web: {
-                    port: 8080, protocol: "HTTP", targetType: "ip", weights: { blue: 100, green: 0 }, hosts: ["shop.example.com"], paths: [],
-                    ruleArn: "arn:aws:test:eu-west-1:111111111111:edge-rule-web", priority: 44020,
+                    port: 8080,
+                    protocol: "HTTP",
+                    targetType: "ip",
+                    weights: { blue: 100, green: 0 },
+                    hosts: ["shop.example.com"],
+                    paths: [],
+                    ruleArn: "arn:aws:test:eu-west-1:111111111111:edge-rule-web",
+                    priority: 44020,
                     previewRuleArns: {
                         blue: "arn:aws:test:eu-west-1:111111111111:edge-preview-web-blue",
                         green: "arn:aws:test:eu-west-1:111111111111:edge-preview-web-green",
@@ -263,7 +295,13 @@ describe("the npm package, as a components-only consumer installs it", function 
                 version: require("shared-alb/package.json").version, deep,
             }));`;
         const out = JSON.parse(run(process.execPath, ["-e", script], project)) as Record<string, unknown>;
-        expect(out).to.deep.equal({ main: 12, internal: "function", same: true, version: JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version, deep: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
+        expect(out).to.deep.equal({
+            main: 12,
+            internal: "function",
+            same: true,
+            version: JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version,
+            deep: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+        });
         await compiled.exports;
     });
 
@@ -274,7 +312,9 @@ describe("the npm package, as a components-only consumer installs it", function 
         expect(help).to.match(/^ {2}manifests /m);
         expect(help).to.match(/^ {2}doctor /m);
         expect(run(bin, ["doctor", "--help"], project)).to.match(/^Usage: shared-alb doctor /);
-        const planned = JSON.parse(run(bin, ["plan", "--json", "--stack", "network", "--config-dir", path.join(root, "stacks", "config")], project)) as {
+        const planned = JSON.parse(
+            run(bin, ["plan", "--json", "--stack", "network", "--config-dir", path.join(root, "stacks", "config")], project),
+        ) as {
             stacks: { stack: string; resources: { type: string }[] }[];
         };
         expect(planned.stacks.map(s => s.stack)).to.deep.equal(["network"]);
@@ -283,8 +323,10 @@ describe("the npm package, as a components-only consumer installs it", function 
         const doctor = spawnSync(bin, ["doctor", "--network-outputs", "network.json"], { cwd: project, encoding: "utf8" });
         expect(doctor.status).to.equal(2);
         expect(doctor.stdout).to.equal("");
-        expect(doctor.stderr).to.equal(`shared-alb doctor: needs ${DoctorPackages.join(", ")}, optional dependencies of shared-alb that this install left out `
-            + "(npm install --omit=optional); install them:\n"
-            + `  npm install ${DoctorPackages.map(name => `${name}@${pkg.optionalDependencies[name]}`).join(" ")}\n`);
+        expect(doctor.stderr).to.equal(
+            `shared-alb doctor: needs ${DoctorPackages.join(", ")}, optional dependencies of shared-alb that this install left out ` +
+                "(npm install --omit=optional); install them:\n" +
+                `  npm install ${DoctorPackages.map(name => `${name}@${pkg.optionalDependencies[name]}`).join(" ")}\n`,
+        );
     });
 });

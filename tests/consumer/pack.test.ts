@@ -42,22 +42,42 @@ describe("npm pack --dry-run: the tarball's content", function () {
     it("holds the compiled components, CLI and stacks (.js and .d.ts), the vendored CRD, README.md, LICENSE, CHANGELOG.md and package.json, nothing else", () => {
         const files = packed.files.map(f => f.path).sort();
         expect(files.filter(f => !/^dist\/(components|cli|stacks)\/.+\.(js|d\.ts)$/.test(f))).to.deep.equal([
-            "CHANGELOG.md", "LICENSE", "README.md", TargetGroupBindingCrdFile, "package.json",
+            "CHANGELOG.md",
+            "LICENSE",
+            "README.md",
+            TargetGroupBindingCrdFile,
+            "package.json",
         ]);
-        for (const entry of ["dist/components/index.js", "dist/components/index.d.ts", "dist/cli/index.js", "dist/stacks/index.js", "dist/components/provider/plugin.js"]) {
+        for (const entry of [
+            "dist/components/index.js",
+            "dist/components/index.d.ts",
+            "dist/cli/index.js",
+            "dist/stacks/index.js",
+            "dist/components/provider/plugin.js",
+        ]) {
             expect(files, entry).to.include(entry);
         }
         // Every compiled module of the three folders is there, with its declarations.
-        const built = (dir: string): string[] => fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
-            .filter(f => /\.(js|d\.ts)$/.test(f)).map(f => `${dir}/${f.split(path.sep).join("/")}`);
-        expect(files.filter(f => f.startsWith("dist/"))).to.deep.equal(["dist/cli", "dist/components", "dist/stacks"].flatMap(built).sort());
+        const built = (dir: string): string[] =>
+            fs
+                .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+                .filter(f => /\.(js|d\.ts)$/.test(f))
+                .map(f => `${dir}/${f.split(path.sep).join("/")}`);
+        expect(files.filter(f => f.startsWith("dist/"))).to.deep.equal(
+            ["dist/cli", "dist/components", "dist/stacks"].flatMap(built).sort(),
+        );
     });
 
     it("LICENSE is the Apache License 2.0 that package.json names", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { license: string };
         const license = fs.readFileSync(path.join(root, "LICENSE"), "utf8");
         expect(pkg.license).to.equal("Apache-2.0");
-        expect(license.split("\n").slice(0, 2).map(l => l.trim())).to.deep.equal(["Apache License", "Version 2.0, January 2004"]);
+        expect(
+            license
+                .split("\n")
+                .slice(0, 2)
+                .map(l => l.trim()),
+        ).to.deep.equal(["Apache License", "Version 2.0, January 2004"]);
         expect(license).to.include("END OF TERMS AND CONDITIONS");
         expect(license.trimEnd().split("\n").pop()!.trim()).to.equal("limitations under the License.");
     });

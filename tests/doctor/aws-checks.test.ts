@@ -2,10 +2,23 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { AuthorizeSecurityGroupEgressCommand, CreateVpcCommand, RevokeSecurityGroupEgressCommand, RunInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import {
-    CreateTargetGroupCommand, DeleteRuleCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyLoadBalancerAttributesCommand, ModifyRuleCommand,
-    ModifyTargetGroupCommand, RegisterTargetsCommand, RemoveTagsCommand,
+    AuthorizeSecurityGroupEgressCommand,
+    CreateVpcCommand,
+    RevokeSecurityGroupEgressCommand,
+    RunInstancesCommand,
+    StopInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import {
+    CreateTargetGroupCommand,
+    DeleteRuleCommand,
+    DeregisterTargetsCommand,
+    DescribeTargetHealthCommand,
+    ModifyLoadBalancerAttributesCommand,
+    ModifyRuleCommand,
+    ModifyTargetGroupCommand,
+    RegisterTargetsCommand,
+    RemoveTagsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DeleteRoleCommand, DeleteRolePolicyCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { NetworkOutputs } from "../../components/internal/contract";
@@ -38,13 +51,16 @@ describe("doctor AWS checks against moto_server", function () {
     const fresh = freshFleetEachTest();
 
     /** Green's web preview rule changed outside the stack to the path and the bare header: no token, no source networks. */
-    const openGreenPreview = (ruleArn: string) => fresh.aws.elbv2.send(new ModifyRuleCommand({
-        RuleArn: ruleArn,
-        Conditions: [
-            { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
-            { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
-        ],
-    }));
+    const openGreenPreview = (ruleArn: string) =>
+        fresh.aws.elbv2.send(
+            new ModifyRuleCommand({
+                RuleArn: ruleArn,
+                Conditions: [
+                    { Field: "path-pattern", PathPatternConfig: { Values: ["/web/*"] } },
+                    { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "x-shared-alb-cluster", Values: ["green"] } },
+                ],
+            }),
+        );
 
     it("passes every check on a healthy fresh.fleet and exits 0", async () => {
         const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
@@ -52,7 +68,16 @@ describe("doctor AWS checks against moto_server", function () {
         expect(report.checks.filter(c => c.status === "warn")).to.deep.equal([]);
         expect(code).to.equal(0);
         const ids = new Set(report.checks.map(c => c.id));
-        for (const id of ["alb.found", "alb.deletion-protection", "tg.found", "tg.vpc", "tg.healthy", "listener.weights", "sg.alb-egress", "registrar.trust"]) {
+        for (const id of [
+            "alb.found",
+            "alb.deletion-protection",
+            "tg.found",
+            "tg.vpc",
+            "tg.healthy",
+            "listener.weights",
+            "sg.alb-egress",
+            "registrar.trust",
+        ]) {
             expect(ids.has(id as never), id).to.equal(true);
         }
         // green is in the network account: no registrar for it, and its controller role is readable there.
@@ -67,7 +92,13 @@ describe("doctor AWS checks against moto_server", function () {
     });
 
     it("alb.found fails when the load balancer ARN does not exist", async () => {
-        const outputs = { ...fresh.fleet.outputs, loadBalancer: { ...fresh.fleet.outputs.loadBalancer, arn: fresh.fleet.outputs.loadBalancer.arn.replace(/\/[0-9a-f]+$/, "/0000000000000000") } };
+        const outputs = {
+            ...fresh.fleet.outputs,
+            loadBalancer: {
+                ...fresh.fleet.outputs.loadBalancer,
+                arn: fresh.fleet.outputs.loadBalancer.arn.replace(/\/[0-9a-f]+$/, "/0000000000000000"),
+            },
+        };
         const { code, report } = await doctor(fresh.moto, outputs);
         const c = only(report, "alb.found", "0000000000000000");
         expect(c.status).to.equal("fail");
@@ -77,7 +108,12 @@ describe("doctor AWS checks against moto_server", function () {
     });
 
     it("alb.deletion-protection fails when protection is off", async () => {
-        await fresh.aws.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: fresh.fleet.outputs.loadBalancer.arn, Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }] }));
+        await fresh.aws.elbv2.send(
+            new ModifyLoadBalancerAttributesCommand({
+                LoadBalancerArn: fresh.fleet.outputs.loadBalancer.arn,
+                Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }],
+            }),
+        );
         const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
         expect(failing(report)).to.deep.equal([`alb.deletion-protection ${fresh.fleet.outputs.loadBalancer.arn}`]);
         const c = only(report, "alb.deletion-protection", "");
@@ -102,7 +138,15 @@ describe("doctor AWS checks against moto_server", function () {
 
     it("tg.vpc fails for a target group in another VPC", async () => {
         const other = await fresh.aws.ec2.send(new CreateVpcCommand({ CidrBlock: "172.16.0.0/16" }));
-        const tg = await fresh.aws.elbv2.send(new CreateTargetGroupCommand({ Name: "blue-api-elsewhere", Protocol: "HTTP", Port: 8080, VpcId: other.Vpc?.VpcId, TargetType: "ip" }));
+        const tg = await fresh.aws.elbv2.send(
+            new CreateTargetGroupCommand({
+                Name: "blue-api-elsewhere",
+                Protocol: "HTTP",
+                Port: 8080,
+                VpcId: other.Vpc?.VpcId,
+                TargetType: "ip",
+            }),
+        );
         const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
         await fresh.aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: "172.16.0.10", Port: 8080 }] }));
         const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fresh.fleet.outputs));
@@ -110,7 +154,9 @@ describe("doctor AWS checks against moto_server", function () {
         const { report } = await doctor(fresh.moto, outputs);
         const c = only(report, "tg.vpc", "blue/api");
         expect(c.status).to.equal("fail");
-        expect(c.message).to.equal(`target group is in ${other.Vpc?.VpcId}, the load balancer in ${fresh.fleet.vpcId}: the ALB cannot forward to it`);
+        expect(c.message).to.equal(
+            `target group is in ${other.Vpc?.VpcId}, the load balancer in ${fresh.fleet.vpcId}: the ALB cannot forward to it`,
+        );
         expect(c.hint).to.include(fresh.fleet.vpcId);
     });
 
@@ -137,9 +183,19 @@ describe("doctor AWS checks against moto_server", function () {
     });
 
     it("tg.healthy counts targets that are not healthy (fresh.moto reports a stopped instance as unused)", async () => {
-        const tg = await fresh.aws.elbv2.send(new CreateTargetGroupCommand({ Name: "blue-api-inst", Protocol: "HTTP", Port: 8080, VpcId: fresh.fleet.vpcId, TargetType: "instance" }));
+        const tg = await fresh.aws.elbv2.send(
+            new CreateTargetGroupCommand({
+                Name: "blue-api-inst",
+                Protocol: "HTTP",
+                Port: 8080,
+                VpcId: fresh.fleet.vpcId,
+                TargetType: "instance",
+            }),
+        );
         const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
-        const run = await fresh.aws.ec2.send(new RunInstancesCommand({ ImageId: "ami-12c6146b", MinCount: 2, MaxCount: 2, InstanceType: "t3.micro" }));
+        const run = await fresh.aws.ec2.send(
+            new RunInstancesCommand({ ImageId: "ami-12c6146b", MinCount: 2, MaxCount: 2, InstanceType: "t3.micro" }),
+        );
         const ids = (run.Instances ?? []).map(i => i.InstanceId as string);
         await fresh.aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: ids.map(Id => ({ Id, Port: 8080 })) }));
         await fresh.aws.ec2.send(new StopInstancesCommand({ InstanceIds: ids }));
@@ -150,15 +206,29 @@ describe("doctor AWS checks against moto_server", function () {
         const { report } = await doctor(fresh.moto, outputs);
         const c = only(report, "tg.healthy", "blue/api");
         expect(c.status).to.equal("fail");
-        expect(c.message).to.match(/^weight 50 but no healthy target \(0 healthy, 2 unused; e\.g\. i-[0-9a-f]+: Target\.InvalidState \(Target is in the stopped state\)\): requests sent here fail with 503$/);
+        expect(c.message).to.match(
+            /^weight 50 but no healthy target \(0 healthy, 2 unused; e\.g\. i-[0-9a-f]+: Target\.InvalidState \(Target is in the stopped state\)\): requests sent here fail with 503$/,
+        );
     });
 
     it("listener.weights fails when the rule's weights drift from the outputs", async () => {
         const api = fresh.fleet.outputs.clusters;
-        await fresh.aws.elbv2.send(new ModifyRuleCommand({
-            RuleArn: fresh.fleet.ruleArns.api,
-            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: api.blue.targetGroups.api.arn, Weight: 90 }, { TargetGroupArn: api.green.targetGroups.api.arn, Weight: 10 }] } }],
-        }));
+        await fresh.aws.elbv2.send(
+            new ModifyRuleCommand({
+                RuleArn: fresh.fleet.ruleArns.api,
+                Actions: [
+                    {
+                        Type: "forward",
+                        ForwardConfig: {
+                            TargetGroups: [
+                                { TargetGroupArn: api.blue.targetGroups.api.arn, Weight: 90 },
+                                { TargetGroupArn: api.green.targetGroups.api.arn, Weight: 10 },
+                            ],
+                        },
+                    },
+                ],
+            }),
+        );
         const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
         expect(failing(report)).to.deep.equal(["listener.weights service api"]);
         const c = only(report, "listener.weights", "service api");
@@ -173,7 +243,9 @@ describe("doctor AWS checks against moto_server", function () {
         expect(failing(report)).to.deep.equal([]);
         const c = only(report, "listener.rule", "service web");
         expect(c.status).to.equal("warn");
-        expect(c.message).to.equal("rule priority 20 on the http listener (found by its ARN) has no tag shared-alb:service=web; it still forwards");
+        expect(c.message).to.equal(
+            "rule priority 20 on the http listener (found by its ARN) has no tag shared-alb:service=web; it still forwards",
+        );
         expect(c.hint).to.equal("pulumi up -s network puts the tag back (tools that look rules up by tag need it)");
         expect(only(report, "listener.weights", "service web").message).to.equal("weights match: blue=100 green=0");
         expect(code).to.equal(0);
@@ -184,32 +256,45 @@ describe("doctor AWS checks against moto_server", function () {
         const legacy = await buildFleet(fresh.aws, { ...DefaultFleet, legacyOutputs: true });
         expect(legacy.outputs.services.web.ruleArn).to.equal(undefined);
         const tagged = await doctor(fresh.moto, legacy.outputs);
-        expect(only(tagged.report, "listener.rule", "service web")).to.deep.include({ status: "pass", message: "rule priority 20 on the http listener" });
+        expect(only(tagged.report, "listener.rule", "service web")).to.deep.include({
+            status: "pass",
+            message: "rule priority 20 on the http listener",
+        });
         await fresh.aws.elbv2.send(new RemoveTagsCommand({ ResourceArns: [legacy.ruleArns.web], TagKeys: ["shared-alb:service"] }));
         const { report } = await doctor(fresh.moto, legacy.outputs);
         expect(failing(report)).to.deep.equal(["listener.rule service web"]);
-        expect(only(report, "listener.rule", "service web").message).to.equal("no rule on the http listener is tagged shared-alb:service=web: the service gets no traffic");
+        expect(only(report, "listener.rule", "service web").message).to.equal(
+            "no rule on the http listener is tagged shared-alb:service=web: the service gets no traffic",
+        );
     });
 
     it("listener.rule fails when the rule of the outputs is gone", async () => {
         await fresh.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: fresh.fleet.ruleArns.api }));
         const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
         expect(failing(report)).to.deep.equal(["listener.rule service api"]);
-        expect(only(report, "listener.rule", "service api").message).to.equal(`rule ${fresh.fleet.ruleArns.api} from the outputs is not on the http listener: the service gets no traffic of its own`);
+        expect(only(report, "listener.rule", "service api").message).to.equal(
+            `rule ${fresh.fleet.ruleArns.api} from the outputs is not on the http listener: the service gets no traffic of its own`,
+        );
         expect(code).to.equal(1);
     });
 
     it("listener.weights fails when a weight-0 cluster is left out of the forward action (its targets are not health-checked)", async () => {
         const web = fresh.fleet.outputs.clusters.blue.targetGroups.web.arn;
-        await fresh.aws.elbv2.send(new ModifyRuleCommand({
-            RuleArn: fresh.fleet.ruleArns.web,
-            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: web, Weight: 100 }] } }],
-        }));
+        await fresh.aws.elbv2.send(
+            new ModifyRuleCommand({
+                RuleArn: fresh.fleet.ruleArns.web,
+                Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: web, Weight: 100 }] } }],
+            }),
+        );
         const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
         expect(failing(report)).to.deep.equal(["listener.weights service web"]);
         const c = only(report, "listener.weights", "service web");
-        expect(c.message).to.equal("the target group of green (weight 0) is not in the forward action: it is not health-checked, so pods behind readiness gates there never become Ready");
-        expect(c.hint).to.equal("pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0");
+        expect(c.message).to.equal(
+            "the target group of green (weight 0) is not in the forward action: it is not health-checked, so pods behind readiness gates there never become Ready",
+        );
+        expect(c.hint).to.equal(
+            "pulumi up -s network with this version of shared-alb: weight-0 clusters stay in the forward action with weight 0",
+        );
     });
 
     it("listener.preview passes for intact preview rules and fails for one that forwards elsewhere", async () => {
@@ -218,15 +303,27 @@ describe("doctor AWS checks against moto_server", function () {
         const healthy = await doctor(fresh.moto, previewed.outputs);
         expect(failing(healthy.report)).to.deep.equal([]);
         expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
-            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> to that cluster",
+            status: "pass",
+            message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> to that cluster",
         });
-        await fresh.aws.elbv2.send(new ModifyRuleCommand({
-            RuleArn: previewed.previewRuleArns.web.green,
-            Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: previewed.outputs.clusters.blue.targetGroups.web.arn, Weight: 1 }] } }],
-        }));
+        await fresh.aws.elbv2.send(
+            new ModifyRuleCommand({
+                RuleArn: previewed.previewRuleArns.web.green,
+                Actions: [
+                    {
+                        Type: "forward",
+                        ForwardConfig: {
+                            TargetGroups: [{ TargetGroupArn: previewed.outputs.clusters.blue.targetGroups.web.arn, Weight: 1 }],
+                        },
+                    },
+                ],
+            }),
+        );
         const { report } = await doctor(fresh.moto, previewed.outputs);
         expect(failing(report)).to.deep.equal(["listener.preview service web"]);
-        expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not forward to the cluster's target group green-web alone");
+        expect(only(report, "listener.preview", "service web").message).to.equal(
+            "preview rules differ from the outputs: green: priority 12 does not forward to the cluster's target group green-web alone",
+        );
     });
 
     it("listener.preview accepts <cluster>.<token> header values when the outputs require a token, and fails a rule without one", async () => {
@@ -236,33 +333,47 @@ describe("doctor AWS checks against moto_server", function () {
         const healthy = await doctor(fresh.moto, previewed.outputs);
         expect(failing(healthy.report)).to.deep.equal([]);
         expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
-            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster>.<token> to that cluster",
+            status: "pass",
+            message: "preview rules of blue, green send x-shared-alb-cluster: <cluster>.<token> to that cluster",
         });
         // The token taken out of green's rule: the header alone would open it again.
         await openGreenPreview(previewed.previewRuleArns.web.green);
         const { report } = await doctor(fresh.moto, previewed.outputs);
         expect(failing(report)).to.deep.equal(["listener.preview service web"]);
-        expect(only(report, "listener.preview", "service web").message).to.equal("preview rules differ from the outputs: green: priority 12 does not match x-shared-alb-cluster: green.<token>");
+        expect(only(report, "listener.preview", "service web").message).to.equal(
+            "preview rules differ from the outputs: green: priority 12 does not match x-shared-alb-cluster: green.<token>",
+        );
     });
 
     it("listener.preview fails a preview rule that no longer requires the source CIDRs of the outputs", async () => {
         await fresh.moto.reset();
-        const previewed = await buildFleet(fresh.aws, { ...DefaultFleet, previewHeader: "x-shared-alb-cluster", previewSources: ["203.0.113.0/24"] });
+        const previewed = await buildFleet(fresh.aws, {
+            ...DefaultFleet,
+            previewHeader: "x-shared-alb-cluster",
+            previewSources: ["203.0.113.0/24"],
+        });
         const healthy = await doctor(fresh.moto, previewed.outputs);
         expect(failing(healthy.report)).to.deep.equal([]);
         expect(only(healthy.report, "listener.preview", "service web")).to.deep.include({
-            status: "pass", message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> from 203.0.113.0/24 to that cluster",
+            status: "pass",
+            message: "preview rules of blue, green send x-shared-alb-cluster: <cluster> from 203.0.113.0/24 to that cluster",
         });
         // The source condition dropped outside the stack: anyone with the header reaches green.
         await openGreenPreview(previewed.previewRuleArns.web.green);
         const { report } = await doctor(fresh.moto, previewed.outputs);
         expect(failing(report)).to.deep.equal(["listener.preview service web"]);
         expect(only(report, "listener.preview", "service web").message).to.equal(
-            "preview rules differ from the outputs: green: priority 12 takes requests from any source, not only from 203.0.113.0/24");
+            "preview rules differ from the outputs: green: priority 12 takes requests from any source, not only from 203.0.113.0/24",
+        );
     });
 
     it("sg.alb-egress fails when the ALB security group cannot reach a target port", async () => {
-        await fresh.aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: fresh.fleet.outputs.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        await fresh.aws.ec2.send(
+            new RevokeSecurityGroupEgressCommand({
+                GroupId: fresh.fleet.outputs.securityGroupId,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+            }),
+        );
         const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
         const sg = fresh.fleet.outputs.securityGroupId;
         expect(failing(report)).to.deep.equal([`sg.alb-egress ${sg} port 8080`]);
@@ -282,24 +393,53 @@ describe("doctor AWS checks against moto_server", function () {
         expect(c.status).to.equal("fail");
         expect(c.message).to.equal("no egress rule allows tcp 30000-32767: the ALB cannot reach green/api");
         expect(c.hint).to.include("FromPort=30000,ToPort=32767");
-        await fresh.aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        await fresh.aws.ec2.send(
+            new AuthorizeSecurityGroupEgressCommand({
+                GroupId: sg,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+            }),
+        );
         const after = await doctor(fresh.moto, outputs);
-        expect(only(after.report, "sg.alb-egress", "port 30000-32767")).to.deep.include({ status: "pass", message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)" });
+        expect(only(after.report, "sg.alb-egress", "port 30000-32767")).to.deep.include({
+            status: "pass",
+            message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)",
+        });
     });
 
     it("sg.alb-egress checks a health-check port of instance targets on its own, also inside the NodePort range, as the network stack opens it", async () => {
         const outputs: NetworkOutputs = JSON.parse(JSON.stringify(fresh.fleet.outputs));
         Object.assign(outputs.clusters.green.targetGroups.api, { targetType: "instance", healthCheckPort: 31500 });
-        await fresh.aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: outputs.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
+        await fresh.aws.ec2.send(
+            new AuthorizeSecurityGroupEgressCommand({
+                GroupId: outputs.securityGroupId,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+            }),
+        );
         const { report } = await doctor(fresh.moto, outputs);
-        expect(only(report, "sg.alb-egress", "port 30000-32767")).to.deep.include({ status: "pass", message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)" });
-        expect(only(report, "sg.alb-egress", "port 31500")).to.deep.include({ status: "pass", message: "egress allows tcp 31500 to 10.0.0.0/16 (green/api health check)" });
+        expect(only(report, "sg.alb-egress", "port 30000-32767")).to.deep.include({
+            status: "pass",
+            message: "egress allows tcp 30000-32767 to 10.0.0.0/16 (green/api)",
+        });
+        expect(only(report, "sg.alb-egress", "port 31500")).to.deep.include({
+            status: "pass",
+            message: "egress allows tcp 31500 to 10.0.0.0/16 (green/api health check)",
+        });
     });
 
     it("sg.alb-egress warns when egress reaches only part of the VPC", async () => {
         const sg = fresh.fleet.outputs.securityGroupId;
-        await fresh.aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
-        await fresh.aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.5.0/24" }] }] }));
+        await fresh.aws.ec2.send(
+            new RevokeSecurityGroupEgressCommand({
+                GroupId: sg,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+            }),
+        );
+        await fresh.aws.ec2.send(
+            new AuthorizeSecurityGroupEgressCommand({
+                GroupId: sg,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, IpRanges: [{ CidrIp: "10.0.5.0/24" }] }],
+            }),
+        );
         const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
         const c = only(report, "sg.alb-egress", "port 3000");
         expect(c.status).to.equal("warn");
@@ -315,31 +455,55 @@ describe("doctor AWS checks against moto_server", function () {
             const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
             expect(failing(report)).to.deep.equal([`registrar.trust blue ${fresh.fleet.outputs.clusters.blue.registrarRoleArn}`]);
             const c = only(report, "registrar.trust", "blue");
-            expect(c.message).to.equal("registrar role for cross-account cluster blue does not exist: its controller cannot register targets");
+            expect(c.message).to.equal(
+                "registrar role for cross-account cluster blue does not exist: its controller cannot register targets",
+            );
             expect(c.hint).to.include("pulumi up -s network");
             expect(code).to.equal(1);
         });
 
         it("fails when the trust policy names another controller role", async () => {
-            await fresh.aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/someone-else", "ext-blue-0123456789") }));
+            await fresh.aws.iam.send(
+                new UpdateAssumeRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/someone-else", "ext-blue-0123456789"),
+                }),
+            );
             const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
-            expect(c.message).to.equal(`trust policy aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/someone-else"] does not match the controller role arn:aws:iam::222222222222:role/blue-lb-controller`);
+            expect(c.message).to.equal(
+                `trust policy aws:PrincipalArn condition ["arn:aws:iam::222222222222:role/someone-else"] does not match the controller role arn:aws:iam::222222222222:role/blue-lb-controller`,
+            );
         });
 
         it("fails when the trust policy trusts the account without an aws:PrincipalArn condition", async () => {
-            const doc = { Version: "2012-10-17", Statement: { Effect: "Allow", Principal: { AWS: "222222222222" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { StringEquals: { "sts:ExternalId": "ext-blue-0123456789" } } } };
+            const doc = {
+                Version: "2012-10-17",
+                Statement: {
+                    Effect: "Allow",
+                    Principal: { AWS: "222222222222" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                    Condition: { StringEquals: { "sts:ExternalId": "ext-blue-0123456789" } },
+                },
+            };
             await fresh.aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(doc) }));
             const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
-            expect(c.message).to.equal(`trust policy statement 1 allows ["sts:TagSession"] besides sts:AssumeRole; `
-                + "trust policy trusts AWS:222222222222 without an aws:PrincipalArn condition, so any role there may assume it");
+            expect(c.message).to.equal(
+                `trust policy statement 1 allows ["sts:TagSession"] besides sts:AssumeRole; ` +
+                    "trust policy trusts AWS:222222222222 without an aws:PrincipalArn condition, so any role there may assume it",
+            );
         });
 
         it("fails when the external ID differs", async () => {
-            await fresh.aws.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/blue-lb-controller", "ext-stale") }));
+            await fresh.aws.iam.send(
+                new UpdateAssumeRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyDocument: trustPolicy("222222222222", "arn:aws:iam::222222222222:role/blue-lb-controller", "ext-stale"),
+                }),
+            );
             const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
@@ -348,11 +512,19 @@ describe("doctor AWS checks against moto_server", function () {
         });
 
         it("fails when the policy does not cover one of the cluster's target groups", async () => {
-            await fresh.aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: registerPolicy([fresh.fleet.outputs.clusters.blue.targetGroups.api.arn]) }));
+            await fresh.aws.iam.send(
+                new PutRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyName: "register-targets",
+                    PolicyDocument: registerPolicy([fresh.fleet.outputs.clusters.blue.targetGroups.api.arn]),
+                }),
+            );
             const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
-            expect(c.message).to.equal("policy does not allow RegisterTargets on the target group of web; policy does not allow DeregisterTargets on the target group of web");
+            expect(c.message).to.equal(
+                "policy does not allow RegisterTargets on the target group of web; policy does not allow DeregisterTargets on the target group of web",
+            );
         });
 
         it("accepts an equivalent policy spelled differently", async () => {
@@ -361,13 +533,21 @@ describe("doctor AWS checks against moto_server", function () {
                 Version: "2012-10-17",
                 Statement: [
                     { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: [blue.web.arn, blue.api.arn] },
-                    { Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: ["*"] },
+                    {
+                        Effect: "Allow",
+                        Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+                        Resource: ["*"],
+                    },
                 ],
             };
-            await fresh.aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }));
+            await fresh.aws.iam.send(
+                new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }),
+            );
             const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
             expect(only(report, "registrar.trust", "blue")).to.deep.include({
-                status: "pass", message: "trusts arn:aws:iam::222222222222:role/blue-lb-controller with the external ID; may register into 2 target groups and nothing more",
+                status: "pass",
+                message:
+                    "trusts arn:aws:iam::222222222222:role/blue-lb-controller with the external ID; may register into 2 target groups and nothing more",
             });
             expect(code).to.equal(0);
         });
@@ -376,25 +556,40 @@ describe("doctor AWS checks against moto_server", function () {
             const doc = {
                 Version: "2012-10-17",
                 Statement: [
-                    { Effect: "Allow", Action: "elasticloadbalancing:*Targets", Resource: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" },
+                    {
+                        Effect: "Allow",
+                        Action: "elasticloadbalancing:*Targets",
+                        Resource: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*",
+                    },
                     { Effect: "Allow", Action: "elasticloadbalancing:DescribeTarget*", Resource: ["*"] },
                 ],
             };
-            await fresh.aws.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }));
+            await fresh.aws.iam.send(
+                new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "register-targets", PolicyDocument: JSON.stringify(doc) }),
+            );
             const { code, report } = await doctor(fresh.moto, fresh.fleet.outputs);
             const c = only(report, "registrar.trust", "blue");
             expect(c.status).to.equal("fail");
-            expect(c.message).to.equal(`inline policy register-targets statement 1: resource "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" on `
-                + "elasticloadbalancing:DeregisterTargets, elasticloadbalancing:RegisterTargets reaches beyond the target groups of cluster blue; "
-                + `inline policy register-targets statement 2: grants "elasticloadbalancing:DescribeTarget*" (elasticloadbalancing:DescribeTargetGroupAttributes), which shared-alb does not grant`);
-            expect(c.hint).to.equal("pulumi up -s network to restore the registrar role's trust and policy register-targets (trust: account 222222222222, "
-                + "aws:PrincipalArn arn:aws:iam::222222222222:role/blue-lb-controller, sts:ExternalId from the outputs)");
+            expect(c.message).to.equal(
+                `inline policy register-targets statement 1: resource "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*" on ` +
+                    "elasticloadbalancing:DeregisterTargets, elasticloadbalancing:RegisterTargets reaches beyond the target groups of cluster blue; " +
+                    `inline policy register-targets statement 2: grants "elasticloadbalancing:DescribeTarget*" (elasticloadbalancing:DescribeTargetGroupAttributes), which shared-alb does not grant`,
+            );
+            expect(c.hint).to.equal(
+                "pulumi up -s network to restore the registrar role's trust and policy register-targets (trust: account 222222222222, " +
+                    "aws:PrincipalArn arn:aws:iam::222222222222:role/blue-lb-controller, sts:ExternalId from the outputs)",
+            );
             expect(code).to.equal(1);
         });
     });
 
     it("tg.config warns when the health check accepts redirects", async () => {
-        await fresh.aws.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: fresh.fleet.outputs.clusters.green.targetGroups.api.arn, Matcher: { HttpCode: "200-399" } }));
+        await fresh.aws.elbv2.send(
+            new ModifyTargetGroupCommand({
+                TargetGroupArn: fresh.fleet.outputs.clusters.green.targetGroups.api.arn,
+                Matcher: { HttpCode: "200-399" },
+            }),
+        );
         const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
         const c = only(report, "tg.config", "green/api");
         expect(c.status).to.equal("warn");
@@ -403,7 +598,10 @@ describe("doctor AWS checks against moto_server", function () {
 
     it("follows each cluster's own target group (clusters.<key>.serviceOverrides): tg.config and sg.alb-egress check green's api port", async () => {
         await fresh.moto.reset();
-        const spec = { ...DefaultFleet, services: DefaultFleet.services.map(s => (s.name === "api" ? { ...s, ports: { green: 8081 } } : s)) };
+        const spec = {
+            ...DefaultFleet,
+            services: DefaultFleet.services.map(s => (s.name === "api" ? { ...s, ports: { green: 8081 } } : s)),
+        };
         const differing = await buildFleet(fresh.aws, spec);
         expect([differing.outputs.services.api.port, differing.outputs.clusters.green.targetGroups.api.port]).to.deep.equal([8080, 8081]);
         const { report } = await doctor(fresh.moto, differing.outputs);
@@ -412,24 +610,44 @@ describe("doctor AWS checks against moto_server", function () {
         expect(only(report, "sg.alb-egress", "port 8081").message).to.equal("egress allows tcp 8081 to 10.0.0.0/16 (green/api)");
         expect(only(report, "sg.alb-egress", "port 8080").message).to.equal("egress allows tcp 8080 to 10.0.0.0/16 (blue/api)");
         const sg = differing.outputs.securityGroupId;
-        await fresh.aws.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8081, ToPort: 8081, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }] }));
-        await fresh.aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: differing.outputs.clusters.green.targetGroups.api.arn, Targets: [{ Id: "10.0.1.99", Port: 8080 }] }));
+        await fresh.aws.ec2.send(
+            new RevokeSecurityGroupEgressCommand({
+                GroupId: sg,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 8081, ToPort: 8081, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+            }),
+        );
+        await fresh.aws.elbv2.send(
+            new RegisterTargetsCommand({
+                TargetGroupArn: differing.outputs.clusters.green.targetGroups.api.arn,
+                Targets: [{ Id: "10.0.1.99", Port: 8080 }],
+            }),
+        );
         const after = await doctor(fresh.moto, differing.outputs);
         expect(failing(after.report)).to.deep.equal([`sg.alb-egress ${sg} port 8081`]);
-        expect(only(after.report, "sg.alb-egress", "port 8081").message).to.equal("no egress rule allows tcp 8081: the ALB cannot reach green/api");
+        expect(only(after.report, "sg.alb-egress", "port 8081").message).to.equal(
+            "no egress rule allows tcp 8081: the ALB cannot reach green/api",
+        );
         expect(only(after.report, "tg.target-port", "green/api")).to.deep.include({
             status: "warn",
             message: "1 of 3 targets are registered on port 8080, not the target group port 8081; the ALB security group only opens 8081",
-            hint: "make the Service's targetPort 8081 (or set the target group port to the container port in the network config: services.api.port, "
-                + "or clusters.green.serviceOverrides.api.port for this cluster only)",
+            hint:
+                "make the Service's targetPort 8081 (or set the target group port to the container port in the network config: services.api.port, " +
+                "or clusters.green.serviceOverrides.api.port for this cluster only)",
         });
     });
 
     it("tg.target-port warns about targets registered on another port", async () => {
-        await fresh.aws.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: fresh.fleet.outputs.clusters.green.targetGroups.api.arn, Targets: [{ Id: "10.0.1.99", Port: 9090 }] }));
+        await fresh.aws.elbv2.send(
+            new RegisterTargetsCommand({
+                TargetGroupArn: fresh.fleet.outputs.clusters.green.targetGroups.api.arn,
+                Targets: [{ Id: "10.0.1.99", Port: 9090 }],
+            }),
+        );
         const { report } = await doctor(fresh.moto, fresh.fleet.outputs);
         const c = only(report, "tg.target-port", "green/api");
         expect(c.status).to.equal("warn");
-        expect(c.message).to.equal("1 of 3 targets are registered on port 9090, not the target group port 8080; the ALB security group only opens 8080");
+        expect(c.message).to.equal(
+            "1 of 3 targets are registered on port 9090, not the target group port 8080; the ALB security group only opens 8080",
+        );
     });
 });

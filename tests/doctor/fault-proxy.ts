@@ -56,14 +56,17 @@ export class FaultProxy {
         const version = params.get("Version") ?? "";
         const service = ServiceByVersion[version] ?? "unknown";
         this.calls.push(`${service}:${action}`);
-        const fault = this.faults.find(f => (f.action === "*" || f.action === action)
-            && Object.entries(f.params ?? {}).every(([k, v]) => params.get(k) === v));
+        const fault = this.faults.find(
+            f => (f.action === "*" || f.action === action) && Object.entries(f.params ?? {}).every(([k, v]) => params.get(k) === v),
+        );
         if (fault !== undefined) {
             const code = fault.code ?? (version === Ec2Version ? "UnauthorizedOperation" : "AccessDenied");
-            const message = fault.message ?? `User: arn:aws:iam::123456789012:user/doctor is not authorized to perform: ${service}:${action}`;
-            const xml = version === Ec2Version
-                ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`
-                : `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
+            const message =
+                fault.message ?? `User: arn:aws:iam::123456789012:user/doctor is not authorized to perform: ${service}:${action}`;
+            const xml =
+                version === Ec2Version
+                    ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`
+                    : `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
             res.writeHead(fault.status ?? 403, { "content-type": "text/xml" });
             res.end(xml);
             return;

@@ -1,10 +1,21 @@
 import {
-    AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand,
-    CreateVpcCommand, EC2Client, RevokeSecurityGroupEgressCommand,
+    AuthorizeSecurityGroupEgressCommand,
+    AuthorizeSecurityGroupIngressCommand,
+    CreateSecurityGroupCommand,
+    CreateSubnetCommand,
+    CreateVpcCommand,
+    EC2Client,
+    RevokeSecurityGroupEgressCommand,
 } from "@aws-sdk/client-ec2";
 import {
-    AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand,
-    ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand, RegisterTargetsCommand,
+    AddTagsCommand,
+    CreateListenerCommand,
+    CreateLoadBalancerCommand,
+    CreateRuleCommand,
+    CreateTargetGroupCommand,
+    ElasticLoadBalancingV2Client,
+    ModifyLoadBalancerAttributesCommand,
+    RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { ClusterOutputs, NetworkOutputs, ServiceOutputs } from "../../components/internal/contract";
@@ -92,15 +103,21 @@ export function oidcIssuer(key: string): string {
 /** A same-account cluster's controller role trust (IRSA), built by the cluster stack's own function. */
 export function controllerTrust(accountId: string, key: string): string {
     const issuer = oidcIssuer(key);
-    return JSON.stringify(controllerTrustPolicy({
-        oidcProviderArn: oidcProviderArn("aws", accountId, issuer), oidcIssuer: issuer,
-        namespace: "kube-system", serviceAccountName: "aws-load-balancer-controller",
-    }));
+    return JSON.stringify(
+        controllerTrustPolicy({
+            oidcProviderArn: oidcProviderArn("aws", accountId, issuer),
+            oidcIssuer: issuer,
+            namespace: "kube-system",
+            serviceAccountName: "aws-load-balancer-controller",
+        }),
+    );
 }
 
 /** A same-account cluster's controller policy (`rules` security-group mode, ip targets), built by the cluster stack's own function. */
 export function controllerPolicy(targetGroupArns: string[]): string {
-    return JSON.stringify(controllerPermissionsPolicy({ targetGroupArns, securityGroupMode: "rules", nodeSecurityGroupArns: [], ipTargets: true }));
+    return JSON.stringify(
+        controllerPermissionsPolicy({ targetGroupArns, securityGroupMode: "rules", nodeSecurityGroupArns: [], ipTargets: true }),
+    );
 }
 
 /** What the builder made, for fault injection. */
@@ -124,25 +141,55 @@ export interface BuiltFleet {
 export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFleet): Promise<BuiltFleet> {
     const vpc = await c.ec2.send(new CreateVpcCommand({ CidrBlock: VpcCidr }));
     const vpcId = vpc.Vpc?.VpcId as string;
-    const subnets = await Promise.all(["a", "b"].map((az, i) => c.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${Region}${az}` }))));
+    const subnets = await Promise.all(
+        ["a", "b"].map((az, i) =>
+            c.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${Region}${az}` })),
+        ),
+    );
     const sg = await c.ec2.send(new CreateSecurityGroupCommand({ GroupName: "shared-alb", Description: "shared ALB", VpcId: vpcId }));
     const sgId = sg.GroupId as string;
-    await c.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
-    await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
+    await c.ec2.send(
+        new RevokeSecurityGroupEgressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }),
+    );
+    await c.ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+            GroupId: sgId,
+            IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        }),
+    );
     const ports = [...new Set(spec.services.flatMap(s => [s.port, ...Object.values(s.ports ?? {})]))];
-    await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({
-        GroupId: sgId,
-        IpPermissions: ports.map(p => ({ IpProtocol: "tcp", FromPort: p, ToPort: p, IpRanges: [{ CidrIp: VpcCidr }] })),
-    }));
-    const lb = await c.elbv2.send(new CreateLoadBalancerCommand({
-        Name: "shared-alb", Subnets: subnets.map(s => s.Subnet?.SubnetId as string), SecurityGroups: [sgId], Scheme: "internet-facing", Type: "application",
-    }));
+    await c.ec2.send(
+        new AuthorizeSecurityGroupEgressCommand({
+            GroupId: sgId,
+            IpPermissions: ports.map(p => ({ IpProtocol: "tcp", FromPort: p, ToPort: p, IpRanges: [{ CidrIp: VpcCidr }] })),
+        }),
+    );
+    const lb = await c.elbv2.send(
+        new CreateLoadBalancerCommand({
+            Name: "shared-alb",
+            Subnets: subnets.map(s => s.Subnet?.SubnetId as string),
+            SecurityGroups: [sgId],
+            Scheme: "internet-facing",
+            Type: "application",
+        }),
+    );
     const albArn = lb.LoadBalancers?.[0].LoadBalancerArn as string;
-    await c.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: albArn, Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }] }));
-    const listener = await c.elbv2.send(new CreateListenerCommand({
-        LoadBalancerArn: albArn, Port: 80, Protocol: "HTTP",
-        DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "not found" } }],
-    }));
+    await c.elbv2.send(
+        new ModifyLoadBalancerAttributesCommand({
+            LoadBalancerArn: albArn,
+            Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }],
+        }),
+    );
+    const listener = await c.elbv2.send(
+        new CreateListenerCommand({
+            LoadBalancerArn: albArn,
+            Port: 80,
+            Protocol: "HTTP",
+            DefaultActions: [
+                { Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "not found" } },
+            ],
+        }),
+    );
     const listenerArn = listener.Listeners?.[0].ListenerArn as string;
 
     const clusters: Record<string, ClusterOutputs> = {};
@@ -154,17 +201,27 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         for (const svc of spec.services) {
             const name = `${cl.key}-${svc.name}`.slice(0, 32);
             const port = svc.ports?.[cl.key] ?? svc.port;
-            const tg = await c.elbv2.send(new CreateTargetGroupCommand({
-                Name: name, Protocol: "HTTP", Port: port, VpcId: vpcId, TargetType: "ip",
-                HealthCheckPath: "/healthz", Matcher: { HttpCode: "200" },
-                Tags: [{ Key: "shared-alb:cluster", Value: cl.key }, { Key: "shared-alb:service", Value: svc.name }],
-            }));
+            const tg = await c.elbv2.send(
+                new CreateTargetGroupCommand({
+                    Name: name,
+                    Protocol: "HTTP",
+                    Port: port,
+                    VpcId: vpcId,
+                    TargetType: "ip",
+                    HealthCheckPath: "/healthz",
+                    Matcher: { HttpCode: "200" },
+                    Tags: [
+                        { Key: "shared-alb:cluster", Value: cl.key },
+                        { Key: "shared-alb:service", Value: svc.name },
+                    ],
+                }),
+            );
             const arn = tg.TargetGroups?.[0].TargetGroupArn as string;
             const count = cl.targets ?? 2;
             if (count > 0) {
                 const targets = Array.from({ length: count }, () => {
                     ip += 1;
-                    return { Id: `10.0.${Math.floor(ip / 250)}.${ip % 250 + 2}`, Port: port };
+                    return { Id: `10.0.${Math.floor(ip / 250)}.${(ip % 250) + 2}`, Port: port };
                 });
                 await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: targets }));
             }
@@ -172,19 +229,33 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         }
         if (!cross) {
             const roleName = `${cl.key}-lb-controller`;
-            await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: controllerTrust(cl.accountId, cl.key) }));
-            await c.iam.send(new PutRolePolicyCommand({
-                RoleName: roleName, PolicyName: ControllerPolicyName, PolicyDocument: controllerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
-            }));
+            await c.iam.send(
+                new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: controllerTrust(cl.accountId, cl.key) }),
+            );
+            await c.iam.send(
+                new PutRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyName: ControllerPolicyName,
+                    PolicyDocument: controllerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
+                }),
+            );
         }
         if (cross) {
             const externalId = `ext-${cl.key}-0123456789`;
             const roleName = `shared-alb-registrar-${cl.key}`;
-            const role = await c.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy(cl.accountId, controllerRoleArn, externalId) }));
-            await c.iam.send(new PutRolePolicyCommand({
-                RoleName: roleName, PolicyName: RegistrarPolicyName,
-                PolicyDocument: registerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
-            }));
+            const role = await c.iam.send(
+                new CreateRoleCommand({
+                    RoleName: roleName,
+                    AssumeRolePolicyDocument: trustPolicy(cl.accountId, controllerRoleArn, externalId),
+                }),
+            );
+            await c.iam.send(
+                new PutRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyName: RegistrarPolicyName,
+                    PolicyDocument: registerPolicy(Object.values(out.targetGroups).map(t => t.arn)),
+                }),
+            );
             out.registrarRoleArn = role.Role?.Arn as string;
             out.externalId = externalId;
         }
@@ -200,38 +271,84 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         const path = `/${svc.name}/*`;
         services[svc.name] = { port: svc.port, protocol: "HTTP", targetType: "ip", weights };
         const actions = spec.clusters.some(cl => weights[cl.key] > 0)
-            ? [{ Type: "forward" as const, ForwardConfig: { TargetGroups: spec.clusters.map(cl => ({ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: weights[cl.key] })) } }]
-            : [{ Type: "fixed-response" as const, FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "no cluster" } }];
+            ? [
+                  {
+                      Type: "forward" as const,
+                      ForwardConfig: {
+                          TargetGroups: spec.clusters.map(cl => ({
+                              TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn,
+                              Weight: weights[cl.key],
+                          })),
+                      },
+                  },
+              ]
+            : [
+                  {
+                      Type: "fixed-response" as const,
+                      FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "no cluster" },
+                  },
+              ];
         if (spec.previewHeader !== undefined) {
             previewRuleArns[svc.name] = {};
             for (const [slot, cl] of spec.clusters.entries()) {
-                const preview = await c.elbv2.send(new CreateRuleCommand({
-                    ListenerArn: listenerArn, Priority: priority - 9 + slot,
-                    Conditions: [
-                        { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
-                        { Field: "http-header", HttpHeaderConfig: { HttpHeaderName: spec.previewHeader, Values: [spec.previewToken === undefined ? cl.key : `${cl.key}.${spec.previewToken}`] } },
-                        ...(spec.previewSources !== undefined ? [{ Field: "source-ip", SourceIpConfig: { Values: spec.previewSources } }] : []),
-                    ],
-                    Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }] } }],
-                }));
+                const preview = await c.elbv2.send(
+                    new CreateRuleCommand({
+                        ListenerArn: listenerArn,
+                        Priority: priority - 9 + slot,
+                        Conditions: [
+                            { Field: "path-pattern", PathPatternConfig: { Values: [path] } },
+                            {
+                                Field: "http-header",
+                                HttpHeaderConfig: {
+                                    HttpHeaderName: spec.previewHeader,
+                                    Values: [spec.previewToken === undefined ? cl.key : `${cl.key}.${spec.previewToken}`],
+                                },
+                            },
+                            ...(spec.previewSources !== undefined
+                                ? [{ Field: "source-ip", SourceIpConfig: { Values: spec.previewSources } }]
+                                : []),
+                        ],
+                        Actions: [
+                            {
+                                Type: "forward",
+                                ForwardConfig: {
+                                    TargetGroups: [{ TargetGroupArn: clusters[cl.key].targetGroups[svc.name].arn, Weight: 1 }],
+                                },
+                            },
+                        ],
+                    }),
+                );
                 const arn = preview.Rules?.[0].RuleArn as string;
-                await c.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: [
-                    { Key: "shared-alb:service", Value: svc.name }, { Key: "shared-alb:cluster", Value: cl.key }, { Key: "shared-alb:preview", Value: "service" },
-                ] }));
+                await c.elbv2.send(
+                    new AddTagsCommand({
+                        ResourceArns: [arn],
+                        Tags: [
+                            { Key: "shared-alb:service", Value: svc.name },
+                            { Key: "shared-alb:cluster", Value: cl.key },
+                            { Key: "shared-alb:preview", Value: "service" },
+                        ],
+                    }),
+                );
                 previewRuleArns[svc.name][cl.key] = arn;
             }
         }
-        const rule = await c.elbv2.send(new CreateRuleCommand({
-            ListenerArn: listenerArn, Priority: priority,
-            Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [path] } }],
-            Actions: actions,
-        }));
+        const rule = await c.elbv2.send(
+            new CreateRuleCommand({
+                ListenerArn: listenerArn,
+                Priority: priority,
+                Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [path] } }],
+                Actions: actions,
+            }),
+        );
         const ruleArn = rule.Rules?.[0].RuleArn as string;
         await c.elbv2.send(new AddTagsCommand({ ResourceArns: [ruleArn], Tags: [{ Key: "shared-alb:service", Value: svc.name }] }));
         ruleArns[svc.name] = ruleArn;
         if (!spec.legacyOutputs) {
-            Object.assign(services[svc.name], { hosts: [], paths: [path], ruleArn, priority },
-                spec.previewHeader !== undefined ? { previewRuleArns: previewRuleArns[svc.name] } : {});
+            Object.assign(
+                services[svc.name],
+                { hosts: [], paths: [path], ruleArn, priority },
+                spec.previewHeader !== undefined ? { previewRuleArns: previewRuleArns[svc.name] } : {},
+            );
         }
         priority += 10;
     }
@@ -257,11 +374,14 @@ export async function buildFleet(c: AwsTestClients, spec: FleetSpec = DefaultFle
         services,
         clusters,
         ...(spec.previewHeader !== undefined
-            ? { preview: {
-                header: spec.previewHeader, defaultActionRuleArns: {},
-                ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}),
-                ...(spec.previewSources !== undefined ? { sourceCidrs: spec.previewSources } : {}),
-            } }
+            ? {
+                  preview: {
+                      header: spec.previewHeader,
+                      defaultActionRuleArns: {},
+                      ...(spec.previewToken !== undefined ? { tokenRequired: true } : {}),
+                      ...(spec.previewSources !== undefined ? { sourceCidrs: spec.previewSources } : {}),
+                  },
+              }
             : {}),
     };
     return { outputs, vpcId, ruleArns, previewRuleArns };

@@ -37,24 +37,51 @@ class FakeApiServer {
                 res.writeHead(code, { "content-type": "application/json" });
                 res.end(JSON.stringify(body));
             };
-            const notFound = (): void => send(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `${url.pathname} not found` });
+            const notFound = (): void =>
+                send(404, {
+                    kind: "Status",
+                    apiVersion: "v1",
+                    status: "Failure",
+                    reason: "NotFound",
+                    code: 404,
+                    message: `${url.pathname} not found`,
+                });
             if (this.state.forbidden?.includes(url.pathname)) {
-                return send(403, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403, message: `User "doctor" cannot get ${url.pathname}` });
+                return send(403, {
+                    kind: "Status",
+                    apiVersion: "v1",
+                    status: "Failure",
+                    reason: "Forbidden",
+                    code: 403,
+                    message: `User "doctor" cannot get ${url.pathname}`,
+                });
             }
             let m: RegExpMatchArray | null;
             if ((m = url.pathname.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/))) {
                 return this.state.deployment && m[1] === "kube-system" && m[2] === "aws-load-balancer-controller"
-                    ? send(200, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: m[2], namespace: m[1] }, ...this.state.deployment })
+                    ? send(200, {
+                          apiVersion: "apps/v1",
+                          kind: "Deployment",
+                          metadata: { name: m[2], namespace: m[1] },
+                          ...this.state.deployment,
+                      })
                     : notFound();
             }
             if (url.pathname === "/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings") {
                 return this.state.bindings
-                    ? send(200, { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBindingList", metadata: {}, items: this.state.bindings })
+                    ? send(200, {
+                          apiVersion: "elbv2.k8s.aws/v1beta1",
+                          kind: "TargetGroupBindingList",
+                          metadata: {},
+                          items: this.state.bindings,
+                      })
                     : notFound();
             }
             if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/))) {
                 const svc = this.state.services[`${m[1]}/${m[2]}`];
-                return svc ? send(200, { apiVersion: "v1", kind: "Service", metadata: { name: m[2], namespace: m[1] }, ...svc }) : notFound();
+                return svc
+                    ? send(200, { apiVersion: "v1", kind: "Service", metadata: { name: m[2], namespace: m[1] }, ...svc })
+                    : notFound();
             }
             return notFound();
         });
@@ -71,36 +98,49 @@ class FakeApiServer {
 function kubeconfig(server: string): string {
     const dir = mkdtempSync(path.join(tmpdir(), "doctor-kube-"));
     const file = path.join(dir, "config");
-    writeFileSync(file, [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        `- name: fake`,
-        `  cluster: { server: "${server}", insecure-skip-tls-verify: true }`,
-        `- name: nowhere`,
-        `  cluster: { server: "http://127.0.0.1:9", insecure-skip-tls-verify: true }`,
-        "users:",
-        "- name: tester",
-        "  user: { token: test-token }",
-        "contexts:",
-        "- name: blue",
-        "  context: { cluster: fake, user: tester }",
-        "- name: unreachable",
-        "  context: { cluster: nowhere, user: tester }",
-        "current-context: blue",
-        "",
-    ].join("\n"));
+    writeFileSync(
+        file,
+        [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            `- name: fake`,
+            `  cluster: { server: "${server}", insecure-skip-tls-verify: true }`,
+            `- name: nowhere`,
+            `  cluster: { server: "http://127.0.0.1:9", insecure-skip-tls-verify: true }`,
+            "users:",
+            "- name: tester",
+            "  user: { token: test-token }",
+            "contexts:",
+            "- name: blue",
+            "  context: { cluster: fake, user: tester }",
+            "- name: unreachable",
+            "  context: { cluster: nowhere, user: tester }",
+            "current-context: blue",
+            "",
+        ].join("\n"),
+    );
     return file;
 }
 
-function binding(name: string, tgArn: string, service: string, port: number | string, roleArn: string | undefined, externalId: string | undefined): Record<string, unknown> {
+function binding(
+    name: string,
+    tgArn: string,
+    service: string,
+    port: number | string,
+    roleArn: string | undefined,
+    externalId: string | undefined,
+): Record<string, unknown> {
     return {
         apiVersion: "elbv2.k8s.aws/v1beta1",
         kind: "TargetGroupBinding",
         metadata: { name, namespace: "shop", generation: 2 },
         spec: {
-            targetGroupARN: tgArn, targetType: "ip", serviceRef: { name: service, port },
-            ...(roleArn ? { iamRoleArnToAssume: roleArn } : {}), ...(externalId ? { assumeRoleExternalId: externalId } : {}),
+            targetGroupARN: tgArn,
+            targetType: "ip",
+            serviceRef: { name: service, port },
+            ...(roleArn ? { iamRoleArnToAssume: roleArn } : {}),
+            ...(externalId ? { assumeRoleExternalId: externalId } : {}),
         },
         status: { observedGeneration: 2 },
     };
@@ -131,7 +171,14 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         const blue = outputs.clusters.blue;
         api.requests.length = 0;
         api.state = {
-            deployment: { spec: { replicas: 2 }, status: { replicas: 2, availableReplicas: 2, conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable" }] } },
+            deployment: {
+                spec: { replicas: 2 },
+                status: {
+                    replicas: 2,
+                    availableReplicas: 2,
+                    conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable" }],
+                },
+            },
             bindings: [
                 binding("api", blue.targetGroups.api.arn, "api", 80, blue.registrarRoleArn, blue.externalId),
                 binding("web", blue.targetGroups.web.arn, "web", "http", blue.registrarRoleArn, blue.externalId),
@@ -145,16 +192,24 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
     });
 
     async function k8sChecks(extra: string[] = [], file = outputsFile): Promise<{ code: number; report: Report; stderr: string }> {
-        const run = await runDoctor(["--network-outputs", file, "--json", "--cluster", "blue", "--kubeconfig", config, ...extra], { env: motoEnv(moto.endpoint) });
+        const run = await runDoctor(["--network-outputs", file, "--json", "--cluster", "blue", "--kubeconfig", config, ...extra], {
+            env: motoEnv(moto.endpoint),
+        });
         if (run.code === 2) {
-            return { code: 2, report: { checks: [], summary: { pass: 0, warn: 0, fail: 0, error: 0 }, failedReads: [] }, stderr: run.stderr };
+            return {
+                code: 2,
+                report: { checks: [], summary: { pass: 0, warn: 0, fail: 0, error: 0 }, failedReads: [] },
+                stderr: run.stderr,
+            };
         }
         const report = JSON.parse(run.stdout) as Report;
         return { code: run.code, report: { ...report, checks: report.checks.filter(c => c.id.startsWith("k8s.")) }, stderr: run.stderr };
     }
 
     /** The binding checks of blue's two healthy bindings, in report order. */
-    const HealthyBindings = ["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `pass k8s.tgb.${c} blue/${svc} shop/${svc}`));
+    const HealthyBindings = ["api", "web"].flatMap(svc =>
+        ["found", "service", "reconciled", "role"].map(c => `pass k8s.tgb.${c} blue/${svc} shop/${svc}`),
+    );
 
     const line = (r: Report, id: string, part: string) => {
         const found = r.checks.filter(c => c.id === id && c.subject.includes(part));
@@ -190,7 +245,21 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
     });
 
     it("k8s.controller fails when no replica is available", async () => {
-        api.state.deployment = { spec: { replicas: 2 }, status: { replicas: 2, availableReplicas: 0, conditions: [{ type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." }] } };
+        api.state.deployment = {
+            spec: { replicas: 2 },
+            status: {
+                replicas: 2,
+                availableReplicas: 0,
+                conditions: [
+                    {
+                        type: "Available",
+                        status: "False",
+                        reason: "MinimumReplicasUnavailable",
+                        message: "Deployment does not have minimum availability.",
+                    },
+                ],
+            },
+        };
         const { report } = await k8sChecks();
         const c = line(report, "k8s.controller", "blue");
         expect(c.status).to.equal("fail");
@@ -219,7 +288,9 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         delete api.state.services["shop/api"];
         api.state.services["shop/web"] = { spec: { ports: [{ name: "grpc", port: 9000 }] } };
         const { report } = await k8sChecks();
-        expect(line(report, "k8s.tgb.service", "blue/api").message).to.equal("Service shop/api does not exist: the binding has nothing to register");
+        expect(line(report, "k8s.tgb.service", "blue/api").message).to.equal(
+            "Service shop/api does not exist: the binding has nothing to register",
+        );
         expect(line(report, "k8s.tgb.service", "blue/web").message).to.equal(`Service shop/web has no port "http" (ports: grpc=9000)`);
     });
 
@@ -239,13 +310,21 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
         const { report } = await k8sChecks();
         const c = line(report, "k8s.tgb.role", "blue/api");
         expect(c.status).to.equal("fail");
-        expect(c.message).to.equal(`cross-account binding: iamRoleArnToAssume is unset, expected ${outputs.clusters.blue.registrarRoleArn}; assumeRoleExternalId differs from the outputs' external ID: registration is refused`);
+        expect(c.message).to.equal(
+            `cross-account binding: iamRoleArnToAssume is unset, expected ${outputs.clusters.blue.registrarRoleArn}; assumeRoleExternalId differs from the outputs' external ID: registration is refused`,
+        );
     });
 
     /** The outputs with blue retiring (the network stack's first step of removing it). */
     function retiringOutputs(): string {
         const file = path.join(mkdtempSync(path.join(tmpdir(), "doctor-k8s-")), "outputs.json");
-        writeFileSync(file, JSON.stringify({ ...outputs, clusters: { ...outputs.clusters, blue: { ...outputs.clusters.blue, weight: 0, retiring: true } } }));
+        writeFileSync(
+            file,
+            JSON.stringify({
+                ...outputs,
+                clusters: { ...outputs.clusters, blue: { ...outputs.clusters.blue, weight: 0, retiring: true } },
+            }),
+        );
         return file;
     }
 
@@ -257,10 +336,14 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
             ...HealthyBindings,
         ]);
         const c = line(report, "k8s.retiring", "blue");
-        expect(c.message).to.equal("cluster blue is retiring but 2 TargetGroupBindings still point at its target groups (shop/api, shop/web): "
-            + "removing clusters.blue from the network config now would delete the target groups and registrar role under them, and their finalizers would hang");
-        expect(c.hint).to.equal("pulumi destroy -s cluster-blue (or delete the bindings while the controller still runs), run the doctor again, "
-            + "then remove clusters.blue from the network config");
+        expect(c.message).to.equal(
+            "cluster blue is retiring but 2 TargetGroupBindings still point at its target groups (shop/api, shop/web): " +
+                "removing clusters.blue from the network config now would delete the target groups and registrar role under them, and their finalizers would hang",
+        );
+        expect(c.hint).to.equal(
+            "pulumi destroy -s cluster-blue (or delete the bindings while the controller still runs), run the doctor again, " +
+                "then remove clusters.blue from the network config",
+        );
         expect(code).to.equal(0);
     });
 
@@ -283,12 +366,17 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
             "fail k8s.controller blue kube-system/aws-load-balancer-controller",
             "warn k8s.retiring blue",
         ]);
-        expect(line(report, "k8s.retiring", "blue").message).to.include("1 TargetGroupBinding still points at its target groups (shop/api)");
+        expect(line(report, "k8s.retiring", "blue").message).to.include(
+            "1 TargetGroupBinding still points at its target groups (shop/api)",
+        );
         expect(code).to.equal(1);
     });
 
     it("an unreachable API server: every Kubernetes check could not tell (error, exit 3), each naming the read, and none passes", async () => {
-        const run = await runDoctor(["--network-outputs", outputsFile, "--json", "--cluster", "blue", "--kubeconfig", config, "--context", "unreachable"], { env: motoEnv(moto.endpoint) });
+        const run = await runDoctor(
+            ["--network-outputs", outputsFile, "--json", "--cluster", "blue", "--kubeconfig", config, "--context", "unreachable"],
+            { env: motoEnv(moto.endpoint) },
+        );
         expect(run.code).to.equal(3);
         const report = JSON.parse(run.stdout) as Report;
         const k8s = report.checks.filter(c => c.id.startsWith("k8s."));
@@ -297,11 +385,16 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
             ...["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `error k8s.tgb.${c} blue/${svc}`)),
         ]);
         expect(line(report, "k8s.controller", "blue").message).to.match(/^could not check: get deployments\.apps failed: .*ECONNREFUSED/);
-        expect(line(report, "k8s.tgb.found", "blue/api").message).to.match(/^could not check: list targetgroupbindings\.elbv2\.k8s\.aws failed: .*ECONNREFUSED/);
-        expect(line(report, "k8s.controller", "blue").hint).to.equal("check that http://127.0.0.1:9 answers (--kubeconfig, --context) and that the credentials may get the controller deployment, "
-            + "list targetgroupbindings.elbv2.k8s.aws in all namespaces and get services");
+        expect(line(report, "k8s.tgb.found", "blue/api").message).to.match(
+            /^could not check: list targetgroupbindings\.elbv2\.k8s\.aws failed: .*ECONNREFUSED/,
+        );
+        expect(line(report, "k8s.controller", "blue").hint).to.equal(
+            "check that http://127.0.0.1:9 answers (--kubeconfig, --context) and that the credentials may get the controller deployment, " +
+                "list targetgroupbindings.elbv2.k8s.aws in all namespaces and get services",
+        );
         expect(report.failedReads.map(r => `${r.call} ${r.subject}`)).to.deep.equal([
-            "get deployments.apps kube-system/aws-load-balancer-controller", "list targetgroupbindings.elbv2.k8s.aws all namespaces",
+            "get deployments.apps kube-system/aws-load-balancer-controller",
+            "list targetgroupbindings.elbv2.k8s.aws all namespaces",
         ]);
         // The AWS side was read and checked as usual.
         expect(report.checks.filter(c => !c.id.startsWith("k8s.")).every(c => c.status === "pass")).to.equal(true);
@@ -315,7 +408,8 @@ describe("doctor Kubernetes checks against a local HTTP server standing in for t
             ...["api", "web"].flatMap(svc => ["found", "service", "reconciled", "role"].map(c => `error k8s.tgb.${c} blue/${svc}`)),
         ]);
         expect(line(report, "k8s.tgb.found", "blue/web").message).to.equal(
-            `could not check: list targetgroupbindings.elbv2.k8s.aws failed: HTTP 403: User "doctor" cannot get /apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`);
+            `could not check: list targetgroupbindings.elbv2.k8s.aws failed: HTTP 403: User "doctor" cannot get /apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`,
+        );
         expect(code).to.equal(3);
     });
 

@@ -74,11 +74,16 @@ async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
 async function launch(env: NodeJS.ProcessEnv): Promise<Moto & { process: ChildProcess }> {
     const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" });
     if (which.status !== 0) {
-        throw new Error("moto_server is not installed or not on PATH: the doctor tests need it (pip install 'moto[server]'); refusing to skip them");
+        throw new Error(
+            "moto_server is not installed or not on PATH: the doctor tests need it (pip install 'moto[server]'); refusing to skip them",
+        );
     }
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const proc = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+    const proc = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, ...env },
+    });
     let stderr = "";
     proc.stderr?.on("data", (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-4000);

@@ -26,8 +26,12 @@ export async function runDoctor(argv: string[], options: RunOptions = {}): Promi
     stderr.isTTY = options.stderrTTY ?? false;
     let out = "";
     let err = "";
-    stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    stderr.on("data", (d: Buffer) => { err += d.toString(); });
+    stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+    });
+    stderr.on("data", (d: Buffer) => {
+        err += d.toString();
+    });
     const io: CliIo = {
         stdout,
         stderr,

@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import {
-    ChartValueKeys, controllerHelmValues, ManagedValueKeys,
-} from "../../components/cluster-attachment/helm-values";
+import { ChartValueKeys, controllerHelmValues, ManagedValueKeys } from "../../components/cluster-attachment/helm-values";
 import { chartRequirements, compareVersions, ControllerChart } from "../../components/cluster-attachment/versions";
 import { TargetGroupBindingCrd, TargetGroupBindingCrdVersion } from "../../components/cluster-attachment/crd";
 
@@ -49,7 +47,10 @@ describe("cluster-attachment helm values (TargetGroupBinding-only, chart 3.5.0)"
     });
 
     it("omits the role annotation when no role is given", () => {
-        expect(controllerHelmValues({ ...base, roleArn: undefined }).serviceAccount).to.deep.equal({ create: true, name: "aws-load-balancer-controller" });
+        expect(controllerHelmValues({ ...base, roleArn: undefined }).serviceAccount).to.deep.equal({
+            create: true,
+            name: "aws-load-balancer-controller",
+        });
     });
 
     it("merges extra values over the base", () => {
@@ -85,7 +86,12 @@ describe("cluster-attachment versions", () => {
         expect(chartRequirements({ crossAccount: false, sharedVpc: false })).to.deep.equal([]);
     });
 
-    const table: [string, string, number][] = [["1.12.0", "1.13.0", -1], ["3.5.0", "3.5.0", 0], ["3.10.0", "3.5.0", 1], ["1.13.1", "1.13.0", 1]];
+    const table: [string, string, number][] = [
+        ["1.12.0", "1.13.0", -1],
+        ["3.5.0", "3.5.0", 0],
+        ["3.10.0", "3.5.0", 1],
+        ["1.13.1", "1.13.0", 1],
+    ];
     for (const [a, b, sign] of table) {
         it(`compares ${a} and ${b}`, () => expect(Math.sign(compareVersions(a, b))).to.equal(sign));
     }
@@ -98,8 +104,18 @@ describe("cluster-attachment embedded TargetGroupBinding CRD", () => {
         expect(v1beta1.storage).to.equal(true);
         const props = Object.keys(v1beta1.schema.openAPIV3Schema.properties.spec.properties).sort();
         expect(props).to.deep.equal([
-            "assumeRoleExternalId", "iamRoleArnToAssume", "ipAddressType", "multiClusterTargetGroup", "networking",
-            "nodeSelector", "serviceRef", "targetGroupARN", "targetGroupName", "targetGroupProtocol", "targetType", "vpcID",
+            "assumeRoleExternalId",
+            "iamRoleArnToAssume",
+            "ipAddressType",
+            "multiClusterTargetGroup",
+            "networking",
+            "nodeSelector",
+            "serviceRef",
+            "targetGroupARN",
+            "targetGroupName",
+            "targetGroupProtocol",
+            "targetType",
+            "vpcID",
         ]);
     });
 });

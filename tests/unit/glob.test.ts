@@ -52,14 +52,17 @@ describe("glob patterns", () => {
                 }
             }
         }
-        fc.assert(fc.property(pattern, pattern, (a, b) => {
-            const witness = globIntersection(a, b, cs);
-            const brute = values.find(v => globMatch(a, v, cs) && globMatch(b, v, cs));
-            expect(witness === undefined, `${a} & ${b}: witness ${witness}, brute force ${brute}`).to.equal(brute === undefined);
-            if (witness !== undefined) {
-                expect(globMatch(a, witness, cs) && globMatch(b, witness, cs)).to.equal(true);
-            }
-        }), { numRuns: 500 });
+        fc.assert(
+            fc.property(pattern, pattern, (a, b) => {
+                const witness = globIntersection(a, b, cs);
+                const brute = values.find(v => globMatch(a, v, cs) && globMatch(b, v, cs));
+                expect(witness === undefined, `${a} & ${b}: witness ${witness}, brute force ${brute}`).to.equal(brute === undefined);
+                if (witness !== undefined) {
+                    expect(globMatch(a, witness, cs) && globMatch(b, witness, cs)).to.equal(true);
+                }
+            }),
+            { numRuns: 500 },
+        );
     });
 
     it("counts literal characters and wildcards", () => {

@@ -2,8 +2,26 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigErrors, Problems } from "../../components/internal/errors";
 import {
-    KnownNow, Reader, check, trueOrFalse, input, integer, join, keysOf, list, map, nonEmpty, nullAsAbsent, object, objectFields, oneOf, optional, orThrow,
-    readOrThrow, text, withDefault,
+    KnownNow,
+    Reader,
+    check,
+    trueOrFalse,
+    input,
+    integer,
+    join,
+    keysOf,
+    list,
+    map,
+    nonEmpty,
+    nullAsAbsent,
+    object,
+    objectFields,
+    oneOf,
+    optional,
+    orThrow,
+    readOrThrow,
+    text,
+    withDefault,
 } from "../../components/internal/read";
 
 /** What `reader` gives for `value` at `path`, and the messages it recorded. */
@@ -21,16 +39,24 @@ describe("internal/read: typed readers", () => {
     describe("each kind of reader gives the typed value, or records a path-named error", () => {
         const table: [string, Reader<unknown>, unknown, unknown, string[]][] = [
             ["text", name, "web", "web", []],
-            ["text refused", name, "Web", undefined, ["a.b: got \"Web\"; expected lower-case letters"]],
+            ["text refused", name, "Web", undefined, ['a.b: got "Web"; expected lower-case letters']],
             ["integer", port, 8080, 8080, []],
             ["integer out of range", port, 0, undefined, ["a.b: got 0; expected an integer port from 1 to 65535"]],
             ["integer, not whole", integer(0, 9), 1.5, undefined, ["a.b: got 1.5; expected an integer from 0 to 9"]],
             ["trueOrFalse", trueOrFalse, false, false, []],
-            ["trueOrFalse refused", trueOrFalse, "yes", undefined, ["a.b: got \"yes\"; expected true or false"]],
+            ["trueOrFalse refused", trueOrFalse, "yes", undefined, ['a.b: got "yes"; expected true or false']],
             ["closed set", kind, "ip", "ip", []],
-            ["closed set refused", kind, "pod", undefined, ["a.b: got \"pod\"; expected one of \"ip\", \"instance\""]],
-            ["custom check, allowed from the value", check((v): v is 7 => v === 7, v => `expected 7, not ${typeof v}`), "7", undefined,
-                ["a.b: got \"7\"; expected 7, not string"]],
+            ["closed set refused", kind, "pod", undefined, ['a.b: got "pod"; expected one of "ip", "instance"']],
+            [
+                "custom check, allowed from the value",
+                check(
+                    (v): v is 7 => v === 7,
+                    v => `expected 7, not ${typeof v}`,
+                ),
+                "7",
+                undefined,
+                ['a.b: got "7"; expected 7, not string'],
+            ],
             ["optional, absent", optional(port), undefined, undefined, []],
             ["optional, present and refused", optional(port), -1, undefined, ["a.b: got -1; expected an integer port from 1 to 65535"]],
             ["default, absent", withDefault(port, 80), undefined, 80, []],
@@ -56,41 +82,60 @@ describe("internal/read: typed readers", () => {
                 value: undefined,
                 messages: [
                     "a.b[1]: got 0; expected an integer port from 1 to 65535",
-                    "a.b[2]: got \"x\"; expected an integer port from 1 to 65535",
+                    'a.b[2]: got "x"; expected an integer port from 1 to 65535',
                     "a.b[3]: got 80; expected no duplicates",
                 ],
             });
         });
         it("compares repeats by the key given", () => {
             const hosts = list(name, { notList: "", unique: h => h.slice(0, 1) });
-            expect(read(hosts, ["ab", "ac"]).messages).to.deep.equal(["a.b[1]: got \"ac\"; expected no duplicates"]);
+            expect(read(hosts, ["ab", "ac"]).messages).to.deep.equal(['a.b[1]: got "ac"; expected no duplicates']);
         });
         it("nonEmpty refuses an empty list with its own words", () => {
-            expect(read(nonEmpty(ports, "expected at least one port"), [])).to.deep.equal({ value: undefined, messages: ["a.b: got []; expected at least one port"] });
+            expect(read(nonEmpty(ports, "expected at least one port"), [])).to.deep.equal({
+                value: undefined,
+                messages: ["a.b: got []; expected at least one port"],
+            });
         });
     });
 
     describe("map", () => {
-        const weights = map(() => integer(0, 999), { notMap: "expected { <cluster>: weight }", key: { pattern: /^[a-z]+$/, allowed: "expected a cluster key" } });
+        const weights = map(() => integer(0, 999), {
+            notMap: "expected { <cluster>: weight }",
+            key: { pattern: /^[a-z]+$/, allowed: "expected a cluster key" },
+        });
         it("gives the entries whose key and value passed, and records the others at their key", () => {
             expect(read(weights, { blue: 1, Green: 2, red: 1000, "a b": 3 })).to.deep.equal({
                 value: { blue: 1 },
                 messages: [
-                    "a.b.Green: got \"Green\"; expected a cluster key",
+                    'a.b.Green: got "Green"; expected a cluster key',
                     "a.b.red: got 1000; expected an integer from 0 to 999",
-                    "a.b[\"a b\"]: got \"a b\"; expected a cluster key",
+                    'a.b["a b"]: got "a b"; expected a cluster key',
                 ],
             });
         });
         it("refuses what is not an object, and an empty one when it must have an entry", () => {
             expect(read(weights, [1]).messages).to.deep.equal(["a.b: got [1]; expected { <cluster>: weight }"]);
-            expect(read(map(() => trueOrFalse, { notMap: "expected at least one", nonEmpty: true }), {}).messages).to.deep.equal(["a.b: got {}; expected at least one"]);
+            expect(
+                read(
+                    map(() => trueOrFalse, { notMap: "expected at least one", nonEmpty: true }),
+                    {},
+                ).messages,
+            ).to.deep.equal(["a.b: got {}; expected at least one"]);
         });
     });
 
     describe("object", () => {
-        interface Service { port: number; protocol?: string; hosts: string[] }
-        const fields = { port, protocol: optional(oneOf(["HTTP", "HTTPS"])), hosts: withDefault(list(name, { notList: "expected a list" }), []) };
+        interface Service {
+            port: number;
+            protocol?: string;
+            hosts: string[];
+        }
+        const fields = {
+            port,
+            protocol: optional(oneOf(["HTTP", "HTTPS"])),
+            hosts: withDefault(list(name, { notList: "expected a list" }), []),
+        };
         const service = object<Service>("expected { port, protocol?, hosts? }", fields);
         it("gives the object with its defaults; an absent optional field stays absent", () => {
             const got = read(service, { port: 80 });
@@ -100,7 +145,7 @@ describe("internal/read: typed readers", () => {
         it("refuses an unknown key, listing the known ones in their declared order, and still reads the rest", () => {
             expect(read(service, { prot: "HTTP", port: 80 })).to.deep.equal({
                 value: { port: 80, hosts: [] },
-                messages: ["a.b.prot: got \"HTTP\"; unknown key; expected one of port, protocol, hosts"],
+                messages: ['a.b.prot: got "HTTP"; unknown key; expected one of port, protocol, hosts'],
             });
         });
         it("gives nothing when a field is refused, after reading every field", () => {
@@ -108,7 +153,7 @@ describe("internal/read: typed readers", () => {
                 value: undefined,
                 messages: [
                     "a.b.port: got 0; expected an integer port from 1 to 65535",
-                    "a.b.protocol: got \"TCP\"; expected one of \"HTTP\", \"HTTPS\"",
+                    'a.b.protocol: got "TCP"; expected one of "HTTP", "HTTPS"',
                 ],
             });
         });
@@ -125,17 +170,24 @@ describe("internal/read: typed readers", () => {
             expect(got).to.deep.equal({ fields: { hosts: ["web"] }, whole: undefined });
         });
         it("echoes the object received in its own key order, and refuses it when it is not an object", () => {
-            expect(read(service, ["x"]).messages).to.deep.equal(["a.b: got [\"x\"]; expected { port, protocol?, hosts? }"]);
-            expect(read(trueOrFalse, { b: 1, a: 2 }).messages).to.deep.equal(["a.b: got {\"b\":1,\"a\":2}; expected true or false"]);
+            expect(read(service, ["x"]).messages).to.deep.equal(['a.b: got ["x"]; expected { port, protocol?, hosts? }']);
+            expect(read(trueOrFalse, { b: 1, a: 2 }).messages).to.deep.equal(['a.b: got {"b":1,"a":2}; expected true or false']);
         });
         it("allows other keys when told (a contract that may grow)", () => {
-            expect(read(object<{ a: boolean }>("expected { a }", { a: trueOrFalse }, { otherKeys: "allowed" }), { a: true, later: 1 }))
-                .to.deep.equal({ value: { a: true }, messages: [] });
+            expect(
+                read(object<{ a: boolean }>("expected { a }", { a: trueOrFalse }, { otherKeys: "allowed" }), { a: true, later: 1 }),
+            ).to.deep.equal({ value: { a: true }, messages: [] });
         });
     });
 
     it("join quotes keys that are not plain", () => {
-        expect([join("", "a"), join("a", "b"), join("a", 0), join("a", "x.y"), join("", "x y")]).to.deep.equal(["a", "a.b", "a[0]", "a[\"x.y\"]", "\"x y\""]);
+        expect([join("", "a"), join("a", "b"), join("a", 0), join("a", "x.y"), join("", "x y")]).to.deep.equal([
+            "a",
+            "a.b",
+            "a[0]",
+            'a["x.y"]',
+            '"x y"',
+        ]);
     });
 
     it("keysOf lists an interface's keys in their declared order", () => {
@@ -147,8 +199,10 @@ describe("internal/read: typed readers", () => {
         const value = port(p, "x", 0);
         expect(() => orThrow(p, value)).to.throw(ConfigErrors, "x: got 0; expected an integer port from 1 to 65535");
         expect(orThrow(new Problems(), 5)).to.equal(5);
-        expect(() => readOrThrow(list(port, { notList: "expected a list" }), "ports", [0, 70000])).to.throw(ConfigErrors,
-            "2 configuration errors:\n  - ports[0]: got 0; expected an integer port from 1 to 65535\n  - ports[1]: got 70000; expected an integer port from 1 to 65535");
+        expect(() => readOrThrow(list(port, { notList: "expected a list" }), "ports", [0, 70000])).to.throw(
+            ConfigErrors,
+            "2 configuration errors:\n  - ports[0]: got 0; expected an integer port from 1 to 65535\n  - ports[1]: got 70000; expected an integer port from 1 to 65535",
+        );
         expect(readOrThrow(port, "p", 80)).to.equal(80);
     });
 });

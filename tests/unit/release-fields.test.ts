@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import { fieldsToFix, repositoryFields } from "../../tools/release-fields";
 
-const fields = (web: string) => ({ repository: { type: "git", url: `git+${web}.git` }, homepage: `${web}#readme`, bugs: { url: `${web}/issues` } });
+const fields = (web: string) => ({
+    repository: { type: "git", url: `git+${web}.git` },
+    homepage: `${web}#readme`,
+    bugs: { url: `${web}/issues` },
+});
 
 describe("release fields: repository, homepage and bugs from the origin remote", () => {
     const accepted: [string, string][] = [
@@ -20,8 +24,10 @@ describe("release fields: repository, homepage and bugs from the origin remote",
 
     for (const remote of ["/srv/git/shared-alb", "file:///srv/git/shared-alb", "https://github.com/shared-alb.git", ""]) {
         it(`refuses ${JSON.stringify(remote)}`, () => {
-            expect(() => repositoryFields(remote)).to.throw(`origin remote: got ${JSON.stringify(remote)}; expected a hosted repository URL `
-                + "(https://<host>/<owner>/<name>, git@<host>:<owner>/<name>.git or ssh://git@<host>/<owner>/<name>.git)");
+            expect(() => repositoryFields(remote)).to.throw(
+                `origin remote: got ${JSON.stringify(remote)}; expected a hosted repository URL ` +
+                    "(https://<host>/<owner>/<name>, git@<host>:<owner>/<name>.git or ssh://git@<host>/<owner>/<name>.git)",
+            );
         });
     }
 

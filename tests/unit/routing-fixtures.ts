@@ -15,7 +15,10 @@ export function toListener(plan: ListenerPlan, headerValue?: (header: PreviewHea
     const action = (a: ServiceAction | { kind: "not-found" }): ActionInput => {
         switch (a.kind) {
             case "forward":
-                return { type: "forward", forward: { targetGroups: a.targets.map(t => ({ arn: tgArn(t.cluster, a.service), weight: t.weight })) } };
+                return {
+                    type: "forward",
+                    forward: { targetGroups: a.targets.map(t => ({ arn: tgArn(t.cluster, a.service), weight: t.weight })) },
+                };
             case "fixed-response":
                 return { type: "fixed-response", fixedResponse: { statusCode: a.statusCode } };
             case "not-found":
@@ -23,7 +26,11 @@ export function toListener(plan: ListenerPlan, headerValue?: (header: PreviewHea
         }
     };
     return {
-        rules: plan.rules.map(r => ({ priority: r.priority, conditions: headerValue ? ruleConditions(r, headerValue) : ruleConditions(r), actions: [action(r.action)] })),
+        rules: plan.rules.map(r => ({
+            priority: r.priority,
+            conditions: headerValue ? ruleConditions(r, headerValue) : ruleConditions(r),
+            actions: [action(r.action)],
+        })),
         defaultActions: [action(plan.defaultAction)],
     };
 }
@@ -56,19 +63,24 @@ export function exampleRequests(hosts: readonly string[], paths: readonly string
 const key = fc.stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/);
 
 const hostLabel = fc.constantFrom("shop", "api", "a", "b", "eu", "*", "a?", "s*p", "?");
-const host = fc.tuple(fc.array(hostLabel, { minLength: 1, maxLength: 3 }), fc.constantFrom("com", "io"))
+const host = fc
+    .tuple(fc.array(hostLabel, { minLength: 1, maxLength: 3 }), fc.constantFrom("com", "io"))
     .map(([labels, tld]) => `${labels.join(".")}.${tld}`);
 const pathSegment = fc.constantFrom("api", "v1", "a", "b", "img", "*", "a*", "?", "v?");
-const path = fc.oneof(
-    { weight: 1, arbitrary: fc.constant("/") },
-    { weight: 6, arbitrary: fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map(segs => `/${segs.join("/")}`) },
-).filter(p => /[^*?/]/.test(p.slice(1)) || p === "/");
+const path = fc
+    .oneof(
+        { weight: 1, arbitrary: fc.constant("/") },
+        { weight: 6, arbitrary: fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map(segs => `/${segs.join("/")}`) },
+    )
+    .filter(p => /[^*?/]/.test(p.slice(1)) || p === "/");
 
 /** Hosts and paths of one service: at most two of each, at least one in all. */
-export const conditions = fc.record({
-    hosts: fc.uniqueArray(host, { maxLength: 2 }),
-    paths: fc.uniqueArray(path, { maxLength: 2 }),
-}).filter(c => c.hosts.length + c.paths.length > 0);
+export const conditions = fc
+    .record({
+        hosts: fc.uniqueArray(host, { maxLength: 2 }),
+        paths: fc.uniqueArray(path, { maxLength: 2 }),
+    })
+    .filter(c => c.hosts.length + c.paths.length > 0);
 
 export interface GeneratedFleet {
     clusters: Record<string, { accountId: string; weight: number; services?: string[]; retiring?: boolean }>;
@@ -83,36 +95,58 @@ export interface GeneratedFleet {
  * a random subset, some retiring (weight 0); preview routes on or off;
  * maybe a default service.
  */
-export const fleets: fc.Arbitrary<GeneratedFleet> = fc.record({
-    names: fc.uniqueArray(key, { minLength: 1, maxLength: 6 }),
-    conds: fc.array(conditions, { minLength: 6, maxLength: 6 }),
-    clusters: fc.uniqueArray(key, { minLength: 1, maxLength: 3 }),
-    weights: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 3 }),
-    subsets: fc.array(fc.option(fc.array(fc.nat(5), { minLength: 1, maxLength: 4 }), { nil: undefined }), { minLength: 3, maxLength: 3 }),
-    retiring: fc.array(fc.nat(4).map(n => n === 0), { minLength: 3, maxLength: 3 }),
-    preview: fc.boolean(),
-    defaultIndex: fc.option(fc.nat(5), { nil: undefined }),
-}).map(g => {
-    const services = Object.fromEntries(g.names.map((n, i) => [n, { port: 8080, ...g.conds[i] }]));
-    const clusters = Object.fromEntries(g.clusters.map((c, i) => {
-        const subset = g.subsets[i];
-        const runs = subset === undefined ? undefined : [...new Set(subset.map(k => g.names[k % g.names.length]))];
-        const retiring = g.retiring[i] ? { retiring: true } : {};
-        return [c, { accountId: "111111111111", weight: g.retiring[i] ? 0 : g.weights[i], ...(runs ? { services: runs } : {}), ...retiring }];
-    }));
-    const defaultService = g.defaultIndex === undefined ? undefined : g.names[g.defaultIndex % g.names.length];
-    return { clusters, services, defaultService, preview: g.preview };
-});
+export const fleets: fc.Arbitrary<GeneratedFleet> = fc
+    .record({
+        names: fc.uniqueArray(key, { minLength: 1, maxLength: 6 }),
+        conds: fc.array(conditions, { minLength: 6, maxLength: 6 }),
+        clusters: fc.uniqueArray(key, { minLength: 1, maxLength: 3 }),
+        weights: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 3 }),
+        subsets: fc.array(fc.option(fc.array(fc.nat(5), { minLength: 1, maxLength: 4 }), { nil: undefined }), {
+            minLength: 3,
+            maxLength: 3,
+        }),
+        retiring: fc.array(
+            fc.nat(4).map(n => n === 0),
+            { minLength: 3, maxLength: 3 },
+        ),
+        preview: fc.boolean(),
+        defaultIndex: fc.option(fc.nat(5), { nil: undefined }),
+    })
+    .map(g => {
+        const services = Object.fromEntries(g.names.map((n, i) => [n, { port: 8080, ...g.conds[i] }]));
+        const clusters = Object.fromEntries(
+            g.clusters.map((c, i) => {
+                const subset = g.subsets[i];
+                const runs = subset === undefined ? undefined : [...new Set(subset.map(k => g.names[k % g.names.length]))];
+                const retiring = g.retiring[i] ? { retiring: true } : {};
+                return [
+                    c,
+                    {
+                        accountId: "111111111111",
+                        weight: g.retiring[i] ? 0 : g.weights[i],
+                        ...(runs ? { services: runs } : {}),
+                        ...retiring,
+                    },
+                ];
+            }),
+        );
+        const defaultService = g.defaultIndex === undefined ? undefined : g.names[g.defaultIndex % g.names.length];
+        return { clusters, services, defaultService, preview: g.preview };
+    });
 
 /** The SharedAlb args of a generated fleet, deployed as `deployed` says when given. */
 export function fleetArgs(f: GeneratedFleet, deployed?: DeployedAllocation): Record<string, unknown> {
     return {
         ...(deployed !== undefined ? { deployedAllocation: deployed } : {}),
-        accountId: "111111111111", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidrs: ["10.0.0.0/16"],
+        accountId: "111111111111",
+        region: "eu-west-1",
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        vpcCidrs: ["10.0.0.0/16"],
         subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
         // Routing only: the HTTP listener carries the rules.
         loadBalancer: { allowPlainHttp: true },
-        clusters: f.clusters, services: f.services,
+        clusters: f.clusters,
+        services: f.services,
         ...(f.defaultService !== undefined ? { defaultService: f.defaultService } : {}),
         // Open preview routes need an internal ALB (internet-facing ones take sourceCidrs or a token).
         ...(f.preview ? { preview: {}, loadBalancer: { internal: true } } : {}),
@@ -121,13 +155,23 @@ export function fleetArgs(f: GeneratedFleet, deployed?: DeployedAllocation): Rec
 
 /** The allocation a planned fleet records in its outputs (what the next update reads back). */
 export function allocationOf(model: FleetModel): DeployedAllocation {
-    return deployedAllocationOf(buildNetworkOutputs(model, {
-        loadBalancer: { arn: "", name: "", dnsName: "", zoneId: "" }, securityGroupId: "", listenerArns: {}, targetGroups: {}, ruleArns: {}, registrarRoleArns: {},
-    })) as DeployedAllocation;
+    return deployedAllocationOf(
+        buildNetworkOutputs(model, {
+            loadBalancer: { arn: "", name: "", dnsName: "", zoneId: "" },
+            securityGroupId: "",
+            listenerArns: {},
+            targetGroups: {},
+            ruleArns: {},
+            registrarRoleArns: {},
+        }),
+    ) as DeployedAllocation;
 }
 
 /** The validated model and plan of a fleet (deployed as `deployed` says), or the messages it was refused with. */
-export function tryPlan(f: GeneratedFleet, deployed?: DeployedAllocation): { model: FleetModel; plan: ListenerPlan } | { refused: string[] } {
+export function tryPlan(
+    f: GeneratedFleet,
+    deployed?: DeployedAllocation,
+): { model: FleetModel; plan: ListenerPlan } | { refused: string[] } {
     try {
         const model = validateSharedAlbArgs(fleetArgs(f, deployed));
         return { model, plan: listenerPlan(model) };
@@ -146,4 +190,5 @@ export function tryPlan(f: GeneratedFleet, deployed?: DeployedAllocation): { mod
  * without preview routes (their target groups would be attached nowhere).
  * Never a collision of names or slots.
  */
-export const ExpectedRefusal = /at the same specificity|cannot be ordered|shadow each other|is less specific for a request both match|wildcards|hosts and paths together|has weight 0 and preview routes are off/;
+export const ExpectedRefusal =
+    /at the same specificity|cannot be ordered|shadow each other|is less specific for a request both match|wildcards|hosts and paths together|has weight 0 and preview routes are off/;

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { ConfigErrors } from "../../components/internal/errors";
-import { FleetPlan, inputValuesOf, planSharedAlbArgs, readSharedAlbInputs, validateSharedAlbArgs } from "../../components/shared-alb/validate";
+import {
+    FleetPlan,
+    inputValuesOf,
+    planSharedAlbArgs,
+    readSharedAlbInputs,
+    validateSharedAlbArgs,
+} from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
 
 /** A value known only later, as the pure modules recognise a Pulumi Output (by its brand). */
@@ -11,8 +17,11 @@ function structure(m: FleetPlan): unknown {
     return {
         clusters: Object.values(m.clusters).map(c => [c.key, c.accountId, c.weight, c.services, c.registrarRoleName, c.externalId]),
         services: Object.values(m.services).map(s => [s.name, s.port, s.priority, s.weights, s.clusters, s.hosts, s.paths]),
-        secondaryCidrs: m.secondaryVpcCidrs, certificates: m.loadBalancer.certificateCount, extraCertificates: m.loadBalancer.extraCertificateArns,
-        ingress: m.loadBalancer.ingressCidrs, lb: m.loadBalancer.name,
+        secondaryCidrs: m.secondaryVpcCidrs,
+        certificates: m.loadBalancer.certificateCount,
+        extraCertificates: m.loadBalancer.extraCertificateArns,
+        ingress: m.loadBalancer.ingressCidrs,
+        lb: m.loadBalancer.name,
     };
 }
 
@@ -29,7 +38,13 @@ function planMessages(args: Record<string, any>, regionFromProvider = false): st
 describe("planSharedAlbArgs: what is known before anything is registered", () => {
     it("plans the structure of the plain arguments when every Input is an Output", () => {
         const args = exampleNetworkArgs();
-        Object.assign(args, { region: anOutput(), vpcId: anOutput(), vpcCidr: anOutput(), subnetIds: anOutput(), tags: { team: anOutput() } });
+        Object.assign(args, {
+            region: anOutput(),
+            vpcId: anOutput(),
+            vpcCidr: anOutput(),
+            subnetIds: anOutput(),
+            tags: { team: anOutput() },
+        });
         args.loadBalancer.certificateArns = [anOutput()];
         expect(structure(planSharedAlbArgs(args, false))).to.deep.equal(structure(planSharedAlbArgs(exampleNetworkArgs(), false)));
     });
@@ -74,8 +89,8 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         const args = exampleNetworkArgs();
         args.tags = { team: anOutput(), "aws:owner": "x", cost: "a\u0000b" };
         expect(planMessages(args)).to.deep.equal([
-            "tags[\"aws:owner\"]: got \"aws:owner\"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with \"aws:\"",
-            "tags.cost: got \"a\\u0000b\"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@",
+            'tags["aws:owner"]: got "aws:owner"; expected a tag key of 1..128 letters, digits, spaces and _.:/=+-@, not starting with "aws:"',
+            'tags.cost: got "a\\u0000b"; expected a string of at most 256 letters, digits, spaces and _.:/=+-@',
         ]);
     });
 
@@ -83,7 +98,7 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         const args = exampleNetworkArgs();
         delete args.region;
         expect(planMessages(args)).to.deep.equal([
-            "region: got nothing; expected an AWS region such as \"eu-west-1\"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)",
+            'region: got nothing; expected an AWS region such as "eu-west-1"; give region, or the component an AWS provider with a region (the network stack reads it from its aws:region config)',
         ]);
         expect(planSharedAlbArgs(args, true).clusters.blue.key).to.equal("blue");
     });
@@ -95,8 +110,12 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
         }
         expect(plan.loadBalancer).not.to.have.property("certificateArns");
         expect(plan.loadBalancer).not.to.have.property("webAclArn");
-        expect(Object.values(plan.clusters).map(c => Object.keys(c))).to.satisfy((keys: string[][]) => keys.every(k => !k.includes("controllerRoleArn")));
-        expect(Object.values(plan.services).flatMap(s => Object.values(s.targetGroups))).to.satisfy((tgs: object[]) => tgs.every(tg => !("name" in tg)));
+        expect(Object.values(plan.clusters).map(c => Object.keys(c))).to.satisfy((keys: string[][]) =>
+            keys.every(k => !k.includes("controllerRoleArn")),
+        );
+        expect(Object.values(plan.services).flatMap(s => Object.values(s.targetGroups))).to.satisfy((tgs: object[]) =>
+            tgs.every(tg => !("name" in tg)),
+        );
     });
 });
 
@@ -110,8 +129,18 @@ describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
         expect(inputs.vpcCidrs).to.deep.equal(["10.0.0.0/16"]);
         const model = validateSharedAlbArgs(args);
         expect(inputs.targetGroupNames.blue.web).to.equal(model.services.web.targetGroups.blue.name);
-        expect(inputs.targetGroupNames).to.deep.equal(Object.fromEntries(Object.keys(model.clusters).map(c => [c,
-            Object.fromEntries(Object.values(model.services).filter(s => s.clusters.includes(c)).map(s => [s.name, s.targetGroups[c].name]))])));
+        expect(inputs.targetGroupNames).to.deep.equal(
+            Object.fromEntries(
+                Object.keys(model.clusters).map(c => [
+                    c,
+                    Object.fromEntries(
+                        Object.values(model.services)
+                            .filter(s => s.clusters.includes(c))
+                            .map(s => [s.name, s.targetGroups[c].name]),
+                    ),
+                ]),
+            ),
+        );
     });
 
     it("refuses a resolved value with the message its plain value gets", () => {
@@ -120,8 +149,10 @@ describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
         args.tags = { team: anOutput() };
         const plan = planSharedAlbArgs(args, false);
         const values = { ...inputValuesOf(args as any), vpcId: "vpc-nope", tags: { team: "a\u0000b" } };
-        expect(() => readSharedAlbInputs(plan, values)).to.throw(ConfigErrors,
-            "2 configuration errors:\n  - vpcId: got \"vpc-nope\"; expected a VPC ID such as \"vpc-0123456789abcdef0\"\n  - tags.team: got \"a\\u0000b\"; expected a string of at most 256");
+        expect(() => readSharedAlbInputs(plan, values)).to.throw(
+            ConfigErrors,
+            '2 configuration errors:\n  - vpcId: got "vpc-nope"; expected a VPC ID such as "vpc-0123456789abcdef0"\n  - tags.team: got "a\\u0000b"; expected a string of at most 256',
+        );
     });
 
     it("checks the web ACL's region against the region the provider gives", () => {
@@ -130,8 +161,10 @@ describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
         delete args.region;
         const plan = planSharedAlbArgs(args, true);
         expect(plan.loadBalancer.webAcl).to.equal(true);
-        expect(() => readSharedAlbInputs(plan, { ...inputValuesOf(args as any), region: "eu-west-1" })).to.throw(ConfigErrors,
-            "loadBalancer.webAclArn: got \"arn:aws:wafv2:ap-south-1:111111111111:regional/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\"; "
-            + "expected a web ACL in the ALB's partition and region (arn:aws:wafv2:eu-west-1:...)");
+        expect(() => readSharedAlbInputs(plan, { ...inputValuesOf(args as any), region: "eu-west-1" })).to.throw(
+            ConfigErrors,
+            'loadBalancer.webAclArn: got "arn:aws:wafv2:ap-south-1:111111111111:regional/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"; ' +
+                "expected a web ACL in the ALB's partition and region (arn:aws:wafv2:eu-west-1:...)",
+        );
     });
 });

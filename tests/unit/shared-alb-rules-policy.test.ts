@@ -12,12 +12,45 @@ describe("listenerPlan", () => {
         args.services.api.stickiness = { duration: 3600 };
         const plan = listenerPlan(validateSharedAlbArgs(args));
         expect(plan).to.deep.equal({
-            createListeners: true, https: true, rulesOn: "https", defaultAction: { kind: "not-found" },
+            createListeners: true,
+            https: true,
+            rulesOn: "https",
+            defaultAction: { kind: "not-found" },
             rules: [
-                { kind: "service", service: "api", priority: 10, hosts: [], paths: ["/api/*"], sourceCidrs: [],
-                    action: { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 25 }], stickinessDuration: 3600 } },
-                { kind: "service", service: "web", priority: 44020, hosts: ["shop.example.com"], paths: [], sourceCidrs: [],
-                    action: { kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }], stickinessDuration: undefined } },
+                {
+                    kind: "service",
+                    service: "api",
+                    priority: 10,
+                    hosts: [],
+                    paths: ["/api/*"],
+                    sourceCidrs: [],
+                    action: {
+                        kind: "forward",
+                        service: "api",
+                        targets: [
+                            { cluster: "blue", weight: 100 },
+                            { cluster: "green", weight: 25 },
+                        ],
+                        stickinessDuration: 3600,
+                    },
+                },
+                {
+                    kind: "service",
+                    service: "web",
+                    priority: 44020,
+                    hosts: ["shop.example.com"],
+                    paths: [],
+                    sourceCidrs: [],
+                    action: {
+                        kind: "forward",
+                        service: "web",
+                        targets: [
+                            { cluster: "blue", weight: 100 },
+                            { cluster: "green", weight: 0 },
+                        ],
+                        stickinessDuration: undefined,
+                    },
+                },
             ],
         });
         expect(ruleConditions(plan.rules[1])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
@@ -35,7 +68,13 @@ describe("listenerPlan", () => {
         expect(plan.rulesOn).to.equal("http");
         expect(plan.https).to.equal(false);
         expect(plan.defaultAction).to.deep.equal({
-            kind: "forward", service: "web", targets: [{ cluster: "blue", weight: 0 }, { cluster: "green", weight: 1 }], stickinessDuration: undefined,
+            kind: "forward",
+            service: "web",
+            targets: [
+                { cluster: "blue", weight: 0 },
+                { cluster: "green", weight: 1 },
+            ],
+            stickinessDuration: undefined,
         });
         expect(plan.rules.filter(r => r.service === "api").map(r => [r.kind, r.cluster, r.action])).to.deep.equal([
             ["preview", "blue", { kind: "forward", service: "api", targets: [{ cluster: "blue", weight: 1 }] }],
@@ -49,8 +88,14 @@ describe("listenerPlan", () => {
         args.clusters.red = { accountId: "333333333333", weight: 7, services: ["api"] };
         const plan = listenerPlan(validateSharedAlbArgs(args));
         const targets = (service: string) => (plan.rules.find(r => r.service === service)!.action as { targets: unknown[] }).targets;
-        expect(targets("web")).to.deep.equal([{ cluster: "blue", weight: 100 }, { cluster: "green", weight: 0 }]);
-        expect(targets("api")).to.deep.equal([{ cluster: "blue", weight: 100 }, { cluster: "red", weight: 7 }]);
+        expect(targets("web")).to.deep.equal([
+            { cluster: "blue", weight: 100 },
+            { cluster: "green", weight: 0 },
+        ]);
+        expect(targets("api")).to.deep.equal([
+            { cluster: "blue", weight: 100 },
+            { cluster: "red", weight: 7 },
+        ]);
     });
 
     it("adds a preview rule per cluster and service just below the service's rule, and header-only ones for the default action last", () => {
@@ -70,12 +115,14 @@ describe("listenerPlan", () => {
         ]);
         const preview = plan.rules.find(r => r.kind === "preview" && r.cluster === "green")!;
         expect(ruleConditions(preview)).to.deep.equal([
-            { hostHeader: { values: ["shop.example.com"] } }, { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } },
+            { hostHeader: { values: ["shop.example.com"] } },
+            { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } },
             { sourceIp: { values: ["203.0.113.0/24"] } },
         ]);
         expect(preview.action).to.deep.equal({ kind: "forward", service: "web", targets: [{ cluster: "green", weight: 1 }] });
         expect(ruleConditions(plan.rules[6])).to.deep.equal([
-            { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } }, { sourceIp: { values: ["203.0.113.0/24"] } },
+            { httpHeader: { httpHeaderName: "X-Preview", values: ["green"] } },
+            { sourceIp: { values: ["203.0.113.0/24"] } },
         ]);
         // A service's own rule has neither the header nor the sources.
         expect(ruleConditions(plan.rules[4])).to.deep.equal([{ hostHeader: { values: ["shop.example.com"] } }]);
@@ -89,9 +136,12 @@ describe("listenerPlan", () => {
         expect(preview.header).to.deep.equal({ name: "x-shared-alb-cluster", cluster: "green", token: true });
         expect(preview.sourceCidrs).to.deep.equal([]);
         expect(ruleConditions(preview, h => previewHeaderValue(h.cluster, "0123456789abcdef0123"))).to.deep.equal([
-            { pathPattern: { values: ["/api/*"] } }, { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["green.0123456789abcdef0123"] } },
+            { pathPattern: { values: ["/api/*"] } },
+            { httpHeader: { httpHeaderName: "x-shared-alb-cluster", values: ["green.0123456789abcdef0123"] } },
         ]);
-        expect(() => ruleConditions(preview)).to.throw("shared-alb: the preview rule of cluster green needs its token to build its header value");
+        expect(() => ruleConditions(preview)).to.throw(
+            "shared-alb: the preview rule of cluster green needs its token to build its header value",
+        );
         expect(previewHeaderValue("green")).to.equal("green");
     });
 
@@ -111,10 +161,17 @@ describe("registrar policies", () => {
     it("trusts only the cluster's controller role through the account root, with the external ID", () => {
         expect(registrarTrustPolicy("aws", "222222222222", "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "x-1")).to.deep.equal({
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "ControllerOfCluster", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "sts:ExternalId": "x-1" } },
-            }],
+            Statement: [
+                {
+                    Sid: "ControllerOfCluster",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::222222222222:root" },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/shared-alb-lbc-blue", "sts:ExternalId": "x-1" },
+                    },
+                },
+            ],
         });
     });
 
@@ -122,8 +179,18 @@ describe("registrar policies", () => {
         expect(registrarPermissions(["arn:tg/b", "arn:tg/a"])).to.deep.equal({
             Version: "2012-10-17",
             Statement: [
-                { Sid: "RegisterIntoOwnTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: ["arn:tg/a", "arn:tg/b"] },
-                { Sid: "DescribeTargets", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], Resource: "*" },
+                {
+                    Sid: "RegisterIntoOwnTargetGroups",
+                    Effect: "Allow",
+                    Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+                    Resource: ["arn:tg/a", "arn:tg/b"],
+                },
+                {
+                    Sid: "DescribeTargets",
+                    Effect: "Allow",
+                    Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+                    Resource: "*",
+                },
             ],
         });
     });
