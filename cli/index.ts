@@ -6,6 +6,7 @@ import { CliIo } from "./io";
 import { ManifestsCommand } from "./manifests/args";
 import { PlanCommand } from "./plan/args";
 import { ReviewCommand } from "./review/args";
+import { ShiftCommand } from "./shift/args";
 
 /** A command module: runs the command on its parsed arguments and returns the exit code. */
 export interface CommandModule {
@@ -25,6 +26,11 @@ export const DoctorPackages = [
     "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-iam", "@kubernetes/client-node",
 ] as const;
 
+/** The packages `shift` loads: the doctor's AWS clients it reads through, and CloudWatch's. */
+export const ShiftPackages = [
+    "@aws-sdk/client-cloudwatch", "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-iam",
+] as const;
+
 // Loaded on demand: `--help`, `--version` and usage errors load no SDK, and
 // `plan` and `manifests` never load the doctor's.
 const commands: readonly Command[] = [
@@ -36,6 +42,8 @@ const commands: readonly Command[] = [
     { spec: ManifestsCommand, load: () => require("./manifests/command") as CommandModule },
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     { spec: DoctorCommand, load: () => require("./doctor/command") as CommandModule, needs: DoctorPackages },
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    { spec: ShiftCommand, load: () => require("./shift/command") as CommandModule, needs: ShiftPackages },
 ];
 
 /** Top-level `shared-alb --help` text. */
