@@ -1,4 +1,4 @@
-import { isMap, parseDocument } from "yaml";
+import { YAMLMap, isMap, isScalar, parseDocument } from "yaml";
 import { ConfigError } from "../../components/internal/errors";
 import { DocumentError } from "../../components/internal/data";
 import { FileSizeLimits, InputError, parseYamlData, readLimitedFile } from "../input-files";
@@ -203,26 +203,74 @@ export function weightEdits(fleet: Fleet, wanted: ServiceWeights): WeightEdit[] 
 }
 
 /**
- * The file's text with `edits` made under `key` through the Document API:
- * comments, order, quoting and styles kept; a missing `weights` map is added
- * in the style of its parent.
+ * The file's text with `edits` made under `key`, byte for byte as it was
+ * elsewhere: the Document API finds each value's place in the source (its
+ * range), and only those characters change, so comments, order, quoting,
+ * spacing and flow/block styles all stay. A key that is not there yet is
+ * added to its map in the map's own style (a line at the items' indentation,
+ * or `, key: value` inside `{ }`). Throws {@link InputError}.
  */
 export function editText(text: string, key: string, edits: readonly WeightEdit[]): string {
-    const doc = parseDocument(text);
+    let out = text;
+    for (const edit of edits) {
+        out = editOne(out, ["config", key, ...edit.path], edit.value);
+    }
+    const check = parseDocument(out);
+    for (const edit of edits) {
+        if (check.errors.length > 0 || check.getIn(["config", key, ...edit.path]) !== edit.value) {
+            throw new InputError(`could not write ${[key, ...edit.path].join(".")}: ${edit.value} into the file (${check.errors[0]?.message ?? "the value read back differs"})`);
+        }
+    }
+    return out;
+}
+
+function editOne(text: string, path: string[], value: number): string {
+    const doc = parseDocument(text, { keepSourceTokens: true });
     if (doc.errors.length > 0) {
         throw new InputError(`not valid YAML: ${doc.errors[0].message.trimEnd()}`);
     }
-    for (const edit of edits) {
-        const parentPath = ["config", key, ...edit.path.slice(0, -1)];
-        if (!doc.hasIn(parentPath)) {
-            const grand = doc.getIn(parentPath.slice(0, -1), true);
-            const created = doc.createNode({});
-            if (isMap(grand) && grand.flow === true) {
-                created.flow = true;
-            }
-            doc.setIn(parentPath, created);
-        }
-        doc.setIn(["config", key, ...edit.path], edit.value);
+    const node = doc.getIn(path, true);
+    if (isScalar(node) && node.range) {
+        return text.slice(0, node.range[0]) + String(value) + text.slice(node.range[1]);
     }
-    return doc.toString({ lineWidth: 0 });
+    let depth = path.length - 1;
+    while (depth > 0 && !isMap(doc.getIn(path.slice(0, depth), true))) {
+        if (doc.getIn(path.slice(0, depth), true) !== undefined) {
+            throw new InputError(`${path.slice(1, depth).join(".")}: expected a map to add ${path.slice(depth).join(".")} to`);
+        }
+        depth -= 1;
+    }
+    return insertInto(text, doc.getIn(path.slice(0, depth), true) as YAMLMap, path.slice(depth), value);
+}
+
+/** Adds `rest` (keys down to the value) to an existing map, in its style. */
+function insertInto(text: string, map: YAMLMap, rest: string[], value: number): string {
+    const [first, ...deeper] = rest;
+    const range = map.range;
+    if (!range) {
+        throw new InputError(`cannot place ${rest.join(".")} in the file`);
+    }
+    if (map.flow) {
+        const close = text.lastIndexOf("}", range[1]);
+        const nested = deeper.reduceRight<string>((inner, k) => `{ ${k}: ${inner} }`, String(value));
+        const before = text.slice(0, close).trimEnd();
+        const glue = map.items.length > 0 ? ", " : " ";
+        return `${before}${glue}${first}: ${nested} ${text.slice(close)}`;
+    }
+    const last = map.items[map.items.length - 1];
+    const lastNode = (last?.value ?? last?.key) as { range?: [number, number, number] } | undefined;
+    const firstKey = map.items[0]?.key as { range?: [number, number, number] } | undefined;
+    if (!lastNode?.range || !firstKey?.range) {
+        throw new InputError(`cannot place ${rest.join(".")} in an empty map of the file`);
+    }
+    const lineStart = text.lastIndexOf("\n", firstKey.range[0] - 1) + 1;
+    const indent = " ".repeat(firstKey.range[0] - lineStart);
+    let at = lastNode.range[1];
+    if (text[at - 1] !== "\n") {
+        const newline = text.indexOf("\n", at);
+        at = newline === -1 ? text.length : newline + 1;
+    }
+    const lines = [first, ...deeper].map((k, i) => `${indent}${"  ".repeat(i)}${k}:${i === deeper.length ? ` ${value}` : ""}`);
+    const prefix = at === text.length && !text.endsWith("\n") ? "\n" : "";
+    return `${text.slice(0, at)}${prefix}${lines.join("\n")}\n${text.slice(at)}`;
 }
