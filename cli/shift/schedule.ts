@@ -58,12 +58,17 @@ function selectServices(r: ScheduleRequest): string[] {
     return [...r.services].sort();
 }
 
-/** The weights of one service with the target at `percent` of the total. */
+/**
+ * The weights of one service with the target at `percent` of the total (all
+ * of it when no other cluster has weight), the others sharing the rest in
+ * their current proportion.
+ */
 export function stepWeights(current: Record<string, number>, target: string, percent: number): Record<string, number> {
     const total = Object.values(current).reduce((a, b) => a + b, 0);
-    const mine = Math.round((total * percent) / 100);
     const others = Object.keys(current).filter(c => c !== target).sort();
     const base = others.reduce((sum, c) => sum + current[c], 0);
+    // With no other cluster serving, there is no one to give a share to: the target keeps all.
+    const mine = base === 0 ? total : Math.round((total * percent) / 100);
     const rest = total - mine;
     const exact = others.map(c => (base === 0 ? 0 : (rest * current[c]) / base));
     const out: Record<string, number> = { [target]: mine };
