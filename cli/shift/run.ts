@@ -291,6 +291,7 @@ class Shifter {
         }
         this.verified = previous;
         this.report.verifiedWeights = previous;
+        this.say(who, `rollback verified on the ALB (${applied.verify.reads} read${applied.verify.reads === 1 ? "" : "s"})`);
         return this.finish("rolled-back", `rolled back to ${back}: ${reason} (${describeWeights(previous)} verified on the ALB)`);
     }
 
