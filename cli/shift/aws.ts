@@ -50,6 +50,7 @@ export function createShiftClients(env: NodeJS.ProcessEnv, region: string): Shif
     const endpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true" ? undefined : env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL;
     const cloudwatch = new CloudWatchClient({
         region, retryMode: "adaptive", maxAttempts: 5,
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
         credentials: clients.elbv2.config.credentials,
         ...(endpoint ? { endpoint } : {}),
     });

@@ -82,10 +82,12 @@ function interruption(progress: Progress): { interrupted: () => boolean; sleep: 
     let interrupted = false;
     const waking = new Set<() => void>();
     const onSigint = () => {
-        if (!interrupted) {
-            interrupted = true;
-            progress.line("interrupt: stopping at the next safe point (the last verified step stays)");
+        if (interrupted) {
+            progress.line("second interrupt: exiting now; the config file and the ALB may be between two steps: check them (shared-alb doctor)");
+            process.exit(130);
         }
+        interrupted = true;
+        progress.line("interrupt: stopping at the next safe point (the last verified step stays); press Ctrl-C again to exit at once");
         waking.forEach(wake => wake());
     };
     process.on("SIGINT", onSigint);
@@ -122,10 +124,10 @@ function deps(aws: ShiftClients, io: CliIo, file: string, progress: Progress, in
     };
 }
 
-/** Replaces the file in one rename, so an interruption never leaves half a file. */
+/** Replaces the file in one rename (its mode kept), so an interruption never leaves half a file. */
 function writeAtomically(file: string, text: string): void {
     const temporary = `${file}.shift-${process.pid}`;
-    fs.writeFileSync(temporary, text);
+    fs.writeFileSync(temporary, text, { mode: fs.statSync(file).mode });
     fs.renameSync(temporary, file);
 }
 

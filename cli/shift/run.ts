@@ -85,13 +85,13 @@ class Shifter {
         try {
             for (const [i, step] of schedule.steps.entries()) {
                 if (this.deps.interrupted()) {
-                    return this.finish("interrupted", this.interruptedMessage(i));
+                    return this.finish("interrupted", this.interruptedMessage());
                 }
                 const record: StepRecord = { index: i + 1, percent: step.percent, weights: step.weights, gates: [], edits: [], decision: "stopped" };
                 this.report.steps.push(record);
                 const breaches = await this.step(record, i);
                 if (breaches === "interrupted") {
-                    return this.finish("interrupted", this.interruptedMessage(i + 1));
+                    return this.finish("interrupted", this.interruptedMessage());
                 }
                 if (breaches.length > 0) {
                     record.decision = "rollback";
@@ -322,13 +322,19 @@ class Shifter {
             + `(${describeWeights(record.weights)}); ${alb}. Fix the cause and run the apply command again, or put the verified weights back in the file`;
     }
 
-    private interruptedMessage(next: number): string {
+    /** Where an interrupted shift stands, how to resume from the last verified step, and how to roll back. */
+    private interruptedMessage(): string {
         const { schedule } = this.plan;
-        const remaining = schedule.steps.slice(next).map(s => s.percent);
+        const verified = this.report.steps.filter(s => s.verify?.matches).at(-1)?.index ?? 0;
+        const remaining = schedule.steps.slice(verified).map(s => s.percent);
+        const last = this.report.steps.at(-1);
+        const unverified = last !== undefined && last.edits.length > 0 && last.verify?.matches !== true
+            ? `; ${this.plan.config.shown} holds step ${last.index}'s weights, not seen on the ALB (run the apply command again, or put the verified weights back)`
+            : "";
         const resume = remaining.length > 0
             ? `resume with shared-alb shift --to ${schedule.target} --steps ${remaining.join(",")} (and the other options as before)`
             : "every step was applied";
-        return `interrupted: ${this.whereItStands()}; ${resume}; to roll back, put the weights before the shift back in ${this.plan.config.shown} `
+        return `interrupted: ${this.whereItStands()}${unverified}; ${resume}; to roll back, put the weights before the shift back in ${this.plan.config.shown} `
             + `(${describeWeights(schedule.start)}) and run the apply command, or shift to another cluster`;
     }
 

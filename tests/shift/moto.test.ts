@@ -7,6 +7,7 @@ import { ShiftArgs } from "../../cli/shift/args";
 import { MetricsReader, createShiftClients } from "../../cli/shift/aws";
 import { shift } from "../../cli/shift/command";
 import { ShiftReport } from "../../cli/shift/report";
+import { run } from "../../cli/index";
 import { captureIo } from "../cli/helpers";
 import { AwsTestClients, testClients } from "../doctor/fleet";
 import { Moto, startMoto } from "../doctor/moto";
@@ -152,8 +153,26 @@ describe("shift against moto_server", function () {
             + "resume with shared-alb shift --to green --steps 50,100 (and the other options as before); to roll back, put the weights before the shift back in "
             + "stacks/config/Pulumi.network.yaml (api: blue 100 green 0; web: blue 100 green 0) and run the apply command, or shift to another cluster");
         expect(report.steps.map(s => [s.percent, s.decision])).to.deep.equal([[10, "stopped"]]);
-        expect(stderr).to.include("interrupt: stopping at the next safe point (the last verified step stays)\n");
+        expect(stderr).to.include("interrupt: stopping at the next safe point (the last verified step stays); press Ctrl-C again to exit at once\n");
         expect(await albWeights(aws, p.fleet)).to.deep.equal(Both(90, 10));
+        expect(fs.readFileSync(p.configFile, "utf8")).to.equal(configWith(90, 10));
+    });
+
+    it("Ctrl-C while the ALB is being verified stops after one more read, and says the file holds weights the ALB was not seen with; exit 130", async () => {
+        const p = await prepare(aws, moto.endpoint);
+        const io = captureIo(p.dir);
+        io.env = { ...p.env, APPLY_NOOP: "1" };
+        io.stdout.on("data", (d: Buffer) => {
+            if (d.toString().includes("step 1/2: applied")) {
+                process.emit("SIGINT");
+            }
+        });
+        const code = await run(["shift", "--to", "green", "--steps", "10,100", "--apply", p.apply, "--network-outputs", "network.json", "--interval", "1s", "--verify-timeout", "30s"], io);
+        expect(code, io.err()).to.equal(130);
+        expect(io.out().trimEnd().split("\n").at(-1)).to.equal("interrupted: the ALB keeps the weights before the shift (api: blue 100 green 0; web: blue 100 green 0); "
+            + "stacks/config/Pulumi.network.yaml holds step 1's weights, not seen on the ALB (run the apply command again, or put the verified weights back); "
+            + "resume with shared-alb shift --to green --steps 10,100 (and the other options as before); to roll back, put the weights before the shift back in "
+            + "stacks/config/Pulumi.network.yaml (api: blue 100 green 0; web: blue 100 green 0) and run the apply command, or shift to another cluster");
         expect(fs.readFileSync(p.configFile, "utf8")).to.equal(configWith(90, 10));
     });
 
