@@ -8,6 +8,7 @@ import { Fleet, configuredWeights, editText, readFleet, weightEdits } from "../.
 import { formatDuration, parseDuration } from "../../cli/shift/duration";
 import { judge } from "../../cli/shift/judge";
 import { stickiness } from "../../cli/shift/preflight";
+import { Progress } from "../../cli/shift/progress";
 import { planSchedule } from "../../cli/shift/schedule";
 import { captureIo } from "../cli/helpers";
 import { ShiftConfig, comments } from "./harness";
@@ -192,5 +193,29 @@ describe("shift: stickiness", () => {
             warnings: [warning("30m"), "each step bakes 30m (the cookie of api) instead of --bake 5m"] });
         expect(stickiness(sticky(86_400), schedule, { bakeMs: 300_000, maxBakeMs: 3_600_000 })).to.deep.equal({ bakeMs: 3_600_000,
             warnings: [warning("24h"), "each step bakes 1h, not the 24h of api's cookie: that is longer than --max-bake 1h, so clients pinned to the other clusters are still there when the next step starts (raise --max-bake to wait them out)"] });
+    });
+});
+
+describe("shift: progress output", () => {
+    const capture = () => {
+        const chunks: string[] = [];
+        return { out: { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream, text: () => chunks.join("") };
+    };
+    it("on a terminal rewrites one live line in place and clears it before a line that stays", () => {
+        const c = capture();
+        const p = new Progress(c.out, true);
+        p.status("step 1/2 green 10% | 4m left", false);
+        p.status("step 1/2 green 10% | 3m left", true);
+        p.line("step 1/2: baked 5m: no breach (5 samples)");
+        p.clear();
+        expect(c.text()).to.equal("\r\x1b[2Kstep 1/2 green 10% | 4m left\r\x1b[2Kstep 1/2 green 10% | 3m left\r\x1b[2Kstep 1/2: baked 5m: no breach (5 samples)\n");
+    });
+    it("piped writes plain lines: events, and the samples (not the countdown)", () => {
+        const c = capture();
+        const p = new Progress(c.out, false);
+        p.status("step 1/2 green 10% | 4m left | no sample yet", false);
+        p.status("step 1/2 green 10% | 3m left | green 0% 5xx of 200", true);
+        p.line("done");
+        expect(c.text()).to.equal("step 1/2 green 10% | 3m left | green 0% 5xx of 200\ndone\n");
     });
 });
