@@ -122,7 +122,10 @@ class Shifter {
         const applied = await this.applyWeights(record.weights, record);
         Object.assign(record, applied);
         if (applied.apply.exitCode !== 0) {
-            throw new StepFailed("apply-failed", await this.applyFailedMessage(record, i));
+            const message = await this.applyFailedMessage(record, i);
+            throw this.deps.interrupted()
+                ? new StepFailed("interrupted", `interrupted while the apply command ran: ${message}`)
+                : new StepFailed("apply-failed", message);
         }
         if (!applied.verify.matches) {
             if (this.deps.interrupted()) {

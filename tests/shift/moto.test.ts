@@ -176,6 +176,22 @@ describe("shift against moto_server", function () {
         expect(fs.readFileSync(p.configFile, "utf8")).to.equal(configWith(90, 10));
     });
 
+    it("Ctrl-C while the apply command runs, and it fails for it: interrupted, with where the file and the ALB stand; exit 130", async () => {
+        const p = await prepare(aws, moto.endpoint);
+        const io = captureIo(p.dir);
+        io.env = { ...p.env, APPLY_EXIT: "130" };
+        io.stdout.on("data", (d: Buffer) => {
+            if (d.toString().includes("step 1/2: running")) {
+                process.emit("SIGINT");
+            }
+        });
+        const code = await run(["shift", "--to", "green", "--steps", "10,100", "--apply", p.apply, "--network-outputs", "network.json", ...Fast], io);
+        expect(code, io.err()).to.equal(130);
+        expect(io.out().trimEnd().split("\n").at(-1)).to.equal("interrupted while the apply command ran: step 1: the apply command failed (exit 130): "
+            + "stacks/config/Pulumi.network.yaml now holds step 1's weights (api: blue 90 green 10; web: blue 90 green 10); the ALB still shows the weights before the shift "
+            + "(api: blue 100 green 0; web: blue 100 green 0). Fix the cause and run the apply command again, or put the verified weights back in the file");
+    });
+
     describe("the p99 judge", () => {
         it("moto 5.2 cannot answer a p99 statistic (GetMetricData fails), so the p99 path is judged through a stand-in below", async () => {
             const now = Date.now();
