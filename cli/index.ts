@@ -17,8 +17,8 @@ export interface CommandModule {
 interface Command {
     spec: CommandSpec;
     load(): CommandModule;
-    /** Packages the module loads that a components-only install leaves out (optionalDependencies). */
-    needs?: readonly string[];
+    /** Packages the module loads that a components-only install leaves out (optionalDependencies), for these arguments. */
+    needs?: readonly string[] | ((args: ParsedArgs) => readonly string[]);
 }
 
 /** The packages only `doctor` loads: optional dependencies, left out by `npm install --omit=optional`. */
@@ -26,7 +26,7 @@ export const DoctorPackages = [
     "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-iam", "@kubernetes/client-node",
 ] as const;
 
-/** The packages `shift` loads: the doctor's AWS clients it reads through, and CloudWatch's. */
+/** The packages `shift` loads, except for `--dry-run`: the doctor's AWS clients it reads through, and CloudWatch's. */
 export const ShiftPackages = [
     "@aws-sdk/client-cloudwatch", "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-iam",
 ] as const;
@@ -43,7 +43,7 @@ const commands: readonly Command[] = [
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     { spec: DoctorCommand, load: () => require("./doctor/command") as CommandModule, needs: DoctorPackages },
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    { spec: ShiftCommand, load: () => require("./shift/command") as CommandModule, needs: ShiftPackages },
+    { spec: ShiftCommand, load: () => require("./shift/command") as CommandModule, needs: args => (args.flags.has("dry-run") ? [] : ShiftPackages) },
 ];
 
 /** Top-level `shared-alb --help` text. */
@@ -124,7 +124,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
     return runCommand(command.spec, rest, io, async args => {
-        const missing = missingPackages(command.needs ?? []);
+        const missing = missingPackages(typeof command.needs === "function" ? command.needs(args) : command.needs ?? []);
         if (missing.length > 0) {
             io.stderr.write(missingPackagesMessage(command.spec.name, missing));
             return 2;

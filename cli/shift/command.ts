@@ -1,20 +1,24 @@
-import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../components/internal/errors";
 import { ParsedArgs } from "../args";
 import { InputError, checkConfigDir } from "../input-files";
 import { CliIo } from "../io";
-import { loadNetworkOutputs } from "../network-outputs";
-import { oneLine } from "../doctor/aws-clients";
 import { ShiftArgs, shiftArgs } from "./args";
-import { ShiftClients, createShiftClients } from "./aws";
-import { configuredWeights, readNetworkConfig } from "./config-file";
-import { Progress } from "./progress";
+import type { ShiftClients } from "./aws";
+import { readNetworkConfig, configuredWeights, NetworkConfigFile } from "./config-file";
+import { stickiness } from "./preflight";
 import { renderSchedule } from "./report";
-import { ShiftDeps, ShiftPlan, runShift } from "./run";
-import { planSchedule } from "./schedule";
-import { checkDeployed, stickiness } from "./preflight";
+import { Schedule, planSchedule } from "./schedule";
+
+/** What is decided before any AWS call: the config file, the schedule, each step's bake and the warnings. */
+export interface Planned {
+    /** The config file's absolute path. */
+    file: string;
+    config: NetworkConfigFile;
+    schedule: Schedule;
+    bakeMs: number;
+    warnings: string[];
+}
 
 /**
  * `shared-alb shift` with its command line parsed: reads the network config
@@ -25,7 +29,7 @@ import { checkDeployed, stickiness } from "./preflight";
 export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
     const args = shiftArgs(parsed);
     try {
-        return await shift(args, io, createShiftClients);
+        return await shift(args, io);
     } catch (e) {
         if (e instanceof ConfigError || e instanceof InputError) {
             io.stderr.write(`shared-alb shift: ${e.message}\n`);
@@ -35,8 +39,8 @@ export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
     }
 }
 
-/** The shift with its clients made by `clients` (tests pass their own). */
-export async function shift(args: ShiftArgs, io: CliIo, clients: (env: NodeJS.ProcessEnv, region: string) => ShiftClients): Promise<number> {
+/** The schedule, the config file and the bake, from the arguments alone (no AWS); throws `ConfigError` or `InputError`. */
+export function planned(args: ShiftArgs, io: CliIo): Planned {
     const configDir = path.resolve(io.cwd, args.configDir);
     checkConfigDir(configDir, args.configDir, args.configDirGiven);
     const file = path.join(configDir, `Pulumi.${args.stack}.yaml`);
@@ -45,102 +49,22 @@ export async function shift(args: ShiftArgs, io: CliIo, clients: (env: NodeJS.Pr
         target: args.to, services: args.services, steps: args.steps, weights: configuredWeights(config.fleet),
         clusters: config.fleet.clusters, key: config.key,
     });
-    const sticky = stickiness(config.fleet, schedule, args);
+    return { file, config, schedule, ...stickiness(config.fleet, schedule, args) };
+}
+
+/**
+ * The shift with its clients made by `clients` (tests pass their own; by
+ * default the SDK's). `--dry-run` prints the schedule and loads no AWS SDK;
+ * the rest of the run is loaded only when it runs.
+ */
+export async function shift(args: ShiftArgs, io: CliIo, clients?: (env: NodeJS.ProcessEnv, region: string) => ShiftClients): Promise<number> {
+    const plan = planned(args, io);
     if (args.dryRun) {
-        io.stdout.write(args.json ? `${JSON.stringify({ ...schedule, bakeMs: sticky.bakeMs, warnings: sticky.warnings }, null, 2)}\n`
-            : renderSchedule(schedule, config.shown) + sticky.warnings.map(w => `warning: ${w}\n`).join(""));
+        io.stdout.write(args.json ? `${JSON.stringify({ ...plan.schedule, bakeMs: plan.bakeMs, warnings: plan.warnings }, null, 2)}\n`
+            : renderSchedule(plan.schedule, plan.config.shown) + plan.warnings.map(w => `warning: ${w}\n`).join(""));
         return 0;
     }
-    const outputs = await loadNetworkOutputs(args.networkOutputs as string, io.cwd, io.stdin);
-    checkDeployed(outputs, schedule);
-    const aws = clients(io.env, outputs.region);
-    const human = args.json ? io.stderr : io.stdout;
-    const progress = new Progress(human, Boolean((human as { isTTY?: boolean }).isTTY));
-    const interrupt = interruption(progress);
-    try {
-        await aws.credentials();
-        const plan: ShiftPlan = { args, outputs, config, schedule, bakeMs: sticky.bakeMs, warnings: sticky.warnings };
-        progress.line(`shared-alb shift: ${schedule.target} takes ${schedule.services.join(", ")} on ${outputs.loadBalancer.name || outputs.loadBalancer.arn} in ${schedule.steps.length} steps (${schedule.steps.map(s => s.percent).join(", ")})`);
-        sticky.warnings.forEach(w => progress.line(`warning: ${w}`));
-        const report = await runShift(plan, deps(aws, io, file, progress, interrupt));
-        progress.line(report.message);
-        if (args.json) {
-            io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        }
-        return report.exitCode;
-    } catch (e) {
-        io.stderr.write(`shared-alb shift: ${oneLine(e)}\n`);
-        return 1;
-    } finally {
-        interrupt.dispose();
-        aws.destroy();
-    }
-}
-
-/** Ctrl-C: the first one stops the shift at the next safe point (the last verified step stays); the running apply command gets it from the terminal too. */
-function interruption(progress: Progress): { interrupted: () => boolean; sleep: (ms: number) => Promise<void>; dispose: () => void } {
-    let interrupted = false;
-    const waking = new Set<() => void>();
-    const onSigint = () => {
-        if (interrupted) {
-            progress.line("second interrupt: exiting now; the config file and the ALB may be between two steps: check them (shared-alb doctor)");
-            process.exit(130);
-        }
-        interrupted = true;
-        progress.line("interrupt: stopping at the next safe point (the last verified step stays); press Ctrl-C again to exit at once");
-        waking.forEach(wake => wake());
-    };
-    process.on("SIGINT", onSigint);
-    return {
-        interrupted: () => interrupted,
-        sleep: ms => new Promise(resolve => {
-            if (interrupted) {
-                resolve();
-                return;
-            }
-            const wake = () => {
-                clearTimeout(timer);
-                waking.delete(wake);
-                resolve();
-            };
-            const timer = setTimeout(wake, ms);
-            waking.add(wake);
-        }),
-        dispose: () => process.removeListener("SIGINT", onSigint),
-    };
-}
-
-function deps(aws: ShiftClients, io: CliIo, file: string, progress: Progress, interrupt: ReturnType<typeof interruption>): ShiftDeps {
-    return {
-        alb: aws.alb,
-        metrics: aws.metrics,
-        runApply: command => runApply(command, io),
-        readConfig: () => fs.readFileSync(file, "utf8"),
-        writeConfig: text => writeAtomically(file, text),
-        now: () => Date.now(),
-        sleep: interrupt.sleep,
-        interrupted: interrupt.interrupted,
-        progress,
-    };
-}
-
-/** Replaces the file in one rename (its mode kept), so an interruption never leaves half a file. */
-function writeAtomically(file: string, text: string): void {
-    const temporary = `${file}.shift-${process.pid}`;
-    fs.writeFileSync(temporary, text, { mode: fs.statSync(file).mode });
-    fs.renameSync(temporary, file);
-}
-
-/** Runs the apply command with `sh -c` in the working directory, its output to stderr, no input. */
-function runApply(command: string, io: CliIo): Promise<{ exitCode: number | null; signal?: string }> {
-    return new Promise(resolve => {
-        const child = spawn("sh", ["-c", command], { cwd: io.cwd, env: io.env, stdio: ["ignore", "pipe", "pipe"] });
-        child.stdout?.on("data", (d: Buffer) => io.stderr.write(d));
-        child.stderr?.on("data", (d: Buffer) => io.stderr.write(d));
-        child.on("error", e => {
-            io.stderr.write(`shared-alb shift: cannot run the apply command: ${e.message}\n`);
-            resolve({ exitCode: 127 });
-        });
-        child.on("close", (code, signal) => resolve({ exitCode: code, ...(signal ? { signal } : {}) }));
-    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const live = require("./live") as typeof import("./live");
+    return live.execute(args, io, plan, clients);
 }

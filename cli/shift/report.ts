@@ -1,6 +1,6 @@
-import { WeightEdit } from "./config-file";
-import { Gate } from "./gates";
-import { Breach, ClusterFigures, TargetGroupSample } from "./judge";
+import type { WeightEdit } from "./config-file";
+import type { Gate } from "./gates";
+import type { Breach, ClusterFigures, TargetGroupSample } from "./judge";
 import { Schedule, ServiceWeights, describeWeights } from "./schedule";
 
 /**
