@@ -6,6 +6,7 @@ import { CliIo } from "./io";
 import { ManifestsCommand } from "./manifests/args";
 import { PlanCommand } from "./plan/args";
 import { ReviewCommand } from "./review/args";
+import { ShiftCommand } from "./shift/args";
 
 /** A command module: runs the command on its parsed arguments and returns the exit code. */
 export interface CommandModule {
@@ -16,8 +17,8 @@ export interface CommandModule {
 interface Command {
     spec: CommandSpec;
     load(): CommandModule;
-    /** Packages the module loads that a components-only install leaves out (optionalDependencies). */
-    needs?: readonly string[];
+    /** Packages the module loads that a components-only install leaves out (optionalDependencies), for these arguments. */
+    needs?: readonly string[] | ((args: ParsedArgs) => readonly string[]);
 }
 
 /** The packages only `doctor` loads: optional dependencies, left out by `npm install --omit=optional`. */
@@ -26,6 +27,14 @@ export const DoctorPackages = [
     "@aws-sdk/client-elastic-load-balancing-v2",
     "@aws-sdk/client-iam",
     "@kubernetes/client-node",
+] as const;
+
+/** The packages `shift` loads, except for `--dry-run`: the doctor's AWS clients it reads through, and CloudWatch's. */
+export const ShiftPackages = [
+    "@aws-sdk/client-cloudwatch",
+    "@aws-sdk/client-ec2",
+    "@aws-sdk/client-elastic-load-balancing-v2",
+    "@aws-sdk/client-iam",
 ] as const;
 
 // Loaded on demand: `--help`, `--version` and usage errors load no SDK, and
@@ -39,6 +48,12 @@ const commands: readonly Command[] = [
     { spec: ManifestsCommand, load: () => require("./manifests/command") as CommandModule },
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     { spec: DoctorCommand, load: () => require("./doctor/command") as CommandModule, needs: DoctorPackages },
+    {
+        spec: ShiftCommand,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        load: () => require("./shift/command") as CommandModule,
+        needs: args => (args.flags.has("dry-run") ? [] : ShiftPackages),
+    },
 ];
 
 /** Top-level `shared-alb --help` text. */
@@ -124,7 +139,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
     return runCommand(command.spec, rest, io, async args => {
-        const missing = missingPackages(command.needs ?? []);
+        const missing = missingPackages(typeof command.needs === "function" ? command.needs(args) : (command.needs ?? []));
         if (missing.length > 0) {
             io.stderr.write(missingPackagesMessage(command.spec.name, missing));
             return 2;

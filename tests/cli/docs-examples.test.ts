@@ -9,6 +9,7 @@ import { run } from "../../cli/index";
 import { ManifestsCommand } from "../../cli/manifests/args";
 import { PlanCommand } from "../../cli/plan/args";
 import { ReviewCommand } from "../../cli/review/args";
+import { ShiftCommand } from "../../cli/shift/args";
 import {
     blockCommands,
     cliScripts,
@@ -26,7 +27,13 @@ import { showsExactLines } from "./documented";
 import { captureIo } from "./helpers";
 
 const root = path.resolve(__dirname, "..", "..");
-const Specs = { plan: PlanCommand, review: ReviewCommand, manifests: ManifestsCommand, doctor: DoctorCommand } as const;
+const Specs = {
+    plan: PlanCommand,
+    review: ReviewCommand,
+    manifests: ManifestsCommand,
+    doctor: DoctorCommand,
+    shift: ShiftCommand,
+} as const;
 const docs = documentationFiles(root).map(file => {
     const text = fs.readFileSync(path.join(root, file), "utf8");
     return { file, text, blocks: fencedBlocks(file, text) };

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { DoctorCommand } from "../../cli/doctor/args";
-import { DoctorPackages, Usage, missingPackages, missingPackagesMessage, run } from "../../cli/index";
+import { DoctorPackages, ShiftPackages, Usage, missingPackages, missingPackagesMessage, run } from "../../cli/index";
 import { ManifestsCommand } from "../../cli/manifests/args";
 import { PlanCommand } from "../../cli/plan/args";
 import { captureIo, configDir, networkYaml } from "./helpers";
@@ -39,9 +39,9 @@ describe("shared-alb dispatcher", () => {
             ["manifest", 'shared-alb: unknown command "manifest" (did you mean manifests?)'],
             ["docter", 'shared-alb: unknown command "docter" (did you mean doctor?)'],
             ["man", 'shared-alb: unknown command "man" (did you mean manifests?)'],
-            ["deploy", 'shared-alb: unknown command "deploy" (commands: plan, review, manifests, doctor)'],
-            ["toString", 'shared-alb: unknown command "toString" (commands: plan, review, manifests, doctor)'],
-            ["--json", 'shared-alb: unknown option "--json" (commands: plan, review, manifests, doctor)'],
+            ["deploy", 'shared-alb: unknown command "deploy" (commands: plan, review, manifests, doctor, shift)'],
+            ["toString", 'shared-alb: unknown command "toString" (commands: plan, review, manifests, doctor, shift)'],
+            ["--json", 'shared-alb: unknown option "--json" (commands: plan, review, manifests, doctor, shift)'],
         ];
         for (const [arg, line] of cases) {
             const io = captureIo();
@@ -113,7 +113,7 @@ describe("shared-alb dispatcher", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
             optionalDependencies: Record<string, string>;
         };
-        expect(Object.keys(pkg.optionalDependencies).sort()).to.deep.equal([...DoctorPackages].sort());
+        expect(Object.keys(pkg.optionalDependencies).sort()).to.deep.equal([...new Set([...DoctorPackages, ...ShiftPackages])].sort());
         expect(missingPackagesMessage("doctor", ["@aws-sdk/client-iam", "@kubernetes/client-node"])).to.equal(
             "shared-alb doctor: needs @aws-sdk/client-iam, @kubernetes/client-node, optional dependencies of shared-alb that this install left out " +
                 "(npm install --omit=optional); install them:\n" +
