@@ -48,6 +48,8 @@ export interface SampleRecord {
     breaches: Breach[];
     /** When the read failed: its error, in one line (the bake goes on). */
     error?: string;
+    /** When the p99 read failed while no `--max-p99-ms` judges it: why (the sample has the other figures). */
+    p99Error?: string;
 }
 
 /** One bake. */

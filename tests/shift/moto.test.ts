@@ -393,6 +393,53 @@ describe("shift against moto_server", function () {
             expect(error?.$metadata?.httpStatusCode).to.equal(500);
         });
 
+        it("shows each cluster's p99 without --max-p99-ms and judges nothing by it (p99 from a CloudWatch stand-in)", async () => {
+            const p = await prepare(aws, moto.endpoint);
+            const io = captureIo(p.dir);
+            io.env = p.env;
+            const code = await shift({ ...unjudgedP99(p.apply), steps: [10], endAt: 10 }, io, (env, region) => {
+                const real = createShiftClients(env, region);
+                return { ...real, metrics: p99StandIn(real.metrics, p, []) };
+            });
+            expect(code, io.err()).to.equal(0);
+            const report = JSON.parse(io.out()) as ShiftReport;
+            const last = report.steps[0].bake!.samples.at(-1)!;
+            expect(last.clusters.map(c => [c.cluster, c.p99Ms])).to.deep.equal([
+                ["blue", 120],
+                ["green", 900],
+            ]);
+            expect(last).not.to.have.property("p99Error");
+            expect(report.steps[0].bake!.breaches).to.deep.equal([]);
+        });
+
+        it("reports a refused p99 read in every sample, and shifts on the other figures when no --max-p99-ms judges it (p99 queries refused by a stand-in)", async () => {
+            const p = await prepare(aws, moto.endpoint);
+            const io = captureIo(p.dir);
+            io.env = p.env;
+            const code = await shift(unjudgedP99(p.apply), io, (env, region) => {
+                const real = createShiftClients(env, region);
+                return {
+                    ...real,
+                    metrics: {
+                        getMetricData: async input => {
+                            if (input.MetricDataQueries.some(q => q.MetricStat?.Stat === "p99")) {
+                                throw new Error("AccessDenied: not authorized to read TargetResponseTime p99");
+                            }
+                            return real.metrics.getMetricData(input);
+                        },
+                    },
+                };
+            });
+            expect(code, io.err()).to.equal(0);
+            const samples = (JSON.parse(io.out()) as ShiftReport).steps[0].bake!.samples;
+            expect(samples.length).to.be.greaterThan(0);
+            expect(samples.map(s => s.error)).to.deep.equal(samples.map(() => undefined));
+            expect(samples.map(s => s.p99Error)).to.deep.equal(
+                samples.map(() => "TargetResponseTime p99 not read: AccessDenied: not authorized to read TargetResponseTime p99"),
+            );
+            expect(samples.at(-1)!.clusters.map(c => c.cluster)).to.deep.equal(["blue", "green"]);
+        });
+
         it("rolls back to the weights before the shift when green's p99 is above --max-p99-ms (p99 from a CloudWatch stand-in, every other read from moto); exit 4", async () => {
             const p = await prepare(aws, moto.endpoint);
             const io = captureIo(p.dir);
@@ -439,6 +486,29 @@ describe("shift against moto_server", function () {
         });
     });
 });
+
+/** A one-step shift to 100 % that judges 5xx only (no --max-p99-ms). */
+function unjudgedP99(apply: string): ShiftArgs {
+    return {
+        to: "green",
+        steps: [100],
+        services: [],
+        apply,
+        bakeMs: 3_000,
+        intervalMs: 1_000,
+        verifyTimeoutMs: 5_000,
+        maxBakeMs: 3_600_000,
+        max5xxPercent: 1,
+        minHealthy: 1,
+        endAt: 100,
+        networkOutputs: "network.json",
+        configDir: "stacks/config",
+        configDirGiven: false,
+        stack: "network",
+        dryRun: false,
+        json: true,
+    };
+}
 
 function testCloudWatch(endpoint: string): CloudWatchClient {
     return new CloudWatchClient({
