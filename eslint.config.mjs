@@ -22,6 +22,7 @@ const pureModules = [
 const sdkFacades = [
     "components/internal/aws.ts",
     "components/internal/aws-provider.ts",
+    "components/internal/config-checked.ts",
     "components/internal/kubernetes.ts",
     "components/internal/kubernetes-helm.ts",
     "components/internal/random.ts",

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { configChecked } from "../internal/config-checked";
 import { awsProviderOf, providerRegion } from "../internal/aws-provider";
 import * as aws from "../internal/aws";
 import * as k8s from "../internal/kubernetes";
-import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
+import { Problems } from "../internal/errors";
 import { join } from "../internal/read";
 import { TargetType } from "../internal/values";
 import { ClusterAttachmentArgs, SecurityGroupMode } from "./args";
@@ -285,7 +286,7 @@ export class ClusterAttachment extends pulumi.ComponentResource {
         return pulumi
             .all(pending.map(key => given[key]))
             .apply(values =>
-                this.configChecked(() =>
+                configChecked(this, () =>
                     completeClusterInputs(known.values, Object.fromEntries(pending.map((key, i) => [key, values[i]])), planAccount(plan)),
                 ),
             );
@@ -298,20 +299,9 @@ export class ClusterAttachment extends pulumi.ComponentResource {
                 key,
                 hasOwn(known.nodeSecurityGroupIds, key)
                     ? known.nodeSecurityGroupIds[key]
-                    : pulumi.output(id).apply(v => this.configChecked(() => readNodeSecurityGroupId(key, v))),
+                    : pulumi.output(id).apply(v => configChecked(this, () => readNodeSecurityGroupId(key, v))),
             ]),
         );
-    }
-
-    /** Runs a check of a value known only now; its config errors fail on this component. */
-    private configChecked<T>(check: () => T): T {
-        try {
-            return check();
-        } catch (e) {
-            throw e instanceof ConfigErrors
-                ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true))
-                : e;
-        }
     }
 
     /**

@@ -1,10 +1,11 @@
 import * as aws from "../internal/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { configChecked } from "../internal/config-checked";
 import * as random from "../internal/random";
 import { externalId, subnetArn } from "../internal/arn";
 import { ClusterOutputs, NetworkOutputs } from "../internal/contract";
 import { dataMap, own } from "../internal/data";
-import { ConfigErrors, Problems, withFixedMessage } from "../internal/errors";
+import { Problems } from "../internal/errors";
 import { awsProviderOf, providerRegion } from "../internal/aws-provider";
 import { containsUnresolved } from "../internal/unresolved";
 import { NetworkCredentialsFix, checkCredentialsAccount } from "../internal/account";
@@ -119,7 +120,7 @@ export class SharedAlb extends pulumi.ComponentResource {
         const inputs =
             inputsNow !== undefined
                 ? pulumi.output(inputsNow)
-                : pulumi.output(values).apply(v => this.configChecked(() => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
+                : pulumi.output(values).apply(v => configChecked(this, () => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
         const account = this.accountChecked(plan, inputs);
         const balancer = this.balancer(name, plan, inputs, account);
         const targetGroups = this.targetGroupsOf(name, plan, inputs, account);
@@ -185,22 +186,11 @@ export class SharedAlb extends pulumi.ComponentResource {
         return stackOutputsOf.get(this)!;
     }
 
-    /** Runs a check; its config errors fail on this component with the message a plain value gets, however many children the value reaches. */
-    private configChecked<T>(check: () => T): T {
-        try {
-            return check();
-        } catch (e) {
-            throw e instanceof ConfigErrors
-                ? withFixedMessage(new pulumi.ResourceError(e.message, this, /* hideStack: a config error, not a bug */ true))
-                : e;
-        }
-    }
-
     /** A secret argument, checked once it resolves (a plain one was checked with the rest), and kept a secret. */
     private checkedSecret(reader: Reader<string>, path: string, value: unknown): pulumi.Output<string> {
         return pulumi.secret(
             pulumi.output(value as pulumi.Input<string>).apply((v: unknown) =>
-                this.configChecked(() => {
+                configChecked(this, () => {
                     const read = readOrThrow(reader, path, v);
                     if (read === undefined) {
                         throw new Error(`shared-alb: ${path} was refused, and no problem was recorded`);
@@ -237,15 +227,14 @@ export class SharedAlb extends pulumi.ComponentResource {
 
     /** The check that the deploying credentials are in the network account, which every child waits on. */
     private accountChecked(plan: FleetPlan, inputs: pulumi.Output<FleetInputs>): AccountChecked {
-        const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual => {
-            const problems = new Problems();
-            if (!checkCredentialsAccount(problems, "accountId", plan.accountId, actual, NetworkCredentialsFix)) {
-                throw withFixedMessage(
-                    new pulumi.ResourceError(problems.errors[0].message, this, /* hideStack: a config error, not a bug */ true),
-                );
-            }
-            return actual;
-        });
+        const verified = aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(actual =>
+            configChecked(this, () => {
+                const problems = new Problems();
+                checkCredentialsAccount(problems, "accountId", plan.accountId, actual, NetworkCredentialsFix);
+                problems.throwIfAny();
+                return actual;
+            }),
+        );
         return { ready: verified, vpcId: pulumi.all([verified, inputs]).apply(([, i]) => i.vpcId) };
     }
 
