@@ -397,7 +397,7 @@ describe("shift against moto_server", function () {
             const p = await prepare(aws, moto.endpoint);
             const io = captureIo(p.dir);
             io.env = p.env;
-            const code = await shift({ ...unjudgedP99(p.apply), steps: [10], endAt: 10 }, io, (env, region) => {
+            const code = await shift({ ...oneStepArgs(p.apply), steps: [10], endAt: 10 }, io, (env, region) => {
                 const real = createShiftClients(env, region);
                 return { ...real, metrics: p99StandIn(real.metrics, p, []) };
             });
@@ -416,7 +416,7 @@ describe("shift against moto_server", function () {
             const p = await prepare(aws, moto.endpoint);
             const io = captureIo(p.dir);
             io.env = p.env;
-            const code = await shift(unjudgedP99(p.apply), io, (env, region) => {
+            const code = await shift(oneStepArgs(p.apply), io, (env, region) => {
                 const real = createShiftClients(env, region);
                 return {
                     ...real,
@@ -444,26 +444,7 @@ describe("shift against moto_server", function () {
             const p = await prepare(aws, moto.endpoint);
             const io = captureIo(p.dir);
             io.env = p.env;
-            const args: ShiftArgs = {
-                to: "green",
-                steps: [10, 100],
-                services: [],
-                apply: p.apply,
-                bakeMs: 4_000,
-                intervalMs: 1_000,
-                verifyTimeoutMs: 5_000,
-                maxBakeMs: 3_600_000,
-                max5xxPercent: 1,
-                maxP99Ms: 500,
-                minHealthy: 1,
-                endAt: 100,
-                networkOutputs: "network.json",
-                configDir: "stacks/config",
-                configDirGiven: false,
-                stack: "network",
-                dryRun: false,
-                json: true,
-            };
+            const args: ShiftArgs = { ...oneStepArgs(p.apply), steps: [10, 100], bakeMs: 4_000, maxP99Ms: 500 };
             const p99Queries: string[] = [];
             const code = await shift(args, io, (env, region) => {
                 const real = createShiftClients(env, region);
@@ -487,8 +468,8 @@ describe("shift against moto_server", function () {
     });
 });
 
-/** A one-step shift to 100 % that judges 5xx only (no --max-p99-ms). */
-function unjudgedP99(apply: string): ShiftArgs {
+/** A one-step shift to 100 % that judges 5xx only (no --max-p99-ms); tests override what they need. */
+function oneStepArgs(apply: string): ShiftArgs {
     return {
         to: "green",
         steps: [100],
