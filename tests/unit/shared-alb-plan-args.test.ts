@@ -109,6 +109,19 @@ describe("planSharedAlbArgs: what is known before anything is registered", () =>
             expect(plan).not.to.have.property(key);
         }
         expect(plan.loadBalancer).not.to.have.property("certificateArns");
+        // And reading one does not compile (the type check of the tests fails when a line below stops being an error).
+        // @ts-expect-error the region is an input: FleetInputs.region, read once it resolves
+        void plan.region;
+        // @ts-expect-error the VPC is an input
+        void plan.vpcId;
+        // @ts-expect-error the subnets are an input
+        void plan.subnetIds;
+        // @ts-expect-error the default certificate may be an Output: FleetInputs.certificateArns
+        void plan.loadBalancer.certificateArns;
+        // @ts-expect-error a controller role's ARN is in the region's partition: FleetInputs.controllerRoleArns
+        void plan.clusters.blue.controllerRoleArn;
+        // @ts-expect-error a target group's name covers the VPC: FleetInputs.targetGroupNames
+        void plan.services.web.targetGroups.blue.name;
         expect(plan.loadBalancer).not.to.have.property("webAclArn");
         expect(Object.values(plan.clusters).map(c => Object.keys(c))).to.satisfy((keys: string[][]) =>
             keys.every(k => !k.includes("controllerRoleArn")),
