@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { ConfigErrors } from "../../components/internal/errors";
+import { fleetModel } from "../../components/shared-alb/model";
 import {
     FleetPlan,
     inputValuesOf,
@@ -8,6 +10,7 @@ import {
     validateSharedAlbArgs,
 } from "../../components/shared-alb/validate";
 import { exampleNetworkArgs } from "../fixtures/network";
+import { fleetArgs, fleets } from "./routing-fixtures";
 
 /** A value known only later, as the pure modules recognise a Pulumi Output (by its brand). */
 const anOutput = (): unknown => ({ __pulumiOutput: true });
@@ -178,6 +181,41 @@ describe("readSharedAlbInputs: the plan's inputs once they resolve", () => {
             ConfigErrors,
             'loadBalancer.webAclArn: got "arn:aws:wafv2:ap-south-1:111111111111:regional/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"; ' +
                 "expected a web ACL in the ALB's partition and region (arn:aws:wafv2:eu-west-1:...)",
+        );
+    });
+});
+
+describe("the plan and its inputs, over generated fleets", () => {
+    const regions = fc.constantFrom("eu-west-1", "us-east-2", "cn-north-1", "us-gov-west-1");
+    const vpcIds = fc.constantFrom("vpc-0a1b2c3d4e5f60718", "vpc-0123456789abcdef0", "vpc-89abcdef");
+
+    it("reads the same plan whether the Input arguments are plain or Outputs, and the same model once they resolve", () => {
+        fc.assert(
+            fc.property(fleets, regions, vpcIds, fc.boolean(), (f, region, vpcId, tagged) => {
+                const plain = { ...fleetArgs(f), region, vpcId, ...(tagged ? { tags: { team: "shop", cost: "42" } } : {}) } as any;
+                const outputs = {
+                    ...plain,
+                    region: anOutput(),
+                    vpcId: anOutput(),
+                    // An internal ALB (the generated preview fleets) names its ingress rules by the VPC's CIDRs: they stay plain there.
+                    vpcCidrs: f.preview ? plain.vpcCidrs : [anOutput()],
+                    subnetIds: anOutput(),
+                    ...(tagged ? { tags: { team: anOutput(), cost: "42" } } : {}),
+                };
+                let model;
+                try {
+                    model = validateSharedAlbArgs(plain);
+                } catch (e) {
+                    // A fleet the plain arguments cannot have is refused by the plan alike, with the same messages.
+                    expect(e).to.be.instanceOf(ConfigErrors);
+                    expect(planMessages(outputs)).to.deep.equal((e as ConfigErrors).errors.map(x => x.message));
+                    return;
+                }
+                const plan = planSharedAlbArgs(outputs, false);
+                expect(plan).to.deep.equal(planSharedAlbArgs(plain, false));
+                expect(fleetModel(plan, readSharedAlbInputs(plan, inputValuesOf(plain)))).to.deep.equal(model);
+            }),
+            { numRuns: 150 },
         );
     });
 });
