@@ -255,18 +255,7 @@ function main(): void {
     const argv = process.argv.slice(2);
     const nodes = runtimes(argv);
     if (nodes.length > 1 || nodes[0] !== fs.realpathSync(process.execPath)) {
-        // One full run per runtime, each under that runtime (the plans it spawns use its binary).
-        for (const node of nodes) {
-            const r = spawnSync(
-                node,
-                ["-r", require.resolve("ts-node/register/transpile-only"), __filename, ...withoutNode(argv), "--node", node],
-                { cwd: root, stdio: "inherit" },
-            );
-            if (r.status !== 0) {
-                throw new Error(`the benchmark under ${node} exited ${r.status ?? r.signal}`);
-            }
-            console.log("");
-        }
+        runUnderEach(nodes, argv);
         return;
     }
     const runs = Number(options(argv, "--runs")[0] ?? 5) || 5;
@@ -274,7 +263,54 @@ function main(): void {
         .split(",")
         .filter(s => s.trim() !== "")
         .map(Number);
-    // `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds.
+    const builds = buildsOf(argv);
+    fs.mkdirSync(work, { recursive: true });
+    const probe = compile("probe");
+    const floor = compile("floor");
+    const fleets = fleetsOf(sizes, floor, builds);
+    const bare: Task = { args: ["-e", "require('@pulumi/pulumi')"], samples: [] };
+
+    const loadBefore = loadAverage();
+    warmUp(probe, bare, fleets, builds);
+    for (let round = 0; round < runs; round++) {
+        bare.samples.push(measure(probe, bare.args));
+        fleets.forEach((f, i) => {
+            for (const b of builds) {
+                b.plans[i].samples.push(measure(probe, b.plans[i].args));
+            }
+            f.floor.samples.push(measure(probe, f.floor.args));
+        });
+    }
+    const loadAfter = loadAverage();
+
+    console.log(
+        `shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, ` +
+            `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`,
+    );
+    printTable(bare, fleets, builds);
+    printMarginalCost(fleets, builds);
+    for (const f of fleets.filter(x => x.clusters !== undefined)) {
+        fs.rmSync(f.configDir, { recursive: true, force: true });
+    }
+}
+
+/** One full run per runtime, each under that runtime (the plans it spawns use its binary). */
+function runUnderEach(nodes: string[], argv: string[]): void {
+    for (const node of nodes) {
+        const r = spawnSync(
+            node,
+            ["-r", require.resolve("ts-node/register/transpile-only"), __filename, ...withoutNode(argv), "--node", node],
+            { cwd: root, stdio: "inherit" },
+        );
+        if (r.status !== 0) {
+            throw new Error(`the benchmark under ${node} exited ${r.status ?? r.signal}`);
+        }
+        console.log("");
+    }
+}
+
+/** `--cli [LABEL=]PATH`, repeatable: the builds to compare, measured in the same rounds; each must be built. */
+function buildsOf(argv: string[]): Build[] {
     const builds: Build[] = (options(argv, "--cli").length > 0 ? options(argv, "--cli") : [path.join(root, "dist/cli/index.js")]).map(
         spec => {
             const eq = spec.indexOf("=");
@@ -287,10 +323,11 @@ function main(): void {
             throw new Error(`${needed} is missing: run npm run build first`);
         }
     }
-    fs.mkdirSync(work, { recursive: true });
-    const probe = compile("probe");
-    const floor = compile("floor");
+    return builds;
+}
 
+/** The example fleet and a synthetic fleet of each size (their configs written), each with its floor replay and its plan by each build. */
+function fleetsOf(sizes: number[], floor: string, builds: Build[]): Fleet[] {
     const fleets: Fleet[] = [{ label: "example fleet", configDir: path.join(root, "stacks/config") } as Fleet];
     for (const n of sizes) {
         const each = servicesPerCluster(n);
@@ -307,10 +344,15 @@ function main(): void {
     for (const b of builds) {
         b.plans = fleets.map(f => ({ args: [b.cli, "plan", "--json", "--config-dir", f.configDir], samples: [] }));
     }
-    const bare: Task = { args: ["-e", "require('@pulumi/pulumi')"], samples: [] };
+    return fleets;
+}
 
-    const loadBefore = loadAverage();
-    // Warm-up: the plan documents the floor replays (every build must print the same), and a warm file cache.
+/**
+ * The untimed round: writes the plan documents the floor replays (every
+ * build must print the same), counts each fleet's stacks and resources, and
+ * warms the file cache.
+ */
+function warmUp(probe: string, bare: Task, fleets: Fleet[], builds: Build[]): void {
     measure(probe, bare.args);
     fleets.forEach((f, i) => {
         const printed = builds.map(b => measure(probe, b.plans[i].args).stdout);
@@ -329,27 +371,28 @@ function main(): void {
             throw new Error(`the floor replay of ${f.label} registered ${replayed} resources, the plan ${f.resources}`);
         }
     });
-    for (let round = 0; round < runs; round++) {
-        bare.samples.push(measure(probe, bare.args));
-        fleets.forEach((f, i) => {
-            for (const b of builds) {
-                b.plans[i].samples.push(measure(probe, b.plans[i].args));
-            }
-            f.floor.samples.push(measure(probe, f.floor.args));
-        });
-    }
-    const loadAfter = loadAverage();
+}
 
-    const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-    const wall = (t: Task) => median(t.samples.map(s => s.wallMs));
-    const perResource = (t: Task, f: Fleet) => median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / f.resources));
-    console.log(
-        `shared-alb plan --json, cold processes, medians of ${runs} interleaved rounds after a warm-up; node ${process.version}, ` +
-            `${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`,
-    );
+/** A figure with `d` decimals, or "n/a" when there is none. */
+function fixed(x: number, d = 0): string {
+    return Number.isFinite(x) ? x.toFixed(d) : "n/a";
+}
+
+/** The median wall time of a task. */
+function wall(t: Task): number {
+    return median(t.samples.map(s => s.wallMs));
+}
+
+/** The median time after the SDK has loaded, per resource of the fleet. */
+function perResource(t: Task, f: Fleet): number {
+    return median(t.samples.map(s => (s.exitMs - s.sdkLoadedMs) / f.resources));
+}
+
+/** The builds, the bare SDK load, and a row per fleet and build. */
+function printTable(bare: Task, fleets: Fleet[], builds: Build[]): void {
     console.log(`builds: ${builds.map(b => `${b.label} = ${b.cli}`).join("; ")}`);
     console.log(
-        `bare SDK load (node -e "require('@pulumi/pulumi')"): ${num(wall(bare))} ms, peak ${num(Math.max(...bare.samples.map(s => s.rssMb)))} MB`,
+        `bare SDK load (node -e "require('@pulumi/pulumi')"): ${fixed(wall(bare))} ms, peak ${fixed(Math.max(...bare.samples.map(s => s.rssMb)))} MB`,
     );
     console.log("x bare: median over the rounds of the plan's wall time over the same round's bare load.");
     console.log("ms/res: time after the SDK has loaded, per resource: of the plan, and of the floor replay (the same resources,");
@@ -376,32 +419,34 @@ function main(): void {
                 b.label,
                 String(f.stacks),
                 String(f.resources),
-                num(wall(p)),
-                num(Math.max(...p.samples.map(s => s.rssMb))),
-                num(median(ratios), 2),
-                num(planPer, 2),
-                num(floorPer, 2),
-                num(planPer / floorPer, 2),
+                fixed(wall(p)),
+                fixed(Math.max(...p.samples.map(s => s.rssMb))),
+                fixed(median(ratios), 2),
+                fixed(planPer, 2),
+                fixed(floorPer, 2),
+                fixed(planPer / floorPer, 2),
             ]);
         }
     });
+}
+
+/** Per build, what each added cluster costs, from the smallest synthetic fleet to each larger one (with two or more). */
+function printMarginalCost(fleets: Fleet[], builds: Build[]): void {
     const synthetic = fleets.map((f, i) => ({ f, i })).filter(x => x.f.clusters !== undefined);
-    if (synthetic.length >= 2) {
-        console.log("\nmarginal cost per added cluster (from the smallest fleet):");
-        const first = synthetic[0];
-        for (const b of builds) {
-            for (const { f, i } of synthetic.slice(1)) {
-                const dc = f.clusters! - first.f.clusters!;
-                const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
-                console.log(
-                    `  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${num((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, ` +
-                        `${num((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${num((f.resources - first.f.resources) / dc, 1)} resources`,
-                );
-            }
-        }
+    if (synthetic.length < 2) {
+        return;
     }
-    for (const f of fleets.filter(x => x.clusters !== undefined)) {
-        fs.rmSync(f.configDir, { recursive: true, force: true });
+    console.log("\nmarginal cost per added cluster (from the smallest fleet):");
+    const first = synthetic[0];
+    const mb = (t: Task) => median(t.samples.map(s => s.rssMb));
+    for (const b of builds) {
+        for (const { f, i } of synthetic.slice(1)) {
+            const dc = f.clusters! - first.f.clusters!;
+            console.log(
+                `  ${b.label}: ${first.f.clusters} -> ${f.clusters}: ${fixed((wall(b.plans[i]) - wall(b.plans[first.i])) / dc, 1)} ms, ` +
+                    `${fixed((mb(b.plans[i]) - mb(b.plans[first.i])) / dc, 2)} MB, ${fixed((f.resources - first.f.resources) / dc, 1)} resources`,
+            );
+        }
     }
 }
 

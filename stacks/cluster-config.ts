@@ -282,37 +282,68 @@ export function validateClusterConfigShape(raw: unknown): ClusterStackConfig {
     return orThrow(problems, config);
 }
 
+/** The path of a config field under `alb-fleet:cluster`. */
+function configPath(...keys: string[]): string {
+    return keys.reduce((acc, k) => join(acc, k), ClusterConfigRoot);
+}
+
 /**
  * Phase 2, with the network stack's outputs: the cluster key, the account,
  * the services. Returns this cluster's entry.
  */
 export function checkAgainstNetwork(config: ClusterStackConfig, network: NetworkOutputs): ClusterOutputs {
     const problems = new Problems();
-    const p = (...keys: string[]) => keys.reduce((acc, k) => join(acc, k), ClusterConfigRoot);
+    const entry = networkEntry(problems, config, network);
+    const accountOk = problems.check(
+        entry.accountId === config.accountId,
+        configPath("accountId"),
+        config.accountId,
+        `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`,
+    );
+    checkBindingsServed(problems, config, network, entry);
+    checkWeightedBound(problems, config, network, entry);
+    const crossAccount = network.accountId !== config.accountId;
+    problems.check(
+        !accountOk || crossAccount === (entry.registrarRoleArn !== undefined),
+        configPath("accountId"),
+        config.accountId,
+        crossAccount
+            ? "the network stack has no registrar role for this cross-account cluster"
+            : "a same-account cluster has no registrar role",
+    );
+    checkPartitionAndName(problems, config, network, entry);
+    checkSubnetSharing(problems, config, network, accountOk);
+    problems.throwIfAny();
+    return entry;
+}
+
+/** This cluster's entry in the network stack's outputs; throws `ConfigErrors` when the network has no such cluster. */
+function networkEntry(problems: Problems, config: ClusterStackConfig, network: NetworkOutputs): ClusterOutputs {
     const clusters = isRecord(network.clusters) ? network.clusters : {};
     const found = own(clusters, config.key);
     if (!isRecord(found)) {
         const known = Object.keys(clusters).sort();
         problems.add(
-            p("key"),
+            configPath("key"),
             config.key,
             `the network stack ${JSON.stringify(config.networkStack)} has no cluster ${JSON.stringify(config.key)}; ` +
                 `expected one of ${known.map(k => JSON.stringify(k)).join(", ") || "(none)"}`,
         );
         problems.throwIfAny();
     }
-    const entry = found as ClusterOutputs;
-    const accountOk = problems.check(
-        entry.accountId === config.accountId,
-        p("accountId"),
-        config.accountId,
-        `the network stack ${JSON.stringify(config.networkStack)} has cluster ${JSON.stringify(config.key)} in account ${entry.accountId}`,
-    );
+    return found as ClusterOutputs;
+}
+
+/**
+ * Each binding names a service the network serves, runs on this cluster,
+ * and (for a cross-account cluster) targets by IP.
+ */
+function checkBindingsServed(problems: Problems, config: ClusterStackConfig, network: NetworkOutputs, entry: ClusterOutputs): void {
     const services = isRecord(network.services) ? Object.keys(network.services).sort() : [];
     for (const svc of Object.keys(config.bindings)) {
         if (!services.includes(svc)) {
             problems.add(
-                p("bindings", svc),
+                configPath("bindings", svc),
                 svc,
                 `the network stack ${JSON.stringify(config.networkStack)} serves no service ${JSON.stringify(svc)}; ` +
                     `expected one of ${services.map(s => JSON.stringify(s)).join(", ") || "(none)"}`,
@@ -322,7 +353,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
                 ? entry.services
                 : Object.keys(isRecord(entry.targetGroups) ? entry.targetGroups : {}).sort();
             problems.add(
-                p("bindings", svc),
+                configPath("bindings", svc),
                 svc,
                 `cluster ${JSON.stringify(config.key)} does not run service ${JSON.stringify(svc)} in the network stack ` +
                     `${JSON.stringify(config.networkStack)} (it runs ${runs.map(s => JSON.stringify(s)).join(", ") || "none"}); ` +
@@ -330,27 +361,25 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
             );
         } else if (network.accountId !== config.accountId && entry.targetGroups[svc].targetType === "instance") {
             problems.add(
-                p("bindings", svc),
+                configPath("bindings", svc),
                 svc,
                 `the network's target group of service ${JSON.stringify(svc)} uses "instance" targets; ` +
                     'a cross-account cluster must use "ip" targets: the controller\'s webhook rejects instance targets with iamRoleArnToAssume',
             );
         }
     }
-    checkWeightedBound(problems, config, network, entry);
+}
+
+/**
+ * The network's region is in the partition of the controller role, and a
+ * cross-account cluster's name fits the controller's STS session name.
+ */
+function checkPartitionAndName(problems: Problems, config: ClusterStackConfig, network: NetworkOutputs, entry: ClusterOutputs): void {
     const crossAccount = network.accountId !== config.accountId;
-    problems.check(
-        !accountOk || crossAccount === (entry.registrarRoleArn !== undefined),
-        p("accountId"),
-        config.accountId,
-        crossAccount
-            ? "the network stack has no registrar role for this cross-account cluster"
-            : "a same-account cluster has no registrar role",
-    );
     const partition = arnPartition(String(entry.controllerRoleArn));
     problems.check(
         typeof network.region !== "string" || partitionOf(network.region) === partition,
-        p("networkStack"),
+        configPath("networkStack"),
         config.networkStack,
         `its output region is ${JSON.stringify(network.region)}, outside the ${partition} partition of clusters.${config.key}.controllerRoleArn`,
     );
@@ -358,10 +387,18 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
     const clusterName = config.eks.name ?? config.key;
     problems.check(
         !crossAccount || clusterName.length <= MaxCrossAccountClusterName,
-        config.eks.name !== undefined ? p("eks", "name") : p("key"),
+        config.eks.name !== undefined ? configPath("eks", "name") : configPath("key"),
         clusterName,
         `a cross-account cluster's name must be at most ${MaxCrossAccountClusterName} characters (STS session name "AWS-LBC-<clusterName>" is limited to 64)`,
     );
+}
+
+/**
+ * A cross-account cluster's account is among those the network shares its
+ * subnets with, and a created cluster without its own subnets has shared ones.
+ */
+function checkSubnetSharing(problems: Problems, config: ClusterStackConfig, network: NetworkOutputs, accountOk: boolean): void {
+    const crossAccount = network.accountId !== config.accountId;
     const sharing = isRecord(network.vpcSharing) && Array.isArray(network.vpcSharing.principals) ? network.vpcSharing : undefined;
     if (
         accountOk &&
@@ -371,7 +408,7 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
         !sharing.principals.includes(config.accountId)
     ) {
         problems.add(
-            p("accountId"),
+            configPath("accountId"),
             config.accountId,
             `the network stack ${JSON.stringify(config.networkStack)} shares its subnets with accounts ` +
                 `${sharing.principals.join(", ")} only: this cluster's nodes could not be placed in its VPC; add the account to vpcSharing.principals ` +
@@ -379,10 +416,12 @@ export function checkAgainstNetwork(config: ClusterStackConfig, network: Network
         );
     }
     if (config.eks.create === true && config.eks.subnetIds === undefined && network.vpcSharing === undefined) {
-        problems.add(p("eks", "subnetIds"), undefined, "the network stack shares no subnets (vpcSharing); give the cluster's subnetIds");
+        problems.add(
+            configPath("eks", "subnetIds"),
+            undefined,
+            "the network stack shares no subnets (vpcSharing); give the cluster's subnetIds",
+        );
     }
-    problems.throwIfAny();
-    return entry;
 }
 
 /**

@@ -159,12 +159,7 @@ export function checkListeners(outputs: NetworkOutputs, snap: AwsSnapshot): Chec
  * stacks) or the ARN is gone. A rule found by ARN whose tag is missing still
  * forwards: that is a warning, not a failure.
  */
-function findServiceRule(
-    service: string,
-    svc: ServiceOutputs,
-    rules: LiveRule[],
-    listenerRole: string,
-): { result: CheckResult; rule?: LiveRule } {
+function findServiceRule(service: string, svc: ServiceOutputs, rules: LiveRule[], listenerRole: string): FoundRule {
     const subject = `service ${service}`;
     const tagged = rules.filter(r => r.tags[ServiceTag] === service && r.tags[PreviewTag] === undefined);
     if (svc.ruleArn === undefined && svc.hosts !== undefined && svc.paths !== undefined && svc.hosts.length + svc.paths.length === 0) {
@@ -180,54 +175,69 @@ function findServiceRule(
             ),
         };
     }
-    if (svc.ruleArn !== undefined) {
-        const rule = rules.find(r => r.arn === svc.ruleArn);
-        if (rule !== undefined) {
-            const where = `rule priority ${rule.priority} on the ${listenerRole} listener`;
-            if (svc.priority !== undefined && rule.priority !== String(svc.priority)) {
-                return {
-                    rule,
-                    result: warn(
-                        "listener.rule",
-                        subject,
-                        `${where}, but the outputs say priority ${svc.priority}`,
-                        "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network to put the priority back",
-                    ),
-                };
-            }
-            if (rule.tags[ServiceTag] !== service) {
-                return {
-                    rule,
-                    result: warn(
-                        "listener.rule",
-                        subject,
-                        `${where} (found by its ARN) has no tag ${ServiceTag}=${service}; it still forwards`,
-                        "pulumi up -s network puts the tag back (tools that look rules up by tag need it)",
-                    ),
-                };
-            }
-            return { rule, result: pass("listener.rule", subject, where) };
-        }
-        if (tagged.length > 0) {
+    return svc.ruleArn !== undefined ? ruleByArn(service, svc, rules, tagged, listenerRole) : ruleByTag(service, tagged, listenerRole);
+}
+
+/** A service's live rule and the check's result. */
+type FoundRule = { result: CheckResult; rule?: LiveRule };
+
+/**
+ * The live rule of a service whose outputs carry its ARN; a rule tagged for
+ * the service stands in (with a warning) when the ARN is gone.
+ */
+function ruleByArn(service: string, svc: ServiceOutputs, rules: LiveRule[], tagged: LiveRule[], listenerRole: string): FoundRule {
+    const subject = `service ${service}`;
+    const rule = rules.find(r => r.arn === svc.ruleArn);
+    if (rule !== undefined) {
+        const where = `rule priority ${rule.priority} on the ${listenerRole} listener`;
+        if (svc.priority !== undefined && rule.priority !== String(svc.priority)) {
             return {
-                rule: tagged[0],
+                rule,
                 result: warn(
                     "listener.rule",
                     subject,
-                    `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener; a rule tagged ${ServiceTag}=${service} is (priority ${tagged[0].priority})`,
-                    "the outputs file is stale: pulumi stack output --json -s network, then run the doctor again",
+                    `${where}, but the outputs say priority ${svc.priority}`,
+                    "refresh the outputs file (pulumi stack output --json -s network) or pulumi up -s network to put the priority back",
                 ),
             };
         }
+        if (rule.tags[ServiceTag] !== service) {
+            return {
+                rule,
+                result: warn(
+                    "listener.rule",
+                    subject,
+                    `${where} (found by its ARN) has no tag ${ServiceTag}=${service}; it still forwards`,
+                    "pulumi up -s network puts the tag back (tools that look rules up by tag need it)",
+                ),
+            };
+        }
+        return { rule, result: pass("listener.rule", subject, where) };
+    }
+    if (tagged.length > 0) {
         return {
-            result: fail(
+            rule: tagged[0],
+            result: warn(
                 "listener.rule",
                 subject,
-                `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener: the service gets no traffic of its own`,
-                "pulumi up -s network to recreate the rule (it was deleted outside the stack), or refresh the outputs file",
+                `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener; a rule tagged ${ServiceTag}=${service} is (priority ${tagged[0].priority})`,
+                "the outputs file is stale: pulumi stack output --json -s network, then run the doctor again",
             ),
         };
     }
+    return {
+        result: fail(
+            "listener.rule",
+            subject,
+            `rule ${svc.ruleArn} from the outputs is not on the ${listenerRole} listener: the service gets no traffic of its own`,
+            "pulumi up -s network to recreate the rule (it was deleted outside the stack), or refresh the outputs file",
+        ),
+    };
+}
+
+/** The live rule of a service found by its `shared-alb:service` tag (outputs without a rule ARN). */
+function ruleByTag(service: string, tagged: LiveRule[], listenerRole: string): FoundRule {
+    const subject = `service ${service}`;
     if (tagged.length === 0) {
         return {
             result: fail(
@@ -482,7 +492,11 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
     if (f.state === "error") {
         return [unreadable("tg.healthy", subject, f), unreadable("tg.target-port", subject, f)];
     }
-    const targets = f.value;
+    return [healthResult(e, subject, f.value), targetPortResult(e, subject, f.value)].filter(r => r !== undefined);
+}
+
+/** `tg.healthy`: a target group with weight has a healthy target, and every target is healthy. */
+function healthResult(e: ExpectedTargetGroup, subject: string, targets: readonly LiveTarget[]): CheckResult {
     const counts = countStates(targets);
     const healthy = counts.healthy ?? 0;
     const others = Object.entries(counts)
@@ -490,62 +504,56 @@ function checkHealth(e: ExpectedTargetGroup, f: Fetched<LiveTarget[]> | undefine
         .sort()
         .map(([s, n]) => `${n} ${s}`);
     const tally = [`${healthy} healthy`, ...others].join(", ");
-    const out: CheckResult[] = [];
     const redirected = targets.find(t => t.reason === "Target.ResponseCodeMismatch" && /\b3\d\d\b/.test(t.description ?? ""));
     const reasonHint = redirected
         ? `the health check gets a redirect (${redirected.description}): point it at a path that answers 200, or the service at the plain-HTTP port`
         : undefined;
     if (e.weight > 0 && healthy === 0) {
         const why = targets.length === 0 ? "no targets registered" : `${tally}${firstReason(targets)}`;
-        out.push(
-            fail(
-                "tg.healthy",
-                subject,
-                `weight ${e.weight} but no healthy target (${why}): requests sent here fail with 503`,
-                reasonHint ??
-                    (targets.length === 0
-                        ? `check the TargetGroupBinding and the controller in cluster ${e.cluster} (shared-alb doctor --kubeconfig ... --cluster ${e.cluster}), or set the weight to 0`
-                        : `fix the pods' health check (path, port, security group) in cluster ${e.cluster}, or set its weight to 0 until it is healthy`),
-            ),
+        return fail(
+            "tg.healthy",
+            subject,
+            `weight ${e.weight} but no healthy target (${why}): requests sent here fail with 503`,
+            reasonHint ??
+                (targets.length === 0
+                    ? `check the TargetGroupBinding and the controller in cluster ${e.cluster} (shared-alb doctor --kubeconfig ... --cluster ${e.cluster}), or set the weight to 0`
+                    : `fix the pods' health check (path, port, security group) in cluster ${e.cluster}, or set its weight to 0 until it is healthy`),
         );
     } else if (healthy < targets.length) {
-        out.push(
-            warn(
-                "tg.healthy",
-                subject,
-                `${tally}${firstReason(targets)}`,
-                reasonHint ?? `look at the unhealthy targets in cluster ${e.cluster}; the healthy ones carry the traffic meanwhile`,
-            ),
-        );
-    } else {
-        out.push(
-            pass(
-                "tg.healthy",
-                subject,
-                e.weight === 0 && targets.length === 0 ? "weight 0 and no targets" : `${tally} (weight ${e.weight})`,
-            ),
+        return warn(
+            "tg.healthy",
+            subject,
+            `${tally}${firstReason(targets)}`,
+            reasonHint ?? `look at the unhealthy targets in cluster ${e.cluster}; the healthy ones carry the traffic meanwhile`,
         );
     }
+    return pass(
+        "tg.healthy",
+        subject,
+        e.weight === 0 && targets.length === 0 ? "weight 0 and no targets" : `${tally} (weight ${e.weight})`,
+    );
+}
+
+/** `tg.target-port`: every target is registered on a port the ALB security group opens; nothing when there are no targets. */
+function targetPortResult(e: ExpectedTargetGroup, subject: string, targets: readonly LiveTarget[]): CheckResult | undefined {
     const range = trafficPorts(e.tg);
     const opened = portsText(range);
     const offPort = targets.filter(t => t.port !== undefined && (t.port < range.fromPort || t.port > range.toPort));
     if (offPort.length > 0) {
         const ports = [...new Set(offPort.map(t => t.port))].sort((a, b) => (a ?? 0) - (b ?? 0));
-        out.push(
-            warn(
-                "tg.target-port",
-                subject,
-                `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
-                e.tg.targetType === "instance"
-                    ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort, or clusters.${e.cluster}.serviceOverrides.${e.service}.nodePort, in the network config)`
-                    : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config: ` +
-                          `services.${e.service}.port, or clusters.${e.cluster}.serviceOverrides.${e.service}.port for this cluster only)`,
-            ),
+        return warn(
+            "tg.target-port",
+            subject,
+            `${offPort.length} of ${targets.length} targets are registered on port ${ports.join(", ")}, not ${range.fromPort === range.toPort ? "the target group port" : "a NodePort"} ${opened}; the ALB security group only opens ${opened}`,
+            e.tg.targetType === "instance"
+                ? `make the Service's NodePort ${opened} (services.${e.service}.nodePort, or clusters.${e.cluster}.serviceOverrides.${e.service}.nodePort, in the network config)`
+                : `make the Service's targetPort ${e.tg.port} (or set the target group port to the container port in the network config: ` +
+                      `services.${e.service}.port, or clusters.${e.cluster}.serviceOverrides.${e.service}.port for this cluster only)`,
         );
     } else if (targets.length > 0) {
-        out.push(pass("tg.target-port", subject, `all targets on ${range.fromPort === range.toPort ? "port" : "ports in"} ${opened}`));
+        return pass("tg.target-port", subject, `all targets on ${range.fromPort === range.toPort ? "port" : "ports in"} ${opened}`);
     }
-    return out;
+    return undefined;
 }
 
 function firstReason(targets: readonly LiveTarget[]): string {

@@ -485,43 +485,13 @@ async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefin
             : [{ name: "trust policy", call: "iam:GetRole", error: "the trust policy is not a JSON policy document" }],
     };
     const [inlineNames, attached] = await Promise.all([listInline(caller, name), listAttached(caller, name)]);
-    const read = async (
-        policy: { name: string; kind: LivePolicy["kind"]; arn?: string },
-        get: () => Promise<string | undefined>,
-        call: string,
-    ): Promise<void> => {
-        try {
-            const document = readDocument(await get());
-            if (document) {
-                live.policies.push({ ...policy, document });
-            } else {
-                live.unreadable.push({ name: policy.name, call, error: "not a JSON policy document" });
-            }
-        } catch (err) {
-            live.unreadable.push({
-                name: policy.name,
-                call: err instanceof ReadError ? err.call : call,
-                error: oneLine(err instanceof ReadError ? err.cause : err),
-            });
-        }
-    };
     await Promise.all([
         ...inlineNames.map(policyName =>
-            read(
-                { name: policyName, kind: "inline" },
-                async () =>
-                    (
-                        await caller.send<{ PolicyDocument?: string }>(
-                            "iam",
-                            new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }),
-                            `${name}/${policyName}`,
-                        )
-                    ).PolicyDocument,
-                "iam:GetRolePolicy",
-            ),
+            readPolicyInto(live, { name: policyName, kind: "inline" }, () => inlineDocument(caller, name, policyName), "iam:GetRolePolicy"),
         ),
         ...attached.map(p =>
-            read(
+            readPolicyInto(
+                live,
                 { name: p.PolicyName ?? p.PolicyArn ?? "", kind: "managed", ...(p.PolicyArn ? { arn: p.PolicyArn } : {}) },
                 () => managedDocument(caller, p.PolicyArn ?? ""),
                 "iam:GetPolicyVersion",
@@ -531,6 +501,43 @@ async function readRole(caller: Caller, arn: string): Promise<LiveRole | undefin
     live.policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     live.unreadable.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return live;
+}
+
+/**
+ * Reads one policy of a role into `live.policies`; a policy that cannot be
+ * read, or is not a policy document, goes to `live.unreadable` with the call
+ * that failed.
+ */
+async function readPolicyInto(
+    live: LiveRole,
+    policy: { name: string; kind: LivePolicy["kind"]; arn?: string },
+    get: () => Promise<string | undefined>,
+    call: string,
+): Promise<void> {
+    try {
+        const document = readDocument(await get());
+        if (document) {
+            live.policies.push({ ...policy, document });
+        } else {
+            live.unreadable.push({ name: policy.name, call, error: "not a JSON policy document" });
+        }
+    } catch (err) {
+        live.unreadable.push({
+            name: policy.name,
+            call: err instanceof ReadError ? err.call : call,
+            error: oneLine(err instanceof ReadError ? err.cause : err),
+        });
+    }
+}
+
+/** The document of a role's inline policy, as IAM returns it. */
+async function inlineDocument(caller: Caller, roleName: string, policyName: string): Promise<string | undefined> {
+    const out = await caller.send<{ PolicyDocument?: string }>(
+        "iam",
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+        `${roleName}/${policyName}`,
+    );
+    return out.PolicyDocument;
 }
 
 async function listInline(caller: Caller, roleName: string): Promise<string[]> {

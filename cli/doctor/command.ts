@@ -1,3 +1,4 @@
+import { NetworkOutputs } from "../../components/internal";
 import { ParsedArgs, runCommand } from "../args";
 import { InputError } from "../input-files";
 import { CliIo } from "../io";
@@ -47,25 +48,7 @@ export async function run(parsed: ParsedArgs, io: CliIo): Promise<number> {
 async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
     const outputs = await loadNetworkOutputs(args.networkOutputs, io.cwd, io.stdin);
 
-    let k8sTarget: K8sTarget | undefined;
-    if (args.cluster !== undefined) {
-        if (!Object.prototype.hasOwnProperty.call(outputs.clusters, args.cluster)) {
-            throw new DoctorError(
-                `--cluster: got ${JSON.stringify(args.cluster)}; the outputs have clusters ${
-                    Object.keys(outputs.clusters)
-                        .map(k => JSON.stringify(k))
-                        .join(", ") || "(none)"
-                }`,
-            );
-        }
-        k8sTarget = {
-            kubeconfig: args.kubeconfig as string,
-            cluster: args.cluster,
-            controllerNamespace: args.controllerNamespace,
-            controllerName: args.controllerName,
-            ...(args.context ? { context: args.context } : {}),
-        };
-    }
+    const k8sTarget = k8sTargetOf(args, outputs);
     const kc = k8sTarget ? loadKubeConfig(k8sTarget.kubeconfig, k8sTarget.context) : undefined;
 
     const envRegion = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
@@ -108,4 +91,31 @@ async function runChecks(args: DoctorArgs, io: CliIo): Promise<number> {
         clients.ec2.destroy();
         clients.iam.destroy();
     }
+}
+
+/**
+ * The cluster whose Kubernetes side to check (`--cluster`), with how to reach
+ * it; undefined without `--cluster`. Throws `DoctorError` for a cluster the
+ * outputs do not have.
+ */
+function k8sTargetOf(args: DoctorArgs, outputs: NetworkOutputs): K8sTarget | undefined {
+    if (args.cluster === undefined) {
+        return undefined;
+    }
+    if (!Object.prototype.hasOwnProperty.call(outputs.clusters, args.cluster)) {
+        throw new DoctorError(
+            `--cluster: got ${JSON.stringify(args.cluster)}; the outputs have clusters ${
+                Object.keys(outputs.clusters)
+                    .map(k => JSON.stringify(k))
+                    .join(", ") || "(none)"
+            }`,
+        );
+    }
+    return {
+        kubeconfig: args.kubeconfig as string,
+        cluster: args.cluster,
+        controllerNamespace: args.controllerNamespace,
+        controllerName: args.controllerName,
+        ...(args.context ? { context: args.context } : {}),
+    };
 }

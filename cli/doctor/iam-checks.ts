@@ -13,7 +13,7 @@ import {
 } from "../../components/internal";
 import { unreadable } from "./aws-clients";
 import { evaluateControllerTrust, evaluateTrust, isAllowed, TrustProblem } from "./iam-policy";
-import { envelopeOf, ExtrasAllowed, widenedGrants } from "./iam-widening";
+import { Envelope, envelopeOf, ExtrasAllowed, widenedGrants } from "./iam-widening";
 import { sortedEntries } from "./outputs";
 import { CheckResult, fail, pass, warn } from "./report";
 import { Fetched, LivePolicy, LiveRole } from "./snapshot";
@@ -224,7 +224,13 @@ const AdditionalPolicy: ExtrasAllowed = {
     declaredIn: "controller.additionalPolicyJson",
 };
 
-function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs, role: LiveRole, subject: string): CheckResult {
+/**
+ * What the controller role may be granted: the widest policy the cluster
+ * stack writes (controller security-group mode, ip targets), its target
+ * group actions scoped to the cluster's target groups and its security group
+ * actions to node security groups of the cluster's account and region.
+ */
+function controllerEnvelope(outputs: NetworkOutputs, key: string, c: ClusterOutputs): Envelope {
     const tgs = sortedEntries(c.targetGroups);
     const partition = arnPartition(c.controllerRoleArn);
     const nodeGroup = (resource: string): boolean => {
@@ -240,7 +246,7 @@ function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs
     });
     const ownGroups = `the target groups of cluster ${key}`;
     const nodeGroups = `the node security groups of account ${c.accountId} in ${outputs.region}`;
-    const envelope = envelopeOf(
+    return envelopeOf(
         built,
         {
             "elasticloadbalancing:RegisterTargets": ownGroups,
@@ -250,6 +256,12 @@ function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs
         },
         { "ec2:AuthorizeSecurityGroupIngress": nodeGroup, "ec2:RevokeSecurityGroupIngress": nodeGroup },
     );
+}
+
+/** `controller.iam`: the controller role trusts its service account, has what it needs, and nothing wider than its envelope. */
+function judgeController(outputs: NetworkOutputs, key: string, c: ClusterOutputs, role: LiveRole, subject: string): CheckResult {
+    const tgs = sortedEntries(c.targetGroups);
+    const envelope = controllerEnvelope(outputs, key, c);
     const widening = widenedGrants(role.policies, envelope, AdditionalPolicy);
     const describe = (action: string): { action: string; resources: Array<[string, string]> } => ({ action, resources: [["*", "*"]] });
     const findings: Finding[] = [

@@ -362,22 +362,24 @@ function bindingChecks({ outputs, target, snap, cluster, key }: ClusterChecked, 
             : pass("k8s.tgb.found", where, `binds ${tg.name}`),
     );
     out.push(checkService(where, tgb, snap));
-    if (tgb.generation !== undefined && tgb.observedGeneration === tgb.generation) {
-        out.push(pass("k8s.tgb.reconciled", where, `reconciled (generation ${tgb.generation})`));
-    } else {
-        out.push(
-            fail(
-                "k8s.tgb.reconciled",
-                where,
-                `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
-                `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`,
-            ),
-        );
-    }
+    out.push(checkReconciled(where, tgb, target));
     if (cluster.accountId !== outputs.accountId) {
         out.push(checkRole(where, tgb, cluster.registrarRoleArn, shownExternalId(cluster)));
     }
     return out;
+}
+
+/** `k8s.tgb.reconciled`: the controller has reconciled the binding's current generation. */
+function checkReconciled(where: string, tgb: LiveBinding, target: K8sTarget): CheckResult {
+    if (tgb.generation !== undefined && tgb.observedGeneration === tgb.generation) {
+        return pass("k8s.tgb.reconciled", where, `reconciled (generation ${tgb.generation})`);
+    }
+    return fail(
+        "k8s.tgb.reconciled",
+        where,
+        `not reconciled by the controller (generation ${tgb.generation ?? "?"}, observed ${tgb.observedGeneration ?? "never"})`,
+        `kubectl -n ${tgb.namespace} describe targetgroupbinding ${tgb.name} and kubectl -n ${target.controllerNamespace} logs deploy/${target.controllerName}`,
+    );
 }
 
 function checkService(where: string, tgb: LiveBinding, snap: K8sSnapshot): CheckResult {

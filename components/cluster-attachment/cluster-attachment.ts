@@ -340,8 +340,23 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const policy = this.controllerPolicy(name, plan, role, inputs, targetGroupArns, nodeSecurityGroupIds);
+        const additional = this.additionalPolicy(name, args, role);
+        const dependsOn: pulumi.Resource[] = additional !== undefined ? [role, policy, additional] : [role, policy];
+        return { role, arn: role.arn, dependsOn };
+    }
+
+    /** The controller role's TargetGroupBinding-only policy, scoped to the cluster's target groups (and node security groups). */
+    private controllerPolicy(
+        name: string,
+        plan: AttachmentPlan,
+        role: aws.iam.Role,
+        inputs: pulumi.Output<ClusterInputs>,
+        targetGroupArns: pulumi.Output<Record<string, string>>,
+        nodeSecurityGroupIds: pulumi.Output<Record<string, string>>,
+    ): aws.iam.RolePolicy {
         const partition = arnPartition(plan.role.arn);
-        const policy = new aws.iam.RolePolicy(
+        return new aws.iam.RolePolicy(
             `${name}-controller`,
             {
                 role: role.name,
@@ -360,22 +375,23 @@ export class ClusterAttachment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const dependsOn: pulumi.Resource[] = [role, policy];
+    }
+
+    /** The controller role's additional inline policy (`controller.additionalPolicyJson`), when given. */
+    private additionalPolicy(name: string, args: ClusterAttachmentArgs, role: aws.iam.Role): aws.iam.RolePolicy | undefined {
         const additionalPolicyJson = args.controller?.additionalPolicyJson;
-        if (additionalPolicyJson !== undefined) {
-            dependsOn.push(
-                new aws.iam.RolePolicy(
-                    `${name}-controller-additional`,
-                    {
-                        role: role.name,
-                        name: AdditionalPolicyName,
-                        policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
-                    },
-                    { parent: this },
-                ),
-            );
+        if (additionalPolicyJson === undefined) {
+            return undefined;
         }
-        return { role, arn: role.arn, dependsOn };
+        return new aws.iam.RolePolicy(
+            `${name}-controller-additional`,
+            {
+                role: role.name,
+                name: AdditionalPolicyName,
+                policy: pulumi.output(additionalPolicyJson).apply(v => assertControllerInput("additionalPolicyJson", v)),
+            },
+            { parent: this },
+        );
     }
 
     /** Security-group ingress from the ALB's security group to the targets' ports on every node security group (`rules` mode). */

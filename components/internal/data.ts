@@ -102,7 +102,7 @@ function isAncestor(ancestors: Ancestor | undefined, node: object): boolean {
  */
 export function toData(value: unknown, maxDepth: number = DocumentLimits.maxDepth): unknown {
     const root: { value?: unknown } = {};
-    const stack: { from: unknown; put: (v: unknown) => void; path: string; depth: number; ancestors?: Ancestor }[] = [
+    const stack: PendingCopy[] = [
         {
             from: value,
             put: v => {
@@ -113,56 +113,67 @@ export function toData(value: unknown, maxDepth: number = DocumentLimits.maxDept
         },
     ];
     while (stack.length > 0) {
-        const { from, put, path, depth, ancestors } = stack.pop()!;
-        if (typeof from !== "object" || from === null) {
-            put(from);
-            continue;
-        }
-        if (isAncestor(ancestors, from)) {
-            throw new DocumentError(
-                path,
-                "refers to a list or map that contains it (a recursive YAML alias); expected data without cycles",
-            );
-        }
-        if (depth > maxDepth) {
-            throw new DocumentError(
-                path,
-                `nested more than ${maxDepth} levels deep; expected at most ${maxDepth} levels of lists and maps`,
-            );
-        }
-        const inside: Ancestor = { node: from, up: ancestors };
-        if (Array.isArray(from)) {
-            const list: unknown[] = new Array(from.length);
-            put(list);
-            from.forEach((item, i) =>
-                stack.push({
-                    from: item,
-                    put: v => {
-                        list[i] = v;
-                    },
-                    path: joinPath(path, i),
-                    depth: depth + 1,
-                    ancestors: inside,
-                }),
-            );
-            continue;
-        }
-        const map = dataMap();
-        put(map);
-        for (const key of Object.keys(from)) {
-            map[key] = undefined;
-            stack.push({
-                from: (from as Record<string, unknown>)[key],
-                put: v => {
-                    map[key] = v;
-                },
-                path: joinPath(path, key),
-                depth: depth + 1,
-                ancestors: inside,
-            });
-        }
+        copyOne(stack.pop()!, stack, maxDepth);
     }
     return root.value;
+}
+
+/** A value still to copy: where its copy goes, its path and depth, and the lists and maps it sits in. */
+interface PendingCopy {
+    from: unknown;
+    put: (v: unknown) => void;
+    path: string;
+    depth: number;
+    ancestors?: Ancestor;
+}
+
+/**
+ * Copies one value for {@link toData}: a scalar as it is; a list or map as an
+ * empty copy, with its items pushed onto `stack` to fill it. Throws
+ * {@link DocumentError} for a cycle or nesting deeper than `maxDepth`.
+ */
+function copyOne({ from, put, path, depth, ancestors }: PendingCopy, stack: PendingCopy[], maxDepth: number): void {
+    if (typeof from !== "object" || from === null) {
+        put(from);
+        return;
+    }
+    if (isAncestor(ancestors, from)) {
+        throw new DocumentError(path, "refers to a list or map that contains it (a recursive YAML alias); expected data without cycles");
+    }
+    if (depth > maxDepth) {
+        throw new DocumentError(path, `nested more than ${maxDepth} levels deep; expected at most ${maxDepth} levels of lists and maps`);
+    }
+    const inside: Ancestor = { node: from, up: ancestors };
+    if (Array.isArray(from)) {
+        const list: unknown[] = new Array(from.length);
+        put(list);
+        from.forEach((item, i) =>
+            stack.push({
+                from: item,
+                put: v => {
+                    list[i] = v;
+                },
+                path: joinPath(path, i),
+                depth: depth + 1,
+                ancestors: inside,
+            }),
+        );
+        return;
+    }
+    const map = dataMap();
+    put(map);
+    for (const key of Object.keys(from)) {
+        map[key] = undefined;
+        stack.push({
+            from: (from as Record<string, unknown>)[key],
+            put: v => {
+                map[key] = v;
+            },
+            path: joinPath(path, key),
+            depth: depth + 1,
+            ancestors: inside,
+        });
+    }
 }
 
 /**

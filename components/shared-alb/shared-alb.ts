@@ -115,12 +115,7 @@ export class SharedAlb extends pulumi.ComponentResource {
         const inputsNow = regionFromProvider !== undefined || containsUnresolved(given) ? undefined : readSharedAlbInputs(plan, given);
         super("shared-alb:index:SharedAlb", name, {}, opts);
         const secrets = secretInputsOf({ ...args });
-        const values: SharedAlbInputValues =
-            regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };
-        const inputs =
-            inputsNow !== undefined
-                ? pulumi.output(inputsNow)
-                : pulumi.output(values).apply(v => configChecked(this, () => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
+        const inputs = this.inputsChecked(plan, given, inputsNow, regionFromProvider);
         const account = this.accountChecked(plan, inputs);
         const balancer = this.balancer(name, plan, inputs, account);
         const targetGroups = this.targetGroupsOf(name, plan, inputs, account);
@@ -137,13 +132,7 @@ export class SharedAlb extends pulumi.ComponentResource {
         this.listenerArns = pulumi.all(listenerArns);
         this.targetGroupArns = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.arn))));
         this.targetGroupNames = pulumi.all(mapValues(targetGroups, tgs => pulumi.all(mapValues(tgs, tg => tg.name))));
-        this.ruleArns = pulumi.all(
-            Object.fromEntries(
-                Object.values(plan.services)
-                    .filter(s => rules[`rule-${s.name}`] !== undefined)
-                    .map(s => [s.name, rules[`rule-${s.name}`].arn]),
-            ),
-        );
+        this.ruleArns = pulumi.all(serviceRuleArns(plan, rules));
         this.registrarRoleArns = pulumi.all(mapValues(registrarRoles, r => r.arn));
         this.resourceShareArn = resourceShare === undefined ? pulumi.output(undefined) : resourceShare.arn;
         this.outputs = networkOutputs(
@@ -184,6 +173,25 @@ export class SharedAlb extends pulumi.ComponentResource {
      */
     get stackOutputs(): NetworkStackOutputs {
         return stackOutputsOf.get(this)!;
+    }
+
+    /**
+     * The inputs: as read before registration when every one is plain, else
+     * read once they resolve (the region from the AWS provider when not
+     * given), failing on this component with the message a plain value gets.
+     */
+    private inputsChecked(
+        plan: FleetPlan,
+        given: SharedAlbInputValues,
+        inputsNow: FleetInputs | undefined,
+        regionFromProvider: pulumi.ProviderResource | undefined,
+    ): pulumi.Output<FleetInputs> {
+        if (inputsNow !== undefined) {
+            return pulumi.output(inputsNow);
+        }
+        const values: SharedAlbInputValues =
+            regionFromProvider === undefined ? given : { ...given, region: providerRegion(regionFromProvider, this) };
+        return pulumi.output(values).apply(v => configChecked(this, () => readSharedAlbInputs(plan, v as SharedAlbInputValues)));
     }
 
     /** A secret argument, checked once it resolves (a plain one was checked with the rest), and kept a secret. */
@@ -608,6 +616,15 @@ function action(act: ServiceAction | { kind: "not-found" }, targetGroups: Target
                 },
             };
     }
+}
+
+/** The ARN of each service's own listener rule, by service name; a service without a rule of its own has none. */
+function serviceRuleArns(plan: FleetPlan, rules: Record<string, aws.lb.ListenerRule>): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(
+        Object.values(plan.services)
+            .filter(s => rules[`rule-${s.name}`] !== undefined)
+            .map(s => [s.name, rules[`rule-${s.name}`].arn]),
+    );
 }
 
 /** The tags of a resource: the configured ones (their values may be Outputs), the ALB's name, then the resource's own. */

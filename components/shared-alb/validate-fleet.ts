@@ -7,6 +7,7 @@
 import { accountId, externalId } from "../internal/arn";
 import { Problems } from "../internal/errors";
 import {
+    Fields,
     Reader,
     check,
     trueOrFalse,
@@ -254,14 +255,14 @@ const pathPattern: Reader<string> = (p, path, value) => {
         : undefined;
 };
 
-/** `services.<name>`, read as `ServiceArgs` declares it, then checked against the other services and the clusters. */
-function serviceReader(
-    fleet: ClusterModels,
-    name: string,
-    owners: ServiceOwners,
-    conditions: Record<string, Conditions>,
-): Reader<ServicePlan> {
-    const fields = objectFields("expected { port, protocol?, targetType?, hosts?, paths?, ... }", {
+/** `services.<name>` as read: `ServiceArgs` with its defaults given. */
+type ServiceRead = ServiceSettings &
+    Required<Pick<ServiceArgs, "hosts" | "paths" | "shadows" | "deregistrationDelay" | "slowStart">> &
+    Pick<ServiceArgs, "priority" | "weights" | "stickiness">;
+
+/** The readers of the fields of `services.<name>`, one for each field `ServiceArgs` declares. */
+function serviceFields(fleet: ClusterModels, name: string): Fields<ServiceRead> {
+    return {
         port: ServiceSettingsFields.port,
         protocol: ServiceSettingsFields.protocol,
         targetType: ServiceSettingsFields.targetType,
@@ -287,7 +288,17 @@ function serviceReader(
             ),
         ),
         stickiness: optional(object<StickinessArgs>("expected { duration }", { duration: integer(1, 604800, seconds) })),
-    } satisfies Record<keyof ServiceArgs, Reader<unknown>>);
+    } satisfies Record<keyof ServiceArgs, Reader<unknown>>;
+}
+
+/** `services.<name>`, read as `ServiceArgs` declares it, then checked against the other services and the clusters. */
+function serviceReader(
+    fleet: ClusterModels,
+    name: string,
+    owners: ServiceOwners,
+    conditions: Record<string, Conditions>,
+): Reader<ServicePlan> {
+    const fields = objectFields("expected { port, protocol?, targetType?, hosts?, paths?, ... }", serviceFields(fleet, name));
     return (p, path, value) => {
         const read = fields(p, path, value);
         if (read === undefined) {
