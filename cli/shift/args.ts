@@ -60,7 +60,7 @@ Options:
   --verify-timeout DURATION   how long the ALB may take to show the new weights (default 10m)
   --max-bake DURATION         the longest a bake is stretched to cover a stickiness cookie (default 1h)
   --max-5xx-percent P         roll back above this share of target 5xx on the target (default 1)
-  --max-p99-ms MS             roll back above this p99 response time on the target (default: not judged)
+  --max-p99-ms MS             roll back above this p99 response time on the target (default: shown, not judged)
   --min-healthy N             healthy targets each target group of the target needs before a step (default 1)
   --end-at P                  the share the last step reaches (default 100)
   --config-dir DIR            directory of Pulumi.<stack>.yaml (default stacks/config)
