@@ -215,7 +215,7 @@ function readRole(plain: Record<string, unknown>, project: string, problems: str
 }
 
 /** Replaces every `{ secure: ... }` value by the placeholder, recording its path. */
-function replaceSecure(value: unknown, at: string, found: string[]): unknown {
+export function replaceSecure(value: unknown, at: string, found: string[]): unknown {
     if (Array.isArray(value)) {
         return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found));
     }

@@ -1,7 +1,7 @@
 import { YAMLMap, isMap, isScalar, parseDocument } from "yaml";
-import { ConfigError } from "../../components/internal";
-import { DocumentError } from "../../components/internal";
+import { ConfigError, ConfigErrors, DocumentError, FleetPlan, isRecord, planSharedAlbArgs } from "../../components/internal";
 import { FileSizeLimits, InputError, parseYamlData, readLimitedFile } from "../input-files";
+import { replaceSecure } from "../plan/config";
 import { ServiceWeights } from "./schedule";
 
 /**
@@ -51,8 +51,6 @@ export interface WeightEdit {
     value: number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Reads and checks the network stack's config file; throws {@link InputError} naming the file and the path. */
 export function readNetworkConfig(file: string, shown: string): NetworkConfigFile {
     const text = readLimitedFileOrInput(file, shown);
@@ -74,7 +72,7 @@ export function readNetworkConfig(file: string, shown: string): NetworkConfigFil
     try {
         return { shown, key, text, fleet: readFleet(config[key], key) };
     } catch (e) {
-        if (e instanceof ConfigError) {
+        if (e instanceof ConfigErrors) {
             throw new InputError(`${shown}: ${e.message}`);
         }
         throw e;
@@ -92,54 +90,42 @@ function readLimitedFileOrInput(file: string, shown: string): string {
     }
 }
 
-function weightAt(value: unknown, path: string): number {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 999) {
-        throw new ConfigError(path, value, "expected an integer from 0 to 999");
-    }
-    return value;
-}
-
-/** The fleet's weights under `key`; throws {@link ConfigError} naming the path. */
+/**
+ * The fleet's weights under `key`, read by the network stack's own reader
+ * (`planSharedAlbArgs`), so `shift` refuses exactly what `pulumi up` of the
+ * network stack would, with the same messages under `key`; `secure:` values
+ * stand as the offline plan's placeholder. Throws {@link ConfigErrors}.
+ */
 export function readFleet(value: unknown, key: string): Fleet {
-    if (!isRecord(value)) {
-        throw new ConfigError(key, value, "expected a map of the network stack's settings");
-    }
-    if (!isRecord(value.clusters)) {
-        throw new ConfigError(`${key}.clusters`, value.clusters, "expected a map of clusters by key");
-    }
-    if (!isRecord(value.services)) {
-        throw new ConfigError(`${key}.services`, value.services, "expected a map of services by name");
-    }
-    const clusters: Record<string, FleetCluster> = {};
-    for (const [name, c] of Object.entries(value.clusters)) {
-        const at = `${key}.clusters.${name}`;
-        if (!isRecord(c)) {
-            throw new ConfigError(at, c, "expected a map with accountId and weight");
+    let plan: FleetPlan;
+    try {
+        // The region is not needed for the weights: absent, it is the stack's aws:region.
+        plan = planSharedAlbArgs(replaceSecure(value, key, []), true);
+    } catch (e) {
+        if (e instanceof ConfigErrors) {
+            throw new ConfigErrors(e.errors.map(x => new ConfigError(`${key}.${x.path}`, x.value, x.allowed)));
         }
-        const services = c.services;
-        if (services !== undefined && !(Array.isArray(services) && services.every(s => typeof s === "string"))) {
-            throw new ConfigError(`${at}.services`, services, "expected a list of service names");
-        }
-        clusters[name] = {
-            weight: c.weight === undefined ? 0 : weightAt(c.weight, `${at}.weight`),
-            retiring: c.retiring === true,
-            ...(services !== undefined ? { services: services as string[] } : {}),
-        };
+        throw e;
     }
-    const services: Record<string, FleetService> = {};
-    for (const [name, s] of Object.entries(value.services)) {
-        const at = `${key}.services.${name}`;
-        if (!isRecord(s)) {
-            throw new ConfigError(at, s, "expected a map with port");
-        }
-        if (s.weights !== undefined && !isRecord(s.weights)) {
-            throw new ConfigError(`${at}.weights`, s.weights, "expected a map of weights by cluster key");
-        }
-        const weights = Object.fromEntries(Object.entries(s.weights ?? {}).map(([c, w]) => [c, weightAt(w, `${at}.weights.${c}`)]));
-        const duration = isRecord(s.stickiness) ? s.stickiness.duration : undefined;
-        services[name] = { weights, ...(typeof duration === "number" && duration > 0 ? { stickinessSeconds: duration } : {}) };
-    }
-    return { clusters, services };
+    const given = (name: string): Record<string, unknown> => {
+        const service = isRecord(value) && isRecord(value.services) ? value.services[name] : undefined;
+        return isRecord(service) && isRecord(service.weights) ? service.weights : {};
+    };
+    return {
+        clusters: Object.fromEntries(
+            Object.values(plan.clusters).map(c => [c.key, { weight: c.weight, retiring: c.retiring, services: c.services }]),
+        ),
+        services: Object.fromEntries(
+            Object.values(plan.services).map(s => [
+                s.name,
+                {
+                    // The weights the service names itself (checked by the reader): each wins over its cluster's weight.
+                    weights: Object.fromEntries(Object.keys(given(s.name)).map(c => [c, s.weights[c]])),
+                    ...(s.stickinessDuration !== undefined ? { stickinessSeconds: s.stickinessDuration } : {}),
+                },
+            ]),
+        ),
+    };
 }
 
 /** The fleet of a config file's text (as the file is now), under `key`; throws {@link InputError}. */

@@ -14,7 +14,7 @@
  */
 
 // The public names SDK-free code uses (identical to the main entry's).
-export { ConfigError } from "./errors";
+export { ConfigError, ConfigErrors } from "./errors";
 export { SecurityGroupMode } from "../cluster-attachment/args";
 export type { BindingArgs, ClusterAttachmentArgs, ControllerArgs } from "../cluster-attachment/args";
 export type { ClusterOutputs, NetworkOutputs, ServiceOutputs, TargetGroupOutputs } from "./contract";
@@ -82,6 +82,8 @@ export { HiddenSecret, shownExternalId } from "./contract";
 // The checks the stacks run before registering anything: the credentials' account, the cluster stack's config.
 export { NetworkCredentialsFix, checkCredentialsAccount } from "./account";
 export { bindingArgs } from "../cluster-attachment/validate";
+export { planSharedAlbArgs } from "../shared-alb/validate";
+export type { FleetPlan } from "../shared-alb/model";
 export type { AttachmentPlan } from "../cluster-attachment/model";
 export { MaxCrossAccountClusterName } from "../cluster-attachment/model";
 export type { ClusterInputArgs } from "../cluster-attachment/cluster-inputs";

@@ -93,6 +93,7 @@ const Pinned: Record<Entry, { values: string[]; types: string[] }> = {
             "CidrPattern",
             "ClusterNamePattern",
             "ConfigError",
+            "ConfigErrors",
             "ControllerPolicyName",
             "DocumentError",
             "DocumentLimits",
@@ -151,6 +152,7 @@ const Pinned: Record<Entry, { values: string[]; types: string[] }> = {
             "parseJsonData",
             "parseRoleArn",
             "partitionOf",
+            "planSharedAlbArgs",
             "refuseReservedKeys",
             "registrarPermissions",
             "requiredNamespaces",
@@ -179,6 +181,7 @@ const Pinned: Record<Entry, { values: string[]; types: string[] }> = {
             "ClusterOutputs",
             "ConditionInput",
             "ControllerArgs",
+            "FleetPlan",
             "ListenerInput",
             "NetworkOutputs",
             "PolicyDocument",
@@ -195,7 +198,7 @@ const Pinned: Record<Entry, { values: string[]; types: string[] }> = {
 
 /** The public names the internal entry carries for SDK-free code: the main entry's own. */
 const Shared = {
-    values: ["ConfigError", "SecurityGroupMode"],
+    values: ["ConfigError", "ConfigErrors", "SecurityGroupMode"],
     types: [
         "BindingArgs",
         "ClusterAttachmentArgs",

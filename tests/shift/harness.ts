@@ -27,6 +27,10 @@ config:
   alb-fleet:role: network
   alb-fleet:network:
     accountId: "${NetworkAccount}"
+    vpcId: vpc-0a1b2c3d4e5f60718
+    vpcCidr: 10.0.0.0/16
+    subnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+    loadBalancer: { internal: true } # VPC only
     clusters:
       # blue serves today
       blue:
@@ -40,6 +44,7 @@ config:
         paths: ["/api/*"]
       web:
         port: 3000 # the shop
+        hosts: [shop.example.com]
     tags:
       team: platform # who to call
 `;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ConfigErrors } from "../../components/internal/errors";
 import fc from "fast-check";
 import * as path from "path";
 import { parse } from "yaml";
@@ -165,27 +166,32 @@ describe("shift: config edits", () => {
         const start = readFleet((parse(text) as { config: Record<string, unknown> }).config[key], key);
         const weight = fc.integer({ min: 0, max: 999 });
         fc.assert(
-            fc.property(fc.option(fc.tuple(weight, weight)), fc.option(fc.tuple(weight, weight)), (api, web) => {
-                const wanted = {
-                    ...(api ? { api: { blue: api[0], green: api[1] } } : {}),
-                    ...(web ? { web: { blue: web[0], green: web[1] } } : {}),
-                };
-                const out = editText(text, key, weightEdits(start, wanted));
-                const after = configuredWeights(readFleet((parse(out) as { config: Record<string, unknown> }).config[key], key));
-                expect(after).to.deep.equal({ ...configuredWeights(start), ...wanted });
-                expect(comments(out)).to.deep.equal(comments(text));
-                expect(
-                    out
-                        .replace(/\d+/g, "N")
-                        .split("\n")
-                        .filter(l => !/weights|blue: N$|green: N$/.test(l)),
-                ).to.deep.equal(
-                    text
-                        .replace(/\d+/g, "N")
-                        .split("\n")
-                        .filter(l => !/weights|blue: N$|green: N$/.test(l)),
-                );
-            }),
+            // Some weight above 0 for each service (with every weight 0 and no preview routes the network stack refuses it).
+            fc.property(
+                fc.option(fc.tuple(weight, weight).filter(([b, g]) => b + g > 0)),
+                fc.option(fc.tuple(weight, weight).filter(([b, g]) => b + g > 0)),
+                (api, web) => {
+                    const wanted = {
+                        ...(api ? { api: { blue: api[0], green: api[1] } } : {}),
+                        ...(web ? { web: { blue: web[0], green: web[1] } } : {}),
+                    };
+                    const out = editText(text, key, weightEdits(start, wanted));
+                    const after = configuredWeights(readFleet((parse(out) as { config: Record<string, unknown> }).config[key], key));
+                    expect(after).to.deep.equal({ ...configuredWeights(start), ...wanted });
+                    expect(comments(out)).to.deep.equal(comments(text));
+                    expect(
+                        out
+                            .replace(/\d+/g, "N")
+                            .split("\n")
+                            .filter(l => !/weights|blue: N$|green: N$/.test(l)),
+                    ).to.deep.equal(
+                        text
+                            .replace(/\d+/g, "N")
+                            .split("\n")
+                            .filter(l => !/weights|blue: N$|green: N$/.test(l)),
+                    );
+                },
+            ),
             { numRuns: 60 },
         );
     });
@@ -203,13 +209,38 @@ describe("shift: config edits", () => {
         );
     });
 
-    it("refuses weights that are not integers 0..999 with the config path", () => {
-        expect(() => readFleet({ clusters: { blue: { weight: 1000 } }, services: {} }, key)).to.throw(
+    it("reads the config with the network stack's own reader: what pulumi up would refuse is refused, by its config path", () => {
+        const network = () => structuredClone((parse(ShiftConfig) as { config: Record<string, any> }).config[key]);
+        const refused = (edit: (n: any) => void) => {
+            const n = network();
+            edit(n);
+            try {
+                readFleet(n, key);
+            } catch (e) {
+                expect(e).to.be.instanceOf(ConfigErrors);
+                return (e as ConfigErrors).errors.map(x => x.message);
+            }
+            throw new Error("expected a refusal");
+        };
+        expect(refused(n => (n.clusters.blue.weight = 1000))).to.deep.equal([
             `${key}.clusters.blue.weight: got 1000; expected an integer from 0 to 999`,
-        );
-        expect(() => readFleet({ clusters: {}, services: { web: { weights: { blue: "x" } } } }, key)).to.throw(
+        ]);
+        expect(refused(n => (n.services.web.weights = { blue: "x" }))).to.deep.equal([
             `${key}.services.web.weights.blue: got "x"; expected an integer from 0 to 999`,
-        );
+        ]);
+        expect(refused(n => Object.assign(n.clusters.green, { retiring: true, weight: 5 }))).to.deep.equal([
+            `${key}.clusters.green.weight: got 5; clusters.green is retiring and takes no traffic: expected 0 (or leave weight out)`,
+        ]);
+        expect(refused(n => delete n.services.web.hosts)).to.deep.equal([
+            `${key}.services.web.hosts: got []; expected at least one host or path (only the defaultService may have neither)`,
+        ]);
+        expect(readFleet(network(), key)).to.deep.equal({
+            clusters: {
+                blue: { weight: 100, retiring: false, services: ["api", "web"] },
+                green: { weight: 0, retiring: false, services: ["api", "web"] },
+            },
+            services: { api: { weights: {} }, web: { weights: {} } },
+        });
     });
 });
 
