@@ -1,3 +1,4 @@
+import { isRecord } from "../../components/internal";
 import { stringify } from "yaml";
 
 /** A YAML file to write for one cluster stack. */
@@ -39,11 +40,11 @@ export const ManifestFileNames: Readonly<Record<string, string>> = {
  */
 export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] | undefined {
     const manifests = outputs.manifests;
-    if (!isObject(manifests)) {
+    if (!isRecord(manifests)) {
         return undefined;
     }
     let entries: [string, unknown][];
-    if (isObject(manifests.files)) {
+    if (isRecord(manifests.files)) {
         entries = Object.entries(manifests.files);
     } else if (Object.keys(manifests).length > 0 && Object.keys(manifests).every(k => /\.ya?ml$/.test(k))) {
         entries = Object.entries(manifests);
@@ -53,7 +54,7 @@ export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] 
             .map(k => {
                 const value = manifests[k];
                 const docs =
-                    isObject(value) && Object.keys(value).length > 0 && Object.values(value).every(isKubernetesObject)
+                    isRecord(value) && Object.keys(value).length > 0 && Object.values(value).every(isKubernetesObject)
                         ? Object.keys(value)
                               .sort()
                               .map(name => value[name])
@@ -67,7 +68,7 @@ export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] 
             value === undefined ||
             value === null ||
             (Array.isArray(value) && value.length === 0) ||
-            (isObject(value) && Object.keys(value).length === 0)
+            (isRecord(value) && Object.keys(value).length === 0)
         ) {
             continue;
         }
@@ -83,7 +84,7 @@ export function manifestFiles(outputs: Record<string, unknown>): ManifestFile[] 
 }
 
 function isKubernetesObject(value: unknown): boolean {
-    return isObject(value) && typeof value.apiVersion === "string" && typeof value.kind === "string";
+    return isRecord(value) && typeof value.apiVersion === "string" && typeof value.kind === "string";
 }
 
 /** YAML text of a manifest value: text as given, an object as one document, a list as several. */
@@ -99,8 +100,4 @@ export function toYaml(value: unknown): string {
 
 function kebab(key: string): string {
     return key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -7,7 +7,7 @@
  * request whose destination moves to another service, stops being forwarded,
  * or reaches a target group created in the update is flagged. Pure.
  */
-import { ActionInput, conditionsMatch, witnessRequests, WitnessRequest } from "../../components/internal";
+import { ActionInput, conditionsMatch, witnessRequests, WitnessRequest, isRecord } from "../../components/internal";
 import type { CompareContext, Flag } from "./compare";
 import { forwardActions } from "./compare-traffic";
 import { evaluated, ListenerRules, readListeners, ServiceTag, UnknownDefault } from "./listeners";
@@ -249,8 +249,4 @@ function landingFlag(stack: string, g: LandingGroup): Flag {
         },
     }[g.harm];
     return { stack, urn: g.is.owner?.urn ?? g.was.owner?.urn, kind: "request-destination-changed", ...text };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
  * The `plan --compare` checks about traffic: target groups that carry weight,
  * rule priorities, weight steps and clusters leaving the network stack. Pure.
  */
+import { isRecord } from "../../components/internal";
 import type { CompareContext, Flag, ResourceChange } from "./compare";
 import { resourceLabel as label, SnapshotResource, SnapshotStack } from "./snapshot";
 
@@ -366,8 +367,4 @@ function clustersRemoved(before: SnapshotStack, after: SnapshotStack): Flag[] {
 
 function percent(share: number): string {
     return `${Number.isInteger(share) ? share : share.toFixed(1)}%`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@ import { resourceLabel as label, SnapshotFormat, SnapshotResource, SnapshotStack
 import { formatPath, ImmutableFields, pathContains, ReplaceRules, replacingProperties, valuesAt } from "./replace-on";
 import { trafficChecks } from "./compare-traffic";
 import { landingChecks } from "./compare-landing";
-import { own } from "../../components/internal";
+import { own, isRecord } from "../../components/internal";
 
 export interface CompareOptions {
     /**
@@ -464,10 +464,6 @@ function walk(value: unknown, path: (string | number)[], visit: (path: (string |
 
 function escapeRegExp(s: string): string {
     return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // --- Checks on single resources ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DocumentError, dataMap, refuseReservedKeys } from "../../components/internal";
+import { DocumentError, dataMap, refuseReservedKeys, isRecord } from "../../components/internal";
 import { FileSizeLimits, InputError, describeFsError, parseYamlData, readLimitedFile } from "../input-files";
 
 /**
@@ -120,7 +120,7 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     }
     const structuredKey = `${project}:${role}`;
     const structured = plain[structuredKey];
-    if (!isObject(structured)) {
+    if (!isRecord(structured)) {
         problems.push(
             structured === undefined
                 ? `${structuredKey} is missing; a ${role} stack needs its settings under this key`
@@ -131,7 +131,7 @@ function readStackConfig(file: string, stack: string, project: string, problems:
     if (typeof region !== "string" || region === "") {
         problems.push(`aws:region is missing; expected an AWS region such as "eu-west-1"`);
     }
-    if (problems.length > 0 || !isObject(structured) || typeof region !== "string") {
+    if (problems.length > 0 || !isRecord(structured) || typeof region !== "string") {
         return undefined;
     }
     const accountId = typeof structured.accountId === "string" ? structured.accountId : UnknownAccountId;
@@ -163,7 +163,7 @@ function readConfigMap(file: string, problems: string[]): Record<string, unknown
         problems.push(e.message);
         return undefined;
     }
-    if (!isObject(doc) || !isObject(doc.config)) {
+    if (!isRecord(doc) || !isRecord(doc.config)) {
         problems.push("expected a top-level `config:` map of `<project>:<key>` to values");
         return undefined;
     }
@@ -219,7 +219,7 @@ export function replaceSecure(value: unknown, at: string, found: string[]): unkn
     if (Array.isArray(value)) {
         return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found));
     }
-    if (isObject(value)) {
+    if (isRecord(value)) {
         const keys = Object.keys(value);
         if (keys.length === 1 && keys[0] === "secure") {
             found.push(at);
@@ -232,10 +232,6 @@ export function replaceSecure(value: unknown, at: string, found: string[]): unkn
         return out;
     }
     return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The last path segment of a stack reference name (`org/alb-fleet/network` -> `network`). */

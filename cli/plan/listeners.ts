@@ -13,6 +13,7 @@ import {
     matchesPlainRequests,
     ruleValues,
     RuleValues,
+    isRecord,
 } from "../../components/internal";
 import { resourceLabel } from "./snapshot";
 
@@ -223,8 +224,4 @@ function readAction(a: unknown, where: string): ActionInput {
         return { type: action.type, redirect: action.redirect };
     }
     return { type: action.type };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import * as path from "path";
 import { RecordedOptions, RecordedResource } from "./mock-runtime";
 import { FleetPlan, StackPlan } from "./fleet";
 import { SecretText, ValuePath, redact } from "./secrets";
-import { own } from "../../components/internal";
+import { own, isRecord } from "../../components/internal";
 import { PrecedenceEntry, precedenceLines, precedenceOf, ListenerPrecedence } from "./overlaps";
 
 /** One resource in `plan --json`. */
@@ -180,7 +180,7 @@ export function keyInputs(inputs: Record<string, unknown>, type = "", labels: Re
         shown.push(`description=${JSON.stringify(clean.description)}`);
     }
     const metadata = clean.metadata;
-    if (isObject(metadata)) {
+    if (isRecord(metadata)) {
         if (typeof metadata.namespace === "string") {
             shown.push(`namespace=${JSON.stringify(metadata.namespace)}`);
         }
@@ -210,17 +210,17 @@ function ruleConditions(conditions: unknown): string | undefined {
     }
     const parts: string[] = [];
     for (const c of conditions) {
-        if (!isObject(c)) {
+        if (!isRecord(c)) {
             continue;
         }
-        const values = (x: unknown) => (isObject(x) && Array.isArray(x.values) ? x.values.map(String).join("|") : "?");
+        const values = (x: unknown) => (isRecord(x) && Array.isArray(x.values) ? x.values.map(String).join("|") : "?");
         if (c.hostHeader !== undefined) {
             parts.push(`host=${values(c.hostHeader)}`);
         }
         if (c.pathPattern !== undefined) {
             parts.push(`path=${values(c.pathPattern)}`);
         }
-        if (isObject(c.httpHeader)) {
+        if (isRecord(c.httpHeader)) {
             parts.push(`${String(c.httpHeader.httpHeaderName)}=${values(c.httpHeader)}`);
         }
         if (c.sourceIp !== undefined) {
@@ -238,13 +238,13 @@ function forwardWeights(inputs: Record<string, unknown>, labels: ReadonlyMap<str
     }
     const parts: string[] = [];
     for (const action of actions) {
-        if (!isObject(action)) {
+        if (!isRecord(action)) {
             continue;
         }
         const forward = action.forward;
-        if (isObject(forward) && Array.isArray(forward.targetGroups)) {
+        if (isRecord(forward) && Array.isArray(forward.targetGroups)) {
             for (const tg of forward.targetGroups) {
-                if (isObject(tg)) {
+                if (isRecord(tg)) {
                     parts.push(`${labels.get(String(tg.arn)) ?? targetGroupName(tg.arn)}:${tg.weight ?? 1}`);
                 }
             }
@@ -261,10 +261,10 @@ function fixedResponse(inputs: Record<string, unknown>): string | undefined {
         return undefined;
     }
     for (const action of actions) {
-        if (isObject(action) && isObject(action.fixedResponse)) {
+        if (isRecord(action) && isRecord(action.fixedResponse)) {
             return String(action.fixedResponse.statusCode);
         }
-        if (isObject(action) && isObject(action.redirect)) {
+        if (isRecord(action) && isRecord(action.redirect)) {
             return `redirect:${String(action.redirect.port ?? "")}`;
         }
     }
@@ -370,11 +370,11 @@ function targetGroupLabels(s: StackPlan): Map<string, string> {
     const labels = new Map<string, string>();
     for (const r of s.resources) {
         const tags = r.inputs.tags;
-        const arn = isObject(r.outputs) ? r.outputs.arn : undefined;
+        const arn = isRecord(r.outputs) ? r.outputs.arn : undefined;
         if (
             r.type === "aws:lb/targetGroup:TargetGroup" &&
             typeof arn === "string" &&
-            isObject(tags) &&
+            isRecord(tags) &&
             typeof tags["shared-alb:cluster"] === "string"
         ) {
             labels.set(arn, tags["shared-alb:cluster"]);
@@ -418,8 +418,4 @@ export function renderTree(plan: FleetPlan): string {
 
 function compare(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

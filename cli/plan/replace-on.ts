@@ -12,6 +12,7 @@
  * replaces the resource; `replaceOnChanges` turns a change under a listed path
  * into a replacement). Each entry names its source.
  */
+import { isRecord } from "../../components/internal";
 import { parse as parseYaml } from "yaml";
 
 /** How a resource type takes part in a deployment. */
@@ -344,7 +345,7 @@ export function valuesAt(value: unknown, path: string): unknown[] {
             if (segment === "*") {
                 if (Array.isArray(v)) {
                     next.push(...v);
-                } else if (isObject(v)) {
+                } else if (isRecord(v)) {
                     next.push(
                         ...Object.keys(v)
                             .sort()
@@ -353,7 +354,7 @@ export function valuesAt(value: unknown, path: string): unknown[] {
                 }
             } else if (Array.isArray(v) && typeof segment === "number") {
                 next.push(v[segment]);
-            } else if (isObject(v)) {
+            } else if (isRecord(v)) {
                 next.push(v[String(segment)]);
             } else {
                 next.push(undefined);
@@ -408,18 +409,14 @@ function activeCluster(inputs: Record<string, unknown>): unknown {
     } catch {
         return undefined;
     }
-    if (!isObject(config)) {
+    if (!isRecord(config)) {
         return undefined;
     }
     const contextName = typeof inputs.context === "string" ? inputs.context : config["current-context"];
     const contexts = Array.isArray(config.contexts) ? config.contexts : [];
-    const context = contexts.find(c => isObject(c) && c.name === contextName) as { context?: { cluster?: string } } | undefined;
+    const context = contexts.find(c => isRecord(c) && c.name === contextName) as { context?: { cluster?: string } } | undefined;
     const clusterName = typeof inputs.cluster === "string" ? inputs.cluster : context?.context?.cluster;
     const clusters = Array.isArray(config.clusters) ? config.clusters : [];
-    const entry = clusters.find(c => isObject(c) && c.name === clusterName) as { cluster?: unknown } | undefined;
+    const entry = clusters.find(c => isRecord(c) && c.name === clusterName) as { cluster?: unknown } | undefined;
     return entry?.cluster;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,7 +5,9 @@
 import { JsonPlan } from "./render";
 import { isDefaultProvider, ReplaceRules } from "./replace-on";
 import { SecretText } from "./secrets";
-import { DocumentError, hasOwn, own, parseJsonData, refuseReservedKeys, ConfigError } from "../../components/internal";
+import { DocumentError, hasOwn, isRecord, own, parseJsonData, refuseReservedKeys, ConfigError } from "../../components/internal";
+
+export { isRecord };
 import { deploymentProblems, planDocumentProblems } from "./before-shape";
 
 /** One resource of a snapshot. */
@@ -250,9 +252,4 @@ export function stringList(value: unknown): string[] {
 /** A JSON object, or an empty one for anything else. */
 export function asRecord(value: unknown): Record<string, unknown> {
     return isRecord(value) ? value : {};
-}
-
-/** Whether a JSON value is an object (not a list, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

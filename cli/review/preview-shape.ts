@@ -4,7 +4,7 @@
  * Pure.
  */
 import { parseUrn } from "../plan/snapshot";
-import { ConfigError, hasOwn } from "../../components/internal";
+import { ConfigError, hasOwn, isRecord } from "../../components/internal";
 
 /**
  * The step ops the engine writes (pulumi/pulumi pkg/resource/deploy/step.go,
@@ -119,8 +119,4 @@ export function previewShapeProblems(doc: unknown): string | ConfigError[] {
         }
     });
     return problems;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
