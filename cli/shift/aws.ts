@@ -165,12 +165,20 @@ async function valuesById(reader: MetricsReader, queries: MetricDataQuery[], sta
     return values;
 }
 
+/** Each target group's figures, and why its p99 is missing when the p99 read failed without a limit to judge it by. */
+export interface Samples {
+    targetGroups: TargetGroupSample[];
+    p99Error?: string;
+}
+
 /**
  * Each target group's sample between `start` and `end`: RequestCount and
- * HTTPCode_Target_5XX_Count summed, UnHealthyHostCount's highest minute;
- * with `p99`, TargetResponseTime's p99 (its highest minute, in ms) read in a
- * call of its own. Request and error counts with no data point are 0 (the
- * ALB publishes none for a minute without requests).
+ * HTTPCode_Target_5XX_Count summed, UnHealthyHostCount's highest minute, and
+ * TargetResponseTime's p99 (its highest minute, in ms) read in a call of its
+ * own. A failed p99 read fails the sample when `p99Judged` (`--max-p99-ms`),
+ * else the sample goes on without p99 and says why. Request and error counts
+ * with no data point are 0 (the ALB publishes none for a minute without
+ * requests).
  */
 export async function readSamples(
     reader: MetricsReader,
@@ -178,25 +186,32 @@ export async function readSamples(
     groups: readonly WatchedTargetGroup[],
     start: Date,
     end: Date,
-    p99: boolean,
-): Promise<TargetGroupSample[]> {
+    p99Judged: boolean,
+): Promise<Samples> {
     const counts = groups.flatMap((g, i) => [
         query(`r${i}`, "RequestCount", "Sum", lbArn, g.arn),
         query(`e${i}`, "HTTPCode_Target_5XX_Count", "Sum", lbArn, g.arn),
         query(`u${i}`, "UnHealthyHostCount", "Maximum", lbArn, g.arn),
     ]);
     const values = await valuesById(reader, counts, start, end);
-    const latency = p99
-        ? await valuesById(
-              reader,
-              groups.map((g, i) => query(`p${i}`, "TargetResponseTime", "p99", lbArn, g.arn)),
-              start,
-              end,
-          )
-        : new Map<string, number[]>();
+    let latency = new Map<string, number[]>();
+    let p99Error: string | undefined;
+    try {
+        latency = await valuesById(
+            reader,
+            groups.map((g, i) => query(`p${i}`, "TargetResponseTime", "p99", lbArn, g.arn)),
+            start,
+            end,
+        );
+    } catch (e) {
+        if (p99Judged) {
+            throw e;
+        }
+        p99Error = `TargetResponseTime p99 not read: ${oneLine(e)}`;
+    }
     const sum = (id: string) => (values.get(id) ?? []).reduce((a, b) => a + b, 0);
     const max = (v: number[] | undefined) => (v !== undefined && v.length > 0 ? Math.max(...v) : undefined);
-    return groups.map((g, i) => {
+    const targetGroups = groups.map((g, i) => {
         const unhealthy = max(values.get(`u${i}`));
         const p = max(latency.get(`p${i}`));
         return {
@@ -208,4 +223,5 @@ export async function readSamples(
             ...(unhealthy !== undefined ? { unhealthyMax: unhealthy } : {}),
         };
     });
+    return p99Error === undefined ? { targetGroups } : { targetGroups, p99Error };
 }

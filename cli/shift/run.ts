@@ -5,7 +5,7 @@ import { AlbReader, MetricsReader, WatchedTargetGroup, readSamples } from "./aws
 import { NetworkConfigFile, configuredWeights, editText, fleetOf, weightEdits } from "./config-file";
 import { formatDuration } from "./duration";
 import { gatesPass, runGates } from "./gates";
-import { Breach, TargetGroupSample, clusterFigures, describeFigures, judge } from "./judge";
+import { Breach, clusterFigures, describeFigures, judge } from "./judge";
 import { Progress } from "./progress";
 import {
     ApplyRecord,
@@ -324,7 +324,14 @@ class Shifter {
         const to = new Date(Math.max(this.deps.now(), started + 1_000));
         const base = { atMs: this.deps.now() - started, from: from.toISOString(), to: to.toISOString() };
         try {
-            const { targetGroups, p99Error } = await this.readWithP99(groups, lbArn, from, to);
+            const { targetGroups, p99Error } = await readSamples(
+                this.deps.metrics,
+                lbArn,
+                groups,
+                from,
+                to,
+                this.plan.args.maxP99Ms !== undefined,
+            );
             const breaches = judge(targetGroups, this.plan.schedule.target, {
                 max5xxPercent: this.plan.args.max5xxPercent,
                 ...(this.plan.args.maxP99Ms !== undefined ? { maxP99Ms: this.plan.args.maxP99Ms } : {}),
@@ -338,28 +345,6 @@ class Shifter {
             };
         } catch (e) {
             return { ...base, targetGroups: [], clusters: [], breaches: [], error: `cloudwatch:GetMetricData failed: ${oneLine(e)}` };
-        }
-    }
-
-    /**
-     * The sample with each target group's p99, which is always shown; a
-     * failed p99 read fails the sample only when `--max-p99-ms` judges it,
-     * else the sample goes on without it and says why.
-     */
-    private async readWithP99(
-        groups: WatchedTargetGroup[],
-        lbArn: string,
-        from: Date,
-        to: Date,
-    ): Promise<{ targetGroups: TargetGroupSample[]; p99Error?: string }> {
-        try {
-            return { targetGroups: await readSamples(this.deps.metrics, lbArn, groups, from, to, true) };
-        } catch (e) {
-            if (this.plan.args.maxP99Ms !== undefined) {
-                throw e;
-            }
-            const targetGroups = await readSamples(this.deps.metrics, lbArn, groups, from, to, false);
-            return { targetGroups, p99Error: `TargetResponseTime p99 not read: ${oneLine(e)}` };
         }
     }
 

@@ -281,7 +281,9 @@ describe("shift: CloudWatch queries (a recording stand-in)", () => {
         const lb = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/shop-edge/0123456789abcdef";
         const tg = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/green-web/fedcba9876543210";
         const samples = await readSamples(reader, lb, [{ cluster: "green", service: "web", arn: tg }], new Date(0), new Date(60_000), true);
-        expect(samples).to.deep.equal([{ cluster: "green", service: "web", requests: 1000, errors5xx: 10, p99Ms: 400, unhealthyMax: 2 }]);
+        expect(samples).to.deep.equal({
+            targetGroups: [{ cluster: "green", service: "web", requests: 1000, errors5xx: 10, p99Ms: 400, unhealthyMax: 2 }],
+        });
         const dims = "TargetGroup=targetgroup/green-web/fedcba9876543210 LoadBalancer=app/shop-edge/0123456789abcdef";
         expect(calls).to.deep.equal([
             [
@@ -291,6 +293,29 @@ describe("shift: CloudWatch queries (a recording stand-in)", () => {
             ],
             [{ id: "p0", metric: "TargetResponseTime", stat: "p99", dims }],
         ]);
+    });
+
+    it("reads the counts once when the p99 read fails: the sample goes on without p99 and says why, unless --max-p99-ms judges it", async () => {
+        let countReads = 0;
+        const reader: MetricsReader = {
+            getMetricData: async input => {
+                if (input.MetricDataQueries.some(q => q.MetricStat?.Stat === "p99")) {
+                    throw new Error("InternalFailure: p99 not available");
+                }
+                countReads += 1;
+                return { MetricDataResults: input.MetricDataQueries.map(q => ({ Id: q.Id, Values: q.Id === "r0" ? [10] : [] })) };
+            },
+        };
+        const groups = [{ cluster: "green", service: "web", arn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/g/1" }];
+        const lb = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/l/2";
+        expect(await readSamples(reader, lb, groups, new Date(0), new Date(60_000), false)).to.deep.equal({
+            targetGroups: [{ cluster: "green", service: "web", requests: 10, errors5xx: 0 }],
+            p99Error: "TargetResponseTime p99 not read: InternalFailure: p99 not available",
+        });
+        expect(countReads).to.equal(1);
+        let thrown: unknown;
+        await readSamples(reader, lb, groups, new Date(0), new Date(60_000), true).catch(e => (thrown = e));
+        expect((thrown as Error).message).to.equal("InternalFailure: p99 not available");
     });
 });
 
