@@ -258,12 +258,15 @@ describe("shift against moto_server", function () {
         );
         let stdout = "";
         let stderr = "";
+        let interrupted = false;
         child.stdout.on("data", (d: Buffer) => {
             stdout += d.toString();
         });
         child.stderr.on("data", (d: Buffer) => {
             stderr += d.toString();
-            if (stderr.includes("step 1/3: verified on the ALB") && child.exitCode === null) {
+            // One Ctrl-C: a second one, from a later chunk of stderr, would exit at once (or kill the process once it stopped listening).
+            if (!interrupted && stderr.includes("step 1/3: verified on the ALB") && child.exitCode === null) {
+                interrupted = true;
                 child.kill("SIGINT");
             }
         });
